@@ -1,0 +1,69 @@
+/** A Vega-Lite spec (kept as plain JSON; rendered to SVG by the report builder). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+/** A figure of a reproduction: one Vega-Lite plot. */
+export interface Figure {
+  /** File-name-safe id, unique within the reproduction. */
+  id: string;
+  title: string;
+  /** Caption: what to look for in the plot. */
+  caption?: string;
+  spec: VegaLiteSpec;
+}
+
+/** A table of results (e.g. fitted exponents vs theory). */
+export interface Table {
+  title: string;
+  columns: string[];
+  rows: (string | number | boolean | null)[][];
+}
+
+/** A metric value recorded in results.json. */
+export type MetricValue = number | string | boolean | null | number[];
+
+/** What a reproduction returns. It never draws or writes files itself. */
+export interface ReproResult {
+  /** One line for stdout, e.g. "barrier after matching falls 0.91 -> 0.04 with width". */
+  summary: string;
+  /** Every number worth keeping, flat names. */
+  metrics: Record<string, MetricValue>;
+  /** Whether the paper's headline claim held at this scale (omit when not a yes/no claim). */
+  reproduced?: boolean;
+  tables?: Table[];
+  figures: Figure[];
+  /** Seeds actually used (the context seed plus any derived ones). */
+  seeds: Record<string, number>;
+}
+
+/** Progress of one long phase; rendered as a bar on a TTY, silent otherwise. */
+export interface Progress {
+  /** Advance by `n` (default 1), optionally updating the trailing text (e.g. the current loss). */
+  tick(n?: number, info?: string): void;
+  done(): void;
+}
+
+/** Everything a reproduction may use from the runner. */
+export interface ReproContext {
+  /** `--quick` (default on a CPU backend): minutes on a laptop CPU. */
+  quick: boolean;
+  /** Base seed; derive others deterministically and record them in `seeds`. */
+  seed: number;
+  /** The active tfjs backend name. */
+  backend: string;
+  /** Starts a progress bar for `total` units of work. */
+  progress(label: string, total: number): Progress;
+  /** A line of diagnostic output (stderr). */
+  log(message: string): void;
+}
+
+/** A registered reproduction of one paper's headline result. */
+export interface Reproduction {
+  /** Short id used on the command line, e.g. `ot-sinkhorn-demo`. */
+  id: string;
+  title: string;
+  /** The paper: title and arXiv id. */
+  paper: string;
+  /** The package it exercises, e.g. `@lemma/ot-matching`. */
+  package: string;
+  run(ctx: ReproContext): Promise<ReproResult>;
+}

@@ -1,0 +1,6 @@
+export { selectBackend, formatBackendReport, resolveBackendChoice, registerCoreGradients } from './select';
+export type { SelectBackendOptions } from './select';
+export { BACKEND_NAMES, BackendUnavailableError } from './types';
+export type { BackendAttempt, BackendChoice, BackendName, BackendReport } from './types';
+export { getWebGPUBackend, getGPUDevice, isGpuBackend } from './device';
+export { prepareWebGPU, releaseWebGPU } from './webgpu';

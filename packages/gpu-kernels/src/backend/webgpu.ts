@@ -1,0 +1,100 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendAttempt } from './types';
+
+interface DawnModule {
+  create(flags: string[]): GPU;
+  globals: Record<string, unknown>;
+}
+
+type NavigatorLike = { gpu?: GPU };
+
+let started: Promise<BackendAttempt> | undefined;
+
+/** Dawn flags; `LEMMA_DAWN_FLAGS` (comma separated) adds more, e.g. `adapter=...`. */
+function dawnFlags(): string[] {
+  const extra = process.env.LEMMA_DAWN_FLAGS;
+  return extra ? extra.split(',').filter(Boolean) : [];
+}
+
+async function tryStart(): Promise<BackendAttempt> {
+  if (typeof process === 'undefined' || !process.versions?.node) {
+    // In a browser the page's navigator.gpu is used as is.
+    if (!(globalThis as { navigator?: NavigatorLike }).navigator?.gpu) {
+      return { name: 'webgpu', ok: false, reason: 'this browser has no navigator.gpu' };
+    }
+  } else if (!(globalThis as { navigator?: NavigatorLike }).navigator?.gpu) {
+    let dawn: DawnModule;
+    try {
+      dawn = (await import('webgpu')) as unknown as DawnModule;
+    } catch (e) {
+      return {
+        name: 'webgpu',
+        ok: false,
+        reason: `the 'webgpu' package (Dawn for Node) could not be loaded: ${(e as Error).message.split('\n')[0]}`,
+        fix: 'pnpm add webgpu @tensorflow/tfjs-backend-webgpu',
+      };
+    }
+    // The tfjs backend registers itself at import only if navigator.gpu already exists.
+    Object.assign(globalThis, dawn.globals);
+    const g = globalThis as { navigator?: NavigatorLike };
+    if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, writable: true, configurable: true });
+    g.navigator!.gpu = dawn.create(dawnFlags());
+  }
+  const gpu = (globalThis as { navigator?: NavigatorLike }).navigator!.gpu!;
+  let adapter: GPUAdapter | null = null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    return { name: 'webgpu', ok: false, reason: `requestAdapter failed: ${(e as Error).message}` };
+  }
+  if (!adapter) {
+    return {
+      name: 'webgpu',
+      ok: false,
+      reason: 'no WebGPU adapter: Dawn found no Vulkan driver',
+      fix:
+        'install a Vulkan driver: an NVIDIA driver with its Vulkan ICD, or Mesa lavapipe on the CPU ' +
+        '(Debian: apt-get install -t bookworm-backports mesa-vulkan-drivers; Mesa 22.x is too old for Dawn)',
+    };
+  }
+  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+  const detail = info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') : '';
+  try {
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } catch (e) {
+    return {
+      name: 'webgpu',
+      ok: false,
+      reason: `@tensorflow/tfjs-backend-webgpu could not be loaded: ${(e as Error).message.split('\n')[0]}`,
+      fix: 'pnpm add @tensorflow/tfjs-backend-webgpu@4.22.0',
+      detail,
+    };
+  }
+  if (!tf.findBackendFactory('webgpu')) {
+    return { name: 'webgpu', ok: false, reason: 'the tfjs webgpu backend did not register', detail };
+  }
+  return { name: 'webgpu', ok: true, reason: '', detail: detail || 'WebGPU adapter' };
+}
+
+/** Loads Dawn (in Node), checks for an adapter and registers the tfjs webgpu backend. Idempotent. */
+export function prepareWebGPU(): Promise<BackendAttempt> {
+  started ??= tryStart();
+  return started;
+}
+
+/**
+ * Removes the Dawn instance from `navigator` so Node can exit: Dawn keeps the event loop alive while a
+ * `GPU` object is reachable. Call after disposing the backend (tests do this in teardown).
+ */
+export function releaseWebGPU(): void {
+  const g = globalThis as { navigator?: NavigatorLike };
+  if (g.navigator?.gpu && typeof process !== 'undefined' && process.versions?.node) {
+    try {
+      tf.removeBackend('webgpu');
+    } catch {
+      // not registered
+    }
+    delete g.navigator.gpu;
+    started = undefined;
+  }
+}

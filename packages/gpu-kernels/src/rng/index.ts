@@ -1,0 +1,4 @@
+export { philox4x32, keyFromSeed, uint32ToUnit, philoxWords } from './philox';
+export type { PhiloxKey } from './philox';
+export { createRng } from './rng';
+export type { Rng } from './rng';

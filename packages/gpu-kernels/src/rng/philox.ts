@@ -1,0 +1,99 @@
+/**
+ * Philox 4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC'11), the counter-based
+ * generator used by cuRAND, JAX and PyTorch. A (counter, key) pair maps to four independent uint32 words,
+ * so any element of a stream can be computed on any backend without shared state.
+ */
+
+const M0 = 0xd2511f53;
+const M1 = 0xcd9e8d57;
+const W0 = 0x9e3779b9;
+const W1 = 0xbb67ae85;
+
+/** A 64-bit Philox key as two uint32 words. */
+export type PhiloxKey = readonly [number, number];
+
+/** High and low 32 bits of a 32x32-bit unsigned product. */
+function mulhilo(a: number, b: number): [number, number] {
+  const lo = Math.imul(a, b) >>> 0;
+  // Split into 16-bit halves so every partial product is exact in float64.
+  const aH = a >>> 16;
+  const aL = a & 0xffff;
+  const bH = b >>> 16;
+  const bL = b & 0xffff;
+  const mid1 = aH * bL;
+  const mid2 = aL * bH;
+  const carry = ((aL * bL) / 65536 + (mid1 & 0xffff) + (mid2 & 0xffff)) / 65536;
+  const hi = (aH * bH + Math.floor(mid1 / 65536) + Math.floor(mid2 / 65536) + Math.floor(carry)) >>> 0;
+  return [hi, lo];
+}
+
+/**
+ * Ten Philox rounds on `counter` (4 words) with `key` (2 words); writes 4 uint32 words into `out` at `offset`.
+ */
+export function philox4x32(
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  key: PhiloxKey,
+  out: Uint32Array,
+  offset = 0,
+): void {
+  let k0 = key[0] >>> 0;
+  let k1 = key[1] >>> 0;
+  let x0 = c0 >>> 0;
+  let x1 = c1 >>> 0;
+  let x2 = c2 >>> 0;
+  let x3 = c3 >>> 0;
+  for (let r = 0; r < 10; r++) {
+    const [hi0, lo0] = mulhilo(M0, x0);
+    const [hi1, lo1] = mulhilo(M1, x2);
+    const y0 = (hi1 ^ x1 ^ k0) >>> 0;
+    const y2 = (hi0 ^ x3 ^ k1) >>> 0;
+    x0 = y0;
+    x1 = lo1;
+    x2 = y2;
+    x3 = lo0;
+    k0 = (k0 + W0) >>> 0;
+    k1 = (k1 + W1) >>> 0;
+  }
+  out[offset] = x0;
+  out[offset + 1] = x1;
+  out[offset + 2] = x2;
+  out[offset + 3] = x3;
+}
+
+/** Derives a Philox key from a seed (any finite number; the integer part's low 64 bits are used). */
+export function keyFromSeed(seed: number): PhiloxKey {
+  if (!Number.isFinite(seed)) throw new Error(`philox: seed must be a finite number, got ${seed}`);
+  const s = Math.trunc(Math.abs(seed));
+  const lo = s % 2 ** 32 >>> 0;
+  const hi = Math.floor(s / 2 ** 32) % 2 ** 32 >>> 0;
+  // Sign goes into the high word so seeds -1 and 1 differ.
+  return [lo, (hi ^ (seed < 0 ? 0x80000000 : 0)) >>> 0];
+}
+
+/** uint32 -> float in (0, 1): (u + 0.5) / 2^32, never 0 or 1 so logs are finite. */
+export function uint32ToUnit(u: number): number {
+  return (u + 0.5) / 4294967296;
+}
+
+/**
+ * Element `i` of a stream is word `i % 4` of Philox(counter = [i / 4, stream, 0, 0]). This is the layout the
+ * GPU kernels use too, so `uniformArray(seed, n, stream)` equals the GPU's uniform tensor of size n.
+ */
+export function philoxWords(key: PhiloxKey, n: number, stream = 0, start = 0): Uint32Array {
+  const out = new Uint32Array(n);
+  const block = new Uint32Array(4);
+  let lastBlock = -1;
+  for (let i = 0; i < n; i++) {
+    const idx = start + i;
+    const b = Math.floor(idx / 4);
+    if (b !== lastBlock) {
+      philox4x32(b % 2 ** 32, stream, Math.floor(b / 2 ** 32), 0, key, block);
+      lastBlock = b;
+    }
+    out[i] = block[idx % 4]!;
+  }
+  return out;
+}

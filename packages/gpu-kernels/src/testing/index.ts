@@ -1,0 +1,5 @@
+export { describeEachBackend, activateBackend, testBackends, DEFAULT_TEST_BACKENDS } from './backends';
+export { assertAllClose, maxRelError, float32SumTolerance, F32_EPS } from './numeric';
+export type { CloseOptions } from './numeric';
+export { arbMatrix, arbSimplex } from './arbitraries';
+export type { MatrixSample, ArbMatrixOptions } from './arbitraries';
