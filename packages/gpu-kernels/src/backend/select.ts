@@ -47,7 +47,8 @@ export interface SelectBackendOptions {
 }
 
 /**
- * Picks and activates a tfjs backend. `'auto'` tries webgpu, tensorflow (tfjs-node), wasm, then cpu and
+ * Picks and activates a tfjs backend. `'auto'` tries webgpu (hardware adapters only), tensorflow (tfjs-node),
+ * wasm, then cpu and
  * reports why each skipped one was skipped; an explicit choice that cannot start throws
  * {@link BackendUnavailableError} with the reason and the fix. Also registers the core gradients.
  *
@@ -63,6 +64,15 @@ export async function selectBackend(options: SelectBackendOptions | BackendChoic
   const attempts: BackendAttempt[] = [];
   for (const name of order) {
     let attempt = await PREPARE[name]();
+    if (attempt.ok && attempt.software && requested === 'auto') {
+      // lavapipe is correct but runs shaders on the CPU, far slower than wasm for real work.
+      attempt = {
+        ...attempt,
+        ok: false,
+        reason: `software adapter (${attempt.detail}) runs on the CPU and is slower than wasm`,
+        fix: 'ask for it explicitly (backend webgpu / LEMMA_BACKEND=webgpu) to test WebGPU code paths on it',
+      };
+    }
     if (attempt.ok) {
       try {
         if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);

@@ -19,6 +19,8 @@ export interface BackendAttempt {
   fix?: string;
   /** Device details when known (GPU adapter, tfjs-node flavour). */
   detail?: string;
+  /** True for a software adapter (Mesa lavapipe/llvmpipe, SwiftShader): a GPU API running on the CPU. */
+  software?: boolean;
 }
 
 /** What {@link selectBackend} picked and why the others were not used. */

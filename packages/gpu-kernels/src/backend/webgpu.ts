@@ -73,7 +73,10 @@ async function tryStart(): Promise<BackendAttempt> {
   if (!tf.findBackendFactory('webgpu')) {
     return { name: 'webgpu', ok: false, reason: 'the tfjs webgpu backend did not register', detail };
   }
-  return { name: 'webgpu', ok: true, reason: '', detail: detail || 'WebGPU adapter' };
+  const software =
+    Boolean((info as GPUAdapterInfo & { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter) ||
+    /llvmpipe|lavapipe|swiftshader|software/i.test(detail);
+  return { name: 'webgpu', ok: true, reason: '', detail: detail || 'WebGPU adapter', software };
 }
 
 /** Loads Dawn (in Node), checks for an adapter and registers the tfjs webgpu backend. Idempotent. */

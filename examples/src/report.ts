@@ -1,0 +1,98 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderSvg, svgToPng } from './render';
+import type { Figure, MetricValue, Table } from './types';
+
+/** One reproduction's entry in results.json. */
+export interface ReproRecord {
+  id: string;
+  title: string;
+  paper: string;
+  package: string;
+  seconds: number;
+  ok: boolean;
+  error?: string;
+  summary: string;
+  reproduced?: boolean;
+  metrics: Record<string, MetricValue>;
+  tables: Table[];
+  seeds: Record<string, number>;
+  figures: (Omit<Figure, 'spec'> & { file: string; spec: Figure['spec'] })[];
+}
+
+/** The whole run, as written to results.json. */
+export interface RunRecord {
+  generatedAt: string;
+  command: string;
+  quick: boolean;
+  seed: number;
+  backend: { name: string; detail: string; skipped: { name: string; reason: string }[] };
+  versions: Record<string, string>;
+  totalSeconds: number;
+  reproductions: ReproRecord[];
+}
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+function fmt(v: MetricValue): string {
+  if (v === null) return '—';
+  if (Array.isArray(v)) return `[${v.slice(0, 8).map((x) => fmt(x)).join(', ')}${v.length > 8 ? ', …' : ''}]`;
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toPrecision(4);
+  return String(v);
+}
+
+function tableHtml(t: Table): string {
+  const head = t.columns.map((c) => `<th>${esc(c)}</th>`).join('');
+  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(fmt(c))}</td>`).join('')}</tr>`).join('\n');
+  return `<h4>${esc(t.title)}</h4><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/**
+ * Writes `index.html` (static, inline SVG figures), `results.json` and `figures/<repro>--<figure>.svg`
+ * (plus `.png` when asked) under `outDir`.
+ */
+export async function writeReport(outDir: string, run: RunRecord, opts: { png?: boolean } = {}): Promise<string> {
+  const figDir = join(outDir, 'figures');
+  await mkdir(figDir, { recursive: true });
+  const sections: string[] = [];
+  for (const r of run.reproductions) {
+    const figs: string[] = [];
+    for (const f of r.figures) {
+      let svg: string;
+      try {
+        svg = await renderSvg(f.spec);
+      } catch (e) {
+        svg = `<p class="err">figure failed to render: ${esc((e as Error).message)}</p>`;
+      }
+      await writeFile(join(outDir, f.file), svg);
+      if (opts.png && svg.startsWith('<svg')) await writeFile(join(outDir, f.file.replace(/\.svg$/, '.png')), await svgToPng(svg));
+      figs.push(`<figure>${svg}<figcaption><b>${esc(f.title)}</b>${f.caption ? ` — ${esc(f.caption)}` : ''}</figcaption></figure>`);
+    }
+    const metrics = Object.entries(r.metrics)
+      .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(fmt(v))}</td></tr>`)
+      .join('\n');
+    const verdict = r.ok ? (r.reproduced === undefined ? '' : r.reproduced ? '<span class="ok">reproduced</span>' : '<span class="no">not reproduced</span>') : '<span class="no">failed</span>';
+    sections.push(`<section id="${esc(r.id)}"><h2>${esc(r.title)} ${verdict}</h2>
+<p class="meta">${esc(r.paper)} · ${esc(r.package)} · ${r.seconds.toFixed(1)} s · seeds ${esc(JSON.stringify(r.seeds))}</p>
+<p>${esc(r.error ?? r.summary)}</p>
+${figs.join('\n')}
+${r.tables.map(tableHtml).join('\n')}
+<details><summary>metrics</summary><table>${metrics}</table></details></section>`);
+  }
+  const skipped = run.backend.skipped.map((s) => `<li>${esc(s.name)}: ${esc(s.reason)}</li>`).join('');
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>Lemma reproductions</title>
+<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}
+figure{display:inline-block;margin:.5em;vertical-align:top}figcaption{font-size:.85em;max-width:480px}
+.meta{color:#666;font-size:.9em}.ok{color:#070;font-size:.6em}.no{color:#a00;font-size:.6em}.err{color:#a00}
+nav a{margin-right:1em}</style></head><body>
+<h1>Lemma: paper reproductions</h1>
+<p class="meta">${esc(run.generatedAt)} · backend <b>${esc(run.backend.name)}</b> (${esc(run.backend.detail)}) · ${run.quick ? 'quick' : 'full'} mode · seed ${run.seed} · ${run.totalSeconds.toFixed(1)} s · <code>${esc(run.command)}</code></p>
+${skipped ? `<details><summary>backends skipped</summary><ul>${skipped}</ul></details>` : ''}
+<nav>${run.reproductions.map((r) => `<a href="#${esc(r.id)}">${esc(r.id)}</a>`).join('')}</nav>
+${sections.join('\n')}
+<p class="meta">Every number is in <a href="results.json">results.json</a>.</p></body></html>`;
+  await writeFile(join(outDir, 'index.html'), html);
+  await writeFile(join(outDir, 'results.json'), JSON.stringify(run, null, 1));
+  return join(outDir, 'index.html');
+}
