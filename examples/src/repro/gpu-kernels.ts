@@ -68,7 +68,7 @@ const sinkhornDemo: Reproduction = {
       if (k % 10 === 0 || k === 1) {
         // Row marginal error: after the g update the column marginals are exact, rows carry the error.
         const err = tf.tidy(() => {
-          const P = tf.exp(tf.div(tf.sub(tf.add(f.reshape([n, 1]), g.reshape([1, n])), C), eps));
+          const P = tf.exp(tf.div(tf.sub(tf.add(tf.reshape(f, [n, 1]), tf.reshape(g, [1, n])), C), eps));
           return tf.sum(tf.abs(tf.sub(tf.sum(P, 1), 1 / n)));
         });
         const e = (await err.data())[0]!;

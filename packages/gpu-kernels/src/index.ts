@@ -4,3 +4,11 @@
  */
 export * from './backend/index';
 export * from './rng/index';
+export * from './kernels/runWGSL/index';
+export * from './kernels/random/index';
+export * from './kernels/gumbelMaxSelect/index';
+export * from './kernels/pairwise/index';
+export * from './kernels/logSumExp/index';
+export * from './kernels/sinkhorn/index';
+export * from './kernels/elementwiseRule/index';
+export { PHILOX_WGSL, wordToUnit23 } from './rng/gpuPhilox';

@@ -1,0 +1,151 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { DataId, TensorInfo } from '@tensorflow/tfjs-core';
+
+/** How a WGSL storage binding is accessed. */
+export type BindingAccess = 'read' | 'read_write';
+
+interface TensorData {
+  resource: unknown;
+  values: unknown;
+  refCount: number;
+  dtype: tf.DataType;
+  shape: number[];
+}
+
+/**
+ * The parts of tfjs 4.22's `WebGPUBackend` we use to record our own pipelines into its command stream. They
+ * are not public API (see backend_webgpu.js); recording into the backend's own encoder keeps ordering with
+ * tfjs's ops and defers buffer reuse until the commands are submitted, exactly as `recordAndSubmit` does.
+ */
+export interface WebGPUInternals {
+  device: GPUDevice;
+  queue: GPUQueue;
+  tensorMap: { get(id: DataId): TensorData; has(id: DataId): boolean };
+  commandEncoder: GPUCommandEncoder | null;
+  computePassEncoder: GPUComputePassEncoder | null;
+  commandQueueOwnedIds: WeakSet<DataId>;
+  uniformPendingDisposal: GPUBuffer[];
+  dispatchCountInPass: number;
+  bufferManager: { acquireBuffer(size: number, usage: number, mappedAtCreation?: boolean, reuse?: boolean): GPUBuffer };
+  ensureCommandEncoderReady(): void;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+  uploadToGPU(dataId: DataId): void;
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: unknown): TensorInfo;
+  disposeData(dataId: DataId, force?: boolean): boolean;
+  refCount(dataId: DataId): number;
+}
+
+/** One storage binding of a dispatch: the tensor and how the shader accesses it. */
+export interface DispatchBinding {
+  info: TensorInfo;
+  access: BindingAccess;
+}
+
+/** A compute dispatch recorded into the tfjs backend's command stream. */
+export interface DispatchSpec {
+  /** Pipeline cache key; one key must always mean the same WGSL code. */
+  key: string;
+  code: string;
+  bindings: DispatchBinding[];
+  uniforms?: ArrayBuffer | ArrayBufferView;
+  workgroups: readonly [number, number?, number?];
+}
+
+const pipelines = new WeakMap<GPUDevice, Map<string, { code: string; pipeline: GPUComputePipeline }>>();
+
+function getPipeline(device: GPUDevice, key: string, code: string): GPUComputePipeline {
+  let cache = pipelines.get(device);
+  if (!cache) pipelines.set(device, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit) {
+    if (hit.code !== code) throw new Error(`runWGSL: key '${key}' was already used for different WGSL code; use one key per program`);
+    return hit.pipeline;
+  }
+  const pipeline = device.createComputePipeline({
+    layout: 'auto',
+    compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+  });
+  cache.set(key, { code, pipeline });
+  return pipeline;
+}
+
+/** The active webgpu backend's internals, or a clear error naming the caller. */
+export function webgpuInternals(caller: string, backend?: unknown): WebGPUInternals {
+  const be = (backend ?? (tf.getBackend() === 'webgpu' ? tf.backend() : null)) as WebGPUInternals | null;
+  if (!be || !be.device || !be.tensorMap) {
+    throw new Error(`${caller}: needs the webgpu backend to be active, got '${tf.getBackend()}'`);
+  }
+  return be;
+}
+
+function toBytes(u: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return u instanceof ArrayBuffer ? new Uint8Array(u) : new Uint8Array(u.buffer, u.byteOffset, u.byteLength);
+}
+
+/**
+ * Records one dispatch of `code` (entry point `main`, bindings `@group(0) @binding(i)` in order, the uniform
+ * buffer last) into the backend's current compute pass. read_write tensors are written in place, so any
+ * CPU-side cached copy of them is dropped.
+ */
+export function recordDispatch(be: WebGPUInternals, spec: DispatchSpec): void {
+  const pipeline = getPipeline(be.device, spec.key, spec.code);
+  const entries: GPUBindGroupEntry[] = spec.bindings.map((b, i) => {
+    be.uploadToGPU(b.info.dataId);
+    const td = be.tensorMap.get(b.info.dataId);
+    if (b.access === 'read_write') td.values = null;
+    return { binding: i, resource: { buffer: td.resource as GPUBuffer } };
+  });
+  if (spec.uniforms) {
+    const src = toBytes(spec.uniforms);
+    const size = Math.max(16, Math.ceil(src.byteLength / 16) * 16);
+    const padded = new Uint8Array(size);
+    padded.set(src);
+    const buf = be.bufferManager.acquireBuffer(size, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    be.queue.writeBuffer(buf, 0, padded);
+    be.uniformPendingDisposal.push(buf);
+    entries.push({ binding: spec.bindings.length, resource: { buffer: buf, size } });
+  }
+  const bindGroup = be.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+  // Buffers stay alive until the encoder that uses them is submitted (tfjs defers disposal of these ids).
+  for (const b of spec.bindings) be.commandQueueOwnedIds.add(b.info.dataId);
+  be.ensureCommandEncoderReady();
+  if (!be.computePassEncoder) be.computePassEncoder = be.commandEncoder!.beginComputePass();
+  const pass = be.computePassEncoder;
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  const [x, y = 1, z = 1] = spec.workgroups;
+  pass.dispatchWorkgroups(x, y, z);
+  be.dispatchCountInPass++;
+  if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= be.dispatchCountInPass) {
+    be.endComputePassEncoder();
+    be.submitQueue();
+  }
+}
+
+/** Maximum workgroups per dispatch dimension guaranteed by WebGPU. */
+export const MAX_WORKGROUPS_PER_DIM = 65535;
+
+/** Splits `count` workgroups into a 2-D grid; shaders linearise with `wid.y * nwg.x + wid.x`. */
+export function grid2D(count: number): [number, number] {
+  if (count <= MAX_WORKGROUPS_PER_DIM) return [Math.max(1, count), 1];
+  const y = Math.ceil(count / MAX_WORKGROUPS_PER_DIM);
+  return [Math.ceil(count / y), y];
+}
+
+/** A fresh float32/int32 output tensor on the GPU. */
+export function gpuOutput(be: WebGPUInternals, shape: number[], dtype: 'float32' | 'int32' = 'float32'): TensorInfo {
+  return be.makeTensorInfo(shape, dtype);
+}
+
+/** Packs uniform values (u32 / i32 / f32 by tag) into a 16-byte aligned buffer of 4-byte fields. */
+export function packUniforms(fields: ReadonlyArray<readonly ['u32' | 'i32' | 'f32', number]>): ArrayBuffer {
+  const buf = new ArrayBuffer(Math.max(16, Math.ceil((fields.length * 4) / 16) * 16));
+  const dv = new DataView(buf);
+  fields.forEach(([t, v], i) => {
+    if (t === 'f32') dv.setFloat32(i * 4, v, true);
+    else if (t === 'i32') dv.setInt32(i * 4, v, true);
+    else dv.setUint32(i * 4, v >>> 0, true);
+  });
+  return buf;
+}

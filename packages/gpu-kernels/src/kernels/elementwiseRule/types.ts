@@ -1,0 +1,24 @@
+/**
+ * A fused elementwise optimizer update, run as one dispatch per parameter tensor (reads g, p and the slots
+ * once, writes p and the slots once).
+ *
+ * The `wgsl` body runs once per element (or per 4 elements: the type alias `V` is `f32` or `vec4<f32>`, so
+ * write type-agnostic code: `V(0.0)` to splat, scalars on the right of `*`/`+`). In scope: `var p: V`
+ * (parameter, write the new value back into it), `let g: V` (gradient), `var <slot>: V` for each slot, and
+ * the uniform struct `s` with one `f32` field per scalar (`s.lr`). Names `p`, `g`, `s`, `i`, `n`, `V` are reserved.
+ */
+export interface ElementwiseRule {
+  /** Unique rule name (part of the pipeline cache key); letters, digits and underscores. */
+  name: string;
+  /** Per-parameter state tensors, in the order `slots[i]` is passed to {@link applyElementwiseRule}. */
+  slots: string[];
+  /** Scalar hyperparameters (uniforms), looked up by name in the `scalars` record at each call. */
+  scalars: string[];
+  /** WGSL statements updating `p` and the slots in place (see above). */
+  wgsl: string;
+  /**
+   * The same update on CPU arrays, in place: `p` and each `slots[k]` are overwritten; `g` is read only.
+   * Used on the cpu and wasm backends and as the test reference.
+   */
+  cpu(p: Float32Array, g: Float32Array, slots: Float32Array[], scalars: Readonly<Record<string, number>>): void;
+}

@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { describeEachBackend } from '../../testing/backends';
+import { assertAllClose } from '../../testing/numeric';
+import { keyFromSeed, philoxWords } from '../../rng/philox';
+import { wordToUnit23 } from '../../rng/gpuPhilox';
+import { randomGumbel, randomNormal, randomUniform } from './index';
+import { randomReference } from './reference';
+import { philoxWordsFast } from './fastPhilox';
+
+describeEachBackend('random tensors', () => {
+  it('uniforms equal the philoxWords stream bit for bit (odd sizes, several seeds and streams)', async () => {
+    for (const [n, seed, stream] of [[1, 0, 0], [7, 42, 0], [1030, -3, 5], [33, 2 ** 40 + 7, 1]] as const) {
+      const u = randomUniform([n], seed, { stream });
+      const got = await u.data();
+      u.dispose();
+      const words = philoxWords(keyFromSeed(seed), n, stream);
+      const expected = Float32Array.from(words, wordToUnit23);
+      expect(Array.from(got)).toEqual(Array.from(expected));
+    }
+  });
+
+  it('normal and Gumbel match the float64 reference within a few float32 ulps', async () => {
+    const shape = [5, 13];
+    for (const [fn, dist] of [[randomNormal, 'normal'], [randomGumbel, 'gumbel']] as const) {
+      const t = fn(shape, 123, { stream: 2 });
+      expect(t.shape).toEqual(shape);
+      // log/cos/sin of GPU drivers are accurate to a few ulps; |value| <= ~6 so 1e-5 absolute covers it.
+      assertAllClose(await t.data(), randomReference(dist, 65, 123, 2), { rtol: 1e-5, atol: 2e-5, label: dist });
+      t.dispose();
+    }
+  });
+
+  it('moments: mean and variance within 5 standard errors', async () => {
+    const n = 4096;
+    const cases = [
+      [randomUniform, 0.5, 1 / 12, 1 / 80],
+      [randomNormal, 0, 1, 2],
+      [randomGumbel, 0.5772156649, Math.PI ** 2 / 6, 2 * (Math.PI ** 2 / 6) ** 2 * 2.7],
+    ] as const;
+    for (const [fn, mean, variance, varOfSqDev] of cases) {
+      const v = Array.from((await tf.tidy(() => fn([n], 9)).data()) as Float32Array);
+      const m = v.reduce((a, b) => a + b, 0) / n;
+      const s2 = v.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1);
+      expect(Math.abs(m - mean)).toBeLessThan(5 * Math.sqrt(variance / n));
+      // Var of the sample variance ~ (mu4 - sigma^4)/n; varOfSqDev is a bound on mu4 - sigma^4.
+      expect(Math.abs(s2 - variance)).toBeLessThan(5 * Math.sqrt(varOfSqDev / n));
+    }
+  });
+
+  it('different seeds and streams give different streams; empty shapes work', async () => {
+    const a = await randomUniform([8], 1).data();
+    const b = await randomUniform([8], 2).data();
+    const c = await randomUniform([8], 1, { stream: 1 }).data();
+    expect(Array.from(a)).not.toEqual(Array.from(b));
+    expect(Array.from(a)).not.toEqual(Array.from(c));
+    expect(randomUniform([0, 3], 1).shape).toEqual([0, 3]);
+  });
+
+  it('rejects bad arguments', () => {
+    expect(() => randomUniform([2, -1], 1)).toThrow(/randomUniform: shape must be an array of non-negative integers/);
+    expect(() => randomNormal([2], Number.NaN)).toThrow(/randomNormal: seed must be a finite number, got NaN/);
+    expect(() => randomGumbel([2], 1, { stream: -1 })).toThrow(/stream must be an integer/);
+  });
+});
+
+describe('philoxWordsFast', () => {
+  it('equals philoxWords (the Random123-verified generator) for several keys, streams and lengths', () => {
+    for (const [seed, stream, n] of [[0, 0, 9], [42, 7, 64], [-5, 0xffffffff, 13], [2 ** 40 + 3, 1, 4]] as const) {
+      const key = keyFromSeed(seed);
+      expect(Array.from(philoxWordsFast(key, n, stream).subarray(0, n))).toEqual(Array.from(philoxWords(key, n, stream)));
+    }
+  });
+});

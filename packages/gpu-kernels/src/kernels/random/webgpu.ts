@@ -1,0 +1,50 @@
+import type { KernelFunc } from '@tensorflow/tfjs-core';
+import { keyFromSeed } from '../../rng/philox';
+import { PHILOX_WGSL } from '../../rng/gpuPhilox';
+import { gpuOutput, grid2D, packUniforms, recordDispatch, webgpuInternals } from '../_shared/webgpu';
+import type { RandomAttrs } from './cpu';
+
+const DIST_CODE = { uniform: 0, normal: 1, gumbel: 2 } as const;
+
+// One thread per Philox block: 4 consecutive elements of the stream.
+const CODE = /* wgsl */ `
+${PHILOX_WGSL}
+struct U { n: u32, k0: u32, k1: u32, stream: u32, dist: u32 }
+@group(0) @binding(0) var<storage, read_write> out: array<f32>;
+@group(0) @binding(1) var<uniform> u: U;
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let b = (wid.y * nwg.x + wid.x) * 256u + lid;
+  let base = b * 4u;
+  if (base >= u.n) { return; }
+  let uv = philoxUnit(philox4x32(vec4<u32>(b, u.stream, 0u, 0u), vec2<u32>(u.k0, u.k1)));
+  var v = uv;
+  if (u.dist == 1u) {
+    let r = sqrt(-2.0 * log(vec2<f32>(uv.x, uv.z)));
+    let t = 6.283185307179586 * vec2<f32>(uv.y, uv.w);
+    v = vec4<f32>(r.x * cos(t.x), r.x * sin(t.x), r.y * cos(t.y), r.y * sin(t.y));
+  } else if (u.dist == 2u) {
+    v = -log(-log(uv));
+  }
+  for (var j = 0u; j < 4u; j++) {
+    if (base + j < u.n) { out[base + j] = v[j]; }
+  }
+}`;
+
+/** WebGPU kernel: one Philox block per thread. */
+export const randomWebGPU: KernelFunc = ({ backend, attrs }) => {
+  const { shape, seed, stream, dist } = attrs as unknown as RandomAttrs;
+  const be = webgpuInternals('random', backend);
+  const out = gpuOutput(be, shape);
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (n === 0) return out;
+  const [k0, k1] = keyFromSeed(seed);
+  recordDispatch(be, {
+    key: 'lemma-philox-random',
+    code: CODE,
+    bindings: [{ info: out, access: 'read_write' }],
+    uniforms: packUniforms([['u32', n], ['u32', k0], ['u32', k1], ['u32', stream], ['u32', DIST_CODE[dist]]]),
+    workgroups: grid2D(Math.ceil(n / 4 / 256)),
+  });
+  return out;
+};

@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import { arbMatrix, arbSimplex } from '../../testing/arbitraries';
+import { describeEachBackend } from '../../testing/backends';
+import { assertAllClose } from '../../testing/numeric';
+import { sinkhornHalfStep, sinkhornMarginalError, sinkhornPlan } from './index';
+import { sinkhornHalfStepReference, sinkhornPlanReference } from './reference';
+
+const arbProblem = arbMatrix({ minRows: 2, maxRows: 40, minCols: 2, maxCols: 40, scale: 1 }).chain((c) =>
+  fc.record({ c: fc.constant(c), a: arbSimplex(c.rows), b: arbSimplex(c.cols), eps: fc.constantFrom(0.05, 0.2, 1) }),
+);
+
+async function solve(C: tf.Tensor, logA: tf.Tensor, logB: tf.Tensor, eps: number, iters: number): Promise<{ f: tf.Tensor; g: tf.Tensor }> {
+  let g: tf.Tensor = tf.zeros([C.shape[1]!]);
+  let f: tf.Tensor = tf.zeros([C.shape[0]!]);
+  for (let t = 0; t < iters; t++) {
+    const nf = sinkhornHalfStep({ C, potential: g, logMarginal: logA, eps, axis: 'rows' });
+    f.dispose();
+    f = nf;
+    const ng = sinkhornHalfStep({ C, potential: f, logMarginal: logB, eps, axis: 'cols' });
+    g.dispose();
+    g = ng;
+  }
+  return { f, g };
+}
+
+describeEachBackend('sinkhornHalfStep', () => {
+  it('matches the float64 reference on both axes', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbProblem, fc.float32Array({ minLength: 40, maxLength: 40, min: -1, max: 1, noNaN: true }), async ({ c, a, b, eps }, pot) => {
+        const C = tf.tensor2d(Float32Array.from(c.data), [c.rows, c.cols]);
+        for (const axis of ['rows', 'cols'] as const) {
+          const potLen = axis === 'rows' ? c.cols : c.rows;
+          const marg = axis === 'rows' ? a : b;
+          const p = Float32Array.from(pot.subarray(0, potLen));
+          const lm = Float32Array.from(marg, Math.log);
+          const out = sinkhornHalfStep({ C, potential: p, logMarginal: lm, eps, axis });
+          // eps·LSE((p − C)/eps): the exponent has relative error ~u, i.e. absolute (|p|+|C|)/eps·u ≤ 2u/eps per
+          // term, which eps multiplies back: ~2u absolute, plus eps·len·u from the sum and u·|out| from rounding.
+          const len = axis === 'rows' ? c.cols : c.rows;
+          const expected = sinkhornHalfStepReference(Float32Array.from(c.data), c.rows, c.cols, p, lm, eps, axis);
+          assertAllClose(await out.data(), expected, { rtol: 4 * 2 ** -24, atol: (8 + 4 * eps * len) * 2 ** -24 + 2e-6, label: axis });
+          out.dispose();
+        }
+        C.dispose();
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('marginals converge when alternating half steps, and the error is reported', async () => {
+    const { c, a, b } = fc.sample(arbProblem, { numRuns: 1, seed: 7 })[0]!;
+    const C = tf.tensor2d(Float32Array.from(c.data), [c.rows, c.cols]);
+    const logA = tf.tensor1d(Float32Array.from(a, Math.log));
+    const logB = tf.tensor1d(Float32Array.from(b, Math.log));
+    const eps = 0.1;
+    const early = await solve(C, logA, logB, eps, 1);
+    const e1 = (await sinkhornMarginalError({ C, f: early.f, g: early.g, logMarginal: logA, eps }).data())[0]!;
+    const { f, g } = await solve(C, logA, logB, eps, 300);
+    const e2 = (await sinkhornMarginalError({ C, f, g, logMarginal: logA, eps }).data())[0]!;
+    const P = sinkhornPlanReference(c.data, c.rows, c.cols, await f.data(), await g.data(), eps);
+    const rowSums = Array.from({ length: c.rows }, (_, i) => P.slice(i * c.cols, (i + 1) * c.cols).reduce((s, v) => s + v, 0));
+    const colSums = Array.from({ length: c.cols }, (_, j) => rowSums.reduce((s, _v, i) => s + P[i * c.cols + j]!, 0));
+    // float32 potentials: each plan entry carries relative error ~|f|/eps·u; 1e-4 on probabilities is generous.
+    assertAllClose(rowSums, a, { rtol: 0, atol: 1e-4, label: 'P·1' });
+    assertAllClose(colSums, b, { rtol: 0, atol: 1e-4, label: 'Pᵀ·1' });
+    expect(e2).toBeLessThan(1e-3);
+    expect(e2).toBeLessThan(e1);
+    const colErr = (await sinkhornMarginalError({ C, f, g, logMarginal: logB, eps, axis: 'cols' }).data())[0]!;
+    expect(colErr).toBeLessThan(1e-3);
+  });
+
+  it('the plan is invariant to adding row and column constants to C', async () => {
+    const { c, a, b } = fc.sample(arbProblem, { numRuns: 1, seed: 11 })[0]!;
+    const C = tf.tensor2d(Float32Array.from(c.data), [c.rows, c.cols]);
+    const r = tf.tensor2d(Array.from({ length: c.rows }, (_, i) => [0.5 * Math.sin(i)]));
+    const k = tf.tensor2d([Array.from({ length: c.cols }, (_, j) => 0.3 * Math.cos(j))]);
+    const C2 = tf.add(tf.add(C, r), k);
+    const logA = tf.tensor1d(Float32Array.from(a, Math.log));
+    const logB = tf.tensor1d(Float32Array.from(b, Math.log));
+    const eps = 0.2;
+    const s1 = await solve(C, logA, logB, eps, 200);
+    const s2 = await solve(C2, logA, logB, eps, 200);
+    const P1 = await sinkhornPlan({ C, f: s1.f, g: s1.g, eps }).data();
+    const P2 = await sinkhornPlan({ C: C2, f: s2.f, g: s2.g, eps }).data();
+    // Both plans are float32 fixed points; entries agree to ~1e-5 of total mass.
+    assertAllClose(P2, P1, { rtol: 1e-3, atol: 2e-5, label: 'plan' });
+  });
+
+  it('rejects bad arguments with errors naming what was expected', () => {
+    const C = tf.zeros([4, 3]);
+    expect(() => sinkhornHalfStep({ C, potential: tf.zeros([4]), logMarginal: tf.zeros([4]), eps: 1, axis: 'rows' })).toThrow(
+      /sinkhornHalfStep: potential must be a 1-D tensor of length 3 \(g, columns of C\), got shape \[4\]/,
+    );
+    expect(() => sinkhornHalfStep({ C, potential: tf.zeros([4]), logMarginal: tf.zeros([4]), eps: 1, axis: 'cols' })).toThrow(
+      /logMarginal must be a 1-D tensor of length 3 \(columns of C\), got shape \[4\]/,
+    );
+    expect(() => sinkhornHalfStep({ C, potential: tf.zeros([3]), logMarginal: tf.zeros([4]), eps: 0, axis: 'rows' })).toThrow(/eps must be a finite number > 0, got 0/);
+    expect(() => sinkhornHalfStep({ C, potential: tf.zeros([3]), logMarginal: tf.zeros([4]), eps: 1, axis: 'x' as 'rows' })).toThrow(/axis must be 'rows' or 'cols'/);
+    expect(() => sinkhornHalfStep({ C: tf.zeros([3]), potential: tf.zeros([3]), logMarginal: tf.zeros([4]), eps: 1, axis: 'rows' })).toThrow(/C must be a 2-D tensor/);
+  });
+});
