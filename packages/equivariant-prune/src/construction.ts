@@ -1,0 +1,263 @@
+/**
+ * The paper's construction (Ferbach et al. 2023, Fig. 1 / Thm 1): each target layer F_i^{n_i} -> F_{i+1}^{n_{i+1}}
+ * becomes two random layers, F_i^{n_i} -> F_i^{n_i·2m} (basis B_{i->i}, which contains I) and
+ * F_i^{n_i·2m} -> F_{i+1}^{n_{i+1}} (basis B_{i->i+1}), with every coefficient U[-1, 1]. Pruning keeps, in
+ * the first layer, only the identity coefficient from input copy a to its own hidden copies, and in the
+ * second layer the coefficients chosen by one subset-sum problem per (output copy, input copy, basis
+ * element, sign). Hidden copies j < m of input copy a get a positive identity coefficient, j >= m a negative
+ * one (the ± split behind x = relu(x) - relu(-x)).
+ */
+import { createRng } from '@lemma/gpu-kernels';
+import type { EquivariantBasis } from './basis';
+import { type EquivariantLayer, type EquivariantNetwork, checkNetwork } from './network';
+import { solveSubsetSumBatch } from './subsetSum';
+
+/** Inputs of the overparametrization rule. */
+export interface HiddenCopiesRule {
+  /** Input copies n_in of the target layer. */
+  nIn: number;
+  /** Output copies n_out. */
+  nOut: number;
+  /** |B|, the number of basis elements. */
+  basisSize: number;
+  /** ‖B‖ (see basisNorm). */
+  basisNorm: number;
+  /** Target depth L. */
+  depth: number;
+  /** Error tolerance epsilon. */
+  eps: number;
+  /** The constant c of the rule (default 1). */
+  c?: number;
+}
+
+/** m = ceil(c · log2(n_in n_out max(|B|, ‖B‖) L / eps)) samples per subset-sum instance (Thm 1). */
+export function hiddenCopiesFor(rule: HiddenCopiesRule): number {
+  const { nIn, nOut, basisSize, basisNorm, depth, eps } = rule;
+  const c = rule.c ?? 1;
+  if (!(eps > 0 && eps < 1)) throw new Error(`hiddenCopiesFor: eps must be in (0, 1), got ${eps}`);
+  if (!(c > 0)) throw new Error(`hiddenCopiesFor: c must be > 0, got ${c}`);
+  for (const [k, v] of Object.entries({ nIn, nOut, basisSize, depth })) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`hiddenCopiesFor: ${k} must be a positive integer, got ${v}`);
+  }
+  if (!(basisNorm > 0)) throw new Error(`hiddenCopiesFor: basisNorm must be > 0, got ${basisNorm}`);
+  return Math.max(1, Math.ceil(c * Math.log2((nIn * nOut * Math.max(basisSize, basisNorm) * depth) / eps)));
+}
+
+/** Options of {@link buildRandomNetwork}. */
+export interface RandomNetworkOptions {
+  /** Samples per subset-sum instance m per sign, for every layer or per layer. */
+  samples: number | readonly number[];
+  /** Seed of the U[-1, 1] coefficients. */
+  seed: number;
+  /**
+   * B_{i->i} for each target layer's input space (must contain the identity). Defaults to a basis
+   * holding only the identity, which is all the pruned network uses.
+   */
+  selfBases?: readonly EquivariantBasis[];
+}
+
+/** The random overparametrized network: layers 2i (odd in the paper) and 2i+1 per target layer i. */
+export interface RandomNetwork {
+  readonly network: EquivariantNetwork;
+  /** m per target layer. */
+  readonly samples: readonly number[];
+}
+
+function identityBasis(d: number): EquivariantBasis {
+  const idx = Int32Array.from({ length: d }, (_, i) => i);
+  return {
+    name: `identity on R^${d}`,
+    dIn: d,
+    dOut: d,
+    elements: [{ rows: d, cols: d, rowIdx: idx, colIdx: idx.slice(), values: new Float64Array(d).fill(1) }],
+    identityIndex: 0,
+  };
+}
+
+/** Draws the random network of the construction for `target` (two layers per target layer). */
+export function buildRandomNetwork(target: EquivariantNetwork, options: RandomNetworkOptions): RandomNetwork {
+  checkNetwork('buildRandomNetwork: target', target);
+  const L = target.layers.length;
+  const samples = typeof options.samples === 'number' ? new Array<number>(L).fill(options.samples) : [...options.samples];
+  if (samples.length !== L || samples.some((m) => !Number.isInteger(m) || m < 1 || m > 40)) {
+    throw new Error(`buildRandomNetwork: options.samples must be an integer in [1, 40] or ${L} of them, got ${JSON.stringify(options.samples)}`);
+  }
+  if (options.selfBases && options.selfBases.length !== L) {
+    throw new Error(`buildRandomNetwork: options.selfBases must have ${L} entries (one per target layer), got ${options.selfBases.length}`);
+  }
+  const rng = createRng(options.seed, 11);
+  const layers: EquivariantLayer[] = [];
+  target.layers.forEach((t, i) => {
+    const m = samples[i]!;
+    const self = options.selfBases?.[i] ?? identityBasis(t.basis.dIn);
+    if (self.dIn !== t.basis.dIn || self.dOut !== t.basis.dIn || self.identityIndex < 0) {
+      throw new Error(`buildRandomNetwork: selfBases[${i}] must map R^${t.basis.dIn} to itself and contain the identity, got ${self.dIn} -> ${self.dOut} (identityIndex ${self.identityIndex})`);
+    }
+    const cIn = t.cIn;
+    const hidden = cIn * 2 * m;
+    const Ks = self.elements.length;
+    const odd = new Float64Array(hidden * cIn * Ks);
+    for (let q = 0; q < odd.length; q++) odd[q] = 2 * rng.uniform() - 1;
+    // ± split: hidden copy (a, j) has a positive identity coefficient for j < m, negative for j >= m.
+    for (let a = 0; a < cIn; a++) {
+      for (let j = 0; j < 2 * m; j++) {
+        const h = a * 2 * m + j;
+        const q = (h * cIn + a) * Ks + self.identityIndex;
+        odd[q] = (j < m ? 1 : -1) * Math.abs(odd[q]!);
+      }
+    }
+    const K = t.basis.elements.length;
+    const even = new Float64Array(t.cOut * hidden * K);
+    for (let q = 0; q < even.length; q++) even[q] = 2 * rng.uniform() - 1;
+    layers.push({ basis: self, cIn, cOut: hidden, coeffs: odd });
+    layers.push({ basis: t.basis, cIn: hidden, cOut: t.cOut, coeffs: even });
+  });
+  return { network: { layers }, samples };
+}
+
+/** Per target layer statistics of {@link pruneToTarget}. */
+export interface LayerPruneReport {
+  /** Number of subset-sum instances solved (2 · n_out · n_in · |B|). */
+  instances: number;
+  /** Largest and median |approximated - target| coefficient error over instances. */
+  maxCoeffError: number;
+  medianCoeffError: number;
+  /** Certified bound on sup_{‖x‖<=1} ‖block(x) - W x‖: 2 · n_in n_out ‖B‖ · max coefficient error. */
+  errorBound: number;
+}
+
+/** The pruned subnetwork: the random network with masks, plus what was achieved. */
+export interface PrunedNetwork {
+  /** The random network with masks set (pruning = zeroing coefficients). */
+  readonly network: EquivariantNetwork;
+  /** Per target layer reports. */
+  readonly layers: readonly LayerPruneReport[];
+  /** Approximated coefficients per target layer: [positive part, negative part] (folded form). */
+  readonly folded: EquivariantNetwork;
+}
+
+/** Options of {@link pruneToTarget}. */
+export interface PruneOptions {
+  /** ‖B_{i->i+1}‖ per target layer, for the error bounds (default: 1 for each, i.e. bound per unit norm). */
+  basisNorms?: readonly number[];
+}
+
+/**
+ * Prunes the random network to approximate `target` (no training): solves the subset-sum instances
+ * sum_{j in S+} lambda_j mu_{j,b,k} ≈ alpha[b,a,k] and sum_{j in S-} |lambda_j| mu_{j,b,k} ≈ -alpha[b,a,k]
+ * exactly by meet in the middle and keeps exactly those coefficients.
+ */
+export function pruneToTarget(target: EquivariantNetwork, random: RandomNetwork, options: PruneOptions = {}): PrunedNetwork {
+  checkNetwork('pruneToTarget: target', target);
+  const L = target.layers.length;
+  if (random.network.layers.length !== 2 * L) {
+    throw new Error(`pruneToTarget: random network must have 2·${L} layers, got ${random.network.layers.length}`);
+  }
+  const outLayers: EquivariantLayer[] = [];
+  const folded: EquivariantLayer[] = [];
+  const reports: LayerPruneReport[] = [];
+  target.layers.forEach((t, i) => {
+    const odd = random.network.layers[2 * i]!;
+    const even = random.network.layers[2 * i + 1]!;
+    const m = random.samples[i]!;
+    const { cIn, cOut } = t;
+    const K = t.basis.elements.length;
+    const Ks = odd.basis.elements.length;
+    const idI = odd.basis.identityIndex;
+    if (even.basis !== t.basis || odd.cIn !== cIn || even.cOut !== cOut || odd.cOut !== cIn * 2 * m) {
+      throw new Error(`pruneToTarget: random layers ${2 * i}, ${2 * i + 1} do not match target layer ${i} (rebuild it with buildRandomNetwork(target))`);
+    }
+    const hidden = odd.cOut;
+    const lambda = (a: number, j: number): number => odd.coeffs[((a * 2 * m + j) * cIn + a) * Ks + idI]!;
+    // Instance order: (b, a, k, sign), sign 0 = positive copies.
+    const nInst = cOut * cIn * K * 2;
+    const samples = new Float64Array(nInst * m);
+    const targets = new Float64Array(nInst);
+    for (let b = 0; b < cOut; b++) {
+      for (let a = 0; a < cIn; a++) {
+        for (let k = 0; k < K; k++) {
+          const alpha = t.mask && !t.mask[(b * cIn + a) * K + k] ? 0 : t.coeffs[(b * cIn + a) * K + k]!;
+          for (let sign = 0; sign < 2; sign++) {
+            const inst = ((b * cIn + a) * K + k) * 2 + sign;
+            targets[inst] = sign === 0 ? alpha : -alpha;
+            for (let j = 0; j < m; j++) {
+              const jj = sign * m + j;
+              const h = a * 2 * m + jj;
+              samples[inst * m + j] = Math.abs(lambda(a, jj)) * even.coeffs[(b * hidden + h) * K + k]!;
+            }
+          }
+        }
+      }
+    }
+    const sol = solveSubsetSumBatch(samples, targets, m);
+    const evenMask = new Uint8Array(even.coeffs.length);
+    const used = new Uint8Array(hidden);
+    const fold = new Float64Array(cOut * 2 * cIn * K);
+    for (let b = 0; b < cOut; b++) {
+      for (let a = 0; a < cIn; a++) {
+        for (let k = 0; k < K; k++) {
+          for (let sign = 0; sign < 2; sign++) {
+            const inst = ((b * cIn + a) * K + k) * 2 + sign;
+            for (let j = 0; j < m; j++) {
+              if (!sol.selection[inst * m + j]) continue;
+              const h = a * 2 * m + sign * m + j;
+              evenMask[(b * hidden + h) * K + k] = 1;
+              used[h] = 1;
+            }
+            // Folded block: g(x) = W+ relu(x) + W- relu(-x), W± from the achieved sums.
+            fold[(b * 2 * cIn + sign * cIn + a) * K + k] = sol.value[inst]!;
+          }
+        }
+      }
+    }
+    const oddMask = new Uint8Array(odd.coeffs.length);
+    for (let h = 0; h < hidden; h++) {
+      const a = Math.floor(h / (2 * m));
+      if (used[h]) oddMask[(h * cIn + a) * Ks + idI] = 1;
+    }
+    outLayers.push({ ...odd, mask: oddMask });
+    outLayers.push({ ...even, mask: evenMask });
+    // Folded first layer: copy a -> +x_a (copy a) and -x_a (copy cIn + a), identity basis only.
+    const foldOdd = new Float64Array(2 * cIn * cIn);
+    for (let a = 0; a < cIn; a++) {
+      foldOdd[a * cIn + a] = 1;
+      foldOdd[(cIn + a) * cIn + a] = -1;
+    }
+    folded.push({ basis: identityBasis(t.basis.dIn), cIn, cOut: 2 * cIn, coeffs: foldOdd });
+    folded.push({ basis: t.basis, cIn: 2 * cIn, cOut, coeffs: fold });
+    const errs = Float64Array.from(sol.error).sort();
+    const maxErr = errs.length ? errs[errs.length - 1]! : 0;
+    const norm = options.basisNorms?.[i] ?? 1;
+    reports.push({
+      instances: nInst,
+      maxCoeffError: maxErr,
+      medianCoeffError: errs.length ? errs[Math.floor(errs.length / 2)]! : 0,
+      errorBound: 2 * cIn * cOut * norm * maxErr,
+    });
+  });
+  return { network: { layers: outLayers }, layers: reports, folded: { layers: folded } };
+}
+
+/** Parameter counts of the construction (equivariant parameters = basis coefficients). */
+export interface ParameterReport {
+  /** Target coefficients sum_i n_i n_{i+1} |B_i|. */
+  target: number;
+  /** Coefficients of the random network. */
+  random: number;
+  /** Coefficients kept by the pruning mask. */
+  kept: number;
+  /** Lower bound on random coefficients for any network whose prunings eps-approximate every target: target · log2(1/(2 eps)). */
+  lowerBound: number;
+}
+
+/** Counts coefficients of target, random and pruned networks, and the packing lower bound at `eps`. */
+export function parameterReport(target: EquivariantNetwork, pruned: EquivariantNetwork, eps: number): ParameterReport {
+  const count = (n: EquivariantNetwork): number => n.layers.reduce((s, l) => s + l.coeffs.length, 0);
+  let kept = 0;
+  for (const l of pruned.layers) {
+    if (!l.mask) kept += l.coeffs.length;
+    else for (let i = 0; i < l.mask.length; i++) kept += l.mask[i]!;
+  }
+  const t = count(target);
+  return { target: t, random: count(pruned), kept, lowerBound: t * Math.max(0, Math.log2(1 / (2 * eps))) };
+}

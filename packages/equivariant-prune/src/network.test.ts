@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { createRng } from '@lemma/gpu-kernels';
+import type { EquivariantBasis } from './basis';
+import { deepSetsBasis, groupConvBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis } from './closedForms';
+import { type PermAction, imageGroup, symmetricGroup } from './groups';
+import {
+  type EquivariantNetwork,
+  actOnBatch,
+  equivarianceErrorF64,
+  groupElementPairs,
+  networkForwardF64,
+  randomLayer,
+  reluInPlace,
+} from './network';
+
+interface Case {
+  name: string;
+  bases: EquivariantBasis[];
+  channels: number[];
+  actionIn: PermAction;
+  actionOut: PermAction;
+}
+
+function cases(): Case[] {
+  const s4 = symmetricGroup(4);
+  const c4 = imageGroup('C4', 4, { translations: true });
+  return [
+    { name: 'DeepSets S5', bases: [deepSetsBasis(5), deepSetsBasis(5)], channels: [2, 3, 1], actionIn: symmetricGroup(5).set(), actionOut: symmetricGroup(5).set() },
+    { name: '2-order S4 (1->2->2->1)', bases: [maron1to2Basis(4), maron2to2Basis(4), maron2to1Basis(4)], channels: [1, 2, 2, 1], actionIn: s4.set(), actionOut: s4.set() },
+    {
+      name: 'C4 group CNN (lift, regular)',
+      bases: [groupConvBasis(c4, { from: 'scalar', to: 'regular', kernel: 3 }), groupConvBasis(c4, { from: 'regular', to: 'regular', kernel: 3 })],
+      channels: [1, 2, 1],
+      actionIn: c4.scalarField(),
+      actionOut: c4.regularField(),
+    },
+    {
+      name: 'D4 on 3x3 (orbit basis, no translations)',
+      bases: [groupConvBasis(imageGroup('D4', 3, { translations: true }), { from: 'regular', to: 'regular', kernel: 3 })],
+      channels: [1, 1],
+      actionIn: imageGroup('D4', 3, { translations: true }).regularField(),
+      actionOut: imageGroup('D4', 3, { translations: true }).regularField(),
+    },
+  ];
+}
+
+function buildNet(c: Case, seed: number, maskDensity?: number): EquivariantNetwork {
+  const rng = createRng(seed);
+  return {
+    layers: c.bases.map((b, i) => {
+      const l = randomLayer(b, c.channels[i]!, c.channels[i + 1]!, rng);
+      if (maskDensity === undefined) return l;
+      return { ...l, mask: Uint8Array.from(l.coeffs, () => (rng.uniform() < maskDensity ? 1 : 0)) };
+    }),
+  };
+}
+
+// Permutations only move values, so f(gx) and g f(x) add the same terms in possibly different order:
+// float64 rounding of sums of O(100) O(1) terms stays below 1e-12; 1e-10 leaves margin.
+const EQ_TOL = 1e-10;
+
+describe('equivariant networks', () => {
+  const all = cases();
+  for (const c of all) {
+    test.prop([fc.integer({ min: 0, max: 1e6 }), fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined })], { numRuns: 8 })(
+      `${c.name}: f(g x) = g f(x) for random coefficients and any mask`,
+      (seed, density) => {
+        const net = buildNet(c, seed, density);
+        const batch = 2;
+        const x = createRng(seed + 1).normalArray(batch * c.channels[0]! * c.actionIn.dim);
+        expect(equivarianceErrorF64(net, c.actionIn, c.actionOut, x, batch)).toBeLessThan(EQ_TOL);
+      },
+    );
+  }
+
+  it('a non-equivariant perturbation is detected (the check can fail)', () => {
+    const c = all[0]!;
+    const net = buildNet(c, 1);
+    const l0 = net.layers[0]!;
+    const broken: EquivariantNetwork = {
+      layers: [{ ...l0, basis: { ...l0.basis, elements: [...l0.basis.elements.slice(0, 1), { ...l0.basis.elements[1]!, values: l0.basis.elements[1]!.values.map((v, i) => (i === 0 ? v + 1 : v)) }] } }, ...net.layers.slice(1)],
+    };
+    const x = createRng(3).normalArray(2 * c.channels[0]! * c.actionIn.dim);
+    expect(equivarianceErrorF64(broken, c.actionIn, c.actionOut, x, 2)).toBeGreaterThan(1e-3);
+  });
+
+  test.prop([fc.integer({ min: 0, max: 1e6 })], { numRuns: 20 })('ReLU commutes with permutations; x = relu(x) - relu(-x)', (seed) => {
+    const rng = createRng(seed);
+    const a = symmetricGroup(4).pairs();
+    const x = rng.normalArray(3 * a.dim);
+    for (const [g] of groupElementPairs(a, a, 30)) {
+      expect(reluInPlace(actOnBatch(g, x, 3, 1))).toEqual(actOnBatch(g, reluInPlace(Float64Array.from(x)), 3, 1));
+    }
+    const pos = reluInPlace(Float64Array.from(x));
+    const neg = reluInPlace(x.map((v) => -v));
+    pos.forEach((p, i) => expect(p - neg[i]!).toBe(x[i]));
+  });
+
+  it('ReLU does not commute with a non-permutation representation (why permutation actions are required)', () => {
+    const x = Float64Array.from([1, -2]);
+    const rot = (v: Float64Array) => Float64Array.from([-v[1]!, v[0]!]); // 90-degree rotation of R^2
+    expect(reluInPlace(rot(x))).not.toEqual(rot(reluInPlace(Float64Array.from(x))));
+  });
+
+  it('checks shapes with named errors', () => {
+    const c = all[0]!;
+    const net = buildNet(c, 1);
+    expect(() => networkForwardF64(net, new Float64Array(3), 1)).toThrow(/x must have length/);
+  });
+});
