@@ -1,0 +1,208 @@
+/**
+ * The Luce (multinomial-logit) curation factor H^K_p of Ferbach et al. (2024), Eq. 6:
+ *   H^K_p(x) = E_{x_1..x_{K-1} ~ p}[ K e^{βr(x)} / (e^{βr(x)} + Σ_i e^{βr(x_i)}) ],
+ * so one curation step maps p to p·H (Σ_x p(x) H(x) = 1). Everything here is float64 on typed arrays.
+ */
+import { checkAllFinite, checkBeta, checkDistribution, checkK, checkLength } from './validate';
+
+/** How {@link luceH} evaluates the expectation. */
+export type LuceMethod = 'auto' | 'multinomial' | 'quadrature';
+
+/** Options of {@link luceH}. */
+export interface LuceOptions {
+  /** Number of candidates per choice (K >= 1), or Infinity for the Lemma 2.1 limit e^{βr}/E_p[e^{βr}]. */
+  K: number;
+  /** Reward scale: choices are ∝ exp(beta·r). Default 1. */
+  beta?: number;
+  /**
+   * `multinomial`: exact sum over count vectors of the K-1 rivals (over distinct reward levels);
+   * `quadrature`: the integral form H_i = K w_i ∫_0^∞ e^{-w_i s} (Σ_j p_j e^{-w_j s})^{K-1} ds on a log-spaced
+   * trapezoid grid with log-sum-exp (accurate to ~1e-12 relative); `auto` (default) picks multinomial when it has
+   * at most `maxMultinomialTerms` terms.
+   */
+  method?: LuceMethod;
+  /** Largest number of count vectors `auto` will enumerate. Default 20000. */
+  maxMultinomialTerms?: number;
+  /** Trapezoid step in u = log s for `quadrature`. Default 0.1 (the integrand is analytic in a strip, so the error decays like exp(-π²/h)). */
+  quadratureStep?: number;
+}
+
+/** Distinct reward levels of the atoms with positive mass: log-weights (shifted so max over all atoms is 0) and masses. */
+interface Levels {
+  logW: Float64Array;
+  mass: Float64Array;
+}
+
+function levelsOf(p: Float64Array, logw: Float64Array): Levels {
+  const map = new Map<number, number>();
+  for (let i = 0; i < p.length; i++) {
+    if (p[i]! > 0) map.set(logw[i]!, (map.get(logw[i]!) ?? 0) + p[i]!);
+  }
+  const keys = [...map.keys()].sort((a, b) => a - b);
+  return { logW: Float64Array.from(keys), mass: Float64Array.from(keys.map((k) => map.get(k)!)) };
+}
+
+/** Number of count vectors of K-1 draws over L levels: C(K+L-2, L-1) (as a float, may be huge). */
+export function multinomialTermCount(levels: number, K: number): number {
+  const n = K - 1;
+  const k = Math.min(levels - 1, n);
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (n + (levels - 1) - k + i)) / i;
+  return Math.round(c);
+}
+
+/** Shifted log-weights β(r - max r) and validated inputs. */
+function prepare(fn: string, p: ArrayLike<number>, r: ArrayLike<number>, beta: number): { p: Float64Array; logw: Float64Array } {
+  const pp = checkDistribution(fn, 'p', p);
+  checkLength(fn, 'r', r, pp.length, 'one reward per atom of p');
+  checkAllFinite(fn, 'r', r);
+  checkBeta(fn, beta);
+  let rmax = -Infinity;
+  for (let i = 0; i < r.length; i++) rmax = Math.max(rmax, r[i]!);
+  // H is invariant to r -> r + c, so shifting by max r keeps every weight <= 1 and exp() from overflowing.
+  const logw = new Float64Array(r.length);
+  for (let i = 0; i < r.length; i++) logw[i] = beta * (r[i]! - rmax);
+  return { p: pp, logw };
+}
+
+/** Evaluates H at every distinct log-weight in `query` through `perLevel`, then scatters back to atoms. */
+function scatter(logw: Float64Array, perLevel: (lw: number) => number): Float64Array {
+  const cache = new Map<number, number>();
+  const out = new Float64Array(logw.length);
+  for (let i = 0; i < logw.length; i++) {
+    let h = cache.get(logw[i]!);
+    if (h === undefined) {
+      h = perLevel(logw[i]!);
+      cache.set(logw[i]!, h);
+    }
+    out[i] = h;
+  }
+  return out;
+}
+
+/** Exact H by enumerating the multinomial counts of the K-1 rivals over the distinct reward levels. */
+function hMultinomial(p: Float64Array, logw: Float64Array, K: number): Float64Array {
+  const { logW, mass } = levelsOf(p, logw);
+  const L = logW.length;
+  const n = K - 1;
+  const logFact = new Float64Array(n + 1);
+  for (let i = 1; i <= n; i++) logFact[i] = logFact[i - 1]! + Math.log(i);
+  const logMass = mass.map(Math.log);
+  const w = logW.map(Math.exp);
+  const probs: number[] = [];
+  const sums: number[] = [];
+  // Depth-first over count vectors m (|m| = K-1): log Mult(m) = log (K-1)! + Σ (m_l log q_l - log m_l!).
+  const rec = (l: number, remaining: number, logP: number, s: number): void => {
+    if (l === L - 1) {
+      probs.push(Math.exp(logP + remaining * logMass[l]! - logFact[remaining]! + logFact[n]!));
+      sums.push(s + remaining * w[l]!);
+      return;
+    }
+    for (let m = 0; m <= remaining; m++) rec(l + 1, remaining - m, logP + m * logMass[l]! - logFact[m]!, s + m * w[l]!);
+  };
+  rec(0, n, 0, 0);
+  return scatter(logw, (lw) => {
+    const wi = Math.exp(lw);
+    let acc = 0;
+    // Divide in the form 1/(1 + S/w) so tiny w_i (rewards far below the max) keep full relative precision.
+    for (let j = 0; j < probs.length; j++) acc += probs[j]! / (1 + sums[j]! / wi);
+    return K * acc;
+  });
+}
+
+/** H by the integral form on a uniform grid in u = log s, with the (K-1)-th power taken in log space. */
+function hQuadrature(p: Float64Array, logw: Float64Array, K: number, h: number): Float64Array {
+  const { logW, mass } = levelsOf(p, logw);
+  const logMass = mass.map(Math.log);
+  let lwMin = 0;
+  for (let i = 0; i < logw.length; i++) lwMin = Math.min(lwMin, logw[i]!);
+  // Left tail of the integrand is K w_i e^u, relative to H_i >= w_i: cut where K e^u < 1e-18.
+  const uLo = Math.log(1e-18 / K);
+  // Right tail is <= K exp(-w_i e^u): relative error < 1e-16 once w_min e^u >= log(K/w_min) + 37.
+  const uHi = Math.log(Math.log(K) - lwMin + 37) - lwMin;
+  const Q = Math.ceil((uHi - uLo) / h) + 1;
+  const logPow = new Float64Array(Q);
+  const us = new Float64Array(Q);
+  // w·e^u as a product of precomputed exponentials halves the exp() calls; fall back to exp(lw + u) when
+  // the weights would underflow (β·Δr > ~700) and the product would be 0·∞.
+  const safeProduct = lwMin > -600;
+  const eu = new Float64Array(Q);
+  const wl = logW.map(Math.exp);
+  for (let q = 0; q < Q; q++) {
+    const u = uLo + q * h;
+    us[q] = u;
+    eu[q] = Math.exp(u);
+    // L(u) = log Σ_l q_l exp(-w_l e^u), by log-sum-exp.
+    let m = -Infinity;
+    for (let l = 0; l < logW.length; l++) m = Math.max(m, logMass[l]! - (safeProduct ? wl[l]! * eu[q]! : Math.exp(logW[l]! + u)));
+    let s = 0;
+    for (let l = 0; l < logW.length; l++) s += Math.exp(logMass[l]! - (safeProduct ? wl[l]! * eu[q]! : Math.exp(logW[l]! + u)) - m);
+    logPow[q] = (K - 1) * (m + Math.log(s));
+  }
+  return scatter(logw, (lw) => {
+    let acc = 0;
+    const w = Math.exp(lw);
+    for (let q = 0; q < Q; q++) {
+      // Integrand in u: K w_i e^u exp(-w_i e^u) exp((K-1) L(u)).
+      const we = safeProduct ? w * eu[q]! : Math.exp(lw + us[q]!);
+      acc += Math.exp(lw + us[q]! - we + logPow[q]!);
+    }
+    return K * acc * h;
+  });
+}
+
+/**
+ * The curation factor H^K_p(x) for a discrete distribution `p` with rewards `r` (Eq. 6).
+ * Properties: H ≡ 1 for K = 1 or constant r, invariant to r + c, 0 < H < K, nondecreasing in r, Σ p H = 1.
+ *
+ * @example
+ * const H = luceH([0.5, 0.5], [0, 1], { K: 4 });
+ * const next = [0.5 * H[0], 0.5 * H[1]]; // one curation step
+ */
+export function luceH(p: ArrayLike<number>, r: ArrayLike<number>, options: LuceOptions): Float64Array {
+  const fn = 'luceH';
+  const K = checkK(fn, options.K, true);
+  const beta = options.beta ?? 1;
+  const { p: pp, logw } = prepare(fn, p, r, beta);
+  if (K === Infinity) return hLimitFromLogw(pp, logw);
+  if (K === 1) return new Float64Array(pp.length).fill(1);
+  const method = options.method ?? 'auto';
+  if (method !== 'auto' && method !== 'multinomial' && method !== 'quadrature') {
+    throw new Error(`${fn}: method must be 'auto', 'multinomial' or 'quadrature', got ${String(method)}`);
+  }
+  const step = options.quadratureStep ?? 0.1;
+  if (!(step > 0 && step <= 1)) throw new Error(`${fn}: quadratureStep must be in (0, 1], got ${step}`);
+  const L = levelsOf(pp, logw).logW.length;
+  const terms = multinomialTermCount(L, K);
+  const useExact = method === 'multinomial' || (method === 'auto' && terms <= (options.maxMultinomialTerms ?? 20000));
+  if (useExact && method === 'multinomial' && terms > 5e6) {
+    throw new Error(`${fn}: method 'multinomial' would enumerate ${terms} count vectors (K=${K}, ${L} reward levels); use 'quadrature'`);
+  }
+  return useExact ? hMultinomial(pp, logw, K) : hQuadrature(pp, logw, K, step);
+}
+
+function hLimitFromLogw(p: Float64Array, logw: Float64Array): Float64Array {
+  let z = 0;
+  for (let i = 0; i < p.length; i++) z += p[i]! * Math.exp(logw[i]!);
+  const out = new Float64Array(p.length);
+  for (let i = 0; i < p.length; i++) out[i] = Math.exp(logw[i]!) / z;
+  return out;
+}
+
+/** Lemma 2.1: the K -> ∞ limit e^{βr(x)} / E_p[e^{βr}] of H^K_p (the replicator / exponential-tilt factor). */
+export function luceHLimit(p: ArrayLike<number>, r: ArrayLike<number>, beta = 1): Float64Array {
+  const { p: pp, logw } = prepare('luceHLimit', p, r, beta);
+  return hLimitFromLogw(pp, logw);
+}
+
+/** K = 2 (Bradley–Terry): H_2(x) = 2 E_{Y~p}[σ(β(r(x) - r(Y)))], σ the logistic function. */
+export function luceHBradleyTerry(p: ArrayLike<number>, r: ArrayLike<number>, beta = 1): Float64Array {
+  const { p: pp } = prepare('luceHBradleyTerry', p, r, beta);
+  const out = new Float64Array(pp.length);
+  for (let i = 0; i < pp.length; i++) {
+    let acc = 0;
+    for (let j = 0; j < pp.length; j++) acc += pp[j]! / (1 + Math.exp(-beta * (r[i]! - r[j]!)));
+    out[i] = 2 * acc;
+  }
+  return out;
+}

@@ -1,0 +1,245 @@
+/**
+ * The Monte Carlo retraining loop (Algorithm 1 of Ferbach et al. 2024): draw K fresh candidates per kept sample
+ * from the current model, keep one per group by a curation operator, mix with real data, refit.
+ */
+import { createRng, type Rng } from '@lemma/gpu-kernels';
+import { bestOfKSelect, globalSoftmaxSelect, luceSelect, type LuceSampler } from './curation';
+import { luceSelectTensor } from './curation-tensor';
+import { sinkhornDistance } from './sinkhorn-distance';
+import { computeIterationMetrics, gridBinningFor, histogram, type DensityBinning, type IterationMetrics } from './metrics';
+import type { GenerativeModel, RewardFn } from './model';
+import { checkSamples, concatSamples, headRows, selectRows, type Samples } from './samples';
+import { checkBeta, checkInteger, checkK, checkRatio } from './validate';
+
+/**
+ * Which curator keeps the samples:
+ * - `luce` (Algorithm 1): from each group of K fresh candidates keep one with P ∝ e^{βr} (Gumbel-max per group);
+ * - `best-of-k`: keep each group's highest reward (β -> ∞);
+ * - `global`: score one pool of m·K candidates and draw m of them without replacement ∝ e^{βr} — a different
+ *   operator (used by some follow-up code), not the paper's;
+ * - `none`: no curation, refit on m plain samples (the model-collapse control).
+ */
+export type CurationMode = 'luce' | 'best-of-k' | 'global' | 'none';
+
+/** Options of {@link retrain}. */
+export interface RetrainOptions {
+  /** The model; refit in place every iteration. */
+  model: GenerativeModel;
+  /** Real data D_real. Required unless syntheticToRealRatio is Infinity (then it is optional). */
+  realData?: Samples;
+  /** Reward r(x), one finite value per point. */
+  reward: RewardFn;
+  /** Candidates per kept sample (K >= 1). */
+  K: number;
+  /** Choices ∝ exp(beta·r) (default 1). */
+  beta?: number;
+  /**
+   * λ = (synthetic count)/(real count) in each refit's training set, in [0, Infinity]:
+   * 0 = real data only, Infinity = curated synthetic data only (real data dropped after the initial fit).
+   */
+  syntheticToRealRatio: number;
+  /** Number of retraining iterations T. */
+  iterations: number;
+  /**
+   * Curated samples kept per iteration. With a finite ratio it must be omitted or equal round(λ·|realData|);
+   * with ratio Infinity it defaults to |realData|.
+   */
+  samplesPerIteration?: number;
+  /** Curation operator (default `luce`). */
+  curation?: CurationMode;
+  /**
+   * Where the Luce choice runs: 'typed-array' (default, float64 on the CPU) or 'tensor' (gpu-kernels'
+   * gumbelMaxSelect on the active tfjs backend, Philox stream = iteration). Same operator, different noise stream.
+   */
+  selection?: 'typed-array' | 'tensor';
+  /** Typed-array Luce sampler: 'gumbel' (default, Gumbel-max) or 'inverse-cdf' (same distribution, fewer random numbers). */
+  sampler?: LuceSampler;
+  /** Seed of every random choice in the loop (model sampling, Gumbel noise, metric projections). */
+  seed: number;
+  /** Fit the model on realData before the first iteration, p_0 = A(D_real) (default true when realData is given). */
+  fitInitial?: boolean;
+  /** Optional classifier for class proportions (e.g. nearest mode), with `numClasses`. */
+  classify?: (x: Samples) => Int32Array | Promise<Int32Array>;
+  numClasses?: number;
+  /** Binning for KL/entropy; default: categorical for categorical models, a 24-per-axis grid over the real data (dim <= 2), else none. */
+  binning?: DensityBinning | null;
+  /** Samples used for each iteration's metrics (default 2000). */
+  evalSamples?: number;
+  /**
+   * Also record an entropic OT distance to the real data on the tfjs backend (`sinkhornToData`), on the first
+   * `points` (default 400) of each set, with ε fixed for the whole run (default 0.05 × the mean squared distance
+   * between real points) and `iterations` (default 200) Sinkhorn iterations. Off by default (O(points²) per iteration).
+   */
+  sinkhorn?: boolean | { eps?: number; points?: number; iterations?: number };
+  /** Called after the initial model and after every iteration, with the metrics and the samples they came from. */
+  onIteration?: (metrics: IterationMetrics, samples: Samples) => void | Promise<void>;
+}
+
+/** What {@link retrain} returns. */
+export interface RetrainResult {
+  /** One record per model p_0, ..., p_T. */
+  metrics: IterationMetrics[];
+  /** The refitted model (the same object that was passed in). */
+  model: GenerativeModel;
+  /** The seed, the Philox sub-stream ids forked from it, and the seed of the metric projections. */
+  seeds: { seed: number; samplingStream: number; curationStream: number; evalStream: number; projectionSeed: number };
+}
+
+/** Mean squared distance over all pairs of rows (the scale the default Sinkhorn ε is set from). */
+function meanSqDist(s: Samples): number {
+  let acc = 0;
+  for (let i = 0; i < s.n; i++) {
+    for (let j = 0; j < s.n; j++) {
+      let d = 0;
+      for (let k = 0; k < s.dim; k++) d += (s.data[i * s.dim + k]! - s.data[j * s.dim + k]!) ** 2;
+      acc += d;
+    }
+  }
+  return acc / (s.n * s.n) || 1;
+}
+
+async function rewardsOf(fn: string, reward: RewardFn, x: Samples): Promise<Float64Array> {
+  const r = await reward(x);
+  if (!(r instanceof Float64Array) && !Array.isArray(r)) throw new Error(`${fn}: reward must return a Float64Array, got ${typeof r}`);
+  if (r.length !== x.n) throw new Error(`${fn}: reward must return one value per point (${x.n}), got length ${r.length}`);
+  for (let i = 0; i < r.length; i++) {
+    if (!Number.isFinite(r[i]!)) throw new Error(`${fn}: reward returned ${r[i]} for point ${i}; rewards must be finite`);
+  }
+  return Float64Array.from(r);
+}
+
+/**
+ * Runs T rounds of curated retraining and records metrics for every model p_0..p_T.
+ *
+ * @example
+ * const model = gaussianMixtureModel({ dim: 2, components: 8, seed: 0 });
+ * const { metrics } = await retrain({ model, realData, reward, K: 4, beta: 1,
+ *   syntheticToRealRatio: Infinity, iterations: 10, seed: 0 });
+ */
+export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
+  const fn = 'retrain';
+  const { model, reward } = options;
+  if (!model || typeof model.fit !== 'function' || typeof model.sample !== 'function') {
+    throw new Error(`${fn}: model must implement { fit(samples), sample(n, rng) }, got ${typeof model}`);
+  }
+  if (typeof reward !== 'function') throw new Error(`${fn}: reward must be a function (x: Samples) => Float64Array, got ${typeof reward}`);
+  const K = checkK(fn, options.K);
+  const beta = checkBeta(fn, options.beta ?? 1);
+  const lambda = checkRatio(fn, options.syntheticToRealRatio);
+  const T = checkInteger(fn, 'iterations', options.iterations, 0);
+  const seed = options.seed;
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new Error(`${fn}: seed must be a finite number, got ${String(seed)}`);
+  const mode = options.curation ?? 'luce';
+  if (!['luce', 'best-of-k', 'global', 'none'].includes(mode)) {
+    throw new Error(`${fn}: curation must be 'luce', 'best-of-k', 'global' or 'none', got ${String(mode)}`);
+  }
+  const real = options.realData ?? null;
+  if (real) checkSamples(fn, 'realData', real, model.dim);
+  if (!real && lambda !== Infinity) {
+    throw new Error(`${fn}: realData is required when syntheticToRealRatio is finite (got ${lambda}); use Infinity for curated-only retraining`);
+  }
+  let m: number;
+  if (lambda === Infinity) {
+    m = checkInteger(fn, 'samplesPerIteration', options.samplesPerIteration ?? real?.n ?? NaN, 1);
+  } else {
+    m = Math.round(lambda * real!.n);
+    if (options.samplesPerIteration !== undefined && options.samplesPerIteration !== m) {
+      throw new Error(
+        `${fn}: samplesPerIteration (${options.samplesPerIteration}) contradicts syntheticToRealRatio=${lambda} × ${real!.n} real points = ${m}; omit one of them`,
+      );
+    }
+  }
+  const selection = options.selection ?? 'typed-array';
+  if (selection !== 'typed-array' && selection !== 'tensor') throw new Error(`${fn}: selection must be 'typed-array' or 'tensor', got ${String(selection)}`);
+  const evalN = checkInteger(fn, 'evalSamples', options.evalSamples ?? 2000, 1);
+  if (options.classify && !options.numClasses) throw new Error(`${fn}: numClasses is required with classify`);
+
+  const root = createRng(seed);
+  const samplingRng: Rng = root.fork(1);
+  const curationRng: Rng = root.fork(2);
+  const evalRng: Rng = root.fork(3);
+  const projectionSeed = seed + 7919;
+
+  if (real && (options.fitInitial ?? true)) await model.fit(real);
+
+  const numClasses = options.numClasses ?? model.numClasses ?? null;
+  let binning: DensityBinning | null;
+  if (options.binning !== undefined) binning = options.binning;
+  else if (model.numClasses) binning = { kind: 'categorical', numClasses: model.numClasses };
+  else if (real && model.dim <= 2) binning = gridBinningFor(real, model.dim === 1 ? 64 : 24);
+  else binning = null;
+  const dataHistogram = binning && real ? histogram(real, binning) : null;
+  const realRef = real ? headRows(real, evalN) : null;
+  let initialHistogram: Float64Array | null = null;
+
+  const sinkhornCfg = options.sinkhorn
+    ? { points: 400, iterations: 200, ...(options.sinkhorn === true ? {} : options.sinkhorn) }
+    : null;
+  if (sinkhornCfg) {
+    checkInteger(fn, 'sinkhorn.points', sinkhornCfg.points, 1);
+    if (!real) throw new Error(`${fn}: sinkhorn needs realData to measure a distance to`);
+  }
+  let sinkhornEps: number | null = null;
+  const metrics: IterationMetrics[] = [];
+  const record = async (t: number, pool: Samples | null, poolRewards: Float64Array | null, curated: number, realCount: number): Promise<void> => {
+    let s: Samples;
+    let r: Float64Array;
+    if (pool && poolRewards && pool.n >= evalN) {
+      // Candidates are i.i.d. draws of the current model: reuse a prefix rather than sampling again.
+      s = headRows(pool, evalN);
+      r = poolRewards.subarray(0, evalN);
+    } else {
+      s = await model.sample(evalN, evalRng);
+      r = await rewardsOf(fn, reward, s);
+    }
+    let classes: Int32Array | null = null;
+    if (options.classify) classes = await options.classify(s);
+    else if (model.numClasses) classes = Int32Array.from(s.data);
+    if (binning && !initialHistogram) initialHistogram = histogram(s, binning);
+    const rec = computeIterationMetrics({
+      iteration: t, samples: s, rewards: r, beta, binning, dataHistogram, initialHistogram, classes,
+      numClasses, realData: realRef, projectionSeed, curatedCount: curated, realCount,
+    });
+    if (sinkhornCfg && realRef) {
+      const ref = headRows(realRef, sinkhornCfg.points);
+      if (sinkhornEps === null) sinkhornEps = sinkhornCfg.eps ?? 0.05 * meanSqDist(ref);
+      rec.sinkhornToData = await sinkhornDistance(headRows(s, sinkhornCfg.points), ref, { eps: sinkhornEps, iterations: sinkhornCfg.iterations });
+    }
+    metrics.push(rec);
+    await options.onIteration?.(rec, s);
+  };
+
+  let pending: { curated: number; real: number } = { curated: 0, real: 0 };
+  for (let t = 1; t <= T; t++) {
+    const poolSize = mode === 'none' ? m : m * K;
+    let curated: Samples | null = null;
+    let pool: Samples | null = null;
+    let poolRewards: Float64Array | null = null;
+    if (m > 0) {
+      pool = await model.sample(poolSize, samplingRng);
+      checkSamples(fn, 'model.sample(...)', pool, model.dim, true);
+      if (pool.n !== poolSize) throw new Error(`${fn}: model.sample(${poolSize}) returned ${pool.n} points`);
+      poolRewards = await rewardsOf(fn, reward, pool);
+      let idx: Int32Array | null;
+      if (mode === 'none' || K === 1) idx = null;
+      else if (mode === 'luce') {
+        idx = selection === 'tensor'
+          ? await luceSelectTensor(poolRewards, { K, beta, seed, stream: t })
+          : luceSelect(poolRewards, K, curationRng, beta, options.sampler ?? 'gumbel');
+      }
+      else if (mode === 'best-of-k') idx = bestOfKSelect(poolRewards, K);
+      else idx = globalSoftmaxSelect(poolRewards, m, curationRng, beta);
+      curated = idx ? selectRows(pool, idx) : pool;
+    }
+    // Metrics of p_{t-1}, from the same candidates the curator saw.
+    await record(t - 1, pool, poolRewards, pending.curated, pending.real);
+    const useReal = real && lambda !== Infinity;
+    const parts: Samples[] = [];
+    if (useReal) parts.push(real!);
+    if (curated) parts.push(curated);
+    await model.fit(parts.length === 1 ? parts[0]! : concatSamples(...parts));
+    pending = { curated: curated?.n ?? 0, real: useReal ? real!.n : 0 };
+  }
+  await record(T, null, null, pending.curated, pending.real);
+  return { metrics, model, seeds: { seed, samplingStream: 1, curationStream: 2, evalStream: 3, projectionSeed } };
+}

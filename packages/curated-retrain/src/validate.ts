@@ -1,0 +1,80 @@
+/** Input checks shared by every module; errors name the function, the argument, what was expected and what came. */
+
+/** Describes a value for an error message without dumping large arrays. */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (v === null || v === undefined) return String(v);
+  if (ArrayBuffer.isView(v) || Array.isArray(v)) return `an array of length ${(v as ArrayLike<unknown>).length}`;
+  return typeof v;
+}
+
+/** Throws unless `v` is an integer >= `min`. */
+export function checkInteger(fn: string, name: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new Error(`${fn}: ${name} must be an integer >= ${min}, got ${describeValue(v)}`);
+  }
+  return v;
+}
+
+/** Throws unless `v` is a finite number (optionally >= min / > min). */
+export function checkFinite(fn: string, name: string, v: unknown, opts: { min?: number; exclusiveMin?: boolean } = {}): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new Error(`${fn}: ${name} must be a finite number, got ${describeValue(v)}`);
+  }
+  if (opts.min !== undefined && (opts.exclusiveMin ? v <= opts.min : v < opts.min)) {
+    throw new Error(`${fn}: ${name} must be ${opts.exclusiveMin ? '>' : '>='} ${opts.min}, got ${v}`);
+  }
+  return v;
+}
+
+/** Throws unless every entry of `a` is finite. */
+export function checkAllFinite(fn: string, name: string, a: ArrayLike<number>): void {
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i]!)) throw new Error(`${fn}: ${name} must be finite, got ${a[i]} at index ${i}`);
+  }
+}
+
+/**
+ * Throws unless `p` is a probability vector: non-negative, finite, summing to 1 within `tol`.
+ * Returns a float64 copy renormalised to sum exactly to 1 (up to rounding).
+ */
+export function checkDistribution(fn: string, name: string, p: ArrayLike<number>, tol = 1e-6): Float64Array {
+  if (p.length === 0) throw new Error(`${fn}: ${name} must be a non-empty probability vector, got length 0`);
+  let s = 0;
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i]!;
+    if (!Number.isFinite(v) || v < 0) throw new Error(`${fn}: ${name} must be non-negative and finite, got ${v} at index ${i}`);
+    s += v;
+  }
+  if (Math.abs(s - 1) > tol) throw new Error(`${fn}: ${name} must sum to 1 (within ${tol}), got sum ${s}`);
+  const out = new Float64Array(p.length);
+  for (let i = 0; i < p.length; i++) out[i] = p[i]! / s;
+  return out;
+}
+
+/** Throws unless `a` has length `n`. */
+export function checkLength(fn: string, name: string, a: ArrayLike<number>, n: number, what: string): void {
+  if (a.length !== n) throw new Error(`${fn}: ${name} must have length ${n} (${what}), got length ${a.length}`);
+}
+
+/** Validates the Luce choice-set size K (a positive integer, or Infinity where allowed). */
+export function checkK(fn: string, K: unknown, allowInfinity = false): number {
+  if (allowInfinity && K === Infinity) return Infinity;
+  if (typeof K !== 'number' || !Number.isInteger(K) || K < 1) {
+    throw new Error(`${fn}: K must be an integer >= 1${allowInfinity ? ' or Infinity' : ''}, got ${describeValue(K)}`);
+  }
+  return K;
+}
+
+/** Validates the reward scale beta (finite, >= 0). */
+export function checkBeta(fn: string, beta: unknown): number {
+  return checkFinite(fn, 'beta', beta, { min: 0 });
+}
+
+/** Validates syntheticToRealRatio: a number in [0, Infinity] (Infinity = curated synthetic data only). */
+export function checkRatio(fn: string, ratio: unknown): number {
+  if (typeof ratio !== 'number' || Number.isNaN(ratio) || ratio < 0) {
+    throw new Error(`${fn}: syntheticToRealRatio must be a number in [0, Infinity] (synthetic count / real count; 0 = real data only, Infinity = curated only), got ${describeValue(ratio)}`);
+  }
+  return ratio;
+}
