@@ -121,8 +121,8 @@ const sinkhornDemo: Reproduction = {
               data: { values: links },
               mark: { type: 'rule', strokeWidth: 0.6 },
               encoding: {
-                x: { field: 'x', type: 'quantitative' },
-                y: { field: 'y', type: 'quantitative' },
+                x: { field: 'x', type: 'quantitative', title: 'x' },
+                y: { field: 'y', type: 'quantitative', title: 'y' },
                 x2: { field: 'x2' },
                 y2: { field: 'y2' },
                 opacity: { field: 'mass', type: 'quantitative', scale: { domain: [0, 1] }, legend: null },

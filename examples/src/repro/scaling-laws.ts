@@ -1,4 +1,227 @@
-import type { Reproduction } from '../types';
+import {
+  classifyPhase,
+  computeOptimalFrontier,
+  fitComputeOptimalExponents,
+  fitPowerLaw,
+  genMomRiskODE,
+  interpLogLog,
+  geometricStepGrid,
+  PLRF_ALGORITHMS,
+  plrfHparams,
+  plrfInstance,
+  predictExponents,
+  simulateEigenbasisCPU,
+  simulateEigenbasisGPU,
+  theoryInputs,
+  type PlrfAlgorithm,
+  type SimulationResult,
+  type SpectralInputs,
+} from '@lemma/scaling-laws';
+import type { Figure, MetricValue, ReproContext, ReproResult, Reproduction, Table } from '../types';
 
-/** Reproductions for @lemma/scaling-laws (filled in by its issue). */
-export const reproductions: Reproduction[] = [];
+const LABEL: Record<PlrfAlgorithm, string> = { sgd: 'SGD', 'sgd-m': 'SGD-M', 'dana-constant': 'DANA-constant', 'dana-decaying': 'DANA-decaying' };
+const round = (x: number, k = 3): number => Math.round(x * 10 ** k) / 10 ** k;
+
+/** Thins a curve to about `n` log-spaced points for plotting. */
+function thin(steps: ArrayLike<number>, ys: ArrayLike<number>, n = 120): { t: number; y: number }[] {
+  const out: { t: number; y: number }[] = [];
+  let last = -Infinity;
+  const tMax = steps[steps.length - 1]!;
+  const gap = Math.log(tMax) / n;
+  for (let i = 0; i < steps.length; i++) {
+    const t = steps[i]!;
+    if (t < 1) continue;
+    if (Math.log(t) - last >= gap || i === steps.length - 1) {
+      out.push({ t, y: ys[i]! });
+      last = Math.log(t);
+    }
+  }
+  return out;
+}
+
+function logLogLine(title: string, values: Record<string, unknown>[], x: string, y: string, color: string, dash?: string): Record<string, unknown> {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    width: 420,
+    height: 300,
+    data: { values },
+    mark: { type: 'line', clip: true },
+    encoding: {
+      x: { field: x, type: 'quantitative', scale: { type: 'log' }, title: x },
+      y: { field: y, type: 'quantitative', scale: { type: 'log' }, title: y },
+      color: { field: color, type: 'nominal' },
+      ...(dash ? { strokeDash: { field: dash, type: 'nominal' } } : {}),
+    },
+  };
+}
+
+async function simulate(ctx: ReproContext, inst: SpectralInputs, alg: PlrfAlgorithm, o: { alpha: number; beta: number; d: number; seeds: number; seed: number; steps: number[] }): Promise<SimulationResult> {
+  const hparams = plrfHparams(alg, { alpha: o.alpha, beta: o.beta, d: o.d });
+  const sim = { hparams, seeds: o.seeds, seed: o.seed, steps: o.steps };
+  return ctx.backend === 'webgpu' ? simulateEigenbasisGPU(inst, sim) : simulateEigenbasisCPU(inst, sim);
+}
+
+async function run(ctx: ReproContext): Promise<ReproResult> {
+  const quick = ctx.quick;
+  const metrics: Record<string, MetricValue> = {};
+  const seeds: Record<string, number> = { base: ctx.seed };
+  const figures: Figure[] = [];
+  const tables: Table[] = [];
+
+  // 1. Loss curves on one PLRF instance: Monte Carlo (eigenbasis) vs the exact-spectrum ODE.
+  const points: [number, number][] = [[1, 0.7], [1, 0.3]];
+  const dSim = quick ? 400 : 2000;
+  const tSim = quick ? 100_000 : 2_000_000;
+  const nSeeds = quick ? 6 : 32;
+  const prog = ctx.progress('PLRF loss curves', points.length * PLRF_ALGORITHMS.length);
+  for (const [pi, [alpha, beta]] of points.entries()) {
+    const wSeed = ctx.seed * 1000 + pi;
+    seeds[`W_${alpha}_${beta}`] = wSeed;
+    const inst = plrfInstance({ alpha, beta, d: dSim, seed: wSeed });
+    const steps = geometricStepGrid(tSim, 16);
+    const values: Record<string, unknown>[] = [];
+    for (const [ai, alg] of PLRF_ALGORITHMS.entries()) {
+      const simSeed = wSeed * 10 + ai;
+      seeds[`mc_${alg}_${alpha}_${beta}`] = simSeed;
+      const mc = await simulate(ctx, inst, alg, { alpha, beta, d: dSim, seeds: nSeeds, seed: simSeed, steps });
+      const ode = genMomRiskODE(inst, { hparams: plrfHparams(alg, { alpha, beta, d: dSim }), tMax: tSim, dTau: 1e-2 });
+      for (const p of thin(mc.steps, mc.mean)) values.push({ step: p.t, risk: p.y, algorithm: LABEL[alg], source: `Monte Carlo (${nSeeds} seeds)` });
+      for (const p of thin(ode.steps, ode.risk)) values.push({ step: p.t, risk: p.y, algorithm: LABEL[alg], source: 'theory (ODE)' });
+      // Median |MC mean - ODE| in standard errors over the logged steps: ~0.67 when they agree (the ODE has small
+      // first-order time-discretisation error, so large-seed full runs may show a bias of a few percent).
+      const zs: number[] = [];
+      for (let i = 1; i < mc.steps.length; i++) {
+        const t = mc.steps[i]!;
+        if (t >= ode.steps[1]! && t <= ode.steps[ode.steps.length - 1]! && mc.stderr[i]! > 0) zs.push(Math.abs(mc.mean[i]! - interpLogLog(ode.steps, ode.risk, t)) / mc.stderr[i]!);
+      }
+      zs.sort((a, b) => a - b);
+      metrics[`mc_vs_ode_median_abs_z_${alg}_${alpha}_${beta}`] = round(zs[zs.length >> 1] ?? NaN, 3);
+      prog.tick(1, `${LABEL[alg]} (${alpha}, ${beta})`);
+    }
+    metrics[`pinf_${alpha}_${beta}`] = inst.pInf;
+    figures.push({
+      id: `loss-curves-a${alpha}-b${beta}`.replace(/\./g, ''),
+      title: `PLRF loss curves, alpha = ${alpha}, beta = ${beta} (${classifyPhase(alpha, beta)}), d = ${dSim}`,
+      caption: 'Solid: mean of eigenbasis Monte Carlo runs; dashed: the log-time ODE on the same spectrum. DANA-decaying bends down early; DANA-constant leaves SGD after t ~ d.',
+      spec: logLogLine('risk P(t) vs steps', values, 'step', 'risk', 'algorithm', 'source'),
+    });
+  }
+  prog.done();
+
+  // 2. Fitted loss exponents from theory inputs (no random matrix) vs the closed forms.
+  const rows: (string | number | null)[][] = [];
+  const dExp = quick ? 30_000 : 100_000;
+  const expPoints: [number, number, number, number][] = [[1, 0.3, 3e4, 3e5], [1, 0.7, 300, 3000], [1.25, 0.3, 1e4, 1e5], [1.5, 0.4, 1e4, 1e5]];
+  let expOk = true;
+  for (const [alpha, beta, lo, hi] of expPoints) {
+    const pred = predictExponents(alpha, beta);
+    const inp = theoryInputs({ alpha, beta, d: dExp });
+    for (const alg of PLRF_ALGORITHMS) {
+      const ode = genMomRiskODE(inp, { hparams: plrfHparams(alg, { alpha, beta, d: dExp }), tMax: 2e6, dTau: 2e-2 });
+      // DANA-decaying is fitted on its own accelerated window.
+      const win = alg === 'dana-decaying' ? [lo, hi] : [Math.min(lo, 1000), Math.min(hi, 1e4)];
+      const fit = fitPowerLaw(ode.steps, ode.risk, { xMin: win[0], xMax: win[1], offset: inp.pInf });
+      const theory = alg === 'sgd' || alg === 'sgd-m' ? pred.sgdLossExponent : alg === 'dana-decaying' ? pred.danaDecayingLossExponent : null;
+      const tol = alg === 'sgd' ? 0.03 : 0.05;
+      // DANA-decaying's sigma (2 - 1/(2 alpha)) holds while the pure-point term dominates: phase Ia here (in II the F_ac term takes over).
+      const checked = theory !== null && (alg === 'sgd' || (alg === 'dana-decaying' && pred.phase === 'Ia'));
+      if (checked && Math.abs(fit.exponent - theory!) > tol) expOk = false;
+      rows.push([`(${alpha}, ${beta})`, pred.phase, LABEL[alg], `[${win[0]}, ${win[1]}]`, round(fit.exponent), theory === null ? null : round(theory), checked ? `+-${tol}` : 'no']);
+      metrics[`loss_exponent_${alg}_${alpha}_${beta}`] = round(fit.exponent, 4);
+    }
+  }
+  tables.push({ title: `Loss exponents: fitted on theory-input ODE curves (d = ${dExp}) vs closed form`, columns: ['(alpha, beta)', 'phase', 'algorithm', 'step window', 'fitted', 'theory', 'checked'], rows });
+
+  // 3. Phase diagram with SGD's predicted compute-optimal eta.
+  const grid: Record<string, unknown>[] = [];
+  for (let i = 0; i < 40; i++) for (let j = 0; j < 40; j++) {
+    const alpha = 0.05 + (1.95 * i) / 39, beta = 0.05 + (1.95 * j) / 39;
+    const p = predictExponents(alpha, beta);
+    grid.push({ alpha: round(alpha), beta: round(beta), phase: p.phase, eta: p.sgd.eta === null ? null : round(p.sgd.eta) });
+  }
+  figures.push({
+    id: 'phase-diagram',
+    title: '4+3 phase diagram of SGD on PLRF (boundaries 2 alpha = 1, 2 beta = 1, beta = alpha)',
+    caption: 'Colour: phase. IVa/IVb are not split (their boundary is not resolved here); SGD exponents are closed-form in Ia, II and III only.',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      width: 360,
+      height: 360,
+      data: { values: grid },
+      mark: 'rect',
+      encoding: {
+        x: { field: 'alpha', type: 'quantitative', bin: { maxbins: 40 } },
+        y: { field: 'beta', type: 'quantitative', bin: { maxbins: 40 } },
+        color: { field: 'phase', type: 'nominal' },
+        tooltip: [{ field: 'phase' }, { field: 'eta' }],
+      },
+    },
+  });
+
+  // 4. Compute-optimal frontiers (isoFLOP minimisation over d) for SGD vs DANA-decaying.
+  const sizes = quick ? 8 : 10;
+  const fMax = quick ? 2e8 : 1e10;
+  const coRows: (string | number | null)[][] = [];
+  const frontierValues: Record<string, unknown>[] = [];
+  const cp = ctx.progress('isoFLOP sweeps', 2 * 2 * sizes);
+  let coOk = true;
+  for (const [alpha, beta] of points) {
+    const pred = predictExponents(alpha, beta);
+    for (const alg of ['sgd', 'dana-decaying'] as const) {
+      const curves = [];
+      for (let i = 0; i < sizes; i++) {
+        const d = 100 * 2 ** i;
+        const inp = theoryInputs({ alpha, beta, d });
+        const c = genMomRiskODE(inp, { hparams: plrfHparams(alg, { alpha, beta, d }), tMax: fMax / d, dTau: 3e-2 });
+        curves.push({ d, steps: c.steps, risk: c.risk });
+        cp.tick();
+      }
+      const fr = computeOptimalFrontier(curves);
+      const ex = fitComputeOptimalExponents(fr);
+      const th = alg === 'sgd' ? pred.sgd : pred.danaDecaying;
+      if (alg === 'sgd' && th.eta !== null && (Math.abs(ex.eta.exponent - th.eta) > 0.03 || Math.abs(ex.xi.slope - th.xi!) > 0.03)) coOk = false;
+      coRows.push([`(${alpha}, ${beta})`, pred.phase, LABEL[alg], round(ex.eta.exponent), th.eta === null ? null : round(th.eta), round(ex.xi.slope), th.xi === null ? null : round(th.xi), th.provenance]);
+      metrics[`eta_${alg}_${alpha}_${beta}`] = round(ex.eta.exponent, 4);
+      metrics[`xi_${alg}_${alpha}_${beta}`] = round(ex.xi.slope, 4);
+      for (let i = 0; i < fr.flops.length; i++) {
+        if (fr.interior[i]) frontierValues.push({ flops: fr.flops[i], risk: fr.risk[i], dStar: fr.dStar[i], curve: `${LABEL[alg]} (${alpha}, ${beta})` });
+      }
+    }
+  }
+  cp.done();
+  tables.push({
+    title: 'Compute-optimal exponents from isoFLOP sweeps (P* ~ f^-eta, d* ~ f^xi, f = t d)',
+    columns: ['(alpha, beta)', 'phase', 'algorithm', 'eta fitted', 'eta theory', 'xi fitted', 'xi theory', 'theory source'],
+    rows: coRows,
+  });
+  figures.push({
+    id: 'compute-optimal-frontier',
+    title: 'Compute-optimal frontier P*(f): SGD vs DANA-decaying',
+    caption: 'Each line is min over d of the ODE loss at flops f = t d; DANA-decaying has the steeper frontier.',
+    spec: logLogLine('P*(f)', frontierValues, 'flops', 'risk', 'curve'),
+  });
+
+  const danaGain = (metrics['eta_dana-decaying_1_0.3'] as number) - (metrics['eta_sgd_1_0.3'] as number);
+  metrics.dana_eta_gain_phase_Ia = round(danaGain, 4);
+  const reproduced = expOk && coOk && danaGain > 0.05;
+  return {
+    summary: `SGD exponents match 4+3 theory (${expOk && coOk ? 'within tolerance' : 'NOT within tolerance'}); DANA-decaying raises the phase-Ia compute-optimal exponent eta by ${round(danaGain)} over SGD`,
+    metrics,
+    reproduced,
+    tables,
+    figures,
+    seeds,
+  };
+}
+
+/** Reproductions for @lemma/scaling-laws: DANA vs SGD on power-law random features. */
+export const reproductions: Reproduction[] = [
+  {
+    id: 'scaling-laws-dana',
+    title: 'Dimension-adapted momentum outscales SGD on power-law random features',
+    paper: 'Dimension-adapted Momentum Outscales SGD (arXiv 2505.16098); 4+3 Phases of Compute-Optimal Neural Scaling Laws (arXiv 2405.15074)',
+    package: '@lemma/scaling-laws',
+    run,
+  },
+];

@@ -3,13 +3,14 @@ import { fc, test } from '@fast-check/vitest';
 import { createRng } from '@lemma/gpu-kernels';
 import { estimateSupError, randomUnitVectors, telescopingBound } from './approximation';
 import { basisNorm } from './basis';
-import { deepSetsBasis, maron2to2Basis, mlpBasis } from './closedForms';
+import { deepSetsBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis, mlpBasis } from './closedForms';
 import { buildRandomNetwork, hiddenCopiesFor, parameterReport, pruneToTarget } from './construction';
 import { symmetricGroup } from './groups';
 import {
   type EquivariantLayer,
   type EquivariantNetwork,
   equivarianceErrorF64,
+  invariantVectors,
   layerDenseMatrix,
   networkForwardF64,
   randomLayer,
@@ -83,6 +84,48 @@ describe('the construction and its pruning', () => {
     const sup = estimateSupError(target, pruned.network, 128, 1);
     expect(sup.max).toBeLessThanOrEqual(bound);
     expect(Number.isFinite(bound)).toBe(true);
+  });
+
+  test.prop([fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 4, max: 12 })], { numRuns: 8 })(
+    'biases (constant input 1, G-fixed vectors): the ticket stays exactly equivariant, equals its folded form, and the bias error is a subset-sum error',
+    (seed, m) => {
+      const rng = createRng(seed);
+      const n = 4;
+      const s4 = symmetricGroup(n);
+      const ones = [Float64Array.from({ length: n }, () => 1)];
+      const pairVs = invariantVectors(s4.pairs());
+      const target: EquivariantNetwork = {
+        layers: [randomLayer(maron1to2Basis(n), 1, 2, rng, 0.5, pairVs), randomLayer(maron2to1Basis(n), 2, 1, rng, 0.5, ones)],
+      };
+      const random = buildRandomNetwork(target, { samples: m, seed: seed + 1 });
+      const pruned = pruneToTarget(target, random);
+      const x = createRng(seed + 2).normalArray(3 * n);
+      const a = s4.set();
+      expect(equivarianceErrorF64(pruned.network, a, a, x, 3)).toBeLessThan(1e-10);
+      expect(equivarianceErrorF64(random.network, a, a, x, 3)).toBeLessThan(1e-10);
+      const y1 = networkForwardF64(pruned.network, x, 3);
+      const y2 = networkForwardF64(pruned.folded, x, 3);
+      y1.forEach((v, i) => expect(Math.abs(v - y2[i]!)).toBeLessThan(1e-12));
+      // Folded bias = achieved subset sums; each within the reported max coefficient error of the target's.
+      target.layers.forEach((t, i) => {
+        const fb = pruned.folded.layers[2 * i + 1]!.bias!.coeffs;
+        fb.forEach((v, q) => expect(Math.abs(v - t.bias!.coeffs[q]!)).toBeLessThanOrEqual(pruned.layers[i]!.maxCoeffError + 1e-15));
+        expect(pruned.layers[i]!.instances).toBe(2 * t.cIn * t.cOut * t.basis.elements.length + t.cOut * t.bias!.vectors.length);
+      });
+    },
+  );
+
+  it('biases: at the rule m the pruned net approximates the biased target (seeded)', () => {
+    const rng = createRng(5);
+    const b = deepSetsBasis(5);
+    const ones = [Float64Array.from({ length: 5 }, () => 1)];
+    const target: EquivariantNetwork = { layers: [randomLayer(b, 2, 3, rng, 0.3, ones), randomLayer(b, 3, 1, rng, 0.3, ones)] };
+    const pruned = pruneToTarget(target, buildRandomNetwork(target, { samples: 20, seed: 9 }));
+    const rep = parameterReport(target, pruned.network, 1e-3);
+    expect(rep.target).toBe(2 * 3 * 2 + 3 + 3 * 2 + 1);
+    expect(rep.kept).toBeLessThanOrEqual(rep.random);
+    const sup = estimateSupError(target, pruned.network, 64, 2);
+    expect(sup.median).toBeLessThan(1e-2);
   });
 
   it('more samples per coefficient give smaller median coefficient error (statistically, seeded)', () => {

@@ -6,10 +6,18 @@
  * second layer the coefficients chosen by one subset-sum problem per (output copy, input copy, basis
  * element, sign). Hidden copies j < m of input copy a get a positive identity coefficient, j >= m a negative
  * one (the ± split behind x = relu(x) - relu(-x)).
+ *
+ * Biases: a G-invariant bias sum_k beta[b,k] v_k is a linear map from an extra input fixed at 1 (the trivial
+ * representation) to F_out, with equivariant basis {v_k} (G-fixed vectors). The construction treats that
+ * input like any other copy: the odd layer sends the constant 1 to m hidden constant units
+ * u_j = relu(lambda_j · 1), the even layer sends unit j to output copy b with sum_k mu[b,j,k] v_k. Since the
+ * input is 1 >= 0, the negative half of the ± split is identically 0, so only lambda_j > 0 is drawn
+ * (|U[-1, 1]|) and one subset-sum problem per (output copy, bias vector) solves
+ * sum_{j in S} lambda_j mu[b,j,k] ≈ beta[b,k]. The units live in the even layer's `bias.units`.
  */
 import { createRng } from '@lemma/gpu-kernels';
 import type { EquivariantBasis } from './basis';
-import { type EquivariantLayer, type EquivariantNetwork, checkNetwork } from './network';
+import { type EquivariantLayer, type EquivariantNetwork, checkNetwork, effectiveBiasCoeffs } from './network';
 import { solveSubsetSumBatch } from './subsetSum';
 
 /** Inputs of the overparametrization rule. */
@@ -110,19 +118,32 @@ export function buildRandomNetwork(target: EquivariantNetwork, options: RandomNe
     const even = new Float64Array(t.cOut * hidden * K);
     for (let q = 0; q < even.length; q++) even[q] = 2 * rng.uniform() - 1;
     layers.push({ basis: self, cIn, cOut: hidden, coeffs: odd });
-    layers.push({ basis: t.basis, cIn: hidden, cOut: t.cOut, coeffs: even });
+    if (!t.bias) {
+      layers.push({ basis: t.basis, cIn: hidden, cOut: t.cOut, coeffs: even });
+      return;
+    }
+    // Hidden constant units for the bias: relu(lambda_j · 1) with lambda_j > 0, and their random output weights.
+    const units = new Float64Array(m);
+    for (let j = 0; j < m; j++) units[j] = Math.abs(2 * rng.uniform() - 1);
+    const Kb = t.bias.vectors.length;
+    const bc = new Float64Array(t.cOut * m * Kb);
+    for (let q = 0; q < bc.length; q++) bc[q] = 2 * rng.uniform() - 1;
+    layers.push({ basis: t.basis, cIn: hidden, cOut: t.cOut, coeffs: even, bias: { vectors: t.bias.vectors, coeffs: bc, units } });
   });
   return { network: { layers }, samples };
 }
 
 /** Per target layer statistics of {@link pruneToTarget}. */
 export interface LayerPruneReport {
-  /** Number of subset-sum instances solved (2 · n_out · n_in · |B|). */
+  /** Number of subset-sum instances solved (2 · n_out · n_in · |B|, plus n_out · |bias vectors| with a bias). */
   instances: number;
   /** Largest and median |approximated - target| coefficient error over instances. */
   maxCoeffError: number;
   medianCoeffError: number;
-  /** Certified bound on sup_{‖x‖<=1} ‖block(x) - W x‖: 2 · n_in n_out ‖B‖ · max coefficient error. */
+  /**
+   * Certified bound on sup_{‖x‖<=1} ‖block(x) - (W x + c)‖: 2 · n_in n_out ‖B‖ · max coefficient error, plus
+   * n_out · |bias vectors| · max ‖v_k‖ · max bias error with a bias (an absolute, not relative, term).
+   */
   errorBound: number;
 }
 
@@ -216,7 +237,43 @@ export function pruneToTarget(target: EquivariantNetwork, random: RandomNetwork,
       if (used[h]) oddMask[(h * cIn + a) * Ks + idI] = 1;
     }
     outLayers.push({ ...odd, mask: oddMask });
-    outLayers.push({ ...even, mask: evenMask });
+    // Bias: one subset-sum instance per (output copy b, bias vector k) over the m hidden constant units.
+    let biasErrs = new Float64Array(0);
+    let foldBias: EquivariantLayer['bias'];
+    let biasBound = 0;
+    if (t.bias) {
+      const eb = even.bias;
+      if (!eb || !eb.units || eb.units.length !== m || eb.vectors !== t.bias.vectors) {
+        throw new Error(`pruneToTarget: random layer ${2 * i + 1} has no matching bias units for target layer ${i} (rebuild it with buildRandomNetwork(target))`);
+      }
+      const Kb = eb.vectors.length;
+      const beta = effectiveBiasCoeffs(t)!;
+      const bSamples = new Float64Array(cOut * Kb * m);
+      for (let b = 0; b < cOut; b++) {
+        for (let k = 0; k < Kb; k++) {
+          for (let j = 0; j < m; j++) bSamples[(b * Kb + k) * m + j] = Math.max(0, eb.units[j]!) * eb.coeffs[(b * m + j) * Kb + k]!;
+        }
+      }
+      const bs = solveSubsetSumBatch(bSamples, beta, m);
+      const bMask = new Uint8Array(eb.coeffs.length);
+      const uMask = new Uint8Array(m);
+      for (let b = 0; b < cOut; b++) {
+        for (let k = 0; k < Kb; k++) {
+          for (let j = 0; j < m; j++) {
+            if (!bs.selection[(b * Kb + k) * m + j]) continue;
+            bMask[(b * m + j) * Kb + k] = 1;
+            uMask[j] = 1;
+          }
+        }
+      }
+      outLayers.push({ ...even, mask: evenMask, bias: { ...eb, mask: bMask, unitsMask: uMask } });
+      biasErrs = Float64Array.from(bs.error);
+      foldBias = { vectors: eb.vectors, coeffs: Float64Array.from(bs.value) };
+      const vNorm = Math.max(...eb.vectors.map((v) => Math.sqrt(v.reduce((acc, x) => acc + x * x, 0))));
+      biasBound = cOut * Kb * vNorm * (biasErrs.length ? Math.max(...biasErrs) : 0);
+    } else {
+      outLayers.push({ ...even, mask: evenMask });
+    }
     // Folded first layer: copy a -> +x_a (copy a) and -x_a (copy cIn + a), identity basis only.
     const foldOdd = new Float64Array(2 * cIn * cIn);
     for (let a = 0; a < cIn; a++) {
@@ -224,15 +281,15 @@ export function pruneToTarget(target: EquivariantNetwork, random: RandomNetwork,
       foldOdd[(cIn + a) * cIn + a] = -1;
     }
     folded.push({ basis: identityBasis(t.basis.dIn), cIn, cOut: 2 * cIn, coeffs: foldOdd });
-    folded.push({ basis: t.basis, cIn: 2 * cIn, cOut, coeffs: fold });
-    const errs = Float64Array.from(sol.error).sort();
+    folded.push(foldBias ? { basis: t.basis, cIn: 2 * cIn, cOut, coeffs: fold, bias: foldBias } : { basis: t.basis, cIn: 2 * cIn, cOut, coeffs: fold });
+    const errs = Float64Array.from([...sol.error, ...biasErrs]).sort();
     const maxErr = errs.length ? errs[errs.length - 1]! : 0;
     const norm = options.basisNorms?.[i] ?? 1;
     reports.push({
-      instances: nInst,
+      instances: nInst + biasErrs.length,
       maxCoeffError: maxErr,
       medianCoeffError: errs.length ? errs[Math.floor(errs.length / 2)]! : 0,
-      errorBound: 2 * cIn * cOut * norm * maxErr,
+      errorBound: 2 * cIn * cOut * norm * maxErr + biasBound,
     });
   });
   return { network: { layers: outLayers }, layers: reports, folded: { layers: folded } };
@@ -240,7 +297,7 @@ export function pruneToTarget(target: EquivariantNetwork, random: RandomNetwork,
 
 /** Parameter counts of the construction (equivariant parameters = basis coefficients). */
 export interface ParameterReport {
-  /** Target coefficients sum_i n_i n_{i+1} |B_i|. */
+  /** Target coefficients sum_i n_i n_{i+1} |B_i| (plus bias coefficients; random/kept also count bias units). */
   target: number;
   /** Coefficients of the random network. */
   random: number;
@@ -252,11 +309,18 @@ export interface ParameterReport {
 
 /** Counts coefficients of target, random and pruned networks, and the packing lower bound at `eps`. */
 export function parameterReport(target: EquivariantNetwork, pruned: EquivariantNetwork, eps: number): ParameterReport {
-  const count = (n: EquivariantNetwork): number => n.layers.reduce((s, l) => s + l.coeffs.length, 0);
+  const count = (n: EquivariantNetwork): number =>
+    n.layers.reduce((s, l) => s + l.coeffs.length + (l.bias ? l.bias.coeffs.length + (l.bias.units?.length ?? 0) : 0), 0);
+  const keptOf = (arr: { length: number }, mask?: Uint8Array): number => {
+    if (!mask) return arr.length;
+    let k = 0;
+    for (let i = 0; i < mask.length; i++) k += mask[i]!;
+    return k;
+  };
   let kept = 0;
   for (const l of pruned.layers) {
-    if (!l.mask) kept += l.coeffs.length;
-    else for (let i = 0; i < l.mask.length; i++) kept += l.mask[i]!;
+    kept += keptOf(l.coeffs, l.mask);
+    if (l.bias) kept += keptOf(l.bias.coeffs, l.bias.mask) + (l.bias.units ? keptOf(l.bias.units, l.bias.unitsMask) : 0);
   }
   const t = count(target);
   return { target: t, random: count(pruned), kept, lowerBound: t * Math.max(0, Math.log2(1 / (2 * eps))) };

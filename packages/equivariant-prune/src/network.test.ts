@@ -7,8 +7,12 @@ import { type PermAction, imageGroup, symmetricGroup } from './groups';
 import {
   type EquivariantNetwork,
   actOnBatch,
+  checkNetwork,
+  effectiveBiasCoeffs,
   equivarianceErrorF64,
   groupElementPairs,
+  invariantVectors,
+  layerBiasVector,
   networkForwardF64,
   randomLayer,
   reluInPlace,
@@ -45,15 +49,28 @@ function cases(): Case[] {
   ];
 }
 
-function buildNet(c: Case, seed: number, maskDensity?: number): EquivariantNetwork {
+function buildNet(c: Case, seed: number, maskDensity?: number, withBias = false): EquivariantNetwork {
   const rng = createRng(seed);
+  const outActions = outputActions(c);
   return {
     layers: c.bases.map((b, i) => {
-      const l = randomLayer(b, c.channels[i]!, c.channels[i + 1]!, rng);
+      const l = randomLayer(b, c.channels[i]!, c.channels[i + 1]!, rng, 1, withBias ? invariantVectors(outActions[i]!) : undefined);
       if (maskDensity === undefined) return l;
-      return { ...l, mask: Uint8Array.from(l.coeffs, () => (rng.uniform() < maskDensity ? 1 : 0)) };
+      const m = (a: Float64Array) => Uint8Array.from(a, () => (rng.uniform() < maskDensity ? 1 : 0));
+      if (!l.bias) return { ...l, mask: m(l.coeffs) };
+      // Random-construction style bias with hidden constant units (some negative, some pruned) and a mask.
+      const U = 3;
+      const Kb = l.bias.vectors.length;
+      const units = Float64Array.from({ length: U }, () => 2 * rng.uniform() - 1);
+      const coeffs = Float64Array.from({ length: l.cOut * U * Kb }, () => 2 * rng.uniform() - 1);
+      return { ...l, mask: m(l.coeffs), bias: { vectors: l.bias.vectors, coeffs, mask: m(coeffs), units, unitsMask: m(units) } };
     }),
   };
+}
+
+/** The action on each layer's output space (bases built by hand may lack actionOut: fall back on the case). */
+function outputActions(c: Case): PermAction[] {
+  return c.bases.map((b, i) => b.actionOut ?? (i === c.bases.length - 1 ? c.actionOut : c.actionIn));
 }
 
 // Permutations only move values, so f(gx) and g f(x) add the same terms in possibly different order:
@@ -73,6 +90,58 @@ describe('equivariant networks', () => {
       },
     );
   }
+
+  for (const c of all) {
+    test.prop([fc.integer({ min: 0, max: 1e6 }), fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined })], { numRuns: 6 })(
+      `${c.name}: with G-invariant biases, f(g x) = g f(x) for any mask (weights, bias coefficients, constant units)`,
+      (seed, density) => {
+        const net = buildNet(c, seed, density, true);
+        const batch = 2;
+        const x = createRng(seed + 1).normalArray(batch * c.channels[0]! * c.actionIn.dim);
+        expect(equivarianceErrorF64(net, c.actionIn, c.actionOut, x, batch)).toBeLessThan(EQ_TOL);
+      },
+    );
+  }
+
+  it('invariant vectors are fixed by every generator and span the orbits (1 for transitive, 2 for S_n on pairs)', () => {
+    const s4 = symmetricGroup(4);
+    const c4 = imageGroup('C4', 4, { translations: true });
+    for (const [a, want] of [[s4.set(), 1], [s4.pairs(), 2], [c4.regularField(), 1], [imageGroup('C4', 3).scalarField(), 3]] as const) {
+      const vs = invariantVectors(a);
+      expect(vs.length).toBe(want);
+      const total = new Float64Array(a.dim);
+      for (const v of vs) {
+        for (const g of a.generators) expect(actOnBatch(g, v, 1, 1)).toEqual(v);
+        v.forEach((x, i) => (total[i]! += x));
+      }
+      expect(Array.from(total).every((x) => x === 1)).toBe(true);
+    }
+  });
+
+  it('a non-invariant bias breaks equivariance (the biased check can fail)', () => {
+    const c = all[0]!;
+    const net = buildNet(c, 2, undefined, true);
+    const l0 = net.layers[0]!;
+    const v = Float64Array.from({ length: 5 }, (_, i) => i); // not fixed by S5
+    const broken: EquivariantNetwork = { layers: [{ ...l0, bias: { vectors: [v], coeffs: l0.bias!.coeffs } }, ...net.layers.slice(1)] };
+    const x = createRng(3).normalArray(2 * c.channels[0]! * c.actionIn.dim);
+    expect(equivarianceErrorF64(broken, c.actionIn, c.actionOut, x, 2)).toBeGreaterThan(1e-3);
+  });
+
+  it('bias units: u_j = relu(lambda_j), masked units and coefficients drop out', () => {
+    const b = deepSetsBasis(3);
+    const layer = {
+      basis: b,
+      cIn: 1,
+      cOut: 1,
+      coeffs: new Float64Array(2),
+      bias: { vectors: [Float64Array.from([1, 1, 1])], coeffs: Float64Array.from([2, 3, 5]), units: Float64Array.from([0.5, -1, 0.25]), mask: Uint8Array.from([1, 1, 0]) },
+    };
+    expect(Array.from(effectiveBiasCoeffs(layer)!)).toEqual([1]); // 0.5·2 + relu(-1)·3 + (masked) 0.25·5
+    expect(Array.from(layerBiasVector(layer)!)).toEqual([1, 1, 1]);
+    expect(Array.from(networkForwardF64({ layers: [layer] }, Float64Array.from([7, 8, 9]), 1))).toEqual([1, 1, 1]);
+    expect(() => checkNetwork('t', { layers: [{ ...layer, bias: { ...layer.bias, coeffs: new Float64Array(2) } }] })).toThrow(/bias.coeffs must have length/);
+  });
 
   it('a non-equivariant perturbation is detected (the check can fail)', () => {
     const c = all[0]!;

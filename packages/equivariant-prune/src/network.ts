@@ -1,8 +1,12 @@
 /**
  * Equivariant layers parameterised by basis coefficients with Kronecker structure over channel copies:
  * W = sum_{b,a,k} alpha[b,a,k] E_{ba} ⊗ b_k, so pruning a coefficient (mask 0) keeps W equivariant.
- * Networks are f(x) = W_L relu(W_{L-1} ... relu(W_1 x)) (no biases, as in the paper). This file holds
- * the float64 typed-array reference; tfForward.ts has the tensor path.
+ * Networks are f(x) = W_L relu(W_{L-1} ... relu(W_1 x) + c_1) + c_L with optional G-invariant biases: a bias
+ * of output copy b is sum_k beta[b,k] v_k over G-fixed vectors v_k of F_out (rho(g) v_k = v_k), e.g. one
+ * scalar per copy times the all-ones vector for a regular or transitive field. Seen as a map from an extra
+ * input fixed at 1 (the trivial representation) to F_out, {v_k} is exactly the equivariant basis
+ * Hom_G(1, F_out), so the paper's construction and pruning apply to it unchanged (see construction.ts).
+ * This file holds the float64 typed-array reference; tfForward.ts has the tensor path.
  */
 import type { Rng } from '@lemma/gpu-kernels';
 import type { EquivariantBasis } from './basis';
@@ -19,6 +23,110 @@ export interface EquivariantLayer {
   readonly coeffs: Float64Array;
   /** Optional 0/1 mask of the same length (0 = pruned). */
   readonly mask?: Uint8Array;
+  /** Optional G-invariant bias. */
+  readonly bias?: LayerBias;
+}
+
+/**
+ * A G-invariant bias: output copy b gets sum_j u_j sum_k coeffs[(b·U + j)·Kb + k] · vectors[k], where
+ * u_j = 1 for a plain bias (U = 1, no `units`) or, in the random network of the construction,
+ * u_j = relu(units[j]) is hidden constant unit j (the constant input 1 times a random weight, then ReLU).
+ * Any mask keeps the bias in span{v_k}, so every pruning stays exactly equivariant.
+ */
+export interface LayerBias {
+  /** Bias basis: G-fixed vectors of F_out (length dOut each), e.g. {@link invariantVectors}. */
+  readonly vectors: readonly Float64Array[];
+  /** cOut·U·Kb coefficients, (b, j, k) at (b·U + j)·Kb + k. */
+  readonly coeffs: Float64Array;
+  /** Optional 0/1 mask of `coeffs`. */
+  readonly mask?: Uint8Array;
+  /** Random-construction only: weights lambda_j of U hidden constant units (u_j = relu(lambda_j · 1)). */
+  readonly units?: Float64Array;
+  /** Optional 0/1 mask of `units` (a pruned unit outputs 0). */
+  readonly unitsMask?: Uint8Array;
+}
+
+/**
+ * Orbit indicators of a permutation action: a basis of its G-fixed vectors (rho(g) v = v), i.e. of
+ * Hom_G(trivial, rho): the allowed bias directions. One vector (all ones) for a transitive action, e.g. a
+ * regular field with translations; two for S_n on pairs (diagonal, off-diagonal).
+ */
+export function invariantVectors(action: PermAction): Float64Array[] {
+  const d = action.dim;
+  const parent = Int32Array.from({ length: d }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  for (const g of action.generators) for (let i = 0; i < d; i++) parent[find(i)] = find(g[i]!);
+  const index = new Map<number, number>();
+  const out: Float64Array[] = [];
+  for (let i = 0; i < d; i++) {
+    const r = find(i);
+    if (!index.has(r)) {
+      index.set(r, out.length);
+      out.push(new Float64Array(d));
+    }
+    out[index.get(r)!]![i] = 1;
+  }
+  return out;
+}
+
+/** The all-ones vector of R^d (the bias direction of a transitive action). */
+export function onesVector(d: number): Float64Array {
+  return new Float64Array(d).fill(1);
+}
+
+/** Number of hidden constant units U of a bias (1 for a plain bias). */
+export function biasUnitCount(bias: LayerBias): number {
+  return bias.units ? bias.units.length : 1;
+}
+
+/**
+ * Effective bias coefficients beta[b,k] (cOut·Kb) of a layer with masks applied and hidden constant
+ * units summed out, or undefined when the layer has no bias.
+ */
+export function effectiveBiasCoeffs(layer: EquivariantLayer): Float64Array | undefined {
+  const bias = layer.bias;
+  if (!bias) return undefined;
+  const Kb = bias.vectors.length;
+  const U = biasUnitCount(bias);
+  const out = new Float64Array(layer.cOut * Kb);
+  for (let j = 0; j < U; j++) {
+    let u = 1;
+    if (bias.units) u = bias.unitsMask && !bias.unitsMask[j] ? 0 : Math.max(0, bias.units[j]!);
+    if (u === 0) continue;
+    for (let b = 0; b < layer.cOut; b++) {
+      for (let k = 0; k < Kb; k++) {
+        const q = (b * U + j) * Kb + k;
+        if (bias.mask && !bias.mask[q]) continue;
+        out[b * Kb + k]! += u * bias.coeffs[q]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** The bias of a layer as a vector of length cOut·dOut (copy-major), or undefined. */
+export function layerBiasVector(layer: EquivariantLayer): Float64Array | undefined {
+  const beta = effectiveBiasCoeffs(layer);
+  if (!beta) return undefined;
+  const vs = layer.bias!.vectors;
+  const Kb = vs.length;
+  const dOut = layer.basis.dOut;
+  const out = new Float64Array(layer.cOut * dOut);
+  for (let b = 0; b < layer.cOut; b++) {
+    for (let k = 0; k < Kb; k++) {
+      const c = beta[b * Kb + k]!;
+      if (c === 0) continue;
+      const v = vs[k]!;
+      for (let i = 0; i < dOut; i++) out[b * dOut + i]! += c * v[i]!;
+    }
+  }
+  return out;
 }
 
 /** A stack of layers with ReLU between them (none after the last). */
@@ -36,6 +144,22 @@ export function checkLayer(where: string, layer: EquivariantLayer): void {
   if (layer.mask && layer.mask.length !== want) throw new Error(`${where}: mask must have length ${want}, got ${layer.mask.length}`);
   for (let i = 0; i < layer.coeffs.length; i++) {
     if (!Number.isFinite(layer.coeffs[i]!)) throw new Error(`${where}: coeffs must be finite, got ${layer.coeffs[i]} at index ${i}`);
+  }
+  const bias = layer.bias;
+  if (bias) {
+    const Kb = bias.vectors.length;
+    if (Kb === 0) throw new Error(`${where}: bias.vectors must hold at least one G-fixed vector`);
+    bias.vectors.forEach((v, k) => {
+      if (v.length !== layer.basis.dOut) throw new Error(`${where}: bias.vectors[${k}] must have length dOut = ${layer.basis.dOut}, got ${v.length}`);
+    });
+    const U = biasUnitCount(bias);
+    const wantB = layer.cOut * U * Kb;
+    if (bias.coeffs.length !== wantB) throw new Error(`${where}: bias.coeffs must have length cOut·units·|vectors| = ${layer.cOut}·${U}·${Kb} = ${wantB}, got ${bias.coeffs.length}`);
+    if (bias.mask && bias.mask.length !== wantB) throw new Error(`${where}: bias.mask must have length ${wantB}, got ${bias.mask.length}`);
+    if (bias.unitsMask && (!bias.units || bias.unitsMask.length !== U)) throw new Error(`${where}: bias.unitsMask needs bias.units of the same length (${U})`);
+    for (const arr of [bias.coeffs, bias.units ?? new Float64Array(0)]) {
+      for (let i = 0; i < arr.length; i++) if (!Number.isFinite(arr[i]!)) throw new Error(`${where}: bias values must be finite, got ${arr[i]} at index ${i}`);
+    }
   }
 }
 
@@ -71,12 +195,18 @@ export function maskedCoeffs(layer: EquivariantLayer): Float64Array {
   return out;
 }
 
-/** A layer with coefficients drawn U[-scale, scale] from `rng`. */
-export function randomLayer(basis: EquivariantBasis, cIn: number, cOut: number, rng: Rng, scale = 1): EquivariantLayer {
+/**
+ * A layer with coefficients drawn U[-scale, scale] from `rng`; with `biasVectors` (G-fixed vectors of F_out)
+ * also a bias with U[-scale, scale] coefficients.
+ */
+export function randomLayer(basis: EquivariantBasis, cIn: number, cOut: number, rng: Rng, scale = 1, biasVectors?: readonly Float64Array[]): EquivariantLayer {
   const K = basis.elements.length;
   const coeffs = new Float64Array(cOut * cIn * K);
   for (let i = 0; i < coeffs.length; i++) coeffs[i] = scale * (2 * rng.uniform() - 1);
-  return { basis, cIn, cOut, coeffs };
+  if (!biasVectors) return { basis, cIn, cOut, coeffs };
+  const b = new Float64Array(cOut * biasVectors.length);
+  for (let i = 0; i < b.length; i++) b[i] = scale * (2 * rng.uniform() - 1);
+  return { basis, cIn, cOut, coeffs, bias: { vectors: biasVectors, coeffs: b } };
 }
 
 /** Float64 reference of one layer on a batch (row-major batch x cIn·dIn). */
@@ -98,6 +228,8 @@ export function layerForwardF64(layer: EquivariantLayer, x: Float64Array, batch:
       }
     }
   }
+  const bv = layerBiasVector(layer);
+  if (bv) for (let n = 0; n < batch; n++) for (let i = 0; i < bv.length; i++) y[n * bv.length + i]! += bv[i]!;
   return y;
 }
 

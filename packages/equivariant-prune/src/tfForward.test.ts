@@ -5,17 +5,17 @@ import { assertAllClose, describeEachBackend, float32SumTolerance } from '@lemma
 import { deepSetsBasis, convFilters, groupConvBasis, maron1to2Basis, maron2to1Basis } from './closedForms';
 import { buildRandomNetwork, pruneToTarget } from './construction';
 import { imageGroup } from './groups';
-import { type EquivariantNetwork, networkForwardF64, randomLayer } from './network';
-import { type ConvFilterSet, convKernelFromCoeffs, filterSetTensor, identityFilterSet, imageNetworkForwardTf, layerConvKernel, networkForwardTf } from './tfForward';
+import { type EquivariantNetwork, invariantVectors, layerBiasVector, networkForwardF64, onesVector, randomLayer } from './network';
+import { type ConvFilterSet, biasFromCoeffs, biasVectorsTensor, convBiasChannels, convKernelFromCoeffs, filterSetTensor, identityFilterSet, imageNetworkForwardTf, layerConvKernel, networkForwardTf } from './tfForward';
 
 /** The same network with |coefficients|: its output on |x| bounds every partial sum (error scale). */
 function absNet(net: EquivariantNetwork): EquivariantNetwork {
-  return { layers: net.layers.map((l) => ({ ...l, coeffs: l.coeffs.map(Math.abs), basis: { ...l.basis, elements: l.basis.elements.map((e) => ({ ...e, values: e.values.map(Math.abs) })) } })) };
+  return { layers: net.layers.map((l) => ({ ...l, bias: l.bias && { ...l.bias, coeffs: l.bias.coeffs.map(Math.abs), units: l.bias.units?.map(Math.abs) }, coeffs: l.coeffs.map(Math.abs), basis: { ...l.basis, elements: l.basis.elements.map((e) => ({ ...e, values: e.values.map(Math.abs) })) } })) };
 }
 
 /** float32 error bound: (terms summed) · u · 4 times the absolute network's output (holds through ReLU). */
 function tolerance(net: EquivariantNetwork, x: Float64Array, batch: number): number {
-  const terms = net.layers.reduce((s, l) => s + l.cIn * l.basis.dIn * l.basis.elements.length, 0);
+  const terms = net.layers.reduce((s, l) => s + l.cIn * l.basis.dIn * l.basis.elements.length + (l.bias ? l.bias.coeffs.length : 0), 0);
   const scale = networkForwardF64(absNet(net), x.map(Math.abs), batch).reduce((m, v) => Math.max(m, v), 0);
   return float32SumTolerance(terms) * scale + 1e-6;
 }
@@ -30,6 +30,9 @@ describeEachBackend('equivariant forward on tensors', () => {
     ];
     const target = nets[0]!;
     nets.push(pruneToTarget(target, buildRandomNetwork(target, { samples: 5, seed: 1 })).network);
+    const ones = [onesVector(6)];
+    const biased: EquivariantNetwork = { layers: [randomLayer(deepSetsBasis(6), 2, 3, rng, 1, ones), randomLayer(deepSetsBasis(6), 3, 1, rng, 1, ones)] };
+    nets.push(biased, pruneToTarget(biased, buildRandomNetwork(biased, { samples: 5, seed: 2 })).network);
     for (const net of nets) {
       const batch = 3;
       const d = net.layers[0]!.cIn * net.layers[0]!.basis.dIn;
@@ -83,6 +86,38 @@ describeEachBackend('equivariant forward on tensors', () => {
     const identity = imageNetworkForwardTf({ layers: [{ basis: { ...reg, elements: [reg.elements[reg.identityIndex]!], identityIndex: 0 }, cIn: 1, cOut: 1, coeffs: Float64Array.from([1]) }] }, [identityFilterSet(4)], tf.ones([1, 3, 3, 4]) as tf.Tensor4D);
     expect(Array.from(await identity.data()).every((v) => v === 1)).toBe(true);
     tf.dispose([img, y, big, rot, y0, y1, y0r, identity]);
+  });
+
+  it('image layers with G-invariant biases: circular conv matches the basis reference, the differentiable bias matches', async () => {
+    const s = 5;
+    const g = imageGroup('C4', s, { translations: true });
+    const lift = groupConvBasis(g, { from: 'scalar', to: 'regular', kernel: 3 });
+    const reg = groupConvBasis(g, { from: 'regular', to: 'regular', kernel: 3 });
+    const rng = createRng(9);
+    const vs = invariantVectors(g.regularField());
+    expect(vs.length).toBe(1);
+    const net: EquivariantNetwork = { layers: [randomLayer(lift, 1, 2, rng, 1, vs), randomLayer(reg, 2, 1, rng, 1, vs)] };
+    const sets: ConvFilterSet[] = [
+      { ...convFilters(lift, g, 3), kernel: 3 },
+      { ...convFilters(reg, g, 3), kernel: 3 },
+    ];
+    const batch = 2;
+    const x = Float64Array.from(Float32Array.from(createRng(3).normalArray(batch * s * s)));
+    const img = tf.tensor4d(Float32Array.from(x), [batch, s, s, 1]);
+    const y = imageNetworkForwardTf(net, sets, img, { padding: 'circular' });
+    const ref = networkForwardF64(net, x, batch);
+    const yd = await y.data();
+    const perm = new Float64Array(ref.length);
+    for (let b = 0; b < batch; b++) for (let p = 0; p < s * s; p++) for (let t = 0; t < 4; t++) perm[b * 4 * s * s + t * s * s + p] = yd[(b * s * s + p) * 4 + t]!;
+    assertAllClose(perm, ref, { atol: tolerance(net, x, batch), label: 'biased circular conv vs basis' });
+    expect(Array.from(convBiasChannels(vs, sets[1]!))).toEqual([1, 1, 1, 1]);
+    const l1 = net.layers[1]!;
+    const vt = biasVectorsTensor(l1.bias!.vectors);
+    const bt = biasFromCoeffs(1, tf.tensor1d(Float32Array.from(l1.bias!.coeffs)), vt);
+    const want = layerBiasVector(l1)!;
+    assertAllClose(await bt.data(), want, { atol: 1e-6, label: 'biasFromCoeffs' });
+    expect(() => convBiasChannels([Float64Array.from({ length: 4 * s * s }, (_, i) => i)], sets[1]!)).toThrow(/not constant over pixels/);
+    tf.dispose([img, y, vt, bt]);
   });
 
   it('the differentiable kernel assembly equals the typed-array one', async () => {

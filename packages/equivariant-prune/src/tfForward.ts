@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EquivariantBasis } from './basis';
-import { type EquivariantLayer, type EquivariantNetwork, checkNetwork, maskedCoeffs } from './network';
+import { type EquivariantLayer, type EquivariantNetwork, checkNetwork, layerBiasVector, maskedCoeffs } from './network';
 
 /** Basis elements stacked as a float32 [dIn, K·dOut] matrix (column k·dOut + i holds row i of b_k). */
 export function basisStackTensor(basis: EquivariantBasis): tf.Tensor2D {
@@ -22,8 +22,29 @@ export function basisStackTensor(basis: EquivariantBasis): tf.Tensor2D {
 export function layerForwardTf(layer: EquivariantLayer, x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     const c = tf.tensor2d(Float32Array.from(maskedCoeffs(layer)), [layer.cOut, layer.cIn * layer.basis.elements.length]);
-    return layerForwardFromCoeffs(layer.basis, layer.cIn, layer.cOut, c, x);
+    const y = layerForwardFromCoeffs(layer.basis, layer.cIn, layer.cOut, c, x);
+    const bv = layerBiasVector(layer);
+    return bv ? tf.add(y, tf.tensor2d(Float32Array.from(bv), [1, bv.length])) : y;
   });
+}
+
+/** Bias vectors as a float32 [Kb, dOut] tensor (for {@link biasFromCoeffs}). */
+export function biasVectorsTensor(vectors: readonly Float64Array[]): tf.Tensor2D {
+  if (vectors.length === 0) throw new Error('biasVectorsTensor: need at least one vector');
+  const d = vectors[0]!.length;
+  const data = new Float32Array(vectors.length * d);
+  vectors.forEach((v, k) => data.set(Float32Array.from(v), k * d));
+  return tf.tensor2d(data, [vectors.length, d]);
+}
+
+/**
+ * Differentiable G-invariant bias [1, cOut·dOut] from coefficients [cOut, Kb] (plain bias, index b·Kb + k)
+ * and the tensor of {@link biasVectorsTensor}: add it to a layer's output to train biased targets.
+ */
+export function biasFromCoeffs(cOut: number, coeffs: tf.Tensor, vectors: tf.Tensor2D): tf.Tensor2D {
+  const [Kb, d] = vectors.shape;
+  if (coeffs.size !== cOut * Kb) throw new Error(`biasFromCoeffs: coeffs must have ${cOut * Kb} entries (cOut·Kb), got ${coeffs.size}`);
+  return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(coeffs, [cOut, Kb]), vectors), [1, cOut * d]));
 }
 
 /**
@@ -130,6 +151,48 @@ export function layerConvKernel(layer: EquivariantLayer, set: ConvFilterSet): Fl
   return out;
 }
 
+/**
+ * Per-channel values [Kb, outChannels] of image bias vectors (G-fixed vectors of the basis' output field,
+ * channel-major h·size² + p): a conv bias must be constant over pixels, which holds for the fixed vectors
+ * of a group with translations; this is checked.
+ */
+export function convBiasChannels(vectors: readonly Float64Array[], set: ConvFilterSet): Float32Array {
+  const oc = set.outChannels;
+  const out = new Float32Array(vectors.length * oc);
+  vectors.forEach((v, k) => {
+    const n2 = v.length / oc;
+    if (!Number.isInteger(n2)) throw new Error(`convBiasChannels: vector length ${v.length} is not a multiple of ${oc} channels`);
+    for (let t = 0; t < oc; t++) {
+      const c = v[t * n2]!;
+      for (let p = 1; p < n2; p++) {
+        if (v[t * n2 + p] !== c) throw new Error(`convBiasChannels: bias vector ${k} is not constant over pixels in channel ${t} (use a group with translations)`);
+      }
+      out[k * oc + t] = c;
+    }
+  });
+  return out;
+}
+
+/** The conv bias [cOut·outChannels] of an image layer (zeros without a bias). */
+export function layerConvBias(layer: EquivariantLayer, set: ConvFilterSet): Float32Array {
+  const oc = set.outChannels;
+  const out = new Float32Array(layer.cOut * oc);
+  const bv = layerBiasVector(layer);
+  if (!bv) return out;
+  const dOut = layer.basis.dOut;
+  const n2 = dOut / oc;
+  for (let b = 0; b < layer.cOut; b++) {
+    for (let t = 0; t < oc; t++) {
+      const c = bv[b * dOut + t * n2]!;
+      for (let p = 1; p < n2; p++) {
+        if (Math.abs(bv[b * dOut + t * n2 + p]! - c) > 1e-12 * (1 + Math.abs(c))) throw new Error(`layerConvBias: bias of copy ${b} is not constant over pixels in channel ${t}`);
+      }
+      out[b * oc + t] = c;
+    }
+  }
+  return out;
+}
+
 /** Options of {@link imageNetworkForwardTf}. */
 export interface ImageForwardOptions {
   /** 'zeros' ('same' zero padding; equivariant to the point group about the image centre) or 'circular'. */
@@ -169,6 +232,7 @@ export function imageNetworkForwardTf(
       const k = set.kernel;
       const w = tf.tensor4d(layerConvKernel(l, set), [k, k, l.cIn * set.inChannels, l.cOut * set.outChannels]);
       h = padding === 'zeros' ? tf.conv2d(h, w, 1, 'same') : tf.conv2d(circularPad(h, (k - 1) / 2), w, 1, 'valid');
+      if (l.bias) h = tf.add(h, tf.tensor1d(layerConvBias(l, set)));
       if (i < net.layers.length - 1) h = tf.relu(h);
     });
     return h;

@@ -13,6 +13,11 @@ import { pairwiseSqDist } from '../src/kernels/pairwise/index';
 import { logSumExp } from '../src/kernels/logSumExp/index';
 import { sinkhornHalfStep } from '../src/kernels/sinkhorn/index';
 import { adamWRule, applyElementwiseRule, createRuleSlots } from '../src/kernels/elementwiseRule/index';
+import { ruleTuning } from '../src/kernels/elementwiseRule/webgpu';
+import { lseReduceWebGPU, lseTuning } from '../src/kernels/logSumExp/webgpu';
+// The kernels as they were before the multi-tensor AdamW and column-reduction rework, timed in the same run.
+import { ruleWebGPU as baselineRule } from './baseline/ruleWebGPU';
+import { lseReduceWebGPU as baselineLse } from './baseline/lseWebGPU';
 
 interface Row {
   id: string;
@@ -21,11 +26,15 @@ interface Row {
   /** Bytes the op must move at least (read + write), for a bandwidth figure. */
   bytes?: number;
   tbps?: number;
+  /** Host time spent inside the timed calls (recording), per call. */
+  hostMs?: number;
 }
 
 const quick = process.argv.includes('--quick');
 // --smoke: tiny sizes to check the bundle end to end on any adapter (e.g. lavapipe).
 const smoke = process.argv.includes('--smoke');
+// --focus: only the copy ceiling, AdamW and the Sinkhorn / log-sum-exp rows (skips randomNormal and pairwise).
+const focus = process.argv.includes('--focus');
 const rows: Row[] = [];
 
 async function sync(): Promise<void> {
@@ -52,16 +61,21 @@ async function timeOrThrow(id: string, size: string, iters: number, fn: () => vo
   fn();
   await sync();
   const t0 = performance.now();
-  for (let i = 0; i < iters; i++) fn();
+  let host = 0;
+  for (let i = 0; i < iters; i++) {
+    const h = performance.now();
+    fn();
+    host += performance.now() - h;
+  }
   await sync();
   const ms = (performance.now() - t0) / iters;
-  const row: Row = { id, size, ms: +ms.toFixed(4) };
+  const row: Row = { id, size, ms: +ms.toFixed(4), hostMs: +(host / iters).toFixed(4) };
   if (bytes) {
     row.bytes = bytes;
     row.tbps = +(bytes / (ms * 1e-3) / 1e12).toFixed(3);
   }
   rows.push(row);
-  console.error(`${id} ${size}: ${ms.toFixed(3)} ms${row.tbps ? ` (${row.tbps} TB/s)` : ''}`);
+  console.error(`${id} ${size}: ${ms.toFixed(3)} ms${row.tbps ? ` (${row.tbps} TB/s)` : ''}, host ${row.hostMs} ms`);
 }
 
 const COPY = /* wgsl */ `
@@ -98,7 +112,7 @@ async function main(): Promise<void> {
   }
 
   // 2. Philox normal generation (write-only).
-  {
+  if (!focus) {
     const n = (64 * 2 ** 20) / scale;
     await time('randomNormal', `${n / 2 ** 20}M f32`, 20, () => randomNormal([n], 7).dispose(), 4 * n);
   }
@@ -109,10 +123,26 @@ async function main(): Promise<void> {
     const grads = Array.from({ length: count }, (_, i) => randomNormal([each], 1000 + i));
     const slots = createRuleSlots(adamWRule, vars);
     let step = 0;
-    await time('adamw_fused', `${count}x${each / 1e6}M params`, 20, () => {
-      step++;
-      applyElementwiseRule(adamWRule, vars, grads, slots, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, step });
-    }, 7 * 4 * count * each);
+    const size = `${count}x${each / 1e6}M params`;
+    const hp = () => ({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, step: ++step });
+    await time('adamw_fused', size, 20, () => applyElementwiseRule(adamWRule, vars, grads, slots, hp()), 7 * 4 * count * each);
+    if (count > 1) {
+      // Variants: one tensor per dispatch; no bind-group reuse (every buffer new each step); the old path.
+      ruleTuning.maxPerDispatch = 1;
+      await time('adamw_fused_1_per_dispatch', size, 20, () => applyElementwiseRule(adamWRule, vars, grads, slots, hp()), 7 * 4 * count * each);
+      ruleTuning.maxPerDispatch = undefined;
+      ruleTuning.cacheBindGroups = false;
+      await time('adamw_fused_no_bindgroup_cache', size, 20, () => applyElementwiseRule(adamWRule, vars, grads, slots, hp()), 7 * 4 * count * each);
+      ruleTuning.cacheBindGroups = true;
+      ruleTuning.countEachDispatch = false;
+      await time('adamw_fused_call_counts_once', size, 20, () => applyElementwiseRule(adamWRule, vars, grads, slots, hp()), 7 * 4 * count * each);
+      ruleTuning.countEachDispatch = true;
+      const be = webgpuInternals('bench');
+      await time('adamw_fused_before', size, 20, () => {
+        const h = hp();
+        vars.forEach((v, i) => baselineRule(be, adamWRule, v, grads[i]!, slots[i]!, h));
+      }, 7 * 4 * count * each);
+    }
     vars.forEach((v) => v.dispose());
     grads.forEach((g) => g.dispose());
     slots.flat().forEach((s) => s.dispose());
@@ -140,11 +170,23 @@ async function main(): Promise<void> {
     await time('sinkhorn_half_cols', `n=${n}`, 50, () => sinkhornHalfStep({ C, potential: f, logMarginal: logA, eps, axis: 'cols' }).dispose(), 4 * n * n);
     await time('logsumexp_rows', `${n}x${n}`, 50, () => logSumExp(C, { axis: 1 }).dispose(), 4 * n * n);
     await time('logsumexp_cols', `${n}x${n}`, 50, () => logSumExp(C, { axis: 0 }).dispose(), 4 * n * n);
+    const defaultTarget = lseTuning.targetWorkgroups;
+    for (const target of [512, 1024, 4096, 8192]) {
+      lseTuning.targetWorkgroups = target;
+      await time(`logsumexp_cols_target${target}wg`, `${n}x${n}`, 50, () => logSumExp(C, { axis: 0 }).dispose(), 4 * n * n);
+    }
+    lseTuning.targetWorkgroups = defaultTarget;
+    const be = webgpuInternals('bench');
+    // Same direct call as the *_before rows (no tfjs runKernel overhead), for a like-for-like comparison.
+    await time('sinkhorn_half_cols_direct', `n=${n}`, 50, () => be.disposeData(lseReduceWebGPU(be, { C, pot: f, logm: logA, eps, axis: 'cols' }).dataId), 4 * n * n);
+    await time('logsumexp_cols_direct', `${n}x${n}`, 50, () => be.disposeData(lseReduceWebGPU(be, { C, eps: 1, axis: 'cols' }).dataId), 4 * n * n);
+    await time('sinkhorn_half_cols_before', `n=${n}`, 50, () => be.disposeData(baselineLse(be, { C, pot: f, logm: logA, eps, axis: 'cols' }).dataId), 4 * n * n);
+    await time('logsumexp_cols_before', `${n}x${n}`, 50, () => be.disposeData(baselineLse(be, { C, eps: 1, axis: 'cols' }).dataId), 4 * n * n);
     [C, logA, f, g].forEach((t) => t.dispose());
   }
 
   // 5. Pairwise squared distances (output-write bound for small d).
-  for (const [n, d] of smoke ? [[128, 8]] : quick ? [[1024, 64]] : [[4096, 64], [8192, 2]]) {
+  for (const [n, d] of focus ? [] : smoke ? [[128, 8]] : quick ? [[1024, 64]] : [[4096, 64], [8192, 2]]) {
     const x = randomNormal([n, d], 3);
     const y = randomNormal([n, d], 4);
     await time('pairwise_sqdist', `${n}x${n}x${d}`, 20, () => pairwiseSqDist(x, y).dispose(), 4 * n * n + 8 * n * d);

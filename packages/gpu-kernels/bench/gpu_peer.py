@@ -3,6 +3,7 @@ import json, math, sys, datetime
 import torch
 
 quick = "--quick" in sys.argv
+focus = "--focus" in sys.argv  # same subset as bench/gpu.ts --focus
 dev = torch.device("cuda")
 torch.backends.cuda.matmul.allow_tf32 = False
 rows = []
@@ -28,7 +29,8 @@ scale = 8 if quick else 1
 n = 64 * 2**20 // scale
 src = torch.rand(n, device=dev); dst = torch.empty_like(src)
 bench("copy_vec4", f"{n // 2**20}M f32", 50, lambda: dst.copy_(src), 8 * n)
-bench("randomNormal", f"{n // 2**20}M f32", 20, lambda: torch.randn(n, device=dev), 4 * n)
+if not focus:
+    bench("randomNormal", f"{n // 2**20}M f32", 20, lambda: torch.randn(n, device=dev), 4 * n)
 del src, dst
 
 for count, each in [(1, 100_000_000 // scale), (100, 1_000_000 // scale)]:
@@ -58,7 +60,7 @@ for n in ([1024] if quick else [4096, 8192]):
     bench("logsumexp_cols", f"{n}x{n}", 50, lambda: torch.logsumexp(C, dim=0), 4 * n * n)
     del C
 
-for n, d in ([(1024, 64)] if quick else [(4096, 64), (8192, 2)]):
+for n, d in ([] if focus else [(1024, 64)] if quick else [(4096, 64), (8192, 2)]):
     x, y = torch.randn(n, d, device=dev), torch.randn(n, d, device=dev)
     bench("pairwise_sqdist", f"{n}x{n}x{d}", 20, lambda: torch.cdist(x, y) ** 2, 4 * n * n + 8 * n * d)
 

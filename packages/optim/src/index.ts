@@ -1,2 +1,27 @@
-/** @packageDocumentation Work in progress: see README.md. */
-export const VERSION = '0.1.0';
+/**
+ * @packageDocumentation
+ * ADANA, DANA and their baselines (AdamW, AdEMAMix, SGD-momentum, Muon) as TensorFlow.js optimizers with
+ * log-time schedules. Papers: arXiv 2602.05298 (ADANA), 2505.16098 (DANA), 2409.03137 (AdEMAMix).
+ * Step convention: t is 1-based everywhere (PyTorch).
+ */
+export * from './schedules';
+export type { ScheduleSpec } from './schedule-spec';
+export { resolveSchedule } from './schedule-spec';
+export type { CommonOptions, ParamGroup, NonFinitePolicy } from './config';
+export { FusedOptimizer, slotKey } from './fused-optimizer';
+export type { StepContext } from './fused-optimizer';
+export type { FusedRule, RuleScalars } from './rules';
+export { adanaRule, danaStarRule, danaRule, adamwRule, ademamixRule, sgdMomentumRule, NO_CLIP } from './rules';
+export { Adana, DanaMK4, DanaStar, DanaStarMK4, adana, danaMK4, danaStar, danaStarMK4 } from './adana';
+export type { AdanaOptions } from './adana';
+export { Dana, dana, danaGamma3, danaHyperparameters } from './dana';
+export type { DanaOptions, DanaProblem, DanaHyperparameters } from './dana';
+export { AdamW, adamw } from './adamw';
+export type { AdamWOptions } from './adamw';
+export { AdEMAMix, ademamix } from './ademamix';
+export type { AdEMAMixOptions } from './ademamix';
+export { SgdMomentum, sgdMomentum } from './sgd-momentum';
+export type { SgdMomentumOptions } from './sgd-momentum';
+export { Muon, muon, newtonSchulz } from './muon';
+export type { MuonOptions } from './muon';
+export * as reference from './reference';

@@ -74,6 +74,53 @@ describeEachBackend('applyElementwiseRule', () => {
     expect(Array.from(await init.data())).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('many tensors of odd and vec4 sizes in one call match the float64 reference (cached bind groups across steps)', async () => {
+    const rng = createRng(17);
+    const sizes = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 4 * (1 + ((i * 37) % 300)) : 1 + ((i * 53) % 1201)));
+    sizes.push(0, 1, 65536 + 3);
+    const h = { lr: 3e-3, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.05 };
+    const p0 = sizes.map((n) => Float64Array.from(rng.normalArray(n), Math.fround));
+    const gs = sizes.map((n) => Array.from({ length: 3 }, () => Float64Array.from(rng.normalArray(n), Math.fround)));
+    const vars = sizes.map((n, i) => tf.variable(tf.tensor1d(Float32Array.from(p0[i]!))));
+    const slots = createRuleSlots(adamWRule, vars);
+    // The same gradient tensors every step (bind groups hit the cache), except step 2 uses fresh ones.
+    const fixed = sizes.map((n, i) => tf.tensor1d(Float32Array.from(gs[i]![0]!)));
+    for (let t = 0; t < 3; t++) {
+      const grads = t === 0 ? fixed : sizes.map((n, i) => tf.tensor1d(Float32Array.from(gs[i]![t]!)));
+      applyElementwiseRule(adamWRule, vars, grads, slots, { ...h, step: t + 1 });
+      if (t > 0) grads.forEach((g) => g.dispose());
+    }
+    for (let i = 0; i < sizes.length; i++) {
+      assertAllClose(await vars[i]!.data(), adamWReference(p0[i]!, gs[i]!, h), { rtol: 1e-5, atol: 1e-6, label: `param ${i} (size ${sizes[i]})` });
+    }
+    tf.dispose([...vars, ...fixed, ...slots.flat()]);
+  });
+
+  it("stays correct when a variable's storage is swapped by assign between steps", async () => {
+    const p = tf.variable(tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 8]));
+    const q = tf.variable(tf.tensor1d([1, 2, 3]));
+    const slots = createRuleSlots(momentumRule, [p, q]);
+    const g8 = tf.ones([8]);
+    const g3 = tf.ones([3]);
+    applyElementwiseRule(momentumRule, [p, q], [g8, g3], slots, { lr: 1, mu: 0 });
+    // New buffers for both variables (and an aliased one for p, which must be copied before the update).
+    const fresh = tf.tensor1d([10, 20, 30, 40, 50, 60, 70, 80]);
+    p.assign(fresh);
+    q.assign(tf.tensor1d([100, 200, 300]));
+    applyElementwiseRule(momentumRule, [p, q], [g8, g3], slots, { lr: 1, mu: 0 });
+    applyElementwiseRule(momentumRule, [p, q], [g8, g3], slots, { lr: 2, mu: 0 });
+    assertAllClose(await p.data(), [10, 20, 30, 40, 50, 60, 70, 80].map((x) => x - 3), { rtol: 0, atol: 1e-5 });
+    assertAllClose(await q.data(), [97, 197, 297], { rtol: 0, atol: 1e-5 });
+    expect(Array.from(await fresh.data())).toEqual([10, 20, 30, 40, 50, 60, 70, 80]);
+  });
+
+  it('a parameter listed twice is updated twice, in order (never bound twice in one dispatch)', async () => {
+    const p = tf.variable(tf.tensor1d([1, 2, 3, 4]));
+    const slots = createRuleSlots(momentumRule, [p, p]);
+    applyElementwiseRule(momentumRule, [p, p], [tf.ones([4]), tf.fill([4], 2)], slots, { lr: 1, mu: 0 });
+    assertAllClose(await p.data(), [-2, -1, 0, 1], { rtol: 0, atol: 1e-6 });
+  });
+
   it('validates arguments', () => {
     const p = tf.variable(tf.zeros([4]));
     const s = createRuleSlots(adamWRule, [p]);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { webgpuInternals } from '../_shared/webgpu';
 import { liveFloat32 } from './cpu';
 import type { ElementwiseRule } from './types';
-import { ruleWebGPU } from './webgpu';
+import { applyRuleWebGPU } from './webgpu';
 
 export type { ElementwiseRule } from './types';
 export { adamWRule } from './adamw';
@@ -32,8 +32,10 @@ function makeExclusive(p: tf.Variable): void {
 }
 
 /**
- * Applies a fused elementwise optimizer update to many parameters: one dispatch per parameter on WebGPU (each
- * reads g, p and the slots once and writes p and the slots once), typed-array loops on cpu and wasm.
+ * Applies a fused elementwise optimizer update to many parameters: on WebGPU one dispatch per parameter, all
+ * recorded back to back in one compute pass with one uniform upload per call and per-tensor bind groups cached
+ * across steps (each dispatch reads g, p and the slots once and writes p and the slots once); typed-array loops
+ * on cpu and wasm.
  * `params[i]` and `slots[i][k]` (ordered as `rule.slots`) are updated in place; slots are owned by the caller
  * (create them with {@link createRuleSlots}) and must not share storage with other tensors.
  *
@@ -73,10 +75,9 @@ export function applyElementwiseRule(
   const backend = tf.getBackend();
   if (backend === 'webgpu') {
     const be = webgpuInternals(op);
-    params.forEach((p, i) => {
-      makeExclusive(p);
-      ruleWebGPU(be, rule, p, grads[i]!, slots[i]!, scalars);
-    });
+    // Copies (tfjs ops) first, so that every update below lands in one uninterrupted run of dispatches.
+    params.forEach(makeExclusive);
+    applyRuleWebGPU(be, rule, params, grads, slots, scalars);
     return;
   }
   if (backend !== 'cpu' && backend !== 'wasm') throw new Error(`${op}: supports the webgpu, wasm and cpu backends, got '${backend}'`);

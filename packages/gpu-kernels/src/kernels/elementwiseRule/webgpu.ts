@@ -1,56 +1,243 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { grid2D, recordDispatch } from '../_shared/webgpu';
+import { grid2D } from '../_shared/webgpu';
 import type { WebGPUInternals } from '../_shared/webgpu';
 import type { ElementwiseRule } from './types';
 
-/** The full WGSL program of a rule: bindings p, g, slots..., uniforms; one thread per element or vec4. */
-export function ruleCode(rule: ElementwiseRule, vec4: boolean): string {
-  const slotDecl = rule.slots.map((name, k) => `@group(0) @binding(${2 + k}) var<storage, read_write> SLOT_${name}: array<V>;`).join('\n');
+/**
+ * The WGSL program of a rule updating `k` tensors in one dispatch. Group 0 holds, per tensor t, PARAM_t, GRAD_t
+ * and SLOT_t_<name> (each bound with exactly the tensor's byte size, so `arrayLength` is its element count);
+ * group 1 holds the scalar uniforms. The flat workgroup index walks tensor 0's ceil(n_0/256) workgroups, then
+ * tensor 1's, and so on, so no per-tensor uniform is needed and group 0 can be cached across steps.
+ */
+export function ruleCode(rule: ElementwiseRule, vec4: boolean, k = 1): string {
+  const decls: string[] = [];
+  const bodies: string[] = [];
+  let b = 0;
+  for (let t = 0; t < k; t++) {
+    decls.push(`@group(0) @binding(${b++}) var<storage, read_write> PARAM_${t}: array<V>;`);
+    decls.push(`@group(0) @binding(${b++}) var<storage, read> GRAD_${t}: array<V>;`);
+    for (const name of rule.slots) decls.push(`@group(0) @binding(${b++}) var<storage, read_write> SLOT_${t}_${name}: array<V>;`);
+    bodies.push(/* wgsl */ `
+  {
+    let n = arrayLength(&PARAM_${t});
+    let wgs = (n + 255u) / 256u;
+    if (w < base + wgs) {
+      let i = (w - base) * 256u + lid;
+      if (i < n) {
+        var p = PARAM_${t}[i];
+        let g = GRAD_${t}[i];
+        ${rule.slots.map((name) => `var ${name} = SLOT_${t}_${name}[i];`).join('\n        ')}
+        {
+          ${rule.wgsl}
+        }
+        PARAM_${t}[i] = p;
+        ${rule.slots.map((name) => `SLOT_${t}_${name}[i] = ${name};`).join('\n        ')}
+      }
+      return;
+    }
+    base += wgs;
+  }`);
+  }
   return /* wgsl */ `
 alias V = ${vec4 ? 'vec4<f32>' : 'f32'};
-struct Scalars { n: u32, ${rule.scalars.map((s) => `${s}: f32`).join(', ')} }
-@group(0) @binding(0) var<storage, read_write> PARAM: array<V>;
-@group(0) @binding(1) var<storage, read> GRAD: array<V>;
-${slotDecl}
-@group(0) @binding(${2 + rule.slots.length}) var<uniform> s: Scalars;
+struct Scalars { ${rule.scalars.length ? rule.scalars.map((s) => `${s}: f32`).join(', ') : 'unused_: f32'} }
+${decls.join('\n')}
+@group(1) @binding(0) var<uniform> s: Scalars;
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * 256u + lid;
-  if (i >= s.n) { return; }
-  var p = PARAM[i];
-  let g = GRAD[i];
-  ${rule.slots.map((name) => `var ${name} = SLOT_${name}[i];`).join('\n  ')}
-  {
-    ${rule.wgsl}
-  }
-  PARAM[i] = p;
-  ${rule.slots.map((name) => `SLOT_${name}[i] = ${name};`).join('\n  ')}
+  let w = wid.y * nwg.x + wid.x;
+  var base = 0u;
+  ${bodies.join('\n')}
 }`;
 }
 
-const codes = new WeakMap<ElementwiseRule, { v4: string; s: string }>();
+interface RuleVariant {
+  layout: GPUBindGroupLayout;
+  v4: GPUComputePipeline;
+  s: GPUComputePipeline;
+}
 
-/** Records one fused update dispatch for one parameter tensor. */
-export function ruleWebGPU(be: WebGPUInternals, rule: ElementwiseRule, p: TensorInfo, g: TensorInfo, slots: TensorInfo[], scalars: Readonly<Record<string, number>>): void {
-  let c = codes.get(rule);
-  if (!c) codes.set(rule, (c = { v4: ruleCode(rule, true), s: ruleCode(rule, false) }));
-  const size = p.shape.reduce((a, b) => a * b, 1);
-  if (size === 0) return;
-  const vec4 = size % 4 === 0;
-  const n = vec4 ? size / 4 : size;
-  const u = new ArrayBuffer(4 * (1 + rule.scalars.length));
-  const dv = new DataView(u);
-  dv.setUint32(0, n, true);
-  rule.scalars.forEach((name, k) => dv.setFloat32(4 * (k + 1), scalars[name]!, true));
-  recordDispatch(be, {
-    key: `lemma-rule-${rule.name}-${vec4 ? 'v4' : 's'}`,
-    code: vec4 ? c.v4 : c.s,
-    bindings: [
-      { info: p, access: 'read_write' },
-      { info: g, access: 'read' },
-      ...slots.map((t) => ({ info: t, access: 'read_write' as const })),
-    ],
-    uniforms: u,
-    workgroups: grid2D(Math.ceil(n / 256)),
+interface RuleState {
+  uniforms: GPUBindGroupLayout;
+  /** Pipelines by tensors per dispatch (1..maxPerDispatch); both widths share one layout. */
+  variants: Map<number, RuleVariant>;
+  /** Group-0 bind groups keyed by tensor count, the GPUBuffer identities and byte sizes of their bindings. */
+  groups: Map<string, GPUBindGroup>;
+  maxPerDispatch: number;
+}
+
+const perDevice = new WeakMap<GPUDevice, Map<ElementwiseRule, RuleState>>();
+const bufferIds = new WeakMap<GPUBuffer, number>();
+let nextBufferId = 1;
+
+function bufferId(b: GPUBuffer): number {
+  let id = bufferIds.get(b);
+  if (id === undefined) bufferIds.set(b, (id = nextBufferId++));
+  return id;
+}
+
+/**
+ * Tuning knobs read by the benchmarks (not public API): the most tensors one dispatch updates (`undefined`: as
+ * many as the device's storage-buffer limit allows, 2 for AdamW under WebGPU's default of 8 per stage), and
+ * whether bind groups are reused across calls (off: the cost when every gradient buffer is new each step), and
+ * whether each dispatch counts towards tfjs's submit batch (on: a large step is submitted at once, so the GPU
+ * starts while the host records the next; off: the whole call counts as one dispatch).
+ */
+export const ruleTuning: { maxPerDispatch: number | undefined; cacheBindGroups: boolean; countEachDispatch: boolean } = {
+  maxPerDispatch: undefined,
+  cacheBindGroups: true,
+  countEachDispatch: true,
+};
+
+function ruleState(device: GPUDevice, rule: ElementwiseRule): RuleState {
+  let cache = perDevice.get(device);
+  if (!cache) perDevice.set(device, (cache = new Map()));
+  let st = cache.get(rule);
+  if (!st) {
+    const perTensor = 2 + rule.slots.length;
+    const limit = Math.max(1, Math.floor((device.limits.maxStorageBuffersPerShaderStage ?? 8) / perTensor));
+    st = {
+      uniforms: device.createBindGroupLayout({ entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } }] }),
+      variants: new Map(),
+      groups: new Map(),
+      maxPerDispatch: Math.min(4, limit),
+    };
+    cache.set(rule, st);
+  }
+  return st;
+}
+
+function ruleVariant(device: GPUDevice, rule: ElementwiseRule, st: RuleState, k: number): RuleVariant {
+  let v = st.variants.get(k);
+  if (v) return v;
+  const C = GPUShaderStage.COMPUTE;
+  const entries: GPUBindGroupLayoutEntry[] = [];
+  for (let t = 0; t < k; t++) {
+    entries.push({ binding: entries.length, visibility: C, buffer: { type: 'storage' } });
+    entries.push({ binding: entries.length, visibility: C, buffer: { type: 'read-only-storage' } });
+    for (let s = 0; s < rule.slots.length; s++) entries.push({ binding: entries.length, visibility: C, buffer: { type: 'storage' } });
+  }
+  const layout = device.createBindGroupLayout({ entries });
+  const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout, st.uniforms] });
+  const make = (vec4: boolean): GPUComputePipeline =>
+    device.createComputePipeline({
+      layout: pipelineLayout,
+      compute: { module: device.createShaderModule({ code: ruleCode(rule, vec4, k) }), entryPoint: 'main' },
+    });
+  v = { layout, v4: make(true), s: make(false) };
+  st.variants.set(k, v);
+  return v;
+}
+
+/** Most cached group-0 bind groups kept per rule beyond 4 per tensor of the current call (oldest dropped first). */
+const GROUP_CACHE_SLACK = 256;
+
+interface Item {
+  buffers: GPUBuffer[];
+  size: number;
+  workgroups: number;
+}
+
+/**
+ * Records the fused update of every parameter into the backend's current compute pass: tensors of the same
+ * width (vec4 or scalar) are grouped up to `maxPerDispatch` per dispatch, one uniform buffer is uploaded per
+ * call, and each group's bind group is cached across steps keyed by the tensors' GPUBuffer identities (so
+ * variables whose storage changes, e.g. by tfjs `assign`, simply get a new one). Each dispatch counts towards
+ * tfjs's submit batching (`WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE`), so a large step is submitted as soon as it is
+ * recorded.
+ */
+export function applyRuleWebGPU(
+  be: WebGPUInternals,
+  rule: ElementwiseRule,
+  params: TensorInfo[],
+  grads: TensorInfo[],
+  slots: TensorInfo[][],
+  scalars: Readonly<Record<string, number>>,
+): void {
+  const st = ruleState(be.device, rule);
+  const maxK = Math.max(1, Math.min(st.maxPerDispatch, ruleTuning.maxPerDispatch ?? st.maxPerDispatch));
+  const byWidth: [Item[], Item[]] = [[], []]; // [vec4, scalar]
+  for (let t = 0; t < params.length; t++) {
+    const p = params[t]!;
+    const size = p.shape.reduce((a, b) => a * b, 1);
+    if (size === 0) continue;
+    const infos = [p, grads[t]!, ...slots[t]!];
+    const buffers: GPUBuffer[] = [];
+    for (let k = 0; k < infos.length; k++) {
+      const id = infos[k]!.dataId;
+      be.uploadToGPU(id);
+      const td = be.tensorMap.get(id);
+      if (k !== 1) td.values = null; // written in place: drop any CPU copy
+      buffers.push(td.resource as GPUBuffer);
+      be.commandQueueOwnedIds.add(id);
+    }
+    const vec4 = size % 4 === 0;
+    byWidth[vec4 ? 0 : 1].push({ buffers, size, workgroups: Math.ceil((vec4 ? size / 4 : size) / 256) });
+  }
+  if (byWidth[0].length + byWidth[1].length === 0) return;
+
+  // Groups of up to maxK tensors; a tensor whose writable buffers already appear in the group starts a new one
+  // (WebGPU forbids aliasing writable bindings within one dispatch).
+  const dispatches: { group: GPUBindGroup; pipeline: GPUComputePipeline; workgroups: number }[] = [];
+  const keep = 4 * params.length + GROUP_CACHE_SLACK;
+  byWidth.forEach((items, w) => {
+    let i = 0;
+    while (i < items.length) {
+      const members: Item[] = [items[i]!];
+      const written = new Set<GPUBuffer>(items[i]!.buffers.filter((_, k) => k !== 1));
+      i++;
+      while (members.length < maxK && i < items.length && !items[i]!.buffers.some((b, k) => k !== 1 && written.has(b))) {
+        items[i]!.buffers.forEach((b, k) => k !== 1 && written.add(b));
+        members.push(items[i]!);
+        i++;
+      }
+      const variant = ruleVariant(be.device, rule, st, members.length);
+      let key = `${members.length}`;
+      for (const m of members) {
+        key += `|${m.size}`;
+        for (const b of m.buffers) key += `,${bufferId(b)}`;
+      }
+      let group = ruleTuning.cacheBindGroups ? st.groups.get(key) : undefined;
+      if (group) {
+        st.groups.delete(key); // re-inserted below: Map order is recency, the oldest are evicted first
+      } else {
+        const entries: GPUBindGroupEntry[] = [];
+        for (const m of members) for (const buffer of m.buffers) entries.push({ binding: entries.length, resource: { buffer, offset: 0, size: 4 * m.size } });
+        group = be.device.createBindGroup({ layout: variant.layout, entries });
+      }
+      st.groups.set(key, group);
+      dispatches.push({ group, pipeline: w === 0 ? variant.v4 : variant.s, workgroups: members.reduce((a, m) => a + m.workgroups, 0) });
+    }
   });
+  while (st.groups.size > keep) st.groups.delete(st.groups.keys().next().value as string);
+
+  // One uniform buffer per call (one shared buffer rewritten each step would race with unsubmitted steps).
+  const size = Math.max(16, Math.ceil((4 * Math.max(1, rule.scalars.length)) / 16) * 16);
+  const u = new Float32Array(size / 4);
+  rule.scalars.forEach((name, k) => (u[k] = scalars[name]!));
+  const ubuf = be.bufferManager.acquireBuffer(size, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+  be.queue.writeBuffer(ubuf, 0, u);
+  be.uniformPendingDisposal.push(ubuf);
+  const ugroup = be.device.createBindGroup({ layout: st.uniforms, entries: [{ binding: 0, resource: { buffer: ubuf, size } }] });
+
+  be.ensureCommandEncoderReady();
+  if (!be.computePassEncoder) be.computePassEncoder = be.commandEncoder!.beginComputePass();
+  const pass = be.computePassEncoder;
+  let current: GPUComputePipeline | null = null;
+  for (const d of dispatches) {
+    if (d.pipeline !== current) {
+      pass.setPipeline(d.pipeline);
+      pass.setBindGroup(1, ugroup);
+      current = d.pipeline;
+    }
+    pass.setBindGroup(0, d.group);
+    const [x, y] = grid2D(d.workgroups);
+    pass.dispatchWorkgroups(x, y);
+  }
+  be.dispatchCountInPass += ruleTuning.countEachDispatch ? dispatches.length : 1;
+  if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= be.dispatchCountInPass) {
+    be.endComputePassEncoder();
+    be.submitQueue();
+  }
 }

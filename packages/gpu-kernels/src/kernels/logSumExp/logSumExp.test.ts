@@ -6,6 +6,7 @@ import { describeEachBackend } from '../../testing/backends';
 import { assertAllClose } from '../../testing/numeric';
 import { logSumExp } from './index';
 import { logSumExpReference } from './reference';
+import { createRng } from '../../rng/rng';
 
 describeEachBackend('logSumExp', () => {
   it('matches the float64 reference along both axes (vec4 and scalar widths)', async () => {
@@ -22,6 +23,17 @@ describeEachBackend('logSumExp', () => {
       }),
       { numRuns: 20 },
     );
+  });
+
+  it('column reduction matches the reference on shapes that are not multiples of the tiles (strips of 64, chunks of 16)', async () => {
+    const rng = createRng(5);
+    for (const [n, m] of [[1037, 260], [2051, 3], [33, 4 * 64 + 4], [1, 9], [4099, 68]] as const) {
+      const data = Float64Array.from(rng.normalArray(n * m), (v) => Math.fround(20 * v));
+      const x = tf.tensor2d(Float32Array.from(data), [n, m]);
+      const out = logSumExp(x, { axis: 0 });
+      assertAllClose(await out.data(), logSumExpReference(data, n, m, 0), { rtol: 4 * 2 ** -24, atol: 8 * n * 2 ** -24 + 1e-6, label: `${n}x${m}` });
+      tf.dispose([x, out]);
+    }
   });
 
   it('is shift invariant: LSE(x + c) = LSE(x) + c, with no overflow at large c', async () => {

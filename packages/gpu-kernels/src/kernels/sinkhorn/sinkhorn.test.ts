@@ -6,6 +6,7 @@ import { describeEachBackend } from '../../testing/backends';
 import { assertAllClose } from '../../testing/numeric';
 import { sinkhornHalfStep, sinkhornMarginalError, sinkhornPlan } from './index';
 import { sinkhornHalfStepReference, sinkhornPlanReference } from './reference';
+import { createRng } from '../../rng/rng';
 
 const arbProblem = arbMatrix({ minRows: 2, maxRows: 40, minCols: 2, maxCols: 40, scale: 1 }).chain((c) =>
   fc.record({ c: fc.constant(c), a: arbSimplex(c.rows), b: arbSimplex(c.cols), eps: fc.constantFrom(0.05, 0.2, 1) }),
@@ -47,6 +48,19 @@ describeEachBackend('sinkhornHalfStep', () => {
       }),
       { numRuns: 15 },
     );
+  });
+
+  it("the 'cols' half step matches the reference on tall shapes that are not multiples of the tiles", async () => {
+    const rng = createRng(9);
+    for (const [n, m, eps] of [[1043, 132, 0.05], [2050, 7, 0.2]] as const) {
+      const c = Float32Array.from(rng.uniformArray(n * m));
+      const p = Float32Array.from(rng.normalArray(n), (v) => 0.5 * v);
+      const lm = new Float32Array(m).fill(-Math.log(m));
+      const out = sinkhornHalfStep({ C: tf.tensor2d(c, [n, m]), potential: p, logMarginal: lm, eps, axis: 'cols' });
+      const expected = sinkhornHalfStepReference(c, n, m, p, lm, eps, 'cols');
+      assertAllClose(await out.data(), expected, { rtol: 4 * 2 ** -24, atol: (8 + 4 * eps * n) * 2 ** -24 + 2e-6, label: `${n}x${m}` });
+      out.dispose();
+    }
   });
 
   it('marginals converge when alternating half steps, and the error is reported', async () => {
