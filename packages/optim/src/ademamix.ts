@@ -1,0 +1,64 @@
+/** AdEMAMix (arXiv 2409.03137, official PyTorch): a fast bias-corrected EMA plus α times a slow, uncorrected one. */
+import * as tf from '@tensorflow/tfjs-core';
+import { checkAdamOptions, type AdamWOptions } from './adamw';
+import { checkNumber } from './config';
+import { FusedOptimizer, type StepContext } from './fused-optimizer';
+import { ademamixRule, type FusedRule, type RuleScalars } from './rules';
+import { ademamixAlpha, ademamixBeta3, type Schedule } from './schedules';
+
+/** Options of {@link AdEMAMix}. Defaults: β (0.9, 0.999, 0.9999), α 2 (PyTorch class), λ 0, no warm-ups. */
+export interface AdEMAMixOptions extends AdamWOptions {
+  /** Slow-EMA decay β3 ∈ (0, 1) reached after `beta3Warmup`. Default 0.9999. */
+  beta3?: number;
+  /** Weight α ≥ 0 of the slow EMA reached after `alphaWarmup`. Default 2. α = 0 is exactly AdamW. */
+  alpha?: number;
+  /** Linear α warm-up length in steps (paper: T). Default 0 (none). */
+  alphaWarmup?: number;
+  /** β3 warm-up length, linear in half-life from β1 (paper: T). Default 0 (none). */
+  beta3Warmup?: number;
+}
+
+/** AdEMAMix with the official α and β3 schedulers evaluated at the 1-based step. */
+export class AdEMAMix extends FusedOptimizer<AdEMAMixOptions> {
+  /** Class name used by tfjs serialization. */
+  static readonly className = 'AdEMAMix';
+  private readonly alphaAt: Schedule;
+  private readonly beta3At: Schedule;
+  constructor(options: AdEMAMixOptions) {
+    super('AdEMAMix', { weightDecay: 0, ...options });
+    const o = this.options;
+    checkAdamOptions('AdEMAMix', o);
+    if (o.beta3 !== undefined) checkNumber('AdEMAMix', 'beta3', o.beta3, (v) => v > 0 && v < 1, 'in (0, 1)');
+    if (o.alpha !== undefined) checkNumber('AdEMAMix', 'alpha', o.alpha, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
+    for (const key of ['alphaWarmup', 'beta3Warmup'] as const) {
+      if (o[key] !== undefined) checkNumber('AdEMAMix', key, o[key], (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
+    }
+    this.alphaAt = ademamixAlpha(o.alpha ?? 2, o.alphaWarmup ?? 0);
+    const b1 = o.beta1 ?? 0.9;
+    // β_start = β1 (paper Alg. 1); with β1 = 0 the half-life of β1 is undefined, so start from 0.5 (half-life 0).
+    this.beta3At = ademamixBeta3(o.beta3 ?? 0.9999, o.beta3Warmup ?? 0, b1 > 0 ? b1 : 0.5);
+  }
+  protected ruleFor(): FusedRule {
+    return ademamixRule;
+  }
+  protected scalarsFor(ctx: StepContext): RuleScalars {
+    const o = this.options;
+    const b1 = o.beta1 ?? 0.9;
+    const b2 = o.beta2 ?? 0.999;
+    return {
+      b1,
+      b2,
+      b3: this.beta3At(ctx.t),
+      alpha: this.alphaAt(ctx.t),
+      lr: ctx.lr,
+      ibc1: 1 / (1 - Math.pow(b1, ctx.t)),
+      ibc2: 1 / Math.sqrt(1 - Math.pow(b2, ctx.t)),
+      eps: o.eps ?? 1e-8,
+      decay: 1 - ctx.lr * (o.weightDecay ?? 0) * ctx.decayScale,
+    };
+  }
+}
+tf.serialization.registerClass(AdEMAMix);
+
+/** `new AdEMAMix(options)`, tfjs style. */
+export const ademamix = (options: AdEMAMixOptions): AdEMAMix => new AdEMAMix(options);

@@ -1,0 +1,120 @@
+/**
+ * Options shared by every optimizer, their validation, and a JSON encoding that survives tfjs-layers' model
+ * save/load (which camel-cases every string containing '_' on load, so strings are escaped here).
+ */
+import type { serialization } from '@tensorflow/tfjs-core';
+import type { ScheduleSpec } from './schedule-spec';
+import type { Schedule } from './schedules';
+
+/** Options for a named subset of variables (a "parameter group"). */
+export interface ParamGroup {
+  /** Variables in the group: exact variable names, or a RegExp tested against each name. First match wins. */
+  match: string[] | RegExp;
+  /** Multiplies the learning rate of these variables (default 1). */
+  lrScale?: number;
+  /** Multiplies the weight decay of these variables (default 1; 0 disables decay). */
+  weightDecayScale?: number;
+}
+
+/** What to do with a NaN/Inf gradient: skip the whole step with a warning, or throw. */
+export type NonFinitePolicy = 'skip' | 'error';
+
+/** Options every optimizer accepts. */
+export interface CommonOptions {
+  /** Peak learning rate γ* (> 0). The step's LR is γ*·s(t). */
+  learningRate: number;
+  /** LR schedule factor s(t): a {@link ScheduleSpec} (serializable) or a function of the 1-based step. Default constant 1. */
+  schedule?: ScheduleSpec | Schedule;
+  /** Clip gradients to this global L2 norm over all variables of a step (off by default). */
+  clipNorm?: number;
+  /** NaN/Inf gradient policy (default 'skip'). */
+  nonFinite?: NonFinitePolicy;
+  /**
+   * Variables that never get weight decay: names, a RegExp, or 'auto' (default): rank ≤ 1 variables (biases,
+   * norm gains/offsets) and names matching /embed/i.
+   */
+  noDecay?: string[] | RegExp | 'auto';
+  /** Per-variable-group overrides; the first group whose `match` accepts a name applies. */
+  groups?: ParamGroup[];
+  /** 'auto' (default): the fused kernel of the backend; 'ops': plain tfjs ops everywhere (slower; for debugging). */
+  kernel?: 'auto' | 'ops';
+}
+
+/** Throws `<cls>: <name> must be <expected>, got <value>` unless `value` is a finite number satisfying `rule`. */
+export function checkNumber(cls: string, name: string, value: unknown, rule: (v: number) => boolean, expected: string): void {
+  if (typeof value !== 'number' || Number.isNaN(value) || !rule(value)) {
+    throw new Error(`${cls}: ${name} must be ${expected}, got ${String(value)}`);
+  }
+}
+
+/** Validates {@link CommonOptions}. */
+export function checkCommon(cls: string, o: CommonOptions): void {
+  if (o === null || typeof o !== 'object') throw new Error(`${cls}: options must be an object, got ${String(o)}`);
+  checkNumber(cls, 'learningRate', o.learningRate, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
+  if (o.clipNorm !== undefined) {
+    checkNumber(cls, 'clipNorm', o.clipNorm, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
+  }
+  if (o.nonFinite !== undefined && o.nonFinite !== 'skip' && o.nonFinite !== 'error') {
+    throw new Error(`${cls}: nonFinite must be 'skip' or 'error', got '${String(o.nonFinite)}'`);
+  }
+  if (o.kernel !== undefined && o.kernel !== 'auto' && o.kernel !== 'ops') {
+    throw new Error(`${cls}: kernel must be 'auto' or 'ops', got '${String(o.kernel)}'`);
+  }
+  for (const [i, g] of (o.groups ?? []).entries()) {
+    if (!(g.match instanceof RegExp) && !Array.isArray(g.match)) {
+      throw new Error(`${cls}: groups[${i}].match must be a RegExp or an array of variable names, got ${String(g.match)}`);
+    }
+    if (g.lrScale !== undefined) {
+      checkNumber(cls, `groups[${i}].lrScale`, g.lrScale, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
+    }
+    if (g.weightDecayScale !== undefined) {
+      checkNumber(cls, `groups[${i}].weightDecayScale`, g.weightDecayScale, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
+    }
+  }
+}
+
+/** Whether `name` is matched by a names list or a RegExp. */
+export function matches(match: string[] | RegExp, name: string): boolean {
+  if (match instanceof RegExp) {
+    match.lastIndex = 0;
+    return match.test(name);
+  }
+  return match.includes(name);
+}
+
+const escapeString = (s: string): string => s.replace(/%/g, '%25').replace(/_/g, '%5F');
+const unescapeString = (s: string): string => s.replace(/%5F/g, '_').replace(/%25/g, '%');
+
+/**
+ * Encodes options into a tfjs ConfigDict: strings escaped ('_' → '%5F'), RegExps as `{regexSource, regexFlags}`,
+ * functions and non-finite numbers dropped (a function schedule cannot be saved; reloading falls back to constant).
+ */
+export function encodeConfig(value: unknown): serialization.ConfigDictValue | undefined {
+  if (value === null) return null;
+  if (typeof value === 'string') return escapeString(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'function' || value === undefined) return undefined;
+  if (value instanceof RegExp) return { regexSource: escapeString(value.source), regexFlags: value.flags };
+  if (Array.isArray(value)) return value.map((v) => encodeConfig(v) ?? null) as serialization.ConfigDictValue;
+  const out: serialization.ConfigDict = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const e = encodeConfig(v);
+    if (e !== undefined) out[k] = e;
+  }
+  return out;
+}
+
+/** Inverse of {@link encodeConfig}. */
+export function decodeConfig(value: unknown): unknown {
+  if (typeof value === 'string') return unescapeString(value);
+  if (Array.isArray(value)) return value.map(decodeConfig);
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (typeof o.regexSource === 'string') return new RegExp(unescapeString(o.regexSource), String(o.regexFlags ?? ''));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) out[k] = decodeConfig(v);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,109 @@
+/**
+ * Muon (KellerJordan; the ADANA paper's baseline): Nesterov momentum orthogonalised by a quintic Newton–Schulz
+ * iteration on 2-D parameters; every other parameter falls back to AdamW. Runs as tfjs ops on every backend.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { adamwScalars, checkAdamOptions } from './adamw';
+import { checkNumber, type CommonOptions } from './config';
+import { FusedOptimizer, type StepContext } from './fused-optimizer';
+import { adamwRule, type FusedRule, type RuleScalars } from './rules';
+
+const NS_COEFFS = [3.4445, -4.775, 2.0315] as const;
+
+/**
+ * Quintic Newton–Schulz orthogonalisation of a 2-D tensor (X ← aX + (bA + cA²)X, A = XXᵀ, after X = G/‖G‖_F);
+ * singular values land in about [0.5, 1.5]. Works on the short side (transposes tall matrices). float32.
+ */
+export function newtonSchulz(g: tf.Tensor2D, steps = 5): tf.Tensor2D {
+  if (g.rank !== 2) throw new Error(`newtonSchulz: g must be a 2-D tensor, got shape [${g.shape.join(', ')}]`);
+  checkNumber('newtonSchulz', 'steps', steps, (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0');
+  return tf.tidy(() => {
+    const [a, b, c] = NS_COEFFS;
+    const tall = g.shape[0] > g.shape[1];
+    let X: tf.Tensor2D = tf.div(g, tf.add(tf.norm(g), 1e-7));
+    if (tall) X = tf.transpose(X);
+    for (let s = 0; s < steps; s++) {
+      const A = tf.matMul(X, X, false, true);
+      const B = tf.add(tf.mul(A, b), tf.mul(tf.matMul(A, A), c));
+      X = tf.add(tf.mul(X, a), tf.matMul(B, X));
+    }
+    return tall ? tf.transpose(X) : X;
+  });
+}
+
+/** Options of {@link Muon}. `learningRate` is Muon's lr for 2-D parameters. */
+export interface MuonOptions extends CommonOptions {
+  /** Momentum μ ∈ [0, 1). Default 0.95. */
+  momentum?: number;
+  /** Nesterov momentum. Default true. */
+  nesterov?: boolean;
+  /** Newton–Schulz iterations. Default 5. */
+  nsSteps?: number;
+  /** Decoupled weight decay of 2-D parameters (θ shrinks by lr·λ). Default 0. */
+  weightDecay?: number;
+  /** AdamW settings of the non-2-D parameters (paper: β (0.8, 0.999)); lr defaults to `learningRate`. */
+  adam?: { learningRate?: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number };
+}
+
+/** The 2-D Muon rule (tfjs ops only; `scale` = √max(1, rows/cols)). */
+export function muonRule(nsSteps: number): FusedRule {
+  return {
+    name: 'muon',
+    slots: ['buf'],
+    scalars: ['mu', 'lr', 'nesterov', 'decay'],
+    wgsl: '', // never dispatched: Muon always runs as tfjs ops
+    cpu() {
+      throw new Error('Muon: the 2-D update needs matrix products and runs as tfjs ops only');
+    },
+    tf(p, g, [buf], k) {
+      const bi = tf.add(tf.mul(buf!, k.mu!), g);
+      const u = k.nesterov! > 0.5 ? tf.add(g, tf.mul(bi, k.mu!)) : bi;
+      const [rows, cols] = p.shape as [number, number];
+      const scale = Math.sqrt(Math.max(1, rows / cols));
+      const o = newtonSchulz(u as tf.Tensor2D, nsSteps);
+      return [tf.sub(tf.mul(p, k.decay!), tf.mul(o, k.lr! * scale)), bi];
+    },
+  };
+}
+
+/** Muon with an AdamW fallback for biases, norms and anything not 2-D. */
+export class Muon extends FusedOptimizer<MuonOptions> {
+  /** Class name used by tfjs serialization. */
+  static readonly className = 'Muon';
+  private readonly rule2d: FusedRule;
+  constructor(options: MuonOptions) {
+    super('Muon', options);
+    const o = this.options;
+    if (o.momentum !== undefined) checkNumber('Muon', 'momentum', o.momentum, (v) => v >= 0 && v < 1, 'in [0, 1)');
+    if (o.nsSteps !== undefined) checkNumber('Muon', 'nsSteps', o.nsSteps, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
+    if (o.weightDecay !== undefined) checkNumber('Muon', 'weightDecay', o.weightDecay, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
+    if (o.adam?.learningRate !== undefined) {
+      checkNumber('Muon', 'adam.learningRate', o.adam.learningRate, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
+    }
+    checkAdamOptions("Muon.adam", { learningRate: 1, ...o.adam });
+    this.rule2d = muonRule(o.nsSteps ?? 5);
+  }
+  protected override useTensorPath(): boolean {
+    return true;
+  }
+  protected ruleFor(_name: string, shape: number[]): FusedRule {
+    return shape.length === 2 ? this.rule2d : adamwRule;
+  }
+  protected scalarsFor(ctx: StepContext, rule: FusedRule): RuleScalars {
+    const o = this.options;
+    if (rule === adamwRule) {
+      const adamLr = (o.adam?.learningRate ?? o.learningRate) * ctx.scheduleFactor;
+      return adamwScalars({ learningRate: adamLr, weightDecay: 0, ...o.adam }, { ...ctx, lr: adamLr });
+    }
+    return {
+      mu: o.momentum ?? 0.95,
+      lr: ctx.lr,
+      nesterov: (o.nesterov ?? true) ? 1 : 0,
+      decay: 1 - ctx.lr * (o.weightDecay ?? 0) * ctx.decayScale,
+    };
+  }
+}
+tf.serialization.registerClass(Muon);
+
+/** `new Muon(options)`, tfjs style. */
+export const muon = (options: MuonOptions): Muon => new Muon(options);

@@ -1,0 +1,205 @@
+/**
+ * Step schedules shared by every optimizer: log-time EMA coefficients, the ADANA damping factor, log-time weight
+ * decay, learning-rate schedules and AdEMAMix's warm-ups.
+ *
+ * Step convention: `t` is **1-based** (the first update has t = 1), as in PyTorch and the authors' PyTorch code.
+ * The JAX/optax references use a 0-based count c = t − 1; see {@link logTimeCoefficient}'s `zeroBased` option.
+ */
+
+/** A schedule maps the 1-based step `t` to a number (a factor, a coefficient, a learning rate). */
+export type Schedule = (t: number) => number;
+
+function requireFinite(fn: string, name: string, value: number, rule: (v: number) => boolean, expected: string): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !rule(value)) {
+    throw new Error(`${fn}: ${name} must be ${expected}, got ${String(value)}`);
+  }
+}
+
+function requireStep(fn: string, t: number, min = 0): void {
+  requireFinite(fn, 't', t, (v) => v >= min, `a finite number >= ${min}`);
+}
+
+/**
+ * Log-time EMA coefficient a_t = 1 − β(t) = δ/(δ + t) shared by ADANA's first and second moments (paper §2;
+ * `adana.py`: `alpha = delta / (delta + step)`). With `zeroBased` the count c = t − 1 is used instead (optax), so
+ * the first coefficient is exactly 1.
+ */
+export function logTimeCoefficient(t: number, delta: number, zeroBased = false): number {
+  requireFinite('logTimeCoefficient', 'delta', delta, (v) => v > 0, 'a finite number > 0');
+  requireStep('logTimeCoefficient', t, zeroBased ? 1 : 0);
+  const s = zeroBased ? t - 1 : t;
+  return delta / (delta + s);
+}
+
+/** β(t) = t/(δ + t), the log-time EMA decay (1 − {@link logTimeCoefficient}). */
+export function logTimeBeta(t: number, delta: number): number {
+  return 1 - logTimeCoefficient(t, delta);
+}
+
+/** ADANA's damping α(t) = (1 + t)^(1 − κ): the weight of the Nesterov momentum term (README; `adana.py`). */
+export function dampingFactor(t: number, kappa: number): number {
+  requireFinite('dampingFactor', 'kappa', kappa, (v) => v >= 0 && v <= 1, 'in [0, 1]');
+  requireStep('dampingFactor', t);
+  return Math.pow(1 + t, 1 - kappa);
+}
+
+/** Options of {@link logTimeWeightDecay}. */
+export interface LogTimeWeightDecayOptions {
+  /** ω, the total decay "budget" (paper default 4). */
+  omega: number;
+  /** Total number of training steps T; the decay time-scale is T/10 as in the authors' `launch.sh`. */
+  totalSteps: number;
+  /** Time-scale override (defaults to totalSteps/10). */
+  timescale?: number;
+}
+
+/**
+ * Log-time weight decay λ(t) = ω/(T/10 + t) (paper §2: λ(t) = ω/t, code: wd/(1 + t/wd_ts) with wd = ω/wd_ts,
+ * wd_ts = T/10). Multiply by the LR schedule factor s(t) = lr_t/lr_peak (never by the peak LR) before use.
+ */
+export function logTimeWeightDecay(opts: LogTimeWeightDecayOptions): Schedule {
+  const { omega, totalSteps } = opts;
+  requireFinite('logTimeWeightDecay', 'omega', omega, (v) => v >= 0, 'a finite number >= 0');
+  requireFinite('logTimeWeightDecay', 'totalSteps', totalSteps, (v) => v > 0, 'a finite number > 0');
+  const ts = opts.timescale ?? totalSteps / 10;
+  requireFinite('logTimeWeightDecay', 'timescale', ts, (v) => v > 0, 'a finite number > 0');
+  return (t) => {
+    requireStep('logTimeWeightDecay', t);
+    return omega / (ts + t);
+  };
+}
+
+/**
+ * DANA's momentum decay Δ(t) = δ/(δ + t) (2505.16098 Gen-Mom-SGD; `powerlaw_schedule(1, 0, −1, δ)`), evaluated at
+ * the 0-based count c = t − 1 as the authors' code does, so Δ(1) = 1 and y₁ = γ1·g.
+ */
+export function danaDelta(t: number, delta: number): number {
+  return logTimeCoefficient(t, delta, true);
+}
+
+/** Options of {@link warmupCosine}. */
+export interface WarmupCosineOptions {
+  /** Total number of steps T. */
+  totalSteps: number;
+  /** Linear warm-up length (paper: T/50). Default: round(T/50). */
+  warmupSteps?: number;
+  /** Factor at the end of the cosine, as a fraction of the peak (paper: 0.1). Default 0.1. */
+  floor?: number;
+  /** Factor at step 0 of the warm-up (authors' `cos_inf`: 1/100). Default 0.01. */
+  initial?: number;
+}
+
+/**
+ * LR schedule factor s(t) ∈ [0, 1]: linear warm-up from `initial` to 1 over `warmupSteps`, then cosine from 1 to
+ * `floor` at `totalSteps`, and `floor` afterwards (authors' `cos_inf`). Multiply by the peak LR to get lr_t.
+ */
+export function warmupCosine(opts: WarmupCosineOptions): Schedule {
+  const { totalSteps } = opts;
+  requireFinite('warmupCosine', 'totalSteps', totalSteps, (v) => v >= 1, 'a finite number >= 1');
+  const warmup = opts.warmupSteps ?? Math.round(totalSteps / 50);
+  const floor = opts.floor ?? 0.1;
+  const initial = opts.initial ?? 0.01;
+  requireFinite('warmupCosine', 'warmupSteps', warmup, (v) => v >= 0 && v <= totalSteps, `in [0, totalSteps=${totalSteps}]`);
+  requireFinite('warmupCosine', 'floor', floor, (v) => v >= 0 && v <= 1, 'in [0, 1]');
+  requireFinite('warmupCosine', 'initial', initial, (v) => v >= 0 && v <= 1, 'in [0, 1]');
+  return (t) => {
+    requireStep('warmupCosine', t);
+    if (t < warmup) return initial + (1 - initial) * (t / warmup);
+    if (t >= totalSteps) return floor;
+    const progress = (t - warmup) / Math.max(1, totalSteps - warmup);
+    return floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
+  };
+}
+
+/** A constant schedule factor (1 by default). */
+export function constantSchedule(value = 1): Schedule {
+  requireFinite('constantSchedule', 'value', value, (v) => v >= 0, 'a finite number >= 0');
+  return () => value;
+}
+
+/** Options of {@link linearDecay}. */
+export interface LinearDecayOptions {
+  /** Total steps T. */
+  totalSteps: number;
+  /** Linear warm-up length from 0 (default 0). */
+  warmupSteps?: number;
+  /** Final factor at T (default 0). */
+  floor?: number;
+}
+
+/** Linear warm-up (from 0) then linear decay from 1 to `floor` at `totalSteps`, constant afterwards. */
+export function linearDecay(opts: LinearDecayOptions): Schedule {
+  const { totalSteps } = opts;
+  requireFinite('linearDecay', 'totalSteps', totalSteps, (v) => v >= 1, 'a finite number >= 1');
+  const warmup = opts.warmupSteps ?? 0;
+  const floor = opts.floor ?? 0;
+  requireFinite('linearDecay', 'warmupSteps', warmup, (v) => v >= 0 && v < totalSteps, `in [0, totalSteps=${totalSteps})`);
+  requireFinite('linearDecay', 'floor', floor, (v) => v >= 0 && v <= 1, 'in [0, 1]');
+  return (t) => {
+    requireStep('linearDecay', t);
+    if (t < warmup) return t / warmup;
+    if (t >= totalSteps) return floor;
+    return 1 - (1 - floor) * ((t - warmup) / (totalSteps - warmup));
+  };
+}
+
+/**
+ * AdEMAMix α warm-up (official `linear_warmup_scheduler`): linear from `start` (default 0) to `end` over `warmup`
+ * steps, `end` afterwards. Evaluated at the 1-based step as the PyTorch reference does.
+ */
+export function ademamixAlpha(end: number, warmup: number, start = 0): Schedule {
+  requireFinite('ademamixAlpha', 'end', end, (v) => v >= 0, 'a finite number >= 0');
+  requireFinite('ademamixAlpha', 'start', start, (v) => v >= 0, 'a finite number >= 0');
+  requireFinite('ademamixAlpha', 'warmup', warmup, (v) => v >= 0, 'a finite number >= 0');
+  return (t) => {
+    requireStep('ademamixAlpha', t);
+    if (warmup === 0 || t >= warmup) return end;
+    const a = t / warmup;
+    return (1 - a) * start + a * end;
+  };
+}
+
+/** Half-life in steps of an EMA with decay β: f(β) = ln 0.5 / ln β − 1 (AdEMAMix reference, without its 1e-8). */
+export function halfLife(beta: number): number {
+  return Math.log(0.5) / Math.log(beta) - 1;
+}
+
+/** Inverse of {@link halfLife}: β = 0.5^(1/(h + 1)). */
+export function betaFromHalfLife(h: number): number {
+  return Math.pow(0.5, 1 / (h + 1));
+}
+
+/**
+ * AdEMAMix β3 warm-up (official `linear_hl_warmup_scheduler`): the half-life moves linearly from that of `start`
+ * (default β1) to that of `end` over `warmup` steps, so β3 rises monotonically and equals `end` from `warmup` on.
+ */
+export function ademamixBeta3(end: number, warmup: number, start = 0.9): Schedule {
+  requireFinite('ademamixBeta3', 'end', end, (v) => v > 0 && v < 1, 'in (0, 1)');
+  requireFinite('ademamixBeta3', 'start', start, (v) => v > 0 && v < 1, 'in (0, 1)');
+  requireFinite('ademamixBeta3', 'warmup', warmup, (v) => v >= 0, 'a finite number >= 0');
+  const hs = halfLife(start);
+  const he = halfLife(end);
+  return (t) => {
+    requireStep('ademamixBeta3', t);
+    if (warmup === 0 || t >= warmup) return end;
+    const a = t / warmup;
+    return betaFromHalfLife((1 - a) * hs + a * he);
+  };
+}
+
+/**
+ * Weights w_s the log-time EMA (1-based, a_t = δ/(δ+t)) puts on gradients s = 1..T in m_T. They sum to
+ * 1 − 1/C(T+δ, δ), and their mean age Σ(T − s)·w_s/Σw_s is T/(δ + 1): memory that grows with T.
+ */
+export function logTimeEmaWeights(T: number, delta: number): Float64Array {
+  requireFinite('logTimeEmaWeights', 'T', T, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
+  const w = new Float64Array(T);
+  // Weight of gradient s in m_T: a_s · Π_{j=s+1..T} (1 − a_j), built backwards.
+  let tail = 1;
+  for (let s = T; s >= 1; s--) {
+    const a = logTimeCoefficient(s, delta);
+    w[s - 1] = a * tail;
+    tail *= 1 - a;
+  }
+  return w;
+}
