@@ -1,6 +1,7 @@
 /**
- * A fused elementwise optimizer update, run as one dispatch per parameter tensor (reads g, p and the slots
- * once, writes p and the slots once).
+ * A fused elementwise optimizer update (reads g, p and the slots once, writes p and the slots once). On WebGPU
+ * a step over many tensors is a few back-to-back dispatches in one compute pass (several tensors per dispatch
+ * where the storage-binding limit allows), with bind groups cached across steps.
  *
  * The `wgsl` body runs once per element (or per 4 elements: the type alias `V` is `f32` or `vec4<f32>`, so
  * write type-agnostic code: `V(0.0)` to splat, scalars on the right of `*`/`+`). In scope: `var p: V`

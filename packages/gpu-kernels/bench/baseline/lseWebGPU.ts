@@ -1,0 +1,206 @@
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { gpuOutput, grid2D, packUniforms, recordDispatch, webgpuInternals } from '../../src/kernels/_shared/webgpu';
+import type { WebGPUInternals } from '../../src/kernels/_shared/webgpu';
+
+/**
+ * A log-sum-exp reduction of a matrix C [n, m] along rows (output [n]) or columns (output [m]), with the
+ * Sinkhorn form as an option: v = (pot − C)/eps and out = eps·logm − eps·LSE(v); plain LSE has v = C, out = LSE(v).
+ */
+export interface LseReduceSpec {
+  C: TensorInfo;
+  /** Potential along the reduced axis (length m for 'rows', n for 'cols'). */
+  pot?: TensorInfo;
+  /** Log-marginal along the output axis; present iff pot is. */
+  logm?: TensorInfo;
+  eps: number;
+  axis: 'rows' | 'cols';
+}
+
+const NEG = '-3.4028234663852886e38';
+
+// Workgroup per row, 256 threads, online (max, sum) per thread, then a tree merge in workgroup memory.
+function rowsCode(sinkhorn: boolean, vec4: boolean): string {
+  const T = vec4 ? 'vec4<f32>' : 'f32';
+  const load = sinkhorn ? `let v = (P[q] - C[base + q]) * u.invEps;` : `let v = C[base + q];`;
+  const update = vec4
+    ? `let vm = max(max(v.x, v.y), max(v.z, v.w));
+       if (vm > mx) { s = s * exp(mx - vm); mx = vm; }
+       s += dot(exp(v - vec4<f32>(mx)), vec4<f32>(1.0));`
+    : `if (v > mx) { s = s * exp(mx - v) + 1.0; mx = v; } else { s += exp(v - mx); }`;
+  return /* wgsl */ `
+struct U { n: u32, mq: u32, eps: f32, invEps: f32 }
+@group(0) @binding(0) var<storage, read> C: array<${T}>;
+${sinkhorn ? `@group(0) @binding(1) var<storage, read> P: array<${T}>;
+@group(0) @binding(2) var<storage, read> L: array<f32>;
+@group(0) @binding(3) var<storage, read_write> O: array<f32>;
+@group(0) @binding(4) var<uniform> u: U;` : `@group(0) @binding(1) var<storage, read_write> O: array<f32>;
+@group(0) @binding(2) var<uniform> u: U;`}
+var<workgroup> smx: array<f32, 256>;
+var<workgroup> ssum: array<f32, 256>;
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.y * nwg.x + wid.x;
+  if (row >= u.n) { return; }
+  let base = row * u.mq;
+  var mx = ${NEG};
+  var s = 0.0;
+  for (var q = lid; q < u.mq; q += 256u) {
+    ${load}
+    ${update}
+  }
+  smx[lid] = mx; ssum[lid] = s;
+  workgroupBarrier();
+  for (var k = 128u; k > 0u; k >>= 1u) {
+    if (lid < k) {
+      let m1 = smx[lid]; let m2 = smx[lid + k];
+      let M = max(m1, m2);
+      ssum[lid] = ssum[lid] * exp(m1 - M) + ssum[lid + k] * exp(m2 - M);
+      smx[lid] = M;
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    let lse = smx[0] + log(ssum[0]);
+    ${sinkhorn ? 'O[row] = u.eps * (L[row] - lse);' : 'O[row] = lse;'}
+  }
+}`;
+}
+
+const ROWS_PER_CHUNK = 128;
+
+// Pass 1 of the column reduction: workgroup (64, 4) covers 64 column-quads (vec4) x one chunk of rows; the 4
+// thread rows stride the chunk; coalesced 1 KiB row segments. Writes per-chunk (max, sum) partials.
+function colsPass1Code(sinkhorn: boolean, vec4: boolean): string {
+  const T = vec4 ? 'vec4<f32>' : 'f32';
+  const load = sinkhorn ? `let v = (${T}(P[i]) - C[i * u.mq + q]) * u.invEps;` : `let v = C[i * u.mq + q];`;
+  return /* wgsl */ `
+struct U { n: u32, mq: u32, rowsPerChunk: u32, pad: u32, invEps: f32 }
+@group(0) @binding(0) var<storage, read> C: array<${T}>;
+${sinkhorn ? `@group(0) @binding(1) var<storage, read> P: array<f32>;
+@group(0) @binding(2) var<storage, read_write> PM: array<${T}>;
+@group(0) @binding(3) var<storage, read_write> PS: array<${T}>;
+@group(0) @binding(4) var<uniform> u: U;` : `@group(0) @binding(1) var<storage, read_write> PM: array<${T}>;
+@group(0) @binding(2) var<storage, read_write> PS: array<${T}>;
+@group(0) @binding(3) var<uniform> u: U;`}
+var<workgroup> smx: array<array<${T}, 64>, 4>;
+var<workgroup> ssum: array<array<${T}, 64>, 4>;
+@compute @workgroup_size(64, 4)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = wid.x * 64u + lid.x;
+  let chunk = wid.y;
+  let r0 = chunk * u.rowsPerChunk;
+  let r1 = min(u.n, r0 + u.rowsPerChunk);
+  var mx = ${T}(${NEG});
+  var s = ${T}(0.0);
+  if (q < u.mq) {
+    for (var i = r0 + lid.y; i < r1; i += 4u) {
+      ${load}
+      let nm = max(mx, v);
+      s = s * exp(mx - nm) + exp(v - nm);
+      mx = nm;
+    }
+  }
+  smx[lid.y][lid.x] = mx; ssum[lid.y][lid.x] = s;
+  workgroupBarrier();
+  if (lid.y == 0u && q < u.mq) {
+    var M = smx[0][lid.x];
+    for (var t = 1u; t < 4u; t++) { M = max(M, smx[t][lid.x]); }
+    var S = ${T}(0.0);
+    for (var t = 0u; t < 4u; t++) { S += ssum[t][lid.x] * exp(smx[t][lid.x] - M); }
+    PM[chunk * u.mq + q] = M;
+    PS[chunk * u.mq + q] = S;
+  }
+}`;
+}
+
+// Pass 2: one thread per column merges the chunk partials.
+function colsPass2Code(sinkhorn: boolean): string {
+  return /* wgsl */ `
+struct U { m: u32, chunks: u32, eps: f32, pad: u32 }
+@group(0) @binding(0) var<storage, read> PM: array<f32>;
+@group(0) @binding(1) var<storage, read> PS: array<f32>;
+${sinkhorn ? `@group(0) @binding(2) var<storage, read> L: array<f32>;
+@group(0) @binding(3) var<storage, read_write> O: array<f32>;
+@group(0) @binding(4) var<uniform> u: U;` : `@group(0) @binding(2) var<storage, read_write> O: array<f32>;
+@group(0) @binding(3) var<uniform> u: U;`}
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let j = (wid.y * nwg.x + wid.x) * 256u + lid;
+  if (j >= u.m) { return; }
+  var M = ${NEG};
+  for (var c = 0u; c < u.chunks; c++) { M = max(M, PM[c * u.m + j]); }
+  var S = 0.0;
+  for (var c = 0u; c < u.chunks; c++) { S += PS[c * u.m + j] * exp(PM[c * u.m + j] - M); }
+  let lse = M + log(S);
+  ${sinkhorn ? 'O[j] = u.eps * (L[j] - lse);' : 'O[j] = lse;'}
+}`;
+}
+
+const codeCache = new Map<string, string>();
+function cached(key: string, make: () => string): string {
+  let c = codeCache.get(key);
+  if (!c) codeCache.set(key, (c = make()));
+  return c;
+}
+
+/** Records the reduction and returns the new output tensor ([n] for 'rows', [m] for 'cols'). */
+export function lseReduceWebGPU(be: WebGPUInternals, spec: LseReduceSpec): TensorInfo {
+  const [n, m] = spec.C.shape as [number, number];
+  const sink = spec.pot !== undefined;
+  const vec4 = m % 4 === 0;
+  const mq = vec4 ? m / 4 : m;
+  const tag = `${sink ? 'sink' : 'lse'}-${vec4 ? 'v4' : 's'}`;
+  if (spec.axis === 'rows') {
+    const out = gpuOutput(be, [n]);
+    if (n === 0) return out;
+    const bindings = sink
+      ? [{ info: spec.C, access: 'read' as const }, { info: spec.pot!, access: 'read' as const }, { info: spec.logm!, access: 'read' as const }, { info: out, access: 'read_write' as const }]
+      : [{ info: spec.C, access: 'read' as const }, { info: out, access: 'read_write' as const }];
+    recordDispatch(be, {
+      key: `baseline-lse-rows-${tag}`,
+      code: cached(`rows-${tag}`, () => rowsCode(sink, vec4)),
+      bindings,
+      uniforms: packUniforms([['u32', n], ['u32', mq], ['f32', spec.eps], ['f32', 1 / spec.eps]]),
+      workgroups: grid2D(n),
+    });
+    return out;
+  }
+  const out = gpuOutput(be, [m]);
+  if (m === 0) return out;
+  // At most 65535 chunks per dispatch dimension: very tall matrices get longer chunks.
+  const rowsPerChunk = Math.max(ROWS_PER_CHUNK, Math.ceil(n / 65535));
+  const chunks = Math.max(1, Math.ceil(n / rowsPerChunk));
+  const pm = gpuOutput(be, [chunks * m]);
+  const ps = gpuOutput(be, [chunks * m]);
+  const b1 = sink
+    ? [{ info: spec.C, access: 'read' as const }, { info: spec.pot!, access: 'read' as const }, { info: pm, access: 'read_write' as const }, { info: ps, access: 'read_write' as const }]
+    : [{ info: spec.C, access: 'read' as const }, { info: pm, access: 'read_write' as const }, { info: ps, access: 'read_write' as const }];
+  recordDispatch(be, {
+    key: `baseline-lse-cols1-${tag}`,
+    code: cached(`cols1-${tag}`, () => colsPass1Code(sink, vec4)),
+    bindings: b1,
+    uniforms: packUniforms([['u32', n], ['u32', mq], ['u32', rowsPerChunk], ['u32', 0], ['f32', 1 / spec.eps]]),
+    workgroups: [Math.ceil(mq / 64), chunks],
+  });
+  const b2 = sink
+    ? [{ info: pm, access: 'read' as const }, { info: ps, access: 'read' as const }, { info: spec.logm!, access: 'read' as const }, { info: out, access: 'read_write' as const }]
+    : [{ info: pm, access: 'read' as const }, { info: ps, access: 'read' as const }, { info: out, access: 'read_write' as const }];
+  recordDispatch(be, {
+    key: `baseline-lse-cols2-${sink ? 'sink' : 'lse'}`,
+    code: cached(`cols2-${sink}`, () => colsPass2Code(sink)),
+    bindings: b2,
+    uniforms: packUniforms([['u32', m], ['u32', chunks], ['f32', spec.eps], ['u32', 0]]),
+    workgroups: grid2D(Math.ceil(m / 256)),
+  });
+  // Released once the encoder using them is submitted (tfjs defers disposal of queued ids).
+  be.disposeData(pm.dataId);
+  be.disposeData(ps.dataId);
+  return out;
+}
+
+/** WebGPU kernel of `LemmaLogSumExp` (attrs: axis 0 | 1). */
+export const logSumExpWebGPU: KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = webgpuInternals('logSumExp', backend);
+  const axis = (attrs as { axis: number }).axis;
+  return lseReduceWebGPU(be, { C: inputs.x!, eps: 1, axis: axis === 1 ? 'rows' : 'cols' });
+};
