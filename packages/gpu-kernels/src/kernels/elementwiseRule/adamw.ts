@@ -9,12 +9,21 @@ export const adamWRule: ElementwiseRule = {
   name: 'adamw',
   slots: ['m', 'v'],
   scalars: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'step'],
+  // 1 - beta and the bias corrections in float64 on the host, as PyTorch does (f32 1 - 0.999 is off by 5e-5).
+  derived: {
+    names: ['oneMinusBeta1', 'oneMinusBeta2', 'stepSize', 'invSqrtBc2', 'decay'],
+    compute: ({ lr, beta1, beta2, weightDecay, step }) => ({
+      oneMinusBeta1: 1 - beta1!,
+      oneMinusBeta2: 1 - beta2!,
+      stepSize: lr! / (1 - beta1! ** step!),
+      invSqrtBc2: 1 / Math.sqrt(1 - beta2! ** step!),
+      decay: 1 - lr! * weightDecay!,
+    }),
+  },
   wgsl: /* wgsl */ `
-    m = s.beta1 * m + (1.0 - s.beta1) * g;
-    v = s.beta2 * v + (1.0 - s.beta2) * (g * g);
-    let bc1 = 1.0 - pow(s.beta1, s.step);
-    let bc2 = 1.0 - pow(s.beta2, s.step);
-    p = p * (1.0 - s.lr * s.weightDecay) - (s.lr / bc1) * m / (sqrt(v / bc2) + V(s.eps));`,
+    m = s.beta1 * m + s.oneMinusBeta1 * g;
+    v = s.beta2 * v + s.oneMinusBeta2 * (g * g);
+    p = p * s.decay - s.stepSize * m / (sqrt(v) * s.invSqrtBc2 + V(s.eps));`,
   cpu(p, g, [m, v], s) {
     const { lr, beta1, beta2, eps, weightDecay, step } = s as Record<string, number>;
     const bc1 = 1 - beta1! ** step!;

@@ -132,3 +132,21 @@ describeEachBackend('applyElementwiseRule', () => {
     expect(() => applyElementwiseRule({ ...momentumRule, slots: ['p'] }, [p], [tf.zeros([4])], [[tf.zeros([4])]], { lr: 1, mu: 0 })).toThrow(/uses 'p' as a slot or scalar name/);
   });
 });
+
+describeEachBackend('applyElementwiseRule and layers (no stale weights)', () => {
+  it('a dense layer sees the updated kernel on the next predict (wasm caches packed weights per buffer)', async () => {
+    const tfl = await import('@tensorflow/tfjs-layers');
+    const m = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [4], kernelInitializer: 'ones', activation: 'relu' })] });
+    const x = tf.ones([1, 4]);
+    expect(Array.from(await (m.predict(x) as tf.Tensor).data())).toEqual([4, 4, 4]);
+    const vars = m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+    const slots = createRuleSlots(adamWRule, vars);
+    const grads = vars.map((v) => tf.onesLike(v));
+    // First AdamW step with unit gradients moves every weight by -lr: kernel 1 -> 0.5, bias 0 -> -0.5.
+    applyElementwiseRule(adamWRule, vars, grads, slots, { lr: 0.5, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 });
+    const y = Array.from(await (m.predict(x) as tf.Tensor).data());
+    for (const v of y) expect(v).toBeCloseTo(4 * 0.5 - 0.5, 5);
+    tf.dispose([x, ...grads, ...slots.flat()]);
+    m.dispose();
+  });
+});

@@ -14,7 +14,7 @@ function checkRule(rule: ElementwiseRule): void {
   const op = 'applyElementwiseRule';
   if (!rule || typeof rule.wgsl !== 'string' || typeof rule.cpu !== 'function') throw new Error(`${op}: rule must be an ElementwiseRule { name, slots, scalars, wgsl, cpu }`);
   if (!IDENT.test(rule.name)) throw new Error(`${op}: rule.name must be an identifier, got '${rule.name}'`);
-  for (const n of [...rule.slots, ...rule.scalars]) {
+  for (const n of [...rule.slots, ...rule.scalars, ...(rule.derived?.names ?? [])]) {
     if (!IDENT.test(n) || RESERVED.has(n) || n.startsWith('SLOT_')) throw new Error(`${op}: rule '${rule.name}' uses '${n}' as a slot or scalar name; names must be identifiers other than ${[...RESERVED].join(', ')}`);
   }
 }
@@ -72,6 +72,13 @@ export function applyElementwiseRule(
       if (backendRefCount(t) > 1) throw new Error(`${op}: slots[${i}][${k}] ('${rule.slots[k]}') shares its storage with another tensor; create slots with createRuleSlots`);
     });
   });
+  if (rule.derived) {
+    const extra = rule.derived.compute(scalars);
+    for (const name of rule.derived.names) {
+      if (!Number.isFinite(extra[name])) throw new Error(`${op}: derived scalar '${name}' of rule '${rule.name}' is ${extra[name]} for the given scalars`);
+    }
+    scalars = { ...scalars, ...extra };
+  }
   const backend = tf.getBackend();
   if (backend === 'webgpu') {
     const be = webgpuInternals(op);
@@ -82,11 +89,18 @@ export function applyElementwiseRule(
   }
   if (backend !== 'cpu' && backend !== 'wasm') throw new Error(`${op}: supports the webgpu, wasm and cpu backends, got '${backend}'`);
   params.forEach((p, i) => {
-    makeExclusive(p);
-    const pv = liveFloat32(p)!;
     const sv = slots[i]!.map((t) => liveFloat32(t)!);
-    const gv = (tf.backend().readSync(grads[i]!.dataId) as Float32Array);
-    rule.cpu(pv, gv, sv, scalars);
+    const gv = tf.backend().readSync(grads[i]!.dataId) as Float32Array;
+    if (backend === 'wasm') {
+      // XNNPACK caches packed weights per buffer (fused matmul): a weight changed in place would be used stale.
+      const fresh = tf.add(p, 0);
+      rule.cpu(liveFloat32(fresh)!, gv, sv, scalars);
+      p.assign(fresh);
+      fresh.dispose();
+      return;
+    }
+    makeExclusive(p);
+    rule.cpu(liveFloat32(p)!, gv, sv, scalars);
   });
 }
 

@@ -15,6 +15,11 @@ export interface ElementwiseRule {
   slots: string[];
   /** Scalar hyperparameters (uniforms), looked up by name in the `scalars` record at each call. */
   scalars: string[];
+  /**
+   * Scalars computed on the host in float64 from `scalars` at each call (e.g. Adam's bias corrections, which
+   * lose ~1e-4 relative precision as `1 - pow(beta, step)` in f32); appended to `s` after `scalars`.
+   */
+  derived?: { names: string[]; compute(scalars: Readonly<Record<string, number>>): Record<string, number> };
   /** WGSL statements updating `p` and the slots in place (see above). */
   wgsl: string;
   /**

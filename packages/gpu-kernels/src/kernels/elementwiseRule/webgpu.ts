@@ -4,6 +4,11 @@ import { grid2D } from '../_shared/webgpu';
 import type { WebGPUInternals } from '../_shared/webgpu';
 import type { ElementwiseRule } from './types';
 
+/** Uniform fields of a rule: its scalars, then its host-derived scalars. */
+function uniformNames(rule: ElementwiseRule): string[] {
+  return [...rule.scalars, ...(rule.derived?.names ?? [])];
+}
+
 /**
  * The WGSL program of a rule updating `k` tensors in one dispatch. Group 0 holds, per tensor t, PARAM_t, GRAD_t
  * and SLOT_t_<name> (each bound with exactly the tensor's byte size, so `arrayLength` is its element count);
@@ -41,7 +46,7 @@ export function ruleCode(rule: ElementwiseRule, vec4: boolean, k = 1): string {
   }
   return /* wgsl */ `
 alias V = ${vec4 ? 'vec4<f32>' : 'f32'};
-struct Scalars { ${rule.scalars.length ? rule.scalars.map((s) => `${s}: f32`).join(', ') : 'unused_: f32'} }
+struct Scalars { ${uniformNames(rule).length ? uniformNames(rule).map((s) => `${s}: f32`).join(', ') : 'unused_: f32'} }
 ${decls.join('\n')}
 @group(1) @binding(0) var<uniform> s: Scalars;
 @compute @workgroup_size(256)
@@ -213,9 +218,10 @@ export function applyRuleWebGPU(
   while (st.groups.size > keep) st.groups.delete(st.groups.keys().next().value as string);
 
   // One uniform buffer per call (one shared buffer rewritten each step would race with unsubmitted steps).
-  const size = Math.max(16, Math.ceil((4 * Math.max(1, rule.scalars.length)) / 16) * 16);
+  const names = uniformNames(rule);
+  const size = Math.max(16, Math.ceil((4 * Math.max(1, names.length)) / 16) * 16);
   const u = new Float32Array(size / 4);
-  rule.scalars.forEach((name, k) => (u[k] = scalars[name]!));
+  names.forEach((name, k) => (u[k] = scalars[name]!));
   const ubuf = be.bufferManager.acquireBuffer(size, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
   be.queue.writeBuffer(ubuf, 0, u);
   be.uniformPendingDisposal.push(ubuf);
