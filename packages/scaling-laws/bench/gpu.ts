@@ -1,0 +1,48 @@
+/**
+ * GPU benchmark of the eigenbasis Monte Carlo (tfjs webgpu backend, one fused WGSL kernel for many steps).
+ * Prints one JSON line per configuration: {bench, backend, d, B, seeds, msPerStep, stepsPerDispatch}.
+ * Run on the GPU machine: npx tsx bench/gpu.ts   (peer: python3 bench/gpu_peer.py)
+ */
+import { selectBackend } from '@lemma/gpu-kernels';
+import { simulateEigenbasisGPU, sgdSchedule, type SpectralInputs } from '../src/index';
+
+const SEEDS = 64;
+// BENCH_TINY=1: a smoke run on a software adapter (lavapipe).
+const TINY = process.env.BENCH_TINY === '1';
+
+function inputs(d: number): SpectralInputs {
+  const lambda = new Float64Array(d);
+  const rho0 = new Float64Array(d);
+  for (let j = 1; j <= d; j++) {
+    lambda[j - 1] = j ** -2;
+    rho0[j - 1] = j ** -1.4;
+  }
+  return { lambda, rho0, pInf: 1e-3 };
+}
+
+async function main(): Promise<void> {
+  const report = await selectBackend(process.env.LEMMA_BACKEND === 'auto' ? 'auto' : 'webgpu');
+  const backend = report.backend;
+  for (const d of TINY ? [64] : [1024, 4096]) {
+    for (const B of [1, 32]) {
+      for (const per of TINY ? [1, 10] : [1, 100, 1000]) {
+        const inp = inputs(d);
+        let tr = 0;
+        for (const l of inp.lambda) tr += l;
+        const hp = sgdSchedule(0.375 / tr);
+        const steps = TINY ? 20 : B === 1 ? 2000 : 400;
+        const opts = { hparams: hp, batch: B, seeds: SEEDS, seed: 1, stepsPerDispatch: per };
+        await simulateEigenbasisGPU(inp, { ...opts, steps: [Math.min(per, 10)] }); // warm-up: compile + upload
+        const t0 = performance.now();
+        await simulateEigenbasisGPU(inp, { ...opts, steps: [steps] });
+        const ms = (performance.now() - t0) / steps;
+        console.log(JSON.stringify({ bench: 'eigenbasis-sgd', backend, d, B, seeds: SEEDS, msPerStep: ms, stepsPerDispatch: per }));
+      }
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

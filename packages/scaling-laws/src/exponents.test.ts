@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { theoryInputs } from './theory-inputs';
+import { genMomExpectedRisk, genMomRiskODE } from './momentum-dynamics';
+import { plrfHparams, type PlrfAlgorithm } from './algorithms';
+import { fitPowerLaw } from './powerlaw-fit';
+import { classifyPhase, predictExponents } from './phases';
+import { computeOptimalFrontier, fitComputeOptimalExponents } from './compute-optimal';
+import { geometricStepGrid } from './step-grid';
+
+/** Loss exponent of `alg` from the theory-input ODE (dTau 2e-2: slopes agree with 1e-2 to < 0.005). */
+function exponent(alg: PlrfAlgorithm, alpha: number, beta: number, d: number, lo: number, hi: number): number {
+  const inp = theoryInputs({ alpha, beta, d });
+  const c = genMomRiskODE(inp, { hparams: plrfHparams(alg, { alpha, beta, d }), tMax: hi * 1.2, dTau: 2e-2 });
+  return fitPowerLaw(c.steps, c.risk, { xMin: lo, xMax: hi, offset: inp.pInf }).exponent;
+}
+
+describe('loss exponents (theory inputs + log-time ODE)', () => {
+  it('SGD slope is within +-0.03 of (2a+2b-1)/(2a) for beta < alpha', () => {
+    // Windows end before the F_ac / finite-d terms take over (t << d^(2 alpha)).
+    for (const [alpha, beta, d, lo, hi] of [[1, 0.7, 1e4, 300, 3000], [1, 0.3, 1e4, 1e3, 1e5], [1.2, 0.5, 1e4, 300, 3000]] as const) {
+      const pred = predictExponents(alpha, beta).sgdLossExponent!;
+      expect(pred).toBeCloseTo((2 * alpha + 2 * beta - 1) / (2 * alpha), 12);
+      expect(Math.abs(exponent('sgd', alpha, beta, d, lo, hi) - pred)).toBeLessThan(0.03);
+    }
+  });
+
+  it("SGD-M's slope is within +-0.05 of SGD's", () => {
+    for (const [alpha, beta] of [[1, 0.7], [1, 0.3]] as const) {
+      const a = exponent('sgd', alpha, beta, 1e4, 100, 1e4);
+      const b = exponent('sgd-m', alpha, beta, 1e4, 100, 1e4);
+      expect(Math.abs(a - b)).toBeLessThan(0.05);
+    }
+  });
+
+  it("DANA-decaying's slope is within +-0.05 of sigma (2 - 1/(2 alpha)) for alpha in [1, 1.5]", () => {
+    // Phase-Ia points (2 beta < 1): no absolutely-continuous term, so the pure-point regime is long.
+    for (const [alpha, beta, d, lo, hi] of [[1, 0.3, 3e4, 3e4, 3e5], [1.25, 0.3, 2e4, 1e4, 1e5], [1.5, 0.4, 2e4, 1e4, 1e5]] as const) {
+      const pred = predictExponents(alpha, beta).danaDecayingLossExponent!;
+      expect(Math.abs(exponent('dana-decaying', alpha, beta, d, lo, hi) - pred)).toBeLessThan(0.05);
+    }
+  });
+
+  it('DANA-constant is SGD-like for t < d and steeper after t >> d', () => {
+    const alpha = 1, beta = 0.3, d = 1e4;
+    const early = exponent('dana-constant', alpha, beta, d, 100, 1000);
+    const sgdEarly = exponent('sgd', alpha, beta, d, 100, 1000);
+    expect(Math.abs(early - sgdEarly)).toBeLessThan(0.03);
+    const late = exponent('dana-constant', alpha, beta, d, 1e5, 1e6);
+    const sgdLate = exponent('sgd', alpha, beta, d, 1e5, 1e6);
+    expect(late).toBeGreaterThan(sgdLate + 0.2);
+  });
+
+  it('log-time ODE and exact recursion agree in fitted slope (+-0.03) for DANA-constant across t ~ d', () => {
+    const inp = theoryInputs({ alpha: 1, beta: 0.3, d: 200 });
+    const hp = plrfHparams('dana-constant', { alpha: 1, beta: 0.3, d: 200 });
+    const ode = genMomRiskODE(inp, { hparams: hp, tMax: 2e4, dTau: 1e-2 });
+    const ex = genMomExpectedRisk(inp, { hparams: hp, steps: geometricStepGrid(20000, 20) });
+    const fo = fitPowerLaw(ode.steps, ode.risk, { xMin: 100, xMax: 3000, offset: inp.pInf });
+    const fe = fitPowerLaw(ex.steps, ex.risk, { xMin: 100, xMax: 3000, offset: inp.pInf });
+    expect(Math.abs(fo.slope - fe.slope)).toBeLessThan(0.03);
+  });
+});
+
+describe('phases and compute-optimal exponents', () => {
+  it('classifies the 4+3 phases', () => {
+    expect(classifyPhase(1, 0.3)).toBe('Ia');
+    expect(classifyPhase(1, 0.7)).toBe('II');
+    expect(classifyPhase(1, 1.5)).toBe('III');
+    expect(classifyPhase(0.4, 0.3)).toBe('Ib');
+    expect(classifyPhase(0.2, 1)).toBe('Ic');
+    expect(classifyPhase(0.3, 1)).toBe('IV');
+    expect(classifyPhase(0.2, 0.2)).toBe('ill-posed');
+    expect(predictExponents(0.3, 1).sgd.eta).toBeNull();
+  });
+
+  it('table exponents are continuous across the Ia/II and II/III boundaries', () => {
+    const e = 1e-9;
+    const a = predictExponents(1, 0.5 - e).sgd, b = predictExponents(1, 0.5 + e).sgd;
+    expect(Math.abs(a.eta! - b.eta!)).toBeLessThan(1e-6);
+    const c = predictExponents(1, 1 - e).sgd, f = predictExponents(1, 1 + e).sgd;
+    expect(Math.abs(c.eta! - f.eta!)).toBeLessThan(1e-6);
+    expect(Math.abs(c.xi! - f.xi!)).toBeLessThan(1e-6);
+  });
+
+  it('isoFLOP sweeps reproduce SGD eta and xi within +-0.03 in phases Ia (1, .3) and II (1, .7)', () => {
+    for (const [alpha, beta, eta, xi] of [[1, 0.3, 0.533, 0.333], [1, 0.7, 0.706, 0.412]] as const) {
+      const curves = [];
+      for (let i = 0; i <= 7; i++) {
+        const d = 100 * 2 ** i;
+        const inp = theoryInputs({ alpha, beta, d });
+        const c = genMomRiskODE(inp, { hparams: plrfHparams('sgd', { alpha, beta, d }), tMax: 2e8 / d, dTau: 3e-2 });
+        curves.push({ d, steps: c.steps, risk: c.risk });
+      }
+      const ex = fitComputeOptimalExponents(computeOptimalFrontier(curves));
+      const p = predictExponents(alpha, beta).sgd;
+      expect(p.eta!).toBeCloseTo(eta, 3);
+      expect(p.xi!).toBeCloseTo(xi, 3);
+      expect(Math.abs(ex.eta.exponent - eta)).toBeLessThan(0.03);
+      expect(Math.abs(ex.xi.slope - xi)).toBeLessThan(0.03);
+    }
+  });
+
+  it('geometric step grid is increasing, starts at 0 and ends at tMax', () => {
+    const g = geometricStepGrid(12345, 10);
+    expect(g[0]).toBe(0);
+    expect(g[g.length - 1]).toBe(12345);
+    for (let i = 1; i < g.length; i++) expect(g[i]!).toBeGreaterThan(g[i - 1]!);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Exact expected risk of SGD on Gaussian least squares (the PLRF reduction), per eigenmode:
+ *   rho_k(t+1) = q_k rho_k(t) + (gamma^2 / B) lambda_k R(t),  q_k = 1 - 2 gamma lambda_k + gamma^2 ((B+1)/B) lambda_k^2,
+ *   R(t) = 2 P(t) = sum_k lambda_k rho_k(t) + 2 P_inf  (a discrete Volterra equation).
+ * g is the batch-mean gradient; gamma is its learning rate.
+ */
+import type { SpectralInputs } from './plrf';
+import { assertInteger, assertPositive } from './validate';
+
+/** A risk curve P(t) logged at integer steps. */
+export interface RiskCurve {
+  steps: Float64Array;
+  /** Risk P (with the 1/2). */
+  risk: Float64Array;
+}
+
+/** Thrown when the SGD Volterra kernel norm is >= 1 (risk diverges). */
+export class UnstableLearningRateError extends Error {
+  constructor(readonly kernelNorm: number, readonly lr: number) {
+    super(`SGD is unstable: kernel norm ||K|| = ${kernelNorm.toPrecision(4)} >= 1 at lr ${lr}; lower lr (lr <= 0.5 / Tr K is safe)`);
+    this.name = 'UnstableLearningRateError';
+  }
+}
+
+/**
+ * Volterra kernel norm ||K|| = sum_t K(t) = (gamma/B) sum_k lambda_k / (2 - gamma (B+1) lambda_k / B).
+ * Returns Infinity when some mode is itself unstable (q_k >= 1).
+ */
+export function sgdKernelNorm(lambda: Float64Array, lr: number, batch = 1): number {
+  assertPositive('sgdKernelNorm', 'lr', lr);
+  assertInteger('sgdKernelNorm', 'batch', batch);
+  let s = 0;
+  for (let k = 0; k < lambda.length; k++) {
+    const den = 2 - (lr * (batch + 1) * lambda[k]!) / batch;
+    if (!(den > 0)) return Infinity;
+    s += lambda[k]! / den;
+  }
+  return (lr / batch) * s;
+}
+
+/** Constant-LR limit of the risk, P(inf) = P_inf / (1 - ||K||); throws {@link UnstableLearningRateError} if ||K|| >= 1. */
+export function sgdRiskFloor(inputs: SpectralInputs, lr: number, batch = 1): number {
+  const kn = sgdKernelNorm(inputs.lambda, lr, batch);
+  if (!(kn < 1)) throw new UnstableLearningRateError(kn, lr);
+  return inputs.pInf / (1 - kn);
+}
+
+/** Options of {@link sgdExpectedRisk}. */
+export interface SgdRecursionOptions {
+  /** Batch-mean learning rate gamma (constant). */
+  lr: number;
+  batch?: number;
+  /** Increasing integer steps at which to record P(t) (e.g. {@link geometricStepGrid}). */
+  steps: number[];
+  /** Skip the stability check (for demonstrating divergence). */
+  allowUnstable?: boolean;
+}
+
+/** Runs the exact per-mode recursion, O(d) per step, and records P(t) = R(t)/2 on `steps`. */
+export function sgdExpectedRisk(inputs: SpectralInputs, opts: SgdRecursionOptions): RiskCurve {
+  const fn = 'sgdExpectedRisk';
+  const batch = opts.batch ?? 1;
+  assertPositive(fn, 'lr', opts.lr);
+  assertInteger(fn, 'batch', batch);
+  const { lambda, rho0, pInf } = inputs;
+  const d = lambda.length;
+  if (rho0.length !== d) throw new Error(`${fn}: rho0 must have length ${d} (lambda), got ${rho0.length}`);
+  if (!opts.allowUnstable) {
+    const kn = sgdKernelNorm(lambda, opts.lr, batch);
+    if (!(kn < 1)) throw new UnstableLearningRateError(kn, opts.lr);
+  }
+  const lr = opts.lr;
+  const q = new Float64Array(d);
+  const kr = new Float64Array(d);
+  const rho = Float64Array.from(rho0);
+  for (let k = 0; k < d; k++) {
+    const l = lambda[k]!;
+    q[k] = 1 - 2 * lr * l + ((lr * lr * (batch + 1)) / batch) * l * l;
+    kr[k] = ((lr * lr) / batch) * l;
+  }
+  const steps = opts.steps;
+  const out = new Float64Array(steps.length);
+  let R = 2 * pInf;
+  for (let k = 0; k < d; k++) R += lambda[k]! * rho[k]!;
+  let t = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const target = steps[i]!;
+    if (!Number.isInteger(target) || target < t) throw new Error(`${fn}: steps must be increasing non-negative integers, got ${target} after ${t}`);
+    while (t < target) {
+      let Rn = 2 * pInf;
+      for (let k = 0; k < d; k++) {
+        const r = q[k]! * rho[k]! + kr[k]! * R;
+        rho[k] = r;
+        Rn += lambda[k]! * r;
+      }
+      R = Rn;
+      t++;
+    }
+    out[i] = R / 2;
+  }
+  return { steps: Float64Array.from(steps), risk: out };
+}

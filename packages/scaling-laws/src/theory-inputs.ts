@@ -1,0 +1,100 @@
+/**
+ * "Theory inputs" for the loss curves without any random matrix (authors' `theory_rhos`,
+ * `theory_limit_loss`): lambda_j = j^-2alpha, rho_j = j^-2beta (pure point) + c_beta / d
+ * (absolutely continuous part), and P_inf from the deterministic-equivalent fixed point.
+ */
+import type { SpectralInputs } from './plrf';
+import { assertInteger, assertPositive, assertFinite } from './validate';
+
+/** Options of {@link theoryInputs}. */
+export interface TheoryInputOptions {
+  alpha: number;
+  beta: number;
+  d: number;
+  /** Data dimension; default 4 d. */
+  v?: number;
+}
+
+/** Composite Simpson's rule on [a, b] with n (even) panels. */
+function simpson(f: (x: number) => number, a: number, b: number, n: number): number {
+  const h = (b - a) / n;
+  let s = f(a) + f(b);
+  for (let i = 1; i < n; i++) s += (i % 2 ? 4 : 2) * f(a + i * h);
+  return (s * h) / 3;
+}
+
+/**
+ * kappa solving kappa = 1 / int_0^{v/d} dx / (kappa + x^{2 alpha}) (2 alpha > 1), started at
+ * c^{-2 alpha} with c = int_0^inf dx/(1 + x^{2 alpha}) = (pi / 2alpha) / sin(pi / 2alpha).
+ */
+export function theoryKappa(alpha: number, v: number, d: number): number {
+  if (!(2 * alpha > 1)) throw new Error(`theoryKappa: alpha must be > 0.5, got ${alpha}`);
+  const c = Math.PI / (2 * alpha) / Math.sin(Math.PI / (2 * alpha));
+  let kappa = Math.pow(c, -2 * alpha);
+  const r = v / d;
+  for (let it = 0; it < 200; it++) {
+    // Substitute x = u^2 near 0 so the integrand stays smooth when 2 alpha is not an integer.
+    const I = simpson((u) => (2 * u) / (kappa + Math.pow(u * u, 2 * alpha)), 0, Math.sqrt(r), 2000);
+    const next = 1 / I;
+    const err = Math.abs(next / kappa - 1);
+    kappa = next;
+    if (err < 1e-10) break;
+  }
+  return kappa;
+}
+
+/** tau solving tau = 1 / sum_{j<v} 1/(d (j^{2 alpha} + tau)) (2 alpha < 1 branch of the limit loss). */
+export function theoryTau(alpha: number, v: number, d: number): number {
+  const it = (k: number): number => {
+    let s = 0;
+    for (let j = 1; j < v; j++) s += 1 / (d * (Math.pow(j, 2 * alpha) + k));
+    return s;
+  };
+  let tau = 1 / it(0);
+  for (let n = 0; n < 200; n++) {
+    const next = 1 / it(tau);
+    const err = Math.abs(next / tau - 1);
+    tau = next;
+    if (err < 1e-10) break;
+  }
+  return tau;
+}
+
+/** Deterministic-equivalent limit risk P_inf (with the 1/2) for PLRF(alpha, beta, v, d). */
+export function theoryLimitRisk(alpha: number, beta: number, v: number, d: number): number {
+  const fn = 'theoryLimitRisk';
+  assertPositive(fn, 'alpha', alpha);
+  assertFinite(fn, 'beta', beta);
+  assertInteger(fn, 'd', d);
+  assertInteger(fn, 'v', v);
+  let s = 0;
+  if (2 * alpha >= 1 + 1e-12) {
+    const kd = theoryKappa(alpha, v, d) * Math.pow(d, 2 * alpha);
+    for (let j = v - 1; j >= 1; j--) s += Math.pow(j, -2 * (alpha + beta)) / (Math.pow(j, -2 * alpha) * kd + 1);
+  } else {
+    const tau = theoryTau(alpha, v, d);
+    for (let j = v - 1; j >= 1; j--) s += Math.pow(j, -2 * (alpha + beta)) / (Math.pow(j, -2 * alpha) * tau + 1);
+  }
+  return 0.5 * s;
+}
+
+/** Spectral inputs from the deterministic theory: no random matrix. */
+export function theoryInputs(opts: TheoryInputOptions): SpectralInputs {
+  const fn = 'theoryInputs';
+  const { alpha, beta, d } = opts;
+  assertPositive(fn, 'alpha', alpha);
+  assertFinite(fn, 'beta', beta);
+  assertInteger(fn, 'd', d);
+  const v = opts.v ?? 4 * d;
+  assertInteger(fn, 'v', v);
+  if (v <= d) throw new Error(`${fn}: v must be > d (${d}), got ${v}`);
+  const lambda = new Float64Array(d);
+  const rho0 = new Float64Array(d);
+  let cBeta = 0;
+  if (alpha > 0.5 && beta > 0.5) for (let j = d; j >= 1; j--) cBeta += Math.pow(j, -2 * beta);
+  for (let j = 1; j <= d; j++) {
+    lambda[j - 1] = Math.pow(j, -2 * alpha);
+    rho0[j - 1] = Math.pow(j, -2 * beta) + cBeta / d;
+  }
+  return { lambda, rho0, pInf: theoryLimitRisk(alpha, beta, v, d) };
+}
