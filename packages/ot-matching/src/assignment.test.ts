@@ -1,0 +1,155 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { linearSumAssignment, type AssignmentResult } from './assignment';
+import { bruteForceMinCost, hungarianMinCost } from './hungarian.reference';
+
+/** Costs are small integers or uniform floats; integer costs make ties (the hard case for tie handling). */
+const arbCost = (maxN: number) =>
+  fc
+    .record({ rows: fc.integer({ min: 1, max: maxN }), cols: fc.integer({ min: 1, max: maxN }), ints: fc.boolean() })
+    .chain(({ rows, cols, ints }) =>
+      fc
+        .array(ints ? fc.integer({ min: -5, max: 5 }) : fc.double({ min: -10, max: 10, noNaN: true }), { minLength: rows * cols, maxLength: rows * cols })
+        .map((vals) => ({ rows, cols, data: Float64Array.from(vals) })),
+    );
+
+/** Magnitudes are <= 10 and n <= 40, so sums carry at most ~1e-12 absolute rounding: 1e-9 is a safe tolerance. */
+const TOL = 1e-9;
+
+function checkCertificate(rows: number, cols: number, c: Float64Array, r: AssignmentResult, maximize = false): void {
+  const s = maximize ? -1 : 1;
+  let dual = 0;
+  for (let i = 0; i < rows; i++) dual += r.u[i]!;
+  for (let j = 0; j < cols; j++) dual += r.v[j]!;
+  expect(Math.abs(dual - r.cost)).toBeLessThan(TOL * (1 + Math.abs(r.cost)));
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const red = s * (c[i * cols + j]! - r.u[i]! - r.v[j]!);
+      expect(red).toBeGreaterThanOrEqual(-TOL);
+      if (r.rowToCol[i] === j) expect(Math.abs(red)).toBeLessThan(TOL);
+    }
+  }
+  // Output is injective on the smaller side and consistent both ways.
+  const k = Math.min(rows, cols);
+  let assigned = 0;
+  for (let i = 0; i < rows; i++) {
+    const j = r.rowToCol[i]!;
+    if (j >= 0) {
+      assigned++;
+      expect(r.colToRow[j]).toBe(i);
+    }
+  }
+  expect(assigned).toBe(k);
+}
+
+function costOf(cols: number, c: Float64Array, rowToCol: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < rowToCol.length; i++) if (rowToCol[i]! >= 0) s += c[i * cols + rowToCol[i]!]!;
+  return s;
+}
+
+describe('linearSumAssignment', () => {
+  test.prop([arbCost(7)], { numRuns: 100 })('matches brute force and carries a dual certificate (n <= 7)', ({ rows, cols, data }) => {
+    const r = linearSumAssignment({ rows, cols, data });
+    const t = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = data[i * cols + j]!;
+    const brute = rows <= cols ? bruteForceMinCost(rows, cols, data) : bruteForceMinCost(cols, rows, t);
+    expect(Math.abs(r.cost - brute)).toBeLessThan(TOL);
+    expect(Math.abs(costOf(cols, data, r.rowToCol) - r.cost)).toBeLessThan(TOL);
+    checkCertificate(rows, cols, data, r);
+  });
+
+  test.prop([arbCost(40)], { numRuns: 60 })('agrees in cost with an independent Hungarian solver', ({ rows, cols, data }) => {
+    const r = linearSumAssignment({ rows, cols, data });
+    const t = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = data[i * cols + j]!;
+    const ref = rows <= cols ? hungarianMinCost(rows, cols, data) : hungarianMinCost(cols, rows, t);
+    expect(Math.abs(r.cost - ref)).toBeLessThan(TOL * 10);
+    checkCertificate(rows, cols, data, r);
+  });
+
+  test.prop([arbCost(12), fc.integer({ min: 0, max: 1000 }), fc.double({ min: 0.1, max: 10, noNaN: true })], { numRuns: 60 })(
+    'optimal cost moves by sum(r)+sum(c) under row/column shifts and scales with s > 0',
+    ({ rows, cols, data }, seed, s) => {
+      const base = linearSumAssignment({ rows, cols, data });
+      const rr = Array.from({ length: rows }, (_, i) => Math.sin(seed + i) * 3);
+      const cc = Array.from({ length: cols }, (_, j) => Math.cos(seed + 2 * j) * 3);
+      const shifted = new Float64Array(data.length);
+      const scaled = new Float64Array(data.length);
+      for (let i = 0; i < rows; i++)
+        for (let j = 0; j < cols; j++) {
+          shifted[i * cols + j] = data[i * cols + j]! + (rows <= cols ? rr[i]! : 0) + (cols <= rows ? cc[j]! : 0);
+          scaled[i * cols + j] = s * data[i * cols + j]!;
+        }
+      // Only the smaller side is fully assigned, so only its shifts move the optimum by a constant.
+      const shift = (rows <= cols ? rr.reduce((a, b) => a + b, 0) : 0) + (cols <= rows ? cc.reduce((a, b) => a + b, 0) : 0);
+      const rs = linearSumAssignment({ rows, cols, data: shifted });
+      expect(Math.abs(rs.cost - base.cost - shift)).toBeLessThan(1e-8);
+      expect(Math.abs(costOf(cols, data, rs.rowToCol) - base.cost)).toBeLessThan(1e-8);
+      const rk = linearSumAssignment({ rows, cols, data: scaled });
+      expect(Math.abs(rk.cost - s * base.cost)).toBeLessThan(1e-8 * (1 + s * Math.abs(base.cost)));
+    },
+  );
+
+  test.prop([arbCost(12)], { numRuns: 60 })('maximise(C) = -minimise(-C) with a maximisation certificate', ({ rows, cols, data }) => {
+    const neg = data.map((x) => -x);
+    const mx = linearSumAssignment({ rows, cols, data }, { maximize: true });
+    const mn = linearSumAssignment({ rows, cols, data: neg });
+    expect(Math.abs(mx.cost + mn.cost)).toBeLessThan(TOL);
+    checkCertificate(rows, cols, data, mx, true);
+  });
+
+  test.prop([arbCost(10)], { numRuns: 40 })('transposing swaps row and column assignments in cost', ({ rows, cols, data }) => {
+    const t = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = data[i * cols + j]!;
+    const a = linearSumAssignment({ rows, cols, data });
+    const b = linearSumAssignment({ rows: cols, cols: rows, data: t });
+    expect(Math.abs(a.cost - b.cost)).toBeLessThan(TOL);
+  });
+
+  it('sparse finishing phase (n >= 256) is exact: matches Hungarian, with a certificate, on uniform, Gram and tied costs', () => {
+    let seed = 7;
+    const rnd = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const n = 300;
+    const d = 8;
+    const A = Array.from({ length: n * d }, rnd);
+    const B = Array.from({ length: n * d }, rnd);
+    const gram = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < d; k++) gram[i * n + j] = gram[i * n + j]! - A[i * d + k]! * B[j * d + k]!;
+    const cases = [Float64Array.from({ length: n * n }, rnd), gram, Float64Array.from({ length: n * n }, () => Math.floor(rnd() * 4))];
+    for (const C of cases) {
+      const r = linearSumAssignment({ rows: n, cols: n, data: C });
+      expect(Math.abs(r.cost - hungarianMinCost(n, n, C))).toBeLessThan(1e-7);
+      checkCertificate(n, n, C, r);
+    }
+  });
+
+  it('avoids forbidden pairs and reports infeasibility', () => {
+    const I = Infinity;
+    const r = linearSumAssignment({ rows: 3, cols: 3, data: [I, 1, I, 2, I, I, I, I, 5] });
+    expect(Array.from(r.rowToCol)).toEqual([1, 0, 2]);
+    expect(r.cost).toBe(8);
+    expect(() => linearSumAssignment({ rows: 2, cols: 2, data: [1, I, 1, I] })).toThrow(/infeasible/);
+    expect(() => linearSumAssignment({ rows: 1, cols: 1, data: [I] })).toThrow(/infeasible/);
+  });
+
+  it('rejects NaN, -Infinity and bad shapes with a named message', () => {
+    expect(() => linearSumAssignment({ rows: 2, cols: 2, data: [1, NaN, 0, 0] })).toThrow(/NaN at \(0, 1\)/);
+    expect(() => linearSumAssignment({ rows: 1, cols: 2, data: [1, -Infinity] })).toThrow(/-Infinity/);
+    expect(() => linearSumAssignment({ rows: 2, cols: 2, data: [1, 2, 3] })).toThrow(/rows\*cols = 4 entries, got 3/);
+  });
+
+  it('solves a constant matrix and empty problems', () => {
+    const r = linearSumAssignment({ rows: 4, cols: 4, data: new Float64Array(16).fill(2) });
+    expect(r.cost).toBe(8);
+    expect(new Set(r.rowToCol).size).toBe(4);
+    expect(linearSumAssignment({ rows: 0, cols: 3, data: [] }).cost).toBe(0);
+  });
+
+  it('does not modify the caller\'s matrix', () => {
+    const c = Float64Array.from([3, 1, 2, 2, 3, 1, 1, 2, 3]);
+    const copy = c.slice();
+    linearSumAssignment({ rows: 3, cols: 3, data: c });
+    expect(Array.from(c)).toEqual(Array.from(copy));
+  });
+});

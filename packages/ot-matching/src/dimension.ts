@@ -1,0 +1,53 @@
+import type { Params } from './params';
+import type { PermutationSpec } from './permutation-spec';
+import { viewShape } from './permute';
+import { unitRows } from './weight-matching';
+
+/** Dim(S) = tr(S)² / tr(S²) of a symmetric positive semi-definite n x n matrix (the participation ratio). */
+export function approximateDimension(n: number, S: ArrayLike<number>): number {
+  if (S.length !== n * n) throw new Error(`approximateDimension: S must be ${n}x${n} (${n * n} values), got ${S.length}`);
+  let tr = 0;
+  let tr2 = 0;
+  for (let i = 0; i < n; i++) tr += S[i * n + i]!;
+  // tr(S²) = ||S||_F² for symmetric S.
+  for (let k = 0; k < S.length; k++) tr2 += S[k]! * S[k]!;
+  return tr2 === 0 ? 0 : (tr * tr) / tr2;
+}
+
+/**
+ * Approximate dimension of the support of a layer's weight rows w_1..w_n ∈ R^d (Ferbach et al., Sec. 5):
+ * Dim(S) with S = (1/n) Σ_i w_i w_iᵀ, computed through the smaller of the two Gram matrices (same nonzero spectrum).
+ * Between 1 (all rows on one line) and min(n, d) (isotropic).
+ */
+export function weightSupportDimension(rows: number, cols: number, W: ArrayLike<number>): number {
+  if (W.length !== rows * cols) throw new Error(`weightSupportDimension: W must have rows*cols = ${rows * cols} values, got ${W.length}`);
+  const byRows = rows <= cols;
+  const m = byRows ? rows : cols;
+  const G = new Float64Array(m * m);
+  for (let a = 0; a < m; a++)
+    for (let b = a; b < m; b++) {
+      let s = 0;
+      if (byRows) for (let k = 0; k < cols; k++) s += W[a * cols + k]! * W[b * cols + k]!;
+      else for (let k = 0; k < rows; k++) s += W[k * cols + a]! * W[k * cols + b]!;
+      G[a * m + b] = s;
+      G[b * m + a] = s;
+    }
+  return approximateDimension(m, G);
+}
+
+/** Dim(S) of the incoming weights (kernel rows, one per unit) of every permutation's producing layer. */
+export function layerDimensions(params: Params, spec: PermutationSpec): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of Object.keys(spec.perms)) {
+    // The kernel: the first parameter with `name` on its last axis and more than one axis.
+    const entry = Object.entries(spec.params).find(([, pa]) => pa.axes.length > 1 && pa.axes[pa.axes.length - 1] === name);
+    if (!entry) continue;
+    const [key, pa] = entry;
+    const p = params[key];
+    if (!p) throw new Error(`layerDimensions: params is missing '${key}'`);
+    const view = viewShape(key, p, pa);
+    const r = unitRows(p.values, view, view.length - 1);
+    out[name] = weightSupportDimension(r.n, r.r, r.data);
+  }
+  return out;
+}

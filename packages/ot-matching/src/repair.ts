@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { sequentialOutputs } from './activations';
+import { cloneModel, getParams, interpolateParams, paramKeys, type Params } from './params';
+import type { PermutationSpec } from './permutation-spec';
+
+/** Pre-activation (x W + b, or conv) of weight layer `i` given its input; [rows, units]. */
+function preActivation(layer: tfl.layers.Layer, input: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): tf.Tensor2D {
+  return tf.tidy(() => {
+    const cls = layer.getClassName();
+    let y: tf.Tensor;
+    if (cls === 'Dense') y = tf.matMul(tf.reshape(input, [-1, kernel.shape[0]!]), kernel as tf.Tensor2D);
+    else if (cls === 'Conv2D') {
+      const cfg = layer.getConfig() as { strides?: number | number[]; padding?: 'valid' | 'same'; dilationRate?: number | number[]; dataFormat?: string };
+      if (cfg.dataFormat && cfg.dataFormat !== 'channelsLast') throw new Error(`repair: Conv2D '${layer.name}' must be channelsLast`);
+      const pair = (v: number | number[] | undefined): [number, number] => (v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : [v[0]!, v[1] ?? v[0]!]);
+      y = tf.conv2d(input as tf.Tensor4D, kernel as tf.Tensor4D, pair(cfg.strides), cfg.padding ?? 'valid', 'NHWC', pair(cfg.dilationRate));
+    } else throw new Error(`repair: layer '${layer.name}' (${cls}) is not Dense or Conv2D`);
+    if (bias) y = tf.add(y, bias);
+    return tf.reshape(y, [-1, kernel.shape[kernel.shape.length - 1]!]) as tf.Tensor2D;
+  });
+}
+
+async function unitStats(pre: tf.Tensor2D): Promise<{ mean: Float64Array; std: Float64Array }> {
+  const { mean, variance } = tf.moments(pre, 0);
+  const [m, v] = await Promise.all([mean.data(), variance.data()]);
+  mean.dispose();
+  variance.dispose();
+  // 1e-5 as in the BatchNorm the REPAIR code inserts.
+  return { mean: Float64Array.from(m), std: Float64Array.from(v, (x) => Math.sqrt(x + 1e-5)) };
+}
+
+async function producerStats(model: tfl.LayersModel, params: Params, x: tf.Tensor, producer: number): Promise<{ mean: Float64Array; std: Float64Array }> {
+  const keys = paramKeys(model)[producer]!;
+  const input = producer === 0 ? x : sequentialOutputs(model, x, [producer - 1]).get(producer - 1)!;
+  const k = params[keys[0]!]!;
+  const b = keys[1] ? params[keys[1]]! : null;
+  const kt = tf.tensor(k.values, k.shape);
+  const bt = b ? tf.tensor(b.values, b.shape) : null;
+  const pre = preActivation(model.layers[producer]!, input, kt, bt);
+  if (input !== x) input.dispose();
+  kt.dispose();
+  bt?.dispose();
+  const s = await unitStats(pre);
+  pre.dispose();
+  return s;
+}
+
+/**
+ * REPAIR (Jordan et al. 2023): rescales every hidden unit of the interpolated parameters so its pre-activation mean
+ * and std on `x` equal the interpolation of the endpoints' (μ_t = (1-t) μ_A + t μ_B, σ_t likewise), layer by layer
+ * from the input (each correction changes the statistics downstream). Folds the correction into kernel and bias.
+ * For Sequential models of Dense/Conv2D layers without BatchNorm; B must already be aligned with A.
+ */
+export async function repairParams(A: tfl.LayersModel, B: tfl.LayersModel, interp: Params, t: number, x: tf.Tensor, spec: PermutationSpec): Promise<Params> {
+  if (!spec.layers) throw new Error('repairParams: spec.layers is missing; use sequentialPermutationSpec');
+  const [pa, pb] = await Promise.all([getParams(A), getParams(B)]);
+  const out: Params = {};
+  for (const [k, p] of Object.entries(interp)) out[k] = { shape: p.shape.slice(), values: Float32Array.from(p.values) };
+  const work = await cloneModel(A, out);
+  try {
+    for (const { producer } of Object.values(spec.layers)) {
+      const [sa, sb] = await Promise.all([producerStats(A, pa, x, producer), producerStats(B, pb, x, producer)]);
+      const cur = await producerStats(work, out, x, producer);
+      const keys = paramKeys(A)[producer]!;
+      const kernel = out[keys[0]!]!;
+      const units = kernel.shape[kernel.shape.length - 1]!;
+      if (!keys[1]) throw new Error(`repairParams: layer ${producer} needs a bias to absorb the mean correction`);
+      const bias = out[keys[1]]!;
+      for (let u = 0; u < units; u++) {
+        const goalMean = (1 - t) * sa.mean[u]! + t * sb.mean[u]!;
+        const goalStd = (1 - t) * sa.std[u]! + t * sb.std[u]!;
+        const s = goalStd / cur.std[u]!;
+        for (let q = u; q < kernel.values.length; q += units) kernel.values[q] = kernel.values[q]! * s;
+        bias.values[u] = (bias.values[u]! - cur.mean[u]!) * s + goalMean;
+      }
+      const ts = paramKeys(work)[producer]!.map((key) => tf.tensor(out[key]!.values, out[key]!.shape));
+      work.layers[producer]!.setWeights(ts);
+      for (const tt of ts) tt.dispose();
+    }
+  } finally {
+    work.dispose();
+  }
+  return out;
+}
+
+/** A new model: the REPAIRed interpolation (1 - t)·A + t·B (see {@link repairParams}). */
+export async function repair(A: tfl.LayersModel, B: tfl.LayersModel, t: number, x: tf.Tensor, spec: PermutationSpec): Promise<tfl.LayersModel> {
+  const [pa, pb] = await Promise.all([getParams(A), getParams(B)]);
+  return cloneModel(A, await repairParams(A, B, interpolateParams(pa, pb, t), t, x, spec));
+}

@@ -1,0 +1,157 @@
+import { epsilonSchedule, type SinkhornOptions } from './sinkhorn-schedule';
+
+/** Result of {@link sinkhornF64}. Potentials follow the KL convention: P_ij = a_i b_j exp((f_i + g_j - C_ij)/ε). */
+export interface SinkhornF64Result {
+  f: Float64Array;
+  g: Float64Array;
+  /** Row-major plan (n x m), or null when `returnPlan` is false. */
+  plan: Float64Array | null;
+  /** Entropic OT cost ⟨f, a⟩ + ⟨g, b⟩ = ⟨P, C⟩ + ε KL(P | a⊗b) at convergence. */
+  regularizedCost: number;
+  /** ⟨P, C⟩ (NaN when the plan is not returned). */
+  transportCost: number;
+  /** The ε actually used (after relative scaling). */
+  epsilon: number;
+  iterations: number;
+  marginalError: number;
+  converged: boolean;
+}
+
+/** Warm start for {@link sinkhornF64}: KL-convention potentials at the target ε. */
+export interface SinkhornF64Init {
+  f?: Float64Array;
+  g?: Float64Array;
+}
+
+/**
+ * Float64 log-domain Sinkhorn on typed arrays: the reference for the tensor solver and the CPU fallback.
+ * Same algorithm and options as `sinkhorn` (ε-scaling, relative ε, marginal-error stopping, warm starts).
+ *
+ * @example
+ * const r = sinkhornF64([0.5, 0.5], [0.5, 0.5], Float64Array.from([0, 1, 1, 0]), 0.01);
+ */
+export function sinkhornF64(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  M: ArrayLike<number>,
+  reg: number,
+  options: SinkhornOptions & { init?: SinkhornF64Init } = {},
+): SinkhornF64Result {
+  const n = a.length;
+  const m = b.length;
+  checkWeights('sinkhornF64', 'a', a, 'rows of M');
+  checkWeights('sinkhornF64', 'b', b, 'columns of M');
+  checkMass('sinkhornF64', a, b);
+  if (M.length !== n * m) throw new Error(`sinkhornF64: M must have a.length*b.length = ${n * m} entries, got ${M.length}`);
+  let sum = 0;
+  let sq = 0;
+  let mx = -Infinity;
+  let mn = Infinity;
+  for (let k = 0; k < M.length; k++) {
+    const c = M[k]!;
+    if (!Number.isFinite(c)) throw new Error(`sinkhornF64: M must be finite, got ${c} at (${Math.floor(k / m)}, ${k % m})`);
+    sum += c;
+    sq += c * c;
+    if (c > mx) mx = c;
+    if (c < mn) mn = c;
+  }
+  const mean = sum / M.length;
+  const stats = { mean, std: Math.sqrt(Math.max(sq / M.length - mean * mean, 0)), max: mx, min: mn };
+  const warm = options.init?.f !== undefined || options.init?.g !== undefined;
+  const sched = epsilonSchedule('sinkhornF64', reg, stats, options, warm);
+  const threshold = options.threshold ?? 1e-6;
+  const maxIter = options.maxIterations ?? 1000;
+  const every = Math.max(1, options.checkEvery ?? 10);
+  const loga = Float64Array.from(a, Math.log);
+  const logb = Float64Array.from(b, Math.log);
+  let f = options.init?.f ? Float64Array.from(options.init.f) : new Float64Array(n);
+  let g = options.init?.g ? Float64Array.from(options.init.g) : new Float64Array(m);
+  if (f.length !== n) throw new Error(`sinkhornF64: init.f must have length ${n}, got ${f.length}`);
+  if (g.length !== m) throw new Error(`sinkhornF64: init.g must have length ${m}, got ${g.length}`);
+  const rowTmp = new Float64Array(m);
+  const colTmp = new Float64Array(n);
+
+  // f_i = -ε LSE_j(log b_j + (g_j - C_ij)/ε)   (log-domain Sinkhorn, KL(P | a⊗b) form)
+  const rows = (eps: number): void => {
+    for (let i = 0; i < n; i++) {
+      let best = -Infinity;
+      for (let j = 0; j < m; j++) {
+        const z = logb[j]! + (g[j]! - M[i * m + j]!) / eps;
+        rowTmp[j] = z;
+        if (z > best) best = z;
+      }
+      let s = 0;
+      for (let j = 0; j < m; j++) s += Math.exp(rowTmp[j]! - best);
+      f[i] = -eps * (best + Math.log(s));
+    }
+  };
+  // g_j = -ε LSE_i(log a_i + (f_i - C_ij)/ε); returns Σ_j |b_j exp((g_old_j - g_j)/ε) - b_j| = marginal error before the update.
+  const cols = (eps: number): number => {
+    let err = 0;
+    for (let j = 0; j < m; j++) {
+      let best = -Infinity;
+      for (let i = 0; i < n; i++) {
+        const z = loga[i]! + (f[i]! - M[i * m + j]!) / eps;
+        colTmp[i] = z;
+        if (z > best) best = z;
+      }
+      let s = 0;
+      for (let i = 0; i < n; i++) s += Math.exp(colTmp[i]! - best);
+      const gNew = -eps * (best + Math.log(s));
+      err += Math.abs(b[j]! * Math.expm1((g[j]! - gNew) / eps));
+      g[j] = gNew;
+    }
+    return err;
+  };
+
+  let iterations = 0;
+  let err = Infinity;
+  for (let s = 0; s < sched.stages.length; s++) {
+    const eps = sched.stages[s]!;
+    const last = s === sched.stages.length - 1;
+    const cap = last ? maxIter : sched.stageIterations;
+    for (let it = 0; it < cap; it++) {
+      rows(eps);
+      err = cols(eps);
+      iterations++;
+      if ((it + 1) % every === 0 && err < threshold) break;
+    }
+  }
+  const eps = sched.target;
+  let reg2 = 0;
+  for (let i = 0; i < n; i++) reg2 += f[i]! * a[i]!;
+  for (let j = 0; j < m; j++) reg2 += g[j]! * b[j]!;
+  let plan: Float64Array | null = null;
+  let transportCost = Number.NaN;
+  if (options.returnPlan ?? true) {
+    plan = new Float64Array(n * m);
+    transportCost = 0;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < m; j++) {
+        const p = Math.exp(loga[i]! + logb[j]! + (f[i]! + g[j]! - M[i * m + j]!) / eps);
+        plan[i * m + j] = p;
+        transportCost += p * M[i * m + j]!;
+      }
+  }
+  f = Float64Array.from(f);
+  g = Float64Array.from(g);
+  return { f, g, plan, regularizedCost: reg2, transportCost, epsilon: eps, iterations, marginalError: err, converged: err < threshold };
+}
+
+/** Checks a weight vector: positive, finite. Sums are compared by the caller. */
+export function checkWeights(fn: string, name: string, w: ArrayLike<number>, what: string): void {
+  if (w.length === 0) throw new Error(`${fn}: ${name} must be non-empty (${what})`);
+  for (let k = 0; k < w.length; k++) {
+    const x = w[k]!;
+    if (!(x > 0) || !Number.isFinite(x)) throw new Error(`${fn}: ${name} must hold finite weights > 0, got ${x} at index ${k}`);
+  }
+}
+
+/** Balanced OT: a and b must carry the same mass (relative 1e-6, float32 sums of up to ~1e4 terms pass). */
+export function checkMass(fn: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
+  let sa = 0;
+  let sb = 0;
+  for (let k = 0; k < a.length; k++) sa += a[k]!;
+  for (let k = 0; k < b.length; k++) sb += b[k]!;
+  if (Math.abs(sa - sb) > 1e-6 * Math.max(sa, sb)) throw new Error(`${fn}: a and b must have the same total mass, got ${sa} and ${sb}`);
+}

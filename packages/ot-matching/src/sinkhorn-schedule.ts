@@ -1,0 +1,57 @@
+/** Options shared by the tensor and float64 Sinkhorn solvers. */
+export interface SinkhornOptions {
+  /**
+   * Treat `reg` as relative to a statistic of the cost (OTT-JAX's `relative_epsilon`): ε = reg · stat(M).
+   * `false` (default) uses `reg` as is.
+   */
+  relativeEpsilon?: 'mean' | 'std' | 'max' | false;
+  /**
+   * ε-scaling: start at `start` (default: max(M) - min(M), at least the target ε) and multiply by `decay`
+   * (default 0.5) until the target ε, warm-starting each stage. `false` disables it; warm starts disable it too.
+   */
+  epsilonScaling?: { start?: number; decay?: number; stageIterations?: number } | false;
+  /** Stop when the L1 marginal error Σ_j |(Pᵀ1)_j - b_j| falls below this (default 1e-6). */
+  threshold?: number;
+  /** Iteration cap at the target ε (default 1000). */
+  maxIterations?: number;
+  /** Check the marginal error every this many iterations (default 10; reading it back syncs the GPU). */
+  checkEvery?: number;
+  /** Return the transport plan (default true; off for large n where only the duals are wanted). */
+  returnPlan?: boolean;
+}
+
+/** Resolved schedule: the list of ε values, the last being the target. */
+export interface EpsilonSchedule {
+  target: number;
+  stages: number[];
+  stageIterations: number;
+}
+
+/** Cost statistics the schedule needs. */
+export interface CostStats {
+  mean: number;
+  std: number;
+  max: number;
+  min: number;
+}
+
+/** Builds the ε schedule from `reg`, the cost statistics and the options (shared by both solvers). */
+export function epsilonSchedule(fn: string, reg: number, stats: CostStats, options: SinkhornOptions, warm: boolean): EpsilonSchedule {
+  if (!(reg > 0) || !Number.isFinite(reg)) throw new Error(`${fn}: reg must be a finite number > 0, got ${reg}`);
+  const rel = options.relativeEpsilon ?? false;
+  let target = reg;
+  if (rel !== false) {
+    const s = rel === 'mean' ? stats.mean : rel === 'std' ? stats.std : Math.max(Math.abs(stats.max), Math.abs(stats.min));
+    if (!(s > 0)) throw new Error(`${fn}: relativeEpsilon '${rel}' needs a positive cost statistic, got ${s}`);
+    target = reg * s;
+  }
+  const scaling = options.epsilonScaling ?? {};
+  if (scaling === false || warm) return { target, stages: [target], stageIterations: 0 };
+  const decay = scaling.decay ?? 0.5;
+  if (!(decay > 0 && decay < 1)) throw new Error(`${fn}: epsilonScaling.decay must be in (0, 1), got ${decay}`);
+  const start = Math.max(scaling.start ?? stats.max - stats.min, target);
+  const stages: number[] = [];
+  for (let e = start; e > target && stages.length < 200; e *= decay) stages.push(e);
+  stages.push(target);
+  return { target, stages, stageIterations: scaling.stageIterations ?? 20 };
+}

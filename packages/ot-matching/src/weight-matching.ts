@@ -1,0 +1,240 @@
+import { createRng } from '@lemma/gpu-kernels';
+import { linearSumAssignment } from './assignment';
+import type { Params } from './params';
+import { permToAxes, type PermutationSpec } from './permutation-spec';
+import { identityPermutations, permuteParam, viewShape, type Permutations } from './permute';
+
+/** Rows of `values` (row-major `view`) along `axis`: an [n, rest] float64 matrix (moveaxis(axis, 0) then reshape). */
+export function unitRows(values: Float32Array, view: number[], axis: number): { n: number; r: number; data: Float64Array } {
+  const n = view[axis]!;
+  let outer = 1;
+  for (let i = 0; i < axis; i++) outer *= view[i]!;
+  let inner = 1;
+  for (let i = axis + 1; i < view.length; i++) inner *= view[i]!;
+  const r = outer * inner;
+  const data = new Float64Array(n * r);
+  for (let o = 0; o < outer; o++)
+    for (let k = 0; k < n; k++) {
+      const src = (o * n + k) * inner;
+      const dst = k * r + o * inner;
+      for (let i = 0; i < inner; i++) data[dst + i] = values[src + i]!;
+    }
+  return { n, r, data };
+}
+
+/** S += A Bᵀ for row-major A [n, r], B [n, r]. */
+function addGram(S: Float64Array, A: Float64Array, B: Float64Array, n: number, r: number): void {
+  for (let i = 0; i < n; i++) {
+    const ai = i * r;
+    for (let j = 0; j < n; j++) {
+      const bj = j * r;
+      let s = 0;
+      for (let k = 0; k < r; k++) s += A[ai + k]! * B[bj + k]!;
+      S[i * n + j] = S[i * n + j]! + s;
+    }
+  }
+}
+
+/** Σ_w ⟨A_w, π(B)_w⟩ over the spec's parameters: the weight-matching objective (Git Re-Basin eq. 3). */
+export function matchingObjective(A: Params, B: Params, spec: PermutationSpec, perms: Permutations): number {
+  let s = 0;
+  for (const key of Object.keys(spec.params)) {
+    const a = A[key];
+    const b = B[key];
+    if (!a || !b) throw new Error(`matchingObjective: parameter '${key}' of the spec is missing from ${a ? 'B' : 'A'}`);
+    const pb = permuteParam(key, b, spec.params[key], perms).values;
+    for (let i = 0; i < a.values.length; i++) s += a.values[i]! * pb[i]!;
+  }
+  return s;
+}
+
+/** Options of {@link weightMatching}. */
+export interface WeightMatchingOptions {
+  /** Seed of the random visiting order (default 0). */
+  seed?: number;
+  /** Maximum sweeps over all permutations (default 100). */
+  maxSweeps?: number;
+  /** Starting permutations (default identity). */
+  init?: Permutations;
+}
+
+/** Result of {@link weightMatching}. */
+export interface WeightMatchingResult {
+  /** Align B with `permuteParams(B, spec, perms)`. */
+  perms: Permutations;
+  /** Objective after the start and after every step (never decreases). */
+  objective: number[];
+  sweeps: number;
+}
+
+/**
+ * Weight matching by coordinate descent (Git Re-Basin Alg. 1): visit the permutations in a seeded random order; for
+ * each, solve one linear assignment on S = Σ_{(w, axis)} A_w B̃_wᵀ (B̃ with all other permutations applied) and keep
+ * it if it improves; stop after a sweep without improvement. The objective Σ_w ⟨A_w, π(B)_w⟩ never decreases.
+ *
+ * @example
+ * const { perms } = weightMatching(await getParams(a), await getParams(b), sequentialPermutationSpec(a));
+ */
+export function weightMatching(A: Params, B: Params, spec: PermutationSpec, options: WeightMatchingOptions = {}): WeightMatchingResult {
+  const rng = createRng(options.seed ?? 0);
+  const maxSweeps = options.maxSweeps ?? 100;
+  const p2a = permToAxes(spec);
+  const perms: Permutations = {};
+  const ident = identityPermutations(spec);
+  for (const name of Object.keys(spec.perms)) perms[name] = Int32Array.from(options.init?.[name] ?? ident[name]!);
+  const objective = [matchingObjective(A, B, spec, perms)];
+  let sweeps = 0;
+  for (; sweeps < maxSweeps; ) {
+    sweeps++;
+    let improved = false;
+    for (const name of rng.shuffle(Object.keys(spec.perms))) {
+      const n = spec.perms[name]!;
+      const S = new Float64Array(n * n);
+      for (const { key, axis } of p2a[name]!) {
+        const a = A[key]!;
+        const pa = spec.params[key]!;
+        const view = viewShape(key, a, pa);
+        const bt = permuteParam(key, B[key]!, pa, perms, name);
+        const ar = unitRows(a.values, view, axis);
+        const br = unitRows(bt.values, view, axis);
+        addGram(S, ar.data, br.data, n, ar.r);
+      }
+      const cur = perms[name]!;
+      let oldL = 0;
+      for (let i = 0; i < n; i++) oldL += S[i * n + cur[i]!]!;
+      const r = linearSumAssignment({ rows: n, cols: n, data: S }, { maximize: true });
+      // Accept strict improvements only (Git Re-Basin uses 1e-12), so ties cannot cycle.
+      if (r.cost > oldL + 1e-12 * Math.max(1, Math.abs(oldL))) {
+        perms[name] = r.rowToCol;
+        improved = true;
+      }
+      objective.push(matchingObjective(A, B, spec, perms));
+    }
+    if (!improved) break;
+  }
+  return { perms, objective, sweeps };
+}
+
+/** Second moment E[x̃ x̃ᵀ] of a layer's input with a constant 1 appended (x̃ = [x; 1]), (d+1) x (d+1) row-major. */
+export interface InputMoment {
+  dim: number;
+  data: Float64Array;
+}
+
+/** Options of {@link layerwiseOTAlignment}. */
+export interface LayerwiseOTOptions {
+  /**
+   * 'euclidean': ||w_i^A - w_j^B||² on incoming weights (the paper's construction, = OTFusion with exact OT).
+   * 'covariance': ||w̃_i^A - w̃_j^B||²_Σ with Σ = E[x̃x̃ᵀ] of the layer input (bias appended), i.e. the expected squared
+   * difference of the two units' pre-activations; Dense producers only. Needs `moments`.
+   */
+  cost?: 'euclidean' | 'covariance';
+  /** Permutation name -> input moment of the layer producing it (see `layerInputMoments`). */
+  moments?: Record<string, InputMoment>;
+}
+
+/** Result of {@link layerwiseOTAlignment}. */
+export interface LayerwiseOTResult {
+  perms: Permutations;
+  /** Per permutation: the matched cost (1/n) Σ_i c(w_i^A, w_σ(i)^B) = W_2² of the incoming-weight measures. */
+  cost: Record<string, number>;
+}
+
+/**
+ * The paper's one-pass alignment (Ferbach et al., Sec. 3): layer by layer from the input, treat the incoming weight
+ * vectors of each layer's units as a uniform empirical measure, align B's inputs with the permutation already found
+ * for the previous layer, and solve the exact OT (an assignment, Birkhoff) with squared-Euclidean or
+ * covariance-weighted cost.
+ */
+export function layerwiseOTAlignment(A: Params, B: Params, spec: PermutationSpec, options: LayerwiseOTOptions = {}): LayerwiseOTResult {
+  const mode = options.cost ?? 'euclidean';
+  const perms: Permutations = {};
+  const costs: Record<string, number> = {};
+  for (const name of Object.keys(spec.perms)) {
+    const n = spec.perms[name]!;
+    // Incoming weights of `name`: parameters whose last axis it labels.
+    const incoming = Object.entries(spec.params).filter(([, pa]) => pa.axes[pa.axes.length - 1] === name);
+    if (incoming.length === 0) throw new Error(`layerwiseOTAlignment: permutation '${name}' has no incoming weights (no parameter with it on the last axis)`);
+    const rowsA: Float64Array[] = [];
+    const rowsB: Float64Array[] = [];
+    const widths: number[] = [];
+    for (const [key, pa] of incoming) {
+      const a = A[key]!;
+      const view = viewShape(key, a, pa);
+      const bt = permuteParam(key, B[key]!, pa, perms, name);
+      rowsA.push(unitRows(a.values, view, view.length - 1).data);
+      rowsB.push(unitRows(bt.values, view, view.length - 1).data);
+      widths.push(a.values.length / n);
+    }
+    const S = new Float64Array(n * n);
+    const normA = new Float64Array(n);
+    const normB = new Float64Array(n);
+    if (mode === 'covariance') {
+      const mom = options.moments?.[name];
+      if (!mom) throw new Error(`layerwiseOTAlignment: cost 'covariance' needs moments['${name}'] (see layerInputMoments)`);
+      // Kernel (first, d columns) and bias (second, 1 column) form w̃ = [w; b]; other incoming params add plainly.
+      const d = widths[0]!;
+      if (mom.dim !== d + 1 || widths[1] !== 1) throw new Error(`layerwiseOTAlignment: moments['${name}'] must be ${d + 1}x${d + 1} for a Dense kernel with bias, got ${mom.dim}x${mom.dim}`);
+      const wa = concatRows([rowsA[0]!, rowsA[1]!], [d, 1], n);
+      const wb = concatRows([rowsB[0]!, rowsB[1]!], [d, 1], n);
+      const ta = matMul(wa, mom.data, n, d + 1, d + 1);
+      const tb = matMul(wb, mom.data, n, d + 1, d + 1);
+      addGram(S, ta, wb, n, d + 1);
+      for (let i = 0; i < n; i++) {
+        normA[i] = dot(ta, wa, i * (d + 1), d + 1);
+        normB[i] = dot(tb, wb, i * (d + 1), d + 1);
+      }
+      for (let t = 2; t < incoming.length; t++) addPlain(S, normA, normB, rowsA[t]!, rowsB[t]!, n, widths[t]!);
+    } else {
+      for (let t = 0; t < incoming.length; t++) addPlain(S, normA, normB, rowsA[t]!, rowsB[t]!, n, widths[t]!);
+    }
+    // argmin Σ ||a_i - b_σ(i)||² = argmax Σ ⟨a_i, b_σ(i)⟩ (the norms do not depend on σ).
+    const r = linearSumAssignment({ rows: n, cols: n, data: S }, { maximize: true });
+    perms[name] = r.rowToCol;
+    let c = 0;
+    for (let i = 0; i < n; i++) c += normA[i]! + normB[r.rowToCol[i]!]! - 2 * S[i * n + r.rowToCol[i]!]!;
+    costs[name] = c / n;
+  }
+  return { perms, cost: costs };
+}
+
+function addPlain(S: Float64Array, na: Float64Array, nb: Float64Array, A: Float64Array, B: Float64Array, n: number, r: number): void {
+  addGram(S, A, B, n, r);
+  for (let i = 0; i < n; i++) {
+    na[i] = na[i]! + dot(A, A, i * r, r);
+    nb[i] = nb[i]! + dot(B, B, i * r, r);
+  }
+}
+
+function dot(x: Float64Array, y: Float64Array, off: number, r: number): number {
+  let s = 0;
+  for (let k = 0; k < r; k++) s += x[off + k]! * y[off + k]!;
+  return s;
+}
+
+function concatRows(parts: Float64Array[], widths: number[], n: number): Float64Array {
+  const w = widths.reduce((a, b) => a + b, 0);
+  const out = new Float64Array(n * w);
+  for (let i = 0; i < n; i++) {
+    let o = 0;
+    parts.forEach((p, t) => {
+      out.set(p.subarray(i * widths[t]!, (i + 1) * widths[t]!), i * w + o);
+      o += widths[t]!;
+    });
+  }
+  return out;
+}
+
+/** Row-major [n, k] x [k, m]. */
+function matMul(A: Float64Array, B: Float64Array, n: number, k: number, m: number): Float64Array {
+  const out = new Float64Array(n * m);
+  for (let i = 0; i < n; i++)
+    for (let t = 0; t < k; t++) {
+      const a = A[i * k + t]!;
+      if (a === 0) continue;
+      const bo = t * m;
+      const oo = i * m;
+      for (let j = 0; j < m; j++) out[oo + j] = out[oo + j]! + a * B[bo + j]!;
+    }
+  return out;
+}
