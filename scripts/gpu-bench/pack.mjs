@@ -58,7 +58,7 @@ async function main() {
       platform: 'node',
       target: 'node20',
       external: ['webgpu'],
-      banner: { js: "import {createRequire} from 'module'; const require = createRequire(import.meta.url);" },
+      banner: { js: "import {createRequire as __lemmaCreateRequire} from 'module'; const require = __lemmaCreateRequire(import.meta.url);" },
       logLevel: 'warning',
       absWorkingDir: join(root, 'packages', p),
     });

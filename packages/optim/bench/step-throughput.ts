@@ -57,7 +57,8 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+// Run only as a script (npx tsx bench/step-throughput.ts), not when bundled into the GPU harness via gpu.ts.
+if (process.argv[1]?.replace(/\.[cm]?[jt]s$/, '').endsWith('step-throughput')) {
   main().catch((e: Error) => {
     console.error(e);
     process.exit(1);

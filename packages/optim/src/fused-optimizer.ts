@@ -14,6 +14,7 @@ import { applyElementwiseRule } from '@lemma/gpu-kernels';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import { checkCommon, decodeConfig, encodeConfig, matches, type CommonOptions } from './config';
 import { applyFusedWebGPU } from './fused-webgpu';
+import { gradScaleWebGPU } from './grad-scale-webgpu';
 import type { FusedRule, RuleScalars } from './rules';
 import { resolveSchedule } from './schedule-spec';
 import type { Schedule } from './schedules';
@@ -256,7 +257,7 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
   /** webgpu: one fused WGSL dispatch per variable; clipping and the non-finite skip stay on the device. */
   private applyWebGPUPath(items: Item[], t: number): void {
     // Kept: model.fit calls us inside its own tidy, which would free the flag before the async read lands.
-    const gscale = tf.keep(this.deviceGradScale(items));
+    const gscale = tf.keep(gradScaleWebGPU(items.map((x) => x.grad), this.options.clipNorm));
     for (const { name, grad, variable } of items) {
       const rule = this.ruleFor(name, variable.shape);
       const slots = this.slotsFor(name, rule, variable);
