@@ -1,12 +1,4 @@
 import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  // One copy of tfjs in the user's app: never bundle it (serialization maps and kernel registry are per copy).
-  external: [/^@tensorflow\//, /^@lemma\//, 'webgpu'],
-});
+export default defineConfig(packageConfig());

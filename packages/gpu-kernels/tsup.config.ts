@@ -1,12 +1,9 @@
 import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.base';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  // One copy of tfjs in the user's app: never bundle it (serialization maps and kernel registry are per copy).
-  external: [/^@tensorflow\//, /^@lemma\//, 'webgpu', 'vitest', 'fast-check', '@fast-check/vitest'],
-});
+export default defineConfig(
+  packageConfig({
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    external: ['vitest', 'fast-check', '@fast-check/vitest'],
+  }),
+);

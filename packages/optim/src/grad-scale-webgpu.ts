@@ -13,14 +13,27 @@ const PARTS = 512;
 // Non-finite test on the bits: WGSL implementations may fold isnan/isinf away under fast-math assumptions.
 const NONFINITE = /* wgsl */ `fn nonFinite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u; }`;
 
+// Tree reduction of a (sum, any-bad) pair over the workgroup; the result lands in acc[0], bad[0].
+const REDUCE = /* wgsl */ `
+var<workgroup> acc: array<f32, ${WG}>;
+var<workgroup> bad: array<u32, ${WG}>;
+fn reduce(lid: u32, s: f32, b: u32) {
+  acc[lid] = s;
+  bad[lid] = b;
+  workgroupBarrier();
+  for (var k = ${WG / 2}u; k > 0u; k >>= 1u) {
+    if (lid < k) { acc[lid] += acc[lid + k]; bad[lid] = max(bad[lid], bad[lid + k]); }
+    workgroupBarrier();
+  }
+}`;
+
 const PARTIAL = /* wgsl */ `
 ${NONFINITE}
+${REDUCE}
 struct U { n: u32, offset: u32 }
 @group(0) @binding(0) var<storage, read> G: array<f32>;
 @group(0) @binding(1) var<storage, read_write> PART: array<f32>;
 @group(0) @binding(2) var<uniform> u: U;
-var<workgroup> acc: array<f32, ${WG}>;
-var<workgroup> bad: array<u32, ${WG}>;
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   var s = 0.0;
@@ -30,25 +43,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let x = G[i];
     if (nonFinite(x)) { b = 1u; } else { s += x * x; }
   }
-  acc[lid] = s;
-  bad[lid] = b;
-  workgroupBarrier();
-  for (var k = ${WG / 2}u; k > 0u; k >>= 1u) {
-    if (lid < k) { acc[lid] += acc[lid + k]; bad[lid] = max(bad[lid], bad[lid + k]); }
-    workgroupBarrier();
-  }
+  reduce(lid, s, b);
   // -1 marks a non-finite entry (a sum of squares is never negative; an Inf literal is not valid WGSL).
   if (lid == 0u) { PART[u.offset + wid.x] = select(acc[0], -1.0, bad[0] != 0u); }
 }`;
 
 const FINAL = /* wgsl */ `
 ${NONFINITE}
+${REDUCE}
 struct U { len: u32, hasClip: u32, clip: f32 }
 @group(0) @binding(0) var<storage, read> PART: array<f32>;
 @group(0) @binding(1) var<storage, read_write> OUT: array<f32>;
 @group(0) @binding(2) var<uniform> u: U;
-var<workgroup> acc: array<f32, ${WG}>;
-var<workgroup> bad: array<u32, ${WG}>;
 @compute @workgroup_size(${WG})
 fn main(@builtin(local_invocation_index) lid: u32) {
   var s = 0.0;
@@ -57,13 +63,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     let x = PART[i];
     if (x < 0.0 || nonFinite(x)) { b = 1u; } else { s += x; }
   }
-  acc[lid] = s;
-  bad[lid] = b;
-  workgroupBarrier();
-  for (var k = ${WG / 2}u; k > 0u; k >>= 1u) {
-    if (lid < k) { acc[lid] += acc[lid + k]; bad[lid] = max(bad[lid], bad[lid + k]); }
-    workgroupBarrier();
-  }
+  reduce(lid, s, b);
   if (lid == 0u) {
     var scale = 1.0;
     if (u.hasClip != 0u) { scale = min(1.0, u.clip / (sqrt(acc[0]) + 1e-6)); }
