@@ -1,25 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng } from '@lemma/gpu-kernels';
 import { adamw, adana, ademamix, warmupCosine } from '@lemma/optim';
+import { readGzipFixture } from '../fixtures/path';
 import type { Figure, Reproduction, ReproContext } from '../types';
-
-const FIXTURE = join('fixtures', 'optim', 'moby-dick.txt.gz');
-
-/** Walks up from this module (src/ or dist/) to the examples folder holding fixtures/. */
-function fixturePath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, FIXTURE);
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error(`optim repro: could not find ${FIXTURE} above ${dirname(fileURLToPath(import.meta.url))}`);
-}
 
 /** The text as character ids, its vocabulary, and the train/validation split point (last 10% held out). */
 export interface CharCorpus {
@@ -30,7 +14,7 @@ export interface CharCorpus {
 
 /** Loads the shipped Moby-Dick chapters (PDDL/CC0, see fixtures/optim/README.md) as a character corpus. */
 export function loadCorpus(): CharCorpus {
-  const text = gunzipSync(readFileSync(fixturePath())).toString('utf8');
+  const text = readGzipFixture('optim/moby-dick.txt.gz').toString('utf8');
   const chars = [...text];
   const vocab = [...new Set(chars)].sort();
   const index = new Map(vocab.map((c, i) => [c, i]));
