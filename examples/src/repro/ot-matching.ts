@@ -74,11 +74,42 @@ async function barrierOf(A: tfl.LayersModel, B: tfl.LayersModel, data: Data, ts:
 }
 
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+/** Sample standard deviation (0 for a single value). */
+const sd = (v: number[]): number => {
+  if (v.length < 2) return 0;
+  const m = mean(v);
+  return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
+};
+
+/** Ordinary least squares y = a + b x with the slope's standard error. */
+function fitLine(x: number[], y: number[]): { slope: number; intercept: number; slopeSe: number } {
+  const mx = mean(x);
+  const my = mean(y);
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < x.length; i++) {
+    sxx += (x[i]! - mx) ** 2;
+    sxy += (x[i]! - mx) * (y[i]! - my);
+  }
+  const slope = sxy / sxx;
+  const intercept = my - slope * mx;
+  let rss = 0;
+  for (let i = 0; i < x.length; i++) rss += (y[i]! - intercept - slope * x[i]!) ** 2;
+  const slopeSe = x.length > 2 ? Math.sqrt(rss / (x.length - 2) / sxx) : Infinity;
+  return { slope, intercept, slopeSe };
+}
+
+const METHODS = ['naive', 'weight matching', 'layerwise OT (paper)'] as const;
+type Method = (typeof METHODS)[number];
+const KEY: Record<Method, string> = { naive: 'naive', 'weight matching': 'wm', 'layerwise OT (paper)': 'ot' };
 
 async function runLmc(ctx: ReproContext): Promise<ReproResult> {
   const quick = ctx.quick;
   const depth = quick ? 2 : 3;
-  const widths = quick ? [16, 32, 64, 128, 256] : [16, 32, 64, 128, 256, 512, 1024];
+  // Quick: three widths two octaves apart with three independently seeded pairs each, so the trend is measured
+  // against the pair-to-pair spread rather than read off single pairs.
+  const widths = quick ? [16, 64, 256] : [16, 32, 64, 128, 256, 512, 1024];
+  const pairs = 3;
   const epochs = quick ? 8 : 30;
   const lrWidth = quick ? 128 : 512;
   const lrs = quick ? [0.01, 0.03, 0.1, 0.3] : [0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
@@ -87,44 +118,71 @@ async function runLmc(ctx: ReproContext): Promise<ReproResult> {
   const seeds: Record<string, number> = { base: ctx.seed };
   const data = loadData();
   const metrics: ReproResult['metrics'] = {};
-  const widthRows: { width: number; method: string; lossBarrier: number; accBarrier: number }[] = [];
+  const widthRows: { width: number; pair: number; method: string; lossBarrier: number; accBarrier: number }[] = [];
   const curves: { t: number; loss: number; method: string }[] = [];
   const t0 = performance.now();
 
-  // (1) Barrier before / after matching vs width (SGD lr 0.1, two seeds per width: different init and data order).
-  const bar = ctx.progress('ot-matching: width sweep', widths.length);
+  // (1) Barrier before / after matching vs width (SGD lr 0.1; each pair: different init and data order).
+  const bar = ctx.progress('ot-matching: width sweep', widths.length * pairs);
   for (const width of widths) {
-    const sa = ctx.seed * 1000 + width * 2;
-    const sb = sa + 1;
-    seeds[`width${width}_A`] = sa;
-    seeds[`width${width}_B`] = sb;
-    const A = await makeMlp(width, depth, sa);
-    const B = await makeMlp(width, depth, sb);
-    await train(A, data, 0.1, epochs, sa, batchSize);
-    await train(B, data, 0.1, epochs, sb, batchSize);
-    const spec = sequentialPermutationSpec(A);
-    const [pa, pb] = [await getParams(A), await getParams(B)];
-    const wm = weightMatching(pa, pb, spec, { seed: sa });
-    const ot = layerwiseOTAlignment(pa, pb, spec);
-    const Bwm = await alignedModel(A, pb, wm.perms, spec);
-    const Bot = await alignedModel(A, pb, ot.perms, spec);
-    const results: [string, { train: BarrierResult; test: BarrierResult }][] = [
-      ['naive', await barrierOf(A, B, data, ts)],
-      ['weight matching', await barrierOf(A, Bwm, data, ts)],
-      ['layerwise OT (paper)', await barrierOf(A, Bot, data, ts)],
-    ];
-    for (const [method, r] of results) {
-      widthRows.push({ width, method, lossBarrier: r.train.lossBarrier, accBarrier: r.test.accuracyBarrier });
-      metrics[`width${width}_${method.split(' ')[0]}_loss_barrier`] = r.train.lossBarrier;
-      metrics[`width${width}_${method.split(' ')[0]}_test_acc_barrier`] = r.test.accuracyBarrier;
-      if (width === widths[widths.length - 1]) r.train.ts.forEach((t, i) => curves.push({ t, loss: r.train.loss[i]!, method }));
+    for (let pair = 0; pair < pairs; pair++) {
+      const sa = ctx.seed * 100000 + width * 10 + 2 * pair;
+      const sb = sa + 1;
+      seeds[`width${width}_pair${pair}_A`] = sa;
+      seeds[`width${width}_pair${pair}_B`] = sb;
+      const A = await makeMlp(width, depth, sa);
+      const B = await makeMlp(width, depth, sb);
+      await train(A, data, 0.1, epochs, sa, batchSize);
+      await train(B, data, 0.1, epochs, sb, batchSize);
+      const spec = sequentialPermutationSpec(A);
+      const [pa, pb] = [await getParams(A), await getParams(B)];
+      const wm = weightMatching(pa, pb, spec, { seed: sa });
+      const ot = layerwiseOTAlignment(pa, pb, spec);
+      const Bwm = await alignedModel(A, pb, wm.perms, spec);
+      const Bot = await alignedModel(A, pb, ot.perms, spec);
+      const results: [Method, { train: BarrierResult; test: BarrierResult }][] = [
+        ['naive', await barrierOf(A, B, data, ts)],
+        ['weight matching', await barrierOf(A, Bwm, data, ts)],
+        ['layerwise OT (paper)', await barrierOf(A, Bot, data, ts)],
+      ];
+      for (const [method, r] of results) {
+        widthRows.push({ width, pair, method, lossBarrier: r.train.lossBarrier, accBarrier: r.test.accuracyBarrier });
+        if (width === widths[widths.length - 1] && pair === 0) r.train.ts.forEach((t, i) => curves.push({ t, loss: r.train.loss[i]!, method }));
+      }
+      metrics[`width${width}_pair${pair}_test_acc_A`] = results[0]![1].test.accuracy[0]!;
+      metrics[`width${width}_pair${pair}_wm_sweeps`] = wm.sweeps;
+      bar.tick(1, `width ${width} pair ${pair}: naive ${results[0]![1].train.lossBarrier.toFixed(3)} -> matched ${results[1]![1].train.lossBarrier.toFixed(3)}`);
+      for (const m of [A, B, Bwm, Bot]) m.dispose();
     }
-    metrics[`width${width}_test_acc_A`] = results[0]![1].test.accuracy[0]!;
-    metrics[`width${width}_wm_sweeps`] = wm.sweeps;
-    bar.tick(1, `width ${width}: naive ${results[0]![1].train.lossBarrier.toFixed(3)} -> matched ${results[1]![1].train.lossBarrier.toFixed(3)}`);
-    for (const m of [A, B, Bwm, Bot]) m.dispose();
   }
   bar.done();
+  const pick = (w: number, method: Method, field: 'lossBarrier' | 'accBarrier' = 'lossBarrier'): number[] =>
+    widthRows.filter((r) => r.width === w && r.method === method).map((r) => r[field]);
+  const widthStats = widths.flatMap((width) =>
+    METHODS.map((method) => {
+      const v = pick(width, method);
+      return { width, method, mean: mean(v), sd: sd(v), min: Math.min(...v), max: Math.max(...v), accMean: mean(pick(width, method, 'accBarrier')) };
+    }),
+  );
+  for (const s of widthStats) {
+    const k = `width${s.width}_${KEY[s.method as Method]}`;
+    metrics[`${k}_loss_barrier`] = s.mean;
+    metrics[`${k}_loss_barrier_sd`] = s.sd;
+    metrics[`${k}_loss_barrier_pairs`] = pick(s.width, s.method as Method);
+    metrics[`${k}_test_acc_barrier`] = s.accMean;
+  }
+  // Trend: OLS of every pair's barrier on log2(width), per method; "falls" needs the slope below zero by two
+  // standard errors (pairs are independent, so the pair-to-pair spread enters the error).
+  const trends = Object.fromEntries(
+    METHODS.map((method) => {
+      const rows = widthRows.filter((r) => r.method === method);
+      return [method, fitLine(rows.map((r) => Math.log2(r.width)), rows.map((r) => r.lossBarrier))];
+    }),
+  ) as Record<Method, ReturnType<typeof fitLine>>;
+  for (const method of METHODS) {
+    metrics[`${KEY[method]}_barrier_slope_per_log2_width`] = trends[method].slope;
+    metrics[`${KEY[method]}_barrier_slope_se`] = trends[method].slopeSe;
+  }
 
   // (2) Barrier vs weight-support dimension across learning rates, plain vs covariance-weighted layerwise OT.
   const lrRows: { lr: number; cost: string; lossBarrier: number; dim: number }[] = [];
@@ -165,19 +223,28 @@ async function runLmc(ctx: ReproContext): Promise<ReproResult> {
   tf.dispose([data.train.x, data.train.y, data.test.x, data.test.y]);
 
   // Verdicts.
-  const after = (w: number) => widthRows.find((r) => r.width === w && r.method === 'weight matching')!.lossBarrier;
-  const naive = (w: number) => widthRows.find((r) => r.width === w && r.method === 'naive')!.lossBarrier;
+  const stat = (w: number, method: Method) => widthStats.find((r) => r.width === w && r.method === method)!;
+  const after = (w: number) => stat(w, 'weight matching').mean;
+  const naive = (w: number) => stat(w, 'naive').mean;
   const first = widths[0]!;
   const last = widths[widths.length - 1]!;
-  const fallsWithWidth = after(last) < after(first);
+  const wmTrend = trends['weight matching'];
+  const fallsWithWidth = wmTrend.slope + 2 * wmTrend.slopeSe < 0;
   const matchingHelps = widths.every((w) => after(w) < naive(w));
+  const pairsMatchingHelps = widths.every((w) => {
+    const a = pick(w, 'weight matching');
+    const b = pick(w, 'naive');
+    return a.every((x, i) => x < b[i]!);
+  });
   const weightedWins = lrs.filter((lr) => {
     const p = lrRows.find((r) => r.lr === lr && r.cost === 'plain')!.lossBarrier;
     const c = lrRows.find((r) => r.lr === lr && r.cost === 'covariance-weighted')!.lossBarrier;
     return c <= p;
   }).length;
+  metrics.pairs_per_width = pairs;
   metrics.barrier_falls_with_width = fallsWithWidth;
   metrics.matching_beats_naive_every_width = matchingHelps;
+  metrics.matching_beats_naive_every_pair = pairsMatchingHelps;
   metrics.weighted_wins_lrs = weightedWins;
   metrics.lrs = lrs.length;
   metrics.seconds = (performance.now() - t0) / 1000;
@@ -186,21 +253,24 @@ async function runLmc(ctx: ReproContext): Promise<ReproResult> {
     {
       id: 'barrier-vs-width',
       title: 'Loss barrier vs width, before and after matching',
-      caption: `MLP 784-${depth}x width-10 on ${data.train.n} MNIST digits, SGD lr 0.1, ${epochs} epochs. After matching the barrier should fall with width (Ferbach et al., Thm 3.1 / 5.2).`,
+      caption: `MLP 784-${depth}x width-10 on ${data.train.n} MNIST digits, SGD lr 0.1, ${epochs} epochs, ${pairs} seeded pairs per width (faint points; bars ± 1 sd). After matching the barrier should fall with width (Ferbach et al., Thm 3.1 / 5.2); fitted slope per doubling of width after weight matching ${wmTrend.slope.toFixed(3)} ± ${wmTrend.slopeSe.toFixed(3)}.`,
       spec: {
         $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
         data: { values: widthRows },
-        mark: { type: 'line', point: true },
         encoding: {
           x: { field: 'width', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'hidden width' },
-          y: { field: 'lossBarrier', type: 'quantitative', title: 'train loss barrier' },
           color: { field: 'method', type: 'nominal' },
         },
+        layer: [
+          { mark: { type: 'line', point: true }, encoding: { y: { aggregate: 'mean', field: 'lossBarrier', type: 'quantitative', title: 'train loss barrier (mean ± sd over pairs)' } } },
+          { mark: { type: 'errorbar', extent: 'stdev' }, encoding: { y: { field: 'lossBarrier', type: 'quantitative' } } },
+          { mark: { type: 'point', opacity: 0.35 }, encoding: { y: { field: 'lossBarrier', type: 'quantitative' } } },
+        ],
       },
     },
     {
       id: 'interpolation-curves',
-      title: `Train loss along the interpolation path (width ${last})`,
+      title: `Train loss along the interpolation path (width ${last}, pair 0)`,
       spec: {
         $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
         data: { values: curves },
@@ -246,9 +316,14 @@ async function runLmc(ctx: ReproContext): Promise<ReproResult> {
   ];
   const tables: ReproResult['tables'] = [
     {
-      title: 'Loss barrier (train) and accuracy barrier (test) by width',
-      columns: ['width', 'method', 'loss barrier', 'test acc. barrier'],
-      rows: widthRows.map((r) => [r.width, r.method, +r.lossBarrier.toFixed(4), +r.accBarrier.toFixed(4)]),
+      title: `Loss barrier (train; mean ± sd over ${pairs} pairs, min-max) and accuracy barrier (test, mean) by width`,
+      columns: ['width', 'method', 'loss barrier mean', 'sd', 'min', 'max', 'test acc. barrier'],
+      rows: widthStats.map((r) => [r.width, r.method, +r.mean.toFixed(4), +r.sd.toFixed(4), +r.min.toFixed(4), +r.max.toFixed(4), +r.accMean.toFixed(4)]),
+    },
+    {
+      title: 'Trend: loss barrier vs log2(width), OLS over all pairs',
+      columns: ['method', 'slope per doubling', 'standard error', 'slope + 2 se < 0'],
+      rows: METHODS.map((m) => [m, +trends[m].slope.toFixed(4), +trends[m].slopeSe.toFixed(4), trends[m].slope + 2 * trends[m].slopeSe < 0]),
     },
     {
       title: 'Layerwise OT alignment by learning rate',
@@ -262,8 +337,9 @@ async function runLmc(ctx: ReproContext): Promise<ReproResult> {
     },
   ];
   const summary =
-    `barrier after weight matching ${after(first).toFixed(3)} (width ${first}) -> ${after(last).toFixed(3)} (width ${last}) vs naive ${naive(last).toFixed(3)}; ` +
-    `covariance-weighted OT <= plain at ${weightedWins}/${lrs.length} learning rates`;
+    `barrier after weight matching ${after(first).toFixed(3)} ± ${stat(first, 'weight matching').sd.toFixed(3)} (width ${first}) -> ` +
+    `${after(last).toFixed(3)} ± ${stat(last, 'weight matching').sd.toFixed(3)} (width ${last}), slope ${wmTrend.slope.toFixed(3)} ± ${wmTrend.slopeSe.toFixed(3)} per doubling ` +
+    `(${pairs} pairs/width), naive ${naive(last).toFixed(3)} at width ${last}; covariance-weighted OT <= plain at ${weightedWins}/${lrs.length} learning rates`;
   return { summary, metrics, reproduced: fallsWithWidth && matchingHelps && weightedWins === lrs.length, tables, figures, seeds };
 }
 

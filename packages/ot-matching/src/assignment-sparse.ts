@@ -1,9 +1,11 @@
 /**
- * Sparse finishing phase of the Jonker-Volgenant solver for large dense problems. After the dense reductions most
- * rows are assigned and the duals v are nearly optimal, so the remaining shortest augmenting paths only ever use
- * entries with small reduced cost C_ij - v_j. We search them on each row's K smallest reduced costs (built lazily, as
- * rows are first scanned) with a binary heap, then verify the dual certificate on the full matrix and hand any row
- * whose dense reduced costs went negative back to the exact dense phase. The result is exact either way.
+ * Sparse phase of the Jonker-Volgenant solver for large dense problems. After column reduction, each row keeps only
+ * its ~K = sqrt(n) smallest reduced costs C_ij - v_j (with their raw costs, so the phase never touches the dense
+ * matrix again) and a threshold below which no left-out column lies. Reduction transfer, augmenting row reduction and
+ * heap-Dijkstra shortest augmenting paths then run on this candidate graph. Since the duals v only decrease, a row
+ * whose own reduced cost stays at or below its threshold is optimal for the full matrix without looking at it again;
+ * the few others are checked densely and, when they fail, re-listed at the current duals and re-augmented (a few
+ * rounds), then handed to the exact dense phase. The result is exact either way.
  */
 
 /** Binary min-heap of (key, column) pairs with lazy deletion. */
@@ -60,71 +62,99 @@ class MinHeap {
 }
 
 /**
- * Lazily built candidate lists: about K of row i's smallest reduced costs C_ij - v_j at build time (threshold
- * estimated on a strided sample, exact quickselect when the estimate misses) plus the row's current column.
+ * Candidate lists: about K of row i's smallest reduced costs C_ij - v_j at build time (threshold estimated on a
+ * strided sample, exact quickselect when the estimate misses) plus the row's current column, stored compactly with
+ * their raw costs so that the sparse phases never touch the dense matrix. `thr[i]` bounds the reduced cost of every
+ * column left out of row i's list from below; the duals v only ever decrease, so the bound stays valid.
  */
 class Candidates {
-  readonly start: Int32Array;
   readonly len: Int32Array;
   readonly cols: Int32Array;
+  readonly cost: Float64Array;
+  readonly thr: Float64Array;
   readonly tmp: Float64Array;
   readonly sample: Float64Array;
   readonly cap: number;
+  /** Threshold of the last row built from a sample (NaN before the first). */
+  lastThr = NaN;
   constructor(
     readonly n: number,
     readonly k: number,
   ) {
     this.cap = 2 * k + 1;
-    this.start = new Int32Array(n).fill(-1);
     this.len = new Int32Array(n);
     this.cols = new Int32Array(n * this.cap);
+    this.cost = new Float64Array(n * this.cap);
+    this.thr = new Float64Array(n);
     this.tmp = new Float64Array(n);
-    this.sample = new Float64Array(Math.min(n, Math.max(16 * k, 256)));
+    this.sample = new Float64Array(Math.min(n, Math.max(8 * k, 256)));
   }
   build(i: number, C: Float64Array, v: Float64Array, own: number): void {
-    const { n, k, tmp, sample } = this;
+    const { n, k, sample } = this;
+    // Neighbouring rows usually have similar reduced-cost quantiles: try the last threshold first.
+    if (this.lastThr === this.lastThr) {
+      const m = this.collect(i, C, v, this.lastThr, own);
+      if (m >= k >> 1) return;
+    }
     const off = i * n;
-    for (let j = 0; j < n; j++) tmp[j] = C[off + j]! - v[j]!;
     const S = sample.length;
-    for (let s = 0; s < S; s++) sample[s] = tmp[Math.floor((s * n) / S)]!;
     // The K-th smallest of the row is about the (K·S/n)-th smallest of a uniform strided sample.
+    for (let s = 0; s < S; s++) {
+      const j = Math.floor((s * n) / S);
+      sample[s] = C[off + j]! - v[j]!;
+    }
     const thr = kthSmallest(sample, S, Math.max(1, Math.round((k * S) / n)));
-    const m = this.collect(i, thr, own);
-    if (m < 0 || m < k >> 1) this.exact(i, own);
+    const m = this.collect(i, C, v, thr, own);
+    if (m < 0 || m < k >> 1) this.exact(i, C, v, own);
+    else this.lastThr = thr;
   }
   /** Stores columns with reduced cost <= thr (and `own`); -1 when more than 2K qualify (caller falls back). */
-  private collect(i: number, thr: number, own: number): number {
-    const { n, tmp, cap } = this;
+  private collect(i: number, C: Float64Array, v: Float64Array, thr: number, own: number): number {
+    const { n, cap, cols, cost } = this;
+    const off = i * n;
     const base = i * cap;
     let m = 0;
     let hasOwn = false;
     for (let j = 0; j < n; j++) {
-      if (tmp[j]! <= thr) {
+      const c = C[off + j]!;
+      if (c - v[j]! <= thr) {
         if (m === cap - 1) return -1;
-        this.cols[base + m++] = j;
+        cols[base + m] = j;
+        cost[base + m++] = c;
         if (j === own) hasOwn = true;
       }
     }
-    if (!hasOwn && own >= 0) this.cols[base + m++] = own;
-    this.start[i] = base;
+    if (!hasOwn && own >= 0) {
+      cols[base + m] = own;
+      cost[base + m++] = C[off + own]!;
+    }
     this.len[i] = m;
+    this.thr[i] = thr;
     return m;
   }
   /** Exact fallback: the K smallest by quickselect; ties at the threshold are cut at 2K (any subset stays valid). */
-  private exact(i: number, own: number): void {
-    const thr = kthSmallest(Float64Array.from(this.tmp), this.n, this.k);
-    const base = i * this.cap;
+  private exact(i: number, C: Float64Array, v: Float64Array, own: number): void {
+    const { n, tmp, cap, cols, cost } = this;
+    const off = i * n;
+    for (let j = 0; j < n; j++) tmp[j] = C[off + j]! - v[j]!;
+    const thr = kthSmallest(tmp, n, this.k);
+    const base = i * cap;
     let m = 0;
     let hasOwn = false;
-    for (let j = 0; j < this.n && m < this.cap - 1; j++) {
-      if (this.tmp[j]! <= thr) {
-        this.cols[base + m++] = j;
+    for (let j = 0; j < n && m < cap - 1; j++) {
+      const c = C[off + j]!;
+      if (c - v[j]! <= thr) {
+        cols[base + m] = j;
+        cost[base + m++] = c;
         if (j === own) hasOwn = true;
       }
     }
-    if (!hasOwn && own >= 0) this.cols[base + m++] = own;
-    this.start[i] = base;
+    if (!hasOwn && own >= 0) {
+      cols[base + m] = own;
+      cost[base + m++] = C[off + own]!;
+    }
     this.len[i] = m;
+    this.thr[i] = thr;
   }
 }
 
@@ -155,13 +185,120 @@ function kthSmallest(a: Float64Array, n: number, k: number): number {
   return a[target]!;
 }
 
+/** Augmenting-row-reduction steps allowed on the candidate graph, in units of n (each step costs O(K)). */
+const SPARSE_ARR_BUDGET = 16;
+
+/** Rounds of rebuilding and re-augmenting rows that fail the certificate before the dense finish takes them. */
+const SPARSE_ROUNDS = 3;
+
 /**
- * Augments every row of `free` on the candidate graph. Returns the rows it could not place (their sparse graph had
- * no augmenting path) plus, after verification, every row whose full-matrix reduced costs are negative; the caller
- * finishes those densely. `x`, `y`, `v` stay a valid dense JV state for all rows not returned.
+ * Sparse phase of the dense solver, run right after column reduction (without its reduction transfer, which is done
+ * here on the candidate lists). Builds every row's candidate list, runs augmenting row reduction and then
+ * heap-Dijkstra shortest augmenting paths on the candidate graph, and certifies each row against the full matrix:
+ * a row is optimal for the dense problem when its own reduced cost is at most its list threshold (every left-out
+ * column costs more) and no candidate is cheaper; otherwise its row of C is checked densely. Returns the rows that
+ * fail (unassigned on return) for the caller's exact dense phase; `x`, `y`, `v` stay a valid dense JV state.
  */
-export function sparseAugment(n: number, C: Float64Array, free: Int32Array, x: Int32Array, y: Int32Array, v: Float64Array, k: number): Int32Array {
+export function sparseSolve(n: number, C: Float64Array, freeIn: Int32Array, unique: Uint8Array, x: Int32Array, y: Int32Array, v: Float64Array, k: number): Int32Array {
   const cand = new Candidates(n, k);
+  const { cols, cost, len, thr, cap } = cand;
+  // Candidate lists for every row, fused with JV's reduction transfer for rows that own a column alone.
+  for (let i = 0; i < n; i++) {
+    const own = x[i]!;
+    cand.build(i, C, v, own);
+    if (own >= 0 && unique[i]) {
+      const base = i * cap;
+      const end = base + len[i]!;
+      let min = thr[i]!;
+      for (let e = base; e < end; e++) {
+        const j = cols[e]!;
+        if (j === own) continue;
+        const r = cost[e]! - v[j]!;
+        if (r < min) min = r;
+      }
+      if (min !== Infinity) v[own] = v[own]! - min;
+    }
+  }
+  let free = sparseRowReduction(n, cand, freeIn, x, y, v);
+  free = sparseRowReduction(n, cand, free, x, y, v);
+  let failed = sparseAugmentAll(n, C, cand, free, x, y, v);
+  let redo = certify(n, C, cand, failed, x, y, v);
+  // Rows that fail the certificate get fresh lists at the current duals and another sparse try (a few rounds).
+  for (let round = 0; round < SPARSE_ROUNDS && redo.length > 0 && redo.length <= n >> 3; round++) {
+    for (let q = 0; q < redo.length; q++) cand.build(redo[q]!, C, v, -1);
+    failed = sparseAugmentAll(n, C, cand, redo, x, y, v);
+    redo = certify(n, C, cand, failed, x, y, v);
+  }
+  return redo;
+}
+
+/** JV augmenting row reduction on the candidate graph; the second minimum is capped by the row's threshold. */
+function sparseRowReduction(n: number, cand: Candidates, freeIn: Int32Array, x: Int32Array, y: Int32Array, v: Float64Array): Int32Array {
+  const { cols, cost, len, thr, cap } = cand;
+  const free = Int32Array.from(freeIn);
+  const nFree = free.length;
+  let current = 0;
+  let newFree = 0;
+  let rrCnt = 0;
+  const budget = SPARSE_ARR_BUDGET * n;
+  while (current < nFree) {
+    rrCnt++;
+    const i = free[current++]!;
+    const base = i * cap;
+    const end = base + len[i]!;
+    let j1 = -1;
+    let v1 = Infinity;
+    let j2 = -1;
+    let v2 = Infinity;
+    for (let e = base; e < end; e++) {
+      const j = cols[e]!;
+      const c = cost[e]! - v[j]!;
+      if (c < v2) {
+        if (c >= v1) {
+          v2 = c;
+          j2 = j;
+        } else {
+          v2 = v1;
+          v1 = c;
+          j2 = j1;
+          j1 = j;
+        }
+      }
+    }
+    // Left-out columns cost more than thr[i]: a lower bound on the true second minimum keeps the row dual-feasible.
+    const t = thr[i]!;
+    if (t < v2) {
+      v2 = t;
+      j2 = -1;
+    }
+    if (v2 < v1) v2 = v1;
+    let i0 = y[j1]!;
+    const v1New = v[j1]! - (v2 - v1);
+    const lowers = v1New < v[j1]!;
+    if (rrCnt < current * n && rrCnt < budget) {
+      if (lowers) v[j1] = v1New;
+      else if (i0 >= 0 && j2 >= 0) {
+        j1 = j2;
+        i0 = y[j2]!;
+      }
+      if (i0 >= 0) {
+        if (lowers) free[--current] = i0;
+        else free[newFree++] = i0;
+      }
+    } else if (i0 >= 0) {
+      free[newFree++] = i0;
+    }
+    x[i] = j1;
+    y[j1] = i;
+  }
+  const out = free.slice(0, newFree);
+  for (let q = 0; q < newFree; q++) x[out[q]!] = -1;
+  return out;
+}
+
+/** Heap-Dijkstra shortest augmenting paths on the candidate graph; returns the rows it could not place. */
+function sparseAugmentAll(n: number, C: Float64Array, cand: Candidates, free: Int32Array, x: Int32Array, y: Int32Array, v: Float64Array): number[] {
+  const { cols, cost, len, cap } = cand;
   const d = new Float64Array(n).fill(Infinity);
   const pred = new Int32Array(n);
   const scanned = new Int32Array(n).fill(-1);
@@ -179,14 +316,12 @@ export function sparseAugment(n: number, C: Float64Array, free: Int32Array, x: I
     let finalJ = -1;
     let dFinal = 0;
     for (;;) {
-      if (cand.start[i]! < 0) cand.build(i, C, v, x[i]!);
-      const base = cand.start[i]!;
-      const end = base + cand.len[i]!;
-      const off = i * n;
+      const base = i * cap;
+      const end = base + len[i]!;
       for (let e = base; e < end; e++) {
-        const j = cand.cols[e]!;
+        const j = cols[e]!;
         if (scanned[j] === f) continue;
-        const nd = C[off + j]! - v[j]! - h;
+        const nd = cost[e]! - v[j]! - h;
         if (nd < d[j]!) {
           if (d[j] === Infinity) touched[nTouched++] = j;
           d[j] = nd;
@@ -236,7 +371,12 @@ export function sparseAugment(n: number, C: Float64Array, free: Int32Array, x: I
     }
     for (let t = 0; t < nTouched; t++) d[touched[t]!] = Infinity;
   }
-  // Verify on the full matrix: row i is fine iff min_j (C_ij - v_j) is attained at its own column.
+  return failed;
+}
+
+/** Certifies every assigned row against the full matrix (see {@link sparseSolve}); unassigns and returns failures. */
+function certify(n: number, C: Float64Array, cand: Candidates, failed: number[], x: Int32Array, y: Int32Array, v: Float64Array): Int32Array {
+  const { cols, cost, len, thr, cap } = cand;
   const redo = new Set<number>(failed);
   let scale = 0;
   for (let j = 0; j < n; j++) scale = Math.max(scale, Math.abs(v[j]!));
@@ -249,12 +389,27 @@ export function sparseAugment(n: number, C: Float64Array, free: Int32Array, x: I
     }
     const off = r * n;
     const own = C[off + j0]! - v[j0]!;
-    for (let j = 0; j < n; j++) {
-      if (C[off + j]! - v[j]! < own - tol) {
-        redo.add(r);
-        break;
+    let ok = own <= thr[r]!;
+    if (ok) {
+      const base = r * cap;
+      const end = base + len[r]!;
+      for (let e = base; e < end; e++) {
+        if (cost[e]! - v[cols[e]!]! < own - tol) {
+          ok = false;
+          break;
+        }
       }
     }
+    if (!ok) {
+      ok = true;
+      for (let j = 0; j < n; j++) {
+        if (C[off + j]! - v[j]! < own - tol) {
+          ok = false;
+          break;
+        }
+      }
+    }
+    if (!ok) redo.add(r);
   }
   const out = Int32Array.from(redo);
   for (let t = 0; t < out.length; t++) {

@@ -124,6 +124,28 @@ describe('linearSumAssignment', () => {
     }
   });
 
+  test.prop(
+    [fc.record({ n: fc.integer({ min: 200, max: 400 }), range: fc.constantFrom(2, 5, 20, 1000), gram: fc.boolean(), seed: fc.integer({ min: 1, max: 2 ** 30 }) })],
+    { numRuns: 12 },
+  )('integer costs with many ties at n = 200-400 (dense and sparse paths) match Hungarian with a certificate', ({ n, range, gram, seed }) => {
+    let s = seed;
+    const rnd = (): number => (s = (s * 48271) % 2147483647) / 2147483647;
+    const C = new Float64Array(n * n);
+    if (gram) {
+      // Integer -A Bᵀ: weight-matching-like structure, heavily tied.
+      const d = 4;
+      const A = Array.from({ length: n * d }, () => Math.floor(rnd() * range) - (range >> 1));
+      const B = Array.from({ length: n * d }, () => Math.floor(rnd() * range) - (range >> 1));
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < d; k++) C[i * n + j] = C[i * n + j]! - A[i * d + k]! * B[j * d + k]!;
+    } else {
+      for (let k = 0; k < n * n; k++) C[k] = Math.floor(rnd() * range);
+    }
+    const r = linearSumAssignment({ rows: n, cols: n, data: C });
+    expect(r.cost).toBe(hungarianMinCost(n, n, C));
+    expect(costOf(n, C, r.rowToCol)).toBe(r.cost);
+    checkCertificate(n, n, C, r);
+  });
+
   it('avoids forbidden pairs and reports infeasibility', () => {
     const I = Infinity;
     const r = linearSumAssignment({ rows: 3, cols: 3, data: [I, 1, I, 2, I, I, I, I, 5] });

@@ -1,4 +1,4 @@
-import { sparseAugment } from './assignment-sparse';
+import { sparseSolve } from './assignment-sparse';
 
 /**
  * Exact linear assignment: Jonker & Volgenant, "A shortest augmenting path algorithm for dense and sparse linear
@@ -61,21 +61,27 @@ export function linearSumAssignment(C: CostMatrix, options: AssignmentOptions = 
     return { rowToCol: new Int32Array(rows).fill(-1), colToRow: new Int32Array(cols).fill(-1), cost: 0, u: new Float64Array(rows), v: new Float64Array(cols) };
   }
 
-  // Validate and find the finite range (forbidden pairs become a large finite penalty below).
-  let lo = Infinity;
-  let hi = -Infinity;
+  // Validate (two compares per entry on the common path); the finite range is only needed for forbidden pairs.
   let hasInf = false;
   for (let k = 0; k < data.length; k++) {
     const x = data[k]!;
+    if (x < Infinity && x > -Infinity) continue;
     if (x !== x) throw new Error(`linearSumAssignment: C must not contain NaN, got NaN at (${Math.floor(k / cols)}, ${k % cols})`);
-    if (x === Infinity) hasInf = true;
-    else if (x === -Infinity) throw new Error(`linearSumAssignment: C must not contain -Infinity (use +Infinity for forbidden pairs), got -Infinity at (${Math.floor(k / cols)}, ${k % cols})`);
-    else {
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
-    }
+    if (x === -Infinity) throw new Error(`linearSumAssignment: C must not contain -Infinity (use +Infinity for forbidden pairs), got -Infinity at (${Math.floor(k / cols)}, ${k % cols})`);
+    hasInf = true;
   }
-  if (lo === Infinity) throw new Error('linearSumAssignment: infeasible, every pair of C is forbidden (+Infinity)');
+  let lo = Infinity;
+  let hi = -Infinity;
+  if (hasInf) {
+    for (let k = 0; k < data.length; k++) {
+      const x = data[k]!;
+      if (x !== Infinity) {
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+    }
+    if (lo === Infinity) throw new Error('linearSumAssignment: infeasible, every pair of C is forbidden (+Infinity)');
+  }
 
   // Work matrix: the caller's array when it is already a square-or-wide Float64Array to minimise, else a copy.
   let W: Float64Array;
@@ -98,11 +104,15 @@ export function linearSumAssignment(C: CostMatrix, options: AssignmentOptions = 
   const x = new Int32Array(nr).fill(-1); // row -> col
   const y = new Int32Array(nc).fill(-1); // col -> row
   const v = new Float64Array(nc);
-  if (nr === nc) {
-    let free = columnReduction(nr, W, x, y, v);
+  if (nr === nc && nr >= SPARSE_MIN_N) {
+    // Large problems: column reduction, then the whole JV pipeline on each row's K cheapest reduced costs with a
+    // per-row certificate against the full matrix; rows that fail it are finished densely (exact either way).
+    const unique = new Uint8Array(nr);
+    const free = columnReduction(nr, W, x, y, v, unique, false);
+    augmentSweep(nc, W, sparseSolve(nr, W, free, unique, x, y, v, Math.min(nr - 1, Math.ceil(SPARSE_K_FACTOR * Math.sqrt(nr)))), x, y, v);
+  } else if (nr === nc) {
+    let free = columnReduction(nr, W, x, y, v, new Uint8Array(nr), true);
     for (let pass = 0; pass < 2 && free.length > 0; pass++) free = augmentingRowReduction(nr, W, free, x, y, v);
-    // Large problems: finish on each row's K cheapest reduced costs, then verify densely (exact either way).
-    if (nr >= SPARSE_MIN_N && free.length > 0) free = sparseAugment(nr, W, free, x, y, v, Math.min(nr, Math.ceil(SPARSE_K_FACTOR * Math.sqrt(nr))));
     augmentSweep(nc, W, free, x, y, v);
   } else {
     const free = new Int32Array(nr);
@@ -129,7 +139,7 @@ export function linearSumAssignment(C: CostMatrix, options: AssignmentOptions = 
 }
 
 /** JV step 1: v_j = min_i C_ij, assign each column to its argmin row if free; reduction transfer for unique rows. */
-function columnReduction(n: number, C: Float64Array, x: Int32Array, y: Int32Array, v: Float64Array): Int32Array {
+function columnReduction(n: number, C: Float64Array, x: Int32Array, y: Int32Array, v: Float64Array, unique: Uint8Array, transfer: boolean): Int32Array {
   v.fill(Infinity);
   for (let i = 0; i < n; i++) {
     const off = i * n;
@@ -141,7 +151,7 @@ function columnReduction(n: number, C: Float64Array, x: Int32Array, y: Int32Arra
       }
     }
   }
-  const unique = new Uint8Array(n).fill(1);
+  unique.fill(1);
   for (let j = n - 1; j >= 0; j--) {
     const i = y[j]!;
     if (x[i]! < 0) x[i] = j;
@@ -152,8 +162,11 @@ function columnReduction(n: number, C: Float64Array, x: Int32Array, y: Int32Arra
   }
   const free: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (x[i]! < 0) free.push(i);
-    else if (unique[i]) {
+    if (x[i]! < 0) {
+      free.push(i);
+      unique[i] = 0;
+    }
+    else if (transfer && unique[i]) {
       // Reduction transfer: lower v of the row's column by the row's second-smallest reduced cost.
       const j = x[i]!;
       const off = i * n;
@@ -170,13 +183,12 @@ function columnReduction(n: number, C: Float64Array, x: Int32Array, y: Int32Arra
 }
 
 /**
- * Row-reduction steps allowed per pass, in units of n. Jonker-Volgenant's bound (current·n) lets the pass go cubic
- * on inner-product costs; with the sparse finishing phase ~2n is the sweet spot (measured on U(0,1) and -A Bᵀ,
- * n = 1024-4096, bench/RESULTS.md).
+ * Dense row-reduction steps allowed per pass (n < SPARSE_MIN_N), in units of n. Jonker-Volgenant's bound
+ * (current·n) lets the pass go cubic on inner-product costs.
  */
 const ARR_BUDGET = 2;
 
-/** Size from which the sparse finishing phase is used, and its candidates per row (K = factor·sqrt(n)). */
+/** Size from which the sparse phase (assignment-sparse.ts) is used, and its candidates per row (K = factor·sqrt(n)). */
 const SPARSE_MIN_N = 256;
 const SPARSE_K_FACTOR = 1;
 
