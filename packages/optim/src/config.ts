@@ -27,7 +27,14 @@ export interface CommonOptions {
   schedule?: ScheduleSpec | Schedule;
   /** Clip gradients to this global L2 norm over all variables of a step (off by default). */
   clipNorm?: number;
-  /** NaN/Inf gradient policy (default 'skip'). */
+  /**
+   * NaN/Inf gradient policy (default 'skip'): the whole step is not applied, with a warning ('skip') or an error
+   * ('error'). On cpu-like backends both happen in the step itself. On GPU backends the check runs on the device
+   * and is reported asynchronously: on webgpu a device counter of skipped steps is read with at most one read in
+   * flight, so the warning (one may cover several steps) comes once a read lands, and the error is thrown by the
+   * first `applyGradients` after that, which can be a few steps after the bad one when steps are issued faster
+   * than a readback returns.
+   */
   nonFinite?: NonFinitePolicy;
   /**
    * Variables that never get weight decay: names, a RegExp, or 'auto' (default): rank ≤ 1 variables (biases,

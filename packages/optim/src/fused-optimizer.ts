@@ -5,16 +5,17 @@
  * Dispatch: on cpu the update is one in-place typed-array loop per variable (gpu-kernels' `applyElementwiseRule`;
  * reads are synchronous there, so the NaN/Inf check and clipping happen on the host); on wasm the same loop runs
  * on heap views, writing the parameter to a fresh buffer (XNNPACK caches packed weights per buffer, so weights
- * must not change in place); on tensorflow (tfjs-node) on copies; on webgpu it is one WGSL dispatch per
- * variable and nothing is read back (the skip flag is checked asynchronously); anywhere else (webgl) tfjs ops.
+ * must not change in place); on tensorflow (tfjs-node) on copies; on webgpu two small passes compute the
+ * clip factor / non-finite flag on the device and one `applyElementwiseRule` call per (rule, scalars) group
+ * updates every variable in a few dispatches of one compute pass; nothing is read back in the step (a device
+ * counter of skipped steps is polled asynchronously); anywhere else (webgl) tfjs ops.
  * The step counter t is 1-based and global (every variable shares it), like the optimizer's `iterations` + 1.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { applyElementwiseRule } from '@lemma/gpu-kernels';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import { checkCommon, decodeConfig, encodeConfig, matches, type CommonOptions } from './config';
-import { applyFusedWebGPU } from './fused-webgpu';
-import { gradScaleWebGPU } from './grad-scale-webgpu';
+import { GradScaleWebGPU } from './grad-scale-webgpu';
 import type { FusedRule, RuleScalars } from './rules';
 import { resolveSchedule } from './schedule-spec';
 import type { Schedule } from './schedules';
@@ -71,6 +72,8 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
   /** Restored state not yet bound to a live variable (names may differ by tfjs-layers' `_<n>` uniqueness suffix). */
   private readonly pending = new Map<string, tf.Variable[]>();
   private pendingError: Error | null = null;
+  /** webgpu: the device-side gradient scale and skip counter, kept across steps. */
+  private gradScaler: GradScaleWebGPU | null = null;
 
   protected constructor(cls: string, options: O) {
     super();
@@ -254,17 +257,46 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
     );
   }
 
-  /** webgpu: one fused WGSL dispatch per variable; clipping and the non-finite skip stay on the device. */
+  /**
+   * webgpu: the gradient scale (clip factor, or 0 when any gradient is NaN/Inf) stays on the device and is applied
+   * by `applyElementwiseRule`'s `gradScale`; variables sharing a rule and identical scalars (typically: the
+   * decayed ones and the no-decay ones) go in one call. Skipped steps are counted on the device; the counter is
+   * read with at most one read in flight, so a 'skip' warning or an 'error' (thrown at the first step after the
+   * read lands) may come a few steps after the bad one when steps are issued faster than a readback returns.
+   */
   private applyWebGPUPath(items: Item[], t: number): void {
-    // Kept: model.fit calls us inside its own tidy, which would free the flag before the async read lands.
-    const gscale = tf.keep(gradScaleWebGPU(items.map((x) => x.grad), this.options.clipNorm));
+    const scaler = (this.gradScaler ??= new GradScaleWebGPU());
+    const gradScale = scaler.run(
+      items.map((x) => x.grad),
+      this.options.clipNorm,
+      t,
+    );
+    const groups = new Map<string, { rule: FusedRule; k: RuleScalars; vars: tf.Variable[]; grads: tf.Tensor[]; slots: tf.Variable[][] }>();
     for (const { name, grad, variable } of items) {
       const rule = this.ruleFor(name, variable.shape);
       const slots = this.slotsFor(name, rule, variable);
-      const k = this.scalarsFor(this.contextFor(name, variable.shape, t), rule);
-      applyFusedWebGPU(rule, variable, grad, slots, gscale, k);
+      // gscale is applied on the device (gradScale); the rule's own factor is 1 (an exact no-op in float32).
+      const k: RuleScalars = { ...this.scalarsFor(this.contextFor(name, variable.shape, t), rule), gscale: 1 };
+      const key = `${rule.name}|${rule.scalars.map((x) => k[x]).join(',')}`;
+      let group = groups.get(key);
+      if (!group || group.rule !== rule) groups.set(key, (group = { rule, k, vars: [], grads: [], slots: [] }));
+      group.vars.push(variable);
+      group.grads.push(grad);
+      group.slots.push(slots);
     }
-    this.checkFlagLater(gscale, t);
+    for (const g of groups.values()) applyElementwiseRule(g.rule, g.vars, g.grads, g.slots, g.k, { gradScale });
+    const cls = this.getClassName();
+    const policy = this.options.nonFinite ?? 'skip';
+    scaler.poll(
+      ({ skipped, lastStep }) => {
+        const msg = `${cls}: non-finite gradient at step ${lastStep}${skipped > 1 ? ` (${skipped} steps skipped since the last check)` : ''}`;
+        if (policy === 'error') this.pendingError = new Error(`${msg} (detected on the device; the step was not applied)`);
+        else console.warn(`${msg}; step skipped`);
+      },
+      (e) => {
+        this.pendingError = new Error(`${cls}: could not read the skipped-step counter: ${e.message}`);
+      },
+    );
   }
 
   /** tfjs-op path: no readback; a non-finite step is masked on the device and reported asynchronously. */
@@ -350,6 +382,8 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
 
   /** Disposes the optimizer's state variables. */
   override dispose(): void {
+    this.gradScaler?.dispose();
+    this.gradScaler = null;
     for (const slots of [...this.state.values(), ...this.pending.values()]) tf.dispose(slots);
     this.state.clear();
     this.pending.clear();

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@lemma/gpu-kernels';
 import { describeEachBackend } from '@lemma/gpu-kernels/testing';
 import { expect, it } from 'vitest';
-import { gradScaleWebGPU } from './grad-scale-webgpu';
+import { GradScaleWebGPU, gradScaleWebGPU, type SkipReport } from './grad-scale-webgpu';
 
 describeEachBackend(
   'gradScaleWebGPU',
@@ -33,6 +33,47 @@ describeEachBackend(
         expect((await s.data())[0]).toBe(0);
         tf.dispose([...grads, s]);
       }
+    });
+
+    it('GradScaleWebGPU reuses its buffers across steps whose gradient lists change (many tensors per dispatch)', async () => {
+      const scaler = new GradScaleWebGPU();
+      // 20 tensors (several first-pass dispatches), then fewer and smaller ones: stale partials must not leak in.
+      const lists = [Array.from({ length: 20 }, (_, i) => arrays[i % arrays.length]!), arrays.slice(3, 5), [arrays[1]!, arrays[0]!], arrays];
+      for (const list of lists) {
+        const n64 = Math.sqrt(list.reduce((a, x) => a + x.reduce((b, v) => b + v * v, 0), 0));
+        const grads = list.map((a) => tf.tensor1d(a));
+        const out = scaler.run(grads, n64 / 2, 1);
+        expect((await out.data())[0]).toBeCloseTo(0.5, 5);
+        tf.dispose(grads);
+      }
+      scaler.dispose();
+    });
+
+    it('GradScaleWebGPU counts skipped steps on the device; poll reports each once, one read at a time', async () => {
+      const scaler = new GradScaleWebGPU();
+      const reports: SkipReport[] = [];
+      const fail = (e: Error): void => {
+        throw e;
+      };
+      const good = arrays.map((a) => tf.tensor1d(a));
+      const badArr = arrays.map((a) => a.slice());
+      badArr[5]![7] = NaN;
+      const bad = badArr.map((a) => tf.tensor1d(a));
+      const steps = [good, bad, good, bad, bad, good];
+      steps.forEach((grads, t) => {
+        scaler.run(grads, undefined, t + 1);
+        scaler.poll((r) => reports.push(r), fail); // only the first starts a read; the rest chain after it
+      });
+      for (let k = 0; k < 50 && reports.reduce((a, r) => a + r.skipped, 0) < 3; k++) await new Promise((r) => setTimeout(r, 10));
+      expect(reports.reduce((a, r) => a + r.skipped, 0)).toBe(3);
+      expect(reports.at(-1)!.lastStep).toBe(5);
+      // Nothing new: no further report.
+      scaler.run(good, undefined, 7);
+      scaler.poll((r) => reports.push(r), fail);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(reports.reduce((a, r) => a + r.skipped, 0)).toBe(3);
+      scaler.dispose();
+      tf.dispose([...good, ...bad]);
     });
   },
   ['webgpu'],

@@ -294,3 +294,35 @@ it('every optimizer class is registered for deserialization', () => {
     expect(tf.serialization.SerializationMap.getMap().classNameMap[cls.className]).toBeDefined();
   }
 });
+
+describeEachBackend(
+  'webgpu: skipped steps are counted on the device and reported without a readback per step',
+  () => {
+    it('several non-finite steps issued back to back are all skipped and reported (one warning may cover several)', async () => {
+      const name = uniqueName('nanrun');
+      const v = tf.variable(tf.ones([8]), true, name);
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const opt = adamw({ learningRate: 0.1, clipNorm: 0.5 });
+      const bad = tf.tensor1d([1, 2, Number.NaN, 4, 5, 6, 7, 8]);
+      const inf = tf.tensor1d([1, 2, 3, 4, 5, 6, 7, Number.NEGATIVE_INFINITY]);
+      const good = tf.tensor1d([1, -2, 3, -4, 5, -6, 7, -8]);
+      // No await between steps: the counter is read at most once at a time.
+      for (const g of [bad, good, inf, bad, good]) opt.applyGradients({ [name]: g });
+      for (let k = 0; k < 50; k++) {
+        await new Promise((r) => setTimeout(r, 10));
+        const all = warn.mock.calls.map((c) => String(c[0])).join('\n');
+        if (/at step 4/.test(all)) break;
+      }
+      const text = warn.mock.calls.map((c) => String(c[0])).join('\n');
+      expect(text).toMatch(/non-finite gradient at step (1|4)/);
+      expect(text).toMatch(/at step 4/);
+      warn.mockRestore();
+      // The good steps were applied; the step counter advances on every step (skipped ones included) on webgpu.
+      expect((await v.data())[0]).not.toBe(1);
+      expect(opt.iterations).toBe(5);
+      tf.dispose([v, bad, inf, good]);
+      opt.dispose();
+    });
+  },
+  ['webgpu'],
+);

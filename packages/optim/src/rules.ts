@@ -1,8 +1,11 @@
 /**
  * The per-coordinate update of every optimizer as one fused rule, in three forms that must agree:
  * a typed-array loop (cpu/wasm/tensorflow backends), a WGSL body (webgpu, through `@lemma/gpu-kernels`'
- * `applyElementwiseRule`: one dispatch per variable) and tfjs ops (any other backend). All step-dependent coefficients are computed on the
- * host (see the optimizers), so each rule is pure arithmetic on (p, g, slots) with a few scalars.
+ * `applyElementwiseRule`: every variable of a step in a few dispatches of one compute pass) and tfjs ops (any
+ * other backend). Every coefficient that depends on the step only is computed on the host in float64 (the
+ * optimizers' scalars, plus each rule's `derived` scalars such as 1 − β), so the WGSL body computes nothing
+ * per element in float32 that is not per coordinate. On webgpu the optimizers pass `gscale` = 1 and give the
+ * clip factor / non-finite skip to `applyElementwiseRule` as a device tensor (`gradScale`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ElementwiseRule } from '@lemma/gpu-kernels';
@@ -28,10 +31,11 @@ export const adanaRule: FusedRule = {
   name: 'adana',
   slots: ['m', 'v'],
   scalars: ['a', 'lr', 'lr3', 'damp', 'clip', 'eps', 'decay', 'gscale'],
+  derived: { names: ['keepA'], compute: ({ a }) => ({ keepA: 1 - a! }) },
   wgsl: /* wgsl */ `
   let gi = g * s.gscale;
   m = m + s.a * (gi - m);
-  v = (1.0 - s.a) * v + s.a * (gi * gi);
+  v = s.keepA * v + s.a * (gi * gi);
   let D = sqrt(v) + V(s.eps);
   let A = min(s.damp * abs(m) / D, V(s.clip));
   p = (p - s.lr * gi / D - s.lr3 * (sign(m) * A + m / D)) * s.decay;`,
@@ -74,12 +78,13 @@ export const danaStarRule: FusedRule = {
   name: 'dana_star',
   slots: ['m', 'v', 'tau'],
   scalars: ['a', 'lr', 'lr3', 't', 'ek', 'clip', 'eps', 'decay', 'tmin', 'gscale'],
+  derived: { names: ['keepA'], compute: ({ a }) => ({ keepA: 1 - a! }) },
   wgsl: /* wgsl */ `
   let gi = g * s.gscale;
   m = m + s.a * (gi - m);
-  v = (1.0 - s.a) * v + s.a * (gi * gi);
+  v = s.keepA * v + s.a * (gi * gi);
   let sv = sqrt(v);
-  tau = (1.0 - s.a) * tau + s.a * (abs(gi) / (abs(gi) + sv + V(s.eps)));
+  tau = s.keepA * tau + s.a * (abs(gi) / (abs(gi) + sv + V(s.eps)));
   let tc = min(tau, V(0.5));
   let treg = max(tc / (V(1.0) - tc), V(s.tmin));
   let effT = max(tau * s.t, V(1.0));
@@ -159,10 +164,11 @@ export const adamwRule: FusedRule = {
   name: 'adamw',
   slots: ['m', 'v'],
   scalars: ['b1', 'b2', 'stepSize', 'ibc2', 'eps', 'decay', 'gscale'],
+  derived: { names: ['c1', 'c2'], compute: ({ b1, b2 }) => ({ c1: 1 - b1!, c2: 1 - b2! }) },
   wgsl: /* wgsl */ `
   let gi = g * s.gscale;
-  m = s.b1 * m + (1.0 - s.b1) * gi;
-  v = s.b2 * v + (1.0 - s.b2) * (gi * gi);
+  m = s.b1 * m + s.c1 * gi;
+  v = s.b2 * v + s.c2 * (gi * gi);
   p = p * s.decay - s.stepSize * m / (sqrt(v) * s.ibc2 + V(s.eps));`,
   cpu(p, g, [m, v], k) {
     const { b1, b2, stepSize, ibc2, eps, decay, gscale } = k as Record<string, number>;
@@ -196,11 +202,12 @@ export const ademamixRule: FusedRule = {
   name: 'ademamix',
   slots: ['m1', 'm2', 'v'],
   scalars: ['b1', 'b2', 'b3', 'alpha', 'lr', 'ibc1', 'ibc2', 'eps', 'decay', 'gscale'],
+  derived: { names: ['c1', 'c2', 'c3'], compute: ({ b1, b2, b3 }) => ({ c1: 1 - b1!, c2: 1 - b2!, c3: 1 - b3! }) },
   wgsl: /* wgsl */ `
   let gi = g * s.gscale;
-  m1 = s.b1 * m1 + (1.0 - s.b1) * gi;
-  m2 = s.b3 * m2 + (1.0 - s.b3) * gi;
-  v = s.b2 * v + (1.0 - s.b2) * (gi * gi);
+  m1 = s.b1 * m1 + s.c1 * gi;
+  m2 = s.b3 * m2 + s.c3 * gi;
+  v = s.b2 * v + s.c2 * (gi * gi);
   p = p * s.decay - s.lr * (m1 * s.ibc1 + s.alpha * m2) / (sqrt(v) * s.ibc2 + V(s.eps));`,
   cpu(p, g, [m1, m2, v], k) {
     const { b1, b2, b3, alpha, lr, ibc1, ibc2, eps, decay, gscale } = k as Record<string, number>;

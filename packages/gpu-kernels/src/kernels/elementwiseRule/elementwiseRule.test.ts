@@ -150,3 +150,51 @@ describeEachBackend('applyElementwiseRule and layers (no stale weights)', () => 
     m.dispose();
   });
 });
+
+describeEachBackend('applyElementwiseRule with a device gradient scale', () => {
+  it('multiplies g by gradScale[0] (same result as pre-scaled gradients) and skips the whole update where it is 0', async () => {
+    const rng = createRng(29);
+    const h = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 };
+    // vec4 and odd sizes, several tensors per call.
+    const sizes = [8, 7, 1000, 4 * 257];
+    const p0 = sizes.map((n) => Float32Array.from(rng.normalArray(n)));
+    const gs = sizes.map((n) => Float32Array.from(rng.normalArray(n)));
+    const scale = 0.37;
+    const scaledVars = p0.map((a) => tf.variable(tf.tensor1d(a)));
+    const refVars = p0.map((a) => tf.variable(tf.tensor1d(a)));
+    const scaledSlots = createRuleSlots(adamWRule, scaledVars);
+    const refSlots = createRuleSlots(adamWRule, refVars);
+    const grads = gs.map((a) => tf.tensor1d(a));
+    const pre = gs.map((a) => tf.tensor1d(a.map((x) => Math.fround(x * Math.fround(scale)))));
+    const s = tf.tensor1d([scale]);
+    const zero = tf.tensor1d([0]);
+    for (let step = 1; step <= 3; step++) {
+      applyElementwiseRule(adamWRule, scaledVars, grads, scaledSlots, { ...h, step }, { gradScale: s });
+      applyElementwiseRule(adamWRule, refVars, pre, refSlots, { ...h, step });
+      // A zero scale leaves parameters and slots exactly as they are.
+      applyElementwiseRule(adamWRule, scaledVars, grads, scaledSlots, { ...h, step }, { gradScale: zero });
+    }
+    for (let i = 0; i < sizes.length; i++) {
+      expect(Array.from(await scaledVars[i]!.data())).toEqual(Array.from(await refVars[i]!.data()));
+      expect(Array.from(await scaledSlots[i]![1]!.data())).toEqual(Array.from(await refSlots[i]![1]!.data()));
+    }
+    // Scale 1 is the unscaled update, bit for bit.
+    const one = tf.tensor1d([1]);
+    const a = tf.variable(tf.tensor1d(p0[2]!));
+    const b = tf.variable(tf.tensor1d(p0[2]!));
+    const sa = createRuleSlots(adamWRule, [a]);
+    const sb = createRuleSlots(adamWRule, [b]);
+    applyElementwiseRule(adamWRule, [a], [grads[2]!], sa, { ...h, step: 1 }, { gradScale: one });
+    applyElementwiseRule(adamWRule, [b], [grads[2]!], sb, { ...h, step: 1 });
+    expect(Array.from(await a.data())).toEqual(Array.from(await b.data()));
+    tf.dispose([...scaledVars, ...refVars, ...scaledSlots.flat(), ...refSlots.flat(), ...grads, ...pre, s, zero, one, a, b, ...sa.flat(), ...sb.flat()]);
+  });
+
+  it('rejects a gradScale that is not a one-element float32 tensor', () => {
+    const p = tf.variable(tf.zeros([4]));
+    const slots = createRuleSlots(momentumRule, [p]);
+    const bad = tf.tensor1d([1, 2]);
+    expect(() => applyElementwiseRule(momentumRule, [p], [tf.ones([4])], slots, { lr: 1, mu: 0 }, { gradScale: bad })).toThrow(/gradScale must be a float32 tensor of one element/);
+    tf.dispose([p, bad, ...slots.flat()]);
+  });
+});

@@ -31,6 +31,17 @@ function makeExclusive(p: tf.Variable): void {
   copy.dispose();
 }
 
+/** Options of {@link applyElementwiseRule}. */
+export interface ElementwiseRuleOptions {
+  /**
+   * A float32 tensor of shape [1] on the active backend (e.g. a global-norm clip factor computed on the device):
+   * every gradient is multiplied by it (in float32) before the rule runs, and where it is exactly 0 the whole
+   * update is skipped (parameters and slots untouched), e.g. a step whose gradients were not finite. On webgpu it
+   * is read on the device (no readback); on cpu and wasm it is read synchronously.
+   */
+  gradScale?: tf.Tensor;
+}
+
 /**
  * Applies a fused elementwise optimizer update to many parameters: on WebGPU one dispatch per parameter, all
  * recorded back to back in one compute pass with one uniform upload per call and per-tensor bind groups cached
@@ -42,6 +53,8 @@ function makeExclusive(p: tf.Variable): void {
  * @example
  * const slots = createRuleSlots(adamWRule, vars);
  * applyElementwiseRule(adamWRule, vars, grads, slots, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, step: 1 });
+ * // Clipping / skipping without a readback: g ← g·scale[0], nothing changes where scale[0] is 0.
+ * applyElementwiseRule(adamWRule, vars, grads, slots, scalars, { gradScale: scale });
  */
 export function applyElementwiseRule(
   rule: ElementwiseRule,
@@ -49,9 +62,17 @@ export function applyElementwiseRule(
   grads: tf.Tensor[],
   slots: tf.Tensor[][],
   scalars: Readonly<Record<string, number>>,
+  options: ElementwiseRuleOptions = {},
 ): void {
   const op = 'applyElementwiseRule';
   checkRule(rule);
+  const gradScale = options?.gradScale;
+  if (gradScale !== undefined) {
+    if (!(gradScale instanceof tf.Tensor) || gradScale.isDisposed) throw new Error(`${op}: options.gradScale must be a live tensor`);
+    if (gradScale.dtype !== 'float32' || gradScale.size !== 1) {
+      throw new Error(`${op}: options.gradScale must be a float32 tensor of one element, got ${gradScale.dtype} [${gradScale.shape.join(', ')}]`);
+    }
+  }
   if (params.length !== grads.length || params.length !== slots.length) {
     throw new Error(`${op}: params, grads and slots must have the same length, got ${params.length}, ${grads.length}, ${slots.length}`);
   }
@@ -84,13 +105,17 @@ export function applyElementwiseRule(
     const be = webgpuInternals(op);
     // Copies (tfjs ops) first, so that every update below lands in one uninterrupted run of dispatches.
     params.forEach(makeExclusive);
-    applyRuleWebGPU(be, rule, params, grads, slots, scalars);
+    applyRuleWebGPU(be, rule, params, grads, slots, scalars, gradScale);
     return;
   }
   if (backend !== 'cpu' && backend !== 'wasm') throw new Error(`${op}: supports the webgpu, wasm and cpu backends, got '${backend}'`);
+  const scale = gradScale === undefined ? 1 : (tf.backend().readSync(gradScale.dataId) as Float32Array)[0]!;
+  if (scale === 0) return;
   params.forEach((p, i) => {
     const sv = slots[i]!.map((t) => liveFloat32(t)!);
-    const gv = tf.backend().readSync(grads[i]!.dataId) as Float32Array;
+    let gv = tf.backend().readSync(grads[i]!.dataId) as Float32Array;
+    // A copy scaled in float32, as on the device (readSync may return the tensor's own storage).
+    if (scale !== 1) gv = gv.map((x) => Math.fround(x * scale));
     if (backend === 'wasm') {
       // XNNPACK caches packed weights per buffer (fused matmul): a weight changed in place would be used stale.
       const fresh = tf.add(p, 0);

@@ -15,7 +15,7 @@ function uniformNames(rule: ElementwiseRule): string[] {
  * group 1 holds the scalar uniforms. The flat workgroup index walks tensor 0's ceil(n_0/256) workgroups, then
  * tensor 1's, and so on, so no per-tensor uniform is needed and group 0 can be cached across steps.
  */
-export function ruleCode(rule: ElementwiseRule, vec4: boolean, k = 1): string {
+export function ruleCode(rule: ElementwiseRule, vec4: boolean, k = 1, scaled = false): string {
   const decls: string[] = [];
   const bodies: string[] = [];
   let b = 0;
@@ -31,7 +31,7 @@ export function ruleCode(rule: ElementwiseRule, vec4: boolean, k = 1): string {
       let i = (w - base) * 256u + lid;
       if (i < n) {
         var p = PARAM_${t}[i];
-        let g = GRAD_${t}[i];
+        let g = GRAD_${t}[i]${scaled ? ' * gs' : ''};
         ${rule.slots.map((name) => `var ${name} = SLOT_${t}_${name}[i];`).join('\n        ')}
         {
           ${rule.wgsl}
@@ -49,8 +49,10 @@ alias V = ${vec4 ? 'vec4<f32>' : 'f32'};
 struct Scalars { ${uniformNames(rule).length ? uniformNames(rule).map((s) => `${s}: f32`).join(', ') : 'unused_: f32'} }
 ${decls.join('\n')}
 @group(1) @binding(0) var<uniform> s: Scalars;
+${scaled ? '@group(1) @binding(1) var<storage, read> GSCALE: array<f32>;' : ''}
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  ${scaled ? 'let gs = GSCALE[0];\n  if (gs == 0.0) { return; }' : ''}
   let w = wid.y * nwg.x + wid.x;
   var base = 0u;
   ${bodies.join('\n')}
@@ -65,11 +67,15 @@ interface RuleVariant {
 
 interface RuleState {
   uniforms: GPUBindGroupLayout;
-  /** Pipelines by tensors per dispatch (1..maxPerDispatch); both widths share one layout. */
-  variants: Map<number, RuleVariant>;
+  /** Group 1 of the variants with a device gradient scale: the uniforms, then the [1] scale (read-only storage). */
+  uniformsScaled: GPUBindGroupLayout;
+  /** Pipelines by tensors per dispatch (1..maxPerDispatch) and `s` when scaled; both widths share one layout. */
+  variants: Map<string, RuleVariant>;
   /** Group-0 bind groups keyed by tensor count, the GPUBuffer identities and byte sizes of their bindings. */
   groups: Map<string, GPUBindGroup>;
   maxPerDispatch: number;
+  /** The same with a device gradient scale (one storage binding fewer for the tensors). */
+  maxPerDispatchScaled: number;
 }
 
 const perDevice = new WeakMap<GPUDevice, Map<ElementwiseRule, RuleState>>();
@@ -101,20 +107,30 @@ function ruleState(device: GPUDevice, rule: ElementwiseRule): RuleState {
   let st = cache.get(rule);
   if (!st) {
     const perTensor = 2 + rule.slots.length;
-    const limit = Math.max(1, Math.floor((device.limits.maxStorageBuffersPerShaderStage ?? 8) / perTensor));
+    const storage = device.limits.maxStorageBuffersPerShaderStage ?? 8;
+    const limit = Math.max(1, Math.floor(storage / perTensor));
+    const limitScaled = Math.max(1, Math.floor((storage - 1) / perTensor));
     st = {
       uniforms: device.createBindGroupLayout({ entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } }] }),
+      uniformsScaled: device.createBindGroupLayout({
+        entries: [
+          { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+          { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+        ],
+      }),
       variants: new Map(),
       groups: new Map(),
       maxPerDispatch: Math.min(4, limit),
+      maxPerDispatchScaled: Math.min(4, limitScaled),
     };
     cache.set(rule, st);
   }
   return st;
 }
 
-function ruleVariant(device: GPUDevice, rule: ElementwiseRule, st: RuleState, k: number): RuleVariant {
-  let v = st.variants.get(k);
+function ruleVariant(device: GPUDevice, rule: ElementwiseRule, st: RuleState, k: number, scaled: boolean): RuleVariant {
+  const vkey = scaled ? `${k}s` : `${k}`;
+  let v = st.variants.get(vkey);
   if (v) return v;
   const C = GPUShaderStage.COMPUTE;
   const entries: GPUBindGroupLayoutEntry[] = [];
@@ -124,14 +140,14 @@ function ruleVariant(device: GPUDevice, rule: ElementwiseRule, st: RuleState, k:
     for (let s = 0; s < rule.slots.length; s++) entries.push({ binding: entries.length, visibility: C, buffer: { type: 'storage' } });
   }
   const layout = device.createBindGroupLayout({ entries });
-  const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout, st.uniforms] });
+  const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout, scaled ? st.uniformsScaled : st.uniforms] });
   const make = (vec4: boolean): GPUComputePipeline =>
     device.createComputePipeline({
       layout: pipelineLayout,
-      compute: { module: device.createShaderModule({ code: ruleCode(rule, vec4, k) }), entryPoint: 'main' },
+      compute: { module: device.createShaderModule({ code: ruleCode(rule, vec4, k, scaled) }), entryPoint: 'main' },
     });
   v = { layout, v4: make(true), s: make(false) };
-  st.variants.set(k, v);
+  st.variants.set(vkey, v);
   return v;
 }
 
@@ -150,7 +166,8 @@ interface Item {
  * call, and each group's bind group is cached across steps keyed by the tensors' GPUBuffer identities (so
  * variables whose storage changes, e.g. by tfjs `assign`, simply get a new one). Each dispatch counts towards
  * tfjs's submit batching (`WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE`), so a large step is submitted as soon as it is
- * recorded.
+ * recorded. With `gradScale` (a [1] float32 tensor, bound next to the uniforms in group 1) every gradient is
+ * multiplied by its value and a 0 makes every invocation return before touching anything.
  */
 export function applyRuleWebGPU(
   be: WebGPUInternals,
@@ -159,9 +176,12 @@ export function applyRuleWebGPU(
   grads: TensorInfo[],
   slots: TensorInfo[][],
   scalars: Readonly<Record<string, number>>,
+  gradScale?: TensorInfo,
 ): void {
   const st = ruleState(be.device, rule);
-  const maxK = Math.max(1, Math.min(st.maxPerDispatch, ruleTuning.maxPerDispatch ?? st.maxPerDispatch));
+  const scaled = gradScale !== undefined;
+  const most = scaled ? st.maxPerDispatchScaled : st.maxPerDispatch;
+  const maxK = Math.max(1, Math.min(most, ruleTuning.maxPerDispatch ?? most));
   const byWidth: [Item[], Item[]] = [[], []]; // [vec4, scalar]
   for (let t = 0; t < params.length; t++) {
     const p = params[t]!;
@@ -197,7 +217,7 @@ export function applyRuleWebGPU(
         members.push(items[i]!);
         i++;
       }
-      const variant = ruleVariant(be.device, rule, st, members.length);
+      const variant = ruleVariant(be.device, rule, st, members.length, scaled);
       let key = `${members.length}`;
       for (const m of members) {
         key += `|${m.size}`;
@@ -225,7 +245,13 @@ export function applyRuleWebGPU(
   const ubuf = be.bufferManager.acquireBuffer(size, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
   be.queue.writeBuffer(ubuf, 0, u);
   be.uniformPendingDisposal.push(ubuf);
-  const ugroup = be.device.createBindGroup({ layout: st.uniforms, entries: [{ binding: 0, resource: { buffer: ubuf, size } }] });
+  const uentries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: ubuf, size } }];
+  if (gradScale) {
+    be.uploadToGPU(gradScale.dataId);
+    uentries.push({ binding: 1, resource: { buffer: be.tensorMap.get(gradScale.dataId).resource as GPUBuffer, offset: 0, size: 4 } });
+    be.commandQueueOwnedIds.add(gradScale.dataId);
+  }
+  const ugroup = be.device.createBindGroup({ layout: scaled ? st.uniformsScaled : st.uniforms, entries: uentries });
 
   be.ensureCommandEncoderReady();
   if (!be.computePassEncoder) be.computePassEncoder = be.commandEncoder!.beginComputePass();
