@@ -124,26 +124,44 @@ async function run(ctx: ReproContext): Promise<ReproResult> {
       const fit = fitPowerLaw(ode.steps, ode.risk, { xMin: win[0], xMax: win[1], offset: inp.pInf });
       const theory = alg === 'sgd' || alg === 'sgd-m' ? pred.sgdLossExponent : alg === 'dana-decaying' ? pred.danaDecayingLossExponent : null;
       const tol = alg === 'sgd' ? 0.03 : 0.05;
-      // DANA-decaying's sigma (2 - 1/(2 alpha)) holds while the pure-point term dominates: phase Ia here (in II the F_ac term takes over).
+      // DANA-decaying's sigma (2 - 1/(2 alpha)) holds while the pure-point term dominates: phase Ia here. In II the
+      // F_ac term takes over on the full spectrum; the phase-II check is the pure-point row added below.
       const checked = theory !== null && (alg === 'sgd' || (alg === 'dana-decaying' && pred.phase === 'Ia'));
       if (checked && Math.abs(fit.exponent - theory!) > tol) expOk = false;
-      rows.push([`(${alpha}, ${beta})`, pred.phase, LABEL[alg], `[${win[0]}, ${win[1]}]`, round(fit.exponent), theory === null ? null : round(theory), checked ? `+-${tol}` : 'no']);
+      rows.push([`(${alpha}, ${beta})`, pred.phase, LABEL[alg], `[${win[0]}, ${win[1]}]`, round(fit.exponent), theory === null ? null : round(theory), checked ? `+-${tol}` : alg === 'dana-decaying' && theory !== null ? 'no (F_ac takes over; see pure-point row)' : 'no']);
       metrics[`loss_exponent_${alg}_${alpha}_${beta}`] = round(fit.exponent, 4);
     }
   }
-  tables.push({ title: `Loss exponents: fitted on theory-input ODE curves (d = ${dExp}) vs closed form`, columns: ['(alpha, beta)', 'phase', 'algorithm', 'step window', 'fitted', 'theory', 'checked'], rows });
+  // Phase II DANA-decaying: sigma (2 - 1/(2 alpha)) is the exponent of the pure-point term F_pp. On the full
+  // spectrum the absolutely-continuous part c_beta/d takes over at t ~ d^0.95 (slope -> (1 - 1/(2a))(2 - 1/(2a)),
+  // 0.75 here), so the closed form is checked on the pure-point part alone (the d -> infinity limit at fixed t).
+  {
+    const [alpha, beta, dPp, lo, hi] = [1, 0.7, 100_000, 2e4, 1e5];
+    const inp = theoryInputs({ alpha, beta, d: dPp, part: 'pure-point' });
+    const ode = genMomRiskODE(inp, { hparams: plrfHparams('dana-decaying', { alpha, beta, d: dPp }), tMax: 1.2 * hi, dTau: 2e-2 });
+    const fit = fitPowerLaw(ode.steps, ode.risk, { xMin: lo, xMax: hi, offset: inp.pInf });
+    const theory = predictExponents(alpha, beta).danaDecayingLossExponent!;
+    if (Math.abs(fit.exponent - theory) > 0.05) expOk = false;
+    rows.push([`(${alpha}, ${beta})`, 'II', `${LABEL['dana-decaying']} (pure-point F_pp, d = ${dPp})`, `[${lo}, ${hi}]`, round(fit.exponent), round(theory), '+-0.05']);
+    metrics[`loss_exponent_dana-decaying_pure-point_${alpha}_${beta}`] = round(fit.exponent, 4);
+  }
+  tables.push({ title: `Loss exponents: fitted on theory-input ODE curves (d = ${dExp} unless stated) vs closed form`, columns: ['(alpha, beta)', 'phase', 'algorithm', 'step window', 'fitted', 'theory', 'checked'], rows });
 
-  // 3. Phase diagram with SGD's predicted compute-optimal eta.
+  // 3. Phase diagram with SGD's predicted compute-optimal eta (closed form in Ia, II, III).
+  const IV_LABEL = 'IVa | IVb (boundary not retrieved)';
   const grid: Record<string, unknown>[] = [];
   for (let i = 0; i < 40; i++) for (let j = 0; j < 40; j++) {
     const alpha = 0.05 + (1.95 * i) / 39, beta = 0.05 + (1.95 * j) / 39;
     const p = predictExponents(alpha, beta);
-    grid.push({ alpha: round(alpha), beta: round(beta), phase: p.phase, eta: p.sgd.eta === null ? null : round(p.sgd.eta) });
+    grid.push({ alpha: round(alpha), beta: round(beta), phase: p.phase === 'IV' ? IV_LABEL : p.phase, eta: p.sgd.eta === null ? null : round(p.sgd.eta), source: p.sgd.provenance });
   }
   figures.push({
     id: 'phase-diagram',
-    title: '4+3 phase diagram of SGD on PLRF (boundaries 2 alpha = 1, 2 beta = 1, beta = alpha)',
-    caption: 'Colour: phase. IVa/IVb are not split (their boundary is not resolved here); SGD exponents are closed-form in Ia, II and III only.',
+    title: '4+3 phase diagram of SGD on PLRF (boundaries 2 alpha = 1, 2 beta = 1, beta = alpha, alpha = 1/4)',
+    caption:
+      'Colour: phase. Phase IV (2 beta > 1, 1/4 < alpha < 1/2) consists of the subphases IVa and IVb, but the boundary between them was not found in any ' +
+      'source available to us, so the region is drawn as one colour rather than split at an invented line. SGD exponents are closed-form in Ia, II and III; ' +
+      'Ib, Ic and IV are measured from isoFLOP sweeps (table below).',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
       width: 360,
@@ -154,9 +172,24 @@ async function run(ctx: ReproContext): Promise<ReproResult> {
         x: { field: 'alpha', type: 'quantitative', bin: { maxbins: 40 } },
         y: { field: 'beta', type: 'quantitative', bin: { maxbins: 40 } },
         color: { field: 'phase', type: 'nominal' },
-        tooltip: [{ field: 'phase' }, { field: 'eta' }],
+        tooltip: [{ field: 'phase' }, { field: 'eta' }, { field: 'source' }],
       },
     },
+  });
+
+  // 3b. Below the high-dimensional line no closed form was retrieved: measured isoFLOP exponents (empirical spectra).
+  const measRows: (string | number | null)[][] = [];
+  for (const [alpha, beta] of [[0.4, 0.3], [0.2, 0.8], [0.3, 0.8], [0.45, 1.5]] as const) {
+    const p = predictExponents(alpha, beta, { measure: true });
+    const m = p.sgd.measured!;
+    measRows.push([`(${alpha}, ${beta})`, p.phase === 'IV' ? IV_LABEL : p.phase, round(m.eta), `[${round(m.etaCI95[0])}, ${round(m.etaCI95[1])}]`, round(m.xi), `[${round(m.xiCI95[0])}, ${round(m.xiCI95[1])}]`, m.sizes.join('/'), m.spectrum, m.seed]);
+    metrics[`eta_measured_sgd_${alpha}_${beta}`] = round(m.eta, 4);
+    metrics[`xi_measured_sgd_${alpha}_${beta}`] = round(m.xi, 4);
+  }
+  tables.push({
+    title: 'SGD compute-optimal exponents MEASURED below the high-dimensional line (no closed form retrieved; flops up to 1e8)',
+    columns: ['(alpha, beta)', 'phase', 'eta measured', 'eta 95% CI (fit only)', 'xi measured', 'xi 95% CI (fit only)', 'sizes d', 'spectrum', 'seed'],
+    rows: measRows,
   });
 
   // 4. Compute-optimal frontiers (isoFLOP minimisation over d) for SGD vs DANA-decaying.

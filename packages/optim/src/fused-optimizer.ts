@@ -271,20 +271,25 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
       this.options.clipNorm,
       t,
     );
-    const groups = new Map<string, { rule: FusedRule; k: RuleScalars; vars: tf.Variable[]; grads: tf.Tensor[]; slots: tf.Variable[][] }>();
+    type Group = { rule: FusedRule; k: RuleScalars; vars: tf.Variable[]; grads: tf.Tensor[]; slots: tf.Variable[][] };
+    const groups = new Map<FusedRule, Map<string, Group>>();
     for (const { name, grad, variable } of items) {
       const rule = this.ruleFor(name, variable.shape);
       const slots = this.slotsFor(name, rule, variable);
       // gscale is applied on the device (gradScale); the rule's own factor is 1 (an exact no-op in float32).
       const k: RuleScalars = { ...this.scalarsFor(this.contextFor(name, variable.shape, t), rule), gscale: 1 };
-      const key = `${rule.name}|${rule.scalars.map((x) => k[x]).join(',')}`;
-      let group = groups.get(key);
-      if (!group || group.rule !== rule) groups.set(key, (group = { rule, k, vars: [], grads: [], slots: [] }));
+      const key = rule.scalars.map((x) => k[x]).join(',');
+      let byScalars = groups.get(rule);
+      if (!byScalars) groups.set(rule, (byScalars = new Map()));
+      let group = byScalars.get(key);
+      if (!group) byScalars.set(key, (group = { rule, k, vars: [], grads: [], slots: [] }));
       group.vars.push(variable);
       group.grads.push(grad);
       group.slots.push(slots);
     }
-    for (const g of groups.values()) applyElementwiseRule(g.rule, g.vars, g.grads, g.slots, g.k, { gradScale });
+    for (const byScalars of groups.values()) {
+      for (const g of byScalars.values()) applyElementwiseRule(g.rule, g.vars, g.grads, g.slots, g.k, { gradScale });
+    }
     const cls = this.getClassName();
     const policy = this.options.nonFinite ?? 'skip';
     scaler.poll(

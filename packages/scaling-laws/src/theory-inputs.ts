@@ -13,6 +13,12 @@ export interface TheoryInputOptions {
   d: number;
   /** Data dimension; default 4 d. */
   v?: number;
+  /**
+   * 'full' (default): rho_j = j^-2beta + c_beta / d. 'pure-point': rho_j = j^-2beta only, i.e. without the
+   * absolutely-continuous part c_beta / d, which isolates the pure-point forcing F_pp (the d -> infinity limit
+   * at fixed t; P_inf is unchanged).
+   */
+  part?: 'full' | 'pure-point';
 }
 
 /** Composite Simpson's rule on [a, b] with n (even) panels. */
@@ -91,7 +97,7 @@ export function theoryInputs(opts: TheoryInputOptions): SpectralInputs {
   const lambda = new Float64Array(d);
   const rho0 = new Float64Array(d);
   let cBeta = 0;
-  if (alpha > 0.5 && beta > 0.5) for (let j = d; j >= 1; j--) cBeta += Math.pow(j, -2 * beta);
+  if (alpha > 0.5 && beta > 0.5 && (opts.part ?? 'full') === 'full') for (let j = d; j >= 1; j--) cBeta += Math.pow(j, -2 * beta);
   for (let j = 1; j <= d; j++) {
     lambda[j - 1] = Math.pow(j, -2 * alpha);
     rho0[j - 1] = Math.pow(j, -2 * beta) + cBeta / d;

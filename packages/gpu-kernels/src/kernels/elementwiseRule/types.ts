@@ -5,7 +5,8 @@
  *
  * The `wgsl` body runs once per element (or per 4 elements: the type alias `V` is `f32` or `vec4<f32>`, so
  * write type-agnostic code: `V(0.0)` to splat, scalars on the right of `*`/`+`). In scope: `var p: V`
- * (parameter, write the new value back into it), `let g: V` (gradient), `var <slot>: V` for each slot, and
+ * (parameter, write the new value back into it), `let g: V` (gradient, already multiplied by the call's
+ * `gradScale` when one is given), `var <slot>: V` for each slot, and
  * the uniform struct `s` with one `f32` field per scalar (`s.lr`). Names `p`, `g`, `s`, `i`, `n`, `V` are reserved.
  */
 export interface ElementwiseRule {

@@ -1,0 +1,97 @@
+/**
+ * Compute-optimal exponents MEASURED from isoFLOP sweeps of the log-time ODE, for the phases where no
+ * published closed form is available here (Ib, Ic, IV: see `phases.ts`). Every result carries the sizes,
+ * flop budget, spectrum source and seed it was measured with, so it can be reproduced and never mistaken
+ * for a theory value.
+ */
+import { plrfHparams, type PlrfAlgorithm } from './algorithms';
+import { computeOptimalFrontier, fitComputeOptimalExponents } from './compute-optimal';
+import { genMomRiskODE } from './momentum-dynamics';
+import { plrfInstance, type SpectralInputs } from './plrf';
+import { theoryInputs } from './theory-inputs';
+import { assertFinite, assertPositive } from './validate';
+
+/** Where the spectrum of each size comes from. */
+export type SpectrumSource = 'empirical' | 'theory';
+
+/** Settings of {@link measureComputeOptimalExponents} (all optional except alpha, beta). */
+export interface MeasureExponentOptions {
+  alpha: number;
+  beta: number;
+  /** Default 'sgd'. */
+  algorithm?: PlrfAlgorithm;
+  /** Model sizes d of the sweep; default 25 * 2^i (i = 0..4) below the high-dimensional line, 100 * 2^i (i = 0..7) above. */
+  sizes?: number[];
+  /** Largest flop budget f = t d; each size runs to t = fMax / d. Default 1e8 below the line, 2e8 above. */
+  fMax?: number;
+  /**
+   * 'empirical': eigendecomposition of K = W^T D W for one W per size (seed + i);
+   * 'theory': lambda_j = j^-2alpha, rho_j = j^-2beta (+ c_beta / d), no random matrix.
+   * Default 'empirical' when 2 alpha < 1 (there K is a bulk near Tr D / d plus spikes, which the theory inputs
+   * do not model) and 'theory' otherwise.
+   */
+  spectrum?: SpectrumSource;
+  /** Seed of the first W (empirical spectra); default 7. */
+  seed?: number;
+  /** ODE log-time step; default 3e-2. */
+  dTau?: number;
+}
+
+/** One measured exponent pair with the settings that produced it. */
+export interface MeasuredExponents {
+  xi: number;
+  eta: number;
+  /** 95% intervals of the log-log fits (statistical only: finite-size bias is not included). */
+  xiCI95: [number, number];
+  etaCI95: [number, number];
+  provenance: 'measured';
+  algorithm: PlrfAlgorithm;
+  sizes: number[];
+  fMax: number;
+  spectrum: SpectrumSource;
+  seed: number;
+  /** Interior frontier points used by the fits. */
+  points: number;
+}
+
+/**
+ * isoFLOP measurement of d* ~ f^xi and P* ~ f^-eta: one ODE curve per size, {@link computeOptimalFrontier},
+ * then {@link fitComputeOptimalExponents}. Cost: the eigendecompositions dominate for empirical spectra
+ * (about 2 s for the default sizes up to d = 400).
+ */
+export function measureComputeOptimalExponents(opts: MeasureExponentOptions): MeasuredExponents {
+  const fn = 'measureComputeOptimalExponents';
+  const { alpha, beta } = opts;
+  assertPositive(fn, 'alpha', alpha);
+  assertFinite(fn, 'beta', beta);
+  const below = 2 * alpha < 1;
+  const algorithm = opts.algorithm ?? 'sgd';
+  const sizes = opts.sizes ?? (below ? [25, 50, 100, 200, 400] : [100, 200, 400, 800, 1600, 3200, 6400, 12800]);
+  const fMax = opts.fMax ?? (below ? 1e8 : 2e8);
+  const spectrum = opts.spectrum ?? (below ? 'empirical' : 'theory');
+  const seed = opts.seed ?? 7;
+  const dTau = opts.dTau ?? 3e-2;
+  assertPositive(fn, 'fMax', fMax);
+  if (sizes.length < 3) throw new Error(`${fn}: sizes must hold at least 3 model sizes, got ${sizes.length}`);
+  const curves = sizes.map((d, i) => {
+    if (!(Number.isInteger(d) && d >= 2)) throw new Error(`${fn}: sizes must be integers >= 2, got ${d}`);
+    const inp: SpectralInputs = spectrum === 'empirical' ? plrfInstance({ alpha, beta, d, seed: seed + i }) : theoryInputs({ alpha, beta, d });
+    const c = genMomRiskODE(inp, { hparams: plrfHparams(algorithm, { alpha, beta, d }), tMax: fMax / d, dTau });
+    return { d, steps: c.steps, risk: c.risk };
+  });
+  const ex = fitComputeOptimalExponents(computeOptimalFrontier(curves));
+  const ci = ex.eta.slopeCI95;
+  return {
+    xi: ex.xi.slope,
+    eta: ex.eta.exponent,
+    xiCI95: ex.xi.slopeCI95,
+    etaCI95: [-ci[1], -ci[0]],
+    provenance: 'measured',
+    algorithm,
+    sizes: [...sizes],
+    fMax,
+    spectrum,
+    seed,
+    points: ex.n,
+  };
+}
