@@ -16,8 +16,6 @@ import { adamWRule, applyElementwiseRule, createRuleSlots } from '../src/kernels
 import { ruleTuning } from '../src/kernels/elementwiseRule/webgpu';
 import { lseReduceWebGPU, lseTuning } from '../src/kernels/logSumExp/webgpu';
 // The kernels as they were before the multi-tensor AdamW and column-reduction rework, timed in the same run.
-import { ruleWebGPU as baselineRule } from './baseline/ruleWebGPU';
-import { lseReduceWebGPU as baselineLse } from './baseline/lseWebGPU';
 
 interface Row {
   id: string;
@@ -137,11 +135,6 @@ async function main(): Promise<void> {
       ruleTuning.countEachDispatch = false;
       await time('adamw_fused_call_counts_once', size, 20, () => applyElementwiseRule(adamWRule, vars, grads, slots, hp()), 7 * 4 * count * each);
       ruleTuning.countEachDispatch = true;
-      const be = webgpuInternals('bench');
-      await time('adamw_fused_before', size, 20, () => {
-        const h = hp();
-        vars.forEach((v, i) => baselineRule(be, adamWRule, v, grads[i]!, slots[i]!, h));
-      }, 7 * 4 * count * each);
     }
     vars.forEach((v) => v.dispose());
     grads.forEach((g) => g.dispose());
@@ -177,11 +170,9 @@ async function main(): Promise<void> {
     }
     lseTuning.targetWorkgroups = defaultTarget;
     const be = webgpuInternals('bench');
-    // Same direct call as the *_before rows (no tfjs runKernel overhead), for a like-for-like comparison.
+    // Direct calls (no tfjs runKernel overhead), to separate kernel time from dispatch overhead.
     await time('sinkhorn_half_cols_direct', `n=${n}`, 50, () => be.disposeData(lseReduceWebGPU(be, { C, pot: f, logm: logA, eps, axis: 'cols' }).dataId), 4 * n * n);
     await time('logsumexp_cols_direct', `${n}x${n}`, 50, () => be.disposeData(lseReduceWebGPU(be, { C, eps: 1, axis: 'cols' }).dataId), 4 * n * n);
-    await time('sinkhorn_half_cols_before', `n=${n}`, 50, () => be.disposeData(baselineLse(be, { C, pot: f, logm: logA, eps, axis: 'cols' }).dataId), 4 * n * n);
-    await time('logsumexp_cols_before', `${n}x${n}`, 50, () => be.disposeData(baselineLse(be, { C, eps: 1, axis: 'cols' }).dataId), 4 * n * n);
     [C, logA, f, g].forEach((t) => t.dispose());
   }
 
