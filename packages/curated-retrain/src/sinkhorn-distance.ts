@@ -1,9 +1,9 @@
 /**
  * Entropic OT distance between two point sets on the active tfjs backend, built from gpu-kernels'
- * `pairwiseSqDist` and fused log-domain `sinkhornHalfStep` (float32 on the device).
+ * `pairwiseSqDist` and fused log-domain Sinkhorn (`sinkhornIterations`) (float32 on the device).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { pairwiseSqDist, sinkhornHalfStep } from '@lemma/gpu-kernels';
+import { pairwiseSqDist, sinkhornIterations } from '@lemma/gpu-kernels';
 import type { Samples } from './samples';
 import { checkFinite, checkInteger } from './validate';
 
@@ -33,16 +33,7 @@ export async function sinkhornDistance(a: Samples, b: Samples, options: Sinkhorn
   const C = pairwiseSqDist(X, Y);
   const logA = tf.fill([a.n], -Math.log(a.n));
   const logB = tf.fill([b.n], -Math.log(b.n));
-  let f: tf.Tensor = tf.zeros([a.n]);
-  let g: tf.Tensor = tf.zeros([b.n]);
-  for (let k = 0; k < iters; k++) {
-    const f2 = sinkhornHalfStep({ C, potential: g, logMarginal: logA, eps, axis: 'rows' });
-    f.dispose();
-    f = f2;
-    const g2 = sinkhornHalfStep({ C, potential: f, logMarginal: logB, eps, axis: 'cols' });
-    g.dispose();
-    g = g2;
-  }
+  const { f, g } = sinkhornIterations({ C, logA, logB, eps, iterations: iters });
   const cost = tf.tidy(() => {
     const logP = tf.div(tf.sub(tf.add(tf.reshape(f, [a.n, 1]), tf.reshape(g, [1, b.n])), C), eps);
     return tf.sum(tf.mul(tf.exp(logP), C));

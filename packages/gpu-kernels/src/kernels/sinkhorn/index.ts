@@ -79,6 +79,52 @@ export function sinkhornHalfStep(args: SinkhornHalfStepArgs): tf.Tensor1D {
   return out;
 }
 
+/** Arguments of {@link sinkhornIterations}. */
+export interface SinkhornIterationsArgs {
+  /** Cost matrix [n, m]. */
+  C: tf.Tensor;
+  /** log a, length n. */
+  logA: tf.Tensor;
+  /** log b, length m. */
+  logB: tf.Tensor;
+  /** Entropic regularisation ε > 0. */
+  eps: number;
+  /** Full iterations (a 'rows' then a 'cols' half step each), a positive integer. */
+  iterations: number;
+  /** Warm-start potentials (zeros when omitted); not disposed. */
+  f?: tf.Tensor;
+  g?: tf.Tensor;
+}
+
+/**
+ * Runs `iterations` full log-domain Sinkhorn iterations with {@link sinkhornHalfStep}, from warm-start potentials or
+ * zeros. Returns new potentials owned by the caller; the inputs are left alone.
+ *
+ * @example
+ * const { f, g } = sinkhornIterations({ C, logA, logB, eps: 0.05, iterations: 100 });
+ */
+export function sinkhornIterations(args: SinkhornIterationsArgs): { f: tf.Tensor1D; g: tf.Tensor1D } {
+  const { C, logA, logB, eps, iterations } = args;
+  if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`sinkhornIterations: iterations must be a positive integer, got ${iterations}`);
+  if (C.rank !== 2) throw new Error(`sinkhornIterations: C must be 2-D, got shape [${C.shape.join(', ')}]`);
+  // The caller's warm-start tensors are never disposed; every later potential is ours to free.
+  let f: tf.Tensor = args.f ?? tf.zeros([C.shape[0]!]);
+  let g: tf.Tensor = args.g ?? tf.zeros([C.shape[1]!]);
+  let ownF = !args.f;
+  let ownG = !args.g;
+  for (let k = 0; k < iterations; k++) {
+    const f2 = sinkhornHalfStep({ C, potential: g, logMarginal: logA, eps, axis: 'rows' });
+    if (ownF) f.dispose();
+    f = f2;
+    ownF = true;
+    const g2 = sinkhornHalfStep({ C, potential: f, logMarginal: logB, eps, axis: 'cols' });
+    if (ownG) g.dispose();
+    g = g2;
+    ownG = true;
+  }
+  return { f: f as tf.Tensor1D, g: g as tf.Tensor1D };
+}
+
 /** Arguments of {@link sinkhornMarginalError}. */
 export interface SinkhornMarginalErrorArgs {
   /** Cost matrix [n, m]. */

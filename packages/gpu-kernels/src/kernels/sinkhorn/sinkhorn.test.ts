@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { arbMatrix, arbSimplex } from '../../testing/arbitraries';
 import { describeEachBackend } from '../../testing/backends';
 import { assertAllClose } from '../../testing/numeric';
-import { sinkhornHalfStep, sinkhornMarginalError, sinkhornPlan } from './index';
+import { sinkhornHalfStep, sinkhornIterations, sinkhornMarginalError, sinkhornPlan } from './index';
 import { sinkhornHalfStepReference, sinkhornPlanReference } from './reference';
 import { createRng } from '../../rng/rng';
 
@@ -13,17 +13,7 @@ const arbProblem = arbMatrix({ minRows: 2, maxRows: 40, minCols: 2, maxCols: 40,
 );
 
 async function solve(C: tf.Tensor, logA: tf.Tensor, logB: tf.Tensor, eps: number, iters: number): Promise<{ f: tf.Tensor; g: tf.Tensor }> {
-  let g: tf.Tensor = tf.zeros([C.shape[1]!]);
-  let f: tf.Tensor = tf.zeros([C.shape[0]!]);
-  for (let t = 0; t < iters; t++) {
-    const nf = sinkhornHalfStep({ C, potential: g, logMarginal: logA, eps, axis: 'rows' });
-    f.dispose();
-    f = nf;
-    const ng = sinkhornHalfStep({ C, potential: f, logMarginal: logB, eps, axis: 'cols' });
-    g.dispose();
-    g = ng;
-  }
-  return { f, g };
+  return sinkhornIterations({ C, logA, logB, eps, iterations: iters });
 }
 
 describeEachBackend('sinkhornHalfStep', () => {
@@ -113,5 +103,22 @@ describeEachBackend('sinkhornHalfStep', () => {
     expect(() => sinkhornHalfStep({ C, potential: tf.zeros([3]), logMarginal: tf.zeros([4]), eps: 0, axis: 'rows' })).toThrow(/eps must be a finite number > 0, got 0/);
     expect(() => sinkhornHalfStep({ C, potential: tf.zeros([3]), logMarginal: tf.zeros([4]), eps: 1, axis: 'x' as 'rows' })).toThrow(/axis must be 'rows' or 'cols'/);
     expect(() => sinkhornHalfStep({ C: tf.zeros([3]), potential: tf.zeros([3]), logMarginal: tf.zeros([4]), eps: 1, axis: 'rows' })).toThrow(/C must be a 2-D tensor/);
+  });
+});
+
+describeEachBackend('sinkhornIterations', () => {
+  it('k + k warm-started iterations equal 2k from zeros, and bad counts are rejected', async () => {
+    const rng = createRng(5);
+    const n = 12;
+    const C = tf.tensor2d(Float32Array.from(rng.uniformArray(n * n)), [n, n]);
+    const logW = tf.fill([n], Math.log(1 / n));
+    const full = sinkhornIterations({ C, logA: logW, logB: logW, eps: 0.1, iterations: 6 });
+    const half = sinkhornIterations({ C, logA: logW, logB: logW, eps: 0.1, iterations: 3 });
+    const rest = sinkhornIterations({ C, logA: logW, logB: logW, eps: 0.1, iterations: 3, f: half.f, g: half.g });
+    // Same kernels in the same order: identical float32 results.
+    expect(Array.from(await rest.f.data())).toEqual(Array.from(await full.f.data()));
+    expect(Array.from(await rest.g.data())).toEqual(Array.from(await full.g.data()));
+    expect(() => sinkhornIterations({ C, logA: logW, logB: logW, eps: 0.1, iterations: 0 })).toThrow(/positive integer/);
+    tf.dispose([C, logW, full.f, full.g, half.f, half.g, rest.f, rest.g]);
   });
 });
