@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@lemma/gpu-kernels';
 import { adamw, adana } from '../src/index';
+import { wasmSimdConfig } from '../src/wasm-simd';
 
 /** Mean milliseconds per step of `step` over `iters` steps after `warmup` steps; `sync` waits for the device. */
 export async function timeSteps(step: () => void, sync: () => Promise<void>, iters: number, warmup = 2): Promise<number> {
@@ -35,12 +36,21 @@ export async function benchSize(n: number, iters: number): Promise<{ bench: stri
     ['adamw (fused)', () => adamw({ learningRate: 1e-3 })],
     ['adana (fused)', () => adana({ learningRate: 1e-3, totalSteps: 1000 })],
   ];
+  if (backend === 'wasm') {
+    // The JavaScript loop the SIMD kernels replaced, for comparison in the same run.
+    const js = (make: () => tf.Optimizer) => (): tf.Optimizer => {
+      wasmSimdConfig.enabled = false;
+      return make();
+    };
+    opts.push(['adamw (fused, js loop)', js(() => adamw({ learningRate: 1e-3 }))], ['adana (fused, js loop)', js(() => adana({ learningRate: 1e-3, totalSteps: 1000 }))]);
+  }
   const rows: { bench: string; backend: string; n: number; ms: number; paramsPerSec: number; ratio?: number }[] = [];
   let adamMs = 0;
   for (const [label, make] of opts) {
     const opt = make();
     const ms = await timeSteps(() => opt.applyGradients({ [name]: g }), sync, iters);
     opt.dispose();
+    wasmSimdConfig.enabled = true;
     if (label === 'tf.train.adam') adamMs = ms;
     rows.push({ bench: label, backend, n, ms, paramsPerSec: n / (ms / 1000), ...(label === 'tf.train.adam' ? {} : { ratio: adamMs / ms }) });
   }

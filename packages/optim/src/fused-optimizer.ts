@@ -3,9 +3,10 @@
  * the NaN/Inf policy, name-keyed checkpoints, and dispatch of one {@link FusedRule} per variable.
  *
  * Dispatch: on cpu the update is one in-place typed-array loop per variable (gpu-kernels' `applyElementwiseRule`;
- * reads are synchronous there, so the NaN/Inf check and clipping happen on the host); on wasm the same loop runs
- * on heap views, writing the parameter to a fresh buffer (XNNPACK caches packed weights per buffer, so weights
- * must not change in place); on tensorflow (tfjs-node) on copies; on webgpu two small passes compute the
+ * reads are synchronous there, so the NaN/Inf check and clipping happen on the host); on wasm, AdamW and ADANA run
+ * a WebAssembly SIMD kernel in the backend's own memory (`wasm-simd.ts`; the gradient sum of squares too) and the
+ * other rules the same loop on heap views, either way writing the parameter to a fresh buffer (XNNPACK caches packed
+ * weights per buffer, so weights must not change in place); on tensorflow (tfjs-node) on copies; on webgpu two small passes compute the
  * clip factor / non-finite flag on the device and one `applyElementwiseRule` call per (rule, scalars) group
  * updates every variable in a few dispatches of one compute pass; nothing is read back in the step (a device
  * counter of skipped steps is polled asynchronously); anywhere else (webgl) tfjs ops.
@@ -18,6 +19,7 @@ import { checkCommon, decodeConfig, encodeConfig, matches, type CommonOptions } 
 import { GradScaleWebGPU } from './grad-scale-webgpu';
 import type { FusedRule, RuleScalars } from './rules';
 import { resolveSchedule } from './schedule-spec';
+import { wasmSimdKernels } from './wasm-simd';
 import type { Schedule } from './schedules';
 
 /** What an optimizer knows about one variable at one step when it computes the rule's scalars. */
@@ -46,6 +48,16 @@ interface WasmHeap {
  * assigned, since XNNPACK caches packed weights per buffer and would not see an in-place change.
  */
 function wasmUpdate(heap: WasmHeap, rule: FusedRule, variable: tf.Variable, grad: tf.Tensor, slots: tf.Variable[], k: RuleScalars): void {
+  const simd = wasmSimdKernels(heap);
+  if (simd?.has(rule.name) && slots.length === 2 && grad.dtype === 'float32') {
+    // SIMD kernel in the backend's own memory: reads p, g, m, v by pointer, writes m, v in place and p' into an
+    // uninitialised fresh output (no zero fill, no copy of p).
+    const out = tf.engine().makeTensorFromTensorInfo(simd.makeOutput(variable.shape));
+    simd.update(rule.name, simd.ptr(out), simd.ptr(variable), simd.ptr(grad), simd.ptr(slots[0]!), simd.ptr(slots[1]!), variable.size, k);
+    variable.assign(out);
+    out.dispose();
+    return;
+  }
   const out = tf.zeros(variable.shape, 'float32'); // allocate before taking views: growing the heap detaches them
   const ov = heap.typedArrayFromHeap(out);
   ov.set(heap.typedArrayFromHeap(variable));
@@ -187,12 +199,15 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
    */
   private applyCpuPath(items: Item[], t: number, live: boolean): boolean {
     const wasm = tf.getBackend() === 'wasm' ? (tf.backend() as unknown as WasmHeap) : null;
+    const simd = wasm ? wasmSimdKernels(wasm) : null;
     // On wasm, read the gradients in place on the heap (no copy); views die when the heap grows, so use them now.
     const grads = items.map((x) => (wasm && x.grad.dtype === 'float32' ? wasm.typedArrayFromHeap(x.grad) : (x.grad.dataSync() as Float32Array)));
     let sumSq = 0;
     for (const [i, g] of grads.entries()) {
       let local = 0;
-      for (let j = 0; j < g.length; j++) local += g[j]! * g[j]!;
+      // wasm with SIMD: the float64 sum of squares by a SIMD kernel in the backend's memory (order differs only).
+      if (simd && items[i]!.grad.dtype === 'float32') local = simd.sumSq(simd.ptr(items[i]!.grad), g.length);
+      else for (let j = 0; j < g.length; j++) local += g[j]! * g[j]!;
       sumSq += local;
       // A NaN/Inf anywhere makes the float64 sum non-finite (squares of float32 values cannot overflow it).
       if (!Number.isFinite(local)) {

@@ -218,3 +218,44 @@ export function newtonSchulzRef(g: Float64Array, rows: number, cols: number, ste
   for (let i = 0; i < r; i++) for (let j = 0; j < k; j++) out[j * cols + i] = X[i * k + j]!;
   return out;
 }
+
+/** Hyperparameters of one Muon step on a 2-D parameter (see {@link muonRef}). */
+export interface MuonRefParams {
+  /** lr_t (peak LR times the schedule factor). */
+  lr: number;
+  /** Momentum μ. */
+  momentum: number;
+  nesterov: boolean;
+  /** Decoupled weight decay λ (θ shrinks by lr·λ); 0 for no-decay variables. */
+  weightDecay: number;
+  /** Newton–Schulz iterations (default 5). */
+  nsSteps?: number;
+}
+
+/** State of a 2-D Muon parameter: θ and the momentum buffer, row-major rows×cols. */
+export interface MuonRefState {
+  theta: Float64Array;
+  buf: Float64Array;
+}
+
+/**
+ * One Muon step on a row-major rows×cols parameter in float64, as `src/muon.ts` documents it (KellerJordan's Muon,
+ * the SGD-momentum form of modded-nanogpt): buf ← μ·buf + g; u = g + μ·buf (Nesterov) or buf;
+ * θ ← θ·(1 − lr·λ) − lr·√max(1, rows/cols)·NS₅(u), NS₅ = {@link newtonSchulzRef} (Frobenius normalisation, tall
+ * matrices transposed). KellerJordan's current `muon_update` keeps buf as an EMA (`lerp` with 1 − μ) and uses
+ * u = lerp(g, buf, μ): that u is (1 − μ) times this one, so the orthogonalised update is the same up to NS's 1e-7
+ * normalisation guard. Non-2-D parameters use {@link adamwRef}.
+ */
+export function muonRef(s: MuonRefState, g: ArrayLike<number>, rows: number, cols: number, h: MuonRefParams): MuonRefState {
+  const n = rows * cols;
+  const buf = new Float64Array(n);
+  const u = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    buf[i] = h.momentum * s.buf[i]! + g[i]!;
+    u[i] = h.nesterov ? g[i]! + h.momentum * buf[i]! : buf[i]!;
+  }
+  const o = newtonSchulzRef(u, rows, cols, h.nsSteps ?? 5);
+  const scale = Math.sqrt(Math.max(1, rows / cols));
+  const theta = s.theta.map((x, i) => x * (1 - h.lr * h.weightDecay) - h.lr * scale * o[i]!);
+  return { theta, buf };
+}

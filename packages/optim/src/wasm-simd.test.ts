@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng } from '@lemma/gpu-kernels';
+import { assertAllClose, describeEachBackend } from '@lemma/gpu-kernels/testing';
+import { expect, it } from 'vitest';
+import { adamwRule, adanaRule, NO_CLIP, type RuleScalars } from './rules';
+import { WASM_SIMD_MODULE, wasmSimdKernels, wasmSimdSupported } from './wasm-simd';
+
+const f = Math.fround;
+
+/** The rules' arithmetic in float32 (Math.fround after every operation), in the rules' `cpu` operation order. */
+const f32Rule: Record<string, (p: number, g: number, m: number, v: number, k: RuleScalars) => [number, number, number]> = {
+  adamw(p, g, m, v, k) {
+    const [b1, b2, sc, ib, ep, dc, gs, c1, c2] = [k.b1!, k.b2!, k.stepSize!, k.ibc2!, k.eps!, k.decay!, k.gscale!, 1 - k.b1!, 1 - k.b2!].map(f) as number[];
+    const gi = f(g * gs!);
+    const mi = f(f(b1! * m) + f(c1! * gi));
+    const vi = f(f(b2! * v) + f(f(c2! * gi) * gi));
+    return [f(f(p * dc!) - f(f(sc! * mi) / f(f(f(Math.sqrt(vi)) * ib!) + ep!))), mi, vi];
+  },
+  adana(p, g, m, v, k) {
+    const [a, kA, lr, lr3, damp, clip, ep, dc, gs] = [k.a!, 1 - k.a!, k.lr!, k.lr3!, k.damp!, k.clip!, k.eps!, k.decay!, k.gscale!].map(f) as number[];
+    const gi = f(g * gs!);
+    const mi = f(m + f(a! * f(gi - m)));
+    const vi = f(f(kA! * v) + f(f(a! * gi) * gi));
+    const inv = f(1 / f(f(Math.sqrt(vi)) + ep!));
+    const r = f(mi * inv);
+    const x = f(damp! * r);
+    const c = Math.min(clip!, Math.max(-clip!, x));
+    return [f(f(f(p - f(f(lr! * gi) * inv)) - f(lr3! * f(c + r))) * dc!), mi, vi];
+  },
+};
+
+const scalars: [string, RuleScalars][] = [
+  ['adamw', { b1: 0.9, b2: 0.999, stepSize: 1e-3 / (1 - 0.9 ** 3), ibc2: 1 / Math.sqrt(1 - 0.999 ** 3), eps: 1e-8, decay: 1 - 1e-5, gscale: 0.7 }],
+  ['adana', { a: 8 / 11, lr: 1e-2, lr3: 1e-2, damp: 4 ** 0.15, clip: NO_CLIP, eps: 1e-8, decay: 0.999, gscale: 0.7 }],
+  ['adana', { a: 8 / 11, lr: 1e-2, lr3: 1e-2, damp: 4 ** 0.15, clip: 0.3, eps: 1e-8, decay: 1, gscale: 1 }], // MK4 clip active
+];
+
+it('the hand-assembled SIMD module validates on this engine', () => {
+  expect(WebAssembly.validate(WASM_SIMD_MODULE)).toBe(true);
+  expect(wasmSimdSupported()).toBe(true);
+});
+
+describeEachBackend(
+  'wasm SIMD kernels in the backend memory',
+  () => {
+    it('bind to the wasm backend (its exported Memory is reachable)', () => {
+      expect(wasmSimdKernels(tf.backend())).not.toBeNull();
+    });
+
+    for (const [rule, k] of scalars) {
+      for (const n of [4, 7, 1003]) {
+        it(`${rule} (clip ${k.clip ?? '-'}) n=${n}: bit-identical to float32 arithmetic, close to the float64-then-round JS loop`, () => {
+          const simd = wasmSimdKernels(tf.backend())!;
+          const rng = createRng(n + (k.clip ?? 0));
+          const p0 = Float32Array.from(rng.normalArray(n));
+          const g0 = Float32Array.from(rng.normalArray(n));
+          const m0 = Float32Array.from(rng.normalArray(n).map((x) => 0.3 * x));
+          const v0 = Float32Array.from(rng.normalArray(n).map((x) => x * x));
+          const [p, g, m, v] = [p0, g0, m0, v0].map((x) => tf.tensor1d(x));
+          const out = tf.engine().makeTensorFromTensorInfo(simd.makeOutput([n]));
+          simd.update(rule, simd.ptr(out), simd.ptr(p!), simd.ptr(g!), simd.ptr(m!), simd.ptr(v!), n, k);
+          const got = [out, m!, v!].map((x) => x.dataSync() as Float32Array);
+          // Float32 emulation, element by element (also covers the n mod 4 tail that runs in JS).
+          const want = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+          for (let i = 0; i < n; i++) {
+            const r = f32Rule[rule]!(p0[i]!, g0[i]!, m0[i]!, v0[i]!, k);
+            r.forEach((x, j) => (want[j]![i] = x));
+          }
+          got.forEach((x, j) => expect(Array.from(x)).toEqual(Array.from(want[j]!)));
+          // The JS loop (float64 per coordinate, rounded when stored): a few float32 ulps apart.
+          const js = [p0.slice(), m0.slice(), v0.slice()];
+          (rule === 'adamw' ? adamwRule : adanaRule).cpu(js[0]!, g0, [js[1]!, js[2]!], k);
+          got.forEach((x, j) => assertAllClose(x, js[j]!, { rtol: 1e-6, atol: 1e-6, label: `${rule}[${j}]` }));
+          tf.dispose([p!, g!, m!, v!, out]);
+        });
+      }
+    }
+
+    it('sum of squares equals the float64 sum up to summation order', () => {
+      const simd = wasmSimdKernels(tf.backend())!;
+      for (const n of [1, 5, 4099]) {
+        const g0 = Float32Array.from(createRng(n).normalArray(n));
+        const g = tf.tensor1d(g0);
+        const want = g0.reduce((a, x) => a + x * x, 0);
+        expect(Math.abs(simd.sumSq(simd.ptr(g), n) - want)).toBeLessThanOrEqual(1e-13 * want);
+        g.dispose();
+      }
+    });
+  },
+  ['wasm'],
+);
