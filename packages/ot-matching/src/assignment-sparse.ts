@@ -115,7 +115,51 @@ class Candidates {
     const base = i * cap;
     let m = 0;
     let hasOwn = false;
-    for (let j = 0; j < n; j++) {
+    let j = 0;
+    // Four columns per step behind one (rarely taken) branch: most of a row lies above the threshold.
+    for (; j + 3 < n; j += 4) {
+      const c0 = C[off + j]!;
+      const c1 = C[off + j + 1]!;
+      const c2 = C[off + j + 2]!;
+      const c3 = C[off + j + 3]!;
+      const r0 = c0 - v[j]!;
+      const r1 = c1 - v[j + 1]!;
+      const r2 = c2 - v[j + 2]!;
+      const r3 = c3 - v[j + 3]!;
+      if (r0 <= thr || r1 <= thr || r2 <= thr || r3 <= thr) {
+        if (m + 4 >= cap) {
+          // Near capacity: one column at a time so the cap is exact.
+          for (let q = j; q < j + 4; q++) {
+            const c = C[off + q]!;
+            if (c - v[q]! <= thr) {
+              if (m === cap - 1) return -1;
+              cols[base + m] = q;
+              cost[base + m++] = c;
+              if (q === own) hasOwn = true;
+            }
+          }
+          continue;
+        }
+        if (r0 <= thr) {
+          cols[base + m] = j;
+          cost[base + m++] = c0;
+        }
+        if (r1 <= thr) {
+          cols[base + m] = j + 1;
+          cost[base + m++] = c1;
+        }
+        if (r2 <= thr) {
+          cols[base + m] = j + 2;
+          cost[base + m++] = c2;
+        }
+        if (r3 <= thr) {
+          cols[base + m] = j + 3;
+          cost[base + m++] = c3;
+        }
+        if (own >= j && own < j + 4 && C[off + own]! - v[own]! <= thr) hasOwn = true;
+      }
+    }
+    for (; j < n; j++) {
       const c = C[off + j]!;
       if (c - v[j]! <= thr) {
         if (m === cap - 1) return -1;
@@ -389,7 +433,7 @@ function certify(n: number, C: Float64Array, cand: Candidates, failed: number[],
     }
     const off = r * n;
     const own = C[off + j0]! - v[j0]!;
-    let ok = own <= thr[r]!;
+    let ok = own - tol <= thr[r]!;
     if (ok) {
       const base = r * cap;
       const end = base + len[r]!;
@@ -401,13 +445,11 @@ function certify(n: number, C: Float64Array, cand: Candidates, failed: number[],
       }
     }
     if (!ok) {
-      ok = true;
-      for (let j = 0; j < n; j++) {
-        if (C[off + j]! - v[j]! < own - tol) {
-          ok = false;
-          break;
-        }
-      }
+      // Dense check: the row's minimum reduced cost at the current duals. When it passes, that minimum is a valid
+      // (and usually much larger) threshold for the row's list, so later rounds pass the quick check instead.
+      const min = rowMinReduced(C, off, v, n);
+      ok = min >= own - tol;
+      if (ok && min > thr[r]!) thr[r] = min;
     }
     if (!ok) redo.add(r);
   }
@@ -420,4 +462,22 @@ function certify(n: number, C: Float64Array, cand: Candidates, failed: number[],
     }
   }
   return out;
+}
+
+/** min_j C[off + j] - v[j] over one dense row (two independent minima per step). */
+function rowMinReduced(C: Float64Array, off: number, v: Float64Array, n: number): number {
+  let m0 = Infinity;
+  let m1 = Infinity;
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const r0 = C[off + j]! - v[j]!;
+    const r1 = C[off + j + 1]! - v[j + 1]!;
+    if (r0 < m0) m0 = r0;
+    if (r1 < m1) m1 = r1;
+  }
+  if (j < n) {
+    const r0 = C[off + j]! - v[j]!;
+    if (r0 < m0) m0 = r0;
+  }
+  return m0 < m1 ? m0 : m1;
 }

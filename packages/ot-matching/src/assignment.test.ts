@@ -161,6 +161,33 @@ describe('linearSumAssignment', () => {
     expect(() => linearSumAssignment({ rows: 2, cols: 2, data: [1, 2, 3] })).toThrow(/rows\*cols = 4 entries, got 3/);
   });
 
+  it('fused validation (square Float64Array): NaN, ±Infinity and overflowing sums take the exact path', () => {
+    for (const n of [5, 300]) {
+      const base = Float64Array.from({ length: n * n }, (_, k) => ((k * 7919) % 101) / 7);
+      const nan = base.slice();
+      nan[3 * n + 2] = NaN;
+      expect(() => linearSumAssignment({ rows: n, cols: n, data: nan })).toThrow(/NaN at \(3, 2\)/);
+      const neg = base.slice();
+      neg[n * n - 1] = -Infinity;
+      expect(() => linearSumAssignment({ rows: n, cols: n, data: neg })).toThrow(/-Infinity/);
+      // +Infinity and -Infinity together (their sum is NaN): still the -Infinity error.
+      neg[0] = Infinity;
+      expect(() => linearSumAssignment({ rows: n, cols: n, data: neg })).toThrow(/-Infinity/);
+      // Forbidden pairs in a square Float64Array: same result as the plain-array path, never a forbidden pair.
+      const inf = base.slice();
+      for (let i = 0; i < n; i++) inf[i * n + ((i * 3) % n)] = Infinity;
+      const r = linearSumAssignment({ rows: n, cols: n, data: inf });
+      const ref = linearSumAssignment({ rows: n, cols: n, data: Array.from(inf) });
+      expect(r.cost).toBeCloseTo(ref.cost, 9);
+      for (let i = 0; i < n; i++) expect(inf[i * n + r.rowToCol[i]!]).not.toBe(Infinity);
+      // Huge finite costs overflow the running sums (not the cost): the fallback validates exactly and solves.
+      const huge = base.map((x) => (x + 1) * 1e304);
+      const h = linearSumAssignment({ rows: n, cols: n, data: huge });
+      expect(Number.isFinite(h.cost)).toBe(true);
+      expect(h.cost).toBe(linearSumAssignment({ rows: n, cols: n, data: Array.from(huge) }).cost);
+    }
+  });
+
   it('solves a constant matrix and empty problems', () => {
     const r = linearSumAssignment({ rows: 4, cols: 4, data: new Float64Array(16).fill(2) });
     expect(r.cost).toBe(8);

@@ -53,7 +53,6 @@ export function linearSumAssignment(C: CostMatrix, options: AssignmentOptions = 
     throw new Error(`linearSumAssignment: data must have rows*cols = ${rows * cols} entries, got ${data.length}`);
   }
   const maximize = options.maximize === true;
-  const sign = maximize ? -1 : 1;
   const transpose = rows > cols;
   const nr = transpose ? cols : rows;
   const nc = transpose ? rows : cols;
@@ -61,57 +60,24 @@ export function linearSumAssignment(C: CostMatrix, options: AssignmentOptions = 
     return { rowToCol: new Int32Array(rows).fill(-1), colToRow: new Int32Array(cols).fill(-1), cost: 0, u: new Float64Array(rows), v: new Float64Array(cols) };
   }
 
-  // Validate (two compares per entry on the common path); the finite range is only needed for forbidden pairs.
-  let hasInf = false;
-  for (let k = 0; k < data.length; k++) {
-    const x = data[k]!;
-    if (x < Infinity && x > -Infinity) continue;
-    if (x !== x) throw new Error(`linearSumAssignment: C must not contain NaN, got NaN at (${Math.floor(k / cols)}, ${k % cols})`);
-    if (x === -Infinity) throw new Error(`linearSumAssignment: C must not contain -Infinity (use +Infinity for forbidden pairs), got -Infinity at (${Math.floor(k / cols)}, ${k % cols})`);
-    hasInf = true;
-  }
-  let lo = Infinity;
-  let hi = -Infinity;
-  if (hasInf) {
-    for (let k = 0; k < data.length; k++) {
-      const x = data[k]!;
-      if (x !== Infinity) {
-        if (x < lo) lo = x;
-        if (x > hi) hi = x;
-      }
-    }
-    if (lo === Infinity) throw new Error('linearSumAssignment: infeasible, every pair of C is forbidden (+Infinity)');
-  }
-
-  // Work matrix: the caller's array when it is already a square-or-wide Float64Array to minimise, else a copy.
-  let W: Float64Array;
-  if (!transpose && !maximize && !hasInf && data instanceof Float64Array) {
-    W = data;
-  } else {
-    W = new Float64Array(nr * nc);
-    // Any assignment using a forbidden pair costs more than every assignment avoiding them (range argument).
-    const big = (maximize ? -lo : hi) + (nr + 1) * (hi - lo) + 1;
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++) {
-        const x = data[i * cols + j]!;
-        const w = x === Infinity ? big : sign * x;
-        if (transpose) W[j * nc + i] = w;
-        else W[i * nc + j] = w;
-      }
-    }
-  }
-
   const x = new Int32Array(nr).fill(-1); // row -> col
   const y = new Int32Array(nc).fill(-1); // col -> row
   const v = new Float64Array(nc);
-  if (nr === nc && nr >= SPARSE_MIN_N) {
+  // Square Float64Array to minimise (the common case): the column-minimum pass of JV's column reduction doubles as
+  // the validation pass (its running sums are finite iff every entry is, barring overflow), so the matrix is streamed
+  // once instead of twice. Anything non-finite falls back to the full validation below (which decides exactly).
+  const square = nr === nc;
+  const haveMinima = square && !transpose && !maximize && data instanceof Float64Array && columnMinima(nr, data, y, v);
+  const W = haveMinima ? (data as Float64Array) : validateAndCopy(C, nr, nc, transpose, maximize, y);
+
+  if (square && nr >= SPARSE_MIN_N) {
     // Large problems: column reduction, then the whole JV pipeline on each row's K cheapest reduced costs with a
     // per-row certificate against the full matrix; rows that fail it are finished densely (exact either way).
     const unique = new Uint8Array(nr);
-    const free = columnReduction(nr, W, x, y, v, unique, false);
+    const free = columnReduction(nr, W, x, y, v, unique, false, haveMinima);
     augmentSweep(nc, W, sparseSolve(nr, W, free, unique, x, y, v, Math.min(nr - 1, Math.ceil(SPARSE_K_FACTOR * Math.sqrt(nr)))), x, y, v);
-  } else if (nr === nc) {
-    let free = columnReduction(nr, W, x, y, v, new Uint8Array(nr), true);
+  } else if (square) {
+    let free = columnReduction(nr, W, x, y, v, new Uint8Array(nr), true, haveMinima);
     for (let pass = 0; pass < 2 && free.length > 0; pass++) free = augmentingRowReduction(nr, W, free, x, y, v);
     augmentSweep(nc, W, free, x, y, v);
   } else {
@@ -138,19 +104,99 @@ export function linearSumAssignment(C: CostMatrix, options: AssignmentOptions = 
   return { rowToCol: x, colToRow: y, cost, u, v };
 }
 
-/** JV step 1: v_j = min_i C_ij, assign each column to its argmin row if free; reduction transfer for unique rows. */
-function columnReduction(n: number, C: Float64Array, x: Int32Array, y: Int32Array, v: Float64Array, unique: Uint8Array, transfer: boolean): Int32Array {
-  v.fill(Infinity);
-  for (let i = 0; i < n; i++) {
+/**
+ * Full validation (NaN / -Infinity are errors, +Infinity forbidden) and the work matrix: the caller's array when it
+ * is already a square-or-wide Float64Array to minimise without forbidden pairs, else a copy (transposed, negated,
+ * forbidden pairs priced out). Resets `y` (a failed fused pass may have written it).
+ */
+function validateAndCopy(C: CostMatrix, nr: number, nc: number, transpose: boolean, maximize: boolean, y: Int32Array): Float64Array {
+  const { rows, cols, data } = C;
+  y.fill(-1);
+  const sign = maximize ? -1 : 1;
+  // Two compares per entry on the common path; the finite range is only needed for forbidden pairs.
+  let hasInf = false;
+  for (let k = 0; k < data.length; k++) {
+    const x = data[k]!;
+    if (x < Infinity && x > -Infinity) continue;
+    if (x !== x) throw new Error(`linearSumAssignment: C must not contain NaN, got NaN at (${Math.floor(k / cols)}, ${k % cols})`);
+    if (x === -Infinity) throw new Error(`linearSumAssignment: C must not contain -Infinity (use +Infinity for forbidden pairs), got -Infinity at (${Math.floor(k / cols)}, ${k % cols})`);
+    hasInf = true;
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  if (hasInf) {
+    for (let k = 0; k < data.length; k++) {
+      const x = data[k]!;
+      if (x !== Infinity) {
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+    }
+    if (lo === Infinity) throw new Error('linearSumAssignment: infeasible, every pair of C is forbidden (+Infinity)');
+  }
+  if (!transpose && !maximize && !hasInf && data instanceof Float64Array) return data;
+  const W = new Float64Array(nr * nc);
+  // Any assignment using a forbidden pair costs more than every assignment avoiding them (range argument).
+  const big = (maximize ? -lo : hi) + (nr + 1) * (hi - lo) + 1;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const x = data[i * cols + j]!;
+      const w = x === Infinity ? big : sign * x;
+      if (transpose) W[j * nc + i] = w;
+      else W[i * nc + j] = w;
+    }
+  }
+  return W;
+}
+
+/**
+ * Column minima v_j = min_i C_ij with their argmin rows y_j (first row on ties), fused with validation: returns true
+ * when every entry is finite (two running sums stay finite; an overflowing sum only sends the caller to the exact
+ * check). Two columns per step with independent sums keep the add chains off the critical path.
+ */
+function columnMinima(n: number, C: Float64Array, y: Int32Array, v: Float64Array): boolean {
+  let s0 = 0;
+  let s1 = 0;
+  // Row 0 initialises v (no compares).
+  for (let j = 0; j < n; j++) {
+    const c = C[j]!;
+    v[j] = c;
+    y[j] = 0;
+    s0 += c;
+  }
+  for (let i = 1; i < n; i++) {
     const off = i * n;
-    for (let j = 0; j < n; j++) {
-      const c = C[off + j]!;
-      if (c < v[j]!) {
-        v[j] = c;
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const c0 = C[off + j]!;
+      const c1 = C[off + j + 1]!;
+      s0 += c0;
+      s1 += c1;
+      if (c0 < v[j]!) {
+        v[j] = c0;
+        y[j] = i;
+      }
+      if (c1 < v[j + 1]!) {
+        v[j + 1] = c1;
+        y[j + 1] = i;
+      }
+    }
+    if (j < n) {
+      const c0 = C[off + j]!;
+      s0 += c0;
+      if (c0 < v[j]!) {
+        v[j] = c0;
         y[j] = i;
       }
     }
   }
+  const s = s0 + s1;
+  return s - s === 0;
+}
+
+/** JV step 1: v_j = min_i C_ij, assign each column to its argmin row if free; reduction transfer for unique rows. */
+function columnReduction(n: number, C: Float64Array, x: Int32Array, y: Int32Array, v: Float64Array, unique: Uint8Array, transfer: boolean, haveMinima: boolean): Int32Array {
+  if (!haveMinima) columnMinima(n, C, y, v);
   unique.fill(1);
   for (let j = n - 1; j >= 0; j--) {
     const i = y[j]!;
