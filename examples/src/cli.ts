@@ -40,7 +40,10 @@ function versions(): Record<string, string> {
 }
 
 async function main(): Promise<number> {
+  // `pnpm start -- --list` forwards the `--` itself; drop it so options after it still parse as options.
+  const argv = process.argv.slice(2);
   const { values, positionals } = parseArgs({
+    args: argv[0] === '--' ? argv.slice(1) : argv,
     allowPositionals: true,
     options: {
       backend: { type: 'string' },
