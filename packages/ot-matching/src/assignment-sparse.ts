@@ -168,13 +168,7 @@ class Candidates {
         if (j === own) hasOwn = true;
       }
     }
-    if (!hasOwn && own >= 0) {
-      cols[base + m] = own;
-      cost[base + m++] = C[off + own]!;
-    }
-    this.len[i] = m;
-    this.thr[i] = thr;
-    return m;
+    return this.close(i, m, hasOwn, own, C, thr);
   }
   /** Exact fallback: the K smallest by quickselect; ties at the threshold are cut at 2K (any subset stays valid). */
   private exact(i: number, C: Float64Array, v: Float64Array, own: number): void {
@@ -193,12 +187,18 @@ class Candidates {
         if (j === own) hasOwn = true;
       }
     }
+    this.close(i, m, hasOwn, own, C, thr);
+  }
+
+  /** Ends row i's list: keeps its currently assigned column `own` in it, records length and threshold. */
+  private close(i: number, m: number, hasOwn: boolean, own: number, C: Float64Array, thr: number): number {
     if (!hasOwn && own >= 0) {
-      cols[base + m] = own;
-      cost[base + m++] = C[off + own]!;
+      this.cols[i * this.cap + m] = own;
+      this.cost[i * this.cap + m++] = C[i * this.n + own]!;
     }
     this.len[i] = m;
     this.thr[i] = thr;
+    return m;
   }
 }
 
