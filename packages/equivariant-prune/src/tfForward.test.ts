@@ -20,6 +20,34 @@ function tolerance(net: EquivariantNetwork, x: Float64Array, batch: number): num
   return float32SumTolerance(terms) * scale + 1e-6;
 }
 
+/** A random two-layer C4 group CNN on s×s images (lifting then regular→regular, 3×3), optionally with biases. */
+function c4Net(s: number, rng: ReturnType<typeof createRng>, biasVectors?: Float64Array[]) {
+  const g = imageGroup('C4', s, { translations: true });
+  const lift = groupConvBasis(g, { from: 'scalar', to: 'regular', kernel: 3 });
+  const reg = groupConvBasis(g, { from: 'regular', to: 'regular', kernel: 3 });
+  const net: EquivariantNetwork = { layers: [randomLayer(lift, 1, 2, rng, 1, biasVectors), randomLayer(reg, 2, 1, rng, 1, biasVectors)] };
+  const sets: ConvFilterSet[] = [
+    { ...convFilters(lift, g, 3), kernel: 3 },
+    { ...convFilters(reg, g, 3), kernel: 3 },
+  ];
+  return { reg, net, sets };
+}
+
+/** Circular-padded tensor forward on a batch of 2 images equals the float64 basis reference. */
+async function expectCircularMatchesBasis(net: EquivariantNetwork, sets: ConvFilterSet[], s: number, label: string): Promise<void> {
+  const batch = 2;
+  const x = Float64Array.from(Float32Array.from(createRng(3).normalArray(batch * s * s)));
+  const img = tf.tensor4d(Float32Array.from(x), [batch, s, s, 1]);
+  const y = imageNetworkForwardTf(net, sets, img, { padding: 'circular' });
+  // NHWC with channel t (orientation) vs the reference layout (channel, pixel).
+  const ref = networkForwardF64(net, x, batch);
+  const yd = await y.data();
+  const perm = new Float64Array(ref.length);
+  for (let b = 0; b < batch; b++) for (let p = 0; p < s * s; p++) for (let t = 0; t < 4; t++) perm[b * 4 * s * s + t * s * s + p] = yd[(b * s * s + p) * 4 + t]!;
+  assertAllClose(perm, ref, { atol: tolerance(net, x, batch), label });
+  tf.dispose([img, y]);
+}
+
 describeEachBackend('equivariant forward on tensors', () => {
   it('the Kronecker-factored tensor forward matches the float64 reference (DeepSets, 2-order, masked)', async () => {
     const rng = createRng(4);
@@ -47,25 +75,8 @@ describeEachBackend('equivariant forward on tensors', () => {
 
   it('conv filters with circular padding reproduce the C4 group-conv basis; zero padding stays rotation-equivariant', async () => {
     const s = 5;
-    const g = imageGroup('C4', s, { translations: true });
-    const lift = groupConvBasis(g, { from: 'scalar', to: 'regular', kernel: 3 });
-    const reg = groupConvBasis(g, { from: 'regular', to: 'regular', kernel: 3 });
-    const rng = createRng(8);
-    const net: EquivariantNetwork = { layers: [randomLayer(lift, 1, 2, rng), randomLayer(reg, 2, 1, rng)] };
-    const sets: ConvFilterSet[] = [
-      { ...convFilters(lift, g, 3), kernel: 3 },
-      { ...convFilters(reg, g, 3), kernel: 3 },
-    ];
-    const batch = 2;
-    const x = Float64Array.from(Float32Array.from(createRng(3).normalArray(batch * s * s)));
-    const img = tf.tensor4d(Float32Array.from(x), [batch, s, s, 1]);
-    const y = imageNetworkForwardTf(net, sets, img, { padding: 'circular' });
-    // NHWC with channel t (orientation) vs the reference layout (channel, pixel).
-    const ref = networkForwardF64(net, x, batch);
-    const yd = await y.data();
-    const perm = new Float64Array(ref.length);
-    for (let b = 0; b < batch; b++) for (let p = 0; p < s * s; p++) for (let t = 0; t < 4; t++) perm[b * 4 * s * s + t * s * s + p] = yd[(b * s * s + p) * 4 + t]!;
-    assertAllClose(perm, ref, { atol: tolerance(net, x, batch), label: 'circular conv vs basis' });
+    const { reg, net, sets } = c4Net(s, createRng(8));
+    await expectCircularMatchesBasis(net, sets, s, 'circular conv vs basis');
     // Zero padding on a 6x6 image: rotating the input by 90° rotates the output and shifts orientations.
     const big = tf.tensor4d(Float32Array.from(createRng(5).normalArray(6 * 6)), [1, 6, 6, 1]);
     const rot = tf.reverse(tf.transpose(big, [0, 2, 1, 3]), 1); // out(i, j) = in(j, 5 - i)... a quarter turn
@@ -85,31 +96,15 @@ describeEachBackend('equivariant forward on tensors', () => {
     expect(best).toBeLessThan(1e-4 * Math.max(1, scale));
     const identity = imageNetworkForwardTf({ layers: [{ basis: { ...reg, elements: [reg.elements[reg.identityIndex]!], identityIndex: 0 }, cIn: 1, cOut: 1, coeffs: Float64Array.from([1]) }] }, [identityFilterSet(4)], tf.ones([1, 3, 3, 4]) as tf.Tensor4D);
     expect(Array.from(await identity.data()).every((v) => v === 1)).toBe(true);
-    tf.dispose([img, y, big, rot, y0, y1, y0r, identity]);
+    tf.dispose([big, rot, y0, y1, y0r, identity]);
   });
 
   it('image layers with G-invariant biases: circular conv matches the basis reference, the differentiable bias matches', async () => {
     const s = 5;
-    const g = imageGroup('C4', s, { translations: true });
-    const lift = groupConvBasis(g, { from: 'scalar', to: 'regular', kernel: 3 });
-    const reg = groupConvBasis(g, { from: 'regular', to: 'regular', kernel: 3 });
-    const rng = createRng(9);
-    const vs = invariantVectors(g.regularField());
+    const vs = invariantVectors(imageGroup('C4', s, { translations: true }).regularField());
     expect(vs.length).toBe(1);
-    const net: EquivariantNetwork = { layers: [randomLayer(lift, 1, 2, rng, 1, vs), randomLayer(reg, 2, 1, rng, 1, vs)] };
-    const sets: ConvFilterSet[] = [
-      { ...convFilters(lift, g, 3), kernel: 3 },
-      { ...convFilters(reg, g, 3), kernel: 3 },
-    ];
-    const batch = 2;
-    const x = Float64Array.from(Float32Array.from(createRng(3).normalArray(batch * s * s)));
-    const img = tf.tensor4d(Float32Array.from(x), [batch, s, s, 1]);
-    const y = imageNetworkForwardTf(net, sets, img, { padding: 'circular' });
-    const ref = networkForwardF64(net, x, batch);
-    const yd = await y.data();
-    const perm = new Float64Array(ref.length);
-    for (let b = 0; b < batch; b++) for (let p = 0; p < s * s; p++) for (let t = 0; t < 4; t++) perm[b * 4 * s * s + t * s * s + p] = yd[(b * s * s + p) * 4 + t]!;
-    assertAllClose(perm, ref, { atol: tolerance(net, x, batch), label: 'biased circular conv vs basis' });
+    const { net, sets } = c4Net(s, createRng(9), vs);
+    await expectCircularMatchesBasis(net, sets, s, 'biased circular conv vs basis');
     expect(Array.from(convBiasChannels(vs, sets[1]!))).toEqual([1, 1, 1, 1]);
     const l1 = net.layers[1]!;
     const vt = biasVectorsTensor(l1.bias!.vectors);
@@ -117,7 +112,7 @@ describeEachBackend('equivariant forward on tensors', () => {
     const want = layerBiasVector(l1)!;
     assertAllClose(await bt.data(), want, { atol: 1e-6, label: 'biasFromCoeffs' });
     expect(() => convBiasChannels([Float64Array.from({ length: 4 * s * s }, (_, i) => i)], sets[1]!)).toThrow(/not constant over pixels/);
-    tf.dispose([img, y, vt, bt]);
+    tf.dispose([vt, bt]);
   });
 
   it('the differentiable kernel assembly equals the typed-array one', async () => {
