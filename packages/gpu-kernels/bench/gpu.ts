@@ -5,7 +5,7 @@
  * Timing: warm-up, then N enqueued iterations between two queue drains (wall clock / N).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { prepareWebGPU } from '../src/backend/webgpu';
+import { selectBackend } from '../src/backend/select';
 import { webgpuInternals } from '../src/kernels/_shared/webgpu';
 import { runWGSL } from '../src/kernels/runWGSL/index';
 import { randomNormal, randomUniform } from '../src/kernels/random/index';
@@ -86,11 +86,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }`;
 
 async function main(): Promise<void> {
-  const attempt = await prepareWebGPU();
-  if (!attempt.ok) throw new Error(`webgpu unavailable: ${attempt.reason}`);
-  await tf.setBackend('webgpu');
-  await tf.ready();
-  const card = attempt.detail ?? 'unknown';
+  // Explicit webgpu: throws with the reason and fix when no adapter is found.
+  const card = (await selectBackend('webgpu')).detail || 'unknown';
   console.error(`adapter: ${card}`);
   const scale = smoke ? 512 : quick ? 8 : 1;
 

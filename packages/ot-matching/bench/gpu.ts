@@ -8,7 +8,7 @@
  * 1e-3 from zero potentials (~170 iterations; includes input validation and statistics); *_tfjs_ops = the same solver with plain tfjs ops instead of the fused gpu-kernels half step (no peer).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { prepareWebGPU, randomNormal } from '@lemma/gpu-kernels';
+import { randomNormal, selectBackend } from '@lemma/gpu-kernels';
 import { sinkhorn, squaredDistances } from '../src/sinkhorn';
 
 interface Row {
@@ -23,11 +23,8 @@ const smoke = process.argv.includes('--smoke');
 const rows: Row[] = [];
 
 async function main(): Promise<void> {
-  const attempt = await prepareWebGPU();
-  if (!attempt.ok) throw new Error(`webgpu unavailable: ${attempt.reason}`);
-  await tf.setBackend('webgpu');
-  await tf.ready();
-  const card = attempt.detail ?? 'unknown';
+  // Explicit webgpu: throws with the reason and fix when no adapter is found.
+  const card = (await selectBackend('webgpu')).detail || 'unknown';
   console.error(`adapter: ${card}`);
   for (const n of smoke ? [128] : quick ? [1024] : [4096, 8192]) {
     const C = tf.tidy(() => squaredDistances(randomNormal([n, 64], 1) as tf.Tensor2D, randomNormal([n, 64], 2) as tf.Tensor2D));

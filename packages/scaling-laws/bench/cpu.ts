@@ -6,20 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simulateEigenbasisCPU, sgdSchedule, type SpectralInputs } from '../src/index';
+import { simulateEigenbasisCPU, sgdSchedule } from '../src/index';
+import { benchInputs as inputs } from './inputs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SEEDS = 64;
-
-function inputs(d: number): SpectralInputs {
-  const lambda = new Float64Array(d);
-  const rho0 = new Float64Array(d);
-  for (let j = 1; j <= d; j++) {
-    lambda[j - 1] = j ** -2;
-    rho0[j - 1] = j ** -1.4;
-  }
-  return { lambda, rho0, pInf: 1e-3 };
-}
 
 const rows: string[] = [];
 for (const d of [1024, 4096]) {

@@ -4,21 +4,12 @@
  * Run on the GPU machine: npx tsx bench/gpu.ts   (peer: python3 bench/gpu_peer.py)
  */
 import { selectBackend } from '@lemma/gpu-kernels';
-import { simulateEigenbasisGPU, sgdSchedule, type SpectralInputs } from '../src/index';
+import { simulateEigenbasisGPU, sgdSchedule } from '../src/index';
+import { benchInputs as inputs } from './inputs';
 
 const SEEDS = 64;
 // BENCH_TINY=1: a smoke run on a software adapter (lavapipe).
 const TINY = process.env.BENCH_TINY === '1';
-
-function inputs(d: number): SpectralInputs {
-  const lambda = new Float64Array(d);
-  const rho0 = new Float64Array(d);
-  for (let j = 1; j <= d; j++) {
-    lambda[j - 1] = j ** -2;
-    rho0[j - 1] = j ** -1.4;
-  }
-  return { lambda, rho0, pInf: 1e-3 };
-}
 
 async function main(): Promise<void> {
   const report = await selectBackend(process.env.LEMMA_BACKEND === 'auto' ? 'auto' : 'webgpu');
