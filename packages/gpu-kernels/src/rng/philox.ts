@@ -12,19 +12,16 @@ const W1 = 0xbb67ae85;
 /** A 64-bit Philox key as two uint32 words. */
 export type PhiloxKey = readonly [number, number];
 
-/** High and low 32 bits of a 32x32-bit unsigned product. */
-function mulhilo(a: number, b: number): [number, number] {
-  const lo = Math.imul(a, b) >>> 0;
-  // Split into 16-bit halves so every partial product is exact in float64.
-  const aH = a >>> 16;
+/** High 32 bits of m·a for uint32 m, a, via 16-bit halves (every partial product is exact in float64). */
+function mulhi(m: number, a: number): number {
   const aL = a & 0xffff;
-  const bH = b >>> 16;
-  const bL = b & 0xffff;
-  const mid1 = aH * bL;
-  const mid2 = aL * bH;
-  const carry = ((aL * bL) / 65536 + (mid1 & 0xffff) + (mid2 & 0xffff)) / 65536;
-  const hi = (aH * bH + Math.floor(mid1 / 65536) + Math.floor(mid2 / 65536) + Math.floor(carry)) >>> 0;
-  return [hi, lo];
+  const aH = a >>> 16;
+  const mL = m & 0xffff;
+  const mH = m >>> 16;
+  const p01 = aL * mH;
+  const p10 = aH * mL;
+  const mid = ((aL * mL) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  return (aH * mH + Math.floor(p01 / 65536) + Math.floor(p10 / 65536) + Math.floor(mid / 65536)) >>> 0;
 }
 
 /**
@@ -46,10 +43,10 @@ export function philox4x32(
   let x2 = c2 >>> 0;
   let x3 = c3 >>> 0;
   for (let r = 0; r < 10; r++) {
-    const [hi0, lo0] = mulhilo(M0, x0);
-    const [hi1, lo1] = mulhilo(M1, x2);
-    const y0 = (hi1 ^ x1 ^ k0) >>> 0;
-    const y2 = (hi0 ^ x3 ^ k1) >>> 0;
+    const lo0 = Math.imul(M0, x0) >>> 0;
+    const lo1 = Math.imul(M1, x2) >>> 0;
+    const y0 = (mulhi(M1, x2) ^ x1 ^ k0) >>> 0;
+    const y2 = (mulhi(M0, x0) ^ x3 ^ k1) >>> 0;
     x0 = y0;
     x1 = lo1;
     x2 = y2;
