@@ -1,6 +1,6 @@
 /**
- * Compute-optimal exponents MEASURED from isoFLOP sweeps of the log-time ODE, for the phases where no
- * published closed form is available here (Ib, Ic, IV: see `phases.ts`). Every result carries the sizes,
+ * Compute-optimal exponents MEASURED from isoFLOP sweeps of the log-time ODE, to check the closed forms
+ * (published or derived: see `phases.ts`) at finite d. Every result carries the sizes,
  * flop budget, spectrum source and seed it was measured with, so it can be reproduced and never mistaken
  * for a theory value.
  */
@@ -11,8 +11,8 @@ import { plrfInstance, type SpectralInputs } from './plrf';
 import { theoryInputs } from './theory-inputs';
 import { assertFinite, assertPositive } from './validate';
 
-/** Where the spectrum of each size comes from. */
-export type SpectrumSource = 'empirical' | 'theory';
+/** Where the spectrum of each size comes from ('provided': passed in `spectra`, e.g. from a GPU). */
+export type SpectrumSource = 'empirical' | 'theory' | 'provided';
 
 /** Settings of {@link measureComputeOptimalExponents} (all optional except alpha, beta). */
 export interface MeasureExponentOptions {
@@ -30,7 +30,12 @@ export interface MeasureExponentOptions {
    * Default 'empirical' when 2 alpha < 1 (there K is a bulk near Tr D / d plus spikes, which the theory inputs
    * do not model) and 'theory' otherwise.
    */
-  spectrum?: SpectrumSource;
+  spectrum?: Exclude<SpectrumSource, 'provided'>;
+  /**
+   * Spectra to use instead, one per entry of `sizes` (which is then required), e.g. read with
+   * `parseSpectraFile` from `bench/plrf_spectra_gpu.py`'s output. `seed` is then only recorded.
+   */
+  spectra?: SpectralInputs[];
   /** Seed of the first W (empirical spectra); default 7. */
   seed?: number;
   /** ODE log-time step; default 3e-2. */
@@ -68,14 +73,19 @@ export function measureComputeOptimalExponents(opts: MeasureExponentOptions): Me
   const algorithm = opts.algorithm ?? 'sgd';
   const sizes = opts.sizes ?? (below ? [25, 50, 100, 200, 400] : [100, 200, 400, 800, 1600, 3200, 6400, 12800]);
   const fMax = opts.fMax ?? (below ? 1e8 : 2e8);
-  const spectrum = opts.spectrum ?? (below ? 'empirical' : 'theory');
+  if (opts.spectra && (!opts.sizes || opts.spectra.length !== opts.sizes.length)) {
+    throw new Error(`${fn}: spectra needs sizes of the same length (${opts.spectra.length} spectra, ${opts.sizes?.length ?? 'no'} sizes)`);
+  }
+  const spectrum: SpectrumSource = opts.spectra ? 'provided' : (opts.spectrum ?? (below ? 'empirical' : 'theory'));
   const seed = opts.seed ?? 7;
   const dTau = opts.dTau ?? 3e-2;
   assertPositive(fn, 'fMax', fMax);
   if (sizes.length < 3) throw new Error(`${fn}: sizes must hold at least 3 model sizes, got ${sizes.length}`);
   const curves = sizes.map((d, i) => {
     if (!(Number.isInteger(d) && d >= 2)) throw new Error(`${fn}: sizes must be integers >= 2, got ${d}`);
-    const inp: SpectralInputs = spectrum === 'empirical' ? plrfInstance({ alpha, beta, d, seed: seed + i }) : theoryInputs({ alpha, beta, d });
+    const given = opts.spectra?.[i];
+    if (given && given.lambda.length !== d) throw new Error(`${fn}: spectra[${i}] has ${given.lambda.length} eigenvalues, sizes[${i}] is ${d}`);
+    const inp: SpectralInputs = given ?? (spectrum === 'empirical' ? plrfInstance({ alpha, beta, d, seed: seed + i }) : theoryInputs({ alpha, beta, d }));
     const c = genMomRiskODE(inp, { hparams: plrfHparams(algorithm, { alpha, beta, d }), tMax: fMax / d, dTau });
     return { d, steps: c.steps, risk: c.risk };
   });

@@ -2,28 +2,38 @@
  * The 4+3 phases of compute-optimal scaling for SGD on PLRF (arXiv 2405.15074) and the exponents the
  * theory gives: loss-vs-steps exponent, compute-optimal d* ~ f^xi and P* ~ f^-eta (f = t d flops).
  *
- * Regions (4+3 propositions as quoted by third-party summaries of the paper; see the README):
+ * Regions (the Ib / Ic propositions as quoted by third-party pages; the IVa/IVb line derived here):
  * - ill-posed: 2(alpha + beta) <= 1.
  * - Above the high-dimensional line (2 alpha >= 1): Ia 2 beta < 1; II 2 beta >= 1, beta < alpha; III beta >= alpha.
- * - Below it (2 alpha < 1, section "Below the high-dimensional line (Phases IVa, IVb, Ib, Ic)"):
- *   Ib 2 beta < 1 (proved for 1/4 < alpha < 1/2, conjectured by the authors below 1/4), P ~ F_pp + F_0;
- *   Ic 2 beta >= 1, alpha < 1/4 (stated, not proved), P ~ F_pp + F_0;
- *   IV 2 beta >= 1, 1/4 <= alpha < 1/2, split into IVa/IVb by a further boundary that was NOT found in any
- *   source available here. Without it Phase-IV points classify as 'IV'; pass `phaseIvSplit` once the
- *   boundary is known and they classify as 'IVa' / 'IVb'.
+ * - Below it (2 alpha < 1): Ib 2 beta < 1 (P ~ F_pp + F_0); Ic 2 beta >= 1, alpha < 1/4 (P ~ F_pp + F_0: the
+ *   noise kernel's pure-point sum diverges there, so SGD noise sits at the F_0 level); IV 2 beta >= 1,
+ *   1/4 <= alpha < 1/2, where the SGD-noise term K_pp ~ d^(-2 alpha) u^(-kappa), u = t/d, kappa = 2 - 1/(2 alpha),
+ *   matters. IV splits where kappa = alpha, i.e. alpha = 1 - 1/sqrt(2) ({@link PHASE_IV_SPLIT_ALPHA}):
+ *   for kappa > alpha (IVa, the larger-alpha side) spending compute along the noise-dominated stretch pays
+ *   until t ~ d, so d* ~ f^(1/2); for kappa < alpha (IVb) the optimum moves to the F_pp / K_pp crossing.
  *
- * Boundary convention: a point on a boundary line belongs to the side of larger alpha (2 alpha = 1 and
- * alpha = 1/4 lines) or larger beta (2 beta = 1 and beta = alpha lines); 2(alpha + beta) = 1 is ill-posed.
+ * Below the line the learning rate must scale as 1/Tr K ~ d^-(1 - 2 alpha); with F_pp ~ (gamma t)^-sigma,
+ * sigma = (2 alpha + 2 beta - 1)/(2 alpha), F_0 ~ d^(-2 alpha + max(0, 1 - 2 beta)) and the noise term above,
+ * minimising max(terms) over d at f = t d gives the closed forms in {@link predictExponents} (provenance
+ * 'derived': our algebra on the paper's loss decomposition, continuous across every boundary; the paper's own
+ * table was not retrievable). The a/b labels follow the Ia/Ib/Ic order (a = larger alpha); the paper's
+ * lettering is unconfirmed.
  *
- * Exponents: closed forms in Ia, II and III. Ib, Ic and IV have no closed form here: `predictExponents`
- * returns `null` with provenance 'unknown', or, with `measure`, the isoFLOP-MEASURED values
- * (provenance 'measured', with the sizes used: see {@link measureComputeOptimalExponents}).
+ * Boundary convention: a point on a boundary line belongs to the side of larger alpha (2 alpha = 1,
+ * alpha = 1/4 and alpha = 1 - 1/sqrt(2) lines) or larger beta (2 beta = 1 and beta = alpha lines);
+ * 2(alpha + beta) = 1 is ill-posed.
  */
 import { measureComputeOptimalExponents, type MeasureExponentOptions, type MeasuredExponents } from './measure-exponents';
 import { assertFinite, assertPositive } from './validate';
 
-/** Phase labels ('IV' = Phase IV with the IVa/IVb subphase unresolved; see the module doc). */
-export type SgdPhase = 'Ia' | 'Ib' | 'Ic' | 'II' | 'III' | 'IV' | 'IVa' | 'IVb' | 'ill-posed';
+/** Phase labels of the 4+3 diagram. */
+export type SgdPhase = 'Ia' | 'Ib' | 'Ic' | 'II' | 'III' | 'IVa' | 'IVb' | 'ill-posed';
+
+/**
+ * alpha = 1 - 1/sqrt(2) ~ 0.2929: the IVa/IVb boundary, where the SGD-noise exponent 2 - 1/(2 alpha) equals
+ * alpha (derived; see the module doc).
+ */
+export const PHASE_IV_SPLIT_ALPHA = 1 - Math.SQRT1_2;
 
 /** Where a number comes from: the paper, our own algebra, an isoFLOP measurement, or nowhere. */
 export type Provenance = 'paper' | 'derived' | 'measured' | 'unknown';
@@ -34,8 +44,8 @@ export type PhaseIvSplit = (alpha: number, beta: number) => 'IVa' | 'IVb';
 /** Options of {@link classifyPhase}. */
 export interface ClassifyOptions {
   /**
-   * The IVa/IVb boundary. Not built in: the 4+3 paper's boundary was not retrievable (only the Ib and Ic
-   * propositions were), and it is not invented here. Without it Phase-IV points return 'IV'.
+   * Overrides the IVa/IVb boundary (default: IVa iff alpha >= {@link PHASE_IV_SPLIT_ALPHA}), e.g. to compare
+   * with another convention. Only the label changes; {@link predictExponents} keeps the derived formulas.
    */
   phaseIvSplit?: PhaseIvSplit;
 }
@@ -43,8 +53,8 @@ export interface ClassifyOptions {
 /** Options of {@link predictExponents}. */
 export interface PredictOptions extends ClassifyOptions {
   /**
-   * Where no closed form is known (Ib, Ic, IV), measure SGD's xi and eta from an isoFLOP sweep of the ODE
-   * (`true` for the defaults, or the sweep settings). Costs about 2 s per call below the high-dimensional line.
+   * Also measure SGD's xi and eta from an isoFLOP sweep of the ODE (`true` for the defaults, or the sweep
+   * settings); the result goes to `sgdMeasured`. Costs about 2 s below the high-dimensional line.
    */
   measure?: boolean | Omit<MeasureExponentOptions, 'alpha' | 'beta' | 'algorithm'>;
 }
@@ -56,6 +66,8 @@ export interface ComputeOptimalPrediction {
   provenance: Provenance;
   /** Present when provenance is 'measured': sizes, flop budget, spectrum, seed, intervals. */
   measured?: MeasuredExponents;
+  /** What a finite-size measurement should expect (set below the high-dimensional line). */
+  note?: string;
 }
 
 /** Predicted exponents at one (alpha, beta). */
@@ -63,10 +75,16 @@ export interface PhasePrediction {
   phase: SgdPhase;
   /** Which terms trade off at the compute-optimal point. */
   tradeoff: string;
-  /** SGD loss exponent in steps (P - P_inf ~ t^-exponent) in the regime before finite-d saturation. */
+  /**
+   * SGD loss exponent in steps (P - P_inf ~ t^-exponent) before finite-d saturation: sigma = (2a + 2b - 1)/(2a)
+   * of F_pp, or in III and IV the noise exponent 2 - 1/(2a) that takes over once K_pp passes F_pp (in IV at
+   * t ~ d^(b(1 - 2a)/(b - a)); at d <= 25600 that stretch is too short to fit, so IV's value is unchecked).
+   */
   sgdLossExponent: number | null;
   /** SGD compute-optimal exponents. */
   sgd: ComputeOptimalPrediction;
+  /** SGD exponents measured by an isoFLOP sweep (only with the `measure` option). */
+  sgdMeasured?: ComputeOptimalPrediction;
   /**
    * DANA-decaying loss exponent sigma (2 - 1/(2 alpha)): the exponent of the pure-point term F_pp
    * (2 alpha > 1, beta < alpha). In phase II it holds until the absolutely-continuous term F_ac takes
@@ -85,7 +103,7 @@ export function classifyPhase(alpha: number, beta: number, opts: ClassifyOptions
   if (2 * alpha < 1) {
     if (2 * beta < 1) return 'Ib';
     if (alpha < 0.25) return 'Ic';
-    if (!opts.phaseIvSplit) return 'IV';
+    if (!opts.phaseIvSplit) return alpha >= PHASE_IV_SPLIT_ALPHA ? 'IVa' : 'IVb';
     const sub = opts.phaseIvSplit(alpha, beta);
     if (sub !== 'IVa' && sub !== 'IVb') throw new Error(`classifyPhase: phaseIvSplit must return 'IVa' or 'IVb', got ${String(sub)}`);
     return sub;
@@ -94,55 +112,67 @@ export function classifyPhase(alpha: number, beta: number, opts: ClassifyOptions
   return beta < alpha ? 'II' : 'III';
 }
 
-/** True for the phases below the high-dimensional line without a closed form here. */
-function isBelowLine(phase: SgdPhase): boolean {
-  return phase === 'Ib' || phase === 'Ic' || phase === 'IV' || phase === 'IVa' || phase === 'IVb';
-}
+/** Measured exponents converge slowly below the line: what a finite-d sweep showed (README, GPU spectra). */
+const BELOW_LINE_NOTE =
+  'Finite-size corrections decay like small powers of d here (P_inf at d = 25600 still scales as d^-0.76 for ' +
+  'alpha = 0.4 against d^-0.8): isoFLOP sweeps over d = 100..25600 give xi within 0.035 of 1/2 in Ib but 0.57-0.72 in IVa, ' +
+  'where the optimum t*/d is still drifting toward its constant; eta within 0.03 in Ib and IVa at beta = 0.7, lower in Ic.';
 
 /** Predicted exponents for SGD and DANA-decaying at (alpha, beta). */
 export function predictExponents(alpha: number, beta: number, opts: PredictOptions = {}): PhasePrediction {
   const phase = classifyPhase(alpha, beta, opts);
+  // The formulas follow the derived regions; an overriding phaseIvSplit only relabels.
+  const region = opts.phaseIvSplit ? classifyPhase(alpha, beta) : phase;
   const a2 = 2 * alpha;
   const s = (2 * alpha + 2 * beta - 1) / (2 * alpha); // sigma: pure-point exponent F_pp ~ t^-sigma
+  const kappa = 2 - 1 / a2; // SGD-noise exponent K_pp ~ t^-kappa
   const none = (): ComputeOptimalPrediction => ({ xi: null, eta: null, provenance: 'unknown' });
   const out: PhasePrediction = {
     phase,
-    tradeoff: 'unknown',
+    tradeoff: 'none (ill-posed)',
     sgdLossExponent: null,
     sgd: none(),
     danaDecayingLossExponent: null,
     danaDecaying: none(),
   };
-  if (phase === 'ill-posed') {
-    out.tradeoff = 'none (ill-posed)';
-    return out;
-  }
-  if (isBelowLine(phase)) {
-    out.tradeoff =
-      phase === 'Ib' || phase === 'Ic'
-        ? 'F_pp vs F_0 (4+3 proposition; no closed-form exponents retrieved: measure)'
-        : 'not retrieved (IVa/IVb propositions unavailable): measure';
-    if (opts.measure) {
-      const settings = opts.measure === true ? {} : opts.measure;
-      const m = measureComputeOptimalExponents({ ...settings, alpha, beta, algorithm: 'sgd' });
-      out.sgd = { xi: m.xi, eta: m.eta, provenance: 'measured', measured: m };
-    }
-    return out;
-  }
-  // Noise (K_pp ~ t^-(2 - 1/(2 alpha))) beats the signal F_pp iff beta > alpha.
-  out.sgdLossExponent = beta > alpha ? 2 - 1 / a2 : s;
-  out.danaDecayingLossExponent = beta < alpha ? s * (2 - 1 / a2) : null;
-  if (phase === 'Ia') {
+  if (region === 'ill-posed') return out;
+  const derived = (xi: number, eta: number, note?: string): ComputeOptimalPrediction => ({ xi, eta, provenance: 'derived', ...(note ? { note } : {}) });
+  // The SGD-noise term outlasts F_pp before saturation only in III and IV (beta > alpha, alpha >= 1/4, 2 beta > 1).
+  out.sgdLossExponent = region === 'III' || region === 'IVa' || region === 'IVb' ? kappa : s;
+  if (region === 'Ia') {
     out.tradeoff = 'F_pp vs F_0';
     out.sgd = { xi: 1 / (a2 + 1), eta: (a2 + 2 * beta - 1) / (a2 + 1), provenance: 'paper' };
     const den = 4 * alpha * alpha + 4 * alpha - 1;
-    out.danaDecaying = { xi: (4 * alpha - 1) / den, eta: ((a2 + 2 * beta - 1) * (4 * alpha - 1)) / den, provenance: 'derived' };
-  } else if (phase === 'II') {
+    out.danaDecaying = derived((4 * alpha - 1) / den, ((a2 + 2 * beta - 1) * (4 * alpha - 1)) / den);
+  } else if (region === 'II') {
     out.tradeoff = 'F_pp vs F_ac';
     out.sgd = { xi: beta / (alpha + beta), eta: (a2 + 2 * beta - 1) / (2 * (alpha + beta)), provenance: 'paper' };
-  } else {
+  } else if (region === 'III') {
     out.tradeoff = 'K_pp (SGD noise) vs F_ac';
     out.sgd = { xi: 0.5, eta: 1 - 1 / (4 * alpha), provenance: 'paper' };
+  } else if (region === 'Ib') {
+    // gamma ~ d^-(1-2a): F_pp = (d^(2a) u)^-sigma meets F_0 = d^-(2a+2b-1) at u = t/d ~ 1.
+    out.tradeoff = 'F_pp vs F_0 (t* ~ d)';
+    out.sgd = derived(0.5, (a2 + 2 * beta - 1) / 2, BELOW_LINE_NOTE);
+  } else if (region === 'Ic') {
+    // F_pp meets F_0 = d^-2a at t* = d^(1 - 2a + 2a/sigma) < d.
+    out.tradeoff = 'F_pp vs F_0';
+    const e = 2 - a2 + a2 / s; // f = d^e at the optimum
+    out.sgd = derived(1 / e, a2 / e, BELOW_LINE_NOTE);
+  } else if (region === 'IVa') {
+    out.tradeoff = 'K_pp (SGD noise) vs F_0 (t* ~ d)';
+    out.sgd = derived(0.5, alpha, BELOW_LINE_NOTE);
+  } else {
+    // IVb: F_pp = d^-(2a+2b-1) u^-sigma meets K_pp = d^-2a u^-kappa at u_c = d^-(2b-1)/(sigma-kappa).
+    out.tradeoff = 'F_pp vs K_pp (SGD noise)';
+    const den = 2 * beta - alpha - 2 * alpha * beta;
+    out.sgd = derived((beta - alpha) / den, ((a2 + 2 * beta - 1) * (1 - a2)) / (2 * den), BELOW_LINE_NOTE);
+  }
+  if (2 * alpha >= 1) out.danaDecayingLossExponent = beta < alpha ? s * kappa : null;
+  if (opts.measure) {
+    const settings = opts.measure === true ? {} : opts.measure;
+    const m = measureComputeOptimalExponents({ ...settings, alpha, beta, algorithm: 'sgd' });
+    out.sgdMeasured = { xi: m.xi, eta: m.eta, provenance: 'measured', measured: m };
   }
   return out;
 }
