@@ -155,6 +155,7 @@ describe('derived compute-optimal exponents below the high-dimensional line', ()
     expect(p.sgdMeasured!.provenance).toBe('measured');
     expect(p.sgdMeasured!.measured!.sizes).toEqual([25, 50, 100]);
     expect(Number.isFinite(p.sgdMeasured!.xi!) && Number.isFinite(p.sgdMeasured!.eta!)).toBe(true);
+    expect(p.sgdMeasured!.note).toMatch(/far from asymptotic/);
   });
 
   it('reproduces the phase-II table values when measured above the line (sanity of the measuring path)', () => {

@@ -172,7 +172,15 @@ export function predictExponents(alpha: number, beta: number, opts: PredictOptio
   if (opts.measure) {
     const settings = opts.measure === true ? {} : opts.measure;
     const m = measureComputeOptimalExponents({ ...settings, alpha, beta, algorithm: 'sgd' });
-    out.sgdMeasured = { xi: m.xi, eta: m.eta, provenance: 'measured', measured: m };
+    const small = 2 * alpha < 1 && Math.max(...m.sizes) < 2000;
+    out.sgdMeasured = {
+      xi: m.xi,
+      eta: m.eta,
+      provenance: 'measured',
+      measured: m,
+      // At d < 2000 below the line the sweep is far from asymptotic (Ib: xi ~ 0.26 at d <= 400 against ~0.50 at d <= 25600).
+      ...(small ? { note: 'sizes below 2000 are far from asymptotic for 2 alpha < 1; pass GPU spectra (bench/plrf_spectra_gpu.py, parseSpectraFile) as `spectra`' } : {}),
+    };
   }
   return out;
 }
