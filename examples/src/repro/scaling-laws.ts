@@ -164,6 +164,14 @@ async function run(ctx: ReproContext): Promise<ReproResult> {
     const p = predictExponents(alpha, beta);
     grid.push({ alpha: round(alpha), beta: round(beta), a0: round(dA * i), a1: round(dA * (i + 1)), b0: round(dB * j), b1: round(dB * (j + 1)), phase: p.phase, eta: p.sgd.eta === null ? null : round(p.sgd.eta), xi: p.sgd.xi === null ? null : round(p.sgd.xi), source: p.sgd.provenance });
   }
+  // Shared by both maps: each rect spans its cell; the tooltip shows the evaluated point.
+  const cells = {
+    x: { field: 'a0', type: 'quantitative', title: 'alpha' },
+    x2: { field: 'a1' },
+    y: { field: 'b0', type: 'quantitative', title: 'beta' },
+    y2: { field: 'b1' },
+    tooltip: [{ field: 'alpha' }, { field: 'beta' }, { field: 'phase' }, { field: 'eta' }, { field: 'xi' }, { field: 'source' }],
+  };
   figures.push({
     id: 'phase-diagram',
     title: `4+3 phase diagram of SGD on PLRF (boundaries 2 alpha = 1, 2 beta = 1, beta = alpha, alpha = 1/4, alpha = ${round(PHASE_IV_SPLIT_ALPHA, 4)})`,
@@ -178,12 +186,8 @@ async function run(ctx: ReproContext): Promise<ReproResult> {
       data: { values: grid },
       mark: 'rect',
       encoding: {
-        x: { field: 'a0', type: 'quantitative', title: 'alpha' },
-        x2: { field: 'a1' },
-        y: { field: 'b0', type: 'quantitative', title: 'beta' },
-        y2: { field: 'b1' },
+        ...cells,
         color: { field: 'phase', type: 'nominal' },
-        tooltip: [{ field: 'alpha' }, { field: 'beta' }, { field: 'phase' }, { field: 'eta' }, { field: 'xi' }, { field: 'source' }],
       },
     },
   });
@@ -198,12 +202,8 @@ async function run(ctx: ReproContext): Promise<ReproResult> {
       data: { values: grid.filter((g) => g.eta !== null) },
       mark: 'rect',
       encoding: {
-        x: { field: 'a0', type: 'quantitative', title: 'alpha' },
-        x2: { field: 'a1' },
-        y: { field: 'b0', type: 'quantitative', title: 'beta' },
-        y2: { field: 'b1' },
+        ...cells,
         color: { field: 'eta', type: 'quantitative', scale: { scheme: 'viridis' } },
-        tooltip: [{ field: 'alpha' }, { field: 'beta' }, { field: 'phase' }, { field: 'eta' }, { field: 'xi' }, { field: 'source' }],
       },
     },
   });
