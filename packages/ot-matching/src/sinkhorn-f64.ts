@@ -1,20 +1,11 @@
-import { epsilonSchedule, type SinkhornOptions } from './sinkhorn-schedule';
+import { epsilonSchedule, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
 
 /** Result of {@link sinkhornF64}. Potentials follow the KL convention: P_ij = a_i b_j exp((f_i + g_j - C_ij)/ε). */
-export interface SinkhornF64Result {
+export interface SinkhornF64Result extends SinkhornStats {
   f: Float64Array;
   g: Float64Array;
   /** Row-major plan (n x m), or null when `returnPlan` is false. */
   plan: Float64Array | null;
-  /** Entropic OT cost ⟨f, a⟩ + ⟨g, b⟩ = ⟨P, C⟩ + ε KL(P | a⊗b) at convergence. */
-  regularizedCost: number;
-  /** ⟨P, C⟩ (NaN when the plan is not returned). */
-  transportCost: number;
-  /** The ε actually used (after relative scaling). */
-  epsilon: number;
-  iterations: number;
-  marginalError: number;
-  converged: boolean;
 }
 
 /** Warm start for {@link sinkhornF64}: KL-convention potentials at the target ε. */

@@ -20,6 +20,20 @@ export interface SinkhornOptions {
   returnPlan?: boolean;
 }
 
+/** Scalars reported by both Sinkhorn solvers. */
+export interface SinkhornStats {
+  /** Entropic OT cost ⟨f, a⟩ + ⟨g, b⟩ = ⟨P, C⟩ + ε KL(P | a⊗b) at convergence. */
+  regularizedCost: number;
+  /** ⟨P, C⟩ (NaN when the plan is not returned). */
+  transportCost: number;
+  /** The ε actually used (after relative scaling). */
+  epsilon: number;
+  iterations: number;
+  /** L1 error of the column marginal at the last check (rows are exact after each row update). */
+  marginalError: number;
+  converged: boolean;
+}
+
 /** Resolved schedule: the list of ε values, the last being the target. */
 export interface EpsilonSchedule {
   target: number;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseSqDist, sinkhornHalfStep } from '@lemma/gpu-kernels';
-import { epsilonSchedule, type SinkhornOptions } from './sinkhorn-schedule';
+import { epsilonSchedule, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
 import { checkMass, checkWeights } from './sinkhorn-f64';
 
 /** Warm start: KL-convention potentials (1-D tensors of length n and m) at the target ε. */
@@ -10,23 +10,13 @@ export interface SinkhornInit {
 }
 
 /** Result of {@link sinkhorn}. The caller owns (and disposes) the returned tensors. */
-export interface SinkhornResult {
+export interface SinkhornResult extends SinkhornStats {
   /** Row potential; P_ij = a_i b_j exp((f_i + g_j - C_ij)/ε). */
   f: tf.Tensor1D;
   /** Column potential. */
   g: tf.Tensor1D;
   /** n x m plan, or null with `returnPlan: false`. */
   plan: tf.Tensor2D | null;
-  /** Entropic OT cost ⟨f, a⟩ + ⟨g, b⟩ = ⟨P, C⟩ + ε KL(P | a⊗b) at convergence. */
-  regularizedCost: number;
-  /** ⟨P, C⟩ (NaN without the plan). */
-  transportCost: number;
-  /** The ε actually used (after relative scaling). */
-  epsilon: number;
-  iterations: number;
-  /** L1 error of the column marginal at the last check (rows are exact after each row update). */
-  marginalError: number;
-  converged: boolean;
 }
 
 type Vec = tf.Tensor | tf.TensorLike;
