@@ -75,7 +75,8 @@ def main() -> None:
                 e['pInf'][str(beta)] = float(0.5 * (bDb[q] - torch.sum(proj[:, q] ** 2 / lam)))
             entries.append(e)
             del U
-            torch.cuda.empty_cache() if dev.type == 'cuda' else None
+            if dev.type == 'cuda':
+                torch.cuda.empty_cache()
             print(f'alpha={alpha} d={d} {time.time() - t0:.1f}s lam[0]={float(lam[0]):.4g} lam[-1]={float(lam[-1]):.3g}', flush=True)
     np.concatenate(blob).tofile(os.path.join(a.out, 'spectra.bin'))
     with open(os.path.join(a.out, 'spectra.json'), 'w') as f:
