@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBackendReport, releaseWebGPU, selectBackend } from '@lemma/gpu-kernels';
 import type { BackendChoice } from '@lemma/gpu-kernels';
+import { isCellWorker, serveCells, setCellWorkerEntry } from './lib/cell-pool';
 import { progressEnabled } from './progress';
 import { REGISTRY } from './registry';
 import { writeReport } from './report';
@@ -20,6 +23,7 @@ Options:
   --quick            small sizes, minutes on a CPU (default unless the backend is a real GPU)
   --full             paper-like sizes
   --seed <n>         base seed (default 0)
+  --workers <n>      worker threads for independent trainings (default: all cores on cpu/wasm, 1 on a GPU)
   --out <dir>        report folder (default report)
   --json             print results.json to stdout instead of one line per reproduction
   --png              also write PNG copies of the figures
@@ -50,6 +54,7 @@ async function main(): Promise<number> {
       quick: { type: 'boolean' },
       full: { type: 'boolean' },
       seed: { type: 'string', default: '0' },
+      workers: { type: 'string' },
       out: { type: 'string', default: 'report' },
       json: { type: 'boolean', default: false },
       png: { type: 'boolean', default: false },
@@ -80,6 +85,12 @@ async function main(): Promise<number> {
   const quick = values.full ? false : values.quick ? true : report.backend !== 'webgpu' && report.backend !== 'tensorflow';
   log(`${chosen.length} reproduction(s), ${quick ? 'quick' : 'full'} mode, seed ${seed}`);
 
+  const cpuBackend = report.backend === 'cpu' || report.backend === 'wasm';
+  const workers = values.workers === undefined ? (cpuBackend ? availableParallelism() : 1) : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 1024) throw new Error(`--workers must be an integer in [1, 1024], got '${values.workers}'`);
+  setCellWorkerEntry(fileURLToPath(import.meta.url));
+  log(`${workers} worker thread(s) for independent cells`);
+
   const t0 = performance.now();
   const run: RunRecord = {
     generatedAt: new Date().toISOString(),
@@ -96,7 +107,7 @@ async function main(): Promise<number> {
     reproductions: [],
   };
   for (const r of chosen) {
-    const rec = await runReproduction(r, { quick, seed, backend: report.backend, progress: progressEnabled(), log });
+    const rec = await runReproduction(r, { quick, seed, backend: report.backend, workers, progress: progressEnabled(), log });
     run.reproductions.push(rec);
     if (!values.json) {
       const verdict = !rec.ok ? 'FAILED' : rec.reproduced === undefined ? 'done' : rec.reproduced ? 'reproduced' : 'NOT reproduced';
@@ -111,7 +122,12 @@ async function main(): Promise<number> {
   return run.reproductions.every((r) => r.ok) ? 0 : 1;
 }
 
-main().then(
+if (isCellWorker()) {
+  // A pool thread (lib/cell-pool.ts): same bundle, same registry, no CLI.
+  void serveCells(async (backend) => {
+    await selectBackend({ backend: backend as BackendChoice });
+  });
+} else main().then(
   (code) => {
     releaseWebGPU();
     process.exit(code);

@@ -32,7 +32,7 @@ const fake: Reproduction = {
 
 const broken: Reproduction = { ...fake, id: 'broken', run: async () => Promise.reject(new Error('boom')) };
 
-const opts = { quick: true, seed: 7, backend: 'cpu', progress: false, log: () => {} };
+const opts = { quick: true, seed: 7, backend: 'cpu', workers: 1, progress: false, log: () => {} };
 
 describe('runner and report', () => {
   it('records results, renders SVG figures and writes results.json', async () => {

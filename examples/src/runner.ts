@@ -7,6 +7,8 @@ export interface RunOptions {
   quick: boolean;
   seed: number;
   backend: string;
+  /** Worker threads for independent cells. */
+  workers: number;
   /** Draw progress bars on stderr. */
   progress: boolean;
   log: (message: string) => void;
@@ -18,6 +20,7 @@ export async function runReproduction(r: Reproduction, opts: RunOptions): Promis
     quick: opts.quick,
     seed: opts.seed,
     backend: opts.backend,
+    workers: opts.workers,
     progress: (label, total) => createProgress(`${r.id}: ${label}`, total, opts.progress),
     log: (m) => opts.log(`[${r.id}] ${m}`),
   };

@@ -50,6 +50,8 @@ export interface ReproContext {
   seed: number;
   /** The active tfjs backend name. */
   backend: string;
+  /** Worker threads for independent cells (lib/cell-pool.ts); 1 runs them inline. Results never depend on it. */
+  workers: number;
   /** Starts a progress bar for `total` units of work. */
   progress(label: string, total: number): Progress;
   /** A line of diagnostic output (stderr). */
