@@ -14,13 +14,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { applyElementwiseRule } from '@lemma/gpu-kernels';
-import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import { checkCommon, decodeConfig, encodeConfig, matches, type CommonOptions } from './config';
 import { GradScaleWebGPU } from './grad-scale-webgpu';
 import type { FusedRule, RuleScalars } from './rules';
 import { resolveSchedule } from './schedule-spec';
 import { wasmSimdKernels } from './wasm-simd';
 import type { Schedule } from './schedules';
+
+/** A named tensor as tf.Optimizer's getWeights/setWeights use it (tfjs-core does not export its own from the root). */
+export interface NamedTensor {
+  name: string;
+  tensor: tf.Tensor;
+}
 
 /** What an optimizer knows about one variable at one step when it computes the rule's scalars. */
 export interface StepContext {
