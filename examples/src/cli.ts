@@ -13,6 +13,7 @@ import { REGISTRY } from './registry';
 import { writeReport } from './report';
 import type { RunRecord } from './report';
 import { runReproduction } from './runner';
+import { sweepMain } from './sweep/cli';
 
 const HELP = `Usage: pnpm start [-- [ids...] [options]]
 
@@ -23,12 +24,15 @@ Options:
   --quick            small sizes, minutes on a CPU (default unless the backend is a real GPU)
   --full             paper-like sizes
   --seed <n>         base seed (default 0)
+  --option <k=v>     set a reproduction's declared option (repeatable; used by sweeps)
   --workers <n>      worker threads for independent trainings (default: all cores on cpu/wasm, 1 on a GPU)
   --out <dir>        report folder (default report)
   --json             print results.json to stdout instead of one line per reproduction
   --png              also write PNG copies of the figures
   --list             list reproductions and exit
-  -h, --help         this text`;
+  -h, --help         this text
+
+Sweeps: pnpm start -- sweep --help`;
 
 function versions(): Record<string, string> {
   const require = createRequire(import.meta.url);
@@ -45,9 +49,11 @@ function versions(): Record<string, string> {
 
 async function main(): Promise<number> {
   // `pnpm start -- --list` forwards the `--` itself; drop it so options after it still parse as options.
-  const argv = process.argv.slice(2);
+  const argv0 = process.argv.slice(2);
+  const argv = argv0[0] === '--' ? argv0.slice(1) : argv0;
+  if (argv[0] === 'sweep') return sweepMain(argv.slice(1), fileURLToPath(import.meta.url));
   const { values, positionals } = parseArgs({
-    args: argv[0] === '--' ? argv.slice(1) : argv,
+    args: argv,
     allowPositionals: true,
     options: {
       backend: { type: 'string' },
@@ -55,6 +61,7 @@ async function main(): Promise<number> {
       full: { type: 'boolean' },
       seed: { type: 'string', default: '0' },
       workers: { type: 'string' },
+      option: { type: 'string', multiple: true },
       out: { type: 'string', default: 'report' },
       json: { type: 'boolean', default: false },
       png: { type: 'boolean', default: false },
@@ -78,6 +85,13 @@ async function main(): Promise<number> {
     throw new Error(`unknown reproduction(s): ${unknown.join(', ')}; known: ${REGISTRY.map((r) => r.id).join(', ')}`);
   }
   const chosen = positionals.length ? REGISTRY.filter((r) => positionals.includes(r.id)) : REGISTRY;
+  const options: Record<string, string> = {};
+  for (const kv of values.option ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq < 1) throw new Error(`--option must be key=value, got '${kv}'`);
+    options[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  if (Object.keys(options).length && chosen.length !== 1) throw new Error('--option applies to one reproduction: name exactly one');
   const log = (m: string) => process.stderr.write(`${m}\n`);
 
   const report = await selectBackend({ ...(values.backend ? { backend: values.backend as BackendChoice } : {}) });
@@ -107,7 +121,7 @@ async function main(): Promise<number> {
     reproductions: [],
   };
   for (const r of chosen) {
-    const rec = await runReproduction(r, { quick, seed, backend: report.backend, workers, progress: progressEnabled(), log });
+    const rec = await runReproduction(r, { quick, seed, backend: report.backend, workers, options, progress: progressEnabled(), log });
     run.reproductions.push(rec);
     if (!values.json) {
       const verdict = !rec.ok ? 'FAILED' : rec.reproduced === undefined ? 'done' : rec.reproduced ? 'reproduced' : 'NOT reproduced';

@@ -9,9 +9,33 @@ export interface RunOptions {
   backend: string;
   /** Worker threads for independent cells. */
   workers: number;
+  /** `--option key=value` pairs, checked against the reproduction's declared options. */
+  options?: Record<string, string>;
   /** Draw progress bars on stderr. */
   progress: boolean;
   log: (message: string) => void;
+}
+
+/** Parses `--option` values by the reproduction's declared types; an undeclared key is an error. */
+export function parseReproOptions(r: Reproduction, raw: Record<string, string>): Record<string, number | string | boolean> {
+  const declared = r.options ?? {};
+  const out: Record<string, number | string | boolean> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const d = declared[k];
+    if (!d) {
+      const names = Object.keys(declared);
+      throw new Error(`${r.id}: unknown option '${k}' (${names.length ? `options: ${names.join(', ')}` : 'it takes no options'})`);
+    }
+    if (d.type === 'number') {
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isFinite(n)) throw new Error(`${r.id}: option ${k} must be a finite number, got '${v}'`);
+      out[k] = n;
+    } else if (d.type === 'boolean') {
+      if (v !== 'true' && v !== 'false') throw new Error(`${r.id}: option ${k} must be true or false, got '${v}'`);
+      out[k] = v === 'true';
+    } else out[k] = v;
+  }
+  return out;
 }
 
 /** Runs one reproduction, catching its failure into the record (the run goes on with the next one). */
@@ -21,6 +45,7 @@ export async function runReproduction(r: Reproduction, opts: RunOptions): Promis
     seed: opts.seed,
     backend: opts.backend,
     workers: opts.workers,
+    options: parseReproOptions(r, opts.options ?? {}),
     progress: (label, total) => createProgress(`${r.id}: ${label}`, total, opts.progress),
     log: (m) => opts.log(`[${r.id}] ${m}`),
   };

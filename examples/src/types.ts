@@ -50,6 +50,8 @@ export interface ReproContext {
   seed: number;
   /** The active tfjs backend name. */
   backend: string;
+  /** Values of the reproduction's declared {@link Reproduction.options} given with `--option key=value` (sweeps). */
+  options: Record<string, number | string | boolean>;
   /** Worker threads for independent cells (lib/cell-pool.ts); 1 runs them inline. Results never depend on it. */
   workers: number;
   /** Starts a progress bar for `total` units of work. */
@@ -67,5 +69,7 @@ export interface Reproduction {
   paper: string;
   /** The package it exercises, e.g. `@lemma/ot-matching`. */
   package: string;
+  /** Options a sweep may set (`--option key=value`); none means the reproduction takes none. */
+  options?: Record<string, { type: 'number' | 'string' | 'boolean'; description: string }>;
   run(ctx: ReproContext): Promise<ReproResult>;
 }

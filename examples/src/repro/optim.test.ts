@@ -55,7 +55,7 @@ it('the tiny GPT is causal, seeded, and its outputs are distributions', async ()
 
 it('a micro full-mode run sweeps, measures seed noise and only claims a win beyond it', async () => {
   await selectBackend('cpu');
-  const ctx = { quick: false, seed: 0, backend: 'cpu', workers: 1, progress: () => ({ tick() {}, done() {} }), log: () => {} };
+  const ctx = { quick: false, seed: 0, backend: 'cpu', workers: 1, options: {}, progress: () => ({ tick() {}, done() {} }), log: () => {} };
   const plan = { sizes: [{ d: 8, layers: 1, heads: 2 }], steps: 12, batch: 4, evalEvery: 4, lrFactors: [0.5, 1], seeds: 2, adamLong: 2, valWindows: 8 };
   const r = await runCharLM(ctx, plan);
   const m = r.metrics as Record<string, unknown>;
