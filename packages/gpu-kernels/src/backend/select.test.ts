@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { describeEachBackend } from '../testing/backends';
@@ -22,6 +25,18 @@ describe('selectBackend', () => {
       expect(a.reason.length).toBeGreaterThan(0);
     }
     expect(formatBackendReport(r)).toContain(`backend: ${r.backend}`);
+  });
+  it('rejects unknown option keys', async () => {
+    await expect(selectBackend({ backend: 'cpu', wasmPath: '/x/' } as never)).rejects.toThrow(/unknown option 'wasmPath' \(options: backend, wasmPaths\)/);
+  });
+  it('cpu in a fresh Node process prints nothing on stderr (no tfjs-node banner)', () => {
+    // A child process: the banner fires on a cpu backend's first op, which this test process may have used already.
+    const here = dirname(fileURLToPath(import.meta.url));
+    const script = `import { selectBackend } from ${JSON.stringify(join(here, 'select.ts'))}; import * as tf from '@tensorflow/tfjs-core';
+      await selectBackend('cpu'); tf.add(tf.scalar(1), tf.scalar(2)).dataSync();`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: here, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/tfjs-node/);
   });
   it('an explicit unavailable backend is an error naming the fix', async () => {
     // tfjs-node is never installed by Lemma itself.

@@ -1,32 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { importGradients } from './platform';
+import { assertSingleTfjsCore } from './tfjs-copies';
 import { prepareTensorflow } from './tensorflow';
 import { BACKEND_NAMES, BackendUnavailableError } from './types';
 import type { BackendAttempt, BackendChoice, BackendName, BackendReport } from './types';
-import { prepareCpu, prepareWasm } from './wasm';
+import { prepareCpu, prepareWasm, type WasmPaths } from './wasm';
 import { prepareWebGPU } from './webgpu';
 
-const PREPARE: Record<BackendName, () => Promise<BackendAttempt>> = {
+const PREPARE: Record<BackendName, (opts: SelectBackendOptions) => Promise<BackendAttempt>> = {
   webgpu: prepareWebGPU,
   tensorflow: prepareTensorflow,
-  wasm: prepareWasm,
+  wasm: (opts) => prepareWasm(opts.wasmPaths),
   cpu: prepareCpu,
 };
 
 let gradientsRegistered: Promise<void> | undefined;
 
 /**
- * Registers tfjs-core's gradient functions. In Node, `@tensorflow/tfjs-core` alone leaves `tf.grad` failing
- * with "gradient function not found for Sum"; tfjs-layers' Node bundle registers them all as a side effect.
+ * Registers tfjs-core's gradient functions (`tf.grad` fails with "gradient function not found for Sum" without
+ * them): in Node through tfjs-layers' bundle, in the browser through tfjs-core's own module.
  */
 export function registerCoreGradients(): Promise<void> {
-  gradientsRegistered ??= import('@tensorflow/tfjs-layers').then(
-    () => undefined,
-    (e: Error) => {
-      throw new Error(
-        `@lemma/gpu-kernels: could not load @tensorflow/tfjs-layers to register gradients (${e.message.split('\n')[0]}); install @tensorflow/tfjs-layers@4.22.0`,
-      );
-    },
-  );
+  gradientsRegistered ??= importGradients();
   return gradientsRegistered;
 }
 
@@ -44,7 +39,11 @@ export function resolveBackendChoice(choice?: BackendChoice | string): BackendCh
 export interface SelectBackendOptions {
   /** Backend to use; defaults to `process.env.LEMMA_BACKEND`, else `'auto'`. */
   backend?: BackendChoice;
+  /** Browser: where tfjs's .wasm files are served (a URL prefix ending in '/'); see tfjs-backend-wasm's setWasmPaths. */
+  wasmPaths?: WasmPaths;
 }
+
+const OPTION_KEYS = ['backend', 'wasmPaths'];
 
 /**
  * Picks and activates a tfjs backend. `'auto'` tries webgpu (hardware adapters only), tensorflow (tfjs-node),
@@ -57,13 +56,15 @@ export interface SelectBackendOptions {
  * console.log(formatBackendReport(report));
  */
 export async function selectBackend(options: SelectBackendOptions | BackendChoice = {}): Promise<BackendReport> {
-  const opts = typeof options === 'string' ? { backend: options } : options;
+  const opts: SelectBackendOptions = typeof options === 'string' ? { backend: options } : options;
+  for (const k of Object.keys(opts)) if (!OPTION_KEYS.includes(k)) throw new Error(`selectBackend: unknown option '${k}' (options: ${OPTION_KEYS.join(', ')})`);
   const requested = resolveBackendChoice(opts.backend);
+  assertSingleTfjsCore('selectBackend');
   await registerCoreGradients();
   const order: BackendName[] = requested === 'auto' ? [...BACKEND_NAMES] : [requested];
   const attempts: BackendAttempt[] = [];
   for (const name of order) {
-    let attempt = await PREPARE[name]();
+    let attempt = await PREPARE[name](opts);
     if (attempt.ok && attempt.software && requested === 'auto') {
       // lavapipe is correct but runs shaders on the CPU, far slower than wasm for real work.
       attempt = {
@@ -77,6 +78,8 @@ export async function selectBackend(options: SelectBackendOptions | BackendChoic
       try {
         if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
         await tf.ready();
+        // tfjs-backend-cpu prints a "use tfjs-node" banner on its first op in Node; the user chose cpu.
+        if (name === 'cpu') (tf.backend() as { firstUse?: boolean }).firstUse = false;
       } catch (e) {
         attempt = { ...attempt, ok: false, reason: `initialisation failed: ${(e as Error).message.split('\n')[0]}` };
       }

@@ -1,10 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendAttempt } from './types';
 
-/** Registers `@tensorflow/tfjs-backend-wasm` (the CPU default: SIMD + threads when Node allows). */
-export async function prepareWasm(): Promise<BackendAttempt> {
+/** Where the browser fetches tfjs's .wasm binaries from (tfjs-backend-wasm's `setWasmPaths`). */
+export type WasmPaths = string | { 'tfjs-backend-wasm.wasm'?: string; 'tfjs-backend-wasm-simd.wasm'?: string; 'tfjs-backend-wasm-threaded-simd.wasm'?: string };
+
+/**
+ * Registers `@tensorflow/tfjs-backend-wasm` (the CPU default: SIMD + threads when Node allows). In a browser bundle
+ * the .wasm binaries must be served: pass `wasmPaths` (a URL prefix ending in '/', or a map per file).
+ */
+export async function prepareWasm(wasmPaths?: WasmPaths): Promise<BackendAttempt> {
   try {
-    await import('@tensorflow/tfjs-backend-wasm');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
   } catch (e) {
     return {
       name: 'wasm',

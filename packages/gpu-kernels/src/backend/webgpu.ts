@@ -1,10 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { findVulkanLoader, loadDawn, NO_ADAPTER_FIX, PLATFORM, type DawnModule } from './platform';
 import type { BackendAttempt } from './types';
-
-interface DawnModule {
-  create(flags: string[]): GPU;
-  globals: Record<string, unknown>;
-}
 
 type NavigatorLike = { gpu?: GPU };
 
@@ -17,15 +13,18 @@ function dawnFlags(): string[] {
 }
 
 async function tryStart(): Promise<BackendAttempt> {
-  if (typeof process === 'undefined' || !process.versions?.node) {
+  if (PLATFORM === 'browser' || typeof process === 'undefined' || !process.versions?.node) {
     // In a browser the page's navigator.gpu is used as is.
     if (!(globalThis as { navigator?: NavigatorLike }).navigator?.gpu) {
       return { name: 'webgpu', ok: false, reason: 'this browser has no navigator.gpu' };
     }
   } else if (!(globalThis as { navigator?: NavigatorLike }).navigator?.gpu) {
+    if (!(await findVulkanLoader())) {
+      return { name: 'webgpu', ok: false, reason: 'no Vulkan loader (libvulkan.so.1) on this machine, so Dawn has no driver to use', fix: NO_ADAPTER_FIX };
+    }
     let dawn: DawnModule;
     try {
-      dawn = (await import('webgpu')) as unknown as DawnModule;
+      dawn = await loadDawn();
     } catch (e) {
       return {
         name: 'webgpu',
@@ -51,10 +50,8 @@ async function tryStart(): Promise<BackendAttempt> {
     return {
       name: 'webgpu',
       ok: false,
-      reason: 'no WebGPU adapter: Dawn found no Vulkan driver',
-      fix:
-        'install a Vulkan driver: an NVIDIA driver with its Vulkan ICD, or Mesa lavapipe on the CPU ' +
-        '(Debian: apt-get install -t bookworm-backports mesa-vulkan-drivers; Mesa 22.x is too old for Dawn)',
+      reason: PLATFORM === 'browser' ? 'the browser offers no WebGPU adapter' : 'no WebGPU adapter: Dawn found no Vulkan driver',
+      fix: NO_ADAPTER_FIX,
     };
   }
   const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
