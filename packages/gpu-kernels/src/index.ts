@@ -12,3 +12,10 @@ export * from './kernels/logSumExp/index';
 export * from './kernels/sinkhorn/index';
 export * from './kernels/elementwiseRule/index';
 export { PHILOX_WGSL, wordToUnit23 } from './rng/gpuPhilox';
+
+// K models at once (issue #11 item 4): functional blocks whose parameters carry a leading model axis K.
+export { kMlp, kMlpForward, kLinear, kActivate } from './train/k-mlp';
+export type { KMlp, KMlpOptions, KLinear, KActivation } from './train/k-mlp';
+export { kCrossEntropy, kCrossEntropyPerModel, kMeanSquaredError, kMeanSquaredErrorPerModel, kAccuracy } from './train/k-loss';
+export { kSliceModel } from './train/k-params';
+export type { KInit } from './train/k-params';
