@@ -72,15 +72,16 @@ describeEachBackend('kMlp', (backend) => {
     }
   });
 
-  it('forward equals a float64 reference per model, shared or per-model batch', async () => {
-    const net = kMlp({ sizes: [3, 4, 2], K: 2, seeds: [1, 2], activation: 'tanh' });
+  it.each(['tanh', 'relu', 'gelu', 'identity'] as const)('forward (%s) equals a float64 reference per model, shared or per-model batch', async (activation) => {
+    const act = { tanh: Math.tanh, relu: (v: number) => Math.max(v, 0), identity: (v: number) => v, gelu: (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))) }[activation];
+    const net = kMlp({ sizes: [3, 4, 2], K: 2, seeds: [1, 2], activation });
     const x = randomNormal([2, 5, 3], 11);
     const [xs, w0, b0, w1, b1] = await params([x, ...net.variables()]);
     const got = await net.forward(x).data();
     const ref: number[] = [];
     for (let k = 0; k < 2; k++) {
       for (let b = 0; b < 5; b++) {
-        const h = [0, 1, 2, 3].map((j) => Math.tanh(b0![k * 4 + j]! + [0, 1, 2].reduce((s, i) => s + xs![(k * 5 + b) * 3 + i]! * w0![k * 12 + i * 4 + j]!, 0)));
+        const h = [0, 1, 2, 3].map((j) => act(b0![k * 4 + j]! + [0, 1, 2].reduce((s, i) => s + xs![(k * 5 + b) * 3 + i]! * w0![k * 12 + i * 4 + j]!, 0)));
         for (let o = 0; o < 2; o++) ref.push(b1![k * 2 + o]! + h.reduce((s, hj, j) => s + hj * w1![k * 8 + j * 2 + o]!, 0));
       }
     }

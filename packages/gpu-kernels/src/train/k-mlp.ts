@@ -97,8 +97,14 @@ export function kMlpForward(layers: readonly KLinear<tf.Tensor>[], x: tf.Tensor,
   return tf.tidy(() => {
     let h = kBatchInput(op, x, K, layers[0]!.w.shape[1]!);
     layers.forEach((l, i) => {
-      h = kLinear(h, l);
-      if (i < layers.length - 1) h = kActivate(h, activation) as tf.Tensor3D;
+      const act = i < layers.length - 1 ? activation : 'identity';
+      if (act === 'relu' || act === 'identity') {
+        // One kernel for matmul + bias + relu (and its gradient), instead of three: per-op host cost dominates here.
+        const out = l.w.shape[2]!;
+        h = tf.fused.matMul({ a: h, b: l.w as tf.Tensor3D, bias: tf.reshape(l.b, [K, 1, out]), activation: act === 'relu' ? 'relu' : 'linear' }) as tf.Tensor3D;
+      } else {
+        h = kActivate(kLinear(h, l), act) as tf.Tensor3D;
+      }
     });
     return h;
   });
