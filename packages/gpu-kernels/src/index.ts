@@ -14,8 +14,10 @@ export * from './kernels/elementwiseRule/index';
 export { PHILOX_WGSL, wordToUnit23 } from './rng/gpuPhilox';
 
 // K models at once (issue #11 item 4): functional blocks whose parameters carry a leading model axis K.
-export { kMlp, kMlpForward, kLinear, kActivate } from './train/k-mlp';
-export type { KMlp, KMlpOptions, KLinear, KActivation } from './train/k-mlp';
+export { kMlp, kMlpForward, kLinear, kLinearVariables, kMatMulBias, kActivate } from './train/k-mlp';
+export type { KMlp, KMlpOptions, KLinear, KLinearVariablesOptions, KActivation } from './train/k-mlp';
+export { kConv2d, kConv2dVariables, kPool2d } from './train/k-conv';
+export type { KConv2dOptions, KConv2dVariablesOptions, KPool2dOptions } from './train/k-conv';
 export { kCrossEntropy, kCrossEntropyPerModel, kMeanSquaredError, kMeanSquaredErrorPerModel, kAccuracy } from './train/k-loss';
 export { kSliceModel } from './train/k-params';
 export type { KInit } from './train/k-params';

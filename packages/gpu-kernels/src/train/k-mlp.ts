@@ -68,12 +68,25 @@ export function kBatchInput(op: string, x: tf.Tensor, K: number, inDim: number):
   throw new Error(`${op}: x must be [B, ${inDim}] (shared by the models) or [${K}, B, ${inDim}] (one batch per model), got shape [${x.shape.join(', ')}]`);
 }
 
+/**
+ * act(a·w + b) per model: a [K or 1, N, in], w [K, in, out], b [K, out] → [K, N, out]. One fused kernel (matmul,
+ * bias and relu, and their gradients) where the backend has it for a batched bias; wasm's supports rank-1 bias only.
+ */
+export function kMatMulBias(a: tf.Tensor3D, w: tf.Tensor3D, b: tf.Tensor, activation: 'linear' | 'relu'): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [K, , out] = w.shape;
+    const bias = tf.reshape(b, [K, 1, out]);
+    if (tf.getBackend() === 'wasm') {
+      const y = tf.add(tf.matMul(a, w), bias);
+      return (activation === 'relu' ? tf.relu(y) : y) as tf.Tensor3D;
+    }
+    return tf.fused.matMul({ a, b: w, bias, activation });
+  });
+}
+
 /** y = x·W + b per model: x [K or 1, B, in], w [K, in, out], b [K, out] → [K, B, out] (one batched matmul). */
 export function kLinear(x: tf.Tensor3D, layer: KLinear<tf.Tensor>): tf.Tensor3D {
-  return tf.tidy(() => {
-    const [K, , out] = layer.w.shape as [number, number, number];
-    return tf.add(tf.matMul(x, layer.w as tf.Tensor3D), tf.reshape(layer.b, [K, 1, out])) as tf.Tensor3D;
-  });
+  return kMatMulBias(x, layer.w as tf.Tensor3D, layer.b, 'linear');
 }
 
 /**
@@ -100,14 +113,42 @@ export function kMlpForward(layers: readonly KLinear<tf.Tensor>[], x: tf.Tensor,
       const act = i < layers.length - 1 ? activation : 'identity';
       if (act === 'relu' || act === 'identity') {
         // One kernel for matmul + bias + relu (and its gradient), instead of three: per-op host cost dominates here.
-        const out = l.w.shape[2]!;
-        h = tf.fused.matMul({ a: h, b: l.w as tf.Tensor3D, bias: tf.reshape(l.b, [K, 1, out]), activation: act === 'relu' ? 'relu' : 'linear' }) as tf.Tensor3D;
+        h = kMatMulBias(h, l.w as tf.Tensor3D, l.b, act === 'relu' ? 'relu' : 'linear');
       } else {
         h = kActivate(kLinear(h, l), act) as tf.Tensor3D;
       }
     });
     return h;
   });
+}
+
+/** Options of {@link kLinearVariables}. */
+export interface KLinearVariablesOptions {
+  K: number;
+  /** One seed per model. */
+  seeds: number[];
+  inDim: number;
+  outDim: number;
+  /** Layer index l of the network: the weight draws Philox stream 2l and the bias stream 2l + 1. */
+  layer: number;
+  /** Default 'torch' (PyTorch's nn.Linear default). */
+  init?: KInit;
+}
+
+/**
+ * Variables of one dense layer of K models (w [K, inDim, outDim], b [K, outDim]) for networks assembled by hand
+ * from {@link kLinear}, {@link kConv2d} and friends; slice k is what a lone model with seed `seeds[k]` draws.
+ */
+export function kLinearVariables(opts: KLinearVariablesOptions): KLinear {
+  const op = 'kLinearVariables';
+  rejectUnknownKeys(op, opts, ['K', 'seeds', 'inDim', 'outDim', 'layer', 'init']);
+  const { K, seeds, inDim, outDim, layer, init = 'torch' } = opts;
+  validateK(op, K, seeds);
+  expectPositiveInt(op, 'inDim', inDim);
+  expectPositiveInt(op, 'outDim', outDim);
+  if (!Number.isInteger(layer) || layer < 0) throw new Error(`${op}: layer must be a non-negative integer, got ${layer}`);
+  validateInit(op, init);
+  return kLayerVariables(seeds, layer, [inDim, outDim], [outDim], inDim, init);
 }
 
 /**
