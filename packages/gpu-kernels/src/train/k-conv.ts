@@ -137,6 +137,7 @@ export function kPool2d(x: tf.Tensor, opts: KPool2dOptions): tf.Tensor5D {
   return tf.tidy(() => {
     const x4 = tf.reshape(x, [K * Bn, H, W, C]) as tf.Tensor4D;
     const y = type === 'max' ? tf.maxPool(x4, size, stride, padding) : tf.avgPool(x4, size, stride, padding);
-    return tf.reshape(y, [K, Bn, ...y.shape.slice(1)]) as tf.Tensor5D;
+    const [, Ho, Wo] = y.shape;
+    return tf.reshape(y, [K, Bn, Ho, Wo, C]) as tf.Tensor5D;
   });
 }

@@ -80,7 +80,7 @@ export function kMatMulBias(a: tf.Tensor3D, w: tf.Tensor3D, b: tf.Tensor, activa
       const y = tf.add(tf.matMul(a, w), bias);
       return (activation === 'relu' ? tf.relu(y) : y) as tf.Tensor3D;
     }
-    return tf.fused.matMul({ a, b: w, bias, activation });
+    return tf.fused.matMul({ a, b: w, bias, activation }) as tf.Tensor3D;
   });
 }
 
