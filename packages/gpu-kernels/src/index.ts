@@ -18,6 +18,8 @@ export { kMlp, kMlpForward, kLinear, kLinearVariables, kMatMulBias, kActivate } 
 export type { KMlp, KMlpOptions, KLinear, KLinearVariablesOptions, KActivation } from './train/k-mlp';
 export { kConv2d, kConv2dVariables, kPool2d } from './train/k-conv';
 export type { KConv2dOptions, KConv2dVariablesOptions, KPool2dOptions } from './train/k-conv';
+export { kTransformerBlock, kTransformerBlockVariables, kTransformerBlockVariableList, kLayerNorm } from './train/k-transformer';
+export type { KTransformerBlockParams, KTransformerBlockOptions, KTransformerBlockVariablesOptions, KLayerNorm } from './train/k-transformer';
 export { kCrossEntropy, kCrossEntropyPerModel, kMeanSquaredError, kMeanSquaredErrorPerModel, kAccuracy } from './train/k-loss';
 export { kSliceModel } from './train/k-params';
 export type { KInit } from './train/k-params';
