@@ -11,4 +11,7 @@ export * from './kernels/pairwise/index';
 export * from './kernels/logSumExp/index';
 export * from './kernels/sinkhorn/index';
 export * from './kernels/elementwiseRule/index';
+export { GradScaler } from './kernels/gradScale/index';
+export type { GradScale, SkipReport } from './kernels/gradScale/index';
+export { wasmSimdConfig } from './kernels/wasmSimd/index';
 export { PHILOX_WGSL, wordToUnit23 } from './rng/gpuPhilox';
