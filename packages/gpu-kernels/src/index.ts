@@ -11,4 +11,5 @@ export * from './kernels/pairwise/index';
 export * from './kernels/logSumExp/index';
 export * from './kernels/sinkhorn/index';
 export * from './kernels/elementwiseRule/index';
+export * from './train/index';
 export { PHILOX_WGSL, wordToUnit23 } from './rng/gpuPhilox';
