@@ -21,10 +21,10 @@ function glorot(shape: number[], seed: number, prefix: string): tf.Variable {
   const fanIn = shape[0]!;
   const fanOut = shape[shape.length - 1]!;
   const lim = Math.sqrt(6 / (fanIn + fanOut));
-  return tf.variable(tf.randomUniform(shape, -lim, lim, 'float32', seed), true, `${prefix}_${nameSeq++}`);
+  return tf.tidy(() => tf.variable(tf.randomUniform(shape, -lim, lim, 'float32', seed), true, `${prefix}_${nameSeq++}`));
 }
 function constant(shape: number[], v: number, prefix: string): tf.Variable {
-  return tf.variable(tf.fill(shape, v), true, `${prefix}_${nameSeq++}`);
+  return tf.tidy(() => tf.variable(tf.fill(shape, v), true, `${prefix}_${nameSeq++}`));
 }
 
 /** Softmax cross-entropy of logits `[n, V]` against integer labels through one-hot `[n, V]` targets. */
@@ -93,7 +93,7 @@ export function tinyGPT(s: TinyGPTSize, seed = 1): TrainableModel {
   const hd = d / H;
   if (!Number.isInteger(hd)) throw new Error(`tinyGPT: d (${d}) must be a multiple of heads (${H})`);
   const emb = glorot([V, d], seed, 'emb');
-  const pos = tf.variable(tf.randomNormal([L, d], 0, 0.02, 'float32', seed + 1), true, `pos_${nameSeq++}`);
+  const pos = tf.tidy(() => tf.variable(tf.randomNormal([L, d], 0, 0.02, 'float32', seed + 1), true, `pos_${nameSeq++}`));
   const blocks = Array.from({ length: s.layers }, (_, i) => {
     const k = seed + 100 * (i + 1);
     return {
