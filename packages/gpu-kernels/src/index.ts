@@ -14,4 +14,5 @@ export * from './kernels/elementwiseRule/index';
 export { GradScaler } from './kernels/gradScale/index';
 export type { GradScale, SkipReport } from './kernels/gradScale/index';
 export { wasmSimdConfig } from './kernels/wasmSimd/index';
+export * from './train/index';
 export { PHILOX_WGSL, wordToUnit23 } from './rng/gpuPhilox';
