@@ -11,6 +11,10 @@ export * from './kernels/pairwise/index';
 export * from './kernels/logSumExp/index';
 export * from './kernels/sinkhorn/index';
 export * from './kernels/elementwiseRule/index';
+export { GradScaler } from './kernels/gradScale/index';
+export type { GradScale, SkipReport } from './kernels/gradScale/index';
+export { wasmSimdConfig } from './kernels/wasmSimd/index';
+export * from './train/index';
 export { PHILOX_WGSL, wordToUnit23 } from './rng/gpuPhilox';
 
 // K models at once (issue #11 item 4): functional blocks whose parameters carry a leading model axis K.

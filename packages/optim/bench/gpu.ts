@@ -4,7 +4,7 @@
  * Compare with `python3 bench/gpu_peer.py` (torch fused AdamW on the same sizes) on the same card.
  *
  * Then, on the same variable, the optimizer's overhead over the bare kernel: rows `rule_adamw_bare`
- * (`applyElementwiseRule(adamWRule, ...)` from gpu-kernels alone), `rule_adamw_gradscale` (the same plus the two
+ * (`applyElementwiseRule(adamwRule, ...)` from gpu-kernels alone, with optim's AdamW rule), `rule_adamw_gradscale` (the same plus the two
  * grad-scale passes, the rule reading the scale on the device: what an optimizer step must cost at least) and
  * `optim_adamw_step` (`AdamW.applyGradients`). Each has `ms` (wall per step, queue drained) and `hostMs` (time
  * inside the step calls: recording and submitting), the median of 5 interleaved rounds; `ratio` = ms / bare-rule
@@ -14,9 +14,9 @@
  * Run: `npx tsx bench/gpu.ts [sizes=1e7,1e8] [--compare-only]`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamWRule, applyElementwiseRule, createRuleSlots, selectBackend } from '@lemma/gpu-kernels';
-import { adamw } from '../src/index';
-import { GradScaleWebGPU } from '../src/grad-scale-webgpu';
+import { applyElementwiseRule, createRuleSlots, GradScaler, selectBackend } from '@lemma/gpu-kernels';
+import { adamw, adamwRule } from '../src/index';
+import { adamwScalars } from '../src/adamw';
 import { benchSize } from './step-throughput';
 
 interface Row {
@@ -63,19 +63,24 @@ export async function compareWithRule(n: number, iters: number, tensors = 1, rou
   const h = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 };
   const rows: Row[] = [];
 
-  const slots = createRuleSlots(adamWRule, vs);
+  const slots = createRuleSlots(adamwRule, vs);
   let step = 0;
-  const scaler = new GradScaleWebGPU();
+  const scaler = new GradScaler();
+  const k = (t: number) => ({
+    ...adamwScalars({ learningRate: h.lr, beta1: h.beta1, beta2: h.beta2, eps: h.eps, weightDecay: h.weightDecay }, { name: '', t, scheduleFactor: 1, lr: h.lr, decayScale: 1, shape: [] }),
+    gscale: 1,
+  });
   // Weight decay on every variable (noDecay: []), so all of them share one applyElementwiseRule call like the rows above.
   const opt = adamw({ learningRate: h.lr, weightDecay: h.weightDecay, clipNorm: 1.0, noDecay: [] });
   const variants: [string, () => void][] = [
-    ['rule_adamw_bare', () => applyElementwiseRule(adamWRule, vs, gs, slots, { ...h, step: ++step })],
+    ['rule_adamw_bare', () => applyElementwiseRule(adamwRule, vs, gs, slots, k(++step))],
     [
       'rule_adamw_gradscale',
       () => {
         step++;
-        const gradScale = scaler.run(gs, 1.0, step);
-        applyElementwiseRule(adamWRule, vs, gs, slots, { ...h, step }, { gradScale });
+        const s = scaler.run(gs, 1.0, step);
+        if (s.onHost) throw new Error('bench/gpu.ts: needs a device backend (webgpu)');
+        applyElementwiseRule(adamwRule, vs, gs, slots, k(step), { gradScale: s.scale });
       },
     ],
     ['optim_adamw_step', () => opt.applyGradients(named)],

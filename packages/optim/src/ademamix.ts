@@ -1,6 +1,6 @@
 /** AdEMAMix (arXiv 2409.03137, official PyTorch): a fast bias-corrected EMA plus α times a slow, uncorrected one. */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkAdamOptions, type AdamWOptions } from './adamw';
+import { ADAMW_KEYS, checkAdamOptions, type AdamWOptions } from './adamw';
 import { checkNumber } from './config';
 import { FusedOptimizer, type StepContext } from './fused-optimizer';
 import { ademamixRule, type FusedRule, type RuleScalars } from './rules';
@@ -25,7 +25,7 @@ export class AdEMAMix extends FusedOptimizer<AdEMAMixOptions> {
   private readonly alphaAt: Schedule;
   private readonly beta3At: Schedule;
   constructor(options: AdEMAMixOptions) {
-    super('AdEMAMix', { weightDecay: 0, ...options });
+    super('AdEMAMix', { weightDecay: 0, ...options }, [...ADAMW_KEYS, 'beta3', 'alpha', 'alphaWarmup', 'beta3Warmup', 'gamma3Factor']);
     const o = this.options;
     checkAdamOptions('AdEMAMix', o);
     if (o.beta3 !== undefined) checkNumber('AdEMAMix', 'beta3', o.beta3, (v) => v > 0 && v < 1, 'in (0, 1)');

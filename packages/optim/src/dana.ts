@@ -39,7 +39,7 @@ export class Dana extends FusedOptimizer<DanaOptions> {
   /** Class name used by tfjs serialization. */
   static readonly className = 'Dana';
   constructor(options: DanaOptions) {
-    super('Dana', options);
+    super('Dana', options, ['variant', 'delta', 'gamma1', 'c', 'd', 'exponent', 'weightDecay']);
     const o = this.options;
     if (o.variant !== undefined && o.variant !== 'constant' && o.variant !== 'decaying') {
       throw new Error(`Dana: variant must be 'constant' or 'decaying', got '${String(o.variant)}'`);

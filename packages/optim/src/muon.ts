@@ -1,10 +1,11 @@
 /**
  * Muon (KellerJordan; the ADANA paper's baseline): Nesterov momentum orthogonalised by a quintic Newton–Schulz
- * iteration on 2-D parameters; every other parameter falls back to AdamW. Runs as tfjs ops on every backend.
+ * iteration on 2-D parameters; every other parameter falls back to AdamW. The matrix update runs as tfjs ops; the AdamW
+ * fallback runs as the fused kernel of the backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamwScalars, checkAdamOptions } from './adamw';
-import { checkNumber, type CommonOptions } from './config';
+import { adamwScalars, checkAdamOptions, checkDecayBelowOne } from './adamw';
+import { checkKeys, checkNumber, type CommonOptions } from './config';
 import { FusedOptimizer, type StepContext } from './fused-optimizer';
 import { adamwRule, type FusedRule, type RuleScalars } from './rules';
 
@@ -49,6 +50,7 @@ export interface MuonOptions extends CommonOptions {
 export function muonRule(nsSteps: number): FusedRule {
   return {
     name: 'muon',
+    opsOnly: true,
     slots: ['buf'],
     scalars: ['mu', 'lr', 'nesterov', 'decay'],
     wgsl: '', // never dispatched: Muon always runs as tfjs ops
@@ -66,13 +68,19 @@ export function muonRule(nsSteps: number): FusedRule {
   };
 }
 
+const MUON_KEYS = ['momentum', 'nesterov', 'nsSteps', 'weightDecay', 'adam'];
+
 /** Muon with an AdamW fallback for biases, norms and anything not 2-D. */
 export class Muon extends FusedOptimizer<MuonOptions> {
   /** Class name used by tfjs serialization. */
   static readonly className = 'Muon';
   private readonly rule2d: FusedRule;
   constructor(options: MuonOptions) {
-    super('Muon', options);
+    super('Muon', options, MUON_KEYS);
+    if (options.adam !== undefined) {
+      if (options.adam === null || typeof options.adam !== 'object') throw new Error(`Muon: adam must be an object, got ${String(options.adam)}`);
+      checkKeys('Muon', options.adam, ['learningRate', 'beta1', 'beta2', 'eps', 'weightDecay'], 'adam.');
+    }
     const o = this.options;
     if (o.momentum !== undefined) checkNumber('Muon', 'momentum', o.momentum, (v) => v >= 0 && v < 1, 'in [0, 1)');
     if (o.nsSteps !== undefined) checkNumber('Muon', 'nsSteps', o.nsSteps, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
@@ -80,11 +88,9 @@ export class Muon extends FusedOptimizer<MuonOptions> {
     if (o.adam?.learningRate !== undefined) {
       checkNumber('Muon', 'adam.learningRate', o.adam.learningRate, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
     }
-    checkAdamOptions("Muon.adam", { learningRate: 1, ...o.adam });
+    checkAdamOptions("Muon.adam", { learningRate: o.adam?.learningRate ?? o.learningRate, ...o.adam });
+    checkDecayBelowOne("Muon", o.learningRate, o.weightDecay ?? 0);
     this.rule2d = muonRule(o.nsSteps ?? 5);
-  }
-  protected override useTensorPath(): boolean {
-    return true;
   }
   protected ruleFor(_name: string, shape: number[]): FusedRule {
     return shape.length === 2 ? this.rule2d : adamwRule;

@@ -6,7 +6,7 @@
  * optimizer reads a small counter back only now and then instead of the flag of every step.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { runWGSL } from '@lemma/gpu-kernels';
+import { runWGSL } from '../runWGSL/index';
 
 const WG = 256;
 /** Most partial sums per gradient tensor (workgroups of the first pass, grid-stride over the tensor). */
