@@ -3,7 +3,9 @@
  * `bench/gpu-kmodels_peer.py`: the same K models trained one after the other in PyTorch eager (same total work).
  * Prints one JSON document `{ package: 'gpu-kernels-kmodels', impl, card, results: [{ id, size, ms }] }` on
  * stdout; progress on stderr. Timing as bench/gpu.ts: warm-up, then N enqueued steps between two queue drains.
- * `ms` is one training step of all K models together. Flags: --smoke (tiny sizes, any adapter), --quick.
+ * `ms` is one training step of all K models together: `train_k{K}_mlp_784_512x3` replays the step from a step
+ * graph (captureStepGraph, as trainSteps does on webgpu), `..._eager` runs it as tfjs ops. Flags: --smoke (tiny
+ * sizes, any adapter), --quick.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/backend/select';
@@ -11,6 +13,8 @@ import { webgpuInternals } from '../src/kernels/_shared/webgpu';
 import { randomNormal, randomUniform } from '../src/kernels/random/index';
 import { kMlp } from '../src/train/k-mlp';
 import { kCrossEntropy } from '../src/train/k-loss';
+import { captureStepGraph } from '../src/train/step-graph';
+import type { StepGraph } from '../src/train/step-graph';
 
 interface Row {
   id: string;
@@ -65,18 +69,39 @@ async function main(): Promise<void> {
   for (const K of [16, 1]) {
     const id = `train_k${K}_mlp_784_512x3`;
     const size = `K=${K} ${sizes.join('-')} batch ${B} adam`;
-    const net = kMlp({ sizes, K, seeds: Array.from({ length: K }, (_, k) => k) });
-    // One batch per model, fixed on the device (data loading is not timed, neither in the peer).
-    const x = randomNormal([K, B, sizes[0]!], 100);
-    const y = tf.tidy(() => tf.cast(tf.floor(tf.mul(randomUniform([K, B], 101), sizes.at(-1)! - 1e-3)), 'int32'));
-    const opt = tf.train.adam(1e-3);
-    const vars = net.variables();
-    await time(id, size, iters, () => opt.minimize(() => kCrossEntropy(net.forward(x), y), false, vars));
-    const loss = tf.tidy(() => kCrossEntropy(net.forward(x), y));
-    console.error(`  loss after ${iters + 3} steps (sum over ${K} models): ${(await loss.data())[0]!.toFixed(4)}`);
-    [loss, x, y].forEach((t) => t.dispose());
-    opt.dispose();
-    net.dispose();
+    for (const mode of ['graph', 'eager'] as const) {
+      const net = kMlp({ sizes, K, seeds: Array.from({ length: K }, (_, k) => k) });
+      // One batch per model, fixed on the device (data loading is not timed, neither in the peer).
+      const x = randomNormal([K, B, sizes[0]!], 100);
+      const y = tf.tidy(() => tf.cast(tf.floor(tf.mul(randomUniform([K, B], 101), sizes.at(-1)! - 1e-3)), 'int32'));
+      const opt = tf.train.adam(1e-3);
+      const vars = net.variables();
+      const step = ([xb, yb]: tf.Tensor[]) => opt.minimize(() => kCrossEntropy(net.forward(xb!), yb!), true, vars)!;
+      let graph: StepGraph | undefined;
+      if (mode === 'graph') {
+        try {
+          tf.dispose(step([x, y])); // eager first: Adam creates its state
+          const cap = captureStepGraph(step, [[x, y], [x, y]]);
+          tf.dispose(cap.outputs.flat());
+          graph = cap.graph;
+          console.error(`  step graph: ${JSON.stringify(graph.stats)}`);
+        } catch (e) {
+          console.error(`${id} ${size}: step graph FAILED ${(e as Error).message}`);
+          rows.push({ id, size, ms: Number.NaN });
+        }
+      }
+      if (mode === 'eager' || graph) {
+        const g = graph;
+        await time(mode === 'graph' ? id : `${id}_eager`, size, iters, g ? () => tf.dispose(g.replay([x, y])) : () => tf.dispose(step([x, y])));
+        const loss = tf.tidy(() => kCrossEntropy(net.forward(x), y));
+        console.error(`  ${mode}: loss (sum over ${K} models) after the timed steps: ${(await loss.data())[0]!.toFixed(4)}`);
+        loss.dispose();
+      }
+      graph?.dispose();
+      [x, y].forEach((t) => t.dispose());
+      opt.dispose();
+      net.dispose();
+    }
   }
   const doc = { package: 'gpu-kernels-kmodels', impl: 'lemma-webgpu', card, date: new Date().toISOString(), results: rows };
   console.log(JSON.stringify(doc, null, 2));

@@ -1,6 +1,6 @@
 """PyTorch peer of bench/gpu-kmodels.ts: the same K MLPs trained one after the other in eager mode (same total work).
 
-Row `train_k{K}_mlp_784_512x3`: ms for one step of each of the K models (K sequential runs of N steps each, timed
+Rows `train_k{K}_mlp_784_512x3` and `..._eager` (same measurement): ms for one step of each of the K models (K sequential runs of N steps each, timed
 with CUDA events between two synchronisations, divided by N). fused Adam (the fastest optimizer a user would pick),
 TF32 off (float32 like ours). Same ids and sizes as ours; one JSON document on stdout. Flags: --smoke, --quick.
 """
@@ -57,7 +57,10 @@ for K in (16, 1):
     torch.cuda.synchronize()
     ms = a.elapsed_time(b) / iters
     size = f"K={K} {'-'.join(map(str, sizes))} batch {B} adam"
-    rows.append({"id": f"train_k{K}_mlp_784_512x3", "size": size, "ms": round(ms, 4)})
+    # One measurement, two ids: ours replays a step graph (the id) and runs eager tfjs ops (_eager); both
+    # are compared with these K eager PyTorch runs.
+    for suffix in ("", "_eager"):
+        rows.append({"id": f"train_k{K}_mlp_784_512x3{suffix}", "size": size, "ms": round(ms, 4)})
     print(f"train_k{K}_mlp_784_512x3 {size}: {ms:.3f} ms per step of all {K} models", file=sys.stderr)
     del nets, opts, xs, ys
 
