@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectPositiveInt, kLayerVariables, rejectUnknownKeys, validateInit, validateK } from './k-params';
+import { expectLayerIndex, expectPositiveInt, kLayerVariables, rejectUnknownKeys, validateInit, validateK } from './k-params';
 import type { KInit } from './k-params';
 import { kMatMulBias } from './k-mlp';
 import type { KLinear } from './k-mlp';
@@ -40,7 +40,7 @@ export function kConv2dVariables(opts: KConv2dVariablesOptions): KLinear {
   expectPositiveInt(op, 'kernelSize', kernelSize);
   expectPositiveInt(op, 'inChannels', inChannels);
   expectPositiveInt(op, 'outChannels', outChannels);
-  if (!Number.isInteger(layer) || layer < 0) throw new Error(`${op}: layer must be a non-negative integer, got ${layer}`);
+  expectLayerIndex(op, 'layer', layer);
   validateInit(op, init);
   return kLayerVariables(seeds, layer, [kernelSize, kernelSize, inChannels, outChannels], [outChannels], kernelSize * kernelSize * inChannels, init);
 }

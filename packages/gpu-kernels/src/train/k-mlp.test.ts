@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../testing/backends';
 import { assertAllClose } from '../testing/numeric';
-import { kMlp, kMlpForward } from './k-mlp';
+import { kActivate, kMatMulBias, kMlp, kMlpForward } from './k-mlp';
 import type { KMlp } from './k-mlp';
 import { kAccuracy, kCrossEntropy, kCrossEntropyPerModel } from './k-loss';
 import { kSliceModel } from './k-params';
@@ -226,6 +226,8 @@ describeEachBackend('kMlp', (backend) => {
     expect(() => net.forward(tf.ones([4, 5]))).toThrow(/kMlpForward: x must be \[B, 3\] \(shared by the models\) or \[2, B, 3\] \(one batch per model\), got shape \[4, 5\]/);
     expect(() => net.forward(tf.ones([3, 4, 3]))).toThrow(/got shape \[3, 4, 3\]/);
     expect(() => kCrossEntropy(tf.ones([2, 4, 2]), tf.tensor1d([0, 1, 0], 'int32'))).toThrow(/kCrossEntropy: int32 labels must be \[4\] \(shared\) or \[2, 4\] \(per model\), got shape \[3\]/);
+    expect(() => kMatMulBias(tf.ones([3, 4, 3]) as tf.Tensor3D, net.layers[0]!.w as tf.Tensor3D, net.layers[0]!.b, 'linear')).toThrow(/kMatMulBias: a must be \[2 or 1, N, 3\], got shape \[3, 4, 3\]/);
+    expect(() => kActivate(tf.ones([2]), 'swish' as never)).toThrow(/kActivate: act must be one of relu, tanh, gelu, identity, got swish/);
     net.dispose();
   });
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectPositiveInt, kLayerVariables, rejectUnknownKeys, validateInit, validateK } from './k-params';
+import { expectLayerIndex, expectPositiveInt, kLayerVariables, rejectUnknownKeys, validateInit, validateK } from './k-params';
 import type { KInit } from './k-params';
 
 /** Hidden-layer nonlinearity of the K-model blocks. */
@@ -44,6 +44,7 @@ const ACTIVATIONS: readonly KActivation[] = ['relu', 'tanh', 'gelu', 'identity']
 
 /** Applies `act` elementwise; GELU is the tanh approximation (GPT-2's). */
 export function kActivate(x: tf.Tensor, act: KActivation): tf.Tensor {
+  if (!ACTIVATIONS.includes(act)) throw new Error(`kActivate: act must be one of ${ACTIVATIONS.join(', ')}, got ${String(act)}`);
   switch (act) {
     case 'relu':
       return tf.relu(x);
@@ -73,8 +74,14 @@ export function kBatchInput(op: string, x: tf.Tensor, K: number, inDim: number):
  * bias and relu, and their gradients) where the backend has it for a batched bias; wasm's supports rank-1 bias only.
  */
 export function kMatMulBias(a: tf.Tensor3D, w: tf.Tensor3D, b: tf.Tensor, activation: 'linear' | 'relu'): tf.Tensor3D {
+  const op = 'kMatMulBias';
+  const shape = (t: unknown) => (t instanceof tf.Tensor ? `shape [${t.shape.join(', ')}]` : typeof t);
+  if (!(w instanceof tf.Tensor) || w.rank !== 3) throw new Error(`${op}: w must be a [K, in, out] tensor, got ${shape(w)}`);
+  const [K, din, out] = w.shape;
+  if (!(a instanceof tf.Tensor) || a.rank !== 3 || (a.shape[0] !== K && a.shape[0] !== 1) || a.shape[2] !== din) throw new Error(`${op}: a must be [${K} or 1, N, ${din}], got ${shape(a)}`);
+  if (!(b instanceof tf.Tensor) || b.rank !== 2 || b.shape[0] !== K || b.shape[1] !== out) throw new Error(`${op}: b must be [${K}, ${out}], got ${shape(b)}`);
+  if (activation !== 'linear' && activation !== 'relu') throw new Error(`${op}: activation must be 'linear' or 'relu', got ${String(activation)}`);
   return tf.tidy(() => {
-    const [K, , out] = w.shape;
     const bias = tf.reshape(b, [K, 1, out]);
     if (tf.getBackend() === 'wasm') {
       const y = tf.add(tf.matMul(a, w), bias);
@@ -146,7 +153,7 @@ export function kLinearVariables(opts: KLinearVariablesOptions): KLinear {
   validateK(op, K, seeds);
   expectPositiveInt(op, 'inDim', inDim);
   expectPositiveInt(op, 'outDim', outDim);
-  if (!Number.isInteger(layer) || layer < 0) throw new Error(`${op}: layer must be a non-negative integer, got ${layer}`);
+  expectLayerIndex(op, 'layer', layer);
   validateInit(op, init);
   return kLayerVariables(seeds, layer, [inDim, outDim], [outDim], inDim, init);
 }

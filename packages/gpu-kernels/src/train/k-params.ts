@@ -31,6 +31,11 @@ export function expectPositiveInt(op: string, arg: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${arg} must be a positive integer, got ${v}`);
 }
 
+/** Throws unless `v` is a non-negative integer (a layer index). */
+export function expectLayerIndex(op: string, arg: string, v: number): void {
+  if (!Number.isInteger(v) || v < 0) throw new Error(`${op}: ${arg} must be a non-negative integer, got ${v}`);
+}
+
 /**
  * A [K, ...shape] float32 variable whose slice k is drawn from model k's own Philox stream: seed `seeds[k]`,
  * stream `stream`. Slice k is therefore the tensor a single model (K = 1) with seed `seeds[k]` would draw.

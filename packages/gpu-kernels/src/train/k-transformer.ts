@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectPositiveInt, kLayerVariables, rejectUnknownKeys, validateK } from './k-params';
+import { expectLayerIndex, expectPositiveInt, kLayerVariables, rejectUnknownKeys, validateInit, validateK } from './k-params';
 import type { KInit } from './k-params';
 import { kActivate, kMatMulBias } from './k-mlp';
 import type { KLinear } from './k-mlp';
+import { expectPositive } from '../kernels/_shared/validate';
 
 /** LayerNorm gain and shift of K models, each [K, D]. */
 export interface KLayerNorm<T extends tf.Tensor = tf.Variable> {
@@ -50,8 +51,8 @@ export function kTransformerBlockVariables(opts: KTransformerBlockVariablesOptio
   expectPositiveInt(op, 'dModel', D);
   const F = opts.dFF ?? 4 * D;
   expectPositiveInt(op, 'dFF', F);
-  if (!Number.isInteger(firstLayer) || firstLayer < 0) throw new Error(`${op}: firstLayer must be a non-negative integer, got ${firstLayer}`);
-  if (init !== 'torch' && init !== 'he-normal') throw new Error(`${op}: init must be 'torch' or 'he-normal', got ${String(init)}`);
+  expectLayerIndex(op, 'firstLayer', firstLayer);
+  validateInit(op, init);
   const ln = (): KLayerNorm => ({ gamma: tf.variable(tf.ones([K, D])), beta: tf.variable(tf.zeros([K, D])) });
   return {
     ln1: ln(),
@@ -70,8 +71,15 @@ export function kTransformerBlockVariableList(p: KTransformerBlockParams): tf.Va
 
 /** LayerNorm over the last axis of x [K, N, D] with per-model gamma, beta [K, D]; eps 1e-5 (PyTorch's default). */
 export function kLayerNorm(x: tf.Tensor3D, ln: KLayerNorm<tf.Tensor>, eps = 1e-5): tf.Tensor3D {
+  const op = 'kLayerNorm';
+  if (!(x instanceof tf.Tensor) || x.rank !== 3) throw new Error(`${op}: x must be a [K, N, D] tensor, got ${x instanceof tf.Tensor ? `shape [${x.shape.join(', ')}]` : typeof x}`);
+  const [K, , D] = x.shape;
+  for (const key of ['gamma', 'beta'] as const) {
+    const t = ln?.[key];
+    if (!(t instanceof tf.Tensor) || t.rank !== 2 || t.shape[0] !== K || t.shape[1] !== D) throw new Error(`${op}: ln.${key} must be [${K}, ${D}], got ${t instanceof tf.Tensor ? `shape [${t.shape.join(', ')}]` : typeof t}`);
+  }
+  expectPositive(eps, op, 'eps');
   return tf.tidy(() => {
-    const [K, , D] = x.shape;
     const { mean, variance } = tf.moments(x, -1, true);
     const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
     return tf.add(tf.mul(xhat, tf.reshape(ln.gamma, [K, 1, D])), tf.reshape(ln.beta, [K, 1, D])) as tf.Tensor3D;
