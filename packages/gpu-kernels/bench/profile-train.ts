@@ -184,7 +184,7 @@ function graphLoop(m: TrainableModel, opt: tf.Optimizer): (steps: number) => Pro
 }
 
 /** C4-CNN stand-in: same tensor shapes and op kinds as equivariant-prune's rotated-MNIST target. */
-function c4cnn(batch: number, seed = 1): TrainableModel & { layers: tfl.LayersModel } {
+function c4cnn(batch: number, seed = 1): TrainableModel & { layers: tfl.Sequential } {
   const C = 12;
   const H = 48;
   const nb = 9; // basis elements per (in, out) copy pair
@@ -215,7 +215,7 @@ function c4cnn(batch: number, seed = 1): TrainableModel & { layers: tfl.LayersMo
       convs.forEach(([, co], i) => {
         if (i === 2) h = tf.maxPool(h, 2, 2, 'valid');
         const bias = tf.reshape(tf.matMul(tf.reshape(biases[i]!, [co / 4, 1]), chan), [co]);
-        h = tf.relu(tf.add(tf.conv2d(h, kernelOf(i), 1, 'same'), bias));
+        h = tf.relu(tf.add(tf.conv2d(h, kernelOf(i), 1, 'same'), bias)) as tf.Tensor4D;
       });
       const z0 = tf.concat([tf.max(tf.reshape(tf.mean(h, [1, 2]), [-1, C, 4]), 2), tf.max(tf.reshape(tf.max(h, [1, 2]), [-1, C, 4]), 2)], 1);
       const z = tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(z0, w1), b1)), w2), b2);
