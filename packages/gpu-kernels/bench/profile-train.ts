@@ -9,9 +9,10 @@
  * mean/max pooling, a 24-48-10 head, batch 32), each as a custom loop, with `model.fit` (MLP, CNN) and with
  * the step graph as trainSteps runs it (captureStepGraph + replay).
  *
- *   LEMMA_BACKEND=webgpu npx tsx bench/profile-train.ts [--steps N] [--smoke] [--json]
+ *   LEMMA_BACKEND=webgpu npx tsx bench/profile-train.ts [--steps N] [--smoke] [--json] [--submit-batch N]
  *
- * Runs on lavapipe (host costs are the same kind as on a GPU host, only larger) and on a GPU host.
+ * Runs on lavapipe (host costs are the same kind as on a GPU host, only larger) and on a GPU host. Host time
+ * excludes the time spent awaiting the every-10th-step loss read (reported as waitMs), i.e. the GPU's own time.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -28,12 +29,24 @@ const asJson = argv.includes('--json');
 const stepsArg = argv.indexOf('--steps');
 const STEPS = stepsArg >= 0 ? Number(argv[stepsArg + 1]) : smoke ? 4 : 12;
 const WARM = smoke ? 3 : 4;
+const batchArg = argv.indexOf('--submit-batch');
+/** tfjs-webgpu's WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE (dispatches per submit) for the eager loops, when given. */
+const SUBMIT_BATCH = batchArg >= 0 ? Number(argv[batchArg + 1]) : undefined;
+/** Batches generated before timing and cycled (batch generation is not part of a step). */
+const POOL = 4;
 
 type Cat = 'createBindGroup' | 'createBuffer' | 'writeBuffer' | 'submit' | 'encoder' | 'pool' | 'readback' | 'pipeline';
 const cats: Cat[] = ['createBindGroup', 'createBuffer', 'writeBuffer', 'submit', 'encoder', 'pool', 'readback', 'pipeline'];
 const t = Object.fromEntries(cats.map((c) => [c, 0])) as Record<Cat, number>;
 const n = Object.fromEntries(cats.map((c) => [c, 0])) as Record<Cat, number>;
 const counts = { kernels: 0, cpuForwarded: 0, dispatches: 0 };
+/** Time spent awaiting loss read-backs (the GPU finishing), kept out of the host time. */
+let waitMs = 0;
+async function read(l: tf.Tensor): Promise<void> {
+  const s = performance.now();
+  await l.data();
+  waitMs += performance.now() - s;
+}
 let depth = 0;
 
 function timed(cls: { prototype: object } | object, name: string, cat: Cat, isProto = true): void {
@@ -92,6 +105,7 @@ function instrument(): void {
 function reset(): void {
   for (const c of cats) (t[c] = 0), (n[c] = 0);
   counts.kernels = counts.cpuForwarded = counts.dispatches = 0;
+  waitMs = 0;
 }
 
 async function drain(): Promise<void> {
@@ -105,6 +119,7 @@ interface Profile {
   workload: string;
   loop: string;
   hostMsPerStep: number;
+  waitMsPerStep: number;
   wallMsPerStep: number;
   kernelsPerStep: number;
   cpuForwardedPerStep: number;
@@ -122,7 +137,7 @@ async function profile(workload: string, loop: string, run: (steps: number) => P
   reset();
   const s = performance.now();
   await run(STEPS);
-  const host = performance.now() - s;
+  const host = performance.now() - s - waitMs;
   await drain();
   const wall = performance.now() - s;
   const per = (x: number) => x / STEPS;
@@ -131,6 +146,7 @@ async function profile(workload: string, loop: string, run: (steps: number) => P
     workload,
     loop,
     hostMsPerStep: per(host),
+    waitMsPerStep: per(waitMs),
     wallMsPerStep: per(wall),
     kernelsPerStep: per(counts.kernels),
     cpuForwardedPerStep: per(counts.cpuForwarded),
@@ -140,7 +156,7 @@ async function profile(workload: string, loop: string, run: (steps: number) => P
   };
   profiles.push(p);
   console.error(
-    `${workload.padEnd(22)} ${loop.padEnd(22)} host ${p.hostMsPerStep.toFixed(1).padStart(7)} ms  wall ${p.wallMsPerStep.toFixed(1).padStart(7)} ms  kernels ${p.kernelsPerStep.toFixed(0).padStart(4)}  cpu-fwd ${p.cpuForwardedPerStep.toFixed(0).padStart(3)}  dispatches ${p.dispatchesPerStep.toFixed(0).padStart(4)}  ` +
+    `${workload.padEnd(22)} ${loop.padEnd(22)} host ${p.hostMsPerStep.toFixed(1).padStart(7)} ms  wait ${p.waitMsPerStep.toFixed(1).padStart(7)}  wall ${p.wallMsPerStep.toFixed(1).padStart(7)} ms  kernels ${p.kernelsPerStep.toFixed(0).padStart(4)}  cpu-fwd ${p.cpuForwardedPerStep.toFixed(0).padStart(3)}  dispatches ${p.dispatchesPerStep.toFixed(0).padStart(4)}  ` +
       cats.map((c) => `${c} ${p.msPerStep[c].toFixed(2)}/${p.callsPerStep[c].toFixed(0)}`).join(' ') + `  tfjs+js ${p.msPerStep.tfjsAndJs.toFixed(2)}`,
   );
 }
@@ -148,13 +164,14 @@ async function profile(workload: string, loop: string, run: (steps: number) => P
 /** Custom loop as the reproductions write it: minimize, read the loss every 10 steps. */
 function customLoop(m: TrainableModel, opt: tf.Optimizer): (steps: number) => Promise<void> {
   const step = optimizerStep(m, opt);
+  const pool = Array.from({ length: POOL }, (_, i) => m.batch(i));
   let k = 0;
   return async (steps) => {
     for (let i = 0; i < steps; i++, k++) {
-      const b = m.batch(k);
+      const b = pool[k % POOL]!;
       const l = step(b);
-      if (k % 10 === 9) await l.data();
-      tf.dispose([l, ...b]);
+      if (k % 10 === 9) await read(l);
+      tf.dispose(l);
     }
   };
 }
@@ -162,29 +179,29 @@ function customLoop(m: TrainableModel, opt: tf.Optimizer): (steps: number) => Pr
 /** The step graph as trainSteps uses it: one eager step, two captured, then replays (loss read every 10). */
 function graphLoop(m: TrainableModel, opt: tf.Optimizer): (steps: number) => Promise<void> {
   const step = optimizerStep(m, opt);
+  const pool = Array.from({ length: POOL }, (_, i) => m.batch(i));
   let k = 0;
   let graph: StepGraph | null = null;
   return async (steps) => {
     let i = 0;
     if (!graph) {
-      const b = [m.batch(0), m.batch(1), m.batch(2)];
-      tf.dispose(step(b[0]!));
-      const cap = captureStepGraph(step, [b[1]!, b[2]!]);
+      tf.dispose(step(pool[0]!));
+      const cap = captureStepGraph(step, [pool[1]!, pool[2]!]);
       graph = cap.graph;
-      tf.dispose([...cap.outputs.flat(), ...b.flat()]);
+      tf.dispose(cap.outputs.flat());
       i = k = 3;
     }
     for (; i < steps; i++, k++) {
-      const b = m.batch(k);
+      const b = pool[k % POOL]!;
       const [l] = graph.replay(b);
-      if (k % 10 === 9) await l!.data();
-      tf.dispose([l!, ...b]);
+      if (k % 10 === 9) await read(l!);
+      tf.dispose(l);
     }
   };
 }
 
 /** C4-CNN stand-in: same tensor shapes and op kinds as equivariant-prune's rotated-MNIST target. */
-function c4cnn(batch: number, seed = 1): TrainableModel & { layers: tfl.LayersModel } {
+function c4cnn(batch: number, seed = 1): TrainableModel & { layers: tfl.Sequential } {
   const C = 12;
   const H = 48;
   const nb = 9; // basis elements per (in, out) copy pair
@@ -215,7 +232,7 @@ function c4cnn(batch: number, seed = 1): TrainableModel & { layers: tfl.LayersMo
       convs.forEach(([, co], i) => {
         if (i === 2) h = tf.maxPool(h, 2, 2, 'valid');
         const bias = tf.reshape(tf.matMul(tf.reshape(biases[i]!, [co / 4, 1]), chan), [co]);
-        h = tf.relu(tf.add(tf.conv2d(h, kernelOf(i), 1, 'same'), bias));
+        h = tf.relu(tf.add(tf.conv2d(h, kernelOf(i), 1, 'same'), bias)) as tf.Tensor4D;
       });
       const z0 = tf.concat([tf.max(tf.reshape(tf.mean(h, [1, 2]), [-1, C, 4]), 2), tf.max(tf.reshape(tf.max(h, [1, 2]), [-1, C, 4]), 2)], 1);
       const z = tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(z0, w1), b1)), w2), b2);
@@ -264,6 +281,8 @@ async function main(): Promise<void> {
   const report = await selectBackend({ backend: 'webgpu' });
   console.error(`backend webgpu (${report.detail}), ${STEPS} steps after ${WARM} warm-up steps`);
   instrument();
+  if (SUBMIT_BATCH !== undefined) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', SUBMIT_BATCH);
+  console.error(`WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE ${tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE')}`);
   const mlpSizes = smoke ? [64, 32, 32, 32, 10] : [784, 512, 512, 512, 10];
   const mlpBatch = smoke ? 8 : 100;
   const gpt = smoke ? { ...TINY_GPT_D32, d: 16, context: 8, batch: 4 } : TINY_GPT_D32;
