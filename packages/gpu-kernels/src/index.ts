@@ -11,7 +11,7 @@ export * from './kernels/pairwise/index';
 export * from './kernels/logSumExp/index';
 export * from './kernels/sinkhorn/index';
 export * from './kernels/elementwiseRule/index';
-export { GradScaler } from './kernels/gradScale/index';
+export { GradScaler, gradScaleTuning } from './kernels/gradScale/index';
 export type { GradScale, SkipReport } from './kernels/gradScale/index';
 export { wasmSimdConfig } from './kernels/wasmSimd/index';
 export * from './train/index';

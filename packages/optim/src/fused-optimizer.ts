@@ -9,7 +9,7 @@
  * The step counter t is 1-based and global (every variable shares it), like the optimizer's `iterations` + 1.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { applyElementwiseRule, elementwiseRuleSupported } from '@lemma/gpu-kernels';
+import { applyElementwiseRule, elementwiseRuleSupported, isCapturing, onReplay } from '@lemma/gpu-kernels';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import { checkCommon, checkKeys, COMMON_KEYS, decodeConfig, encodeConfig, type CommonOptions } from './config';
 import { OptimizerState } from './optimizer-state';
@@ -113,28 +113,45 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
     return k;
   }
 
-  /** Applies one step of gradients (tfjs's `minimize`/`model.fit` call this). */
+  /** The plan of one variable at step t: its rule, context and scalars (validated). */
+  private plan(name: string, grad: tf.Tensor, variable: tf.Variable, t: number, fused: boolean): Plan {
+    const rule = this.ruleFor(name, variable.shape);
+    const ctx = stepContext(this.getClassName(), this.options, this.schedule, name, variable.shape, t);
+    const scale = this.options.learningRateScale;
+    const sliceK = scale ? sliceContexts(this.getClassName(), ctx, scale).map((c) => this.scalarsChecked(c, rule)) : undefined;
+    return { name, grad, variable, rule, ctx, k: this.scalarsChecked(ctx, rule), sliceK, ops: !fused || rule.opsOnly === true };
+  }
+
+  /**
+   * Applies one step of gradients (tfjs's `minimize`/`model.fit` call this). Replay-safe on webgpu: while a step
+   * graph is captured (gpu-kernels' `captureStepGraph`), a replay hook advances the step counter and every
+   * per-step scalar (t, the scheduled lr, bias corrections, decay factors) is recomputed for the replayed step.
+   */
   applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     this.guard.throwPending();
-    const t = this.iterations + 1;
     const fused = this.options.kernel !== 'ops' && elementwiseRuleSupported();
-    const scale = this.options.learningRateScale;
-    const plans: Plan[] = this.collect(variableGradients).map(({ name, grad, variable }) => {
-      const rule = this.ruleFor(name, variable.shape);
-      const ctx = stepContext(this.getClassName(), this.options, this.schedule, name, variable.shape, t);
-      const sliceK = scale ? sliceContexts(this.getClassName(), ctx, scale).map((c) => this.scalarsChecked(c, rule)) : undefined;
-      return { name, grad, variable, rule, ctx, k: this.scalarsChecked(ctx, rule), sliceK, ops: !fused || rule.opsOnly === true };
-    });
-    const decision = this.guard.decide(plans.map((p) => p.name), plans.map((p) => p.grad), t);
+    const items = this.collect(variableGradients);
+    let t = this.iterations + 1;
+    const plans = items.map(({ name, grad, variable }) => this.plan(name, grad, variable, t, fused));
+    const capturing = isCapturing();
+    // Registered first, so it runs before the hooks below re-read t.
+    if (capturing) {
+      onReplay(() => {
+        t = this.iterations + 1;
+        this.incrementIterations();
+      });
+    }
+    const decision = this.guard.decide(plans.map((p) => p.name), plans.map((p) => p.grad), capturing ? () => t : t);
     if (decision.skip) {
       this.incrementIterations();
       return;
     }
     const slots = plans.map((p) => this.state.slotsFor(p.name, p.rule, p.variable));
     const onDevice = typeof decision.scale !== 'number';
-    if (onDevice) this.applyDevice(plans, slots, decision.scale as tf.Tensor);
+    if (onDevice) this.applyDevice(plans, slots, decision.scale as tf.Tensor, capturing ? (i) => this.plan(items[i]!.name, items[i]!.grad, items[i]!.variable, t, fused) : null);
     else this.applyHost(plans, slots, decision.scale as number);
-    if (onDevice) this.guard.report();
+    // No read-back inside a capture: skipped replayed steps are reported from the next eager step on.
+    if (onDevice && !capturing) this.guard.report();
     this.incrementIterations();
   }
 
@@ -158,8 +175,8 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
    * Device scale (a [1] tensor, 0 for a non-finite step): fused variables sharing a rule and identical scalars
    * go in one `applyElementwiseRule` call with the scale as `gradScale`; ops variables are masked on the device.
    */
-  private applyDevice(plans: Plan[], slots: tf.Variable[][], gradScale: tf.Tensor): void {
-    type Group = { rule: FusedRule; k: RuleScalars; sliceK?: RuleScalars[]; vars: tf.Variable[]; grads: tf.Tensor[]; slots: tf.Variable[][] };
+  private applyDevice(plans: Plan[], slots: tf.Variable[][], gradScale: tf.Tensor, replan: ((i: number) => Plan) | null): void {
+    type Group = { rule: FusedRule; k: RuleScalars; sliceK?: RuleScalars[]; first: number; vars: tf.Variable[]; grads: tf.Tensor[]; slots: tf.Variable[][] };
     const groups = new Map<string, Group>();
     const ruleIds = new Map<FusedRule, number>();
     const ops: number[] = [];
@@ -174,13 +191,16 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
       if (!ruleIds.has(p.rule)) ruleIds.set(p.rule, ruleIds.size);
       const key = `${ruleIds.get(p.rule)}|${(sliceK ?? [k]).map((x: RuleScalars) => p.rule.scalars.map((n) => x[n]).join(",")).join(";")}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { rule: p.rule, k, sliceK, vars: [], grads: [], slots: [] }));
+      if (!g) groups.set(key, (g = { rule: p.rule, k, sliceK, first: i, vars: [], grads: [], slots: [] }));
       g.vars.push(p.variable);
       g.grads.push(p.grad);
       g.slots.push(slots[i]!);
     }
     for (const g of groups.values()) {
-      applyElementwiseRule(g.rule, g.vars, g.grads, g.slots, g.k, g.sliceK ? { gradScale, sliceScalars: g.sliceK } : { gradScale });
+      // Capturing: scalars as functions of the replayed step (the group's first variable stands for all of it).
+      const k = replan ? () => ({ ...replan(g.first).k, gscale: 1 }) : g.k;
+      const sliceScalars = g.sliceK && replan ? () => replan(g.first).sliceK!.map((x) => ({ ...x, gscale: 1 })) : g.sliceK;
+      applyElementwiseRule(g.rule, g.vars, g.grads, g.slots, k, sliceScalars ? { gradScale, sliceScalars } : { gradScale });
     }
     if (ops.length === 0) return;
     tf.tidy(() => {

@@ -42,17 +42,25 @@ export interface MuonOptions extends CommonOptions {
   nsSteps?: number;
   /** Decoupled weight decay of 2-D parameters (θ shrinks by lr·λ). Default 0. */
   weightDecay?: number;
+  /**
+   * Update scaling of 2-D parameters: 'keller' (default; KellerJordan's √max(1, rows/cols)) or 'dMuon' (the ADANA
+   * paper's baseline, Moonlight's distributed Muon: lr·√max(rows, cols)·`matchedAdamwRms`, so the update RMS
+   * matches AdamW's; the AdamW fallback's β then default to the paper's (0.8, 0.999)).
+   */
+  scaling?: 'keller' | 'dMuon';
+  /** D-Muon's matched AdamW update RMS (Moonlight's `matched_adamw_rms`). Default 0.2. Only with scaling 'dMuon'. */
+  matchedAdamwRms?: number;
   /** AdamW settings of the non-2-D parameters (paper: β (0.8, 0.999)); lr defaults to `learningRate`. */
   adam?: { learningRate?: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number };
 }
 
-/** The 2-D Muon rule (tfjs ops only; `scale` = √max(1, rows/cols)). */
+/** The 2-D Muon rule (tfjs ops only; scalar `scale`: √max(1, rows/cols), or D-Muon's rms·√max(rows, cols)). */
 export function muonRule(nsSteps: number): FusedRule {
   return {
     name: 'muon',
     opsOnly: true,
     slots: ['buf'],
-    scalars: ['mu', 'lr', 'nesterov', 'decay'],
+    scalars: ['mu', 'lr', 'nesterov', 'decay', 'scale'],
     wgsl: '', // never dispatched: Muon always runs as tfjs ops
     cpu() {
       throw new Error('Muon: the 2-D update needs matrix products and runs as tfjs ops only');
@@ -60,15 +68,19 @@ export function muonRule(nsSteps: number): FusedRule {
     tf(p, g, [buf], k) {
       const bi = tf.add(tf.mul(buf!, k.mu!), g);
       const u = k.nesterov! > 0.5 ? tf.add(g, tf.mul(bi, k.mu!)) : bi;
-      const [rows, cols] = p.shape as [number, number];
-      const scale = Math.sqrt(Math.max(1, rows / cols));
       const o = newtonSchulz(u as tf.Tensor2D, nsSteps);
-      return [tf.sub(tf.mul(p, k.decay!), tf.mul(o, k.lr! * scale)), bi];
+      return [tf.sub(tf.mul(p, k.decay!), tf.mul(o, k.lr! * k.scale!)), bi];
     },
   };
 }
 
-const MUON_KEYS = ['momentum', 'nesterov', 'nsSteps', 'weightDecay', 'adam'];
+const MUON_KEYS = ['momentum', 'nesterov', 'nsSteps', 'weightDecay', 'adam', 'scaling', 'matchedAdamwRms'];
+
+/** The update scale of a rows×cols parameter: √max(1, rows/cols), or D-Muon's matchedAdamwRms·√max(rows, cols). */
+export function muonScale(o: Pick<MuonOptions, 'scaling' | 'matchedAdamwRms'>, shape: number[]): number {
+  const [rows, cols] = shape as [number, number];
+  return o.scaling === 'dMuon' ? (o.matchedAdamwRms ?? 0.2) * Math.sqrt(Math.max(rows, cols)) : Math.sqrt(Math.max(1, rows / cols));
+}
 
 /** Muon with an AdamW fallback for biases, norms and anything not 2-D. */
 export class Muon extends FusedOptimizer<MuonOptions> {
@@ -90,6 +102,11 @@ export class Muon extends FusedOptimizer<MuonOptions> {
     }
     checkAdamOptions("Muon.adam", { learningRate: o.adam?.learningRate ?? o.learningRate, ...o.adam });
     checkDecayBelowOne("Muon", o.learningRate, o.weightDecay ?? 0);
+    if (o.scaling !== undefined && o.scaling !== 'keller' && o.scaling !== 'dMuon') throw new Error(`Muon: scaling must be 'keller' or 'dMuon', got '${String(o.scaling)}'`);
+    if (o.matchedAdamwRms !== undefined) {
+      if (o.scaling !== 'dMuon') throw new Error(`Muon: matchedAdamwRms needs scaling 'dMuon'`);
+      checkNumber('Muon', 'matchedAdamwRms', o.matchedAdamwRms, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
+    }
     this.rule2d = muonRule(o.nsSteps ?? 5);
   }
   protected ruleFor(_name: string, shape: number[]): FusedRule {
@@ -99,13 +116,15 @@ export class Muon extends FusedOptimizer<MuonOptions> {
     const o = this.options;
     if (rule === adamwRule) {
       const adamLr = (o.adam?.learningRate ?? o.learningRate) * ctx.scheduleFactor;
-      return adamwScalars({ learningRate: adamLr, weightDecay: 0, ...o.adam }, { ...ctx, lr: adamLr });
+      const paperBetas = o.scaling === 'dMuon' ? { beta1: 0.8, beta2: 0.999 } : {};
+      return adamwScalars({ learningRate: adamLr, weightDecay: 0, ...paperBetas, ...o.adam }, { ...ctx, lr: adamLr });
     }
     return {
       mu: o.momentum ?? 0.95,
       lr: ctx.lr,
       nesterov: (o.nesterov ?? true) ? 1 : 0,
       decay: 1 - ctx.lr * (o.weightDecay ?? 0) * ctx.decayScale,
+      scale: muonScale(o, ctx.shape),
     };
   }
 }

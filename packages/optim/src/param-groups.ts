@@ -41,5 +41,6 @@ export function sliceContexts(cls: string, ctx: StepContext, scale: readonly num
       `${cls}: with learningRateScale (${scale.length} models) every variable's first dimension must be ${scale.length}, got shape [${ctx.shape.join(', ')}] for '${ctx.name}'`,
     );
   }
-  return scale.map((x) => ({ ...ctx, scheduleFactor: ctx.scheduleFactor * x, lr: ctx.lr * x }));
+  // Each slice is one model's variable: its own shape (e.g. layerwise DANA divides by the per-model size).
+  return scale.map((x) => ({ ...ctx, scheduleFactor: ctx.scheduleFactor * x, lr: ctx.lr * x, shape: ctx.shape.slice(1) }));
 }

@@ -33,13 +33,16 @@ export class StepGuard {
     throw e;
   }
 
-  /** The decision for step `t` over these gradients (`names[i]` names `grads[i]`). */
-  decide(names: string[], grads: tf.Tensor[], t: number): GuardDecision {
+  /**
+   * The decision for step `t` over these gradients (`names[i]` names `grads[i]`); `t` may be a function of the
+   * replayed step (step graphs).
+   */
+  decide(names: string[], grads: tf.Tensor[], t: number | (() => number)): GuardDecision {
     const scaler = (this.scaler ??= new GradScaler());
     const s = scaler.run(grads, this.options.clipNorm, t);
     if (!s.onHost) return { skip: false, scale: s.scale };
     if (s.nonFinite < 0) return { skip: false, scale: s.scale };
-    const msg = `${this.cls}: non-finite gradient for '${names[s.nonFinite]}' at step ${t}`;
+    const msg = `${this.cls}: non-finite gradient for '${names[s.nonFinite]}' at step ${typeof t === 'function' ? t() : t}`;
     if ((this.options.nonFinite ?? 'skip') === 'error') throw new Error(msg);
     console.warn(`${msg}; step skipped`);
     return { skip: true };

@@ -53,7 +53,7 @@ export interface ElementwiseRuleOptions {
    * contiguous slices along its flat index (its first dimension must be divisible by K), and slice k is updated
    * with `{ ...scalars, ...sliceScalars[k] }` (on webgpu: slice k = floor(i / sliceSize) in the kernel).
    */
-  sliceScalars?: readonly Readonly<Record<string, number>>[];
+  sliceScalars?: readonly Readonly<Record<string, number>>[] | (() => readonly Readonly<Record<string, number>>[]);
 }
 
 /**
@@ -61,6 +61,9 @@ export interface ElementwiseRuleOptions {
  * recorded back to back in one compute pass with one uniform upload per call and per-tensor bind groups cached
  * across steps (each dispatch reads g, p and the slots once and writes p and the slots once); typed-array loops
  * on cpu and wasm.
+ * `scalars` (and `options.sliceScalars`) may be functions: they are called now, and on webgpu while a step graph
+ * is being captured (`captureStepGraph`) they are called again before every replay and their values written into
+ * this call's uniform buffer, so per-step values (a step counter, a scheduled learning rate) are not frozen.
  * `params[i]` and `slots[i][k]` (ordered as `rule.slots`) are updated in place; slots are owned by the caller
  * (create them with {@link createRuleSlots}) and must not share storage with other tensors.
  *
@@ -77,7 +80,7 @@ export function applyElementwiseRule(
   params: tf.Variable[],
   grads: tf.Tensor[],
   slots: tf.Tensor[][],
-  scalars: Readonly<Record<string, number>>,
+  scalars: Readonly<Record<string, number>> | (() => Readonly<Record<string, number>>),
   options: ElementwiseRuleOptions = {},
 ): void {
   const op = 'applyElementwiseRule';
@@ -92,11 +95,16 @@ export function applyElementwiseRule(
   if (params.length !== grads.length || params.length !== slots.length) {
     throw new Error(`${op}: params, grads and slots must have the same length, got ${params.length}, ${grads.length}, ${slots.length}`);
   }
-  const sliceScalars = options?.sliceScalars;
+  const scalarsAt = typeof scalars === 'function' ? scalars : null;
+  const sliceAt = typeof options?.sliceScalars === 'function' ? options.sliceScalars : null;
+  if (scalarsAt) scalars = scalarsAt();
+  const sliceScalars = sliceAt ? sliceAt() : (options?.sliceScalars as readonly Readonly<Record<string, number>>[] | undefined);
   if (sliceScalars !== undefined && (!Array.isArray(sliceScalars) || sliceScalars.length === 0)) {
     throw new Error(`${op}: options.sliceScalars must be a non-empty array of scalar records, got ${String(sliceScalars)}`);
   }
-  const sets = sliceScalars ? sliceScalars.map((x) => ({ ...scalars, ...x })) : [scalars];
+  const merge = (base: Readonly<Record<string, number>>, slices: readonly Readonly<Record<string, number>>[] | undefined): Readonly<Record<string, number>>[] =>
+    slices ? slices.map((x) => ({ ...base, ...x })) : [base];
+  const sets = merge(scalars as Readonly<Record<string, number>>, sliceScalars);
   for (const [j, set] of sets.entries()) {
     for (const name of rule.scalars) {
       const v = set[name];
@@ -126,7 +134,12 @@ export function applyElementwiseRule(
     const be = webgpuInternals(op);
     // Copies (tfjs ops) first, so that every update below lands in one uninterrupted run of dispatches.
     params.forEach(makeExclusive);
-    applyRuleWebGPU(be, rule, params, grads, slots, full[0]!, gradScale, sliceScalars ? full : undefined);
+    // Scalars given as functions are re-evaluated before each replay of a captured step graph.
+    const replay =
+      scalarsAt || sliceAt
+        ? () => merge(scalarsAt ? scalarsAt() : (scalars as Readonly<Record<string, number>>), sliceAt ? sliceAt() : sliceScalars).map((set) => withDerived(rule, set))
+        : undefined;
+    applyRuleWebGPU(be, rule, params, grads, slots, full[0]!, gradScale, sliceScalars ? full : undefined, replay);
     return;
   }
   if (!RULE_BACKENDS.has(backend)) throw new Error(`${op}: supports the webgpu, wasm, cpu and tensorflow backends, got '${backend}'`);

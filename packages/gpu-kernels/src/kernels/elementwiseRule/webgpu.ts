@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { grid2D } from '../_shared/webgpu';
+import { encodeDispatches, grid2D, uploadUniforms } from '../_shared/webgpu';
+import { isCapturing, onReplay } from '../../train/replay-hooks';
 import type { WebGPUInternals } from '../_shared/webgpu';
 import type { ElementwiseRule } from './types';
 
@@ -194,6 +195,7 @@ export function applyRuleWebGPU(
   scalars: Readonly<Record<string, number>>,
   gradScale?: TensorInfo,
   sliceScalars?: readonly Readonly<Record<string, number>>[],
+  replayScalars?: () => readonly Readonly<Record<string, number>>[],
 ): void {
   const st = ruleState(be.device, rule);
   const scaled = gradScale !== undefined;
@@ -262,39 +264,26 @@ export function applyRuleWebGPU(
   // One uniform buffer per call (one shared buffer rewritten each step would race with unsubmitted steps).
   const names = uniformNames(rule);
   const fields = Math.max(1, names.length);
-  // Uniform struct: 16-byte aligned; per-slice storage array: a stride of 4 bytes per f32 field.
-  const size = sliced ? 4 * fields * slices : Math.max(16, Math.ceil((4 * fields) / 16) * 16);
-  const u = new Float32Array(size / 4);
-  (sliceScalars ?? [scalars]).forEach((set, j) => names.forEach((name, k) => (u[j * fields + k] = set[name]!)));
-  const usage = (sliced ? GPUBufferUsage.STORAGE : GPUBufferUsage.UNIFORM) | GPUBufferUsage.COPY_DST;
-  const ubuf = be.bufferManager.acquireBuffer(size, usage);
-  be.queue.writeBuffer(ubuf, 0, u);
-  be.uniformPendingDisposal.push(ubuf);
-  const uentries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: ubuf, size } }];
+  const pack = (sets: readonly Readonly<Record<string, number>>[]): Float32Array => {
+    // Uniform struct: 16-byte aligned; per-slice storage array: a stride of 4 bytes per f32 field.
+    const u = new Float32Array(sliced ? fields * slices : Math.ceil(fields / 4) * 4);
+    sets.forEach((set, j) => names.forEach((name, k) => (u[j * fields + k] = set[name]!)));
+    return u;
+  };
+  const first = pack(sliceScalars ?? [scalars]);
+  const { buffer: ubuf } = uploadUniforms(be, first, sliced ? GPUBufferUsage.STORAGE : GPUBufferUsage.UNIFORM);
+  // Step graph: the next step's scalars are written into this call's buffer before each replay.
+  if (replayScalars && isCapturing()) onReplay((ctx) => ctx.writeBuffer(ubuf, pack(replayScalars())));
+  const uentries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: ubuf, size: 4 * first.length } }];
   if (gradScale) {
     be.uploadToGPU(gradScale.dataId);
     uentries.push({ binding: 1, resource: { buffer: be.tensorMap.get(gradScale.dataId).resource as GPUBuffer, offset: 0, size: 4 } });
     be.commandQueueOwnedIds.add(gradScale.dataId);
   }
   const ugroup = be.device.createBindGroup({ layout: group1Layout(st, scaled, sliced), entries: uentries });
-
-  be.ensureCommandEncoderReady();
-  if (!be.computePassEncoder) be.computePassEncoder = be.commandEncoder!.beginComputePass();
-  const pass = be.computePassEncoder;
-  let current: GPUComputePipeline | null = null;
-  for (const d of dispatches) {
-    if (d.pipeline !== current) {
-      pass.setPipeline(d.pipeline);
-      pass.setBindGroup(1, ugroup);
-      current = d.pipeline;
-    }
-    pass.setBindGroup(0, d.group);
-    const [x, y] = grid2D(d.workgroups);
-    pass.dispatchWorkgroups(x, y);
-  }
-  be.dispatchCountInPass += ruleTuning.countEachDispatch ? dispatches.length : 1;
-  if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= be.dispatchCountInPass) {
-    be.endComputePassEncoder();
-    be.submitQueue();
-  }
+  encodeDispatches(
+    be,
+    dispatches.map((d) => ({ pipeline: d.pipeline, groups: [d.group, ugroup], workgroups: grid2D(d.workgroups) })),
+    ruleTuning.countEachDispatch,
+  );
 }

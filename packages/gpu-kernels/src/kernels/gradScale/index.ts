@@ -12,6 +12,7 @@ import { wasmSimdKernels } from '../wasmSimd/index';
 import { GradScaleWebGPU, type SkipReport } from './webgpu';
 
 export type { SkipReport } from './webgpu';
+export { gradScaleTuning } from './webgpu';
 
 /** A step's gradient scale: computed on the host, or kept on the device. */
 export type GradScale =
@@ -66,8 +67,11 @@ export class GradScaler {
     return HOST_BACKENDS.has(tf.getBackend());
   }
 
-  /** The scale of 1-based step `step`; `clipNorm` undefined: no clipping. */
-  run(grads: tf.Tensor[], clipNorm: number | undefined, step: number): GradScale {
+  /**
+   * The scale of 1-based step `step`; `clipNorm` undefined: no clipping. `step` may be a function, re-evaluated
+   * before each replay of a captured step graph (webgpu).
+   */
+  run(grads: tf.Tensor[], clipNorm: number | undefined, step: number | (() => number)): GradScale {
     if (GradScaler.onHost()) {
       let sumSq = 0;
       for (const [i, g] of grads.entries()) {
@@ -91,7 +95,7 @@ export class GradScaler {
       const s = tf.reshape(tf.where(ok, clip, tf.zerosLike(clip)), [1]);
       const bad = tf.cast(tf.logicalNot(ok), 'int32');
       const prev = this.opsCount ?? tf.zeros([2], 'int32');
-      const c = tf.stack([tf.add(tf.reshape(tf.slice(prev, [0], [1]), []), bad), tf.where(ok, tf.reshape(tf.slice(prev, [1], [1]), []), tf.scalar(step, 'int32'))]);
+      const c = tf.stack([tf.add(tf.reshape(tf.slice(prev, [0], [1]), []), bad), tf.where(ok, tf.reshape(tf.slice(prev, [1], [1]), []), tf.scalar(typeof step === 'function' ? step() : step, 'int32'))]);
       return [tf.keep(s), tf.keep(c)];
     });
     this.opsScale?.dispose();
