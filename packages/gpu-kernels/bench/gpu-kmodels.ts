@@ -4,8 +4,9 @@
  * Prints one JSON document `{ package: 'gpu-kernels-kmodels', impl, card, results: [{ id, size, ms }] }` on
  * stdout; progress on stderr. Timing as bench/gpu.ts: warm-up, then N enqueued steps between two queue drains.
  * `ms` is one training step of all K models together: `train_k{K}_mlp_784_512x3` replays the step from a step
- * graph (captureStepGraph, as trainSteps does on webgpu), `..._eager` runs it as tfjs ops. Flags: --smoke (tiny
- * sizes, any adapter), --quick.
+ * graph (captureStepGraph, as trainSteps does on webgpu) with @lemma/optim's AdamW (weight decay 0, i.e. Adam) where
+ * the packed bundle provides it, else tf.train.adam; `..._eager` runs the step as tfjs ops with tf.train.adam. The
+ * `optimizer` field of a row says which. Flags: --smoke (tiny sizes, any adapter), --quick.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/backend/select';
@@ -22,6 +23,8 @@ interface Row {
   ms: number;
   /** Host time spent inside the timed calls (recording), per step. */
   hostMs?: number;
+  /** The optimizer that ran the row. */
+  optimizer?: string;
 }
 
 const smoke = process.argv.includes('--smoke');
@@ -37,7 +40,7 @@ async function sync(): Promise<void> {
   await be.device.queue.onSubmittedWorkDone();
 }
 
-async function time(id: string, size: string, iters: number, fn: () => void): Promise<void> {
+async function time(id: string, size: string, iters: number, fn: () => void, optimizer: string): Promise<void> {
   try {
     for (let i = 0; i < 3; i++) fn();
     await sync();
@@ -50,13 +53,28 @@ async function time(id: string, size: string, iters: number, fn: () => void): Pr
     }
     await sync();
     const ms = (performance.now() - t0) / iters;
-    rows.push({ id, size, ms: +ms.toFixed(4), hostMs: +(host / iters).toFixed(4) });
+    rows.push({ id, size, ms: +ms.toFixed(4), hostMs: +(host / iters).toFixed(4), optimizer });
     console.error(`${id} ${size}: ${ms.toFixed(3)} ms/step, host ${(host / iters).toFixed(3)} ms`);
   } catch (e) {
     // Keep going: one failing row should not hide the others.
     console.error(`${id} ${size}: FAILED ${(e as Error).message}`);
-    rows.push({ id, size, ms: Number.NaN });
+    rows.push({ id, size, ms: Number.NaN, optimizer });
   }
+}
+
+type OptimFactory = { name: string; make: () => tf.Optimizer };
+
+/** @lemma/optim's AdamW where the bundle has it (pack.mjs aliases it to packages/optim/src), then tf.train.adam. */
+async function graphOptimizers(): Promise<OptimFactory[]> {
+  const out: OptimFactory[] = [];
+  try {
+    const optim = await import('@lemma/optim');
+    out.push({ name: '@lemma/optim adamw', make: () => optim.adamw({ learningRate: 1e-3, weightDecay: 0 }) });
+  } catch (e) {
+    console.error(`@lemma/optim not loadable here (${(e as Error).message.split('\n')[0]}); the graph rows use tf.train.adam`);
+  }
+  out.push({ name: 'tf.train.adam', make: () => tf.train.adam(1e-3) });
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -66,42 +84,49 @@ async function main(): Promise<void> {
   const sizes = smoke ? [32, 16, 16, 16, 10] : [784, 512, 512, 512, 10];
   const B = smoke ? 8 : 100;
   const iters = smoke ? 5 : quick ? 20 : 50;
+  const candidates = await graphOptimizers();
   for (const K of [16, 1]) {
     const id = `train_k${K}_mlp_784_512x3`;
     const size = `K=${K} ${sizes.join('-')} batch ${B} adam`;
-    for (const mode of ['graph', 'eager'] as const) {
+    // One batch per model, fixed on the device (data loading is not timed, neither in the peer).
+    const x = randomNormal([K, B, sizes[0]!], 100);
+    const y = tf.tidy(() => tf.cast(tf.floor(tf.mul(randomUniform([K, B], 101), sizes.at(-1)! - 1e-3)), 'int32'));
+    const run = async (mode: 'graph' | 'eager', o: OptimFactory): Promise<boolean> => {
       const net = kMlp({ sizes, K, seeds: Array.from({ length: K }, (_, k) => k) });
-      // One batch per model, fixed on the device (data loading is not timed, neither in the peer).
-      const x = randomNormal([K, B, sizes[0]!], 100);
-      const y = tf.tidy(() => tf.cast(tf.floor(tf.mul(randomUniform([K, B], 101), sizes.at(-1)! - 1e-3)), 'int32'));
-      const opt = tf.train.adam(1e-3);
+      const opt = o.make();
       const vars = net.variables();
       const step = ([xb, yb]: tf.Tensor[]) => opt.minimize(() => kCrossEntropy(net.forward(xb!), yb!), true, vars)!;
       let graph: StepGraph | undefined;
-      if (mode === 'graph') {
-        try {
-          tf.dispose(step([x, y])); // eager first: Adam creates its state
+      let ok = true;
+      try {
+        if (mode === 'graph') {
+          tf.dispose(step([x, y])); // eager first: the optimizer creates its state
           const cap = captureStepGraph(step, [[x, y], [x, y]]);
           tf.dispose(cap.outputs.flat());
           graph = cap.graph;
-          console.error(`  step graph: ${JSON.stringify(graph.stats)}`);
-        } catch (e) {
-          console.error(`${id} ${size}: step graph FAILED ${(e as Error).message}`);
-          rows.push({ id, size, ms: Number.NaN });
+          console.error(`  step graph (${o.name}): ${JSON.stringify(graph.stats)}`);
         }
+      } catch (e) {
+        console.error(`${id} ${size}: step graph with ${o.name} FAILED ${(e as Error).message}`);
+        ok = false;
       }
-      if (mode === 'eager' || graph) {
+      if (ok) {
         const g = graph;
-        await time(mode === 'graph' ? id : `${id}_eager`, size, iters, g ? () => tf.dispose(g.replay([x, y])) : () => tf.dispose(step([x, y])));
+        await time(mode === 'graph' ? id : `${id}_eager`, size, iters, g ? () => tf.dispose(g.replay([x, y])) : () => tf.dispose(step([x, y])), o.name);
         const loss = tf.tidy(() => kCrossEntropy(net.forward(x), y));
         console.error(`  ${mode}: loss (sum over ${K} models) after the timed steps: ${(await loss.data())[0]!.toFixed(4)}`);
         loss.dispose();
       }
       graph?.dispose();
-      [x, y].forEach((t) => t.dispose());
       opt.dispose();
       net.dispose();
-    }
+      return ok;
+    };
+    let captured = false;
+    for (const o of candidates) if (!captured) captured = await run('graph', o);
+    if (!captured) rows.push({ id, size, ms: Number.NaN });
+    await run('eager', candidates.at(-1)!);
+    [x, y].forEach((t) => t.dispose());
   }
   const doc = { package: 'gpu-kernels-kmodels', impl: 'lemma-webgpu', card, date: new Date().toISOString(), results: rows };
   console.log(JSON.stringify(doc, null, 2));
