@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Packs a self-contained GPU benchmark folder (.bench/gpu/) for a bare x86-64 Linux GPU host with no Node:
 // node.xz (this Node binary), dawn.node.xz (Dawn's Node binding from the `webgpu` package), one esbuild bundle per
-// packages/*/bench/gpu.ts, Debian's libvulkan1 (+ glvnd) .debs, each package's bench/gpu_peer.py (PyTorch) and run.sh.
-// Usage: node scripts/gpu-bench/pack.mjs [--out DIR]   (wired as `pnpm bench:gpu`). Then on the host: ./run.sh
+// packages/*/bench/gpu.ts and gpu-<suffix>.ts, Debian's libvulkan1 (+ glvnd) .debs, each package's bench/gpu_peer.py (PyTorch) and run.sh.
+// Usage: node scripts/gpu-bench/pack.mjs [--out DIR] [--bundles-only]   (wired as `pnpm bench:gpu`). Then on the host: ./run.sh
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, chmodSync, createWriteStream, createReadStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -45,25 +45,46 @@ async function main() {
   mkdirSync(join(out, 'bundles'), { recursive: true });
   mkdirSync(join(out, 'peers'), { recursive: true });
 
-  const packages = readdirSync(join(root, 'packages')).filter((p) => existsSync(join(root, 'packages', p, 'bench/gpu.ts')));
-  if (packages.length === 0) throw new Error('no packages/*/bench/gpu.ts found');
+  // Every packages/<pkg>/bench/gpu.ts (bundle <pkg>) and gpu-<suffix>.ts (bundle <pkg>-<suffix>), with its peer
+  // bench/gpu_peer.py or bench/gpu-<suffix>_peer.py; each JSON document's `package` field names its bundle.
+  const entries = [];
+  for (const p of readdirSync(join(root, 'packages'))) {
+    const dir = join(root, 'packages', p, 'bench');
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).sort()) {
+      const m = /^gpu(?:-([a-z0-9][a-z0-9-]*))?\.ts$/.exec(f);
+      if (!m) continue;
+      entries.push({ pkg: p, file: f, name: m[1] ? `${p}-${m[1]}` : p, peer: m[1] ? `gpu-${m[1]}_peer.py` : 'gpu_peer.py' });
+    }
+  }
+  if (entries.length === 0) throw new Error('no packages/*/bench/gpu*.ts found');
+  const packages = [...new Set(entries.map((e) => e.pkg))];
   const { build } = await import(createRequire(join(root, 'package.json')).resolve('esbuild'));
-  for (const p of packages) {
-    log(`bundling packages/${p}/bench/gpu.ts`);
+  for (const e of entries) {
+    log(`bundling packages/${e.pkg}/bench/${e.file} as ${e.name}`);
     await build({
-      entryPoints: [join(root, 'packages', p, 'bench/gpu.ts')],
-      outfile: join(out, 'bundles', `${p}.mjs`),
+      entryPoints: [join(root, 'packages', e.pkg, 'bench', e.file)],
+      outfile: join(out, 'bundles', `${e.name}.mjs`),
       bundle: true,
       format: 'esm',
       platform: 'node',
       target: 'node20',
       external: ['webgpu'],
+      // gpu-kernels' benches run its sources; @lemma/optim (a layer above) is bundled from source against the
+      // same gpu-kernels sources, so both share one copy (one step-graph recorder, one onReplay registry).
+      ...(e.pkg === 'gpu-kernels'
+        ? { alias: { '@lemma/gpu-kernels': join(root, 'packages/gpu-kernels/src/index.ts'), '@lemma/optim': join(root, 'packages/optim/src/index.ts') } }
+        : {}),
       banner: { js: "import {createRequire as __lemmaCreateRequire} from 'module'; const require = __lemmaCreateRequire(import.meta.url);" },
       logLevel: 'warning',
-      absWorkingDir: join(root, 'packages', p),
+      absWorkingDir: join(root, 'packages', e.pkg),
     });
-    const peer = join(root, 'packages', p, 'bench/gpu_peer.py');
-    if (existsSync(peer)) copyFileSync(peer, join(out, 'peers', `${p}.py`));
+    const peer = join(root, 'packages', e.pkg, 'bench', e.peer);
+    if (existsSync(peer)) copyFileSync(peer, join(out, 'peers', `${e.name}.py`));
+  }
+  if (process.argv.includes('--bundles-only')) {
+    log(`bundled ${entries.map((e) => e.name).join(', ')} into ${join(out, 'bundles')} (--bundles-only: no node, dawn or debs)`);
+    return;
   }
 
   // `import('webgpu')` in the bundles resolves to this shim, which loads the carried dawn.node.
@@ -105,7 +126,7 @@ async function main() {
   copyFileSync(join(here, 'run.sh'), join(out, 'run.sh'));
   chmodSync(join(out, 'run.sh'), 0o755);
   const size = execFileSync('du', ['-sh', out]).toString().split('\t')[0];
-  log(`packed ${packages.length} package(s) into ${out} (${size}); on the GPU host run: ./run.sh [--quick]`);
+  log(`packed ${entries.length} bundle(s) of ${packages.length} package(s) into ${out} (${size}); on the GPU host run: ./run.sh [--quick]`);
 }
 
 main().catch((e) => {

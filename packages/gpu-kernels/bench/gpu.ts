@@ -12,7 +12,8 @@ import { randomNormal, randomUniform } from '../src/kernels/random/index';
 import { pairwiseSqDist } from '../src/kernels/pairwise/index';
 import { logSumExp } from '../src/kernels/logSumExp/index';
 import { sinkhornHalfStep } from '../src/kernels/sinkhorn/index';
-import { adamWRule, applyElementwiseRule, createRuleSlots } from '../src/kernels/elementwiseRule/index';
+import { adamWRule } from '../src/kernels/elementwiseRule/adamw-fixture';
+import { applyElementwiseRule, createRuleSlots } from '../src/kernels/elementwiseRule/index';
 import { ruleTuning } from '../src/kernels/elementwiseRule/webgpu';
 import { lseReduceWebGPU, lseTuning } from '../src/kernels/logSumExp/webgpu';
 // The kernels as they were before the multi-tensor AdamW and column-reduction rework, timed in the same run.

@@ -1,22 +1,20 @@
 /**
- * GPU run for the lead: on the webgpu backend, fused ADANA/AdamW step time vs `tf.train.adam` at 10M and 100M
- * parameters. Prints JSON lines {bench, backend, n, ms, ratio?} (ratio = tf.train.adam ms / ours; > 1 is faster).
- * Compare with `python3 bench/gpu_peer.py` (torch fused AdamW on the same sizes) on the same card.
+ * GPU benchmarks of @lemma/optim on the tfjs webgpu backend (Dawn), packed and run on a bare GPU host by
+ * `pnpm bench:gpu` with `bench/gpu_peer.py` (PyTorch) in the same run. Prints one JSON document on stdout
+ * ({package, impl, card, results: [{id, size, ms, hostMs}]}; rows matched with the peer by id and size).
  *
- * Then, on the same variable, the optimizer's overhead over the bare kernel: rows `rule_adamw_bare`
- * (`applyElementwiseRule(adamWRule, ...)` from gpu-kernels alone), `rule_adamw_gradscale` (the same plus the two
- * grad-scale passes, the rule reading the scale on the device: what an optimizer step must cost at least) and
- * `optim_adamw_step` (`AdamW.applyGradients`). Each has `ms` (wall per step, queue drained) and `hostMs` (time
- * inside the step calls: recording and submitting), the median of 5 interleaved rounds; `ratio` = ms / bare-rule
- * ms (for optim_adamw_step, rule_adamw_gradscale's ratio is the floor). Each size runs
- * as 1 flat variable and as 100 equal variables (`tensors`), where per-variable host work shows.
- *
- * Run: `npx tsx bench/gpu.ts [sizes=1e7,1e8] [--compare-only]`.
+ * Rows: `optim_adamw_step_clip_100M` (our full AdamW step with global-norm clipping over 1 flat variable of 100M
+ * parameters: the grad-scale passes and the fused update, nothing read back; peer: torch.optim.AdamW(fused=True)
+ * after `clip_grad_norm_(foreach=True)`), the same at 10M, `optim_adamw_step_100M` without clipping (peer: fused
+ * AdamW alone), and `optim_adamw_step_clip_100M_parts<N>` with the grad-norm pass's partials per tensor set to N
+ * (tuning: the default is `gradScaleTuning.parts`). Flags: `--quick` (sizes / 8), `--smoke` (sizes / 512, for
+ * lavapipe), `--detail` (also the older comparisons against tf.train.adam and the bare rule, as JSON lines on
+ * stderr). Timing: 2 warm-up steps, then N steps between two queue drains (wall clock / N), median of 3 rounds.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamWRule, applyElementwiseRule, createRuleSlots, selectBackend } from '@lemma/gpu-kernels';
-import { adamw } from '../src/index';
-import { GradScaleWebGPU } from '../src/grad-scale-webgpu';
+import { applyElementwiseRule, createRuleSlots, GradScaler, gradScaleTuning, selectBackend } from '@lemma/gpu-kernels';
+import { adamw, adamwRule } from '../src/index';
+import { adamwScalars } from '../src/adamw';
 import { benchSize } from './step-throughput';
 
 interface Row {
@@ -63,19 +61,24 @@ export async function compareWithRule(n: number, iters: number, tensors = 1, rou
   const h = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 };
   const rows: Row[] = [];
 
-  const slots = createRuleSlots(adamWRule, vs);
+  const slots = createRuleSlots(adamwRule, vs);
   let step = 0;
-  const scaler = new GradScaleWebGPU();
+  const scaler = new GradScaler();
+  const k = (t: number) => ({
+    ...adamwScalars({ learningRate: h.lr, beta1: h.beta1, beta2: h.beta2, eps: h.eps, weightDecay: h.weightDecay }, { name: '', t, scheduleFactor: 1, lr: h.lr, decayScale: 1, shape: [] }),
+    gscale: 1,
+  });
   // Weight decay on every variable (noDecay: []), so all of them share one applyElementwiseRule call like the rows above.
   const opt = adamw({ learningRate: h.lr, weightDecay: h.weightDecay, clipNorm: 1.0, noDecay: [] });
   const variants: [string, () => void][] = [
-    ['rule_adamw_bare', () => applyElementwiseRule(adamWRule, vs, gs, slots, { ...h, step: ++step })],
+    ['rule_adamw_bare', () => applyElementwiseRule(adamwRule, vs, gs, slots, k(++step))],
     [
       'rule_adamw_gradscale',
       () => {
         step++;
-        const gradScale = scaler.run(gs, 1.0, step);
-        applyElementwiseRule(adamWRule, vs, gs, slots, { ...h, step }, { gradScale });
+        const s = scaler.run(gs, 1.0, step);
+        if (s.onHost) throw new Error('bench/gpu.ts: needs a device backend (webgpu)');
+        applyElementwiseRule(adamwRule, vs, gs, slots, k(step), { gradScale: s.scale });
       },
     ],
     ['optim_adamw_step', () => opt.applyGradients(named)],
@@ -99,23 +102,70 @@ export async function compareWithRule(n: number, iters: number, tensors = 1, rou
   return rows;
 }
 
-/** Runs the GPU benchmark and prints one JSON line per measurement. */
-export default async function main(
-  sizes: number[] = (process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '1e7,1e8').split(',').map(Number),
-  compareOnly = process.argv.includes('--compare-only'),
-): Promise<void> {
-  await selectBackend('webgpu');
-  for (const n of sizes) {
-    if (compareOnly) continue;
-    for (const row of await benchSize(n, 20)) {
-      console.log(JSON.stringify({ bench: row.bench, backend: row.backend, n: row.n, ms: row.ms, ...(row.ratio === undefined ? {} : { ratio: row.ratio }) }));
-    }
+/** One row of the document run.sh merges with the peer's. */
+interface DocRow {
+  id: string;
+  size: string;
+  ms: number;
+  hostMs: number;
+}
+
+/** The size label both sides use: `<tensors>x<millions>M params`. */
+export const sizeLabel = (tensors: number, each: number): string => `${tensors}x${+(each / 1e6).toPrecision(4)}M params`;
+
+/** Median-of-rounds time of our AdamW step (optionally clipped) over `tensors` flat variables of `each` parameters. */
+async function optimizerStep(id: string, tensors: number, each: number, clipNorm: number | undefined, iters: number, sync: () => Promise<void>): Promise<DocRow> {
+  const tag = `${id}_${Math.random().toString(36).slice(2)}`;
+  const vs = Array.from({ length: tensors }, (_, i) => tf.variable(tf.randomNormal([each], 0, 1, 'float32', 1 + i), true, `${tag}_${i}`));
+  const gs = Array.from({ length: tensors }, (_, i) => tf.randomNormal([each], 0, 1e-2, 'float32', 1000 + i));
+  const named = Object.fromEntries(vs.map((v, i) => [v.name, gs[i]!]));
+  // Decay on every variable (noDecay: []), as torch's AdamW(weight_decay=0.01) does.
+  const opt = adamw({ learningRate: 1e-3, weightDecay: 0.01, noDecay: [], ...(clipNorm === undefined ? {} : { clipNorm }) });
+  const drain = async (): Promise<void> => {
+    const s = tf.slice(vs[tensors - 1]!, [0], [1]);
+    await s.data();
+    s.dispose();
+    await sync();
+  };
+  const runs: { ms: number; hostMs: number }[] = [];
+  for (let r = 0; r < 3; r++) runs.push(await time(() => opt.applyGradients(named), drain, iters));
+  runs.sort((a, b) => a.ms - b.ms);
+  const m = runs[1]!;
+  opt.dispose();
+  tf.dispose([...vs, ...gs]);
+  const row = { id, size: sizeLabel(tensors, each), ms: +m.ms.toFixed(4), hostMs: +m.hostMs.toFixed(4) };
+  console.error(`${row.id} ${row.size}: ${row.ms} ms (host ${row.hostMs} ms)`);
+  return row;
+}
+
+/** Runs the GPU benchmark and prints one JSON document on stdout. */
+export default async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const smoke = process.argv.includes('--smoke');
+  const scale = smoke ? 512 : quick ? 8 : 1;
+  const card = (await selectBackend('webgpu')).detail || 'unknown';
+  console.error(`adapter: ${card}`);
+  const be = tf.backend() as unknown as { device: GPUDevice };
+  const sync = (): Promise<void> => be.device.queue.onSubmittedWorkDone();
+  const big = Math.round(1e8 / scale);
+  const small = Math.round(1e7 / scale);
+  const iters = smoke ? 5 : 20;
+  const rows: DocRow[] = [];
+  rows.push(await optimizerStep('optim_adamw_step_clip_100M', 1, big, 1.0, iters, sync));
+  rows.push(await optimizerStep('optim_adamw_step_clip_10M', 1, small, 1.0, iters, sync));
+  rows.push(await optimizerStep('optim_adamw_step_100M', 1, big, undefined, iters, sync));
+  const parts = gradScaleTuning.parts;
+  for (const p of [512, 8192]) {
+    gradScaleTuning.parts = p;
+    rows.push(await optimizerStep(`optim_adamw_step_clip_100M_parts${p}`, 1, big, 1.0, iters, sync));
   }
-  for (const n of sizes) {
-    for (const tensors of [1, 100]) {
-      for (const row of await compareWithRule(n, n >= 5e7 ? 20 : 10, tensors)) console.log(JSON.stringify(row));
-    }
+  gradScaleTuning.parts = parts;
+  if (process.argv.includes('--detail')) {
+    for (const row of await benchSize(big, smoke ? 3 : 20)) console.error(JSON.stringify(row));
+    for (const tensors of [1, 100]) for (const row of await compareWithRule(big, smoke ? 3 : 20, tensors)) console.error(JSON.stringify(row));
   }
+  const doc = { package: '@lemma/optim', impl: 'lemma-webgpu', card, date: new Date().toISOString(), results: rows };
+  process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {

@@ -1,28 +1,75 @@
-"""Peer for bench/gpu.ts: torch.optim.AdamW(fused=True) step time on one flat float32 parameter of n elements.
-Prints JSON lines {bench, backend, n, ms}. Run on the same card: python3 bench/gpu_peer.py [1e7,1e8]"""
+"""PyTorch peer of bench/gpu.ts: the same rows (ids and sizes) timed with CUDA events on the same card.
+
+optim_adamw_step_clip_*: torch.nn.utils.clip_grad_norm_(params, 1.0, foreach=True) then
+torch.optim.AdamW(fused=True).step(); optim_adamw_step_100M: the fused AdamW step alone. One flat float32
+parameter, a fixed gradient, weight decay 0.01 on it. Prints one JSON document on stdout (run.sh saves it as
+$OUT/optim.torch.json). Flags: --quick (sizes / 8), --smoke (sizes / 512). Run: python3 bench/gpu_peer.py [--quick]
+"""
 import json
 import sys
 
 import torch
 
+quick = "--quick" in sys.argv
+smoke = "--smoke" in sys.argv
+scale = 512 if smoke else 8 if quick else 1
+iters = 5 if smoke else 20
 
-def bench(n: int, iters: int = 50) -> float:
-    p = torch.nn.Parameter(torch.randn(n, device="cuda"))
-    p.grad = torch.randn(n, device="cuda") * 1e-2
-    opt = torch.optim.AdamW([p], lr=1e-3, weight_decay=0.01, fused=True)
-    for _ in range(5):
+
+def size_label(tensors: int, each: int) -> str:
+    """Same label as sizeLabel in bench/gpu.ts: <tensors>x<millions to 4 significant digits>M params."""
+    millions = float(f"{each / 1e6:.4g}")
+    text = f"{millions:.4g}" if millions != int(millions) else str(int(millions))
+    return f"{tensors}x{text}M params"
+
+
+def time_step(step, rounds: int = 3) -> float:
+    """Median over rounds of (2 warm-up steps, then `iters` steps between CUDA events) in ms per step."""
+    out = []
+    for _ in range(rounds):
+        for _ in range(2):
+            step()
+        torch.cuda.synchronize()
+        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        for _ in range(iters):
+            step()
+        end.record()
+        torch.cuda.synchronize()
+        out.append(start.elapsed_time(end) / iters)
+    return sorted(out)[len(out) // 2]
+
+
+def row(row_id: str, each: int, clip: bool) -> dict:
+    gen = torch.Generator(device="cuda").manual_seed(1)
+    p = torch.nn.Parameter(torch.randn(each, device="cuda", generator=gen))
+    p.grad = torch.randn(each, device="cuda", generator=gen) * 1e-2
+    params = [p]
+    opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01, fused=True)
+
+    def step():
+        if clip:
+            torch.nn.utils.clip_grad_norm_(params, 1.0, foreach=True)
         opt.step()
-    torch.cuda.synchronize()
-    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    start.record()
-    for _ in range(iters):
-        opt.step()
-    end.record()
-    torch.cuda.synchronize()
-    return start.elapsed_time(end) / iters
+
+    ms = time_step(step)
+    r = {"id": row_id, "size": size_label(1, each), "ms": round(ms, 4)}
+    print(f"{row_id} {r['size']}: {ms:.3f} ms", file=sys.stderr)
+    del opt, p
+    torch.cuda.empty_cache()
+    return r
 
 
-if __name__ == "__main__":
-    sizes = [int(float(s)) for s in (sys.argv[1] if len(sys.argv) > 1 else "1e7,1e8").split(",")]
-    for n in sizes:
-        print(json.dumps({"bench": "torch AdamW fused", "backend": "cuda", "n": n, "ms": bench(n)}))
+big = round(1e8 / scale)
+small = round(1e7 / scale)
+results = [
+    row("optim_adamw_step_clip_100M", big, True),
+    row("optim_adamw_step_clip_10M", small, True),
+    row("optim_adamw_step_100M", big, False),
+]
+# The tuning variants of ours compare with the same clipped peer step.
+for parts in (512, 8192):
+    results.append({**results[0], "id": f"optim_adamw_step_clip_100M_parts{parts}"})
+doc = {"package": "@lemma/optim", "impl": f"torch {torch.__version__} fused AdamW + clip_grad_norm_(foreach)",
+       "card": torch.cuda.get_device_name(0), "date": __import__("datetime").datetime.utcnow().isoformat() + "Z", "results": results}
+print(json.dumps(doc, indent=2))

@@ -6,9 +6,9 @@
  * Prints one JSON line per measurement: {bench, backend, n, ms, paramsPerSec, ratio?} (ratio = adam ms / ours).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '@lemma/gpu-kernels';
+
 import { adamw, adana } from '../src/index';
-import { wasmSimdConfig } from '../src/wasm-simd';
+import { selectBackend, wasmSimdConfig } from '@lemma/gpu-kernels';
 
 /** Mean milliseconds per step of `step` over `iters` steps after `warmup` steps; `sync` waits for the device. */
 export async function timeSteps(step: () => void, sync: () => Promise<void>, iters: number, warmup = 2): Promise<number> {

@@ -1,6 +1,6 @@
 /** AdamW exactly as `torch.optim.AdamW` (decay first with the full lr, ε after bias correction), 1-based t. */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, type CommonOptions } from './config';
+import { checkEps, checkNumber, type CommonOptions } from './config';
 import { FusedOptimizer, type StepContext } from './fused-optimizer';
 import { adamwRule, type FusedRule, type RuleScalars } from './rules';
 
@@ -18,11 +18,22 @@ export function checkAdamOptions(cls: string, o: AdamWOptions): void {
   for (const key of ['beta1', 'beta2'] as const) {
     if (o[key] !== undefined) checkNumber(cls, key, o[key], (v) => v >= 0 && v < 1, 'in [0, 1)');
   }
-  if (o.eps !== undefined) checkNumber(cls, 'eps', o.eps, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
+  if (o.eps !== undefined) checkEps(cls, 'eps', o.eps);
   if (o.weightDecay !== undefined) {
     checkNumber(cls, 'weightDecay', o.weightDecay, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
   }
+  checkDecayBelowOne(cls, o.learningRate, o.weightDecay ?? 0);
 }
+
+/** Rejects a decoupled weight decay whose per-step factor 1 − lr·λ reaches 0 (it would flip or zero every weight). */
+export function checkDecayBelowOne(cls: string, lr: number, weightDecay: number): void {
+  if (lr * weightDecay >= 1) {
+    throw new Error(`${cls}: learningRate·weightDecay must be < 1 (each step multiplies the weights by 1 − lr·λ), got ${lr}·${weightDecay} = ${lr * weightDecay}`);
+  }
+}
+
+/** Option keys of AdamW beyond the common ones. */
+export const ADAMW_KEYS = ['beta1', 'beta2', 'eps', 'weightDecay'];
 
 /** AdamW scalars at step t for one variable. */
 export function adamwScalars(o: AdamWOptions, ctx: StepContext): RuleScalars {
@@ -43,7 +54,7 @@ export class AdamW extends FusedOptimizer<AdamWOptions> {
   /** Class name used by tfjs serialization. */
   static readonly className = 'AdamW';
   constructor(options: AdamWOptions) {
-    super('AdamW', options);
+    super('AdamW', options, ADAMW_KEYS);
     checkAdamOptions('AdamW', options);
   }
   protected ruleFor(): FusedRule {

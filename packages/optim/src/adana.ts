@@ -3,7 +3,7 @@
  * κ-damped Nesterov momentum, log-time weight decay. Step t is 1-based.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, type CommonOptions } from './config';
+import { checkEps, checkNumber, type CommonOptions } from './config';
 import { FusedOptimizer, type StepContext } from './fused-optimizer';
 import { adanaRule, danaStarRule, NO_CLIP, type FusedRule, type RuleScalars } from './rules';
 import { logTimeCoefficient } from './schedules';
@@ -14,12 +14,19 @@ export interface AdanaOptions extends CommonOptions {
   kappa?: number;
   /** δ > 0 of the log-time EMA 1 − β(t) = δ/(δ + t). Default 8. */
   delta?: number;
-  /** ε ≥ 0 added to √v. Default 1e-8. */
+  /** ε > 0 added to √v (0 is rejected: 0/0 = NaN on a zero gradient). Default 1e-8. */
   eps?: number;
   /** ω ≥ 0 of the log-time weight decay λ(t) = ω/(T/10 + t). Default 4 (only used when `totalSteps` is set). */
   omega?: number;
-  /** Total steps T; enables log-time weight decay. Without it there is no weight decay. */
+  /** Total steps T; enables log-time weight decay λ(t) = ω/(T/10 + t). Without it (and `wdTimescale`) no weight decay. */
   totalSteps?: number;
+  /**
+   * Timescale of the log-time weight decay, λ(t) = ω/(wdTimescale + t) (the authors' `wd_ts`; overrides T/10,
+   * as their `--wd_ts_divisor` / `--wd_ts_const` do). Enables the decay on its own.
+   */
+  wdTimescale?: number;
+  /** A constant weight decay λ ∈ [0, 1) instead of the log-time one: θ ← θ·(1 − λ·s(t)) after the step. */
+  weightDecay?: number;
   /** Multiplier of the momentum term (authors' gamma_3_factor). Default 1; 0 gives log-time RMSProp. */
   gamma3Factor?: number;
   /** SNR clip of the momentum coefficient (Dana-MK4). Default: off for ADANA/Dana-Star, 2 for the MK4 variants. */
@@ -29,39 +36,77 @@ export interface AdanaOptions extends CommonOptions {
 function checkAdana(cls: string, o: AdanaOptions): void {
   if (o.kappa !== undefined) checkNumber(cls, 'kappa', o.kappa, (v) => v >= 0 && v <= 1, 'in [0, 1]');
   if (o.delta !== undefined) checkNumber(cls, 'delta', o.delta, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
-  if (o.eps !== undefined) checkNumber(cls, 'eps', o.eps, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
+  if (o.eps !== undefined) checkEps(cls, 'eps', o.eps);
   if (o.omega !== undefined) checkNumber(cls, 'omega', o.omega, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
   if (o.totalSteps !== undefined) checkNumber(cls, 'totalSteps', o.totalSteps, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
+  if (o.wdTimescale !== undefined) checkNumber(cls, 'wdTimescale', o.wdTimescale, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
+  if (o.weightDecay !== undefined) {
+    checkNumber(cls, 'weightDecay', o.weightDecay, (v) => v >= 0 && v < 1, 'in [0, 1) (each step multiplies the weights by 1 − λ·s(t))');
+    if (o.totalSteps !== undefined || o.wdTimescale !== undefined || o.omega !== undefined) {
+      throw new Error(`${cls}: weightDecay (constant) cannot be combined with omega / totalSteps / wdTimescale (log-time weight decay)`);
+    }
+  }
   if (o.gamma3Factor !== undefined) checkNumber(cls, 'gamma3Factor', o.gamma3Factor, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
   if (o.clipSNR !== undefined) checkNumber(cls, 'clipSNR', o.clipSNR, (v) => v > 0, 'a number > 0');
+  const ts = wdTimescaleOf(o);
+  // λ(1) = ω/(wd_ts + 1) is the largest decay; at 1 or more the factor 1 − λ(1)·s(1) flips or zeroes every weight.
+  if (ts !== undefined && (o.omega ?? 4) / (ts + 1) >= 1) {
+    throw new Error(
+      `${cls}: omega/(wdTimescale + 1) must be < 1 (the weight-decay factor 1 − λ(1) would be <= 0), got ${o.omega ?? 4}/(${ts} + 1)` +
+        `${o.wdTimescale === undefined ? ` with wdTimescale = totalSteps/10 = ${ts}; raise totalSteps or lower omega` : ''}`,
+    );
+  }
 }
 
-/** Shared machinery of the ADANA family; `star` selects the τ-estimator rule. */
-abstract class AdanaFamily extends FusedOptimizer<AdanaOptions> {
-  protected abstract readonly star: boolean;
-  protected abstract readonly defaultClip: number | undefined;
+/** The log-time weight-decay timescale: `wdTimescale`, else totalSteps/10, else none (no decay). */
+function wdTimescaleOf(o: AdanaOptions): number | undefined {
+  return o.wdTimescale ?? (o.totalSteps !== undefined ? o.totalSteps / 10 : undefined);
+}
 
-  protected constructor(cls: string, options: AdanaOptions) {
-    super(cls, options);
+/** One member of the ADANA family: its rule (τ estimator or not) and default SNR clip. */
+interface AdanaVariant {
+  star: boolean;
+  defaultClip: number | undefined;
+}
+
+/** The ADANA family (authors' `adana.py`, `dana_star_mk4.py`): class name → variant. */
+const VARIANTS = {
+  Adana: { star: false, defaultClip: undefined },
+  DanaMK4: { star: false, defaultClip: 2 },
+  DanaStar: { star: true, defaultClip: undefined },
+  DanaStarMK4: { star: true, defaultClip: 2 },
+} as const satisfies Record<string, AdanaVariant>;
+
+/** Option keys of the ADANA family beyond the common ones. */
+const ADANA_KEYS = ['kappa', 'delta', 'eps', 'omega', 'totalSteps', 'wdTimescale', 'weightDecay', 'gamma3Factor', 'clipSNR'];
+
+/** The ADANA family, one class driven by {@link VARIANTS}; the exported classes only fix the variant. */
+abstract class AdanaFamily extends FusedOptimizer<AdanaOptions> {
+  private readonly variant: AdanaVariant;
+
+  protected constructor(cls: keyof typeof VARIANTS, options: AdanaOptions) {
+    super(cls, options, ADANA_KEYS);
     checkAdana(cls, options);
+    this.variant = VARIANTS[cls];
   }
 
   protected ruleFor(): FusedRule {
-    return this.star ? danaStarRule : adanaRule;
+    return this.variant.star ? danaStarRule : adanaRule;
   }
 
-  /** λ(t) = ω/(T/10 + t), or 0 without `totalSteps`. */
+  /** λ(t): ω/(wd_ts + t) (wd_ts = `wdTimescale` or T/10), the constant `weightDecay`, or 0. */
   weightDecayAt(t: number): number {
     const o = this.options;
-    if (o.totalSteps === undefined) return 0;
-    return (o.omega ?? 4) / (o.totalSteps / 10 + t);
+    if (o.weightDecay !== undefined) return o.weightDecay;
+    const ts = wdTimescaleOf(o);
+    return ts === undefined ? 0 : (o.omega ?? 4) / (ts + t);
   }
 
   protected scalarsFor(ctx: StepContext): RuleScalars {
     const o = this.options;
     const { t, lr } = ctx;
     const kappa = o.kappa ?? 0.85;
-    const clip = o.clipSNR ?? this.defaultClip;
+    const clip = o.clipSNR ?? this.variant.defaultClip;
     const common = {
       a: logTimeCoefficient(t, o.delta ?? 8),
       lr,
@@ -70,7 +115,7 @@ abstract class AdanaFamily extends FusedOptimizer<AdanaOptions> {
       eps: o.eps ?? 1e-8,
       decay: 1 - this.weightDecayAt(t) * ctx.scheduleFactor * ctx.decayScale, // WD after the step, times s(t)
     };
-    if (this.star) return { ...common, t, ek: 1 - kappa, tmin: 1 / (1 + t) };
+    if (this.variant.star) return { ...common, t, ek: 1 - kappa, tmin: 1 / (1 + t) };
     return { ...common, damp: Math.pow(1 + t, 1 - kappa) };
   }
 }
@@ -79,8 +124,6 @@ abstract class AdanaFamily extends FusedOptimizer<AdanaOptions> {
 export class Adana extends AdanaFamily {
   /** Class name used by tfjs serialization. */
   static readonly className = 'Adana';
-  protected readonly star = false;
-  protected readonly defaultClip = undefined;
   constructor(options: AdanaOptions) {
     super('Adana', options);
   }
@@ -90,8 +133,6 @@ export class Adana extends AdanaFamily {
 export class DanaMK4 extends AdanaFamily {
   /** Class name used by tfjs serialization. */
   static readonly className = 'DanaMK4';
-  protected readonly star = false;
-  protected readonly defaultClip = 2;
   constructor(options: AdanaOptions) {
     super('DanaMK4', options);
   }
@@ -101,8 +142,6 @@ export class DanaMK4 extends AdanaFamily {
 export class DanaStar extends AdanaFamily {
   /** Class name used by tfjs serialization. */
   static readonly className = 'DanaStar';
-  protected readonly star = true;
-  protected readonly defaultClip = undefined;
   constructor(options: AdanaOptions) {
     super('DanaStar', options);
   }
@@ -112,17 +151,12 @@ export class DanaStar extends AdanaFamily {
 export class DanaStarMK4 extends AdanaFamily {
   /** Class name used by tfjs serialization. */
   static readonly className = 'DanaStarMK4';
-  protected readonly star = true;
-  protected readonly defaultClip = 2;
   constructor(options: AdanaOptions) {
     super('DanaStarMK4', options);
   }
 }
 
-tf.serialization.registerClass(Adana);
-tf.serialization.registerClass(DanaMK4);
-tf.serialization.registerClass(DanaStar);
-tf.serialization.registerClass(DanaStarMK4);
+for (const cls of [Adana, DanaMK4, DanaStar, DanaStarMK4]) tf.serialization.registerClass(cls);
 
 /** `new Adana(options)`, tfjs style. */
 export const adana = (options: AdanaOptions): Adana => new Adana(options);

@@ -1,6 +1,6 @@
 /** AdEMAMix (arXiv 2409.03137, official PyTorch): a fast bias-corrected EMA plus α times a slow, uncorrected one. */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkAdamOptions, type AdamWOptions } from './adamw';
+import { ADAMW_KEYS, checkAdamOptions, type AdamWOptions } from './adamw';
 import { checkNumber } from './config';
 import { FusedOptimizer, type StepContext } from './fused-optimizer';
 import { ademamixRule, type FusedRule, type RuleScalars } from './rules';
@@ -16,6 +16,8 @@ export interface AdEMAMixOptions extends AdamWOptions {
   alphaWarmup?: number;
   /** β3 warm-up length, linear in half-life from β1 (paper: T). Default 0 (none). */
   beta3Warmup?: number;
+  /** Extra multiplier of the slow EMA's term, α·γ3f·m2 (the authors' `gamma_3_factor`, ademamix.py). Default 1. */
+  gamma3Factor?: number;
 }
 
 /** AdEMAMix with the official α and β3 schedulers evaluated at the 1-based step. */
@@ -25,11 +27,12 @@ export class AdEMAMix extends FusedOptimizer<AdEMAMixOptions> {
   private readonly alphaAt: Schedule;
   private readonly beta3At: Schedule;
   constructor(options: AdEMAMixOptions) {
-    super('AdEMAMix', { weightDecay: 0, ...options });
+    super('AdEMAMix', { weightDecay: 0, ...options }, [...ADAMW_KEYS, 'beta3', 'alpha', 'alphaWarmup', 'beta3Warmup', 'gamma3Factor']);
     const o = this.options;
     checkAdamOptions('AdEMAMix', o);
     if (o.beta3 !== undefined) checkNumber('AdEMAMix', 'beta3', o.beta3, (v) => v > 0 && v < 1, 'in (0, 1)');
     if (o.alpha !== undefined) checkNumber('AdEMAMix', 'alpha', o.alpha, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
+    if (o.gamma3Factor !== undefined) checkNumber('AdEMAMix', 'gamma3Factor', o.gamma3Factor, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
     for (const key of ['alphaWarmup', 'beta3Warmup'] as const) {
       if (o[key] !== undefined) checkNumber('AdEMAMix', key, o[key], (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
     }
@@ -49,7 +52,7 @@ export class AdEMAMix extends FusedOptimizer<AdEMAMixOptions> {
       b1,
       b2,
       b3: this.beta3At(ctx.t),
-      alpha: this.alphaAt(ctx.t),
+      alpha: this.alphaAt(ctx.t) * (o.gamma3Factor ?? 1),
       lr: ctx.lr,
       ibc1: 1 / (1 - Math.pow(b1, ctx.t)),
       ibc2: 1 / Math.sqrt(1 - Math.pow(b2, ctx.t)),

@@ -45,6 +45,52 @@ export interface CommonOptions {
   groups?: ParamGroup[];
   /** 'auto' (default): the fused kernel of the backend; 'ops': plain tfjs ops everywhere (slower; for debugging). */
   kernel?: 'auto' | 'ops';
+  /**
+   * Per-model learning rates for K models trained together (parameters with a leading model axis of size K):
+   * slice k of every variable (its first dimension must be K) is updated exactly as by a separate optimizer
+   * whose learning rate and schedule factor (so the step and the decoupled weight decay) are multiplied by
+   * `learningRateScale[k]`. A variable whose first dimension is not K is an error naming it.
+   */
+  learningRateScale?: number[];
+}
+
+/** The option keys every optimizer accepts (each class adds its own). */
+export const COMMON_KEYS: readonly string[] = ['learningRate', 'schedule', 'clipNorm', 'nonFinite', 'noDecay', 'groups', 'kernel', 'learningRateScale'];
+
+/** Names users reach for that mean one of ours. */
+const ALIASES: Record<string, string> = { epsilon: 'eps', lr: 'learningRate', weight_decay: 'weightDecay', wd: 'weightDecay', beta_1: 'beta1', beta_2: 'beta2', clipnorm: 'clipNorm' };
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return d[b.length]!;
+}
+
+/** Throws on an option key outside `allowed`, suggesting the closest one (`epsilon` → `eps`, `lr` → `learningRate`). */
+export function checkKeys(cls: string, o: object, allowed: readonly string[], prefix = ''): void {
+  for (const key of Object.keys(o)) {
+    if (allowed.includes(key)) continue;
+    const alias = ALIASES[key] ?? ALIASES[key.toLowerCase()];
+    let best = alias !== undefined && allowed.includes(alias) ? alias : undefined;
+    if (!best) {
+      const ranked = allowed.map((k) => [k, editDistance(key, k)] as const).sort((x, y) => x[1] - y[1]);
+      if (ranked[0] && ranked[0][1] <= Math.max(2, Math.floor(key.length / 3))) best = ranked[0][0];
+    }
+    throw new Error(`${cls}: unknown option '${prefix}${key}'${best ? ` (did you mean '${prefix}${best}'?)` : ''}; expected one of ${allowed.map((k) => prefix + k).join(', ')}`);
+  }
+}
+
+/** Validates an ε added to a denominator: > 0, since ε = 0 divides 0 by 0 (NaN weights) on a zero gradient. */
+export function checkEps(cls: string, name: string, value: unknown): void {
+  checkNumber(cls, name, value, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0 (0 gives 0/0 = NaN on a zero gradient)');
 }
 
 /** Throws `<cls>: <name> must be <expected>, got <value>` unless `value` is a finite number satisfying `rule`. */
@@ -64,10 +110,21 @@ export function checkCommon(cls: string, o: CommonOptions): void {
   if (o.nonFinite !== undefined && o.nonFinite !== 'skip' && o.nonFinite !== 'error') {
     throw new Error(`${cls}: nonFinite must be 'skip' or 'error', got '${String(o.nonFinite)}'`);
   }
+  if (o.noDecay !== undefined && o.noDecay !== 'auto' && !(o.noDecay instanceof RegExp) && !(Array.isArray(o.noDecay) && o.noDecay.every((x) => typeof x === 'string'))) {
+    throw new Error(`${cls}: noDecay must be 'auto', a RegExp or an array of variable names, got ${String(o.noDecay)}`);
+  }
   if (o.kernel !== undefined && o.kernel !== 'auto' && o.kernel !== 'ops') {
     throw new Error(`${cls}: kernel must be 'auto' or 'ops', got '${String(o.kernel)}'`);
   }
+  if (o.learningRateScale !== undefined) {
+    const s = o.learningRateScale;
+    if (!Array.isArray(s) || s.length === 0) throw new Error(`${cls}: learningRateScale must be a non-empty array of numbers (one per model), got ${String(s)}`);
+    s.forEach((v, k) => checkNumber(cls, `learningRateScale[${k}]`, v, (x) => x >= 0 && Number.isFinite(x), 'a finite number >= 0'));
+  }
+  if (o.groups !== undefined && !Array.isArray(o.groups)) throw new Error(`${cls}: groups must be an array, got ${String(o.groups)}`);
   for (const [i, g] of (o.groups ?? []).entries()) {
+    if (g === null || typeof g !== 'object') throw new Error(`${cls}: groups[${i}] must be an object, got ${String(g)}`);
+    checkKeys(cls, g, ['match', 'lrScale', 'weightDecayScale'], `groups[${i}].`);
     if (!(g.match instanceof RegExp) && !Array.isArray(g.match)) {
       throw new Error(`${cls}: groups[${i}].match must be a RegExp or an array of variable names, got ${String(g.match)}`);
     }

@@ -4,6 +4,7 @@
  * and γ3 either constant ∝ 1/d (DANA-constant) or decaying as a power of t (DANA-decaying).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { checkDecayBelowOne } from './adamw';
 import { checkNumber, type CommonOptions } from './config';
 import { FusedOptimizer, type StepContext } from './fused-optimizer';
 import { danaRule, type FusedRule, type RuleScalars } from './rules';
@@ -19,8 +20,13 @@ export interface DanaOptions extends CommonOptions {
   gamma1?: number;
   /** c of γ3 (authors: 0.5). Default 0.5. */
   c?: number;
-  /** Model size d (required for 'constant'). */
+  /** Model size d (required for 'constant' unless `layerwise`). */
   d?: number;
+  /**
+   * Layerwise DANA-constant (the authors' `dana_optimizer_layerwise`): γ3 = c·γ2/d_layer with d_layer the number of
+   * elements of each variable, instead of one model size d. Only with variant 'constant'.
+   */
+  layerwise?: boolean;
   /** Decay exponent of γ3 for 'decaying' (1/(2α) on power-law data). Default 0.5. */
   exponent?: number;
   /** Decoupled weight decay λ (θ shrinks by lr·λ per step). Default 0. */
@@ -28,9 +34,9 @@ export interface DanaOptions extends CommonOptions {
 }
 
 /** γ3 at 1-based step t: c·γ2/d or c·γ2·t^(−exponent) (authors: `powerlaw_schedule(c·γ2, 0, −1/(2α), 1)` at count t − 1). */
-export function danaGamma3(o: DanaOptions, gamma2: number, t: number): number {
+export function danaGamma3(o: DanaOptions, gamma2: number, t: number, layerSize?: number): number {
   const c = o.c ?? 0.5;
-  if ((o.variant ?? 'decaying') === 'constant') return (c * gamma2) / o.d!;
+  if ((o.variant ?? 'decaying') === 'constant') return (c * gamma2) / (o.layerwise ? Math.max(1, layerSize ?? 1) : o.d!);
   return c * gamma2 * Math.pow(t, -(o.exponent ?? 0.5));
 }
 
@@ -39,7 +45,7 @@ export class Dana extends FusedOptimizer<DanaOptions> {
   /** Class name used by tfjs serialization. */
   static readonly className = 'Dana';
   constructor(options: DanaOptions) {
-    super('Dana', options);
+    super('Dana', options, ['variant', 'delta', 'gamma1', 'c', 'd', 'exponent', 'weightDecay', 'layerwise']);
     const o = this.options;
     if (o.variant !== undefined && o.variant !== 'constant' && o.variant !== 'decaying') {
       throw new Error(`Dana: variant must be 'constant' or 'decaying', got '${String(o.variant)}'`);
@@ -49,7 +55,10 @@ export class Dana extends FusedOptimizer<DanaOptions> {
     if (o.c !== undefined) checkNumber('Dana', 'c', o.c, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
     if (o.exponent !== undefined) checkNumber('Dana', 'exponent', o.exponent, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
     if (o.weightDecay !== undefined) checkNumber('Dana', 'weightDecay', o.weightDecay, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
-    if (o.variant === 'constant') checkNumber('Dana', 'd', o.d, (v) => v >= 1 && Number.isFinite(v), "a finite number >= 1 (the model size) for variant 'constant'");
+    if (o.layerwise !== undefined && typeof o.layerwise !== 'boolean') throw new Error(`Dana: layerwise must be a boolean, got ${String(o.layerwise)}`);
+    if (o.layerwise && o.variant !== 'constant') throw new Error(`Dana: layerwise needs variant 'constant', got '${String(o.variant ?? 'decaying')}'`);
+    checkDecayBelowOne('Dana', o.learningRate, o.weightDecay ?? 0);
+    if (o.variant === 'constant' && !o.layerwise) checkNumber('Dana', 'd', o.d, (v) => v >= 1 && Number.isFinite(v), "a finite number >= 1 (the model size) for variant 'constant'");
   }
   protected ruleFor(): FusedRule {
     return danaRule;
@@ -60,7 +69,7 @@ export class Dana extends FusedOptimizer<DanaOptions> {
       keep: 1 - danaDelta(ctx.t, o.delta ?? 8),
       g1: o.gamma1 ?? 1,
       g2: ctx.lr,
-      g3: danaGamma3(o, ctx.lr, ctx.t),
+      g3: danaGamma3(o, ctx.lr, ctx.t, ctx.shape.reduce((a, b) => a * b, 1)),
       decay: 1 - ctx.lr * (o.weightDecay ?? 0) * ctx.decayScale,
     };
   }

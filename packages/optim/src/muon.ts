@@ -1,10 +1,11 @@
 /**
  * Muon (KellerJordan; the ADANA paper's baseline): Nesterov momentum orthogonalised by a quintic Newton–Schulz
- * iteration on 2-D parameters; every other parameter falls back to AdamW. Runs as tfjs ops on every backend.
+ * iteration on 2-D parameters; every other parameter falls back to AdamW. The matrix update runs as tfjs ops; the AdamW
+ * fallback runs as the fused kernel of the backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamwScalars, checkAdamOptions } from './adamw';
-import { checkNumber, type CommonOptions } from './config';
+import { adamwScalars, checkAdamOptions, checkDecayBelowOne } from './adamw';
+import { checkKeys, checkNumber, type CommonOptions } from './config';
 import { FusedOptimizer, type StepContext } from './fused-optimizer';
 import { adamwRule, type FusedRule, type RuleScalars } from './rules';
 
@@ -41,16 +42,25 @@ export interface MuonOptions extends CommonOptions {
   nsSteps?: number;
   /** Decoupled weight decay of 2-D parameters (θ shrinks by lr·λ). Default 0. */
   weightDecay?: number;
+  /**
+   * Update scaling of 2-D parameters: 'keller' (default; KellerJordan's √max(1, rows/cols)) or 'dMuon' (the ADANA
+   * paper's baseline, Moonlight's distributed Muon: lr·√max(rows, cols)·`matchedAdamwRms`, so the update RMS
+   * matches AdamW's; the AdamW fallback's β then default to the paper's (0.8, 0.999)).
+   */
+  scaling?: 'keller' | 'dMuon';
+  /** D-Muon's matched AdamW update RMS (Moonlight's `matched_adamw_rms`). Default 0.2. Only with scaling 'dMuon'. */
+  matchedAdamwRms?: number;
   /** AdamW settings of the non-2-D parameters (paper: β (0.8, 0.999)); lr defaults to `learningRate`. */
   adam?: { learningRate?: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number };
 }
 
-/** The 2-D Muon rule (tfjs ops only; `scale` = √max(1, rows/cols)). */
+/** The 2-D Muon rule (tfjs ops only; scalar `scale`: √max(1, rows/cols), or D-Muon's rms·√max(rows, cols)). */
 export function muonRule(nsSteps: number): FusedRule {
   return {
     name: 'muon',
+    opsOnly: true,
     slots: ['buf'],
-    scalars: ['mu', 'lr', 'nesterov', 'decay'],
+    scalars: ['mu', 'lr', 'nesterov', 'decay', 'scale'],
     wgsl: '', // never dispatched: Muon always runs as tfjs ops
     cpu() {
       throw new Error('Muon: the 2-D update needs matrix products and runs as tfjs ops only');
@@ -58,12 +68,18 @@ export function muonRule(nsSteps: number): FusedRule {
     tf(p, g, [buf], k) {
       const bi = tf.add(tf.mul(buf!, k.mu!), g);
       const u = k.nesterov! > 0.5 ? tf.add(g, tf.mul(bi, k.mu!)) : bi;
-      const [rows, cols] = p.shape as [number, number];
-      const scale = Math.sqrt(Math.max(1, rows / cols));
       const o = newtonSchulz(u as tf.Tensor2D, nsSteps);
-      return [tf.sub(tf.mul(p, k.decay!), tf.mul(o, k.lr! * scale)), bi];
+      return [tf.sub(tf.mul(p, k.decay!), tf.mul(o, k.lr! * k.scale!)), bi];
     },
   };
+}
+
+const MUON_KEYS = ['momentum', 'nesterov', 'nsSteps', 'weightDecay', 'adam', 'scaling', 'matchedAdamwRms'];
+
+/** The update scale of a rows×cols parameter: √max(1, rows/cols), or D-Muon's matchedAdamwRms·√max(rows, cols). */
+export function muonScale(o: Pick<MuonOptions, 'scaling' | 'matchedAdamwRms'>, shape: number[]): number {
+  const [rows, cols] = shape as [number, number];
+  return o.scaling === 'dMuon' ? (o.matchedAdamwRms ?? 0.2) * Math.sqrt(Math.max(rows, cols)) : Math.sqrt(Math.max(1, rows / cols));
 }
 
 /** Muon with an AdamW fallback for biases, norms and anything not 2-D. */
@@ -72,7 +88,11 @@ export class Muon extends FusedOptimizer<MuonOptions> {
   static readonly className = 'Muon';
   private readonly rule2d: FusedRule;
   constructor(options: MuonOptions) {
-    super('Muon', options);
+    super('Muon', options, MUON_KEYS);
+    if (options.adam !== undefined) {
+      if (options.adam === null || typeof options.adam !== 'object') throw new Error(`Muon: adam must be an object, got ${String(options.adam)}`);
+      checkKeys('Muon', options.adam, ['learningRate', 'beta1', 'beta2', 'eps', 'weightDecay'], 'adam.');
+    }
     const o = this.options;
     if (o.momentum !== undefined) checkNumber('Muon', 'momentum', o.momentum, (v) => v >= 0 && v < 1, 'in [0, 1)');
     if (o.nsSteps !== undefined) checkNumber('Muon', 'nsSteps', o.nsSteps, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
@@ -80,11 +100,14 @@ export class Muon extends FusedOptimizer<MuonOptions> {
     if (o.adam?.learningRate !== undefined) {
       checkNumber('Muon', 'adam.learningRate', o.adam.learningRate, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
     }
-    checkAdamOptions("Muon.adam", { learningRate: 1, ...o.adam });
+    checkAdamOptions("Muon.adam", { learningRate: o.adam?.learningRate ?? o.learningRate, ...o.adam });
+    checkDecayBelowOne("Muon", o.learningRate, o.weightDecay ?? 0);
+    if (o.scaling !== undefined && o.scaling !== 'keller' && o.scaling !== 'dMuon') throw new Error(`Muon: scaling must be 'keller' or 'dMuon', got '${String(o.scaling)}'`);
+    if (o.matchedAdamwRms !== undefined) {
+      if (o.scaling !== 'dMuon') throw new Error(`Muon: matchedAdamwRms needs scaling 'dMuon'`);
+      checkNumber('Muon', 'matchedAdamwRms', o.matchedAdamwRms, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
+    }
     this.rule2d = muonRule(o.nsSteps ?? 5);
-  }
-  protected override useTensorPath(): boolean {
-    return true;
   }
   protected ruleFor(_name: string, shape: number[]): FusedRule {
     return shape.length === 2 ? this.rule2d : adamwRule;
@@ -93,13 +116,15 @@ export class Muon extends FusedOptimizer<MuonOptions> {
     const o = this.options;
     if (rule === adamwRule) {
       const adamLr = (o.adam?.learningRate ?? o.learningRate) * ctx.scheduleFactor;
-      return adamwScalars({ learningRate: adamLr, weightDecay: 0, ...o.adam }, { ...ctx, lr: adamLr });
+      const paperBetas = o.scaling === 'dMuon' ? { beta1: 0.8, beta2: 0.999 } : {};
+      return adamwScalars({ learningRate: adamLr, weightDecay: 0, ...paperBetas, ...o.adam }, { ...ctx, lr: adamLr });
     }
     return {
       mu: o.momentum ?? 0.95,
       lr: ctx.lr,
       nesterov: (o.nesterov ?? true) ? 1 : 0,
       decay: 1 - ctx.lr * (o.weightDecay ?? 0) * ctx.decayScale,
+      scale: muonScale(o, ctx.shape),
     };
   }
 }

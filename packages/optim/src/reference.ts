@@ -230,6 +230,8 @@ export interface MuonRefParams {
   weightDecay: number;
   /** Newton–Schulz iterations (default 5). */
   nsSteps?: number;
+  /** D-Muon (Moonlight): scale lr·rms·√max(rows, cols) instead of lr·√max(1, rows/cols); the matched RMS (paper 0.2). */
+  dMuonRms?: number;
 }
 
 /** State of a 2-D Muon parameter: θ and the momentum buffer, row-major rows×cols. */
@@ -255,7 +257,7 @@ export function muonRef(s: MuonRefState, g: ArrayLike<number>, rows: number, col
     u[i] = h.nesterov ? g[i]! + h.momentum * buf[i]! : buf[i]!;
   }
   const o = newtonSchulzRef(u, rows, cols, h.nsSteps ?? 5);
-  const scale = Math.sqrt(Math.max(1, rows / cols));
+  const scale = h.dMuonRms !== undefined ? h.dMuonRms * Math.sqrt(Math.max(rows, cols)) : Math.sqrt(Math.max(1, rows / cols));
   const theta = s.theta.map((x, i) => x * (1 - h.lr * h.weightDecay) - h.lr * scale * o[i]!);
   return { theta, buf };
 }

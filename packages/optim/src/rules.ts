@@ -19,6 +19,8 @@ export type RuleScalars = Record<string, number>;
  * with `tf`, the same update as tfjs ops returning fresh tensors `[p', ...slots']` (for backends without WGSL).
  */
 export interface FusedRule extends ElementwiseRule {
+  /** The update needs more than elementwise work (Muon's matrix products): it always runs as tfjs ops. */
+  opsOnly?: boolean;
   cpu(p: Float32Array | Float64Array, g: ArrayLike<number>, slots: (Float32Array | Float64Array)[], k: Readonly<RuleScalars>): void;
   tf(p: tf.Tensor, g: tf.Tensor, slots: tf.Tensor[], k: RuleScalars): tf.Tensor[];
 }
@@ -29,6 +31,7 @@ export interface FusedRule extends ElementwiseRule {
  */
 export const adanaRule: FusedRule = {
   name: 'adana',
+  wasmSimd: 'adana',
   slots: ['m', 'v'],
   scalars: ['a', 'lr', 'lr3', 'damp', 'clip', 'eps', 'decay', 'gscale'],
   derived: { names: ['keepA'], compute: ({ a }) => ({ keepA: 1 - a! }) },
@@ -162,6 +165,7 @@ export const danaRule: FusedRule = {
  */
 export const adamwRule: FusedRule = {
   name: 'adamw',
+  wasmSimd: 'adamw',
   slots: ['m', 'v'],
   scalars: ['b1', 'b2', 'stepSize', 'ibc2', 'eps', 'decay', 'gscale'],
   derived: { names: ['c1', 'c2'], compute: ({ b1, b2 }) => ({ c1: 1 - b1!, c2: 1 - b2! }) },

@@ -1,5 +1,6 @@
 /** SGD with (optionally Nesterov) momentum in PyTorch's form, with decoupled weight decay. */
 import * as tf from '@tensorflow/tfjs-core';
+import { checkDecayBelowOne } from './adamw';
 import { checkNumber, type CommonOptions } from './config';
 import { FusedOptimizer, type StepContext } from './fused-optimizer';
 import { sgdMomentumRule, type FusedRule, type RuleScalars } from './rules';
@@ -19,12 +20,13 @@ export class SgdMomentum extends FusedOptimizer<SgdMomentumOptions> {
   /** Class name used by tfjs serialization. */
   static readonly className = 'SgdMomentum';
   constructor(options: SgdMomentumOptions) {
-    super('SgdMomentum', options);
+    super('SgdMomentum', options, ['momentum', 'nesterov', 'weightDecay']);
     const o = this.options;
     if (o.momentum !== undefined) checkNumber('SgdMomentum', 'momentum', o.momentum, (v) => v >= 0 && v < 1, 'in [0, 1)');
     if (o.weightDecay !== undefined) {
       checkNumber('SgdMomentum', 'weightDecay', o.weightDecay, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
     }
+    checkDecayBelowOne('SgdMomentum', o.learningRate, o.weightDecay ?? 0);
   }
   protected ruleFor(): FusedRule {
     return sgdMomentumRule;

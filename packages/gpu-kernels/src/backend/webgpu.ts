@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { installRecorder } from '../train/recorder';
 import { findVulkanLoader, loadDawn, NO_ADAPTER_FIX, PLATFORM, type DawnModule } from './platform';
 import type { BackendAttempt } from './types';
 
@@ -67,6 +68,8 @@ async function tryStart(): Promise<BackendAttempt> {
       detail,
     };
   }
+  // Remembers bind groups from the start, so step graphs can relocate groups cached across steps.
+  installRecorder();
   if (!tf.findBackendFactory('webgpu')) {
     return { name: 'webgpu', ok: false, reason: 'the tfjs webgpu backend did not register', detail };
   }

@@ -84,11 +84,66 @@ function toBytes(u: ArrayBuffer | ArrayBufferView): Uint8Array {
 }
 
 /**
+ * Uploads host bytes into a fresh buffer from tfjs's pool (`usage`: uniform by default), released by tfjs once
+ * the commands using it are submitted; the buffer is returned so that a replay hook can rewrite it.
+ */
+export function uploadUniforms(be: WebGPUInternals, bytes: ArrayBuffer | ArrayBufferView, usage: number = GPUBufferUsage.UNIFORM): { buffer: GPUBuffer; size: number } {
+  const src = toBytes(bytes);
+  const size = Math.max(16, Math.ceil(src.byteLength / 16) * 16);
+  const padded = new Uint8Array(size);
+  padded.set(src);
+  const buffer = be.bufferManager.acquireBuffer(size, usage | GPUBufferUsage.COPY_DST);
+  be.queue.writeBuffer(buffer, 0, padded);
+  be.uniformPendingDisposal.push(buffer);
+  return { buffer, size };
+}
+
+/** One compute dispatch ready to encode: pipeline, bind groups by group index, workgroup grid. */
+export interface EncodedDispatch {
+  pipeline: GPUComputePipeline;
+  groups: GPUBindGroup[];
+  workgroups: readonly [number, number?, number?];
+}
+
+/**
+ * Encodes dispatches into the backend's current compute pass (opening it if needed), setting a pipeline or bind
+ * group only when it changes, and counts them towards tfjs's submit batching (`WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE`;
+ * `countEach` false: the whole list counts as one), submitting once the batch is full. The one recorder every
+ * kernel of gpu-kernels uses.
+ */
+export function encodeDispatches(be: WebGPUInternals, dispatches: readonly EncodedDispatch[], countEach = true): void {
+  if (dispatches.length === 0) return;
+  be.ensureCommandEncoderReady();
+  if (!be.computePassEncoder) be.computePassEncoder = be.commandEncoder!.beginComputePass();
+  const pass = be.computePassEncoder;
+  let pipeline: GPUComputePipeline | null = null;
+  const bound: (GPUBindGroup | undefined)[] = [];
+  for (const d of dispatches) {
+    if (d.pipeline !== pipeline) {
+      pass.setPipeline(d.pipeline);
+      pipeline = d.pipeline;
+      bound.length = 0;
+    }
+    d.groups.forEach((g, i) => {
+      if (bound[i] !== g) pass.setBindGroup(i, g);
+      bound[i] = g;
+    });
+    const [x, y = 1, z = 1] = d.workgroups;
+    pass.dispatchWorkgroups(x, y, z);
+  }
+  be.dispatchCountInPass += countEach ? dispatches.length : 1;
+  if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= be.dispatchCountInPass) {
+    be.endComputePassEncoder();
+    be.submitQueue();
+  }
+}
+
+/**
  * Records one dispatch of `code` (entry point `main`, bindings `@group(0) @binding(i)` in order, the uniform
  * buffer last) into the backend's current compute pass. read_write tensors are written in place, so any
- * CPU-side cached copy of them is dropped.
+ * CPU-side cached copy of them is dropped. Returns the uniform buffer it filled (for a replay hook), if any.
  */
-export function recordDispatch(be: WebGPUInternals, spec: DispatchSpec): void {
+export function recordDispatch(be: WebGPUInternals, spec: DispatchSpec): GPUBuffer | undefined {
   const pipeline = getPipeline(be.device, spec.key, spec.code);
   const entries: GPUBindGroupEntry[] = spec.bindings.map((b, i) => {
     be.uploadToGPU(b.info.dataId);
@@ -96,31 +151,17 @@ export function recordDispatch(be: WebGPUInternals, spec: DispatchSpec): void {
     if (b.access === 'read_write') td.values = null;
     return { binding: i, resource: { buffer: td.resource as GPUBuffer } };
   });
+  let ubuf: GPUBuffer | undefined;
   if (spec.uniforms) {
-    const src = toBytes(spec.uniforms);
-    const size = Math.max(16, Math.ceil(src.byteLength / 16) * 16);
-    const padded = new Uint8Array(size);
-    padded.set(src);
-    const buf = be.bufferManager.acquireBuffer(size, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    be.queue.writeBuffer(buf, 0, padded);
-    be.uniformPendingDisposal.push(buf);
-    entries.push({ binding: spec.bindings.length, resource: { buffer: buf, size } });
+    const u = uploadUniforms(be, spec.uniforms);
+    ubuf = u.buffer;
+    entries.push({ binding: spec.bindings.length, resource: { buffer: u.buffer, size: u.size } });
   }
   const bindGroup = be.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
   // Buffers stay alive until the encoder that uses them is submitted (tfjs defers disposal of these ids).
   for (const b of spec.bindings) be.commandQueueOwnedIds.add(b.info.dataId);
-  be.ensureCommandEncoderReady();
-  if (!be.computePassEncoder) be.computePassEncoder = be.commandEncoder!.beginComputePass();
-  const pass = be.computePassEncoder;
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bindGroup);
-  const [x, y = 1, z = 1] = spec.workgroups;
-  pass.dispatchWorkgroups(x, y, z);
-  be.dispatchCountInPass++;
-  if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= be.dispatchCountInPass) {
-    be.endComputePassEncoder();
-    be.submitQueue();
-  }
+  encodeDispatches(be, [{ pipeline, groups: [bindGroup], workgroups: spec.workgroups }]);
+  return ubuf;
 }
 
 /** Maximum workgroups per dispatch dimension guaranteed by WebGPU. */

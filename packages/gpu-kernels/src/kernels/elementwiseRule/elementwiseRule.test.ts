@@ -3,7 +3,8 @@ import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../testing/backends';
 import { assertAllClose } from '../../testing/numeric';
 import { createRng } from '../../rng/rng';
-import { adamWRule, applyElementwiseRule, createRuleSlots } from './index';
+import { adamWRule } from './adamw-fixture';
+import { applyElementwiseRule, createRuleSlots } from './index';
 import type { ElementwiseRule } from './index';
 
 /** float64 AdamW, written independently of adamWRule.cpu (torch.optim.AdamW semantics). */

@@ -21,6 +21,13 @@ export interface ElementwiseRule {
    * lose ~1e-4 relative precision as `1 - pow(beta, step)` in f32); appended to `s` after `scalars`.
    */
   derived?: { names: string[]; compute(scalars: Readonly<Record<string, number>>): Record<string, number> };
+  /**
+   * Name of a built-in WebAssembly SIMD kernel of gpu-kernels that computes exactly this update (same scalars by
+   * name, same operation order, float32), used on the wasm backend in the backend's own memory: 'adamw' (scalars
+   * b1, b2, stepSize, ibc2, eps, decay, gscale; slots m, v) or 'adana' (a, lr, lr3, damp, clip, eps, decay, gscale;
+   * slots m, v). Without it (or without SIMD) the `cpu` loop runs on heap views.
+   */
+  wasmSimd?: 'adamw' | 'adana';
   /** WGSL statements updating `p` and the slots in place (see above). */
   wgsl: string;
   /**

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { grid2D } from '../_shared/webgpu';
+import { encodeDispatches, grid2D, uploadUniforms } from '../_shared/webgpu';
+import { isCapturing, onReplay } from '../../train/replay-hooks';
 import type { WebGPUInternals } from '../_shared/webgpu';
 import type { ElementwiseRule } from './types';
 
@@ -15,7 +16,7 @@ function uniformNames(rule: ElementwiseRule): string[] {
  * group 1 holds the scalar uniforms. The flat workgroup index walks tensor 0's ceil(n_0/256) workgroups, then
  * tensor 1's, and so on, so no per-tensor uniform is needed and group 0 can be cached across steps.
  */
-export function ruleCode(rule: ElementwiseRule, vec4: boolean, k = 1, scaled = false): string {
+export function ruleCode(rule: ElementwiseRule, vec4: boolean, k = 1, scaled = false, sliced = false): string {
   const decls: string[] = [];
   const bodies: string[] = [];
   let b = 0;
@@ -29,7 +30,7 @@ export function ruleCode(rule: ElementwiseRule, vec4: boolean, k = 1, scaled = f
     let wgs = (n + 255u) / 256u;
     if (w < base + wgs) {
       let i = (w - base) * 256u + lid;
-      if (i < n) {
+      if (i < n) {${sliced ? '\n        let s = SS[i / (n / arrayLength(&SS))];' : ''}
         var p = PARAM_${t}[i];
         let g = GRAD_${t}[i]${scaled ? ' * gs' : ''};
         ${rule.slots.map((name) => `var ${name} = SLOT_${t}_${name}[i];`).join('\n        ')}
@@ -48,7 +49,7 @@ export function ruleCode(rule: ElementwiseRule, vec4: boolean, k = 1, scaled = f
 alias V = ${vec4 ? 'vec4<f32>' : 'f32'};
 struct Scalars { ${uniformNames(rule).length ? uniformNames(rule).map((s) => `${s}: f32`).join(', ') : 'unused_: f32'} }
 ${decls.join('\n')}
-@group(1) @binding(0) var<uniform> s: Scalars;
+${sliced ? '@group(1) @binding(0) var<storage, read> SS: array<Scalars>;' : '@group(1) @binding(0) var<uniform> s: Scalars;'}
 ${scaled ? '@group(1) @binding(1) var<storage, read> GSCALE: array<f32>;' : ''}
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -67,6 +68,9 @@ interface RuleVariant {
 
 interface RuleState {
   uniforms: GPUBindGroupLayout;
+  /** Group 1 of the per-slice variants: the scalars of every slice as read-only storage (and the scale). */
+  sliced: GPUBindGroupLayout;
+  slicedScaled: GPUBindGroupLayout;
   /** Group 1 of the variants with a device gradient scale: the uniforms, then the [1] scale (read-only storage). */
   uniformsScaled: GPUBindGroupLayout;
   /** Pipelines by tensors per dispatch (1..maxPerDispatch) and `s` when scaled; both widths share one layout. */
@@ -118,6 +122,13 @@ function ruleState(device: GPUDevice, rule: ElementwiseRule): RuleState {
           { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
         ],
       }),
+      sliced: device.createBindGroupLayout({ entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } }] }),
+      slicedScaled: device.createBindGroupLayout({
+        entries: [
+          { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+          { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+        ],
+      }),
       variants: new Map(),
       groups: new Map(),
       maxPerDispatch: Math.min(4, limit),
@@ -128,8 +139,14 @@ function ruleState(device: GPUDevice, rule: ElementwiseRule): RuleState {
   return st;
 }
 
-function ruleVariant(device: GPUDevice, rule: ElementwiseRule, st: RuleState, k: number, scaled: boolean): RuleVariant {
-  const vkey = scaled ? `${k}s` : `${k}`;
+/** The group-1 layout of a variant. */
+function group1Layout(st: RuleState, scaled: boolean, sliced: boolean): GPUBindGroupLayout {
+  if (sliced) return scaled ? st.slicedScaled : st.sliced;
+  return scaled ? st.uniformsScaled : st.uniforms;
+}
+
+function ruleVariant(device: GPUDevice, rule: ElementwiseRule, st: RuleState, k: number, scaled: boolean, sliced: boolean): RuleVariant {
+  const vkey = `${k}${scaled ? 's' : ''}${sliced ? 'k' : ''}`;
   let v = st.variants.get(vkey);
   if (v) return v;
   const C = GPUShaderStage.COMPUTE;
@@ -140,11 +157,11 @@ function ruleVariant(device: GPUDevice, rule: ElementwiseRule, st: RuleState, k:
     for (let s = 0; s < rule.slots.length; s++) entries.push({ binding: entries.length, visibility: C, buffer: { type: 'storage' } });
   }
   const layout = device.createBindGroupLayout({ entries });
-  const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout, scaled ? st.uniformsScaled : st.uniforms] });
+  const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout, group1Layout(st, scaled, sliced)] });
   const make = (vec4: boolean): GPUComputePipeline =>
     device.createComputePipeline({
       layout: pipelineLayout,
-      compute: { module: device.createShaderModule({ code: ruleCode(rule, vec4, k, scaled) }), entryPoint: 'main' },
+      compute: { module: device.createShaderModule({ code: ruleCode(rule, vec4, k, scaled, sliced) }), entryPoint: 'main' },
     });
   v = { layout, v4: make(true), s: make(false) };
   st.variants.set(vkey, v);
@@ -177,10 +194,16 @@ export function applyRuleWebGPU(
   slots: TensorInfo[][],
   scalars: Readonly<Record<string, number>>,
   gradScale?: TensorInfo,
+  sliceScalars?: readonly Readonly<Record<string, number>>[],
+  replayScalars?: () => readonly Readonly<Record<string, number>>[],
 ): void {
   const st = ruleState(be.device, rule);
   const scaled = gradScale !== undefined;
-  const most = scaled ? st.maxPerDispatchScaled : st.maxPerDispatch;
+  const sliced = sliceScalars !== undefined;
+  const slices = sliceScalars?.length ?? 1;
+  const storage = be.device.limits.maxStorageBuffersPerShaderStage ?? 8;
+  const slicedMost = Math.max(1, Math.min(4, Math.floor((storage - 1 - (scaled ? 1 : 0)) / (2 + rule.slots.length))));
+  const most = sliced ? slicedMost : scaled ? st.maxPerDispatchScaled : st.maxPerDispatch;
   const maxK = Math.max(1, Math.min(most, ruleTuning.maxPerDispatch ?? most));
   const byWidth: [Item[], Item[]] = [[], []]; // [vec4, scalar]
   for (let t = 0; t < params.length; t++) {
@@ -197,7 +220,8 @@ export function applyRuleWebGPU(
       buffers.push(td.resource as GPUBuffer);
       be.commandQueueOwnedIds.add(id);
     }
-    const vec4 = size % 4 === 0;
+    // Per-slice scalars: a vec4 lane must not straddle two slices.
+    const vec4 = size % 4 === 0 && (size / slices) % 4 === 0;
     byWidth[vec4 ? 0 : 1].push({ buffers, size, workgroups: Math.ceil((vec4 ? size / 4 : size) / 256) });
   }
   if (byWidth[0].length + byWidth[1].length === 0) return;
@@ -217,7 +241,7 @@ export function applyRuleWebGPU(
         members.push(items[i]!);
         i++;
       }
-      const variant = ruleVariant(be.device, rule, st, members.length, scaled);
+      const variant = ruleVariant(be.device, rule, st, members.length, scaled, sliced);
       let key = `${members.length}`;
       for (const m of members) {
         key += `|${m.size}`;
@@ -239,37 +263,27 @@ export function applyRuleWebGPU(
 
   // One uniform buffer per call (one shared buffer rewritten each step would race with unsubmitted steps).
   const names = uniformNames(rule);
-  const size = Math.max(16, Math.ceil((4 * Math.max(1, names.length)) / 16) * 16);
-  const u = new Float32Array(size / 4);
-  names.forEach((name, k) => (u[k] = scalars[name]!));
-  const ubuf = be.bufferManager.acquireBuffer(size, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-  be.queue.writeBuffer(ubuf, 0, u);
-  be.uniformPendingDisposal.push(ubuf);
-  const uentries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: ubuf, size } }];
+  const fields = Math.max(1, names.length);
+  const pack = (sets: readonly Readonly<Record<string, number>>[]): Float32Array => {
+    // Uniform struct: 16-byte aligned; per-slice storage array: a stride of 4 bytes per f32 field.
+    const u = new Float32Array(sliced ? fields * slices : Math.ceil(fields / 4) * 4);
+    sets.forEach((set, j) => names.forEach((name, k) => (u[j * fields + k] = set[name]!)));
+    return u;
+  };
+  const first = pack(sliceScalars ?? [scalars]);
+  const { buffer: ubuf } = uploadUniforms(be, first, sliced ? GPUBufferUsage.STORAGE : GPUBufferUsage.UNIFORM);
+  // Step graph: the next step's scalars are written into this call's buffer before each replay.
+  if (replayScalars && isCapturing()) onReplay((ctx) => ctx.writeBuffer(ubuf, pack(replayScalars())));
+  const uentries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: ubuf, size: 4 * first.length } }];
   if (gradScale) {
     be.uploadToGPU(gradScale.dataId);
     uentries.push({ binding: 1, resource: { buffer: be.tensorMap.get(gradScale.dataId).resource as GPUBuffer, offset: 0, size: 4 } });
     be.commandQueueOwnedIds.add(gradScale.dataId);
   }
-  const ugroup = be.device.createBindGroup({ layout: scaled ? st.uniformsScaled : st.uniforms, entries: uentries });
-
-  be.ensureCommandEncoderReady();
-  if (!be.computePassEncoder) be.computePassEncoder = be.commandEncoder!.beginComputePass();
-  const pass = be.computePassEncoder;
-  let current: GPUComputePipeline | null = null;
-  for (const d of dispatches) {
-    if (d.pipeline !== current) {
-      pass.setPipeline(d.pipeline);
-      pass.setBindGroup(1, ugroup);
-      current = d.pipeline;
-    }
-    pass.setBindGroup(0, d.group);
-    const [x, y] = grid2D(d.workgroups);
-    pass.dispatchWorkgroups(x, y);
-  }
-  be.dispatchCountInPass += ruleTuning.countEachDispatch ? dispatches.length : 1;
-  if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= be.dispatchCountInPass) {
-    be.endComputePassEncoder();
-    be.submitQueue();
-  }
+  const ugroup = be.device.createBindGroup({ layout: group1Layout(st, scaled, sliced), entries: uentries });
+  encodeDispatches(
+    be,
+    dispatches.map((d) => ({ pipeline: d.pipeline, groups: [d.group, ugroup], workgroups: grid2D(d.workgroups) })),
+    ruleTuning.countEachDispatch,
+  );
 }

@@ -17,7 +17,8 @@
  * float64 (two f64x2 accumulators), so it is the float64 sum up to summation order.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { RuleScalars } from './rules';
+/** Scalars of one update, by name. */
+type RuleScalars = Record<string, number>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // A minimal WebAssembly binary encoder.

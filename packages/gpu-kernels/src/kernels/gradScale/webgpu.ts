@@ -6,11 +6,15 @@
  * optimizer reads a small counter back only now and then instead of the flag of every step.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { runWGSL } from '@lemma/gpu-kernels';
+import { isCapturing, onReplay } from '../../train/replay-hooks';
+import { recordDispatch, webgpuInternals } from '../_shared/webgpu';
 
 const WG = 256;
-/** Most partial sums per gradient tensor (workgroups of the first pass, grid-stride over the tensor). */
-const PARTS = 512;
+/**
+ * Most partial sums per gradient tensor (workgroups of the first pass, grid-stride over the tensor): 2048 x 256
+ * threads keep a large GPU's memory system busy (512 left an H100 half occupied); a benchmark knob, not public API.
+ */
+export const gradScaleTuning = { parts: 2048 };
 /** Fewest elements per thread of the first pass: small tensors get fewer workgroups (barriers cost on CPU drivers). */
 const PER_THREAD = 16;
 
@@ -123,11 +127,12 @@ fn main(@builtin(local_invocation_index) lid: u32) {
 
 /** Partials written by each gradient's first pass (workgroups, grid-stride), packed back to back. */
 function partCounts(grads: tf.Tensor[]): number[] {
-  return grads.map((g) => (g.size === 0 ? 0 : Math.min(PARTS, Math.ceil(g.size / (WG * PER_THREAD)))));
+  return grads.map((g) => (g.size === 0 ? 0 : Math.min(gradScaleTuning.parts, Math.ceil(g.size / (WG * PER_THREAD)))));
 }
 
 /** Records both passes; every partial in [0, sum(counts)) is written, so a reused `part` needs no zeroing. */
-function record(grads: tf.Tensor[], clipNorm: number | undefined, part: tf.Tensor, out: tf.Tensor, count: tf.Tensor, step: number): void {
+function record(grads: tf.Tensor[], clipNorm: number | undefined, part: tf.Tensor, out: tf.Tensor, count: tf.Tensor, step: number | (() => number)): void {
+  const be = webgpuInternals('gradScale');
   const counts = partCounts(grads);
   const live = grads.map((g, j) => ({ g, c: counts[j]! })).filter((x) => x.c > 0);
   const per = gradsPerDispatch();
@@ -147,32 +152,37 @@ function record(grads: tf.Tensor[], clipNorm: number | undefined, part: tf.Tenso
       uf[2 + 2 * j] = w;
       w += c;
     });
-    runWGSL({
-      key: `lemma-optim-gradscale-partial-${pattern}`,
+    recordDispatch(be, {
+      key: `lemma-gradscale-partial-${pattern}`,
       code,
-      bindings: [...chunk.map(({ g }) => ({ tensor: g, access: 'read' as const })), { tensor: part, access: 'read_write' }],
+      bindings: [...chunk.map(({ g }) => ({ info: g, access: 'read' as const })), { info: part, access: 'read_write' }],
       uniforms: uf,
       workgroups: [w],
     });
     offset += w;
   }
-  const u = new ArrayBuffer(16);
-  const dv = new DataView(u);
-  dv.setUint32(0, offset, true);
-  dv.setUint32(4, clipNorm === undefined ? 0 : 1, true);
-  dv.setFloat32(8, clipNorm ?? 0, true);
-  dv.setInt32(12, step, true);
-  runWGSL({
-    key: 'lemma-optim-gradscale-final',
+  const finalUniforms = (t: number): ArrayBuffer => {
+    const u = new ArrayBuffer(16);
+    const dv = new DataView(u);
+    dv.setUint32(0, offset, true);
+    dv.setUint32(4, clipNorm === undefined ? 0 : 1, true);
+    dv.setFloat32(8, clipNorm ?? 0, true);
+    dv.setInt32(12, t, true);
+    return u;
+  };
+  const ubuf = recordDispatch(be, {
+    key: 'lemma-gradscale-final',
     code: FINAL,
     bindings: [
-      { tensor: part, access: 'read' },
-      { tensor: out, access: 'read_write' },
-      { tensor: count, access: 'read_write' },
+      { info: part, access: 'read' },
+      { info: out, access: 'read_write' },
+      { info: count, access: 'read_write' },
     ],
-    uniforms: u,
+    uniforms: finalUniforms(typeof step === 'function' ? step() : step),
     workgroups: [1],
   });
+  // Step graph: the step number the skip counter records is written before each replay.
+  if (typeof step === 'function' && isCapturing()) onReplay((ctx) => ctx.writeBuffer(ubuf!, finalUniforms(step())));
 }
 
 /** See the module comment. `grads` must be float32 tensors on the active webgpu backend. Fresh buffers per call. */
@@ -214,8 +224,11 @@ export class GradScaleWebGPU {
     this.count = tf.keep(tf.tensor1d(new Int32Array(2), 'int32'));
   }
 
-  /** Records the scale of step `step` (1-based) and returns the [1] tensor holding it (valid until the next call). */
-  run(grads: tf.Tensor[], clipNorm: number | undefined, step: number): tf.Tensor {
+  /**
+   * Records the scale of step `step` (1-based; a function is re-evaluated before each replay of a captured step
+   * graph) and returns the [1] tensor holding it (valid until the next call).
+   */
+  run(grads: tf.Tensor[], clipNorm: number | undefined, step: number | (() => number)): tf.Tensor {
     const need = Math.max(1, partCounts(grads).reduce((a, b) => a + b, 0));
     if (!this.part || this.part.size < need) {
       this.part?.dispose();

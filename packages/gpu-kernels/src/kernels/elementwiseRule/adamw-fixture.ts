@@ -1,5 +1,8 @@
 import type { ElementwiseRule } from './types';
 
+// A fixture for this folder's tests and bench/gpu.ts only (not exported): the library's AdamW is @lemma/optim's
+// `adamwRule`, which gpu-kernels cannot import (optim depends on gpu-kernels).
+
 /**
  * AdamW (Loshchilov & Hutter 2019, Algorithm 2) in PyTorch's form: p ← p·(1 − lr·wd) − (lr/bc1)·m/(√(v/bc2) + eps),
  * with m ← β1 m + (1−β1) g, v ← β2 v + (1−β2) g², bc_k = 1 − β_k^step (step starts at 1).

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from '@lemma/gpu-kernels';
-import { describeEachBackend } from '@lemma/gpu-kernels/testing';
 import { expect, it } from 'vitest';
-import { GradScaleWebGPU, gradScaleWebGPU, type SkipReport } from './grad-scale-webgpu';
+import { createRng } from '../../rng/rng';
+import { describeEachBackend } from '../../testing/backends';
+import { GradScaleWebGPU, gradScaleWebGPU, type SkipReport } from './webgpu';
 
 describeEachBackend(
   'gradScaleWebGPU',

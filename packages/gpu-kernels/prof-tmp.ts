@@ -1,0 +1,18 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from './src/backend/select';
+import { kMlp } from './src/train/k-mlp';
+import { kCrossEntropy } from './src/train/k-loss';
+import { randomNormal } from './src/kernels/random/index';
+await selectBackend((process.env.BE ?? 'webgpu') as 'webgpu');
+const net = kMlp({ sizes: [32, 16, 16, 16, 10], K: 4, seeds: [0, 1, 2, 3] });
+const x = randomNormal([4, 8, 32], 1);
+const y = tf.zeros([4, 8], 'int32');
+const opt = tf.train.sgd(0.1);
+const f = () => kCrossEntropy(net.forward(x), y);
+const p = await tf.profile(() => { tf.tidy(() => tf.variableGrads(f, net.variables())) });
+const counts: Record<string, number> = {};
+p.kernels.forEach((k) => (counts[k.name] = (counts[k.name] ?? 0) + 1));
+console.log(p.kernels.length, JSON.stringify(counts));
+const p2 = await tf.profile(() => { tf.tidy(() => f()) });
+console.log('fwd', p2.kernels.map(k=>k.name).join(' '));
+process.exit(0);

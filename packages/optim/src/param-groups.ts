@@ -1,0 +1,46 @@
+/** Parameter groups: which learning-rate and weight-decay multipliers apply to a variable at a step. */
+import { matches, type CommonOptions } from './config';
+import type { Schedule } from './schedules';
+
+/** What an optimizer knows about one variable at one step when it computes the rule's scalars. */
+export interface StepContext {
+  /** Variable name. */
+  name: string;
+  /** 1-based step. */
+  t: number;
+  /** Schedule factor s(t) (times the group's lrScale, and the model's learningRateScale[k] for slice k). */
+  scheduleFactor: number;
+  /** lr_t = γ*·s(t)·lrScale (·learningRateScale[k]). */
+  lr: number;
+  /** Weight-decay multiplier of this variable: 0 for no-decay variables, else the group's weightDecayScale (default 1). */
+  decayScale: number;
+  /** Shape of the variable. */
+  shape: number[];
+}
+
+/**
+ * The step context of variable `name`: its group's multipliers and the schedule factor, which must be a finite
+ * number >= 0 (a schedule returning NaN or a negative factor is an error at the step, before anything changes).
+ */
+export function stepContext(cls: string, o: CommonOptions, schedule: Schedule, name: string, shape: number[], t: number): StepContext {
+  const group = (o.groups ?? []).find((g) => matches(g.match, name));
+  const noDecay = o.noDecay ?? 'auto';
+  const excluded = noDecay === 'auto' ? shape.length <= 1 || /embed/i.test(name) : matches(noDecay, name);
+  const s = schedule(t);
+  if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) {
+    throw new Error(`${cls}: schedule must return a finite number >= 0, got ${String(s)} at step ${t}`);
+  }
+  const sf = s * (group?.lrScale ?? 1);
+  return { name, t, scheduleFactor: sf, lr: o.learningRate * sf, decayScale: excluded ? 0 : (group?.weightDecayScale ?? 1), shape };
+}
+
+/** The contexts of the K slices of a variable whose first dimension is K = learningRateScale.length. */
+export function sliceContexts(cls: string, ctx: StepContext, scale: readonly number[]): StepContext[] {
+  if (ctx.shape.length === 0 || ctx.shape[0] !== scale.length) {
+    throw new Error(
+      `${cls}: with learningRateScale (${scale.length} models) every variable's first dimension must be ${scale.length}, got shape [${ctx.shape.join(', ')}] for '${ctx.name}'`,
+    );
+  }
+  // Each slice is one model's variable: its own shape (e.g. layerwise DANA divides by the per-model size).
+  return scale.map((x) => ({ ...ctx, scheduleFactor: ctx.scheduleFactor * x, lr: ctx.lr * x, shape: ctx.shape.slice(1) }));
+}
