@@ -9,7 +9,7 @@
  * mean/max pooling, a 24-48-10 head, batch 32), each as a custom loop, with `model.fit` (MLP, CNN) and with
  * the step graph as trainSteps runs it (captureStepGraph + replay).
  *
- *   LEMMA_BACKEND=webgpu npx tsx bench/profile-train.ts [--steps N] [--smoke] [--json] [--submit-batch N]
+ *   LEMMA_BACKEND=webgpu npx tsx bench/profile-train.ts [--steps N] [--smoke] [--json] [--submit-batch N] [--bg-cache]
  *
  * Runs on lavapipe (host costs are the same kind as on a GPU host, only larger) and on a GPU host. Host time
  * excludes the time spent awaiting the every-10th-step loss read (reported as waitMs), i.e. the GPU's own time.
@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { selectBackend } from '../src/backend/select';
 import { webgpuInternals } from '../src/kernels/_shared/webgpu';
+import { bindGroupTuning } from '../src/train/recorder';
 import { captureStepGraph } from '../src/train/step-graph';
 import type { StepGraph } from '../src/train/step-graph';
 import { mlp, optimizerStep, TINY_GPT_D32, tinyGPT } from './models';
@@ -105,6 +106,7 @@ function instrument(): void {
 function reset(): void {
   for (const c of cats) (t[c] = 0), (n[c] = 0);
   counts.kernels = counts.cpuForwarded = counts.dispatches = 0;
+  bindGroupTuning.hits = bindGroupTuning.misses = 0;
   waitMs = 0;
 }
 
@@ -124,6 +126,7 @@ interface Profile {
   kernelsPerStep: number;
   cpuForwardedPerStep: number;
   dispatchesPerStep: number;
+  bindGroupCacheHitsPerStep: number;
   /** Milliseconds per step inside each category (inclusive of the native call). */
   msPerStep: Record<Cat | 'tfjsAndJs', number>;
   callsPerStep: Record<Cat, number>;
@@ -151,12 +154,13 @@ async function profile(workload: string, loop: string, run: (steps: number) => P
     kernelsPerStep: per(counts.kernels),
     cpuForwardedPerStep: per(counts.cpuForwarded),
     dispatchesPerStep: per(counts.dispatches),
+    bindGroupCacheHitsPerStep: per(bindGroupTuning.hits),
     msPerStep: { ...(Object.fromEntries(cats.map((c) => [c, per(t[c])])) as Record<Cat, number>), tfjsAndJs: per(host - inside) },
     callsPerStep: Object.fromEntries(cats.map((c) => [c, per(n[c])])) as Record<Cat, number>,
   };
   profiles.push(p);
   console.error(
-    `${workload.padEnd(22)} ${loop.padEnd(22)} host ${p.hostMsPerStep.toFixed(1).padStart(7)} ms  wait ${p.waitMsPerStep.toFixed(1).padStart(7)}  wall ${p.wallMsPerStep.toFixed(1).padStart(7)} ms  kernels ${p.kernelsPerStep.toFixed(0).padStart(4)}  cpu-fwd ${p.cpuForwardedPerStep.toFixed(0).padStart(3)}  dispatches ${p.dispatchesPerStep.toFixed(0).padStart(4)}  ` +
+    `${workload.padEnd(22)} ${loop.padEnd(22)} host ${p.hostMsPerStep.toFixed(1).padStart(7)} ms  wait ${p.waitMsPerStep.toFixed(1).padStart(7)}  wall ${p.wallMsPerStep.toFixed(1).padStart(7)} ms  kernels ${p.kernelsPerStep.toFixed(0).padStart(4)}  cpu-fwd ${p.cpuForwardedPerStep.toFixed(0).padStart(3)}  dispatches ${p.dispatchesPerStep.toFixed(0).padStart(4)}  bg-hits ${p.bindGroupCacheHitsPerStep.toFixed(0).padStart(4)}  ` +
       cats.map((c) => `${c} ${p.msPerStep[c].toFixed(2)}/${p.callsPerStep[c].toFixed(0)}`).join(' ') + `  tfjs+js ${p.msPerStep.tfjsAndJs.toFixed(2)}`,
   );
 }
@@ -281,6 +285,7 @@ async function main(): Promise<void> {
   const report = await selectBackend({ backend: 'webgpu' });
   console.error(`backend webgpu (${report.detail}), ${STEPS} steps after ${WARM} warm-up steps`);
   instrument();
+  if (argv.includes('--bg-cache')) bindGroupTuning.cache = true;
   if (SUBMIT_BATCH !== undefined) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', SUBMIT_BATCH);
   console.error(`WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE ${tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE')}`);
   const mlpSizes = smoke ? [64, 32, 32, 32, 10] : [784, 512, 512, 512, 10];

@@ -40,6 +40,32 @@ export interface Recording {
 }
 
 const bindGroups = new WeakMap<GPUBindGroup, BindGroupRecord>();
+
+/**
+ * Bind-group cache: tfjs-webgpu creates a bind group for every op, though in a training loop the same layout
+ * and buffers (its pool hands them out in the same order each step) recur; a bind group is an immutable
+ * reference, so an identical descriptor can reuse the group made for it. Bounded LRU; counters for benches.
+ */
+export const bindGroupTuning = { cache: false, capacity: 8192, hits: 0, misses: 0 };
+const groupCache = new Map<string, GPUBindGroup>();
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+function idOf(o: object): number {
+  let id = ids.get(o);
+  if (id === undefined) ids.set(o, (id = nextId++));
+  return id;
+}
+
+/** The cache key of a descriptor whose entries are all buffers, else null (textures, samplers: not cached). */
+function cacheKey(d: GPUBindGroupDescriptor): string | null {
+  let key = `${idOf(d.layout)}`;
+  for (const e of d.entries as Iterable<GPUBindGroupEntry>) {
+    const r = e.resource as GPUBufferBinding;
+    if (!r || typeof r !== 'object' || !('buffer' in r) || !r.buffer) return null;
+    key += `|${e.binding}:${idOf(r.buffer)}:${r.offset ?? 0}:${r.size ?? -1}`;
+  }
+  return key;
+}
 let installed = false;
 let active: Recording | null = null;
 /** Mapped ranges of buffers created mappedAtCreation during a capture: their bytes are recorded at unmap. */
@@ -78,8 +104,19 @@ export function installRecorder(): boolean {
   };
   wrap('GPUDevice', 'createBindGroup', (orig) =>
     function (this: unknown, desc) {
-      const group = orig.call(this, desc) as GPUBindGroup;
       const d = desc as GPUBindGroupDescriptor;
+      const key = bindGroupTuning.cache ? cacheKey(d) : null;
+      if (key !== null) {
+        const hit = groupCache.get(key);
+        if (hit) {
+          // Map order is recency: re-insert so the least recently used are evicted first.
+          groupCache.delete(key);
+          groupCache.set(key, hit);
+          bindGroupTuning.hits++;
+          return hit;
+        }
+      }
+      const group = orig.call(this, desc) as GPUBindGroup;
       const rec: BindGroupRecord = { layout: d.layout, entries: [] };
       for (const e of d.entries as Iterable<GPUBindGroupEntry>) {
         const r = e.resource as GPUBufferBinding;
@@ -90,9 +127,28 @@ export function installRecorder(): boolean {
         }
       }
       bindGroups.set(group, rec);
+      if (key !== null) {
+        bindGroupTuning.misses++;
+        groupCache.set(key, group);
+        if (groupCache.size > bindGroupTuning.capacity) groupCache.delete(groupCache.keys().next().value as string);
+      }
       return group;
     },
   );
+  // Dawn returns a new layout object per getBindGroupLayout call; one object per (pipeline, group) lets the
+  // bind-group cache key on layout identity.
+  if (g.GPUComputePipeline?.prototype) {
+    const layouts = new WeakMap<object, Map<number, unknown>>();
+    wrap('GPUComputePipeline', 'getBindGroupLayout', (orig) =>
+      function (this: unknown, index) {
+        let m = layouts.get(this as object);
+        if (!m) layouts.set(this as object, (m = new Map()));
+        let l = m.get(index as number);
+        if (l === undefined) m.set(index as number, (l = orig.call(this, index)));
+        return l;
+      },
+    );
+  }
   wrap('GPUDevice', 'createBuffer', (orig) =>
     function (this: unknown, desc) {
       const buffer = orig.call(this, desc) as GPUBuffer;
