@@ -8,7 +8,7 @@
  */
 import { createRng } from '@lemma/gpu-kernels';
 import { symmetricEigen } from './eigen';
-import { assertInteger, assertPositive, assertFinite } from './validate';
+import { expectFinite, expectInteger, expectPositive, expectSeed } from '@lemma/gpu-kernels';
 
 /** Options defining a PLRF instance. */
 export interface PlrfOptions {
@@ -61,15 +61,15 @@ export interface PlrfSpectrum extends SpectralInputs {
 
 function resolve(opts: PlrfOptions): { alpha: number; beta: number; d: number; v: number; seed: number } {
   const fn = 'plrf';
-  assertPositive(fn, 'alpha', opts.alpha);
-  assertFinite(fn, 'beta', opts.beta);
-  assertInteger(fn, 'd', opts.d);
+  expectPositive(fn, 'alpha', opts.alpha);
+  expectFinite(fn, 'beta', opts.beta);
+  expectInteger(fn, 'd', opts.d, { min: 1 });
   const ratio = opts.ratio ?? 4;
-  assertPositive(fn, 'ratio', ratio);
+  expectPositive(fn, 'ratio', ratio);
   const v = opts.v ?? Math.round(ratio * opts.d);
-  assertInteger(fn, 'v', v);
+  expectInteger(fn, 'v', v, { min: 1 });
   if (v <= opts.d) throw new Error(`plrf: v must be > d (${opts.d}) so K is full rank, got ${v}`);
-  assertFinite(fn, 'seed', opts.seed);
+  expectSeed(fn, 'seed', opts.seed);
   return { alpha: opts.alpha, beta: opts.beta, d: opts.d, v, seed: opts.seed };
 }
 
@@ -206,8 +206,16 @@ export function plrfReducedRisk(m: PlrfMatrices, s: PlrfSpectrum, theta: Float64
   return 0.5 * q + s.pInf;
 }
 
-/** Sum of the first v data variances, Tr K's expectation: sum_{j<=v} j^-2alpha (the notebooks' TrK). */
+/** Largest `v` of {@link traceD} (one pow per term: about a second at the cap). */
+const TRACE_D_MAX_V = 1e8;
+
+/**
+ * Sum of the first v data variances, Tr K's expectation: sum_{j<=v} j^-2alpha (the notebooks' TrK).
+ * `alpha` is a finite number, `v` an integer in [0, 10^8].
+ */
 export function traceD(alpha: number, v: number): number {
+  expectFinite('traceD', 'alpha', alpha);
+  expectInteger('traceD', 'v', v, { max: TRACE_D_MAX_V });
   let s = 0;
   for (let j = v; j >= 1; j--) s += Math.pow(j, -2 * alpha);
   return s;

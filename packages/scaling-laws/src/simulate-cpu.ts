@@ -6,7 +6,7 @@
 import type { SpectralInputs } from './plrf';
 import { evalHparams, validateHparams, type GenMomHparams } from './schedule';
 import { NormalStream } from './normal-stream';
-import { assertInteger, assertFinite } from './validate';
+import { expectInteger, expectSeed } from '@lemma/gpu-kernels';
 
 /** Options of the Monte Carlo simulators. */
 export interface SimulationOptions {
@@ -53,9 +53,9 @@ export function summariseRuns(steps: ArrayLike<number>, risk: Float64Array, seed
 /** Validates simulator options; returns the batch size. */
 export function validateSimulation(fn: string, inputs: SpectralInputs, opts: SimulationOptions): number {
   const batch = opts.batch ?? 1;
-  assertInteger(fn, 'batch', batch);
-  assertInteger(fn, 'seeds', opts.seeds);
-  assertFinite(fn, 'seed', opts.seed);
+  expectInteger(fn, 'batch', batch, { min: 1 });
+  expectInteger(fn, 'seeds', opts.seeds, { min: 1 });
+  expectSeed(fn, 'seed', opts.seed);
   validateHparams(fn, opts.hparams);
   if (inputs.rho0.length !== inputs.lambda.length) {
     throw new Error(`${fn}: inputs.rho0 must have length ${inputs.lambda.length} (lambda), got ${inputs.rho0.length}`);

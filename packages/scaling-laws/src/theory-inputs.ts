@@ -4,7 +4,7 @@
  * (absolutely continuous part), and P_inf from the deterministic-equivalent fixed point.
  */
 import type { SpectralInputs } from './plrf';
-import { assertInteger, assertPositive, assertFinite } from './validate';
+import { expectFinite, expectInteger, expectPositive } from '@lemma/gpu-kernels';
 
 /** Options of {@link theoryInputs}. */
 export interface TheoryInputOptions {
@@ -69,10 +69,10 @@ export function theoryTau(alpha: number, v: number, d: number): number {
 /** Deterministic-equivalent limit risk P_inf (with the 1/2) for PLRF(alpha, beta, v, d). */
 export function theoryLimitRisk(alpha: number, beta: number, v: number, d: number): number {
   const fn = 'theoryLimitRisk';
-  assertPositive(fn, 'alpha', alpha);
-  assertFinite(fn, 'beta', beta);
-  assertInteger(fn, 'd', d);
-  assertInteger(fn, 'v', v);
+  expectPositive(fn, 'alpha', alpha);
+  expectFinite(fn, 'beta', beta);
+  expectInteger(fn, 'd', d, { min: 1 });
+  expectInteger(fn, 'v', v, { min: 1 });
   let s = 0;
   if (2 * alpha >= 1 + 1e-12) {
     const kd = theoryKappa(alpha, v, d) * Math.pow(d, 2 * alpha);
@@ -88,11 +88,11 @@ export function theoryLimitRisk(alpha: number, beta: number, v: number, d: numbe
 export function theoryInputs(opts: TheoryInputOptions): SpectralInputs {
   const fn = 'theoryInputs';
   const { alpha, beta, d } = opts;
-  assertPositive(fn, 'alpha', alpha);
-  assertFinite(fn, 'beta', beta);
-  assertInteger(fn, 'd', d);
+  expectPositive(fn, 'alpha', alpha);
+  expectFinite(fn, 'beta', beta);
+  expectInteger(fn, 'd', d, { min: 1 });
   const v = opts.v ?? 4 * d;
-  assertInteger(fn, 'v', v);
+  expectInteger(fn, 'v', v, { min: 1 });
   if (v <= d) throw new Error(`${fn}: v must be > d (${d}), got ${v}`);
   const lambda = new Float64Array(d);
   const rho0 = new Float64Array(d);
