@@ -179,7 +179,8 @@ export function toFloatTensor(fn: string, arg: string, x: unknown): tf.Tensor {
     return x;
   }
   const numeric = typeof x === 'number' || x instanceof Float32Array || x instanceof Float64Array || Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
-  if (!numeric || !isNumericNest(x)) throw invalidArgument(fn, arg, 'a float32 tensor or nested number array', x, 'type');
+  if (!numeric) throw invalidArgument(fn, arg, 'a float32 tensor or nested number array', x, 'type');
+  if (!isNumericNest(x)) throw invalidArgument(fn, arg, 'a float32 tensor or rectangular nested number array', x, 'type');
   try {
     return tf.tensor(x as tf.TensorLike, undefined, 'float32');
   } catch (e) {
@@ -187,11 +188,22 @@ export function toFloatTensor(fn: string, arg: string, x: unknown): tf.Tensor {
   }
 }
 
+/** True for a number, a numeric typed array, or a rectangular nest of arrays of those. */
 function isNumericNest(x: unknown): boolean {
-  if (typeof x === 'number') return true;
-  if (ArrayBuffer.isView(x)) return !(x instanceof DataView) && !(x instanceof BigInt64Array) && !(x instanceof BigUint64Array);
-  if (Array.isArray(x)) return x.every(isNumericNest);
-  return false;
+  const shapeOf = (v: unknown): number[] | null => {
+    if (typeof v === 'number') return [];
+    if (ArrayBuffer.isView(v)) return v instanceof DataView || v instanceof BigInt64Array || v instanceof BigUint64Array ? null : [(v as unknown as ArrayLike<number>).length];
+    if (!Array.isArray(v)) return null;
+    if (v.length === 0) return [0];
+    const first = shapeOf(v[0]);
+    if (first === null) return null;
+    for (let i = 1; i < v.length; i++) {
+      const s = shapeOf(v[i]);
+      if (s === null || s.length !== first.length || s.some((d, k) => d !== first[k])) return null;
+    }
+    return [v.length, ...first];
+  };
+  return shapeOf(x) !== null;
 }
 
 /**
