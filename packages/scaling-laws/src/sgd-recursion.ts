@@ -53,16 +53,16 @@ export const MAX_RECURSION_WORK = 1e10;
  * `rho0` finite of equal length, `pInf` finite, `steps` increasing non-negative integers whose last entry times d is
  * at most {@link MAX_RECURSION_WORK} (longer horizons: the ODE solver {@link genMomRiskODE}, O(d log T)).
  */
-export function checkRecursion(fn: string, inputs: SpectralInputs, steps: unknown): void {
+export function checkRecursion(fn: string, inputs: SpectralInputs, steps: unknown, maxWork = MAX_RECURSION_WORK): void {
   if (inputs === null || typeof inputs !== 'object') throw invalidArgument(fn, 'inputs', 'a SpectralInputs object { lambda, rho0, pInf }', inputs, 'type');
   const d = expectFiniteArray(fn, 'inputs.lambda', inputs.lambda).length;
   expectFiniteArray(fn, 'inputs.rho0', inputs.rho0, d);
   expectFinite(fn, 'inputs.pInf', inputs.pInf);
   expectFiniteArray(fn, 'steps', steps);
   const s = steps as ArrayLike<number>;
-  const maxStep = Math.floor(MAX_RECURSION_WORK / Math.max(1, d));
+  const maxStep = Math.floor(maxWork / Math.max(1, d));
   for (let i = 0; i < s.length; i++) {
-    expectInteger(fn, `steps[${i}]`, s[i], { min: i > 0 ? s[i - 1]! : 0, max: maxStep, expected: `an integer in [${i > 0 ? `steps[${i - 1}] = ${s[i - 1]}` : '0'}, ${maxStep}] (increasing; the recursion costs d = ${d} updates per step, capped at ${MAX_RECURSION_WORK} in all)` });
+    expectInteger(fn, `steps[${i}]`, s[i], { min: i > 0 ? s[i - 1]! : 0, max: maxStep, expected: `an integer in [${i > 0 ? `steps[${i - 1}] = ${s[i - 1]}` : '0'}, ${maxStep}] (increasing; d = ${d} updates per step and run, at most ${maxWork.toExponential(1)} per run)` });
   }
 }
 

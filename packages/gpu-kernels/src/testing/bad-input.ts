@@ -16,7 +16,7 @@
  * The child runs the table file with `node --import tsx`, so the file must import nothing from vitest.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -91,9 +91,9 @@ interface ChildRun {
 }
 
 function runTableInChild(modulePath: string, exportName: string, backend: string, n: number, caseTimeoutMs: number): Promise<ChildRun> {
+  // From source (this package's tests) the child is the .ts beside this file; from dist, the built bad-input-child.js.
   const here = fileURLToPath(import.meta.url);
-  const ts = here.replace(/bad-input\.(ts|js|cjs)$/, 'bad-input-child.ts');
-  const child = existsSync(ts) ? ts : here.replace(/[^/\\]+$/, 'bad-input-child.js');
+  const child = join(dirname(here), here.endsWith('.ts') ? 'bad-input-child.ts' : 'bad-input-child.js');
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', child, modulePath, exportName, backend], { stdio: ['ignore', 'pipe', 'pipe'] });
     const outcomes = new Map<number, BadInputOutcome>();
