@@ -1,29 +1,35 @@
 #!/usr/bin/env node
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatBackendReport, releaseWebGPU, selectBackend } from '@lemma/gpu-kernels';
+import { expectSeed, formatBackendReport, releaseWebGPU, selectBackend } from '@lemma/gpu-kernels';
 import type { BackendChoice } from '@lemma/gpu-kernels';
 import { isCellWorker, serveCells, setCellWorkerEntry } from './lib/cell-pool';
 import { progressEnabled } from './progress';
 import { REGISTRY } from './registry';
-import { writeReport } from './report';
-import type { RunRecord } from './report';
+import { lockOutDir, prepareOutDir } from './out-dir';
+import type { OutLock } from './out-dir';
+import { createReportWriter } from './report';
+import type { ReproRecord, RunRecord } from './report';
 import { runReproduction } from './runner';
 import { sweepMain } from './sweep/cli';
 
 const HELP = `Usage: pnpm start [-- [ids...] [options]]
 
-Runs the registered paper reproductions and writes report/index.html + report/results.json.
+Runs the registered paper reproductions and writes report/index.html + report/results.json, rewritten
+(atomically) after each reproduction. Ctrl-C / SIGTERM stop after the current write with a report of what
+finished (exit 130 / 143); so does a crash of the process running the reproductions. A lock file keeps a
+second run out of the same folder.
 
 Options:
   --backend <name>   auto (default, or $LEMMA_BACKEND) | webgpu | tensorflow | wasm | cpu
   --quick            small sizes, minutes on a CPU (default unless the backend is a real GPU)
   --full             paper-like sizes
-  --seed <n>         base seed (default 0)
+  --seed <n>         base seed, a decimal integer in [0, 2^53 - 1] (default 0)
   --option <k=v>     set a reproduction's declared option (repeatable; used by sweeps)
   --workers <n>      worker threads for independent trainings (default: all cores on cpu/wasm, 1 on a GPU)
   --out <dir>        report folder (default report)
@@ -47,21 +53,20 @@ function versions(): Record<string, string> {
   return out;
 }
 
-async function main(): Promise<number> {
+type Values = ReturnType<typeof parse>['values'];
+
+function parse(argv: string[]) {
   // `pnpm start -- --list` forwards the `--` itself; drop it so options after it still parse as options.
-  const argv0 = process.argv.slice(2);
-  const argv = argv0[0] === '--' ? argv0.slice(1) : argv0;
-  if (argv[0] === 'sweep') return sweepMain(argv.slice(1), fileURLToPath(import.meta.url));
-  const { values, positionals } = parseArgs({
-    args: argv,
+  return parseArgs({
+    args: argv[0] === '--' ? argv.slice(1) : argv,
     allowPositionals: true,
     options: {
       backend: { type: 'string' },
       quick: { type: 'boolean' },
       full: { type: 'boolean' },
       seed: { type: 'string', default: '0' },
-      workers: { type: 'string' },
       option: { type: 'string', multiple: true },
+      workers: { type: 'string' },
       out: { type: 'string', default: 'report' },
       json: { type: 'boolean', default: false },
       png: { type: 'boolean', default: false },
@@ -69,17 +74,26 @@ async function main(): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
+}
+
+/** Parses --seed: decimal digits only (no '', 0x10, 1e300, -1, 1.5), then a safe non-negative integer. */
+function parseSeed(text: string): number {
+  const bad = new Error(`--seed must be a decimal integer in [0, 2^53 - 1], got '${text}'`);
+  if (!/^[0-9]+$/.test(text)) throw bad;
+  try {
+    return expectSeed('--seed', 'value', Number(text));
+  } catch {
+    throw bad;
   }
-  if (values.list) {
-    for (const r of REGISTRY) console.log(`${r.id.padEnd(28)} ${r.title}  (${r.package})`);
-    return 0;
-  }
+}
+
+/** Everything checkable without work: flags, ids, seed, workers. */
+function checkArgs(values: Values, positionals: string[]) {
   if (values.quick && values.full) throw new Error('--quick and --full are mutually exclusive');
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got '${values.seed}'`);
+  const seed = parseSeed(values.seed!);
+  if (values.workers !== undefined && (!/^[0-9]+$/.test(values.workers) || +values.workers < 1 || +values.workers > 1024)) {
+    throw new Error(`--workers must be an integer in [1, 1024], got '${values.workers}'`);
+  }
   const unknown = positionals.filter((id) => !REGISTRY.some((r) => r.id === id));
   if (unknown.length) {
     throw new Error(`unknown reproduction(s): ${unknown.join(', ')}; known: ${REGISTRY.map((r) => r.id).join(', ')}`);
@@ -92,48 +106,152 @@ async function main(): Promise<number> {
     options[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   if (Object.keys(options).length && chosen.length !== 1) throw new Error('--option applies to one reproduction: name exactly one');
-  const log = (m: string) => process.stderr.write(`${m}\n`);
+  return { seed, chosen, options };
+}
 
+/** Messages from the process running the reproductions to the one writing the report. */
+type ChildMessage = { type: 'start'; run: RunRecord } | { type: 'begin'; id: string } | { type: 'record'; rec: ReproRecord };
+
+const CHILD_ENV = 'LEMMA_REPRO_RUNNER';
+const log = (m: string) => process.stderr.write(`${m}\n`);
+let lock: OutLock | undefined;
+process.on('exit', () => lock?.release());
+
+/**
+ * The main job: checks and locks --out, runs the reproductions in a child process and writes the report after each
+ * one. It does no computing itself, so it answers SIGINT/SIGTERM at once (a busy reproduction cannot delay that) and
+ * survives a crash of the child; either way what finished is written, marked 'interrupted'.
+ */
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  if ((argv[0] === '--' ? argv[1] : argv[0]) === 'sweep') return sweepMain(argv.slice(argv[0] === '--' ? 2 : 1), fileURLToPath(import.meta.url));
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (values.list) {
+    for (const r of REGISTRY) console.log(`${r.id.padEnd(28)} ${r.title}  (${r.package})`);
+    return 0;
+  }
+  const { chosen } = checkArgs(values, positionals);
+  // The report folder is checked and locked before any work, so no finished reproduction can be lost to it.
+  const outDir = await prepareOutDir(values.out!);
+  lock = await lockOutDir(outDir);
+
+  const writer = createReportWriter(outDir, { png: values.png });
+  const t0 = performance.now();
+  let run: RunRecord | undefined;
+  let current: string | undefined;
+  // Writes run one after another; each writes a snapshot taken when it was queued, so every file is one state.
+  let writing: Promise<unknown> = Promise.resolve();
+  const persist = (): Promise<unknown> => {
+    const r = run!;
+    const snapshot: RunRecord = { ...r, reproductions: [...r.reproductions], pending: [...(r.pending ?? [])], totalSeconds: (performance.now() - t0) / 1000 };
+    writing = writing.then(() => writer.write(snapshot));
+    return writing;
+  };
+
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), process.argv.slice(2), {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+    env: { ...process.env, [CHILD_ENV]: '1' },
+  });
+  let stopping = false;
+  const finish = async (cause: string, code: number): Promise<number> => {
+    stopping = true;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await writing.catch(() => {});
+    if (run && run.reproductions.length) {
+      run.status = 'interrupted';
+      run.interruption = { cause, ...(current ? { during: current } : {}) };
+      await persist();
+      log(`report: ${outDir}/index.html (interrupted by ${cause}; finished: ${run.reproductions.map((r) => r.id).join(', ')}; not finished: ${run.pending!.join(', ')})`);
+    } else log(`${cause}: nothing finished; ${outDir} left as it was`);
+    return code;
+  };
+
+  return new Promise<number>((resolveExit, reject) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      log(`${signal}: stopping; writing what finished`);
+      finish(signal, signal === 'SIGINT' ? 130 : 143).then(resolveExit, reject);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    child.on('message', (m: ChildMessage) => {
+      if (stopping) return;
+      if (m.type === 'start') run = { ...m.run, status: 'running', pending: chosen.map((r) => r.id), reproductions: [] };
+      else if (m.type === 'begin') current = m.id;
+      else if (m.type === 'record' && run) {
+        current = undefined;
+        run.reproductions.push(m.rec);
+        run.pending = run.pending!.filter((id) => id !== m.rec.id);
+        if (run.pending.length === 0) run.status = 'complete';
+        persist().catch(reject);
+      }
+    });
+    child.on('close', (code, signal) => {
+      if (stopping) return;
+      if (code === 0 && run && run.status === 'complete') {
+        writing.then(() => {
+          if (values.json) console.log(JSON.stringify({ ...run, totalSeconds: (performance.now() - t0) / 1000 }, null, 1));
+          else console.log(`report: ${outDir}/index.html`);
+          resolveExit(run!.reproductions.every((r) => r.ok) ? 0 : 1);
+        }, reject);
+      } else if (code === 2 && !run) {
+        resolveExit(2); // the child reported its error (e.g. the backend could not start) on stderr
+      } else {
+        finish(signal ? `the runner process killed by ${signal}` : `the runner process exiting with code ${code}`, 2).then(resolveExit, reject);
+      }
+    });
+  });
+}
+
+/** The child: selects the backend and runs the reproductions, sending each finished record to the parent. */
+async function runner(): Promise<number> {
+  // Ctrl-C reaches the whole process group; the parent decides (and kills this process).
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {});
+  process.on('disconnect', () => process.exit(2));
+  const send = (m: ChildMessage) => new Promise<void>((res, rej) => process.send!(m, (e: Error | null) => (e ? rej(e) : res())));
+  const { values, positionals } = parse(process.argv.slice(2));
+  const { seed, chosen, options } = checkArgs(values, positionals);
   const report = await selectBackend({ ...(values.backend ? { backend: values.backend as BackendChoice } : {}) });
   log(formatBackendReport(report));
   const quick = values.full ? false : values.quick ? true : report.backend !== 'webgpu' && report.backend !== 'tensorflow';
   log(`${chosen.length} reproduction(s), ${quick ? 'quick' : 'full'} mode, seed ${seed}`);
-
   const cpuBackend = report.backend === 'cpu' || report.backend === 'wasm';
   const workers = values.workers === undefined ? (cpuBackend ? availableParallelism() : 1) : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 1024) throw new Error(`--workers must be an integer in [1, 1024], got '${values.workers}'`);
   setCellWorkerEntry(fileURLToPath(import.meta.url));
   log(`${workers} worker thread(s) for independent cells`);
-
-  const t0 = performance.now();
-  const run: RunRecord = {
-    generatedAt: new Date().toISOString(),
-    command: `lemma-repro ${process.argv.slice(2).join(' ')}`.trim(),
-    quick,
-    seed,
-    backend: {
-      name: report.backend,
-      detail: report.detail,
-      skipped: report.attempts.filter((a) => !a.ok).map((a) => ({ name: a.name, reason: a.reason })),
+  await send({
+    type: 'start',
+    run: {
+      generatedAt: new Date().toISOString(),
+      command: `lemma-repro ${process.argv.slice(2).join(' ')}`.trim(),
+      quick,
+      seed,
+      backend: {
+        name: report.backend,
+        detail: report.detail,
+        skipped: report.attempts.filter((a) => !a.ok).map((a) => ({ name: a.name, reason: a.reason })),
+      },
+      versions: versions(),
+      totalSeconds: 0,
+      reproductions: [],
     },
-    versions: versions(),
-    totalSeconds: 0,
-    reproductions: [],
-  };
+  });
   for (const r of chosen) {
+    await send({ type: 'begin', id: r.id });
     const rec = await runReproduction(r, { quick, seed, backend: report.backend, workers, options, progress: progressEnabled(), log });
-    run.reproductions.push(rec);
     if (!values.json) {
       const verdict = !rec.ok ? 'FAILED' : rec.reproduced === undefined ? 'done' : rec.reproduced ? 'reproduced' : 'NOT reproduced';
       console.log(`${rec.id}: ${verdict} in ${rec.seconds.toFixed(1)} s: ${rec.ok ? rec.summary : rec.error}`);
     }
+    await send({ type: 'record', rec });
   }
-  run.totalSeconds = (performance.now() - t0) / 1000;
-  const outDir = resolve(values.out!);
-  const index = await writeReport(outDir, run, { png: values.png });
-  if (values.json) console.log(JSON.stringify(run, null, 1));
-  else console.log(`report: ${index}`);
-  return run.reproductions.every((r) => r.ok) ? 0 : 1;
+  return 0;
 }
 
 if (isCellWorker()) {
@@ -141,13 +259,18 @@ if (isCellWorker()) {
   void serveCells(async (backend) => {
     await selectBackend({ backend: backend as BackendChoice });
   });
-} else main().then(
-  (code) => {
-    releaseWebGPU();
-    process.exit(code);
-  },
-  (e: Error) => {
-    process.stderr.write(`lemma-repro: ${e.message}\n`);
-    process.exit(2);
-  },
-);
+} else {
+  const child = process.env[CHILD_ENV] === '1' && process.send !== undefined;
+  (child ? runner() : main()).then(
+    (code) => {
+      if (child) releaseWebGPU();
+      lock?.release();
+      process.exit(code);
+    },
+    (e: Error) => {
+      process.stderr.write(`lemma-repro: ${e.message}\n`);
+      lock?.release();
+      process.exit(2);
+    },
+  );
+}

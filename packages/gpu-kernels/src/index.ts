@@ -3,6 +3,7 @@
  * Backend selection and the fused kernels shared by every `@lemma` package.
  */
 export * from './backend/index';
+export * from './validate/index';
 export * from './rng/index';
 export * from './kernels/runWGSL/index';
 export * from './kernels/random/index';

@@ -6,7 +6,7 @@
  */
 import { danaHyperparameters } from '@lemma/optim';
 import { constant, type GenMomHparams } from './schedule';
-import { assertInteger } from './validate';
+import { expectInteger } from '@lemma/gpu-kernels';
 
 /** The four algorithms of the DANA paper's PLRF experiments. */
 export type PlrfAlgorithm = 'sgd' | 'sgd-m' | 'dana-constant' | 'dana-decaying';
@@ -34,7 +34,7 @@ export interface PlrfHparamOptions {
 export function plrfHparams(algorithm: PlrfAlgorithm, opts: PlrfHparamOptions): GenMomHparams {
   const fn = 'plrfHparams';
   const batch = opts.batch ?? 1;
-  assertInteger(fn, 'batch', batch);
+  expectInteger(fn, 'batch', batch, { min: 1 });
   const h = danaHyperparameters({ alpha: opts.alpha, beta: opts.beta, d: opts.d, batch, v: opts.v ?? 4 * opts.d });
   const delta = { scale: 1, power: -1, timeScale: h.delta };
   switch (algorithm) {

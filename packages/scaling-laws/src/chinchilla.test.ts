@@ -101,6 +101,6 @@ describe('Chinchilla fit (Epoch AI anchor)', () => {
   });
 
   it('rejects non-positive losses naming the argument', () => {
-    expect(() => fitChinchilla({ N: [1, 2, 3, 4, 5], D: [1, 2, 3, 4, 5], L: [1, 2, -3, 4, 5] })).toThrow(/N, D and L must be finite and > 0/);
+    expect(() => fitChinchilla({ N: [1, 2, 3, 4, 5], D: [1, 2, 3, 4, 5], L: [1, 2, -3, 4, 5] })).toThrow(/fitChinchilla: obs.L\[2\] must be a finite number > 0, got -3/);
   });
 });

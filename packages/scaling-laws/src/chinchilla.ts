@@ -5,7 +5,7 @@
  * for fixed (a, b) the model is linear in (E, A, B), solved by nonnegative weighted least squares.
  */
 import { minimizeLbfgs } from './lbfgs';
-import { createRng } from '@lemma/gpu-kernels';
+import { createRng, expectFiniteArray, expectInteger, expectNumber, expectOneOf, expectOptions, expectPositive, expectSeed, invalidArgument } from '@lemma/gpu-kernels';
 
 /** Observed (N, D, L) points. */
 export interface ScalingObservations {
@@ -47,16 +47,28 @@ export interface ChinchillaFit extends ChinchillaParams {
 }
 
 function validate(fn: string, o: ScalingObservations): number {
-  const n = o.N.length;
-  if (o.D.length !== n || o.L.length !== n) throw new Error(`${fn}: N, D and L must have equal lengths, got ${n}, ${o.D.length}, ${o.L.length}`);
-  if (n < 5) throw new Error(`${fn}: need at least 5 observations to fit 5 parameters, got ${n}`);
-  for (let i = 0; i < n; i++) {
-    if (!(o.N[i]! > 0) || !(o.D[i]! > 0) || !(o.L[i]! > 0) || !Number.isFinite(o.N[i]! * o.D[i]! * o.L[i]!)) {
-      throw new Error(`${fn}: N, D and L must be finite and > 0, got (${o.N[i]}, ${o.D[i]}, ${o.L[i]}) at index ${i}`);
-    }
+  if (o === null || typeof o !== 'object') throw invalidArgument(fn, 'obs', 'an object { N, D, L } of equal-length arrays', o, 'type');
+  const n = expectFiniteArray(fn, 'obs.N', o.N).length;
+  expectFiniteArray(fn, 'obs.D', o.D, n);
+  expectFiniteArray(fn, 'obs.L', o.L, n);
+  if (n < 5) throw invalidArgument(fn, 'obs.N', 'at least 5 observations (5 parameters are fitted)', o.N);
+  for (const k of ['N', 'D', 'L'] as const) {
+    const a = o[k];
+    for (let i = 0; i < n; i++) if (!(a[i]! > 0)) throw invalidArgument(fn, `obs.${k}[${i}]`, 'a finite number > 0', a[i]);
   }
   return n;
 }
+
+const FIT_KEYS = ['huberDelta', 'starts'] as const;
+
+function validateFitOptions(fn: string, opts: ChinchillaFitOptions, extra: readonly string[] = []): void {
+  expectOptions(fn, 'opts', opts, [...FIT_KEYS, ...extra] as (keyof ChinchillaFitOptions)[]);
+  if (opts.huberDelta !== undefined) expectPositive(fn, 'opts.huberDelta', opts.huberDelta);
+  if (opts.starts !== undefined) expectOneOf(fn, 'opts.starts', opts.starts, ['approach3', 'varpro']);
+}
+
+/** Most resamples {@link bootstrapChinchilla} takes (each is an L-BFGS refit, ~ms). */
+const MAX_RESAMPLES = 1e5;
 
 /** The Huber objective in log space over parameters x = (log A, log B, log E, a, b), with gradient. */
 function makeObjective(o: ScalingObservations, idx: Int32Array, delta: number) {
@@ -189,15 +201,16 @@ function fitOnIndex(o: ScalingObservations, idx: Int32Array, opts: ChinchillaFit
 /** Fits L(N, D) = E + A/N^a + B/D^b to observations (Approach 3 with a Huber loss in log space). */
 export function fitChinchilla(obs: ScalingObservations, opts: ChinchillaFitOptions = {}): ChinchillaFit {
   const n = validate('fitChinchilla', obs);
+  validateFitOptions('fitChinchilla', opts);
   return fitOnIndex(obs, Int32Array.from({ length: n }, (_, i) => i), opts);
 }
 
 /** Options of {@link bootstrapChinchilla}. */
 export interface BootstrapOptions extends ChinchillaFitOptions {
-  /** Number of bootstrap resamples (default 200). */
+  /** Number of bootstrap resamples, an integer in [2, 10^5] (default 200). */
   resamples?: number;
   seed: number;
-  /** Two-sided interval level (default 0.95). */
+  /** Two-sided interval level in (0, 1) (default 0.95). */
   level?: number;
 }
 
@@ -211,18 +224,22 @@ export interface ChinchillaBootstrap {
 
 /** Bootstrap refits (each started from the full-data optimum plus variable-projection starts). */
 export function bootstrapChinchilla(obs: ScalingObservations, opts: BootstrapOptions): ChinchillaBootstrap {
-  const n = validate('bootstrapChinchilla', obs);
-  const fit = fitChinchilla(obs, opts);
+  const fn = 'bootstrapChinchilla';
+  const n = validate(fn, obs);
+  validateFitOptions(fn, opts, ['resamples', 'seed', 'level']);
+  expectSeed(fn, 'opts.seed', opts.seed);
+  const R = expectInteger(fn, 'opts.resamples', opts.resamples ?? 200, { min: 2, max: MAX_RESAMPLES });
+  const level = expectNumber(fn, 'opts.level', opts.level ?? 0.95, { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true });
+  const { resamples: _r, seed: _s, level: _l, ...fitOpts } = opts;
+  const fit = fitChinchilla(obs, fitOpts);
   const rng = createRng(opts.seed, 41);
-  const R = opts.resamples ?? 200;
   const x0 = Float64Array.from([Math.log(fit.A), Math.log(fit.B), Math.log(fit.E), fit.a, fit.b]);
   const samples: ChinchillaParams[] = [];
   for (let r = 0; r < R; r++) {
     const idx = Int32Array.from({ length: n }, () => rng.int(n));
-    const f = fitOnIndex(obs, idx, { ...opts, starts: 'varpro' }, [x0]);
+    const f = fitOnIndex(obs, idx, { ...fitOpts, starts: 'varpro' }, [x0]);
     samples.push({ E: f.E, A: f.A, B: f.B, a: f.a, b: f.b });
   }
-  const level = opts.level ?? 0.95;
   const q = (arr: number[], p: number): number => {
     const s = [...arr].sort((u, v) => u - v);
     const pos = p * (s.length - 1);

@@ -9,7 +9,7 @@ import { computeOptimalFrontier, fitComputeOptimalExponents } from './compute-op
 import { genMomRiskODE } from './momentum-dynamics';
 import { plrfInstance, type SpectralInputs } from './plrf';
 import { theoryInputs } from './theory-inputs';
-import { assertFinite, assertPositive } from './validate';
+import { expectFinite, expectPositive } from '@lemma/gpu-kernels';
 
 /** Where the spectrum of each size comes from ('provided': passed in `spectra`, e.g. from a GPU). */
 export type SpectrumSource = 'empirical' | 'theory' | 'provided';
@@ -67,8 +67,8 @@ export interface MeasuredExponents {
 export function measureComputeOptimalExponents(opts: MeasureExponentOptions): MeasuredExponents {
   const fn = 'measureComputeOptimalExponents';
   const { alpha, beta } = opts;
-  assertPositive(fn, 'alpha', alpha);
-  assertFinite(fn, 'beta', beta);
+  expectPositive(fn, 'alpha', alpha);
+  expectFinite(fn, 'beta', beta);
   const below = 2 * alpha < 1;
   const algorithm = opts.algorithm ?? 'sgd';
   const sizes = opts.sizes ?? (below ? [25, 50, 100, 200, 400] : [100, 200, 400, 800, 1600, 3200, 6400, 12800]);
@@ -79,7 +79,7 @@ export function measureComputeOptimalExponents(opts: MeasureExponentOptions): Me
   const spectrum: SpectrumSource = opts.spectra ? 'provided' : (opts.spectrum ?? (below ? 'empirical' : 'theory'));
   const seed = opts.seed ?? 7;
   const dTau = opts.dTau ?? 3e-2;
-  assertPositive(fn, 'fMax', fMax);
+  expectPositive(fn, 'fMax', fMax);
   if (sizes.length < 3) throw new Error(`${fn}: sizes must hold at least 3 model sizes, got ${sizes.length}`);
   const curves = sizes.map((d, i) => {
     if (!(Number.isInteger(d) && d >= 2)) throw new Error(`${fn}: sizes must be integers >= 2, got ${d}`);

@@ -8,9 +8,10 @@
  * These are exact for Gaussian features; R = 2 P_inf + sum_k lambda_k rho_k.
  */
 import type { SpectralInputs } from './plrf';
+import { checkRecursion, MAX_RECURSION_WORK } from './sgd-recursion';
 import type { RiskCurve } from './sgd-recursion';
 import { evalHparams, validateHparams, type GenMomHparams, type GenMomValues } from './schedule';
-import { assertInteger, assertPositive } from './validate';
+import { expectInteger, expectNumber, expectPositive } from '@lemma/gpu-kernels';
 
 /** Per-mode 3x3 increment matrix Omega (row-major 9) and forcing G (3) so that v' - v = Omega v + G R. */
 function modeMatrices(l: number, hp: GenMomValues, batch: number, om: Float64Array, G: Float64Array): void {
@@ -50,8 +51,9 @@ export interface MomentumTheoryOptions {
 export function genMomExpectedRisk(inputs: SpectralInputs, opts: MomentumTheoryOptions & { steps: number[] }): RiskCurve {
   const fn = 'genMomExpectedRisk';
   const batch = opts.batch ?? 1;
-  assertInteger(fn, 'batch', batch);
+  expectInteger(fn, 'batch', batch, { min: 1 });
   validateHparams(fn, opts.hparams);
+  checkRecursion(fn, inputs, opts.steps);
   const { lambda, rho0, pInf } = inputs;
   const d = lambda.length;
   const rho = Float64Array.from(rho0);
@@ -106,10 +108,14 @@ export function genMomRiskODE(inputs: SpectralInputs, opts: MomentumOdeOptions):
   const fn = 'genMomRiskODE';
   const batch = opts.batch ?? 1;
   const dTau = opts.dTau ?? 1e-2;
-  assertInteger(fn, 'batch', batch);
-  assertPositive(fn, 'tMax', opts.tMax);
-  assertPositive(fn, 'dTau', dTau);
+  expectInteger(fn, 'batch', batch, { min: 1 });
+  expectPositive(fn, 'tMax', opts.tMax);
+  expectPositive(fn, 'dTau', dTau);
   validateHparams(fn, opts.hparams);
+  checkRecursion(fn, inputs, []);
+  // ln(1 + T) / dTau solver steps of O(d) each: the same work cap as the exact recursions.
+  const maxSolverSteps = Math.floor(MAX_RECURSION_WORK / Math.max(1, inputs.lambda.length));
+  expectNumber(fn, 'dTau', dTau, { min: Math.log1p(opts.tMax) / maxSolverSteps, expected: `a number >= ln(1 + tMax) / ${maxSolverSteps} = ${(Math.log1p(opts.tMax) / maxSolverSteps).toExponential(2)} (at most ${maxSolverSteps} solver steps of d = ${inputs.lambda.length} updates)` });
   const { lambda, rho0, pInf } = inputs;
   const d = lambda.length;
   const v = new Float64Array(3 * d); // [rho, sigma, chi] per mode

@@ -24,7 +24,7 @@
  * 2(alpha + beta) = 1 is ill-posed.
  */
 import { measureComputeOptimalExponents, type MeasureExponentOptions, type MeasuredExponents } from './measure-exponents';
-import { assertFinite, assertPositive } from './validate';
+import { expectFinite, expectPositive } from '@lemma/gpu-kernels';
 
 /** Phase labels of the 4+3 diagram. */
 export type SgdPhase = 'Ia' | 'Ib' | 'Ic' | 'II' | 'III' | 'IVa' | 'IVb' | 'ill-posed';
@@ -97,8 +97,8 @@ export interface PhasePrediction {
 
 /** Classifies (alpha, beta) into the SGD phases (boundary convention in the module doc). */
 export function classifyPhase(alpha: number, beta: number, opts: ClassifyOptions = {}): SgdPhase {
-  assertPositive('classifyPhase', 'alpha', alpha);
-  assertFinite('classifyPhase', 'beta', beta);
+  expectPositive('classifyPhase', 'alpha', alpha);
+  expectFinite('classifyPhase', 'beta', beta);
   if (2 * (alpha + beta) <= 1) return 'ill-posed';
   if (2 * alpha < 1) {
     if (2 * beta < 1) return 'Ib';

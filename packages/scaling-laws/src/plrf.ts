@@ -8,7 +8,7 @@
  */
 import { createRng } from '@lemma/gpu-kernels';
 import { symmetricEigen } from './eigen';
-import { assertInteger, assertPositive, assertFinite } from './validate';
+import { expectFinite, expectInteger, expectPositive, expectSeed, invalidArgument } from '@lemma/gpu-kernels';
 
 /** Options defining a PLRF instance. */
 export interface PlrfOptions {
@@ -59,17 +59,18 @@ export interface PlrfSpectrum extends SpectralInputs {
   thetaStar: Float64Array;
 }
 
-function resolve(opts: PlrfOptions): { alpha: number; beta: number; d: number; v: number; seed: number } {
-  const fn = 'plrf';
-  assertPositive(fn, 'alpha', opts.alpha);
-  assertFinite(fn, 'beta', opts.beta);
-  assertInteger(fn, 'd', opts.d);
+function resolve(fn: string, opts: PlrfOptions): { alpha: number; beta: number; d: number; v: number; seed: number } {
+  if (opts === null || typeof opts !== 'object') throw invalidArgument(fn, 'opts', 'a PlrfOptions object { alpha, beta, d, seed, v?, ratio? }', opts, 'type');
+  expectPositive(fn, 'alpha', opts.alpha);
+  expectFinite(fn, 'beta', opts.beta);
+  // The d x d matrices and their O(d^3) eigendecomposition bound d; W (v x d float64) bounds v.
+  expectInteger(fn, 'd', opts.d, { min: 1, max: 4096 });
   const ratio = opts.ratio ?? 4;
-  assertPositive(fn, 'ratio', ratio);
+  expectPositive(fn, 'ratio', ratio);
   const v = opts.v ?? Math.round(ratio * opts.d);
-  assertInteger(fn, 'v', v);
-  if (v <= opts.d) throw new Error(`plrf: v must be > d (${opts.d}) so K is full rank, got ${v}`);
-  assertFinite(fn, 'seed', opts.seed);
+  expectInteger(fn, 'v', v, { min: 1, max: Math.floor(1e8 / opts.d), expected: `an integer in [1, ${Math.floor(1e8 / opts.d)}] (v·d <= 1e8 entries of W)` });
+  if (v <= opts.d) throw invalidArgument(fn, 'v', `> d (${opts.d}) so K is full rank`, v);
+  expectSeed(fn, 'seed', opts.seed);
   return { alpha: opts.alpha, beta: opts.beta, d: opts.d, v, seed: opts.seed };
 }
 
@@ -86,7 +87,7 @@ function* wRows(d: number, v: number, seed: number): Generator<Float64Array> {
 
 /** Materialises W (v x d, row-major). O(v d) memory: for tests and the dense reference only. */
 export function samplePlrfW(opts: PlrfOptions): Float64Array {
-  const { d, v, seed } = resolve(opts);
+  const { d, v, seed } = resolve('samplePlrfW', opts);
   const W = new Float64Array(v * d);
   let j = 0;
   for (const row of wRows(d, v, seed)) W.set(row, d * j++);
@@ -98,7 +99,11 @@ export function samplePlrfW(opts: PlrfOptions): Float64Array {
  * O(d^2) memory. Rows are accumulated in blocks of 16 so each row of K is reused from cache.
  */
 export function buildPlrfMatrices(opts: PlrfOptions): PlrfMatrices {
-  const { alpha, beta, d, v, seed } = resolve(opts);
+  return buildMatrices('buildPlrfMatrices', opts);
+}
+
+function buildMatrices(fn: string, opts: PlrfOptions): PlrfMatrices {
+  const { alpha, beta, d, v, seed } = resolve(fn, opts);
   const K = new Float64Array(d * d);
   const c = new Float64Array(d);
   const BLK = 16;
@@ -175,7 +180,7 @@ export function plrfSpectrum(m: PlrfMatrices): PlrfSpectrum {
 
 /** Convenience: {@link buildPlrfMatrices} then {@link plrfSpectrum}. */
 export function plrfInstance(opts: PlrfOptions): PlrfSpectrum {
-  return plrfSpectrum(buildPlrfMatrices(opts));
+  return plrfSpectrum(buildMatrices('plrfInstance', opts));
 }
 
 /** Exact population risk 1/2 ||D^{1/2}(W theta - b)||^2 from a materialised W (dense reference). */
@@ -206,8 +211,16 @@ export function plrfReducedRisk(m: PlrfMatrices, s: PlrfSpectrum, theta: Float64
   return 0.5 * q + s.pInf;
 }
 
-/** Sum of the first v data variances, Tr K's expectation: sum_{j<=v} j^-2alpha (the notebooks' TrK). */
+/** Largest `v` of {@link traceD} (one pow per term: about a second at the cap). */
+const TRACE_D_MAX_V = 1e8;
+
+/**
+ * Sum of the first v data variances, Tr K's expectation: sum_{j<=v} j^-2alpha (the notebooks' TrK).
+ * `alpha` is a finite number, `v` an integer in [0, 10^8].
+ */
 export function traceD(alpha: number, v: number): number {
+  expectFinite('traceD', 'alpha', alpha);
+  expectInteger('traceD', 'v', v, { max: TRACE_D_MAX_V });
   let s = 0;
   for (let j = v; j >= 1; j--) s += Math.pow(j, -2 * alpha);
   return s;

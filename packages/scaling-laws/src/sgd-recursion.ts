@@ -5,7 +5,7 @@
  * g is the batch-mean gradient; gamma is its learning rate.
  */
 import type { SpectralInputs } from './plrf';
-import { assertInteger, assertPositive } from './validate';
+import { expectFinite, expectFiniteArray, expectInteger, expectPositive, invalidArgument } from '@lemma/gpu-kernels';
 
 /** A risk curve P(t) logged at integer steps. */
 export interface RiskCurve {
@@ -27,8 +27,8 @@ export class UnstableLearningRateError extends Error {
  * Returns Infinity when some mode is itself unstable (q_k >= 1).
  */
 export function sgdKernelNorm(lambda: Float64Array, lr: number, batch = 1): number {
-  assertPositive('sgdKernelNorm', 'lr', lr);
-  assertInteger('sgdKernelNorm', 'batch', batch);
+  expectPositive('sgdKernelNorm', 'lr', lr);
+  expectInteger('sgdKernelNorm', 'batch', batch, { min: 1 });
   let s = 0;
   for (let k = 0; k < lambda.length; k++) {
     const den = 2 - (lr * (batch + 1) * lambda[k]!) / batch;
@@ -43,6 +43,27 @@ export function sgdRiskFloor(inputs: SpectralInputs, lr: number, batch = 1): num
   const kn = sgdKernelNorm(inputs.lambda, lr, batch);
   if (!(kn < 1)) throw new UnstableLearningRateError(kn, lr);
   return inputs.pInf / (1 - kn);
+}
+
+/** Most mode-updates (d × last step) an exact recursion may take: ~10-30 s of one CPU core. */
+export const MAX_RECURSION_WORK = 1e10;
+
+/**
+ * Checks the spectral inputs and the logged steps of an exact O(d)-per-step recursion before any work: `lambda` and
+ * `rho0` finite of equal length, `pInf` finite, `steps` increasing non-negative integers whose last entry times d is
+ * at most {@link MAX_RECURSION_WORK} (longer horizons: the ODE solver {@link genMomRiskODE}, O(d log T)).
+ */
+export function checkRecursion(fn: string, inputs: SpectralInputs, steps: unknown, maxWork = MAX_RECURSION_WORK): void {
+  if (inputs === null || typeof inputs !== 'object') throw invalidArgument(fn, 'inputs', 'a SpectralInputs object { lambda, rho0, pInf }', inputs, 'type');
+  const d = expectFiniteArray(fn, 'inputs.lambda', inputs.lambda).length;
+  expectFiniteArray(fn, 'inputs.rho0', inputs.rho0, d);
+  expectFinite(fn, 'inputs.pInf', inputs.pInf);
+  expectFiniteArray(fn, 'steps', steps);
+  const s = steps as ArrayLike<number>;
+  const maxStep = Math.floor(maxWork / Math.max(1, d));
+  for (let i = 0; i < s.length; i++) {
+    expectInteger(fn, `steps[${i}]`, s[i], { min: i > 0 ? s[i - 1]! : 0, max: maxStep, expected: `an integer in [${i > 0 ? `steps[${i - 1}] = ${s[i - 1]}` : '0'}, ${maxStep}] (increasing; d = ${d} updates per step and run, at most ${maxWork.toExponential(1)} per run)` });
+  }
 }
 
 /** Options of {@link sgdExpectedRisk}. */
@@ -60,11 +81,11 @@ export interface SgdRecursionOptions {
 export function sgdExpectedRisk(inputs: SpectralInputs, opts: SgdRecursionOptions): RiskCurve {
   const fn = 'sgdExpectedRisk';
   const batch = opts.batch ?? 1;
-  assertPositive(fn, 'lr', opts.lr);
-  assertInteger(fn, 'batch', batch);
+  expectPositive(fn, 'lr', opts.lr);
+  expectInteger(fn, 'batch', batch, { min: 1 });
+  checkRecursion(fn, inputs, opts.steps);
   const { lambda, rho0, pInf } = inputs;
   const d = lambda.length;
-  if (rho0.length !== d) throw new Error(`${fn}: rho0 must have length ${d} (lambda), got ${rho0.length}`);
   if (!opts.allowUnstable) {
     const kn = sgdKernelNorm(lambda, opts.lr, batch);
     if (!(kn < 1)) throw new UnstableLearningRateError(kn, opts.lr);

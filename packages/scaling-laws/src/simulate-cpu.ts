@@ -6,7 +6,8 @@
 import type { SpectralInputs } from './plrf';
 import { evalHparams, validateHparams, type GenMomHparams } from './schedule';
 import { NormalStream } from './normal-stream';
-import { assertInteger, assertFinite } from './validate';
+import { expectInteger, expectNumber, expectSeed, invalidArgument } from '@lemma/gpu-kernels';
+import { checkRecursion, MAX_RECURSION_WORK } from './sgd-recursion';
 
 /** Options of the Monte Carlo simulators. */
 export interface SimulationOptions {
@@ -51,21 +52,16 @@ export function summariseRuns(steps: ArrayLike<number>, risk: Float64Array, seed
 }
 
 /** Validates simulator options; returns the batch size. */
-export function validateSimulation(fn: string, inputs: SpectralInputs, opts: SimulationOptions): number {
+export function validateSimulation(fn: string, inputs: SpectralInputs, opts: SimulationOptions, maxWork = MAX_RECURSION_WORK): number {
+  if (opts === null || typeof opts !== 'object') throw invalidArgument(fn, 'opts', 'a SimulationOptions object', opts, 'type');
   const batch = opts.batch ?? 1;
-  assertInteger(fn, 'batch', batch);
-  assertInteger(fn, 'seeds', opts.seeds);
-  assertFinite(fn, 'seed', opts.seed);
+  expectInteger(fn, 'batch', batch, { min: 1 });
+  expectInteger(fn, 'seeds', opts.seeds, { min: 1 });
+  expectSeed(fn, 'seed', opts.seed);
   validateHparams(fn, opts.hparams);
-  if (inputs.rho0.length !== inputs.lambda.length) {
-    throw new Error(`${fn}: inputs.rho0 must have length ${inputs.lambda.length} (lambda), got ${inputs.rho0.length}`);
-  }
-  if (!(inputs.pInf >= 0)) throw new Error(`${fn}: inputs.pInf must be >= 0, got ${inputs.pInf}`);
-  let prev = -1;
-  for (const s of opts.steps) {
-    if (!Number.isInteger(s) || s < prev) throw new Error(`${fn}: steps must be increasing non-negative integers, got ${s} after ${prev}`);
-    prev = s;
-  }
+  // Same checks as the exact recursions, with the Monte Carlo's cost seeds · batch · d per step.
+  checkRecursion(fn, inputs, opts.steps, maxWork / (opts.seeds * batch));
+  expectNumber(fn, 'inputs.pInf', inputs.pInf, { min: 0 });
   return batch;
 }
 

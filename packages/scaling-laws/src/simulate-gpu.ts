@@ -152,7 +152,8 @@ function packUniforms(fields: { d: number; B: number; t0: number; nSteps: number
  */
 export async function simulateEigenbasisGPU(inputs: SpectralInputs, opts: GpuSimulationOptions): Promise<SimulationResult> {
   const fn = 'simulateEigenbasisGPU';
-  const B = validateSimulation(fn, inputs, opts);
+  // A GPU does ~1e11 mode-updates a second: allow 1e15 (hours at most).
+  const B = validateSimulation(fn, inputs, opts, 1e15);
   if (!getGPUDevice()) throw new Error(`${fn}: needs the tfjs webgpu backend (selectBackend('webgpu')), active backend is '${tf.getBackend()}'`);
   if (B > 256) throw new Error(`${fn}: batch must be <= 256 on the GPU path, got ${B}`);
   if (opts.seeds > 65535) throw new Error(`${fn}: seeds must be <= 65535 (one workgroup each), got ${opts.seeds}`);

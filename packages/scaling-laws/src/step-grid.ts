@@ -1,12 +1,15 @@
 /** Geometric (log-spaced) grids of integer steps at which risks are logged. */
+import { expectInteger, expectNumber } from '@lemma/gpu-kernels';
 
 /**
  * Distinct integer steps 0, 1, ..., up to `tMax` spaced geometrically with `perDecade` points per
- * decade (the authors log at 1.1^k; perDecade = 24 is about that).
+ * decade (the authors log at 1.1^k; perDecade = 24 is about that). `tMax` is a safe integer >= 1 and
+ * `perDecade` a number in (0, 10^5] (past that the ratio 10^(1/perDecade) is 1 in effect and every integer is a point).
  */
 export function geometricStepGrid(tMax: number, perDecade = 24): number[] {
-  if (!Number.isInteger(tMax) || tMax < 1) throw new Error(`geometricStepGrid: tMax must be an integer >= 1, got ${tMax}`);
-  if (!(perDecade > 0)) throw new Error(`geometricStepGrid: perDecade must be > 0, got ${perDecade}`);
+  expectInteger('geometricStepGrid', 'tMax', tMax, { min: 1 });
+  // At most 10^5 · log10(2^53) ≈ 1.6e6 loop turns.
+  expectNumber('geometricStepGrid', 'perDecade', perDecade, { min: 0, exclusiveMin: true, max: 1e5 });
   const out: number[] = [0];
   const ratio = Math.pow(10, 1 / perDecade);
   let x = 1;

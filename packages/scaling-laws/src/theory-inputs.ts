@@ -4,7 +4,10 @@
  * (absolutely continuous part), and P_inf from the deterministic-equivalent fixed point.
  */
 import type { SpectralInputs } from './plrf';
-import { assertInteger, assertPositive, assertFinite } from './validate';
+import { expectFinite, expectInteger, expectNumber, expectPositive } from '@lemma/gpu-kernels';
+
+/** Largest v (and d) the theory sums take: one pass over v terms is about 0.1 s at the cap. */
+const THEORY_MAX_V = 1e7;
 
 /** Options of {@link theoryInputs}. */
 export interface TheoryInputOptions {
@@ -34,7 +37,9 @@ function simpson(f: (x: number) => number, a: number, b: number, n: number): num
  * c^{-2 alpha} with c = int_0^inf dx/(1 + x^{2 alpha}) = (pi / 2alpha) / sin(pi / 2alpha).
  */
 export function theoryKappa(alpha: number, v: number, d: number): number {
-  if (!(2 * alpha > 1)) throw new Error(`theoryKappa: alpha must be > 0.5, got ${alpha}`);
+  expectNumber('theoryKappa', 'alpha', alpha, { min: 0.5, exclusiveMin: true });
+  expectInteger('theoryKappa', 'd', d, { min: 1 });
+  expectInteger('theoryKappa', 'v', v, { min: 1 });
   const c = Math.PI / (2 * alpha) / Math.sin(Math.PI / (2 * alpha));
   let kappa = Math.pow(c, -2 * alpha);
   const r = v / d;
@@ -51,6 +56,10 @@ export function theoryKappa(alpha: number, v: number, d: number): number {
 
 /** tau solving tau = 1 / sum_{j<v} 1/(d (j^{2 alpha} + tau)) (2 alpha < 1 branch of the limit loss). */
 export function theoryTau(alpha: number, v: number, d: number): number {
+  expectPositive('theoryTau', 'alpha', alpha);
+  expectInteger('theoryTau', 'd', d, { min: 1 });
+  // Up to 200 fixed-point passes over v terms.
+  expectInteger('theoryTau', 'v', v, { min: 1, max: THEORY_MAX_V / 10 });
   const it = (k: number): number => {
     let s = 0;
     for (let j = 1; j < v; j++) s += 1 / (d * (Math.pow(j, 2 * alpha) + k));
@@ -69,10 +78,10 @@ export function theoryTau(alpha: number, v: number, d: number): number {
 /** Deterministic-equivalent limit risk P_inf (with the 1/2) for PLRF(alpha, beta, v, d). */
 export function theoryLimitRisk(alpha: number, beta: number, v: number, d: number): number {
   const fn = 'theoryLimitRisk';
-  assertPositive(fn, 'alpha', alpha);
-  assertFinite(fn, 'beta', beta);
-  assertInteger(fn, 'd', d);
-  assertInteger(fn, 'v', v);
+  expectPositive(fn, 'alpha', alpha);
+  expectFinite(fn, 'beta', beta);
+  expectInteger(fn, 'd', d, { min: 1, max: THEORY_MAX_V });
+  expectInteger(fn, 'v', v, { min: 1, max: THEORY_MAX_V });
   let s = 0;
   if (2 * alpha >= 1 + 1e-12) {
     const kd = theoryKappa(alpha, v, d) * Math.pow(d, 2 * alpha);
@@ -88,11 +97,11 @@ export function theoryLimitRisk(alpha: number, beta: number, v: number, d: numbe
 export function theoryInputs(opts: TheoryInputOptions): SpectralInputs {
   const fn = 'theoryInputs';
   const { alpha, beta, d } = opts;
-  assertPositive(fn, 'alpha', alpha);
-  assertFinite(fn, 'beta', beta);
-  assertInteger(fn, 'd', d);
+  expectPositive(fn, 'alpha', alpha);
+  expectFinite(fn, 'beta', beta);
+  expectInteger(fn, 'd', d, { min: 1, max: THEORY_MAX_V });
   const v = opts.v ?? 4 * d;
-  assertInteger(fn, 'v', v);
+  expectInteger(fn, 'v', v, { min: 1, max: THEORY_MAX_V });
   if (v <= d) throw new Error(`${fn}: v must be > d (${d}), got ${v}`);
   const lambda = new Float64Array(d);
   const rho0 = new Float64Array(d);

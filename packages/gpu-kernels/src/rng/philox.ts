@@ -4,6 +4,8 @@
  * so any element of a stream can be computed on any backend without shared state.
  */
 
+import { expectInteger, expectSeed, expectStream, invalidArgument } from '../validate/index';
+
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
 const W0 = 0x9e3779b9;
@@ -60,14 +62,13 @@ export function philox4x32(
   out[offset + 3] = x3;
 }
 
-/** Derives a Philox key from a seed (any finite number; the integer part's low 64 bits are used). */
+/**
+ * Derives a Philox key from a seed: a safe non-negative integer (0 ≤ seed ≤ 2^53 − 1), split into its low and high
+ * 32-bit words. Anything else (1.5, −1, 2^64, NaN, a string) is rejected, never mapped onto another seed's stream.
+ */
 export function keyFromSeed(seed: number): PhiloxKey {
-  if (!Number.isFinite(seed)) throw new Error(`philox: seed must be a finite number, got ${seed}`);
-  const s = Math.trunc(Math.abs(seed));
-  const lo = s % 2 ** 32 >>> 0;
-  const hi = Math.floor(s / 2 ** 32) % 2 ** 32 >>> 0;
-  // Sign goes into the high word so seeds -1 and 1 differ.
-  return [lo, (hi ^ (seed < 0 ? 0x80000000 : 0)) >>> 0];
+  expectSeed('keyFromSeed', 'seed', seed);
+  return [seed % 2 ** 32 >>> 0, Math.floor(seed / 2 ** 32) >>> 0];
 }
 
 /** uint32 -> float in (0, 1): (u + 0.5) / 2^32, never 0 or 1 so logs are finite. */
@@ -80,6 +81,12 @@ export function uint32ToUnit(u: number): number {
  * GPU kernels use too, so `uniformArray(seed, n, stream)` equals the GPU's uniform tensor of size n.
  */
 export function philoxWords(key: PhiloxKey, n: number, stream = 0, start = 0): Uint32Array {
+  if (!Array.isArray(key) || key.length !== 2 || key.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)) {
+    throw invalidArgument('philoxWords', 'key', 'a [uint32, uint32] pair (see keyFromSeed)', key, 'type');
+  }
+  expectInteger('philoxWords', 'n', n, { max: 2 ** 32 });
+  expectStream('philoxWords', 'stream', stream);
+  expectInteger('philoxWords', 'start', start);
   const out = new Uint32Array(n);
   const block = new Uint32Array(4);
   let lastBlock = -1;

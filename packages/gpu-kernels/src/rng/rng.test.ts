@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { philox4x32 } from './philox';
+import { keyFromSeed, philox4x32, philoxWords } from './philox';
 import { createRng } from './rng';
 
 const hex = (w: Uint32Array) => Array.from(w, (x) => x.toString(16).padStart(8, '0'));
@@ -24,7 +24,22 @@ describe('createRng', () => {
     expect(createRng(43).uniformArray(8)).not.toEqual(a);
     expect(createRng(42).fork(1).uniformArray(8)).not.toEqual(a);
     expect(() => createRng(1).int(0)).toThrow(/positive integer/);
-    expect(() => createRng(Number.NaN)).toThrow(/finite/);
+    expect(() => createRng(Number.NaN)).toThrow(/createRng: seed must be a safe non-negative integer .*, got NaN/);
+  });
+
+  it('accepts only safe non-negative integer seeds and uint32 streams (never maps one seed onto another)', () => {
+    for (const bad of [1.5, -1, 2 ** 64, 2 ** 53, Number.NaN, Infinity, '1', null]) {
+      expect(() => createRng(bad as number), String(bad)).toThrow(/createRng: seed must be a safe non-negative integer/);
+      expect(() => keyFromSeed(bad as number), String(bad)).toThrow(/keyFromSeed: seed must be/);
+    }
+    for (const bad of [1.5, -1, 2 ** 32, Number.NaN, 'a']) {
+      expect(() => createRng(0, bad as number), String(bad)).toThrow(/createRng: stream must be an integer in \[0, 2\^32\)/);
+      expect(() => createRng(0).fork(bad as number), String(bad)).toThrow(/rng.fork: id must be/);
+      expect(() => philoxWords([0, 0], 4, bad as number), String(bad)).toThrow(/philoxWords: stream must be/);
+    }
+    // The largest safe seed keeps its high word: 2^53 - 1 and 2^32 - 1 differ.
+    expect(keyFromSeed(Number.MAX_SAFE_INTEGER)).toEqual([0xffffffff, 0x1fffff]);
+    expect(createRng(2 ** 32).uniformArray(4)).not.toEqual(createRng(0).uniformArray(4));
   });
 
   it('uniform and normal moments are within 5 standard errors (n = 20000)', () => {

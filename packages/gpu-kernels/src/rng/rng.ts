@@ -1,5 +1,6 @@
 import { keyFromSeed, philox4x32, uint32ToUnit } from './philox';
 import type { PhiloxKey } from './philox';
+import { expectInteger, expectSeed, expectStream } from '../validate/index';
 
 /** A seeded, splittable random number generator backed by Philox 4x32-10. */
 export interface Rng {
@@ -66,17 +67,19 @@ class PhiloxRng implements Rng {
   }
 
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`rng.int: n must be a positive integer, got ${n}`);
+    expectInteger('rng.int', 'n', n, { min: 1 });
     return Math.min(n - 1, Math.floor(this.uniform() * n));
   }
 
   uniformArray(n: number): Float64Array {
+    expectInteger('rng.uniformArray', 'n', n, { max: 2 ** 31 });
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = this.uniform();
     return out;
   }
 
   normalArray(n: number): Float64Array {
+    expectInteger('rng.normalArray', 'n', n, { max: 2 ** 31 });
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = this.normal();
     return out;
@@ -93,7 +96,7 @@ class PhiloxRng implements Rng {
   }
 
   fork(id: number): Rng {
-    if (!Number.isInteger(id) || id < 0) throw new Error(`rng.fork: id must be a non-negative integer, got ${id}`);
+    expectStream('rng.fork', 'id', id);
     // Streams of forks are derived by hashing (parent stream, id) through Philox itself.
     const h = new Uint32Array(4);
     philox4x32(this.stream >>> 0, id >>> 0, 0xf0f0, 0, this.key, h);
@@ -102,7 +105,8 @@ class PhiloxRng implements Rng {
 }
 
 /**
- * A seeded CPU generator. The same seed gives the same numbers on every platform.
+ * A seeded CPU generator. The same seed gives the same numbers on every platform. `seed` must be a safe
+ * non-negative integer and `stream` an integer in [0, 2^32); anything else throws.
  *
  * @example
  * const rng = createRng(42);
@@ -110,5 +114,7 @@ class PhiloxRng implements Rng {
  * const child = rng.fork(1); // independent stream
  */
 export function createRng(seed: number, stream = 0): Rng {
-  return new PhiloxRng(seed, keyFromSeed(seed), stream >>> 0);
+  expectSeed('createRng', 'seed', seed);
+  expectStream('createRng', 'stream', stream);
+  return new PhiloxRng(seed, keyFromSeed(seed), stream);
 }

@@ -3,3 +3,5 @@ export { assertAllClose, maxRelError, float32SumTolerance, F32_EPS } from './num
 export type { CloseOptions } from './numeric';
 export { arbMatrix, arbSimplex } from './arbitraries';
 export type { MatrixSample, ArbMatrixOptions } from './arbitraries';
+export { badInputTable } from './bad-input';
+export type { BadInputCase, BadInputOutcome, BadInputTableOptions } from './bad-input';

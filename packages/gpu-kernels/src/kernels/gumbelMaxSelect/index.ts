@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerOp } from '../_shared/register';
-import { expectFinite, expectRank, toFloatTensor } from '../_shared/validate';
+import { expectOptions, expectRank, expectSeed, expectStream, invalidArgument, toFloatTensor, withOwned } from '../../validate/index';
 import { gumbelMaxCpu } from './cpu';
 import { gumbelMaxWebGPU } from './webgpu';
 
@@ -24,13 +24,13 @@ export interface GumbelMaxOptions {
  * const pick = gumbelMaxSelect(tf.tensor2d([[0, 1, 2], [5, 0, 0]]), 7); // int32 [2]
  */
 export function gumbelMaxSelect(scores: tf.Tensor | tf.TensorLike, seed: number, opts: GumbelMaxOptions = {}): tf.Tensor {
-  const s = toFloatTensor(scores, 'gumbelMaxSelect', 'scores');
-  expectRank(s, 2, 'gumbelMaxSelect', 'scores');
-  if (s.shape[1] === 0) throw new Error(`gumbelMaxSelect: scores must have at least one candidate per group, got shape [${s.shape.join(', ')}]`);
-  expectFinite(seed, 'gumbelMaxSelect', 'seed');
-  const stream = opts.stream ?? 0;
-  if (!Number.isInteger(stream) || stream < 0 || stream > 0xffffffff) throw new Error(`gumbelMaxSelect: stream must be an integer in [0, 2^32), got ${stream}`);
-  const out = tf.engine().runKernel(KERNEL, { scores: s }, { seed, stream } as unknown as tf.NamedAttrMap) as tf.Tensor;
-  if (s !== scores) s.dispose();
-  return out;
+  expectSeed('gumbelMaxSelect', 'seed', seed);
+  const o = expectOptions('gumbelMaxSelect', 'opts', opts, ['stream']);
+  const stream = expectStream('gumbelMaxSelect', 'opts.stream', o.stream ?? 0);
+  return withOwned((own) => {
+    const s = own(toFloatTensor('gumbelMaxSelect', 'scores', scores), scores);
+    expectRank('gumbelMaxSelect', 'scores', s, 2);
+    if (s.shape[1] === 0) throw invalidArgument('gumbelMaxSelect', 'scores', 'a [groups, candidates] tensor with at least one candidate', s);
+    return tf.engine().runKernel(KERNEL, { scores: s }, { seed, stream } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  });
 }

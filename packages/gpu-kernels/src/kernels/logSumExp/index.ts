@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerOp } from '../_shared/register';
-import { expectRank, toFloatTensor } from '../_shared/validate';
+import { expectOneOf, expectOptions, expectRank, invalidArgument, toFloatTensor, withOwned } from '../../validate/index';
 import { logSumExpCpu } from './cpu';
 import { logSumExpWebGPU } from './webgpu';
 
@@ -34,14 +34,14 @@ export interface LogSumExpOptions {
  * logSumExp(tf.tensor2d([[0, 0], [1000, 1000]])); // [log 2, 1000 + log 2]
  */
 export function logSumExp(x: tf.Tensor | tf.TensorLike, opts: LogSumExpOptions = {}): tf.Tensor {
-  const t = toFloatTensor(x, 'logSumExp', 'x');
-  expectRank(t, 2, 'logSumExp', 'x');
-  const a = opts.axis ?? 1;
-  if (a !== 0 && a !== 1 && a !== -1) throw new Error(`logSumExp: axis must be 0, 1 or -1, got ${String(a)}`);
+  const o = expectOptions('logSumExp', 'opts', opts, ['axis']);
+  const a = expectOneOf('logSumExp', 'opts.axis', o.axis ?? 1, [0, 1, -1]);
   const axis = a === 0 ? 0 : 1;
-  const reduced = axis === 1 ? t.shape[1] : t.shape[0];
-  if (reduced === 0) throw new Error(`logSumExp: the reduced axis ${axis} must be non-empty, got shape [${t.shape.join(', ')}]`);
-  const out = tf.engine().runKernel(KERNEL, { x: t }, { axis } as unknown as tf.NamedAttrMap) as tf.Tensor;
-  if (t !== x) t.dispose();
-  return out;
+  return withOwned((own) => {
+    const t = own(toFloatTensor('logSumExp', 'x', x), x);
+    expectRank('logSumExp', 'x', t, 2);
+    const reduced = axis === 1 ? t.shape[1] : t.shape[0];
+    if (reduced === 0) throw invalidArgument('logSumExp', 'x', `a tensor with a non-empty axis ${axis} (the reduced one)`, t);
+    return tf.engine().runKernel(KERNEL, { x: t }, { axis } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  });
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerOp } from '../_shared/register';
-import { toFloatTensor } from '../_shared/validate';
+import { invalidArgument, toFloatTensor, withOwned } from '../../validate/index';
 import { pairwiseCpu } from './cpu';
 import { pairwiseWebGPU } from './webgpu';
 
@@ -32,29 +32,19 @@ tf.registerGradient({
   },
 });
 
-function validatePair(op: string, xIn: tf.Tensor | tf.TensorLike, yIn: tf.Tensor | tf.TensorLike): [tf.Tensor, tf.Tensor] {
-  const x = toFloatTensor(xIn, op, 'x');
-  const y = toFloatTensor(yIn, op, 'y');
-  if (x.rank < 2) throw new Error(`${op}: x must have rank >= 2 ([..., n, d]), got shape [${x.shape.join(', ')}]`);
-  if (y.rank !== x.rank) throw new Error(`${op}: y must have the same rank as x (${x.rank}), got shape [${y.shape.join(', ')}]`);
-  const r = x.rank;
-  if (x.shape[r - 1] !== y.shape[r - 1]) {
-    throw new Error(`${op}: y must have ${x.shape[r - 1]} features (last dim of x), got shape [${y.shape.join(', ')}]`);
-  }
-  for (let i = 0; i < r - 2; i++) {
-    if (x.shape[i] !== y.shape[i]) {
-      throw new Error(`${op}: batch dims of y must equal those of x [${x.shape.slice(0, r - 2).join(', ')}], got shape [${y.shape.join(', ')}]`);
-    }
-  }
-  return [x, y];
-}
-
 function run(op: string, kernel: string, xIn: tf.Tensor | tf.TensorLike, yIn: tf.Tensor | tf.TensorLike): tf.Tensor {
-  const [x, y] = validatePair(op, xIn, yIn);
-  const out = tf.engine().runKernel(kernel, { x, y }) as tf.Tensor;
-  if (x !== xIn) x.dispose();
-  if (y !== yIn) y.dispose();
-  return out;
+  return withOwned((own) => {
+    const x = own(toFloatTensor(op, 'x', xIn), xIn);
+    const y = own(toFloatTensor(op, 'y', yIn), yIn);
+    if (x.rank < 2) throw invalidArgument(op, 'x', 'a tensor of rank >= 2 ([..., n, d])', x);
+    if (y.rank !== x.rank) throw invalidArgument(op, 'y', `a tensor of rank ${x.rank} (that of x)`, y);
+    const r = x.rank;
+    if (x.shape[r - 1] !== y.shape[r - 1]) throw invalidArgument(op, 'y', `a tensor with ${x.shape[r - 1]} features (last dim of x)`, y);
+    for (let i = 0; i < r - 2; i++) {
+      if (x.shape[i] !== y.shape[i]) throw invalidArgument(op, 'y', `a tensor with the batch dims of x [${x.shape.slice(0, r - 2).join(', ')}]`, y);
+    }
+    return tf.engine().runKernel(kernel, { x, y }) as tf.Tensor;
+  });
 }
 
 /**

@@ -66,9 +66,9 @@ describeEachBackend('pairwiseSqDist / innerProduct', () => {
   });
 
   it('rejects mismatched shapes and dtypes with clear errors', () => {
-    expect(() => pairwiseSqDist(tf.zeros([3, 2]), tf.zeros([4, 3]))).toThrow(/pairwiseSqDist: y must have 2 features \(last dim of x\), got shape \[4, 3\]/);
-    expect(() => innerProduct(tf.zeros([3]), tf.zeros([3]))).toThrow(/innerProduct: x must have rank >= 2/);
-    expect(() => pairwiseSqDist(tf.zeros([2, 3, 2]), tf.zeros([3, 3, 2]))).toThrow(/batch dims of y must equal those of x \[2\]/);
-    expect(() => pairwiseSqDist(tf.zeros([2, 2], 'int32'), tf.zeros([2, 2]))).toThrow(/x must be float32, got int32/);
+    expect(() => pairwiseSqDist(tf.zeros([3, 2]), tf.zeros([4, 3]))).toThrow(/pairwiseSqDist: y must be a tensor with 2 features \(last dim of x\), got shape \[4, 3\]/);
+    expect(() => innerProduct(tf.zeros([3]), tf.zeros([3]))).toThrow(/innerProduct: x must be a tensor of rank >= 2/);
+    expect(() => pairwiseSqDist(tf.zeros([2, 3, 2]), tf.zeros([3, 3, 2]))).toThrow(/y must be a tensor with the batch dims of x \[2\]/);
+    expect(() => pairwiseSqDist(tf.zeros([2, 2], 'int32'), tf.zeros([2, 2]))).toThrow(/x must be a float32 tensor, got an int32 tensor/);
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerOp } from '../_shared/register';
-import { expectFinite, expectShape } from '../_shared/validate';
+import { expectOptions, expectSeed, expectShape, expectStream, invalidArgument } from '../../validate/index';
 import { randomCpu } from './cpu';
 import type { RandomDistribution } from './reference';
 import { randomWebGPU } from './webgpu';
@@ -17,12 +17,12 @@ export interface RandomOptions {
 }
 
 function random(op: string, dist: RandomDistribution, shape: number[], seed: number, opts: RandomOptions): tf.Tensor {
-  expectShape(shape, op, 'shape');
-  expectFinite(seed, op, 'seed');
-  const stream = opts.stream ?? 0;
-  if (!Number.isInteger(stream) || stream < 0 || stream > 0xffffffff) throw new Error(`${op}: stream must be an integer in [0, 2^32), got ${stream}`);
+  expectShape(op, 'shape', shape);
+  expectSeed(op, 'seed', seed);
+  const o = expectOptions(op, 'opts', opts, ['stream']);
+  const stream = expectStream(op, 'opts.stream', o.stream ?? 0);
   const n = shape.reduce((a, b) => a * b, 1);
-  if (n >= 2 ** 34) throw new Error(`${op}: at most 2^34 elements per call, got ${n}`);
+  if (n >= 2 ** 34) throw invalidArgument(op, 'shape', `a shape of fewer than 2^34 elements (got ${n})`, shape);
   const attrs = { shape: [...shape], seed, stream, dist };
   return tf.engine().runKernel(KERNEL, {}, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { recordDispatch, webgpuInternals } from '../_shared/webgpu';
+import { expectOneOf, expectOptions, invalidArgument } from '../../validate/index';
 import type { BindingAccess } from '../_shared/webgpu';
 
 export type { BindingAccess } from '../_shared/webgpu';
@@ -43,17 +44,25 @@ export interface RunWGSLOptions {
  * });
  */
 export function runWGSL(opts: RunWGSLOptions): void {
-  const be = webgpuInternals('runWGSL');
-  if (!opts || typeof opts.key !== 'string' || opts.key.length === 0) throw new Error(`runWGSL: key must be a non-empty string, got ${String(opts?.key)}`);
-  if (typeof opts.code !== 'string' || !/fn\s+main\s*\(/.test(opts.code)) throw new Error(`runWGSL: code must be WGSL with an entry point 'fn main(...)'`);
-  if (!Array.isArray(opts.bindings)) throw new Error(`runWGSL: bindings must be an array, got ${typeof opts.bindings}`);
+  const op = 'runWGSL';
+  expectOptions(op, 'opts', opts, ['key', 'code', 'bindings', 'uniforms', 'workgroups']);
+  if (typeof opts.key !== 'string' || opts.key.length === 0) throw invalidArgument(op, 'key', 'a non-empty string', opts.key, 'type');
+  if (typeof opts.code !== 'string' || !/fn\s+main\s*\(/.test(opts.code)) throw invalidArgument(op, 'code', "WGSL source with an entry point 'fn main(...)'", opts.code, 'type');
+  if (!Array.isArray(opts.bindings)) throw invalidArgument(op, 'bindings', 'an array of { tensor, access }', opts.bindings, 'type');
   const wg = opts.workgroups;
   if (!Array.isArray(wg) || wg.length < 1 || wg.length > 3 || wg.some((w) => w !== undefined && (!Number.isInteger(w) || w < 1 || w > 65535))) {
-    throw new Error(`runWGSL: workgroups must be [x, y?, z?] with integers in 1..65535, got [${String(wg)}]`);
+    throw invalidArgument(op, 'workgroups', '[x, y?, z?] with integers in 1..65535', Array.isArray(wg) ? `[${String(wg)}]` : wg);
+  }
+  if (opts.uniforms !== undefined && !(opts.uniforms instanceof ArrayBuffer) && !ArrayBuffer.isView(opts.uniforms)) {
+    throw invalidArgument(op, 'uniforms', 'an ArrayBuffer or typed array', opts.uniforms, 'type');
   }
   opts.bindings.forEach((b, i) => {
-    if (!b || !b.tensor || b.tensor.isDisposed) throw new Error(`runWGSL: bindings[${i}].tensor must be a live tensor`);
-    if (b.access !== 'read' && b.access !== 'read_write') throw new Error(`runWGSL: bindings[${i}].access must be 'read' or 'read_write', got '${String(b.access)}'`);
+    if (!b || !b.tensor || b.tensor.isDisposed) throw invalidArgument(op, `bindings[${i}].tensor`, 'a live tensor', b?.tensor);
+    expectOneOf(op, `bindings[${i}].access`, b.access, ['read', 'read_write']);
+  });
+  // Checked after the arguments so a bad call reads the same on every backend.
+  const be = webgpuInternals(op);
+  opts.bindings.forEach((b, i) => {
     if (b.access === 'read_write' && be.refCount(b.tensor.dataId) > 1) {
       throw new Error(`runWGSL: bindings[${i}] is read_write but its buffer is shared with another tensor (refCount ${be.refCount(b.tensor.dataId)}); pass a tensor you own`);
     }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerOp } from '../_shared/register';
-import { expectPositive, expectRank, toFloatTensor } from '../_shared/validate';
+import { expectInteger, expectOneOf, expectOptions, expectPositive, expectRank, expectTensor, invalidArgument, toFloatTensor, withOwned } from '../../validate/index';
 import { sinkhornCpu } from './cpu';
 import { sinkhornWebGPU } from './webgpu';
 
@@ -28,35 +28,30 @@ interface Checked {
   C: tf.Tensor;
   potential: tf.Tensor;
   logMarginal: tf.Tensor;
-  owned: tf.Tensor[];
 }
 
-function check(op: string, args: SinkhornHalfStepArgs): Checked {
-  if (!args || typeof args !== 'object') throw new Error(`${op}: expected an arguments object { C, potential, logMarginal, eps, axis }`);
-  if (args.axis !== 'rows' && args.axis !== 'cols') throw new Error(`${op}: axis must be 'rows' or 'cols', got '${String(args.axis)}'`);
-  expectPositive(args.eps, op, 'eps');
-  const owned: tf.Tensor[] = [];
-  const conv = (v: tf.Tensor | tf.TensorLike, name: string): tf.Tensor => {
-    const t = toFloatTensor(v, op, name);
-    if (t !== v) owned.push(t);
-    return t;
-  };
-  const C = conv(args.C, 'C');
-  expectRank(C, 2, op, 'C');
+type Own = <T extends tf.Tensor>(t: T, original: unknown) => T;
+
+/** Validates and converts a half step's inputs; `names` are the user-facing names of potential / logMarginal. */
+function check(op: string, args: SinkhornHalfStepArgs, own: Own, names = { potential: 'potential', logMarginal: 'logMarginal' }): Checked {
+  expectOneOf(op, 'axis', args.axis, ['rows', 'cols']);
+  expectPositive(op, 'eps', args.eps);
+  const C = own(toFloatTensor(op, 'C', args.C), args.C);
+  expectRank(op, 'C', C, 2);
   const [n, m] = C.shape as [number, number];
-  if (n === 0 || m === 0) throw new Error(`${op}: C must be non-empty, got shape [${n}, ${m}]`);
-  const potential = conv(args.potential, 'potential');
-  const logMarginal = conv(args.logMarginal, 'logMarginal');
+  if (n === 0 || m === 0) throw invalidArgument(op, 'C', 'a non-empty [n, m] tensor', C);
+  const potential = own(toFloatTensor(op, names.potential, args.potential), args.potential);
+  const logMarginal = own(toFloatTensor(op, names.logMarginal, args.logMarginal), args.logMarginal);
   const rows = args.axis === 'rows';
   const potLen = rows ? m : n;
   const margLen = rows ? n : m;
   if (potential.rank !== 1 || potential.shape[0] !== potLen) {
-    throw new Error(`${op}: potential must be a 1-D tensor of length ${potLen} (${rows ? 'g, columns' : 'f, rows'} of C), got shape [${potential.shape.join(', ')}]`);
+    throw invalidArgument(op, names.potential, `a 1-D tensor of length ${potLen} (${rows ? 'columns' : 'rows'} of C)`, potential);
   }
   if (logMarginal.rank !== 1 || logMarginal.shape[0] !== margLen) {
-    throw new Error(`${op}: logMarginal must be a 1-D tensor of length ${margLen} (${rows ? 'rows' : 'columns'} of C), got shape [${logMarginal.shape.join(', ')}]`);
+    throw invalidArgument(op, names.logMarginal, `a 1-D tensor of length ${margLen} (${rows ? 'rows' : 'columns'} of C)`, logMarginal);
   }
-  return { C, potential, logMarginal, owned };
+  return { C, potential, logMarginal };
 }
 
 /**
@@ -73,10 +68,11 @@ function check(op: string, args: SinkhornHalfStepArgs): Checked {
  * }
  */
 export function sinkhornHalfStep(args: SinkhornHalfStepArgs): tf.Tensor1D {
-  const { C, potential, logMarginal, owned } = check('sinkhornHalfStep', args);
-  const out = tf.engine().runKernel(KERNEL, { C, potential, logMarginal }, { eps: args.eps, axis: args.axis } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
-  for (const t of owned) t.dispose();
-  return out;
+  expectOptions('sinkhornHalfStep', 'args', args, ['C', 'potential', 'logMarginal', 'eps', 'axis']);
+  return withOwned((own) => {
+    const { C, potential, logMarginal } = check('sinkhornHalfStep', args, own);
+    return tf.engine().runKernel(KERNEL, { C, potential, logMarginal }, { eps: args.eps, axis: args.axis } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
+  });
 }
 
 /** Arguments of {@link sinkhornIterations}. */
@@ -89,7 +85,7 @@ export interface SinkhornIterationsArgs {
   logB: tf.Tensor;
   /** Entropic regularisation ε > 0. */
   eps: number;
-  /** Full iterations (a 'rows' then a 'cols' half step each), a positive integer. */
+  /** Full iterations (a 'rows' then a 'cols' half step each), an integer in [1, 10^7]. */
   iterations: number;
   /** Warm-start potentials (zeros when omitted); not disposed. */
   f?: tf.Tensor;
@@ -104,12 +100,28 @@ export interface SinkhornIterationsArgs {
  * const { f, g } = sinkhornIterations({ C, logA, logB, eps: 0.05, iterations: 100 });
  */
 export function sinkhornIterations(args: SinkhornIterationsArgs): { f: tf.Tensor1D; g: tf.Tensor1D } {
-  const { C, logA, logB, eps, iterations } = args;
-  if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`sinkhornIterations: iterations must be a positive integer, got ${iterations}`);
-  if (C.rank !== 2) throw new Error(`sinkhornIterations: C must be 2-D, got shape [${C.shape.join(', ')}]`);
+  const op = 'sinkhornIterations';
+  expectOptions(op, 'args', args, ['C', 'logA', 'logB', 'eps', 'iterations', 'f', 'g']);
+  const { eps, iterations } = args;
+  expectInteger(op, 'iterations', iterations, { min: 1, max: 1e7 });
+  expectPositive(op, 'eps', eps);
+  // Check everything under the caller's names before the first half step, so a rejected call allocates nothing.
+  const C = expectTensor(op, 'C', args.C, 'float32');
+  expectRank(op, 'C', C, 2);
+  const [n, m] = C.shape as [number, number];
+  if (n === 0 || m === 0) throw invalidArgument(op, 'C', 'a non-empty [n, m] tensor', C);
+  const vec = (name: string, t: unknown, len: number, what: string) => {
+    const v = expectTensor(op, name, t, 'float32');
+    if (v.rank !== 1 || v.shape[0] !== len) throw invalidArgument(op, name, `a 1-D float32 tensor of length ${len} (${what} of C)`, v);
+    return v;
+  };
+  const logA = vec('logA', args.logA, n, 'rows');
+  const logB = vec('logB', args.logB, m, 'columns');
+  if (args.f !== undefined) vec('f', args.f, n, 'rows');
+  if (args.g !== undefined) vec('g', args.g, m, 'columns');
   // The caller's warm-start tensors are never disposed; every later potential is ours to free.
-  let f: tf.Tensor = args.f ?? tf.zeros([C.shape[0]!]);
-  let g: tf.Tensor = args.g ?? tf.zeros([C.shape[1]!]);
+  let f: tf.Tensor = args.f ?? tf.zeros([n]);
+  let g: tf.Tensor = args.g ?? tf.zeros([m]);
   let ownF = !args.f;
   let ownG = !args.g;
   for (let k = 0; k < iterations; k++) {
@@ -148,36 +160,42 @@ export interface SinkhornMarginalErrorArgs {
  * half step, which never forms P.
  */
 export function sinkhornMarginalError(args: SinkhornMarginalErrorArgs): tf.Scalar {
-  const axis = args.axis ?? 'rows';
+  const op = 'sinkhornMarginalError';
+  expectOptions(op, 'args', args, ['C', 'f', 'g', 'logMarginal', 'eps', 'axis']);
+  const axis = expectOneOf(op, 'axis', args.axis ?? 'rows', ['rows', 'cols']);
   const rows = axis === 'rows';
-  const { C, potential, logMarginal, owned } = check('sinkhornMarginalError', {
-    C: args.C,
-    potential: rows ? args.g : args.f,
-    logMarginal: args.logMarginal,
-    eps: args.eps,
-    axis,
-  });
-  const self = toFloatTensor(rows ? args.f : args.g, 'sinkhornMarginalError', rows ? 'f' : 'g');
-  if (self !== (rows ? args.f : args.g)) owned.push(self);
+  return withOwned((own) => {
+  const { C, potential, logMarginal } = check(
+    op,
+    { C: args.C, potential: rows ? args.g : args.f, logMarginal: args.logMarginal, eps: args.eps, axis },
+    own,
+    { potential: rows ? 'g' : 'f', logMarginal: 'logMarginal' },
+  );
+  const selfIn = rows ? args.f : args.g;
+  const self = own(toFloatTensor(op, rows ? 'f' : 'g', selfIn), selfIn);
   const len = rows ? C.shape[0] : C.shape[1];
   if (self.rank !== 1 || self.shape[0] !== len) {
-    throw new Error(`sinkhornMarginalError: ${rows ? 'f' : 'g'} must be a 1-D tensor of length ${len}, got shape [${self.shape.join(', ')}]`);
+    throw invalidArgument(op, rows ? 'f' : 'g', `a 1-D tensor of length ${len} (${rows ? 'rows' : 'columns'} of C)`, self);
   }
-  const err = tf.tidy(() => {
+  return tf.tidy(() => {
     const tilde = tf.engine().runKernel(KERNEL, { C, potential, logMarginal }, { eps: args.eps, axis } as unknown as tf.NamedAttrMap) as tf.Tensor;
     const ratio = tf.exp(tf.div(tf.sub(self, tilde), args.eps));
     return tf.sum(tf.mul(tf.exp(logMarginal), tf.abs(tf.sub(ratio, 1)))) as tf.Scalar;
   });
-  for (const t of owned) t.dispose();
-  return err;
+  });
 }
 
 /** The entropic plan P_ij = exp((f_i + g_j − C_ij)/ε) as a dense [n, m] tensor (built with tfjs ops). */
 export function sinkhornPlan(args: { C: tf.Tensor; f: tf.Tensor; g: tf.Tensor; eps: number }): tf.Tensor2D {
-  expectPositive(args.eps, 'sinkhornPlan', 'eps');
-  expectRank(args.C, 2, 'sinkhornPlan', 'C');
-  const [n, m] = args.C.shape as [number, number];
-  if (args.f.rank !== 1 || args.f.shape[0] !== n) throw new Error(`sinkhornPlan: f must be a 1-D tensor of length ${n} (rows of C), got shape [${args.f.shape.join(', ')}]`);
-  if (args.g.rank !== 1 || args.g.shape[0] !== m) throw new Error(`sinkhornPlan: g must be a 1-D tensor of length ${m} (columns of C), got shape [${args.g.shape.join(', ')}]`);
+  const op = 'sinkhornPlan';
+  expectOptions(op, 'args', args, ['C', 'f', 'g', 'eps']);
+  expectPositive(op, 'eps', args.eps);
+  const C = expectTensor(op, 'C', args.C, 'float32');
+  expectRank(op, 'C', C, 2);
+  const [n, m] = C.shape as [number, number];
+  const f = expectTensor(op, 'f', args.f, 'float32');
+  const g = expectTensor(op, 'g', args.g, 'float32');
+  if (f.rank !== 1 || f.shape[0] !== n) throw invalidArgument(op, 'f', `a 1-D tensor of length ${n} (rows of C)`, f);
+  if (g.rank !== 1 || g.shape[0] !== m) throw invalidArgument(op, 'g', `a 1-D tensor of length ${m} (columns of C)`, g);
   return tf.tidy(() => tf.exp(tf.div(tf.sub(tf.add(tf.expandDims(args.f, 1), tf.expandDims(args.g, 0)), args.C), args.eps)) as tf.Tensor2D);
 }

@@ -95,7 +95,7 @@ describeEachBackend('sinkhornHalfStep', () => {
   it('rejects bad arguments with errors naming what was expected', () => {
     const C = tf.zeros([4, 3]);
     expect(() => sinkhornHalfStep({ C, potential: tf.zeros([4]), logMarginal: tf.zeros([4]), eps: 1, axis: 'rows' })).toThrow(
-      /sinkhornHalfStep: potential must be a 1-D tensor of length 3 \(g, columns of C\), got shape \[4\]/,
+      /sinkhornHalfStep: potential must be a 1-D tensor of length 3 \(columns of C\), got shape \[4\]/,
     );
     expect(() => sinkhornHalfStep({ C, potential: tf.zeros([4]), logMarginal: tf.zeros([4]), eps: 1, axis: 'cols' })).toThrow(
       /logMarginal must be a 1-D tensor of length 3 \(columns of C\), got shape \[4\]/,

@@ -1,0 +1,224 @@
+/**
+ * The input checks every `@lemma` package uses at its public entries. Each throws a `TypeError` or `RangeError`
+ * whose message reads `<fn>: <arg> must be <expected>, got <what came>` and returns the checked value, so a call
+ * site reads `const n = expectInteger('traceD', 'd', d, { min: 1 });`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Describes a value for an error message without dumping large arrays or tensors. */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  if (typeof v === 'string') return v.length > 40 ? `'${v.slice(0, 40)}…' (a string)` : `'${v}' (a string)`;
+  if (typeof v === 'bigint') return `${v}n (a bigint)`;
+  if (typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'symbol') return 'a symbol';
+  if (v instanceof tf.Tensor) {
+    if (v.isDisposed) return 'a disposed tensor';
+    return v.dtype === 'float32' ? `shape [${v.shape.join(', ')}]` : `an ${v.dtype} tensor of shape [${v.shape.join(', ')}]`.replace(/^an (?=[^aeiou])/, 'a ');
+  }
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of length ${(v as unknown as ArrayLike<unknown>).length ?? v.byteLength}`;
+  if (v instanceof RegExp) return String(v);
+  return `an object (${v.constructor?.name ?? 'null prototype'})`;
+}
+
+/** Builds the error `<fn>: <arg> must be <expected>, got <describeValue(got)>` (a TypeError for a wrong type). */
+export function invalidArgument(fn: string, arg: string, expected: string, got: unknown, kind: 'type' | 'range' = 'range'): Error {
+  const msg = `${fn}: ${arg} must be ${expected}, got ${describeValue(got)}`;
+  return kind === 'type' ? new TypeError(msg) : new RangeError(msg);
+}
+
+/** Bounds of {@link expectNumber}. */
+export interface NumberRule {
+  /** Smallest accepted value (inclusive unless `exclusiveMin`). */
+  min?: number;
+  /** Largest accepted value (inclusive unless `exclusiveMax`). */
+  max?: number;
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+  /** Require an integer (with `max` defaulting to Number.MAX_SAFE_INTEGER). */
+  integer?: boolean;
+  /** Accept +Infinity (e.g. "no cap"). NaN is never accepted. */
+  allowInfinity?: boolean;
+  /** Replaces the generated expectation text, e.g. 'a probability in (0, 1)'. */
+  expected?: string;
+}
+
+function ruleText(r: NumberRule): string {
+  if (r.expected) return r.expected;
+  let what = r.integer ? 'an integer' : r.allowInfinity ? 'a number' : 'a finite number';
+  let min = r.min;
+  if (r.integer && !r.exclusiveMin && (min === 0 || min === 1)) {
+    what = min === 0 ? 'a non-negative integer' : 'a positive integer';
+    min = undefined;
+  }
+  const max = r.integer && r.max === Number.MAX_SAFE_INTEGER ? undefined : r.max;
+  const parts: string[] = [];
+  if (min !== undefined) parts.push(`${r.exclusiveMin ? '>' : '>='} ${min}`);
+  if (max !== undefined) parts.push(`${r.exclusiveMax ? '<' : '<='} ${max}`);
+  return parts.length ? `${what} ${parts.join(' and ')}` : what;
+}
+
+/** Throws unless `v` is a number (never NaN) obeying `rule`; finite unless `rule.allowInfinity`. Returns `v`. */
+export function expectNumber(fn: string, arg: string, v: unknown, rule: NumberRule = {}): number {
+  const r = rule.integer && rule.max === undefined ? { ...rule, max: Number.MAX_SAFE_INTEGER } : rule;
+  if (typeof v !== 'number') throw invalidArgument(fn, arg, ruleText(r), v, 'type');
+  const ok =
+    !Number.isNaN(v) &&
+    (Number.isFinite(v) || (r.allowInfinity === true && v === Infinity)) &&
+    (!r.integer || Number.isInteger(v)) &&
+    (r.min === undefined || (r.exclusiveMin ? v > r.min : v >= r.min)) &&
+    (r.max === undefined || v === Infinity || (r.exclusiveMax ? v < r.max : v <= r.max));
+  if (!ok) throw invalidArgument(fn, arg, ruleText(r), v);
+  return v;
+}
+
+/** Throws unless `v` is a finite number. */
+export function expectFinite(fn: string, arg: string, v: unknown): number {
+  return expectNumber(fn, arg, v);
+}
+
+/** Throws unless `v` is a finite number > 0. */
+export function expectPositive(fn: string, arg: string, v: unknown): number {
+  return expectNumber(fn, arg, v, { min: 0, exclusiveMin: true });
+}
+
+/** Throws unless `v` is a safe integer in [min, max] (defaults: 0 and Number.MAX_SAFE_INTEGER). */
+export function expectInteger(fn: string, arg: string, v: unknown, range: { min?: number; max?: number; expected?: string } = {}): number {
+  return expectNumber(fn, arg, v, { integer: true, min: range.min ?? 0, max: range.max ?? Number.MAX_SAFE_INTEGER, ...(range.expected ? { expected: range.expected } : {}) });
+}
+
+/**
+ * Throws unless `v` is a seed: a safe non-negative integer (0 ≤ v ≤ 2^53 − 1). Fractions, negatives, NaN, strings
+ * and numbers past 2^53 are rejected rather than silently mapped onto another seed's stream.
+ */
+export function expectSeed(fn: string, arg: string, v: unknown): number {
+  return expectNumber(fn, arg, v, { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER, expected: 'a safe non-negative integer (0 ≤ seed ≤ 2^53 − 1)' });
+}
+
+/** Throws unless `v` is a Philox stream id: an integer in [0, 2^32). */
+export function expectStream(fn: string, arg: string, v: unknown): number {
+  return expectNumber(fn, arg, v, { integer: true, min: 0, max: 0xffffffff, expected: 'an integer in [0, 2^32)' });
+}
+
+/** Throws unless `v` is a boolean. */
+export function expectBoolean(fn: string, arg: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw invalidArgument(fn, arg, 'true or false', v, 'type');
+  return v;
+}
+
+/** Throws unless `v` is one of `allowed` (compared with ===). */
+export function expectOneOf<const T extends string | number | boolean>(fn: string, arg: string, v: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(v as T)) {
+    const names = allowed.map((a) => (typeof a === 'string' ? `'${a}'` : String(a)));
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : (names[0] ?? 'nothing');
+    throw invalidArgument(fn, arg, list, v);
+  }
+  return v as T;
+}
+
+/**
+ * Throws unless `v` is undefined or a plain object whose keys are all in `known` (an unknown key is an error, so a
+ * misspelt option never passes silently). Returns the object (`{}` for undefined).
+ */
+export function expectOptions<T extends object>(fn: string, arg: string, v: T | undefined, known: readonly (keyof T & string)[]): T {
+  if (v === undefined) return {} as T;
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof tf.Tensor) throw invalidArgument(fn, arg, 'an options object', v, 'type');
+  for (const k of Object.keys(v)) {
+    if (!(known as readonly string[]).includes(k)) {
+      throw new TypeError(`${fn}: ${arg} has an unknown key '${k}'; known keys: ${known.join(', ')}`);
+    }
+  }
+  return v;
+}
+
+/** Throws unless `a` is an array or typed array of finite numbers (of length `length` when given). */
+export function expectFiniteArray(fn: string, arg: string, a: unknown, length?: number): ArrayLike<number> {
+  if (!(Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView)))) {
+    throw invalidArgument(fn, arg, 'an array of finite numbers', a, 'type');
+  }
+  const arr = a as ArrayLike<unknown>;
+  if (length !== undefined && arr.length !== length) throw invalidArgument(fn, arg, `an array of length ${length}`, a);
+  for (let i = 0; i < arr.length; i++) {
+    const x = arr[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw invalidArgument(fn, `${arg}[${i}]`, 'a finite number', x);
+  }
+  return arr as ArrayLike<number>;
+}
+
+/** Throws unless `shape` is an array of non-negative safe integers. */
+export function expectShape(fn: string, arg: string, shape: unknown): number[] {
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
+    throw invalidArgument(fn, arg, 'an array of non-negative integers', shape, 'type');
+  }
+  return shape as number[];
+}
+
+/** Throws unless `t` is a live tf.Tensor (of dtype `dtype` when given). Never converts. */
+export function expectTensor(fn: string, arg: string, t: unknown, dtype?: tf.DataType): tf.Tensor {
+  if (!(t instanceof tf.Tensor) || t.isDisposed) throw invalidArgument(fn, arg, `a ${dtype ?? ''}${dtype ? ' ' : ''}tensor`, t, 'type');
+  if (dtype && t.dtype !== dtype) throw invalidArgument(fn, arg, `a ${dtype} tensor`, t, 'type');
+  return t;
+}
+
+/** Throws unless tensor `t` has rank `rank`. */
+export function expectRank(fn: string, arg: string, t: tf.Tensor, rank: number): void {
+  if (t.rank !== rank) throw invalidArgument(fn, arg, `a ${rank}-D tensor`, t);
+}
+
+/**
+ * Converts a tensor-like argument to a float32 tensor (a float32 tensor passes through unchanged; check
+ * `result !== x` to know whether to dispose it). Rejects other dtypes, strings, booleans and ragged arrays
+ * without leaving a tensor behind.
+ */
+export function toFloatTensor(fn: string, arg: string, x: unknown): tf.Tensor {
+  if (x instanceof tf.Tensor) {
+    if (x.isDisposed) throw invalidArgument(fn, arg, 'a live float32 tensor', x, 'type');
+    if (x.dtype !== 'float32') throw invalidArgument(fn, arg, 'a float32 tensor', x, 'type');
+    return x;
+  }
+  const numeric = typeof x === 'number' || x instanceof Float32Array || x instanceof Float64Array || Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
+  if (!numeric) throw invalidArgument(fn, arg, 'a float32 tensor or nested number array', x, 'type');
+  if (!isNumericNest(x)) throw invalidArgument(fn, arg, 'a float32 tensor or rectangular nested number array', x, 'type');
+  try {
+    return tf.tensor(x as tf.TensorLike, undefined, 'float32');
+  } catch (e) {
+    throw invalidArgument(fn, arg, `a float32 tensor or rectangular nested number array (${(e as Error).message})`, x, 'type');
+  }
+}
+
+/** True for a number, a numeric typed array, or a rectangular nest of arrays of those. */
+function isNumericNest(x: unknown): boolean {
+  const shapeOf = (v: unknown): number[] | null => {
+    if (typeof v === 'number') return [];
+    if (ArrayBuffer.isView(v)) return v instanceof DataView || v instanceof BigInt64Array || v instanceof BigUint64Array ? null : [(v as unknown as ArrayLike<number>).length];
+    if (!Array.isArray(v)) return null;
+    if (v.length === 0) return [0];
+    const first = shapeOf(v[0]);
+    if (first === null) return null;
+    for (let i = 1; i < v.length; i++) {
+      const s = shapeOf(v[i]);
+      if (s === null || s.length !== first.length || s.some((d, k) => d !== first[k])) return null;
+    }
+    return [v.length, ...first];
+  };
+  return shapeOf(x) !== null;
+}
+
+/**
+ * Runs `body` with tensors converted by {@link toFloatTensor} and disposes the converted copies afterwards,
+ * also when a later check throws (so a rejected call leaves `tf.memory().numTensors` unchanged).
+ */
+export function withOwned<R>(body: (own: <T extends tf.Tensor>(t: T, original: unknown) => T) => R): R {
+  const owned: tf.Tensor[] = [];
+  const own = <T extends tf.Tensor>(t: T, original: unknown): T => {
+    if (t !== original) owned.push(t);
+    return t;
+  };
+  try {
+    return body(own);
+  } finally {
+    for (const t of owned) t.dispose();
+  }
+}
