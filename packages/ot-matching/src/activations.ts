@@ -29,8 +29,11 @@ function specLayers(fn: string, spec: PermutationSpec): Record<string, { produce
 
 /** Options of {@link activationMatching}. */
 export interface ActivationMatchingOptions {
-  /** 'crossMoment' (E[a bᵀ], Git Re-Basin) or 'correlation' (Pearson, as in REPAIR). Default 'crossMoment'. */
-  method?: 'crossMoment' | 'correlation';
+  /**
+   * 'crossMoment' (uncentred E[a bᵀ], Git Re-Basin), 'covariance' (centred E[(a - ā)(b - b̄)ᵀ], the activation
+   * matching of Ferbach et al.'s experiments) or 'correlation' (Pearson, as in REPAIR). Default 'crossMoment'.
+   */
+  method?: 'crossMoment' | 'covariance' | 'correlation';
 }
 
 /**
@@ -60,9 +63,11 @@ export async function activationMatching(
         let za = tf.reshape(outA.get(activation)!, [-1, n]);
         let zb = tf.reshape(outB.get(activation)!, [-1, n]);
         const N = za.shape[0]!;
-        if (method === 'correlation') {
+        if (method !== 'crossMoment') {
           za = tf.sub(za, tf.mean(za, 0, true));
           zb = tf.sub(zb, tf.mean(zb, 0, true));
+        }
+        if (method === 'correlation') {
           const sa = tf.sqrt(tf.mean(tf.square(za), 0));
           const sb = tf.sqrt(tf.mean(tf.square(zb), 0));
           // 1e-4 keeps dead units (zero variance) finite, as in the REPAIR code.
