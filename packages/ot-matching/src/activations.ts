@@ -3,6 +3,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { linearSumAssignment } from './assignment';
 import type { PermutationSpec } from './permutation-spec';
 import type { Permutations } from './permute';
+import { checkModelInput } from './params';
+import { checkOneOf, checkOptionKeys } from './validate';
 import type { InputMoment } from './weight-matching';
 
 /** Outputs of the listed layers of a Sequential model for input `x` (index -1 = the input itself). Caller disposes. */
@@ -51,6 +53,10 @@ export async function activationMatching(
   options: ActivationMatchingOptions = {},
 ): Promise<Permutations> {
   const layers = specLayers('activationMatching', spec);
+  checkOptionKeys('activationMatching', 'options', options, ['method']);
+  checkOneOf('activationMatching', 'options.method', options.method, ['crossMoment', 'covariance', 'correlation']);
+  checkModelInput('activationMatching', 'x', A, x);
+  checkModelInput('activationMatching', 'x', B, x);
   const method = options.method ?? 'crossMoment';
   const idx = Object.values(layers).map((l) => l.activation);
   const outA = sequentialOutputs(A, x, idx);
@@ -92,6 +98,7 @@ export async function activationMatching(
  */
 export async function layerInputMoments(model: tfl.LayersModel, x: tf.Tensor, spec: PermutationSpec): Promise<Record<string, InputMoment>> {
   const layers = specLayers('layerInputMoments', spec);
+  checkModelInput('layerInputMoments', 'x', model, x);
   const outs = sequentialOutputs(model, x, Object.values(layers).map((l) => l.producer - 1));
   const res: Record<string, InputMoment> = {};
   try {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { sequentialOutputs } from './activations';
-import { cloneModel, getParams, interpolateParams, paramKeys, type Params } from './params';
+import { checkModelInput, cloneModel, getParams, interpolateParams, paramKeys, type Params } from './params';
 import type { PermutationSpec } from './permutation-spec';
 
 /** Pre-activation (x W + b, or conv) of weight layer `i` given its input; [rows, units]. */
@@ -54,6 +54,8 @@ async function producerStats(model: tfl.LayersModel, params: Params, x: tf.Tenso
  */
 export async function repairParams(A: tfl.LayersModel, B: tfl.LayersModel, interp: Params, t: number, x: tf.Tensor, spec: PermutationSpec): Promise<Params> {
   if (!spec.layers) throw new Error('repairParams: spec.layers is missing; use sequentialPermutationSpec');
+  if (!Number.isFinite(t) || t < 0 || t > 1) throw new Error(`repairParams: t must be in [0, 1], got ${t}`);
+  checkModelInput('repairParams', 'x', A, x);
   const [pa, pb] = await Promise.all([getParams(A), getParams(B)]);
   const out: Params = {};
   for (const [k, p] of Object.entries(interp)) out[k] = { shape: p.shape.slice(), values: Float32Array.from(p.values) };
@@ -86,6 +88,8 @@ export async function repairParams(A: tfl.LayersModel, B: tfl.LayersModel, inter
 
 /** A new model: the REPAIRed interpolation (1 - t)·A + t·B (see {@link repairParams}). */
 export async function repair(A: tfl.LayersModel, B: tfl.LayersModel, t: number, x: tf.Tensor, spec: PermutationSpec): Promise<tfl.LayersModel> {
+  if (!Number.isFinite(t) || t < 0 || t > 1) throw new Error(`repair: t must be in [0, 1], got ${t}`);
+  checkModelInput('repair', 'x', A, x);
   const [pa, pb] = await Promise.all([getParams(A), getParams(B)]);
   return cloneModel(A, await repairParams(A, B, interpolateParams(pa, pb, t), t, x, spec));
 }

@@ -2,7 +2,8 @@ import { createRng } from '@lemma/gpu-kernels';
 import { linearSumAssignment } from './assignment';
 import type { Params } from './params';
 import { permToAxes, type PermutationSpec } from './permutation-spec';
-import { identityPermutations, permuteParam, viewShape, type Permutations } from './permute';
+import { checkPermutations, identityPermutations, permuteParam, viewShape, type Permutations } from './permute';
+import { checkBoolean, checkInteger, checkOneOf, checkOptionKeys } from './validate';
 
 /** Rows of `values` (row-major `view`) along `axis`: an [n, rest] float64 matrix (moveaxis(axis, 0) then reshape). */
 export function unitRows(values: Float32Array, view: number[], axis: number): { n: number; r: number; data: Float64Array } {
@@ -37,6 +38,12 @@ function addGram(S: Float64Array, A: Float64Array, B: Float64Array, n: number, r
 
 /** Σ_w ⟨A_w, π(B)_w⟩ over the spec's parameters: the weight-matching objective (Git Re-Basin eq. 3). */
 export function matchingObjective(A: Params, B: Params, spec: PermutationSpec, perms: Permutations): number {
+  checkPermutations('matchingObjective', perms, spec);
+  return objectiveOf(A, B, spec, perms);
+}
+
+/** The objective without re-validating `perms` (coordinate descent calls it after every step). */
+function objectiveOf(A: Params, B: Params, spec: PermutationSpec, perms: Permutations): number {
   let s = 0;
   for (const key of Object.keys(spec.params)) {
     const a = A[key];
@@ -76,13 +83,18 @@ export interface WeightMatchingResult {
  * const { perms } = weightMatching(await getParams(a), await getParams(b), sequentialPermutationSpec(a));
  */
 export function weightMatching(A: Params, B: Params, spec: PermutationSpec, options: WeightMatchingOptions = {}): WeightMatchingResult {
+  const fn = 'weightMatching';
+  checkOptionKeys(fn, 'options', options, ['seed', 'maxSweeps', 'init']);
+  checkInteger(fn, 'options.seed', options.seed, 0);
+  checkInteger(fn, 'options.maxSweeps', options.maxSweeps, 1);
+  if (options.init !== undefined) checkPermutations(`${fn}: options.init`, options.init, spec);
   const rng = createRng(options.seed ?? 0);
   const maxSweeps = options.maxSweeps ?? 100;
   const p2a = permToAxes(spec);
   const perms: Permutations = {};
   const ident = identityPermutations(spec);
   for (const name of Object.keys(spec.perms)) perms[name] = Int32Array.from(options.init?.[name] ?? ident[name]!);
-  const objective = [matchingObjective(A, B, spec, perms)];
+  const objective = [objectiveOf(A, B, spec, perms)];
   let sweeps = 0;
   for (; sweeps < maxSweeps; ) {
     sweeps++;
@@ -108,7 +120,7 @@ export function weightMatching(A: Params, B: Params, spec: PermutationSpec, opti
         perms[name] = r.rowToCol;
         improved = true;
       }
-      objective.push(matchingObjective(A, B, spec, perms));
+      objective.push(objectiveOf(A, B, spec, perms));
     }
     if (!improved) break;
   }
@@ -153,6 +165,9 @@ export interface LayerwiseOTResult {
  * covariance-weighted cost.
  */
 export function layerwiseOTAlignment(A: Params, B: Params, spec: PermutationSpec, options: LayerwiseOTOptions = {}): LayerwiseOTResult {
+  checkOptionKeys('layerwiseOTAlignment', 'options', options, ['cost', 'moments', 'bias']);
+  checkOneOf('layerwiseOTAlignment', 'options.cost', options.cost, ['euclidean', 'covariance']);
+  checkBoolean('layerwiseOTAlignment', 'options.bias', options.bias);
   const mode = options.cost ?? 'euclidean';
   const withBias = options.bias ?? true;
   const perms: Permutations = {};
