@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { sequentialOutputs } from './activations';
+import { convConfig, sequentialOutputs } from './activations';
 import { checkModelInput, cloneModel, getParams, interpolateParams, paramKeys, type Params } from './params';
 import type { PermutationSpec } from './permutation-spec';
 
@@ -11,10 +11,8 @@ function preActivation(layer: tfl.layers.Layer, input: tf.Tensor, kernel: tf.Ten
     let y: tf.Tensor;
     if (cls === 'Dense') y = tf.matMul(tf.reshape(input, [-1, kernel.shape[0]!]), kernel as tf.Tensor2D);
     else if (cls === 'Conv2D') {
-      const cfg = layer.getConfig() as { strides?: number | number[]; padding?: 'valid' | 'same'; dilationRate?: number | number[]; dataFormat?: string };
-      if (cfg.dataFormat && cfg.dataFormat !== 'channelsLast') throw new Error(`repair: Conv2D '${layer.name}' must be channelsLast`);
-      const pair = (v: number | number[] | undefined): [number, number] => (v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : [v[0]!, v[1] ?? v[0]!]);
-      y = tf.conv2d(input as tf.Tensor4D, kernel as tf.Tensor4D, pair(cfg.strides), cfg.padding ?? 'valid', 'NHWC', pair(cfg.dilationRate));
+      const cfg = convConfig('repair', layer);
+      y = tf.conv2d(input as tf.Tensor4D, kernel as tf.Tensor4D, cfg.strides, cfg.padding, 'NHWC', cfg.dilations);
     } else throw new Error(`repair: layer '${layer.name}' (${cls}) is not Dense or Conv2D`);
     if (bias) y = tf.add(y, bias);
     return tf.reshape(y, [-1, kernel.shape[kernel.shape.length - 1]!]) as tf.Tensor2D;
