@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, selectBackend } from '@lemma/gpu-kernels';
 import { beforeAll, expect, it } from 'vitest';
 import { layerInputMoments, sequentialOutputs } from './activations';
-import { getParams } from './params';
+import { getParams, interpolate } from './params';
+import { repair } from './repair';
 import { sequentialPermutationSpec } from './permutation-spec';
 import { invertPermutation, permuteParams, randomPermutations } from './permute';
 import { makeCnn, randomInputs } from './test-models';
@@ -58,4 +59,24 @@ it('covariance-weighted layer-wise OT on a CNN recovers a hidden permutation exa
   }
   x.dispose();
   model.dispose();
+});
+
+it('REPAIR on a net with BatchNorm resets its running statistics: the BN output on x has mean β_t per channel', async () => {
+  const A = await makeCnn(11);
+  const B = await makeCnn(12);
+  const spec = sequentialPermutationSpec(A);
+  const x = randomInputs([5, 6, 6, 2], 13);
+  const t = 0.4;
+  const rep = await repair(A, B, t, x, spec);
+  const bnOut = sequentialOutputs(rep, x, [1]).get(1)!;
+  const m = await tf.mean(tf.reshape(bnOut, [-1, 4]), 0).data();
+  const [pa, pb] = [await getParams(A), await getParams(B)];
+  const key = Object.keys(pa).find((k) => k.startsWith('1/') && k.endsWith('beta'))!;
+  for (let c = 0; c < 4; c++) expect(m[c]).toBeCloseTo((1 - t) * pa[key]!.values[c]! + t * pb[key]!.values[c]!, 4);
+  // Without the reset the interpolated running statistics are the endpoints' and the mean is off.
+  const plain = await interpolate(A, B, t);
+  const m0 = await tf.mean(tf.reshape(sequentialOutputs(plain, x, [1]).get(1)!, [-1, 4]), 0).data();
+  expect(Math.max(...Array.from(m0, (v, c) => Math.abs(v - m[c]!)))).toBeGreaterThan(1e-2);
+  tf.dispose([x, bnOut]);
+  for (const mdl of [A, B, rep, plain]) mdl.dispose();
 });

@@ -48,7 +48,9 @@ async function producerStats(model: tfl.LayersModel, params: Params, x: tf.Tenso
  * REPAIR (Jordan et al. 2023): rescales every hidden unit of the interpolated parameters so its pre-activation mean
  * and std on `x` equal the interpolation of the endpoints' (μ_t = (1-t) μ_A + t μ_B, σ_t likewise), layer by layer
  * from the input (each correction changes the statistics downstream). Folds the correction into kernel and bias.
- * For Sequential models of Dense/Conv2D layers without BatchNorm; B must already be aligned with A.
+ * Where a BatchNormalization layer follows the producer, its running statistics are reset to the interpolated net's
+ * statistics on `x` instead (BatchNorm then restores the interpolated γ, β itself). For Sequential models of
+ * Dense/Conv2D layers, optionally each followed by BatchNormalization; B must already be aligned with A.
  */
 export async function repairParams(A: tfl.LayersModel, B: tfl.LayersModel, interp: Params, t: number, x: tf.Tensor, spec: PermutationSpec): Promise<Params> {
   if (!spec.layers) throw new Error('repairParams: spec.layers is missing; use sequentialPermutationSpec');
@@ -60,6 +62,13 @@ export async function repairParams(A: tfl.LayersModel, B: tfl.LayersModel, inter
   const work = await cloneModel(A, out);
   try {
     for (const { producer } of Object.values(spec.layers)) {
+      const next = A.layers[producer + 1];
+      if (next?.getClassName() === 'BatchNormalization') {
+        // A BatchNorm after the producer renormalises its units itself: REPAIR reduces to resetting that layer's
+        // running statistics to the interpolated net's own (Jordan et al. 2023, Sec. 4; Git Re-Basin's "BN reset").
+        await resetBatchNorm(work, out, x, producer);
+        continue;
+      }
       const [sa, sb] = await Promise.all([producerStats(A, pa, x, producer), producerStats(B, pb, x, producer)]);
       const cur = await producerStats(work, out, x, producer);
       const keys = paramKeys(A)[producer]!;
@@ -82,6 +91,24 @@ export async function repairParams(A: tfl.LayersModel, B: tfl.LayersModel, inter
     work.dispose();
   }
   return out;
+}
+
+/** Sets the moving mean / variance of the BatchNormalization after `producer` to the statistics of its input on x. */
+async function resetBatchNorm(work: tfl.LayersModel, out: Params, x: tf.Tensor, producer: number): Promise<void> {
+  const s = await producerStats(work, out, x, producer);
+  const bn = producer + 1;
+  const keys = paramKeys(work)[bn]!;
+  const find = (name: string) => {
+    const key = keys.find((k) => k.endsWith(`/${name}`));
+    if (!key) throw new Error(`repairParams: BatchNormalization layer ${bn} has no ${name}`);
+    return key;
+  };
+  out[find('moving_mean')] = { shape: [s.mean.length], values: Float32Array.from(s.mean) };
+  // producerStats' std includes the 1e-5 it adds for the BatchNorm-style rescaling; take it back out.
+  out[find('moving_variance')] = { shape: [s.std.length], values: Float32Array.from(s.std, (v) => Math.max(0, v * v - 1e-5)) };
+  const ts = keys.map((key) => tf.tensor(out[key]!.values, out[key]!.shape));
+  work.layers[bn]!.setWeights(ts);
+  for (const tt of ts) tt.dispose();
 }
 
 /** A new model: the REPAIRed interpolation (1 - t)·A + t·B (see {@link repairParams}). */
