@@ -112,8 +112,8 @@ function backprop(ks: tf.Tensor2D[], bs: (tf.Tensor1D | null)[], x: tf.Tensor2D,
     if (l === L - 1 && outScale !== 1) z = tf.mul(z, outScale);
     const b = bs[l];
     if (b) z = tf.add(z, b);
-    zs.push(z);
-    if (l < L - 1) hs.push(tf.relu(z));
+    zs.push(z as tf.Tensor2D);
+    if (l < L - 1) hs.push(tf.relu(z) as tf.Tensor2D);
   }
   const out = zs[L - 1]!;
   const B = x.shape[0];
@@ -121,11 +121,11 @@ function backprop(ks: tf.Tensor2D[], bs: (tf.Tensor1D | null)[], x: tf.Tensor2D,
   let dz: tf.Tensor2D;
   if (loss === 'softmaxCrossEntropy') {
     const logp = tf.logSoftmax(out);
-    value = tf.neg(tf.div(tf.sum(tf.mul(y, logp)), B));
+    value = tf.neg(tf.div(tf.sum(tf.mul(y, logp)), B)) as tf.Scalar;
     dz = tf.div(tf.sub(tf.exp(logp), y), B);
   } else {
     const r = tf.sub(out, y);
-    value = tf.div(tf.mul(0.5, tf.sum(tf.square(r))), B);
+    value = tf.div(tf.mul(0.5, tf.sum(tf.square(r))), B) as tf.Scalar;
     dz = tf.div(r, B);
   }
   const gk: tf.Tensor[] = new Array(L);
@@ -176,8 +176,8 @@ export async function trainMlp(plan: MlpTrainPlan, data: MlpTrainData): Promise<
           let yb: tf.Tensor2D = Y as tf.Tensor2D;
           if (order) {
             const idx = tf.tensor1d(order.subarray(s * bsz, (s + 1) * bsz), 'int32');
-            xb = tf.gather(X, idx);
-            yb = tf.gather(Y, idx);
+            xb = tf.gather(X, idx) as tf.Tensor2D;
+            yb = tf.gather(Y, idx) as tf.Tensor2D;
           }
           const { loss, grads } = backprop(ks, bs, xb, yb, plan.loss, outScale);
           vars.forEach((v, i) => {

@@ -37,7 +37,7 @@ export function fullPlan(seed: number): WidthPlan {
 }
 
 export function quickPlan(seed: number): WidthPlan {
-  return { ks: [8, 32], inputDim: 64, widths: [32, 64, 128, 256, 512], pairs: [4, 4, 3, 3, 3], nTrain: 512, nTest: 2048, steps: 150, eta: 0.5, ts: [0, 0.25, 0.5, 0.75, 1], seed };
+  return { ks: [8, 32], inputDim: 64, widths: [32, 64, 128, 256, 512], pairs: [6, 6, 5, 5, 4], nTrain: 512, nTest: 2048, steps: 150, eta: 0.5, ts: [0, 0.25, 0.5, 0.75, 1], seed };
 }
 
 /** The matchings compared: the paper's covariance-weighted cost, plain Euclidean on [w; b], and none. */
