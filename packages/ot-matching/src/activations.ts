@@ -3,6 +3,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { linearSumAssignment } from './assignment';
 import type { PermutationSpec } from './permutation-spec';
 import type { Permutations } from './permute';
+import { checkModelInput } from './params';
+import { checkOneOf, checkOptionKeys } from './validate';
 import type { InputMoment } from './weight-matching';
 
 /** Outputs of the listed layers of a Sequential model for input `x` (index -1 = the input itself). Caller disposes. */
@@ -22,6 +24,14 @@ export function sequentialOutputs(model: tfl.LayersModel, x: tf.Tensor, indices:
   return out;
 }
 
+/** Strides, padding and dilations of a channels-last Conv2D layer. */
+export function convConfig(fn: string, layer: tfl.layers.Layer): { strides: [number, number]; padding: 'valid' | 'same'; dilations: [number, number] } {
+  const cfg = layer.getConfig() as { strides?: number | number[]; padding?: 'valid' | 'same'; dilationRate?: number | number[]; dataFormat?: string };
+  if (cfg.dataFormat && cfg.dataFormat !== 'channelsLast') throw new Error(`${fn}: Conv2D '${layer.name}' must be channelsLast`);
+  const pair = (v: number | number[] | undefined): [number, number] => (v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : [v[0]!, v[1] ?? v[0]!]);
+  return { strides: pair(cfg.strides), padding: cfg.padding ?? 'valid', dilations: pair(cfg.dilationRate) };
+}
+
 function specLayers(fn: string, spec: PermutationSpec): Record<string, { producer: number; activation: number }> {
   if (!spec.layers) throw new Error(`${fn}: spec.layers is missing; use sequentialPermutationSpec or add layer indices to a hand-written spec`);
   return spec.layers;
@@ -29,8 +39,11 @@ function specLayers(fn: string, spec: PermutationSpec): Record<string, { produce
 
 /** Options of {@link activationMatching}. */
 export interface ActivationMatchingOptions {
-  /** 'crossMoment' (E[a bᵀ], Git Re-Basin) or 'correlation' (Pearson, as in REPAIR). Default 'crossMoment'. */
-  method?: 'crossMoment' | 'correlation';
+  /**
+   * 'crossMoment' (uncentred E[a bᵀ], Git Re-Basin), 'covariance' (centred E[(a - ā)(b - b̄)ᵀ], the activation
+   * matching of Ferbach et al.'s experiments) or 'correlation' (Pearson, as in REPAIR). Default 'crossMoment'.
+   */
+  method?: 'crossMoment' | 'covariance' | 'correlation';
 }
 
 /**
@@ -48,6 +61,10 @@ export async function activationMatching(
   options: ActivationMatchingOptions = {},
 ): Promise<Permutations> {
   const layers = specLayers('activationMatching', spec);
+  checkOptionKeys('activationMatching', 'options', options, ['method']);
+  checkOneOf('activationMatching', 'options.method', options.method, ['crossMoment', 'covariance', 'correlation']);
+  checkModelInput('activationMatching', 'x', A, x);
+  checkModelInput('activationMatching', 'x', B, x);
   const method = options.method ?? 'crossMoment';
   const idx = Object.values(layers).map((l) => l.activation);
   const outA = sequentialOutputs(A, x, idx);
@@ -60,9 +77,11 @@ export async function activationMatching(
         let za = tf.reshape(outA.get(activation)!, [-1, n]);
         let zb = tf.reshape(outB.get(activation)!, [-1, n]);
         const N = za.shape[0]!;
-        if (method === 'correlation') {
+        if (method !== 'crossMoment') {
           za = tf.sub(za, tf.mean(za, 0, true));
           zb = tf.sub(zb, tf.mean(zb, 0, true));
+        }
+        if (method === 'correlation') {
           const sa = tf.sqrt(tf.mean(tf.square(za), 0));
           const sb = tf.sqrt(tf.mean(tf.square(zb), 0));
           // 1e-4 keeps dead units (zero variance) finite, as in the REPAIR code.
@@ -82,22 +101,36 @@ export async function activationMatching(
 }
 
 /**
- * E[x̃ x̃ᵀ] (x̃ = [x; 1]) of the input of every Dense layer producing a permutation, for the covariance-weighted cost
- * of `layerwiseOTAlignment`.
+ * E[x̃ x̃ᵀ] (x̃ = [x; 1]) of the input of every layer producing a permutation, for the covariance-weighted cost of
+ * `layerwiseOTAlignment`. For a Dense producer x is the layer input; for a Conv2D producer x is one receptive-field
+ * patch (kh·kw·cin values in the kernel's [h, w, in] order), averaged over every output position, so that
+ * w̃ᵀ E[x̃x̃ᵀ] w̃ is the mean squared pre-activation of the unit over the feature map.
  */
 export async function layerInputMoments(model: tfl.LayersModel, x: tf.Tensor, spec: PermutationSpec): Promise<Record<string, InputMoment>> {
   const layers = specLayers('layerInputMoments', spec);
+  checkModelInput('layerInputMoments', 'x', model, x);
   const outs = sequentialOutputs(model, x, Object.values(layers).map((l) => l.producer - 1));
   const res: Record<string, InputMoment> = {};
   try {
     for (const [name, { producer }] of Object.entries(layers)) {
-      const cls = model.layers[producer]!.getClassName();
-      if (cls !== 'Dense') throw new Error(`layerInputMoments: permutation '${name}' is produced by a ${cls} layer; only Dense is supported`);
+      const layer = model.layers[producer]!;
+      const cls = layer.getClassName();
+      if (cls !== 'Dense' && cls !== 'Conv2D') throw new Error(`layerInputMoments: permutation '${name}' is produced by a ${cls} layer; only Dense and Conv2D are supported`);
       const inp = outs.get(producer - 1)!;
       const M = tf.tidy(() => {
-        const X = tf.reshape(inp, [inp.shape[0]!, -1]);
+        let X: tf.Tensor2D;
+        if (cls === 'Dense') X = tf.reshape(inp, [inp.shape[0]!, -1]);
+        else {
+          const [kh, kw, cin] = layer.weights[0]!.shape as number[];
+          const q = kh! * kw! * cin!;
+          // Patches by a convolution with the identity filter: output channel (a·kw + b)·cin + c copies input (a, b, c).
+          const eye = tf.buffer([kh!, kw!, cin!, q]);
+          for (let a = 0; a < kh!; a++) for (let b = 0; b < kw!; b++) for (let c = 0; c < cin!; c++) eye.set(1, a, b, c, (a * kw! + b) * cin! + c);
+          const cfg = convConfig('layerInputMoments', layer);
+          X = tf.reshape(tf.conv2d(inp as tf.Tensor4D, eye.toTensor() as tf.Tensor4D, cfg.strides, cfg.padding, 'NHWC', cfg.dilations), [-1, q]);
+        }
         const Xt = tf.concat([X, tf.ones([X.shape[0]!, 1])], 1);
-        return tf.div(tf.matMul(Xt, Xt, true, false), X.shape[0]!);
+        return tf.div(tf.matMul(tf.transpose(Xt), Xt), X.shape[0]!);
       });
       res[name] = { dim: M.shape[0]!, data: Float64Array.from(await M.data()) };
       M.dispose();

@@ -1,4 +1,5 @@
 import { sparseSolve } from './assignment-sparse';
+import { checkBoolean, checkOptionKeys } from './validate';
 
 /**
  * Exact linear assignment: Jonker & Volgenant, "A shortest augmenting path algorithm for dense and sparse linear
@@ -45,6 +46,8 @@ export interface CostMatrix {
  * const { rowToCol, cost } = linearSumAssignment({ rows: 2, cols: 2, data: [4, 1, 2, 3] }); // [1, 0], 3
  */
 export function linearSumAssignment(C: CostMatrix, options: AssignmentOptions = {}): AssignmentResult {
+  checkOptionKeys('linearSumAssignment', 'options', options, ['maximize']);
+  checkBoolean('linearSumAssignment', 'options.maximize', options.maximize);
   const { rows, cols, data } = C;
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
     throw new Error(`linearSumAssignment: rows and cols must be non-negative integers, got ${rows} x ${cols}`);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { cloneModel, getParams, interpolateParams, setParams } from './params';
+import { checkModelInput, cloneModel, getParams, interpolateParams, setParams, type Params } from './params';
+import { checkFiniteArray, checkInteger, checkOneOf, checkOptionKeys } from './validate';
 import type { PermutationSpec } from './permutation-spec';
 import { repairParams } from './repair';
 
@@ -33,10 +34,55 @@ export interface BarrierResult {
   accuracyBarrier: number;
 }
 
-/** Mean cross-entropy and accuracy of `model` on `data`. */
-export async function evaluate(model: tfl.LayersModel, data: LabelledData, options: Pick<BarrierOptions, 'outputs' | 'batchSize'> = {}): Promise<{ loss: number; accuracy: number }> {
+/**
+ * Throws unless `data` fits `model`: x of the model's input shape with at least one row and finite entries; y either
+ * integer class labels in [0, K) (one per row) or an [N, K] matrix of finite, non-negative rows summing to 1.
+ * An out-of-range label would one-hot to a zero row and silently drop out of the loss.
+ */
+export async function checkLabelledData(fn: string, model: tfl.LayersModel, data: LabelledData): Promise<void> {
+  if (!data || !(data.x instanceof tf.Tensor) || !(data.y instanceof tf.Tensor)) throw new Error(`${fn}: data must be { x: Tensor, y: Tensor }`);
+  checkModelInput(fn, 'data.x', model, data.x);
   const N = data.x.shape[0]!;
-  if (data.y.shape[0] !== N) throw new Error(`evaluate: y must have ${N} rows (one per x), got shape [${data.y.shape}]`);
+  const K = model.outputs[0]?.shape[1];
+  if (typeof K !== 'number') throw new Error(`${fn}: the model must output [rows, classes], got output shape [${model.outputs[0]?.shape}]`);
+  if (data.y.shape[0] !== N) throw new Error(`${fn}: data.y must have ${N} rows (one per x), got shape [${data.y.shape}]`);
+  checkFiniteArray(fn, 'data.x', await data.x.data());
+  const y = await data.y.data();
+  if (data.y.rank === 1) {
+    for (let i = 0; i < y.length; i++) {
+      const v = y[i]!;
+      if (!Number.isInteger(v) || v < 0 || v >= K) throw new Error(`${fn}: data.y must hold integer class labels in [0, ${K}), got ${v} at row ${i}`);
+    }
+  } else if (data.y.rank === 2 && data.y.shape[1] === K) {
+    for (let i = 0; i < N; i++) {
+      let s = 0;
+      for (let j = 0; j < K; j++) {
+        const v = y[i * K + j]!;
+        if (!Number.isFinite(v) || v < 0) throw new Error(`${fn}: data.y rows must be probability vectors, got ${v} at (${i}, ${j})`);
+        s += v;
+      }
+      if (Math.abs(s - 1) > 1e-4) throw new Error(`${fn}: data.y rows must sum to 1, got ${s} at row ${i}`);
+    }
+  } else {
+    throw new Error(`${fn}: data.y must be [${N}] class labels or [${N}, ${K}] one-hot rows, got shape [${data.y.shape}]`);
+  }
+}
+
+function checkEvalOptions(fn: string, options: Pick<BarrierOptions, 'outputs' | 'batchSize'>): void {
+  checkOneOf(fn, 'options.outputs', options.outputs, ['logits', 'probabilities']);
+  checkInteger(fn, 'options.batchSize', options.batchSize, 1);
+}
+
+/** Mean cross-entropy and accuracy of `model` on `data` (see {@link checkLabelledData} for what data must hold). */
+export async function evaluate(model: tfl.LayersModel, data: LabelledData, options: Pick<BarrierOptions, 'outputs' | 'batchSize'> = {}): Promise<{ loss: number; accuracy: number }> {
+  checkOptionKeys('evaluate', 'options', options, ['outputs', 'batchSize']);
+  checkEvalOptions('evaluate', options);
+  await checkLabelledData('evaluate', model, data);
+  return evaluateUnchecked(model, data, options);
+}
+
+async function evaluateUnchecked(model: tfl.LayersModel, data: LabelledData, options: Pick<BarrierOptions, 'outputs' | 'batchSize'>): Promise<{ loss: number; accuracy: number }> {
+  const N = data.x.shape[0]!;
   const bs = options.batchSize ?? 1000;
   const probs = options.outputs === 'probabilities';
   let lossSum = 0;
@@ -71,9 +117,20 @@ export async function evaluate(model: tfl.LayersModel, data: LabelledData, optio
  * const { lossBarrier, loss } = await lossBarrier(modelA, alignedB, { x, y });
  */
 export async function lossBarrier(A: tfl.LayersModel, B: tfl.LayersModel, data: LabelledData, options: BarrierOptions = {}): Promise<BarrierResult> {
+  const fn = 'lossBarrier';
+  checkOptionKeys(fn, 'options', options, ['ts', 'outputs', 'batchSize', 'repair']);
+  checkEvalOptions(fn, options);
   const ts = options.ts ?? Array.from({ length: 11 }, (_, i) => i / 10);
-  if (ts[0] !== 0 || ts[ts.length - 1] !== 1) throw new Error(`lossBarrier: ts must start at 0 and end at 1, got [${ts[0]}, ..., ${ts[ts.length - 1]}]`);
+  if (!Array.isArray(ts) || ts.length < 2) throw new Error(`${fn}: options.ts must be an array of at least 2 points, got ${String(ts)}`);
+  if (ts[0] !== 0 || ts[ts.length - 1] !== 1) throw new Error(`${fn}: ts must start at 0 and end at 1, got [${ts[0]}, ..., ${ts[ts.length - 1]}]`);
+  for (let i = 1; i < ts.length; i++) {
+    if (!(ts[i]! > ts[i - 1]!)) throw new Error(`${fn}: ts must increase strictly within [0, 1], got ${ts[i]} after ${ts[i - 1]} at index ${i}`);
+  }
+  if (options.repair) checkModelInput(fn, 'options.repair.x', A, options.repair.x);
+  await checkLabelledData(fn, A, data);
   const [pa, pb] = await Promise.all([getParams(A), getParams(B)]);
+  checkFiniteParams(fn, 'A', pa);
+  checkFiniteParams(fn, 'B', pb);
   const work = await cloneModel(A, pa);
   const loss: number[] = [];
   const accuracy: number[] = [];
@@ -82,7 +139,7 @@ export async function lossBarrier(A: tfl.LayersModel, B: tfl.LayersModel, data: 
       let p = interpolateParams(pa, pb, t);
       if (options.repair && t > 0 && t < 1) p = await repairParams(A, B, p, t, options.repair.x, options.repair.spec);
       setParams(work, p);
-      const r = await evaluate(work, data, options);
+      const r = await evaluateUnchecked(work, data, options);
       loss.push(r.loss);
       accuracy.push(r.accuracy);
     }
@@ -101,4 +158,8 @@ export async function lossBarrier(A: tfl.LayersModel, B: tfl.LayersModel, data: 
     ab = Math.max(ab, a0 + t * (a1 - a0) - accuracy[i]!);
   });
   return { ts, loss, accuracy, lossBarrier: lb, accuracyBarrier: ab };
+}
+
+function checkFiniteParams(fn: string, which: string, p: Params): void {
+  for (const [key, v] of Object.entries(p)) checkFiniteArray(fn, `${which}'s weight '${key}'`, v.values);
 }

@@ -92,3 +92,11 @@ export async function interpolate(A: tfl.LayersModel, B: tfl.LayersModel, t: num
   const [pa, pb] = await Promise.all([getParams(A), getParams(B)]);
   return cloneModel(A, interpolateParams(pa, pb, t));
 }
+
+/** Throws unless `x` fits the model's input: same rank and the same sizes on every axis after the batch axis. */
+export function checkModelInput(fn: string, arg: string, model: tfl.LayersModel, x: tf.Tensor): void {
+  const want = model.inputs[0]?.shape ?? [];
+  const ok = x.rank === want.length && want.every((d, i) => i === 0 || d === null || d === x.shape[i]);
+  if (!ok) throw new Error(`${fn}: ${arg} must have shape [rows, ${want.slice(1).join(', ')}] (the model's input), got [${x.shape}]`);
+  if (x.shape[0] === 0) throw new Error(`${fn}: ${arg} must have at least one row, got shape [${x.shape}]`);
+}

@@ -2,6 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Rng } from '@lemma/gpu-kernels';
 import { cloneModel, getParams, type Param, type Params } from './params';
 import type { ParamAxes, PermutationSpec } from './permutation-spec';
+import { checkPermutation } from './validate';
 
 /** Permutation name -> `perm` with `perm[k]` = the unit of B placed at position k (so aligned B = B[perm]). */
 export type Permutations = Record<string, Int32Array>;
@@ -19,6 +20,7 @@ export function viewShape(key: string, p: Param, pa: ParamAxes): number[] {
 export function gatherAxis(values: Float32Array, view: number[], axis: number, perm: Int32Array): Float32Array {
   const n = view[axis]!;
   if (perm.length !== n) throw new Error(`gatherAxis: permutation must have length ${n} (axis ${axis} of [${view}]), got ${perm.length}`);
+  checkPermutation('gatherAxis', 'perm', perm, n);
   let outer = 1;
   for (let i = 0; i < axis; i++) outer *= view[i]!;
   let inner = 1;
@@ -47,13 +49,22 @@ export function permuteParam(key: string, p: Param, pa: ParamAxes | undefined, p
   return v === p.values ? p : { shape: p.shape, values: v };
 }
 
-/** π(θ): every parameter with the spec's permutations applied (a pure gather; unlisted parameters are shared). */
-export function permuteParams(params: Params, spec: PermutationSpec, perms: Permutations): Params {
+/** Throws unless every entry of `perms` is declared by the spec and is a permutation of its size. */
+export function checkPermutations(fn: string, perms: Permutations, spec: PermutationSpec): void {
+  if (perms === null || typeof perms !== 'object') throw new Error(`${fn}: perms must be an object of permutations, got ${String(perms)}`);
   for (const [name, perm] of Object.entries(perms)) {
     const n = spec.perms[name];
-    if (n === undefined) throw new Error(`permuteParams: perms has '${name}', which the spec does not declare`);
-    if (perm.length !== n) throw new Error(`permuteParams: perms['${name}'] must have length ${n}, got ${perm.length}`);
+    if (n === undefined) throw new Error(`${fn}: perms has '${name}', which the spec does not declare`);
+    checkPermutation(fn, `perms['${name}']`, perm, n);
   }
+}
+
+/**
+ * π(θ): every parameter with the spec's permutations applied (a pure gather; unlisted parameters are shared).
+ * Every entry of `perms` must be a permutation (each unit exactly once) of the size the spec declares.
+ */
+export function permuteParams(params: Params, spec: PermutationSpec, perms: Permutations): Params {
+  checkPermutations('permuteParams', perms, spec);
   const out: Params = {};
   for (const [key, p] of Object.entries(params)) out[key] = permuteParam(key, p, spec.params[key], perms);
   return out;
@@ -83,8 +94,9 @@ export function identityPermutations(spec: PermutationSpec): Permutations {
   return out;
 }
 
-/** inv[perm[k]] = k. */
+/** inv[perm[k]] = k (perm must be a permutation of 0..n-1). */
 export function invertPermutation(perm: Int32Array): Int32Array {
+  checkPermutation('invertPermutation', 'perm', perm);
   const inv = new Int32Array(perm.length);
   for (let k = 0; k < perm.length; k++) inv[perm[k]!] = k;
   return inv;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { sequentialOutputs } from './activations';
-import { cloneModel, getParams, interpolateParams, paramKeys, type Params } from './params';
+import { convConfig, sequentialOutputs } from './activations';
+import { checkModelInput, cloneModel, getParams, interpolateParams, paramKeys, type Params } from './params';
 import type { PermutationSpec } from './permutation-spec';
 
 /** Pre-activation (x W + b, or conv) of weight layer `i` given its input; [rows, units]. */
@@ -11,10 +11,8 @@ function preActivation(layer: tfl.layers.Layer, input: tf.Tensor, kernel: tf.Ten
     let y: tf.Tensor;
     if (cls === 'Dense') y = tf.matMul(tf.reshape(input, [-1, kernel.shape[0]!]), kernel as tf.Tensor2D);
     else if (cls === 'Conv2D') {
-      const cfg = layer.getConfig() as { strides?: number | number[]; padding?: 'valid' | 'same'; dilationRate?: number | number[]; dataFormat?: string };
-      if (cfg.dataFormat && cfg.dataFormat !== 'channelsLast') throw new Error(`repair: Conv2D '${layer.name}' must be channelsLast`);
-      const pair = (v: number | number[] | undefined): [number, number] => (v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : [v[0]!, v[1] ?? v[0]!]);
-      y = tf.conv2d(input as tf.Tensor4D, kernel as tf.Tensor4D, pair(cfg.strides), cfg.padding ?? 'valid', 'NHWC', pair(cfg.dilationRate));
+      const cfg = convConfig('repair', layer);
+      y = tf.conv2d(input as tf.Tensor4D, kernel as tf.Tensor4D, cfg.strides, cfg.padding, 'NHWC', cfg.dilations);
     } else throw new Error(`repair: layer '${layer.name}' (${cls}) is not Dense or Conv2D`);
     if (bias) y = tf.add(y, bias);
     return tf.reshape(y, [-1, kernel.shape[kernel.shape.length - 1]!]) as tf.Tensor2D;
@@ -50,16 +48,27 @@ async function producerStats(model: tfl.LayersModel, params: Params, x: tf.Tenso
  * REPAIR (Jordan et al. 2023): rescales every hidden unit of the interpolated parameters so its pre-activation mean
  * and std on `x` equal the interpolation of the endpoints' (μ_t = (1-t) μ_A + t μ_B, σ_t likewise), layer by layer
  * from the input (each correction changes the statistics downstream). Folds the correction into kernel and bias.
- * For Sequential models of Dense/Conv2D layers without BatchNorm; B must already be aligned with A.
+ * Where a BatchNormalization layer follows the producer, its running statistics are reset to the interpolated net's
+ * statistics on `x` instead (BatchNorm then restores the interpolated γ, β itself). For Sequential models of
+ * Dense/Conv2D layers, optionally each followed by BatchNormalization; B must already be aligned with A.
  */
 export async function repairParams(A: tfl.LayersModel, B: tfl.LayersModel, interp: Params, t: number, x: tf.Tensor, spec: PermutationSpec): Promise<Params> {
   if (!spec.layers) throw new Error('repairParams: spec.layers is missing; use sequentialPermutationSpec');
+  if (!Number.isFinite(t) || t < 0 || t > 1) throw new Error(`repairParams: t must be in [0, 1], got ${t}`);
+  checkModelInput('repairParams', 'x', A, x);
   const [pa, pb] = await Promise.all([getParams(A), getParams(B)]);
   const out: Params = {};
   for (const [k, p] of Object.entries(interp)) out[k] = { shape: p.shape.slice(), values: Float32Array.from(p.values) };
   const work = await cloneModel(A, out);
   try {
     for (const { producer } of Object.values(spec.layers)) {
+      const next = A.layers[producer + 1];
+      if (next?.getClassName() === 'BatchNormalization') {
+        // A BatchNorm after the producer renormalises its units itself: REPAIR reduces to resetting that layer's
+        // running statistics to the interpolated net's own (Jordan et al. 2023, Sec. 4; Git Re-Basin's "BN reset").
+        await resetBatchNorm(work, out, x, producer);
+        continue;
+      }
       const [sa, sb] = await Promise.all([producerStats(A, pa, x, producer), producerStats(B, pb, x, producer)]);
       const cur = await producerStats(work, out, x, producer);
       const keys = paramKeys(A)[producer]!;
@@ -84,8 +93,28 @@ export async function repairParams(A: tfl.LayersModel, B: tfl.LayersModel, inter
   return out;
 }
 
+/** Sets the moving mean / variance of the BatchNormalization after `producer` to the statistics of its input on x. */
+async function resetBatchNorm(work: tfl.LayersModel, out: Params, x: tf.Tensor, producer: number): Promise<void> {
+  const s = await producerStats(work, out, x, producer);
+  const bn = producer + 1;
+  const keys = paramKeys(work)[bn]!;
+  const find = (name: string) => {
+    const key = keys.find((k) => k.endsWith(`/${name}`));
+    if (!key) throw new Error(`repairParams: BatchNormalization layer ${bn} has no ${name}`);
+    return key;
+  };
+  out[find('moving_mean')] = { shape: [s.mean.length], values: Float32Array.from(s.mean) };
+  // producerStats' std includes the 1e-5 it adds for the BatchNorm-style rescaling; take it back out.
+  out[find('moving_variance')] = { shape: [s.std.length], values: Float32Array.from(s.std, (v) => Math.max(0, v * v - 1e-5)) };
+  const ts = keys.map((key) => tf.tensor(out[key]!.values, out[key]!.shape));
+  work.layers[bn]!.setWeights(ts);
+  for (const tt of ts) tt.dispose();
+}
+
 /** A new model: the REPAIRed interpolation (1 - t)·A + t·B (see {@link repairParams}). */
 export async function repair(A: tfl.LayersModel, B: tfl.LayersModel, t: number, x: tf.Tensor, spec: PermutationSpec): Promise<tfl.LayersModel> {
+  if (!Number.isFinite(t) || t < 0 || t > 1) throw new Error(`repair: t must be in [0, 1], got ${t}`);
+  checkModelInput('repair', 'x', A, x);
   const [pa, pb] = await Promise.all([getParams(A), getParams(B)]);
   return cloneModel(A, await repairParams(A, B, interpolateParams(pa, pb, t), t, x, spec));
 }

@@ -1,4 +1,5 @@
-import { epsilonSchedule, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
+import { epsilonSchedule, validateSinkhornOptions, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
+import { checkFiniteArray, checkOptionKeys } from './validate';
 
 /** Result of {@link sinkhornF64}. Potentials follow the KL convention: P_ij = a_i b_j exp((f_i + g_j - C_ij)/ε). */
 export interface SinkhornF64Result extends SinkhornStats {
@@ -28,6 +29,8 @@ export function sinkhornF64(
   reg: number,
   options: SinkhornOptions & { init?: SinkhornF64Init } = {},
 ): SinkhornF64Result {
+  validateSinkhornOptions('sinkhornF64', options, ['init']);
+  checkOptionKeys('sinkhornF64', 'options.init', options.init, ['f', 'g']);
   const n = a.length;
   const m = b.length;
   checkWeights('sinkhornF64', 'a', a, 'rows of M');
@@ -59,6 +62,8 @@ export function sinkhornF64(
   let g = options.init?.g ? Float64Array.from(options.init.g) : new Float64Array(m);
   if (f.length !== n) throw new Error(`sinkhornF64: init.f must have length ${n}, got ${f.length}`);
   if (g.length !== m) throw new Error(`sinkhornF64: init.g must have length ${m}, got ${g.length}`);
+  if (options.init?.f) checkFiniteArray('sinkhornF64', 'init.f', f);
+  if (options.init?.g) checkFiniteArray('sinkhornF64', 'init.g', g);
   const rowTmp = new Float64Array(m);
   const colTmp = new Float64Array(n);
 

@@ -1,3 +1,5 @@
+import { checkBoolean, checkInteger, checkOneOf, checkOptionKeys, checkPositive } from './validate';
+
 /** Options shared by the tensor and float64 Sinkhorn solvers. */
 export interface SinkhornOptions {
   /**
@@ -12,9 +14,9 @@ export interface SinkhornOptions {
   epsilonScaling?: { start?: number; decay?: number; stageIterations?: number } | false;
   /** Stop when the L1 marginal error Σ_j |(Pᵀ1)_j - b_j| falls below this (default 1e-6). */
   threshold?: number;
-  /** Iteration cap at the target ε (default 1000). */
+  /** Iteration cap at the target ε (default 1000; an integer >= 1). */
   maxIterations?: number;
-  /** Check the marginal error every this many iterations (default 10; reading it back syncs the GPU). */
+  /** Check the marginal error every this many iterations (default 10, an integer >= 1; reading it back syncs the GPU). */
   checkEvery?: number;
   /** Return the transport plan (default true; off for large n where only the duals are wanted). */
   returnPlan?: boolean;
@@ -68,4 +70,23 @@ export function epsilonSchedule(fn: string, reg: number, stats: CostStats, optio
   for (let e = start; e > target && stages.length < 200; e *= decay) stages.push(e);
   stages.push(target);
   return { target, stages, stageIterations: scaling.stageIterations ?? 20 };
+}
+
+const OPTION_KEYS = ['relativeEpsilon', 'epsilonScaling', 'threshold', 'maxIterations', 'checkEvery', 'returnPlan'] as const;
+
+/** Validates the shared Sinkhorn options (and the solver's own extra keys, checked by the caller). */
+export function validateSinkhornOptions(fn: string, options: SinkhornOptions, extraKeys: readonly string[]): void {
+  checkOptionKeys(fn, 'options', options, [...OPTION_KEYS, ...extraKeys]);
+  checkOneOf(fn, 'options.relativeEpsilon', options.relativeEpsilon, ['mean', 'std', 'max', false]);
+  checkPositive(fn, 'options.threshold', options.threshold);
+  checkInteger(fn, 'options.maxIterations', options.maxIterations, 1);
+  checkInteger(fn, 'options.checkEvery', options.checkEvery, 1);
+  checkBoolean(fn, 'options.returnPlan', options.returnPlan);
+  const sc = options.epsilonScaling;
+  if (sc !== undefined && sc !== false) {
+    checkOptionKeys(fn, 'options.epsilonScaling', sc, ['start', 'decay', 'stageIterations']);
+    checkPositive(fn, 'options.epsilonScaling.start', sc.start);
+    checkInteger(fn, 'options.epsilonScaling.stageIterations', sc.stageIterations, 0);
+    if (sc.decay !== undefined && !(typeof sc.decay === 'number' && sc.decay > 0 && sc.decay < 1)) throw new Error(`${fn}: options.epsilonScaling.decay must be in (0, 1), got ${String(sc.decay)}`);
+  }
 }

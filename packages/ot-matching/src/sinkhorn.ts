@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseSqDist, sinkhornHalfStep } from '@lemma/gpu-kernels';
-import { epsilonSchedule, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
+import { epsilonSchedule, validateSinkhornOptions, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
+import { checkFiniteArray, checkOneOf, checkOptionKeys } from './validate';
 import { checkMass, checkWeights } from './sinkhorn-f64';
 
 /** Warm start: KL-convention potentials (1-D tensors of length n and m) at the target ε. */
@@ -41,6 +42,13 @@ export async function sinkhorn(
   options: SinkhornOptions & { init?: SinkhornInit; kernel?: 'fused' | 'tfjs' } = {},
 ): Promise<SinkhornResult> {
   const fn = 'sinkhorn';
+  validateSinkhornOptions(fn, options, ['init', 'kernel']);
+  checkOneOf(fn, 'options.kernel', options.kernel, ['fused', 'tfjs']);
+  checkOptionKeys(fn, 'options.init', options.init, ['f', 'g']);
+  for (const key of ['f', 'g'] as const) {
+    const v = options.init?.[key];
+    if (v !== undefined && !(v instanceof tf.Tensor)) throw new Error(`${fn}: init.${key} must be a 1-D tensor, got ${String(v)}`);
+  }
   const C = M instanceof tf.Tensor ? (M as tf.Tensor2D) : tf.tensor2d(M as number[][]);
   const owned: tf.Tensor[] = M instanceof tf.Tensor ? [] : [C];
   try {
@@ -82,6 +90,9 @@ export async function sinkhorn(
     const every = Math.max(1, options.checkEvery ?? 10);
     if (init?.f && (init.f.rank !== 1 || init.f.shape[0] !== n)) throw new Error(`${fn}: init.f must be a 1-D tensor of length ${n}, got shape [${init.f.shape}]`);
     if (init?.g && (init.g.rank !== 1 || init.g.shape[0] !== m)) throw new Error(`${fn}: init.g must be a 1-D tensor of length ${m}, got shape [${init.g.shape}]`);
+    // A NaN potential would propagate into every iterate without any error.
+    if (init?.f) checkFiniteArray(fn, 'init.f', await init.f.data());
+    if (init?.g) checkFiniteArray(fn, 'init.g', await init.g.data());
 
     const loga = tf.log(at) as tf.Tensor1D;
     const logb = tf.log(bt) as tf.Tensor1D;
@@ -175,12 +186,13 @@ export async function sinkhornDivergence(x: tf.Tensor2D, y: tf.Tensor2D, reg: nu
   }
   const n = x.shape[0];
   const m = y.shape[0];
+  const { a: _a, b: _b, ...rest } = options;
   const a = options.a ?? new Array<number>(n).fill(1 / n);
   const b = options.b ?? new Array<number>(m).fill(1 / m);
   const run = async (p: tf.Tensor2D, q: tf.Tensor2D, wp: Vec, wq: Vec): Promise<number> => {
     const C = squaredDistances(p, q);
     try {
-      const r = await sinkhorn(wp, wq, C, reg, { ...options, returnPlan: false });
+      const r = await sinkhorn(wp, wq, C, reg, { ...rest, returnPlan: false });
       r.f.dispose();
       r.g.dispose();
       return r.regularizedCost;

@@ -2,7 +2,8 @@ import { createRng } from '@lemma/gpu-kernels';
 import { linearSumAssignment } from './assignment';
 import type { Params } from './params';
 import { permToAxes, type PermutationSpec } from './permutation-spec';
-import { identityPermutations, permuteParam, viewShape, type Permutations } from './permute';
+import { checkPermutations, identityPermutations, permuteParam, viewShape, type Permutations } from './permute';
+import { checkBoolean, checkInteger, checkOneOf, checkOptionKeys } from './validate';
 
 /** Rows of `values` (row-major `view`) along `axis`: an [n, rest] float64 matrix (moveaxis(axis, 0) then reshape). */
 export function unitRows(values: Float32Array, view: number[], axis: number): { n: number; r: number; data: Float64Array } {
@@ -37,6 +38,12 @@ function addGram(S: Float64Array, A: Float64Array, B: Float64Array, n: number, r
 
 /** Σ_w ⟨A_w, π(B)_w⟩ over the spec's parameters: the weight-matching objective (Git Re-Basin eq. 3). */
 export function matchingObjective(A: Params, B: Params, spec: PermutationSpec, perms: Permutations): number {
+  checkPermutations('matchingObjective', perms, spec);
+  return objectiveOf(A, B, spec, perms);
+}
+
+/** The objective without re-validating `perms` (coordinate descent calls it after every step). */
+function objectiveOf(A: Params, B: Params, spec: PermutationSpec, perms: Permutations): number {
   let s = 0;
   for (const key of Object.keys(spec.params)) {
     const a = A[key];
@@ -76,13 +83,18 @@ export interface WeightMatchingResult {
  * const { perms } = weightMatching(await getParams(a), await getParams(b), sequentialPermutationSpec(a));
  */
 export function weightMatching(A: Params, B: Params, spec: PermutationSpec, options: WeightMatchingOptions = {}): WeightMatchingResult {
+  const fn = 'weightMatching';
+  checkOptionKeys(fn, 'options', options, ['seed', 'maxSweeps', 'init']);
+  checkInteger(fn, 'options.seed', options.seed, 0);
+  checkInteger(fn, 'options.maxSweeps', options.maxSweeps, 1);
+  if (options.init !== undefined) checkPermutations(`${fn}: options.init`, options.init, spec);
   const rng = createRng(options.seed ?? 0);
   const maxSweeps = options.maxSweeps ?? 100;
   const p2a = permToAxes(spec);
   const perms: Permutations = {};
   const ident = identityPermutations(spec);
   for (const name of Object.keys(spec.perms)) perms[name] = Int32Array.from(options.init?.[name] ?? ident[name]!);
-  const objective = [matchingObjective(A, B, spec, perms)];
+  const objective = [objectiveOf(A, B, spec, perms)];
   let sweeps = 0;
   for (; sweeps < maxSweeps; ) {
     sweeps++;
@@ -108,7 +120,7 @@ export function weightMatching(A: Params, B: Params, spec: PermutationSpec, opti
         perms[name] = r.rowToCol;
         improved = true;
       }
-      objective.push(matchingObjective(A, B, spec, perms));
+      objective.push(objectiveOf(A, B, spec, perms));
     }
     if (!improved) break;
   }
@@ -131,6 +143,12 @@ export interface LayerwiseOTOptions {
   cost?: 'euclidean' | 'covariance';
   /** Permutation name -> input moment of the layer producing it (see `layerInputMoments`). */
   moments?: Record<string, InputMoment>;
+  /**
+   * Include the bias (and any other incoming parameter) in the cost (default true). `false` matches on the kernel
+   * alone, as the paper's experiments do: cost −W_B W_Aᵀ ('euclidean') or −W_B Σ W_Aᵀ ('covariance', Σ = E[xxᵀ], the
+   * top-left d x d block of a (d+1) x (d+1) moment).
+   */
+  bias?: boolean;
 }
 
 /** Result of {@link layerwiseOTAlignment}. */
@@ -147,13 +165,20 @@ export interface LayerwiseOTResult {
  * covariance-weighted cost.
  */
 export function layerwiseOTAlignment(A: Params, B: Params, spec: PermutationSpec, options: LayerwiseOTOptions = {}): LayerwiseOTResult {
+  checkOptionKeys('layerwiseOTAlignment', 'options', options, ['cost', 'moments', 'bias']);
+  checkOneOf('layerwiseOTAlignment', 'options.cost', options.cost, ['euclidean', 'covariance']);
+  checkBoolean('layerwiseOTAlignment', 'options.bias', options.bias);
   const mode = options.cost ?? 'euclidean';
+  const withBias = options.bias ?? true;
   const perms: Permutations = {};
   const costs: Record<string, number> = {};
   for (const name of Object.keys(spec.perms)) {
     const n = spec.perms[name]!;
     // Incoming weights of `name`: parameters whose last axis it labels.
-    const incoming = Object.entries(spec.params).filter(([, pa]) => pa.axes[pa.axes.length - 1] === name);
+    const all = Object.entries(spec.params).filter(([, pa]) => pa.axes[pa.axes.length - 1] === name);
+    // Without biases: the kernel only (the first incoming parameter with more than one axis).
+    const kernel = all.find(([, pa]) => pa.axes.length > 1);
+    const incoming = withBias ? all : kernel ? [kernel] : [];
     if (incoming.length === 0) throw new Error(`layerwiseOTAlignment: permutation '${name}' has no incoming weights (no parameter with it on the last axis)`);
     const rowsA: Float64Array[] = [];
     const rowsB: Float64Array[] = [];
@@ -174,17 +199,32 @@ export function layerwiseOTAlignment(A: Params, B: Params, spec: PermutationSpec
       if (!mom) throw new Error(`layerwiseOTAlignment: cost 'covariance' needs moments['${name}'] (see layerInputMoments)`);
       // Kernel (first, d columns) and bias (second, 1 column) form w̃ = [w; b]; other incoming params add plainly.
       const d = widths[0]!;
-      if (mom.dim !== d + 1 || widths[1] !== 1) throw new Error(`layerwiseOTAlignment: moments['${name}'] must be ${d + 1}x${d + 1} for a Dense kernel with bias, got ${mom.dim}x${mom.dim}`);
-      const wa = concatRows([rowsA[0]!, rowsA[1]!], [d, 1], n);
-      const wb = concatRows([rowsB[0]!, rowsB[1]!], [d, 1], n);
-      const ta = matMul(wa, mom.data, n, d + 1, d + 1);
-      const tb = matMul(wb, mom.data, n, d + 1, d + 1);
-      addGram(S, ta, wb, n, d + 1);
-      for (let i = 0; i < n; i++) {
-        normA[i] = dot(ta, wa, i * (d + 1), d + 1);
-        normB[i] = dot(tb, wb, i * (d + 1), d + 1);
+      let wa: Float64Array;
+      let wb: Float64Array;
+      let sigma: Float64Array;
+      let q: number;
+      if (withBias) {
+        if (mom.dim !== d + 1 || widths[1] !== 1) throw new Error(`layerwiseOTAlignment: moments['${name}'] must be ${d + 1}x${d + 1} for a kernel with bias, got ${mom.dim}x${mom.dim}`);
+        wa = concatRows([rowsA[0]!, rowsA[1]!], [d, 1], n);
+        wb = concatRows([rowsB[0]!, rowsB[1]!], [d, 1], n);
+        sigma = mom.data;
+        q = d + 1;
+      } else {
+        if (mom.dim !== d && mom.dim !== d + 1) throw new Error(`layerwiseOTAlignment: moments['${name}'] must be ${d}x${d} (or ${d + 1}x${d + 1} with the bias row) for a kernel of ${d} inputs, got ${mom.dim}x${mom.dim}`);
+        wa = rowsA[0]!;
+        wb = rowsB[0]!;
+        sigma = mom.dim === d ? mom.data : topLeft(mom.data, d + 1, d);
+        q = d;
       }
-      for (let t = 2; t < incoming.length; t++) addPlain(S, normA, normB, rowsA[t]!, rowsB[t]!, n, widths[t]!);
+      if (sigma.length !== q * q) throw new Error(`layerwiseOTAlignment: moments['${name}'].data must hold ${q * q} values, got ${sigma.length}`);
+      const ta = matMul(wa, sigma, n, q, q);
+      const tb = matMul(wb, sigma, n, q, q);
+      addGram(S, ta, wb, n, q);
+      for (let i = 0; i < n; i++) {
+        normA[i] = dot(ta, wa, i * q, q);
+        normB[i] = dot(tb, wb, i * q, q);
+      }
+      for (let t = withBias ? 2 : 1; t < incoming.length; t++) addPlain(S, normA, normB, rowsA[t]!, rowsB[t]!, n, widths[t]!);
     } else {
       for (let t = 0; t < incoming.length; t++) addPlain(S, normA, normB, rowsA[t]!, rowsB[t]!, n, widths[t]!);
     }
@@ -222,6 +262,13 @@ function concatRows(parts: Float64Array[], widths: number[], n: number): Float64
       o += widths[t]!;
     });
   }
+  return out;
+}
+
+/** The top-left q x q block of a row-major m x m matrix. */
+function topLeft(M: Float64Array, m: number, q: number): Float64Array {
+  const out = new Float64Array(q * q);
+  for (let i = 0; i < q; i++) out.set(M.subarray(i * m, i * m + q), i * q);
   return out;
 }
 
