@@ -1,11 +1,11 @@
 import { reproductions as curated } from './repro/curated-retrain';
 import { reproductions as equivariant } from './repro/equivariant-prune';
 import { reproductions as kernels } from './repro/gpu-kernels';
-import { reproductions as optim } from './repro/optim';
+import { charLM } from './repro/optim-char-lm';
 import { plrfHorizon } from './repro/optim-plrf-horizon';
 import { reproductions as ot } from './repro/ot-matching';
 import { reproductions as scaling } from './repro/scaling-laws';
 import type { Reproduction } from './types';
 
 /** Every registered reproduction, in the order the report shows them. */
-export const REGISTRY: Reproduction[] = [...kernels, ...optim, plrfHorizon, ...scaling, ...ot, ...equivariant, ...curated];
+export const REGISTRY: Reproduction[] = [...kernels, charLM, plrfHorizon, ...scaling, ...ot, ...equivariant, ...curated];

@@ -1,35 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@lemma/gpu-kernels';
 import { expect, it } from 'vitest';
-import { loadCorpus, matchingBudget, runCharLM, stepToReach, tinyGPT } from './optim';
-
-it('matchingBudget interpolates the AdamW budget that reaches a target loss', () => {
-  expect(matchingBudget([1, 1.5], [2.4, 2.2], 2.5)).toEqual({ mult: 1, extrapolated: false }); // AdamW already there
-  expect(matchingBudget([1, 1.5], [2.4, 2.2], 2.3).mult).toBeCloseTo(1.25, 12);
-  const far = matchingBudget([1, 2], [2.4, 2.3], 2.2); // one more halving of loss per doubling
-  expect(far.extrapolated).toBe(true);
-  expect(far.mult).toBeCloseTo(4, 12);
-  expect(matchingBudget([1, 2], [2.4, 2.5], 2.2).mult).toBeNull(); // loss does not fall with budget
-});
-
-it('stepToReach interpolates the first crossing of a validation curve', () => {
-  const steps = [0, 100, 200, 300];
-  const loss = [4.4, 2.6, 2.4, 2.3];
-  expect(stepToReach(steps, loss, 2.5)).toBeCloseTo(150, 12);
-  expect(stepToReach(steps, loss, 2.3)).toBe(300);
-  expect(stepToReach(steps, loss, 5)).toBe(0);
-  expect(stepToReach(steps, loss, 2.2)).toBeNull(); // never reached within the budget
-  expect(stepToReach([0, 10, 20], [3, 2, 2.5], 2.2)).toBeCloseTo(8, 12); // first crossing, not the last
-});
-
-it('the shipped Moby-Dick fixture loads as a character corpus', () => {
-  const c = loadCorpus();
-  expect(c.ids.length).toBeGreaterThan(250_000);
-  expect(c.vocab.length).toBeGreaterThan(60);
-  expect(c.vocab.length).toBeLessThan(100);
-  expect(c.split).toBe(Math.floor(c.ids.length * 0.9));
-  expect(c.ids.reduce((a, b) => Math.max(a, b), 0)).toBe(c.vocab.length - 1);
-});
+import { nonEmbeddingParams, tinyGPT } from './tiny-gpt';
 
 it('the tiny GPT is causal, seeded, and its outputs are distributions', async () => {
   await selectBackend('cpu');
@@ -53,21 +25,12 @@ it('the tiny GPT is causal, seeded, and its outputs are distributions', async ()
   model.dispose();
 });
 
-it('a micro full-mode run sweeps, measures seed noise and only claims a win beyond it', async () => {
+it('nonEmbeddingParams counts the blocks and the final norm, not the embeddings or the head', async () => {
   await selectBackend('cpu');
-  const ctx = { quick: false, seed: 0, backend: 'cpu', workers: 1, progress: () => ({ tick() {}, done() {} }), log: () => {} };
-  const plan = { sizes: [{ d: 8, layers: 1, heads: 2 }], steps: 12, batch: 4, evalEvery: 4, lrFactors: [0.5, 1], seeds: 2, adamLong: 2, valWindows: 8 };
-  const r = await runCharLM(ctx, plan);
-  const m = r.metrics as Record<string, unknown>;
-  expect(r.seeds).toEqual({ seed0: 0, seed1: 1 });
-  expect(typeof m['d8×1_seed_noise']).toBe('number');
-  const noise = m['d8×1_seed_noise'] as number;
-  const margin = m['d8×1_adamw_minus_adana'] as number;
-  expect(m['d8×1_adana_wins']).toBe(margin > noise);
-  expect(r.reproduced).toBe(margin > noise);
-  expect(r.tables![0]!.rows).toHaveLength(1);
-  // One seed: no noise estimate, so never reproduced.
-  const one = await runCharLM(ctx, { ...plan, seeds: 1, lrFactors: [1], adamLong: 0 });
-  expect(one.reproduced).toBe(false);
-  expect((one.metrics as Record<string, unknown>)['d8×1_seed_noise']).toBeNull();
-}, 60_000);
+  const V = 5, L = 6, d = 8;
+  const m = tinyGPT(V, L, d, 2, 2, 1);
+  const block = 2 * d + d * 3 * d + d * d + 2 * d + d * 4 * d + 4 * d + 4 * d * d + d; // ln1, qkv, o, ln2, mlp
+  expect(nonEmbeddingParams(m)).toBe(2 * block + 2 * d);
+  expect(m.countParams()).toBe(nonEmbeddingParams(m) + V * d + L * d + d * V + V);
+  m.dispose();
+});
