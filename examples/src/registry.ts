@@ -1,7 +1,8 @@
 import { reproductions as curated } from './repro/curated-retrain';
 import { reproductions as equivariant } from './repro/equivariant-prune';
 import { reproductions as kernels } from './repro/gpu-kernels';
-import { reproductions as optim } from './repro/optim';
+import { charLM } from './repro/optim-char-lm';
+import { plrfHorizon } from './repro/optim-plrf-horizon';
 import { reproductions as ot } from './repro/ot-lmc-mnist/index';
 import { reproductions as otLmcPaper } from './repro/ot-lmc-paper/index';
 import { reproductions as otLmcWidth } from './repro/ot-lmc-width/index';
@@ -9,4 +10,4 @@ import { reproductions as scaling } from './repro/scaling-laws';
 import type { Reproduction } from './types';
 
 /** Every registered reproduction, in the order the report shows them. */
-export const REGISTRY: Reproduction[] = [...kernels, ...optim, ...scaling, ...ot, ...otLmcPaper, ...otLmcWidth, ...equivariant, ...curated];
+export const REGISTRY: Reproduction[] = [...kernels, charLM, plrfHorizon, ...scaling, ...ot, ...otLmcPaper, ...otLmcWidth, ...equivariant, ...curated];
