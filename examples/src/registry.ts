@@ -1,4 +1,5 @@
 import { reproductions as curated } from './repro/curated-retrain';
+import { digitsRepro } from './repro/curated-retrain-digits';
 import { reproductions as equivariant } from './repro/equivariant-prune';
 import { reproductions as kernels } from './repro/gpu-kernels';
 import { reproductions as optim } from './repro/optim';
@@ -7,4 +8,4 @@ import { reproductions as scaling } from './repro/scaling-laws';
 import type { Reproduction } from './types';
 
 /** Every registered reproduction, in the order the report shows them. */
-export const REGISTRY: Reproduction[] = [...kernels, ...optim, ...scaling, ...ot, ...equivariant, ...curated];
+export const REGISTRY: Reproduction[] = [...kernels, ...optim, ...scaling, ...ot, ...equivariant, ...curated, digitsRepro];
