@@ -57,7 +57,7 @@ export async function trainCnn(x: Float32Array, y: Uint8Array, opts: { seed: num
   const init = initCnn(opts.seed);
   const n = y.length;
   const bs = opts.batchSize ?? 64;
-  const vars = init.values.map((v, i) => tf.variable(tf.tensor(v, shapes(init.c1, init.c2, init.features)[i]!)));
+  const vars = init.values.map((v, i) => tf.tidy(() => tf.variable(tf.tensor(v, shapes(init.c1, init.c2, init.features)[i]!))));
   const optimizer = tf.train.adam(opts.learningRate ?? 2e-3);
   const xs = tf.tensor2d(x, [n, 784]);
   const ys = tf.oneHot(tf.tensor1d(Int32Array.from(y), 'int32'), 10);
