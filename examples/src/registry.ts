@@ -1,5 +1,6 @@
 import { reproductions as curated } from './repro/curated-retrain';
 import { digitsRepro } from './repro/curated-retrain-digits';
+import { moonsRepro } from './repro/curated-retrain-moons';
 import { reproductions as equivariant } from './repro/equivariant-prune';
 import { reproductions as kernels } from './repro/gpu-kernels';
 import { reproductions as optim } from './repro/optim';
@@ -8,4 +9,4 @@ import { reproductions as scaling } from './repro/scaling-laws';
 import type { Reproduction } from './types';
 
 /** Every registered reproduction, in the order the report shows them. */
-export const REGISTRY: Reproduction[] = [...kernels, ...optim, ...scaling, ...ot, ...equivariant, ...curated, digitsRepro];
+export const REGISTRY: Reproduction[] = [...kernels, ...optim, ...scaling, ...ot, ...equivariant, ...curated, digitsRepro, moonsRepro];
