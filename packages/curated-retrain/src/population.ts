@@ -113,6 +113,8 @@ export function iteratePopulation(p0: ArrayLike<number>, r: ArrayLike<number>, o
   const step = { K: options.K, ...(options.beta !== undefined ? { beta: options.beta } : {}), ...(options.operator !== undefined ? { operator: options.operator } : {}), ...(options.method !== undefined ? { method: options.method } : {}) };
   const out: Float64Array[] = [checkDistribution(fn, 'p0', p0)];
   // Validate the step options and r once, before any long loop.
+  checkK(fn, options.K, (options.operator ?? 'luce') === 'luce');
+  if (options.beta !== undefined) checkBeta(fn, options.beta);
   checkLength(fn, 'r', r, atoms, 'one reward per atom of p0');
   checkAllFinite(fn, 'r', r);
   if (lambda !== Infinity) checkLength(fn, 'pData', checkDistribution(fn, 'pData', options.pData!), atoms, 'same support as p0');

@@ -45,6 +45,7 @@ const cases: Bad[] = [
   ['iteratePopulation 1e9', () => iteratePopulation(p, r, { K: 4, iterations: 1e9 }), /iteratePopulation: iterations must be an integer in \[0, \d+\]/],
   ['iteratePopulation -1', () => iteratePopulation(p, r, { K: 4, iterations: -1 }), /iteratePopulation: iterations/],
   ['iteratePopulation missing pData', () => iteratePopulation(p, r, { K: 4, iterations: 2, syntheticToRealRatio: 1 }), /iteratePopulation: pData is required/],
+  ['iteratePopulation K 0 with 0 iterations', () => iteratePopulation(p, r, { K: 0, iterations: 0 }), /iteratePopulation: K must be/],
   ['iteratePopulation r NaN', () => iteratePopulation(p, [0, NaN], { K: 4, iterations: 2 }), /iteratePopulation: r must be finite/],
   ['topLevelLimit r NaN', () => topLevelLimit(p, [NaN, 0]), /topLevelLimit: r must be finite/],
   ['infiniteKFixedPoint ratio Infinity', () => infiniteKFixedPoint(p, r, { syntheticToRealRatio: Infinity }), /infiniteKFixedPoint: syntheticToRealRatio must be finite/],
