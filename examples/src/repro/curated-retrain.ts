@@ -11,6 +11,7 @@ import {
   type IterationMetrics,
   type Samples,
 } from '@lemma/curated-retrain';
+import { defineCells } from '../lib/cell-pool';
 import type { Figure, ReproContext, Reproduction, Table } from '../types';
 
 const PAPER = 'Ferbach, Bertrand, Bose, Gidel, "Self-Consuming Generative Models with Curated Data Provably Optimize Human Preferences" (NeurIPS 2024, arXiv 2407.09499)';
@@ -163,6 +164,34 @@ function exactRingCurves(T: number, K: number, lambda: number, cells: number): {
   return { curated, mixed, r, xs, ys };
 }
 
+/** One GMM run of the ring experiment: a setting (λ) and a seed index s (s = 0 reproduces the single-seed run). */
+interface RingGmmCell {
+  lambda: number;
+  baseSeed: number;
+  s: number;
+  nReal: number;
+  T: number;
+  K: number;
+  snapAt: number[];
+}
+
+const ringSeeds = (baseSeed: number, s: number) => ({ data: baseSeed * 1000 + 1 + 7 * s, gmm: baseSeed + 11 + 100 * s, loop: baseSeed + 17 + 100 * s });
+
+const ringGmm = defineCells('curated-retrain-ring/gmm', async (c: RingGmmCell): Promise<{ metrics: IterationMetrics[]; snapshots: [number, Samples][] }> => {
+  const seeds = ringSeeds(c.baseSeed, c.s);
+  const { x: real } = mixtureSamples(c.nReal, RING_CENTRES, new Array(8).fill(RING_STD), new Array(8).fill(1 / 8), seeds.data);
+  const snapshots: [number, Samples][] = [];
+  const { metrics } = await retrain({
+    model: gaussianMixtureModel({ dim: 2, components: 8, seed: seeds.gmm, emIterations: 200 }),
+    realData: real, reward: ringReward, K: c.K, beta: 1, syntheticToRealRatio: c.lambda, iterations: c.T, seed: seeds.loop,
+    classify: nearestMode, numClasses: 8, sinkhorn: { points: 300, iterations: 150 }, evalSamples: 2000,
+    onIteration: (m, x) => {
+      if (c.snapAt.includes(m.iteration)) snapshots.push([m.iteration, { n: Math.min(400, x.n), dim: 2, data: x.data.slice(0, 2 * Math.min(400, x.n)) }]);
+    },
+  });
+  return { metrics, snapshots };
+});
+
 const ringRepro: Reproduction = {
   id: 'curated-retrain-ring',
   title: 'Curated retraining on a ring of 8 Gaussians: collapse to the reward region vs stability with real data',
@@ -182,9 +211,13 @@ const ringRepro: Reproduction = {
       { name: `real + curated (λ=${lambda})`, lambda },
     ];
     const runs: { name: string; lambda: number; metrics: IterationMetrics[]; snapshots: Map<number, Samples>; model: string }[] = [];
-    const models: { tag: string; make: () => GenerativeModel; dispose?: (m: GenerativeModel) => void }[] = [
-      { tag: 'GMM', make: () => gaussianMixtureModel({ dim: 2, components: 8, seed: ctx.seed + 11, emIterations: 200 }) },
-    ];
+    // The GMM runs go through the cell pool, 3 seeds per setting (data, initialisation and loop seeds all move).
+    const seedIdx = [0, 1, 2];
+    const gmmCells: RingGmmCell[] = settings.flatMap((st) => seedIdx.map((s) => ({ lambda: st.lambda, baseSeed: ctx.seed, s, nReal, T, K, snapAt })));
+    const gmmOut = await ringGmm.map(ctx, gmmCells, ctx.progress('GMM runs (settings × seeds)', gmmCells.length));
+    const bySetting = settings.map((st) => gmmCells.map((c, i) => ({ c, out: gmmOut[i]! })).filter((x) => x.c.lambda === st.lambda).map((x) => x.out));
+    settings.forEach((st, k) => runs.push({ name: st.name, lambda: st.lambda, model: 'GMM', metrics: bySetting[k]![0]!.metrics, snapshots: new Map(bySetting[k]![0]!.snapshots) }));
+    const models: { tag: string; make: () => GenerativeModel; dispose?: (m: GenerativeModel) => void }[] = [];
     // The tfjs flow-matching MLP: a smaller budget in quick mode (CPU backends are slow for neural nets).
     models.push({
       tag: 'flow matching',
@@ -227,11 +260,17 @@ const ringRepro: Reproduction = {
     const topMass = (p: Float64Array) => p.reduce((a, v, i) => a + (exact.r[i] === 0 ? v : 0), 0);
     const klBound = Math.log(1 + lambda);
     const maxMixKl = Math.max(...mix.metrics.slice(1).map((m) => m.klToData!));
-    const reproduced =
-      last(cur).expectedReward > cur.metrics[0]!.expectedReward + 0.5 &&
-      last(mix).expectedReward > mix.metrics[0]!.expectedReward &&
-      last(cur).klToData! > 2 * last(mix).klToData! &&
-      maxMixKl <= klBound + 0.1;
+    // The verdict must hold for every seed (stated before the run: curated-only E[r] gains > 0.5, λ = 1 E[r] rises,
+    // curated-only KL to the data > 2× that of λ = 1, and λ = 1 stays within log(1+λ) + 0.1 at every iteration).
+    type Run = { metrics: IterationMetrics[] };
+    const seedOk = (c: Run, m: Run): boolean =>
+      last(c).expectedReward > c.metrics[0]!.expectedReward + 0.5 &&
+      last(m).expectedReward > m.metrics[0]!.expectedReward &&
+      last(c).klToData! > 2 * last(m).klToData! &&
+      Math.max(...m.metrics.slice(1).map((x) => x.klToData!)) <= klBound + 0.1;
+    const perSeedOk = seedIdx.map((s) => seedOk(bySetting[0]![s]!, bySetting[1]![s]!));
+    const reproduced = perSeedOk.every(Boolean);
+    const acrossSeeds = (k: number, f: (r: Run) => number) => bySetting[k]!.map((r) => round(f(r)));
 
     const rewardRows = [
       ...runs.flatMap((r) => curveRows(r.metrics, `${r.model}: ${r.name}`, 'expectedReward')),
@@ -330,6 +369,13 @@ const ringRepro: Reproduction = {
       exactMixedTopLevelMass: round(topMass(exact.mixed[T]!)),
       exactDataTopLevelMass: round(topMass(exact.curated[0]!)),
       gmmCuratedRewardCurve: cur.metrics.map((m) => round(m.expectedReward)),
+      gmmSeeds: seedIdx.length,
+      gmmCuratedRewardEndPerSeed: acrossSeeds(0, (r) => last(r).expectedReward),
+      gmmMixedRewardEndPerSeed: acrossSeeds(1, (r) => last(r).expectedReward),
+      gmmCuratedKlEndPerSeed: acrossSeeds(0, (r) => last(r).klToData!),
+      gmmMixedKlEndPerSeed: acrossSeeds(1, (r) => last(r).klToData!),
+      gmmMixedKlMaxPerSeed: acrossSeeds(1, (r) => Math.max(...r.metrics.slice(1).map((x) => x.klToData!))),
+      gmmVerdictPerSeed: perSeedOk.map(Number),
       gmmMixedRewardCurve: mix.metrics.map((m) => round(m.expectedReward)),
     };
     for (const r of fm) {
@@ -344,7 +390,7 @@ const ringRepro: Reproduction = {
       reproduced,
       tables: [summaryTable, modeTable],
       figures,
-      seeds: { seed: ctx.seed, data: dataSeed, gmm: ctx.seed + 11, flowMatching: ctx.seed + 13, loop: ctx.seed + 17 },
+      seeds: { seed: ctx.seed, data: dataSeed, flowMatching: ctx.seed + 13, loop: ctx.seed + 17, ...Object.fromEntries(seedIdx.flatMap((s) => Object.entries(ringSeeds(ctx.seed, s)).map(([k, v]) => [`gmm${s}_${k}`, v]))) },
     };
   },
 };

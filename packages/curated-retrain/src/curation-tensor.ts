@@ -1,7 +1,7 @@
 /** The per-group Luce choice on the active tfjs backend, through gpu-kernels' grouped Gumbel-max kernel. */
 import * as tf from '@tensorflow/tfjs-core';
 import { gumbelMaxSelect } from '@lemma/gpu-kernels';
-import { checkBeta, checkInteger } from './validate';
+import { checkAllFinite, checkBeta, checkInteger, checkOptions, checkSeed } from './validate';
 
 /** Options of {@link luceSelectTensor}. */
 export interface LuceSelectTensorOptions {
@@ -22,14 +22,24 @@ export interface LuceSelectTensorOptions {
  */
 export async function luceSelectTensor(scores: tf.Tensor | ArrayLike<number>, options: LuceSelectTensorOptions): Promise<Int32Array> {
   const fn = 'luceSelectTensor';
+  checkOptions(fn, 'options', options, ['K', 'beta', 'seed', 'stream']);
   const K = checkInteger(fn, 'K', options.K, 1);
   const beta = checkBeta(fn, options.beta ?? 1);
+  const seed = checkSeed(fn, 'seed', options.seed);
+  const stream = checkSeed(fn, 'stream', options.stream ?? 0);
+  if (scores instanceof tf.Tensor) {
+    if (scores.isDisposed) throw new Error(`${fn}: scores is a disposed tensor`);
+    if (scores.dtype !== 'float32') throw new Error(`${fn}: scores must be a float32 tensor, got dtype ${scores.dtype}`);
+  } else {
+    checkAllFinite(fn, 'scores', scores); // a device tensor is not read back here; NaN scores there pick arbitrarily
+  }
   const size = scores instanceof tf.Tensor ? scores.size : scores.length;
+  if (size === 0) throw new Error(`${fn}: scores must hold at least one group of K=${K} candidates, got 0 values`);
   if (size % K !== 0) throw new Error(`${fn}: scores must hold whole groups of K=${K} candidates, got ${size} values`);
   const G = size / K;
   const picked = tf.tidy(() => {
     const s = scores instanceof tf.Tensor ? scores : tf.tensor1d(Float32Array.from(scores as ArrayLike<number>));
-    return gumbelMaxSelect(tf.mul(tf.reshape(s, [G, K]), beta), options.seed, { stream: options.stream ?? 0 });
+    return gumbelMaxSelect(tf.mul(tf.reshape(s, [G, K]), beta), seed, { stream });
   });
   const k = await picked.data();
   picked.dispose();

@@ -3,15 +3,21 @@
  * implementations of one: only {@link luceSelect} realises the paper's per-group Luce choice (Algorithm 1).
  */
 import type { Rng } from '@lemma/gpu-kernels';
-import { checkBeta, checkInteger } from './validate';
+import { checkBeta, checkInteger, checkNumberArray } from './validate';
+
+function checkRng(fn: string, rng: Rng): void {
+  if (!rng || typeof rng.gumbel !== 'function' || typeof rng.uniform !== 'function') throw new Error(`${fn}: rng must be an Rng from createRng (gpu-kernels), got ${typeof rng}`);
+}
 
 function checkScores(fn: string, scores: ArrayLike<number>): void {
+  checkNumberArray(fn, 'scores', scores);
   for (let i = 0; i < scores.length; i++) {
     if (!Number.isFinite(scores[i]!)) throw new Error(`${fn}: rewards must be finite, got ${scores[i]} at candidate ${i}`);
   }
 }
 
 function checkGroups(fn: string, scores: ArrayLike<number>, K: number): number {
+  checkNumberArray(fn, 'scores', scores);
   checkInteger(fn, 'K', K, 1);
   if (scores.length % K !== 0) throw new Error(`${fn}: scores must hold whole groups of K=${K} candidates, got length ${scores.length}`);
   return scores.length / K;
@@ -31,6 +37,7 @@ export function luceSelect(scores: ArrayLike<number>, K: number, rng: Rng, beta 
   const G = checkGroups(fn, scores, K);
   checkBeta(fn, beta);
   checkScores(fn, scores);
+  checkRng(fn, rng);
   if (sampler !== 'gumbel' && sampler !== 'inverse-cdf') throw new Error(`${fn}: sampler must be 'gumbel' or 'inverse-cdf', got ${String(sampler)}`);
   const out = new Int32Array(G);
   if (sampler === 'inverse-cdf') {
@@ -85,7 +92,9 @@ export function bestOfKSelect(scores: ArrayLike<number>, K: number): Int32Array 
  */
 export function globalSoftmaxSelect(scores: ArrayLike<number>, m: number, rng: Rng, beta = 1): Int32Array {
   const fn = 'globalSoftmaxSelect';
+  checkNumberArray(fn, 'scores', scores);
   checkInteger(fn, 'm', m, 0);
+  checkRng(fn, rng);
   if (m > scores.length) throw new Error(`${fn}: m must be <= the pool size ${scores.length}, got ${m}`);
   checkBeta(fn, beta);
   checkScores(fn, scores);

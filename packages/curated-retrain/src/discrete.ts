@@ -1,8 +1,10 @@
 /** Float64 summaries of discrete distributions used by the exact updates, the metrics and the tests. */
-import { checkLength } from './validate';
+import { checkAllFinite, checkDistribution, checkLength } from './validate';
 
 /** KL(p ‖ q) = Σ p log(p/q) in nats; Infinity when q = 0 somewhere p > 0. */
 export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  checkDistribution('klDivergence', 'p', p);
+  checkDistribution('klDivergence', 'q', q);
   checkLength('klDivergence', 'q', q, p.length, 'same support as p');
   let s = 0;
   for (let i = 0; i < p.length; i++) {
@@ -17,6 +19,7 @@ export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number
 
 /** Shannon entropy -Σ p log p in nats. */
 export function entropy(p: ArrayLike<number>): number {
+  checkDistribution('entropy', 'p', p);
   let s = 0;
   for (let i = 0; i < p.length; i++) if (p[i]! > 0) s -= p[i]! * Math.log(p[i]!);
   return s;
@@ -24,7 +27,9 @@ export function entropy(p: ArrayLike<number>): number {
 
 /** E_p[f] for a vector of values f. */
 export function expectation(p: ArrayLike<number>, f: ArrayLike<number>): number {
+  checkDistribution('expectation', 'p', p);
   checkLength('expectation', 'f', f, p.length, 'one value per atom of p');
+  checkAllFinite('expectation', 'f', f);
   let s = 0;
   for (let i = 0; i < p.length; i++) s += p[i]! * f[i]!;
   return s;

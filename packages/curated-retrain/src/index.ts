@@ -6,7 +6,7 @@
  */
 export { luceH, luceHLimit, luceHBradleyTerry, multinomialTermCount } from './luce';
 export type { LuceOptions, LuceMethod } from './luce';
-export { curatedStep, mixedStep, bestOfKStep, iteratePopulation, topLevelLimit, infiniteKFixedPoint } from './population';
+export { curatedStep, mixedStep, bestOfKStep, iteratePopulation, topLevelLimit, infiniteKFixedPoint, MAX_POPULATION_CELLS } from './population';
 export type { ExactStepOptions, MixedStepOptions, IteratePopulationOptions, ExactOperator } from './population';
 export { klDivergence, entropy, expectation, variance } from './discrete';
 export { luceSelect, bestOfKSelect, globalSoftmaxSelect } from './curation';
@@ -26,7 +26,7 @@ export { gaussianMixtureModel } from './models/gmm';
 export type { GaussianMixtureModel, GaussianMixtureOptions } from './models/gmm';
 export { flowMatchingModel } from './models/flow-matching';
 export type { FlowMatchingModel, FlowMatchingOptions } from './models/flow-matching';
-export { computeIterationMetrics, histogram, gridBinningFor, RewardQuantileLevels, HISTOGRAM_PSEUDO_COUNT } from './metrics';
+export { computeIterationMetrics, checkBinning, histogram, gridBinningFor, RewardQuantileLevels, HISTOGRAM_PSEUDO_COUNT } from './metrics';
 export type { IterationMetrics, DensityBinning, MetricsInput } from './metrics';
 export { slicedWasserstein, wasserstein1dPow } from './wasserstein';
 export type { SlicedWassersteinOptions } from './wasserstein';

@@ -3,7 +3,7 @@
  *   H^K_p(x) = E_{x_1..x_{K-1} ~ p}[ K e^{βr(x)} / (e^{βr(x)} + Σ_i e^{βr(x_i)}) ],
  * so one curation step maps p to p·H (Σ_x p(x) H(x) = 1). Everything here is float64 on typed arrays.
  */
-import { checkAllFinite, checkBeta, checkDistribution, checkK, checkLength } from './validate';
+import { checkAllFinite, checkBeta, checkDistribution, checkInteger, checkK, checkLength, checkOptions } from './validate';
 
 /** How {@link luceH} evaluates the expectation. */
 export type LuceMethod = 'auto' | 'multinomial' | 'quadrature';
@@ -44,6 +44,8 @@ function levelsOf(p: Float64Array, logw: Float64Array): Levels {
 
 /** Number of count vectors of K-1 draws over L levels: C(K+L-2, L-1) (as a float, may be huge). */
 export function multinomialTermCount(levels: number, K: number): number {
+  checkInteger('multinomialTermCount', 'levels', levels, 1);
+  checkK('multinomialTermCount', K);
   const n = K - 1;
   const k = Math.min(levels - 1, n);
   let c = 1;
@@ -161,6 +163,7 @@ function hQuadrature(p: Float64Array, logw: Float64Array, K: number, h: number):
  */
 export function luceH(p: ArrayLike<number>, r: ArrayLike<number>, options: LuceOptions): Float64Array {
   const fn = 'luceH';
+  checkOptions(fn, 'options', options, ['K', 'beta', 'method', 'maxMultinomialTerms', 'quadratureStep']);
   const K = checkK(fn, options.K, true);
   const beta = options.beta ?? 1;
   const { p: pp, logw } = prepare(fn, p, r, beta);
@@ -170,11 +173,12 @@ export function luceH(p: ArrayLike<number>, r: ArrayLike<number>, options: LuceO
   if (method !== 'auto' && method !== 'multinomial' && method !== 'quadrature') {
     throw new Error(`${fn}: method must be 'auto', 'multinomial' or 'quadrature', got ${String(method)}`);
   }
+  const maxTerms = checkInteger(fn, 'maxMultinomialTerms', options.maxMultinomialTerms ?? 20000, 1);
   const step = options.quadratureStep ?? 0.1;
   if (!(step > 0 && step <= 1)) throw new Error(`${fn}: quadratureStep must be in (0, 1], got ${step}`);
   const L = levelsOf(pp, logw).logW.length;
   const terms = multinomialTermCount(L, K);
-  const useExact = method === 'multinomial' || (method === 'auto' && terms <= (options.maxMultinomialTerms ?? 20000));
+  const useExact = method === 'multinomial' || (method === 'auto' && terms <= maxTerms);
   if (useExact && method === 'multinomial' && terms > 5e6) {
     throw new Error(`${fn}: method 'multinomial' would enumerate ${terms} count vectors (K=${K}, ${L} reward levels); use 'quadrature'`);
   }

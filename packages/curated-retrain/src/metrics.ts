@@ -1,7 +1,8 @@
 /** Per-iteration diagnostics of a retraining run, estimated from samples of the current model. */
 import { createRng } from '@lemma/gpu-kernels';
 import { entropy, klDivergence } from './discrete';
-import type { Samples } from './samples';
+import { checkSamples, type Samples } from './samples';
+import { checkIntegerAtMost } from './validate';
 import { slicedWasserstein } from './wasserstein';
 
 /** How samples are binned for the histogram-based KL and entropy estimates. */
@@ -41,6 +42,25 @@ export const RewardQuantileLevels = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 /** Jeffreys pseudo-count per bin: keeps KL finite when p_t has emptied a bin the reference still has. */
 export const HISTOGRAM_PSEUDO_COUNT = 0.5;
 
+/** Throws unless `binning` is a well-formed categorical or grid binning for points of dimension `dim`. */
+export function checkBinning(fn: string, binning: DensityBinning, dim: number): void {
+  if (!binning || typeof binning !== 'object') throw new Error(`${fn}: binning must be a DensityBinning object, got ${binning === null ? 'null' : typeof binning}`);
+  if (binning.kind === 'categorical') {
+    checkIntegerAtMost(fn, 'binning.numClasses', binning.numClasses, 1, 1e7, 'one histogram cell per class');
+    return;
+  }
+  if (binning.kind !== 'grid') throw new Error(`${fn}: binning.kind must be 'categorical' or 'grid', got ${String((binning as { kind: unknown }).kind)}`);
+  checkIntegerAtMost(fn, 'binning.bins', binning.bins, 1, Math.floor(Math.pow(1e7, 1 / dim)), `bins^dim cells must stay <= 1e7 at dim ${dim}`);
+  if (!Array.isArray(binning.lo) || !Array.isArray(binning.hi) || binning.lo.length !== dim || binning.hi.length !== dim) {
+    throw new Error(`${fn}: binning.lo and binning.hi must be arrays of length dim=${dim}, got ${binning.lo?.length} and ${binning.hi?.length}`);
+  }
+  for (let k = 0; k < dim; k++) {
+    if (!(Number.isFinite(binning.lo[k]) && Number.isFinite(binning.hi[k]) && binning.hi[k]! > binning.lo[k]!)) {
+      throw new Error(`${fn}: binning needs finite lo[k] < hi[k] on every axis, got lo[${k}] = ${binning.lo[k]}, hi[${k}] = ${binning.hi[k]}`);
+    }
+  }
+}
+
 /** Bin index of each point (points outside a grid are clamped into the edge bins). */
 export function binIndices(s: Samples, binning: DensityBinning): Int32Array {
   const out = new Int32Array(s.n);
@@ -67,6 +87,9 @@ export function binCount(binning: DensityBinning, dim: number): number {
 
 /** Smoothed histogram (count + 0.5)/(n + 0.5·B) of `s` on `binning`. */
 export function histogram(s: Samples, binning: DensityBinning, pseudo = HISTOGRAM_PSEUDO_COUNT): Float64Array {
+  checkSamples('histogram', 's', s, undefined, true);
+  checkBinning('histogram', binning, s.dim);
+  if (!(Number.isFinite(pseudo) && pseudo >= 0) || (pseudo === 0 && s.n === 0)) throw new Error(`histogram: pseudo must be a finite number >= 0 (> 0 for an empty sample), got ${pseudo}`);
   const B = binCount(binning, s.dim);
   const h = new Float64Array(B).fill(pseudo);
   for (const b of binIndices(s, binning)) h[b]!++;
@@ -76,6 +99,8 @@ export function histogram(s: Samples, binning: DensityBinning, pseudo = HISTOGRA
 
 /** A grid binning covering `s` padded by 10% on each side, `bins` cells per axis. */
 export function gridBinningFor(s: Samples, bins: number): DensityBinning {
+  checkSamples('gridBinningFor', 's', s);
+  checkIntegerAtMost('gridBinningFor', 'bins', bins, 1, Math.floor(Math.pow(1e7, 1 / s.dim)), `bins^dim cells must stay <= 1e7 at dim ${s.dim}`);
   const lo: number[] = [];
   const hi: number[] = [];
   for (let k = 0; k < s.dim; k++) {

@@ -4,7 +4,12 @@
  */
 import { luceH, type LuceMethod } from './luce';
 import { normalize } from './discrete';
-import { checkAllFinite, checkBeta, checkDistribution, checkInteger, checkK, checkLength, checkRatio } from './validate';
+import { checkAllFinite, checkBeta, checkDistribution, checkIntegerAtMost, checkK, checkLength, checkOptions, checkRatio } from './validate';
+
+const STEP_KEYS = ['K', 'beta', 'operator', 'method'] as const;
+
+/** Largest iterations × atoms {@link iteratePopulation} accepts: the result keeps every p_t (5e7 float64 = 400 MB). */
+export const MAX_POPULATION_CELLS = 5e7;
 
 /** Which curator the exact update models. */
 export type ExactOperator = 'luce' | 'best-of-k';
@@ -55,6 +60,7 @@ export function bestOfKStep(p: ArrayLike<number>, r: ArrayLike<number>, K: numbe
 /** One curated-only step p -> p·H^K_p (Eq. 6), renormalised. */
 export function curatedStep(p: ArrayLike<number>, r: ArrayLike<number>, options: ExactStepOptions): Float64Array {
   const fn = 'curatedStep';
+  checkOptions(fn, 'options', options, STEP_KEYS);
   const pp = checkDistribution(fn, 'p', p);
   if ((options.operator ?? 'luce') === 'best-of-k') return bestOfKStep(pp, r, options.K);
   if (options.operator !== undefined && options.operator !== 'luce') {
@@ -69,10 +75,12 @@ export function curatedStep(p: ArrayLike<number>, r: ArrayLike<number>, options:
 /** One step with real data (Eq. 8): p_data/(1+λ) + λ/(1+λ)·p H^K_p, renormalised; λ = syntheticToRealRatio. */
 export function mixedStep(p: ArrayLike<number>, pData: ArrayLike<number>, r: ArrayLike<number>, options: MixedStepOptions): Float64Array {
   const fn = 'mixedStep';
+  checkOptions(fn, 'options', options, [...STEP_KEYS, 'syntheticToRealRatio']);
   const lambda = checkRatio(fn, options.syntheticToRealRatio);
   const pd = checkDistribution(fn, 'pData', pData);
   checkLength(fn, 'p', p, pd.length, 'same support as pData');
-  const curated = curatedStep(p, r, options);
+  const { syntheticToRealRatio: _ratio, ...stepOptions } = options;
+  const curated = curatedStep(p, r, stepOptions);
   if (lambda === Infinity) return curated;
   const out = new Float64Array(pd.length);
   for (let i = 0; i < pd.length; i++) out[i] = pd[i]! / (1 + lambda) + (lambda / (1 + lambda)) * curated[i]!;
@@ -89,18 +97,30 @@ export interface IteratePopulationOptions extends ExactStepOptions {
   syntheticToRealRatio?: number;
 }
 
-/** Runs T exact steps from `p0` and returns [p_0, p_1, ..., p_T]. */
+/**
+ * Runs T exact steps from `p0` and returns [p_0, p_1, ..., p_T]. `iterations × atoms` is capped at
+ * {@link MAX_POPULATION_CELLS} (a clear error instead of an hour-long loop or an out-of-memory crash).
+ */
 export function iteratePopulation(p0: ArrayLike<number>, r: ArrayLike<number>, options: IteratePopulationOptions): Float64Array[] {
   const fn = 'iteratePopulation';
-  const T = checkInteger(fn, 'iterations', options.iterations, 0);
+  checkOptions(fn, 'options', options, [...STEP_KEYS, 'iterations', 'pData', 'syntheticToRealRatio']);
+  const atoms = checkDistribution(fn, 'p0', p0).length;
+  const T = checkIntegerAtMost(fn, 'iterations', options.iterations, 0, Math.floor(MAX_POPULATION_CELLS / atoms), `the result keeps all T + 1 distributions: iterations × ${atoms} atoms must stay <= ${MAX_POPULATION_CELLS}`);
   const lambda = checkRatio(fn, options.syntheticToRealRatio ?? Infinity);
   if (lambda !== Infinity && options.pData === undefined) {
     throw new Error(`${fn}: pData is required when syntheticToRealRatio is finite (got ${lambda})`);
   }
+  const step = { K: options.K, ...(options.beta !== undefined ? { beta: options.beta } : {}), ...(options.operator !== undefined ? { operator: options.operator } : {}), ...(options.method !== undefined ? { method: options.method } : {}) };
   const out: Float64Array[] = [checkDistribution(fn, 'p0', p0)];
+  // Validate the step options and r once, before any long loop.
+  checkK(fn, options.K, (options.operator ?? 'luce') === 'luce');
+  if (options.beta !== undefined) checkBeta(fn, options.beta);
+  checkLength(fn, 'r', r, atoms, 'one reward per atom of p0');
+  checkAllFinite(fn, 'r', r);
+  if (lambda !== Infinity) checkLength(fn, 'pData', checkDistribution(fn, 'pData', options.pData!), atoms, 'same support as p0');
   for (let t = 0; t < T; t++) {
     const p = out[t]!;
-    out.push(lambda === Infinity ? curatedStep(p, r, options) : mixedStep(p, options.pData!, r, { ...options, syntheticToRealRatio: lambda }));
+    out.push(lambda === Infinity ? curatedStep(p, r, step) : mixedStep(p, options.pData!, r, { ...step, syntheticToRealRatio: lambda }));
   }
   return out;
 }
@@ -113,6 +133,7 @@ export function topLevelLimit(p0: ArrayLike<number>, r: ArrayLike<number>): Floa
   const fn = 'topLevelLimit';
   const pp = checkDistribution(fn, 'p0', p0);
   checkLength(fn, 'r', r, pp.length, 'one reward per atom of p0');
+  checkAllFinite(fn, 'r', r);
   let top = -Infinity;
   for (let i = 0; i < pp.length; i++) if (pp[i]! > 0) top = Math.max(top, r[i]!);
   const out = new Float64Array(pp.length);
@@ -127,6 +148,7 @@ export function topLevelLimit(p0: ArrayLike<number>, r: ArrayLike<number>): Floa
  */
 export function infiniteKFixedPoint(pData: ArrayLike<number>, r: ArrayLike<number>, options: { syntheticToRealRatio: number; beta?: number }): Float64Array {
   const fn = 'infiniteKFixedPoint';
+  checkOptions(fn, 'options', options, ['syntheticToRealRatio', 'beta']);
   const pd = checkDistribution(fn, 'pData', pData);
   checkLength(fn, 'r', r, pd.length, 'one reward per atom of pData');
   checkAllFinite(fn, 'r', r);

@@ -6,10 +6,12 @@ import { createRng, type Rng } from '@lemma/gpu-kernels';
 import { bestOfKSelect, globalSoftmaxSelect, luceSelect, type LuceSampler } from './curation';
 import { luceSelectTensor } from './curation-tensor';
 import { sinkhornDistance } from './sinkhorn-distance';
-import { computeIterationMetrics, gridBinningFor, histogram, type DensityBinning, type IterationMetrics } from './metrics';
+import { checkBinning, computeIterationMetrics, gridBinningFor, histogram, type DensityBinning, type IterationMetrics } from './metrics';
 import type { GenerativeModel, RewardFn } from './model';
 import { checkSamples, concatSamples, headRows, selectRows, type Samples } from './samples';
-import { checkBeta, checkInteger, checkK, checkRatio } from './validate';
+import { checkBeta, checkInteger, checkK, checkOptions, checkRatio, checkSeed } from './validate';
+
+const RETRAIN_KEYS = ['model', 'realData', 'reward', 'K', 'beta', 'syntheticToRealRatio', 'iterations', 'samplesPerIteration', 'curation', 'selection', 'sampler', 'seed', 'fitInitial', 'classify', 'numClasses', 'binning', 'evalSamples', 'sinkhorn', 'onIteration', 'signal'] as const;
 
 /**
  * Which curator keeps the samples:
@@ -71,6 +73,11 @@ export interface RetrainOptions {
    * between real points) and `iterations` (default 200) Sinkhorn iterations. Off by default (O(points²) per iteration).
    */
   sinkhorn?: boolean | { eps?: number; points?: number; iterations?: number };
+  /**
+   * Cancels a long run: checked before every iteration (and before the first fit); an aborted signal rejects with
+   * `retrain: aborted after t of T iterations`. Long runs are legitimate, so `iterations` has no cap beyond this.
+   */
+  signal?: AbortSignal;
   /** Called after the initial model and after every iteration, with the metrics and the samples they came from. */
   onIteration?: (metrics: IterationMetrics, samples: Samples) => void | Promise<void>;
 }
@@ -118,6 +125,7 @@ async function rewardsOf(fn: string, reward: RewardFn, x: Samples): Promise<Floa
  */
 export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   const fn = 'retrain';
+  checkOptions(fn, 'options', options, RETRAIN_KEYS);
   const { model, reward } = options;
   if (!model || typeof model.fit !== 'function' || typeof model.sample !== 'function') {
     throw new Error(`${fn}: model must implement { fit(samples), sample(n, rng) }, got ${typeof model}`);
@@ -127,8 +135,16 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   const beta = checkBeta(fn, options.beta ?? 1);
   const lambda = checkRatio(fn, options.syntheticToRealRatio);
   const T = checkInteger(fn, 'iterations', options.iterations, 0);
-  const seed = options.seed;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new Error(`${fn}: seed must be a finite number, got ${String(seed)}`);
+  const seed = checkSeed(fn, 'seed', options.seed);
+  const signal = options.signal;
+  if (signal !== undefined && (typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) throw new Error(`${fn}: signal must be an AbortSignal, got ${typeof signal}`);
+  const checkAbort = (t: number): void => {
+    if (signal?.aborted) throw new Error(`${fn}: aborted after ${t} of ${T} iterations`);
+  };
+  if (options.onIteration !== undefined && typeof options.onIteration !== 'function') throw new Error(`${fn}: onIteration must be a function, got ${typeof options.onIteration}`);
+  if (options.classify !== undefined && typeof options.classify !== 'function') throw new Error(`${fn}: classify must be a function, got ${typeof options.classify}`);
+  if (options.numClasses !== undefined) checkInteger(fn, 'numClasses', options.numClasses, 1);
+  if (options.sampler !== undefined && options.sampler !== 'gumbel' && options.sampler !== 'inverse-cdf') throw new Error(`${fn}: sampler must be 'gumbel' or 'inverse-cdf', got ${String(options.sampler)}`);
   const mode = options.curation ?? 'luce';
   if (!['luce', 'best-of-k', 'global', 'none'].includes(mode)) {
     throw new Error(`${fn}: curation must be 'luce', 'best-of-k', 'global' or 'none', got ${String(mode)}`);
@@ -152,6 +168,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   const selection = options.selection ?? 'typed-array';
   if (selection !== 'typed-array' && selection !== 'tensor') throw new Error(`${fn}: selection must be 'typed-array' or 'tensor', got ${String(selection)}`);
   const evalN = checkInteger(fn, 'evalSamples', options.evalSamples ?? 2000, 1);
+  if (options.binning !== undefined && options.binning !== null) checkBinning(fn, options.binning, model.dim);
   if (options.classify && !options.numClasses) throw new Error(`${fn}: numClasses is required with classify`);
 
   const root = createRng(seed);
@@ -160,6 +177,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   const evalRng: Rng = root.fork(3);
   const projectionSeed = seed + 7919;
 
+  checkAbort(0);
   if (real && (options.fitInitial ?? true)) await model.fit(real);
 
   const numClasses = options.numClasses ?? model.numClasses ?? null;
@@ -172,11 +190,14 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   const realRef = real ? headRows(real, evalN) : null;
   let initialHistogram: Float64Array | null = null;
 
+  if (options.sinkhorn !== undefined && typeof options.sinkhorn !== 'boolean') checkOptions(fn, 'sinkhorn', options.sinkhorn, ['eps', 'points', 'iterations']);
   const sinkhornCfg = options.sinkhorn
     ? { points: 400, iterations: 200, ...(options.sinkhorn === true ? {} : options.sinkhorn) }
     : null;
   if (sinkhornCfg) {
     checkInteger(fn, 'sinkhorn.points', sinkhornCfg.points, 1);
+    checkInteger(fn, 'sinkhorn.iterations', sinkhornCfg.iterations, 1);
+    if (sinkhornCfg.eps !== undefined && !(typeof sinkhornCfg.eps === 'number' && Number.isFinite(sinkhornCfg.eps) && sinkhornCfg.eps > 0)) throw new Error(`${fn}: sinkhorn.eps must be a finite number > 0, got ${String(sinkhornCfg.eps)}`);
     if (!real) throw new Error(`${fn}: sinkhorn needs realData to measure a distance to`);
   }
   let sinkhornEps: number | null = null;
@@ -211,6 +232,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
 
   let pending: { curated: number; real: number } = { curated: 0, real: 0 };
   for (let t = 1; t <= T; t++) {
+    checkAbort(t - 1);
     const poolSize = mode === 'none' ? m : m * K;
     let curated: Samples | null = null;
     let pool: Samples | null = null;

@@ -37,6 +37,7 @@ export function toSamples(values: ArrayLike<number> | readonly (readonly number[
 /** Checks that `s` is a well-formed, finite, non-empty batch of dimension `dim`. */
 export function checkSamples(fn: string, name: string, s: Samples, dim?: number, allowEmpty = false): void {
   if (!s || !(s.data instanceof Float64Array)) throw new Error(`${fn}: ${name} must be Samples { n, dim, data: Float64Array }, got ${typeof s}`);
+  if (!Number.isInteger(s.n) || s.n < 0 || !Number.isInteger(s.dim) || s.dim < 1) throw new Error(`${fn}: ${name} must have an integer n >= 0 and dim >= 1, got n = ${s.n}, dim = ${s.dim}`);
   if (s.data.length !== s.n * s.dim) throw new Error(`${fn}: ${name}.data must have length n·dim = ${s.n * s.dim}, got ${s.data.length}`);
   if (!allowEmpty && s.n === 0) throw new Error(`${fn}: ${name} must contain at least one point, got n = 0`);
   if (dim !== undefined && s.dim !== dim) throw new Error(`${fn}: ${name} must have dim ${dim} (the model's), got dim ${s.dim}`);
@@ -45,6 +46,11 @@ export function checkSamples(fn: string, name: string, s: Samples, dim?: number,
 
 /** Rows `idx` of `s`, in order. */
 export function selectRows(s: Samples, idx: ArrayLike<number>): Samples {
+  checkSamples('selectRows', 's', s, undefined, true);
+  for (let i = 0; i < idx.length; i++) {
+    const k = idx[i]!;
+    if (!Number.isInteger(k) || k < 0 || k >= s.n) throw new Error(`selectRows: idx must hold row indices in [0, ${s.n - 1}], got ${k} at position ${i}`);
+  }
   const out = new Float64Array(idx.length * s.dim);
   for (let i = 0; i < idx.length; i++) out.set(s.data.subarray(idx[i]! * s.dim, (idx[i]! + 1) * s.dim), i * s.dim);
   return { n: idx.length, dim: s.dim, data: out };
@@ -58,6 +64,8 @@ export function headRows(s: Samples, m: number): Samples {
 
 /** Stacks batches of the same dimension. */
 export function concatSamples(...parts: Samples[]): Samples {
+  if (parts.length === 0) throw new Error('concatSamples: parts must hold at least one Samples, got none');
+  parts.forEach((p, i) => checkSamples('concatSamples', `parts[${i}]`, p, undefined, true));
   const dim = parts[0]!.dim;
   let n = 0;
   for (const p of parts) {

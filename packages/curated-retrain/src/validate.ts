@@ -29,6 +29,7 @@ export function checkFinite(fn: string, name: string, v: unknown, opts: { min?: 
 
 /** Throws unless every entry of `a` is finite. */
 export function checkAllFinite(fn: string, name: string, a: ArrayLike<number>): void {
+  checkNumberArray(fn, name, a);
   for (let i = 0; i < a.length; i++) {
     if (!Number.isFinite(a[i]!)) throw new Error(`${fn}: ${name} must be finite, got ${a[i]} at index ${i}`);
   }
@@ -39,6 +40,7 @@ export function checkAllFinite(fn: string, name: string, a: ArrayLike<number>): 
  * Returns a float64 copy renormalised to sum exactly to 1 (up to rounding).
  */
 export function checkDistribution(fn: string, name: string, p: ArrayLike<number>, tol = 1e-6): Float64Array {
+  checkNumberArray(fn, name, p);
   if (p.length === 0) throw new Error(`${fn}: ${name} must be a non-empty probability vector, got length 0`);
   let s = 0;
   for (let i = 0; i < p.length; i++) {
@@ -54,6 +56,7 @@ export function checkDistribution(fn: string, name: string, p: ArrayLike<number>
 
 /** Throws unless `a` has length `n`. */
 export function checkLength(fn: string, name: string, a: ArrayLike<number>, n: number, what: string): void {
+  checkNumberArray(fn, name, a);
   if (a.length !== n) throw new Error(`${fn}: ${name} must have length ${n} (${what}), got length ${a.length}`);
 }
 
@@ -77,4 +80,38 @@ export function checkRatio(fn: string, ratio: unknown): number {
     throw new Error(`${fn}: syntheticToRealRatio must be a number in [0, Infinity] (synthetic count / real count; 0 = real data only, Infinity = curated only), got ${describeValue(ratio)}`);
   }
   return ratio;
+}
+
+/** Throws unless `options` is a plain object whose keys are all in `allowed` (unknown keys are an error). */
+export function checkOptions<T>(fn: string, name: string, options: T, allowed: readonly string[]): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new Error(`${fn}: ${name} must be an options object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+  }
+  for (const k of Object.keys(options as object)) {
+    if (!allowed.includes(k)) throw new Error(`${fn}: unknown option '${k}' in ${name} (allowed: ${allowed.join(', ')})`);
+  }
+  return options;
+}
+
+/** Throws unless `v` is a seed: a safe non-negative integer (1.5, -1, NaN, 2^64 or a string would silently alias another stream). */
+export function checkSeed(fn: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw new Error(`${fn}: ${name} must be a safe non-negative integer, got ${typeof v === 'string' ? `'${v}'` : describeValue(v)}`);
+  }
+  return v;
+}
+
+/** Throws unless `v` is an integer in [min, max]; `why` says where the cap comes from. */
+export function checkIntegerAtMost(fn: string, name: string, v: unknown, min: number, max: number, why: string): number {
+  checkInteger(fn, name, v, min);
+  if ((v as number) > max) throw new Error(`${fn}: ${name} must be an integer in [${min}, ${max}] (${why}), got ${v}`);
+  return v as number;
+}
+
+/** Throws unless `a` is an array or typed array of numbers. */
+export function checkNumberArray(fn: string, name: string, a: unknown): ArrayLike<number> {
+  if (!(Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView)))) {
+    throw new Error(`${fn}: ${name} must be an array of numbers, got ${describeValue(a)}`);
+  }
+  return a as ArrayLike<number>;
 }

@@ -7,13 +7,17 @@
  */
 import type { Rng } from '@lemma/gpu-kernels';
 import type { Samples } from './samples';
-import { checkFinite, checkInteger } from './validate';
+import { checkAllFinite, checkFinite, checkInteger, checkOptions } from './validate';
+import { checkSamples } from './samples';
 
 /**
  * Exact W_p^p between two 1-D empirical measures with uniform weights (sizes may differ):
  * ∫_0^1 |F^{-1}(u) - G^{-1}(u)|^p du, by merging the two quantile step functions. Inputs are sorted in place.
  */
 export function wasserstein1dPow(a: Float64Array, b: Float64Array, p = 2): number {
+  checkAllFinite('wasserstein1dPow', 'a', a);
+  checkAllFinite('wasserstein1dPow', 'b', b);
+  checkFinite('wasserstein1dPow', 'p', p, { min: 1 });
   if (a.length === 0 || b.length === 0) throw new Error(`wasserstein1dPow: a and b must be non-empty, got lengths ${a.length} and ${b.length}`);
   a.sort();
   b.sort();
@@ -52,6 +56,10 @@ export interface SlicedWassersteinOptions {
  */
 export function slicedWasserstein(a: Samples, b: Samples, options: SlicedWassersteinOptions): number {
   const fn = 'slicedWasserstein';
+  checkSamples(fn, 'a', a);
+  checkSamples(fn, 'b', b);
+  checkOptions(fn, 'options', options, ['projections', 'p', 'rng']);
+  if (!options.rng || typeof options.rng.normalArray !== 'function') throw new Error(`${fn}: options.rng must be an Rng from createRng (gpu-kernels), got ${typeof options.rng}`);
   if (a.dim !== b.dim) throw new Error(`${fn}: a and b must have the same dim, got ${a.dim} and ${b.dim}`);
   const p = checkFinite(fn, 'p', options.p ?? 2, { min: 1 });
   const d = a.dim;

@@ -2,7 +2,7 @@
 import type { Rng } from '@lemma/gpu-kernels';
 import type { GenerativeModel } from '../model';
 import { checkSamples, type Samples } from '../samples';
-import { checkDistribution, checkInteger } from '../validate';
+import { checkDistribution, checkInteger, checkOptions } from '../validate';
 
 /** A categorical model; `probs` is the current distribution (a copy). */
 export interface CategoricalModel extends GenerativeModel {
@@ -30,6 +30,7 @@ export interface CategoricalModelOptions {
  */
 export function categoricalModel(options: CategoricalModelOptions): CategoricalModel {
   const fn = 'categoricalModel';
+  checkOptions(fn, 'options', options, ['numClasses', 'probs']);
   const C = checkInteger(fn, 'numClasses', options.numClasses, 1);
   let p = options.probs ? checkDistribution(fn, 'probs', options.probs) : new Float64Array(C).fill(1 / C);
   if (p.length !== C) throw new Error(`${fn}: probs must have length numClasses=${C}, got ${p.length}`);

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Rng } from '@lemma/gpu-kernels';
 import type { GenerativeModel } from '../model';
 import { checkSamples, type Samples } from '../samples';
-import { checkFinite, checkInteger } from '../validate';
+import { checkFinite, checkInteger, checkOptions, checkSeed } from '../validate';
 
 /** Options of {@link flowMatchingModel}. */
 export interface FlowMatchingOptions {
@@ -47,6 +47,7 @@ export interface FlowMatchingModel extends GenerativeModel {
  */
 export function flowMatchingModel(options: FlowMatchingOptions): FlowMatchingModel {
   const fn = 'flowMatchingModel';
+  checkOptions(fn, 'options', options, ['dim', 'hidden', 'layers', 'stepsPerFit', 'batchSize', 'learningRate', 'sampleSteps', 'seed']);
   const d = checkInteger(fn, 'dim', options.dim ?? 2, 1);
   const hidden = checkInteger(fn, 'hidden', options.hidden ?? 64, 1);
   const layers = checkInteger(fn, 'layers', options.layers ?? 3, 1);
@@ -54,7 +55,7 @@ export function flowMatchingModel(options: FlowMatchingOptions): FlowMatchingMod
   const batch = checkInteger(fn, 'batchSize', options.batchSize ?? 256, 1);
   const lr = checkFinite(fn, 'learningRate', options.learningRate ?? 2e-3, { min: 0, exclusiveMin: true });
   const sampleSteps = checkInteger(fn, 'sampleSteps', options.sampleSteps ?? 24, 1);
-  const rng: Rng = createRng(checkFinite(fn, 'seed', options.seed));
+  const rng: Rng = createRng(checkSeed(fn, 'seed', options.seed));
   const trainRng = rng.fork(1);
 
   // Input: x (d), t, sin(2πt), cos(2πt) — the Fourier time features make the field's t-dependence easy to fit.
@@ -64,8 +65,9 @@ export function flowMatchingModel(options: FlowMatchingOptions): FlowMatchingMod
     const [a, b] = [sizes[l]!, sizes[l + 1]!];
     const lim = Math.sqrt(6 / (a + b)); // Glorot uniform, drawn from our seeded stream.
     const w = Float32Array.from(rng.uniformArray(a * b), (u) => (2 * u - 1) * lim);
-    vars.push(tf.variable(tf.tensor2d(w, [a, b]), true, undefined, 'float32'));
-    vars.push(tf.variable(tf.zeros([b]), true));
+    // tidy frees the initial-value tensors (a variable keeps its own reference to the data).
+    vars.push(tf.tidy(() => tf.variable(tf.tensor2d(w, [a, b]), true, undefined, 'float32')));
+    vars.push(tf.tidy(() => tf.variable(tf.zeros([b]), true)));
   }
   const optimizer = tf.train.adam(lr);
   let shift: Float64Array | null = null;

@@ -3,7 +3,7 @@ import type { Rng } from '@lemma/gpu-kernels';
 import { affineRows, cholesky, mahalanobisSq } from '../linalg';
 import type { GenerativeModel } from '../model';
 import { checkSamples, type Samples } from '../samples';
-import { checkInteger } from '../validate';
+import { checkAllFinite, checkInteger, checkOptions } from '../validate';
 
 /** Which covariance estimator `fit` uses. */
 export type VarianceEstimator = 'mle' | 'unbiased';
@@ -37,6 +37,7 @@ export interface GaussianModelOptions {
  */
 export function gaussianModel(options: GaussianModelOptions): GaussianModel {
   const fn = 'gaussianModel';
+  checkOptions(fn, 'options', options, ['dim', 'variance', 'mean', 'covariance']);
   const d = checkInteger(fn, 'dim', options.dim, 1);
   const est = options.variance ?? 'mle';
   if (est !== 'mle' && est !== 'unbiased') throw new Error(`${fn}: variance must be 'mle' or 'unbiased', got ${String(est)}`);
@@ -44,6 +45,14 @@ export function gaussianModel(options: GaussianModelOptions): GaussianModel {
   let cov = options.covariance ? Float64Array.from(options.covariance) : Float64Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
   if (mean.length !== d) throw new Error(`${fn}: mean must have length dim=${d}, got ${mean.length}`);
   if (cov.length !== d * d) throw new Error(`${fn}: covariance must have length dim²=${d * d}, got ${cov.length}`);
+  checkAllFinite(fn, 'mean', mean);
+  checkAllFinite(fn, 'covariance', cov);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < i; j++) {
+      if (Math.abs(cov[i * d + j]! - cov[j * d + i]!) > 1e-9 * (Math.abs(cov[i * d + j]!) + 1)) throw new Error(`${fn}: covariance must be symmetric, got entries (${i},${j}) = ${cov[i * d + j]} and (${j},${i}) = ${cov[j * d + i]}`);
+    }
+    if (!(cov[i * d + i]! >= 0)) throw new Error(`${fn}: covariance must be positive semi-definite, got diagonal entry ${cov[i * d + i]} at ${i}`);
+  }
   let chol = cholesky(cov, d);
   return {
     dim: d,

@@ -3,7 +3,7 @@ import { createRng, type Rng } from '@lemma/gpu-kernels';
 import { affineRows, cholesky, mahalanobisSq } from '../linalg';
 import type { GenerativeModel } from '../model';
 import { checkSamples, type Samples } from '../samples';
-import { checkFinite, checkInteger } from '../validate';
+import { checkFinite, checkInteger, checkOptions, checkSeed } from '../validate';
 
 /** A Gaussian mixture; the getters return copies of the current parameters. */
 export interface GaussianMixtureModel extends GenerativeModel {
@@ -41,12 +41,13 @@ export interface GaussianMixtureOptions {
  */
 export function gaussianMixtureModel(options: GaussianMixtureOptions): GaussianMixtureModel {
   const fn = 'gaussianMixtureModel';
+  checkOptions(fn, 'options', options, ['dim', 'components', 'emIterations', 'tolerance', 'regularization', 'seed']);
   const d = checkInteger(fn, 'dim', options.dim, 1);
   const M = checkInteger(fn, 'components', options.components, 1);
   const maxIt = checkInteger(fn, 'emIterations', options.emIterations ?? 100, 1);
   const tol = checkFinite(fn, 'tolerance', options.tolerance ?? 1e-6, { min: 0 });
   const reg = checkFinite(fn, 'regularization', options.regularization ?? 1e-6, { min: 0 });
-  const initRng: Rng = createRng(checkFinite(fn, 'seed', options.seed));
+  const initRng: Rng = createRng(checkSeed(fn, 'seed', options.seed));
   let weights = new Float64Array(M).fill(1 / M);
   let means = new Float64Array(M * d);
   let covs = new Float64Array(M * d * d);
