@@ -14,6 +14,11 @@ import type { PermAction } from './groups';
 import type { Permutation } from './permutation';
 import { sparseMatVecAdd } from './sparse';
 
+/** Largest number of channel copies of a layer side that {@link randomLayer} accepts. */
+export const MAX_COPIES = 1 << 16;
+/** Largest coefficient count of one layer (a Float64Array of 2^26 entries is 512 MiB). */
+export const MAX_COEFFS = 1 << 26;
+
 /** One layer F_in^cIn -> F_out^cOut. Coefficient (b, a, k) sits at (b·cIn + a)·K + k. */
 export interface EquivariantLayer {
   readonly basis: EquivariantBasis;
@@ -136,6 +141,9 @@ export interface EquivariantNetwork {
 
 /** Validates a layer's shapes and values. */
 export function checkLayer(where: string, layer: EquivariantLayer): void {
+  for (const [name, v] of [['cIn', layer.cIn], ['cOut', layer.cOut]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${where}: ${name} must be a positive integer, got ${String(v)}`);
+  }
   const K = layer.basis.elements.length;
   const want = layer.cOut * layer.cIn * K;
   if (layer.coeffs.length !== want) {
@@ -200,7 +208,19 @@ export function maskedCoeffs(layer: EquivariantLayer): Float64Array {
  * also a bias with U[-scale, scale] coefficients.
  */
 export function randomLayer(basis: EquivariantBasis, cIn: number, cOut: number, rng: Rng, scale = 1, biasVectors?: readonly Float64Array[]): EquivariantLayer {
+  for (const [name, v] of [['cIn', cIn], ['cOut', cOut]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_COPIES) {
+      throw new Error(`randomLayer: ${name} must be an integer in [1, ${MAX_COPIES}], got ${String(v)}`);
+    }
+  }
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error(`randomLayer: scale must be a finite number, got ${String(scale)}`);
+  if (!basis || !Array.isArray(basis.elements) || basis.elements.length === 0) throw new Error('randomLayer: basis must be an EquivariantBasis with at least one element');
+  if (!rng || typeof rng.uniform !== 'function') throw new Error('randomLayer: rng must be an Rng (createRng from @lemma/gpu-kernels)');
+  biasVectors?.forEach((v, k) => {
+    if (v.length !== basis.dOut) throw new Error(`randomLayer: biasVectors[${k}] must have length dOut = ${basis.dOut}, got ${v.length}`);
+  });
   const K = basis.elements.length;
+  if (cOut * cIn * K > MAX_COEFFS) throw new Error(`randomLayer: cOut·cIn·|B| must be <= ${MAX_COEFFS}, got ${cOut}·${cIn}·${K} = ${cOut * cIn * K}`);
   const coeffs = new Float64Array(cOut * cIn * K);
   for (let i = 0; i < coeffs.length; i++) coeffs[i] = scale * (2 * rng.uniform() - 1);
   if (!biasVectors) return { basis, cIn, cOut, coeffs };
@@ -211,9 +231,19 @@ export function randomLayer(basis: EquivariantBasis, cIn: number, cOut: number, 
 
 /** Float64 reference of one layer on a batch (row-major batch x cIn·dIn). */
 export function layerForwardF64(layer: EquivariantLayer, x: Float64Array, batch: number): Float64Array {
+  checkLayer('layerForwardF64: layer', layer);
+  checkBatch('layerForwardF64', batch);
+  return layerForwardUnchecked('layerForwardF64', layer, x, batch);
+}
+
+function checkBatch(where: string, batch: number): void {
+  if (typeof batch !== 'number' || !Number.isInteger(batch) || batch < 0) throw new Error(`${where}: batch must be a non-negative integer, got ${String(batch)}`);
+}
+
+function layerForwardUnchecked(where: string, layer: EquivariantLayer, x: Float64Array, batch: number): Float64Array {
   const { basis, cIn, cOut } = layer;
   const { dIn, dOut } = basis;
-  if (x.length !== batch * cIn * dIn) throw new Error(`layerForwardF64: x must have length batch·cIn·dIn = ${batch * cIn * dIn}, got ${x.length}`);
+  if (x.length !== batch * cIn * dIn) throw new Error(`${where}: x must have length batch·cIn·dIn = ${batch * cIn * dIn}, got ${x.length}`);
   const K = basis.elements.length;
   const c = maskedCoeffs(layer);
   const y = new Float64Array(batch * cOut * dOut);
@@ -241,9 +271,11 @@ export function reluInPlace(x: Float64Array): Float64Array {
 
 /** Float64 reference forward of a network (ReLU between layers). */
 export function networkForwardF64(net: EquivariantNetwork, x: Float64Array, batch: number): Float64Array {
+  checkNetwork('networkForwardF64: net', net);
+  checkBatch('networkForwardF64', batch);
   let h = x;
   net.layers.forEach((l, i) => {
-    h = layerForwardF64(l, h, batch);
+    h = layerForwardUnchecked('networkForwardF64', l, h, batch);
     if (i < net.layers.length - 1) reluInPlace(h);
   });
   return h;
