@@ -133,6 +133,57 @@ export function buildRandomNetwork(target: EquivariantNetwork, options: RandomNe
   return { network: { layers }, samples };
 }
 
+/**
+ * The random network that uses only the first `samples[i]` hidden copies of each sign (and the first
+ * `samples[i]` bias units) of `random`: the subset-sum samples of every instance become a prefix of the
+ * original ones, so the optimal coefficient errors are non-increasing along m (adding samples never hurts).
+ * This is how a sweep over m reuses one draw instead of redrawing per m.
+ */
+export function restrictSamples(random: RandomNetwork, samples: number | readonly number[]): RandomNetwork {
+  const L = random.samples.length;
+  const want = typeof samples === 'number' ? new Array<number>(L).fill(samples) : [...samples];
+  if (want.length !== L || want.some((m, i) => !Number.isInteger(m) || m < 1 || m > random.samples[i]!)) {
+    throw new Error(`restrictSamples: samples must be an integer in [1, samples drawn] or ${L} of them (drawn: ${random.samples.join(', ')}), got ${JSON.stringify(samples)}`);
+  }
+  const layers: EquivariantLayer[] = [];
+  for (let i = 0; i < L; i++) {
+    const odd = random.network.layers[2 * i]!;
+    const even = random.network.layers[2 * i + 1]!;
+    const M = random.samples[i]!;
+    const m = want[i]!;
+    const cIn = odd.cIn;
+    const Ks = odd.basis.elements.length;
+    const K = even.basis.elements.length;
+    const hidden = cIn * 2 * m;
+    // New hidden copy a·2m + j' is old copy a·2M + j, with j = j' for the positive half and M + (j' - m) for the negative one.
+    const oldOf = (h: number): number => {
+      const a = Math.floor(h / (2 * m));
+      const j = h % (2 * m);
+      return a * 2 * M + (j < m ? j : M + j - m);
+    };
+    const oddC = new Float64Array(hidden * cIn * Ks);
+    for (let h = 0; h < hidden; h++) oddC.set(odd.coeffs.subarray(oldOf(h) * cIn * Ks, (oldOf(h) + 1) * cIn * Ks), h * cIn * Ks);
+    const evenC = new Float64Array(even.cOut * hidden * K);
+    for (let b = 0; b < even.cOut; b++) {
+      for (let h = 0; h < hidden; h++) {
+        const o = (b * odd.cOut + oldOf(h)) * K;
+        evenC.set(even.coeffs.subarray(o, o + K), (b * hidden + h) * K);
+      }
+    }
+    layers.push({ basis: odd.basis, cIn, cOut: hidden, coeffs: oddC });
+    const eb = even.bias;
+    if (!eb || !eb.units) {
+      layers.push({ basis: even.basis, cIn: hidden, cOut: even.cOut, coeffs: evenC });
+      continue;
+    }
+    const Kb = eb.vectors.length;
+    const bc = new Float64Array(even.cOut * m * Kb);
+    for (let b = 0; b < even.cOut; b++) bc.set(eb.coeffs.subarray(b * M * Kb, (b * M + m) * Kb), b * m * Kb);
+    layers.push({ basis: even.basis, cIn: hidden, cOut: even.cOut, coeffs: evenC, bias: { vectors: eb.vectors, coeffs: bc, units: eb.units.slice(0, m) } });
+  }
+  return { network: { layers }, samples: want };
+}
+
 /** Per target layer statistics of {@link pruneToTarget}. */
 export interface LayerPruneReport {
   /** Number of subset-sum instances solved (2 · n_out · n_in · |B|, plus n_out · |bias vectors| with a bias). */
