@@ -184,4 +184,19 @@ describe('the construction and its pruning', () => {
       expect(() => restrictSamples(full, M + 1)).toThrow(/restrictSamples: samples must be an integer in \[1, samples drawn\]/);
     },
   );
+  it('estimateSupError with ascent reaches the exact sup of a linear error map, probes alone stay below', () => {
+    const rng = createRng(12);
+    const b = maron2to2Basis(5);
+    const f: EquivariantNetwork = { layers: [randomLayer(b, 2, 2, rng)] };
+    const g: EquivariantNetwork = { layers: [{ ...f.layers[0]!, coeffs: f.layers[0]!.coeffs.map((c) => 0.5 * c) }] };
+    // f - g = W/2 is linear, so sup over the unit ball = ‖W‖_op / 2.
+    const exact = operatorNorm(layerDenseMatrix(f.layers[0]!), 50, 50, 2000) / 2;
+    const probes = estimateSupError(f, g, 64, 1).max;
+    const ascent = estimateSupError(f, g, 64, 1, { ascentSteps: 60 }).max;
+    expect(probes).toBeLessThan(0.9 * exact);
+    expect(ascent).toBeGreaterThan(0.999 * exact);
+    expect(ascent).toBeLessThanOrEqual(exact * (1 + 1e-9));
+    expect(() => estimateSupError(f, g, 8, 1, { steps: 3 } as never)).toThrow(/unknown option 'steps'/);
+  });
+
 });

@@ -12,7 +12,7 @@ import type { Rng } from '@lemma/gpu-kernels';
 import type { EquivariantBasis } from './basis';
 import type { PermAction } from './groups';
 import type { Permutation } from './permutation';
-import { sparseMatVecAdd } from './sparse';
+import { sparseMatTVecAdd, sparseMatVecAdd } from './sparse';
 
 /** Largest number of channel copies of a layer side that {@link randomLayer} accepts. */
 export const MAX_COPIES = 1 << 16;
@@ -279,6 +279,47 @@ export function networkForwardF64(net: EquivariantNetwork, x: Float64Array, batc
     if (i < net.layers.length - 1) reluInPlace(h);
   });
   return h;
+}
+
+/**
+ * Vector-Jacobian product of a network in float64: Jᵀ v with J = ∂f/∂x at x (row-major batch x input width; v is
+ * batch x output width). ReLU's derivative at 0 is taken as 0. Biases do not enter (they are constant in x).
+ */
+export function networkVjpF64(net: EquivariantNetwork, x: Float64Array, batch: number, v: Float64Array): Float64Array {
+  checkNetwork('networkVjpF64: net', net);
+  checkBatch('networkVjpF64', batch);
+  if (v.length !== batch * outputSize(net)) throw new Error(`networkVjpF64: v must have length batch·output width = ${batch * outputSize(net)}, got ${v.length}`);
+  const pre: Float64Array[] = [];
+  let h = x;
+  net.layers.forEach((l, i) => {
+    const z = layerForwardUnchecked('networkVjpF64', l, h, batch);
+    pre.push(z);
+    h = i < net.layers.length - 1 ? reluInPlace(Float64Array.from(z)) : z;
+  });
+  let g = Float64Array.from(v);
+  for (let i = net.layers.length - 1; i >= 0; i--) {
+    if (i < net.layers.length - 1) {
+      const z = pre[i]!;
+      for (let t = 0; t < g.length; t++) if (!(z[t]! > 0)) g[t] = 0;
+    }
+    const { basis, cIn, cOut } = net.layers[i]!;
+    const { dIn, dOut } = basis;
+    const K = basis.elements.length;
+    const c = maskedCoeffs(net.layers[i]!);
+    const gx = new Float64Array(batch * cIn * dIn);
+    for (let n = 0; n < batch; n++) {
+      for (let b = 0; b < cOut; b++) {
+        for (let a = 0; a < cIn; a++) {
+          for (let k = 0; k < K; k++) {
+            const alpha = c[(b * cIn + a) * K + k]!;
+            if (alpha !== 0) sparseMatTVecAdd(basis.elements[k]!, alpha, g, (n * cOut + b) * dOut, gx, (n * cIn + a) * dIn);
+          }
+        }
+      }
+    }
+    g = gx;
+  }
+  return g;
 }
 
 /** Applies a group element (a permutation of one copy's indices) to every copy of every batch row. */
