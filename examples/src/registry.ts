@@ -1,5 +1,6 @@
 import { reproductions as curated } from './repro/curated-retrain';
 import { reproductions as equivariant } from './repro/equivariant-prune';
+import { reproduction as equivariantIgn } from './repro/equivariant-prune-ign';
 import { reproduction as equivariantLaw } from './repro/equivariant-prune-law';
 import { reproductions as kernels } from './repro/gpu-kernels';
 import { reproductions as optim } from './repro/optim';
@@ -8,4 +9,4 @@ import { reproductions as scaling } from './repro/scaling-laws';
 import type { Reproduction } from './types';
 
 /** Every registered reproduction, in the order the report shows them. */
-export const REGISTRY: Reproduction[] = [...kernels, ...optim, ...scaling, ...ot, ...equivariant, equivariantLaw, ...curated];
+export const REGISTRY: Reproduction[] = [...kernels, ...optim, ...scaling, ...ot, ...equivariant, equivariantLaw, equivariantIgn, ...curated];

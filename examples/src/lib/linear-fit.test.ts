@@ -23,3 +23,12 @@ it('quantiles interpolate like NumPy', () => {
   expect(quantile([1, 2, 3, 4, 5], 0.25)).toBe(2);
   expect(quantile([0, 10], 0.3)).toBeCloseTo(3, 12);
 });
+
+it('meanCi95 uses the t quantile', async () => {
+  const { meanCi95 } = await import('./mean-interval');
+  const r = meanCi95([1, 2, 3]);
+  expect(r.mean).toBe(2);
+  expect(r.sd).toBeCloseTo(1, 12);
+  expect(r.hi - r.mean).toBeCloseTo(4.303 / Math.sqrt(3), 9);
+  expect(Number.isNaN(meanCi95([5]).hi)).toBe(true);
+});
