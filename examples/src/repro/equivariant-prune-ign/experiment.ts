@@ -1,8 +1,8 @@
 /**
  * Trained graph networks matched by pruning random ones (no training of the random network), two architectures:
  * - a 2-IGN (Maron et al. 2019): R^{n x n} -> 2->2 -> 2->2 -> 2->1 -> mean readout, every layer in the S_n-equivariant
- *   basis with G-invariant biases, on the adjacency matrix;
- * - an MPNN whose layers use the message-passing basis {I, Â} (Â = A/(n-1), per graph) on constant node features,
+ *   basis with G-invariant biases, on the adjacency matrix (±1 off the diagonal);
+ * - an MPNN whose layers use the message-passing basis {I, Â} (Â = A/(n-1), per graph) on node features 2·deg/(n-1) - 1,
  *   then a mean readout. The basis depends on the graph but the coefficients do not, so one pruning of the
  *   coefficients serves every graph.
  * Task: graph regression of y = 10·Var(deg/(n-1)) + triangle density on Erdős–Rényi graphs with p ~ U[0.15, 0.85].
@@ -54,7 +54,7 @@ export interface GraphCell {
   ruleC: number;
   /** Cap on m per layer (meet in the middle is 2^(m/2) per half). */
   mCap: number;
-  /** Extra m values (prefixes of the same random draw) at which the pruned network is also evaluated. */
+  /** Extra m values (the same m in every layer; one random draw, of which the rule's network is a prefix) at which the pruned network is also evaluated. */
   sweep: number[];
 }
 
@@ -180,12 +180,29 @@ export function ignInput(adj: Float64Array, n: number): Float64Array {
   return adj.map((v, t) => ((t % (n * n)) % (n + 1) === 0 ? 0 : 2 * v - 1));
 }
 
+/**
+ * The MPNN's node features: 2·deg/(n-1) - 1 in [-1, 1], computed from the graph, so relabelling nodes permutes them.
+ * (Constant features would give every first-layer unit one sign on all nodes, and whole seeds start dead.)
+ */
+export function mpnnInput(adj: Float64Array, n: number): Float64Array {
+  const count = adj.length / (n * n);
+  const x = new Float64Array(count * n);
+  for (let g = 0; g < count; g++) {
+    for (let i = 0; i < n; i++) {
+      let d = 0;
+      for (let j = 0; j < n; j++) d += adj[g * n * n + i * n + j]!;
+      x[g * n + i] = (2 * d) / (n - 1) - 1;
+    }
+  }
+  return x;
+}
+
 /** Float64 forward of a network on graph g: MPNN layers swap the template basis for the graph's {I, Â}. */
 function forwardGraphF64(arch: GraphArch, net: EquivariantNetwork, template: EquivariantBasis | undefined, adj: Float64Array, n: number): number {
   if (arch === 'ign2') return networkForwardF64(net, ignInput(adj, n), 1)[0]!;
   const basis = messagePassingBasis(adj, n);
   const layers = net.layers.map((l) => (l.basis === template ? { ...l, basis } : l));
-  return networkForwardF64({ layers }, new Float64Array(n).fill(1), 1)[0]!;
+  return networkForwardF64({ layers }, mpnnInput(adj, n), 1)[0]!;
 }
 
 function r2(pred: ArrayLike<number>, y: ArrayLike<number>): number {
@@ -215,7 +232,7 @@ export const graphCell = defineCells('equivariant-prune-ign/train-and-prune', as
   const consts = { stacks: a.bases.map((b) => basisStackTensor(b)), biasT: a.biasVectors.map((v) => biasVectorsTensor(v)) };
   const inputs = (adj: Float64Array, count: number) =>
     tf.tidy(() => {
-      const x = arch === 'ign2' ? tf.tensor2d(Float32Array.from(ignInput(adj, n)), [count, n * n]) : (tf.ones([count, n]) as tf.Tensor2D);
+      const x = tf.tensor2d(Float32Array.from(arch === 'ign2' ? ignInput(adj, n) : mpnnInput(adj, n)), [count, arch === 'ign2' ? n * n : n]);
       const adjHat = arch === 'mpnn' ? (tf.div(tf.tensor3d(Float32Array.from(adj), [count, n, n]), n - 1) as tf.Tensor3D) : undefined;
       return { x, adjHat };
     });
@@ -259,7 +276,9 @@ export const graphCell = defineCells('equivariant-prune-ign/train-and-prune', as
   const samples = target.layers.map((l, i) =>
     Math.min(cell.mCap, hiddenCopiesFor({ nIn: l.cIn, nOut: l.cOut, basisSize: l.basis.elements.length, basisNorm: norms[i]!, depth: L, eps: cell.eps, c: cell.ruleC })),
   );
-  const random = buildRandomNetwork(target, { samples, seed: seed + 40 });
+  // One draw large enough for the rule and every swept m; the rule's network is its prefix (restrictSamples).
+  const drawn = buildRandomNetwork(target, { samples: samples.map((m) => Math.max(m, ...cell.sweep)), seed: seed + 40 });
+  const random = restrictSamples(drawn, samples);
   const evalNet = (net: EquivariantNetwork): Float64Array => {
     if (arch === 'ign2') return networkForwardF64(net, ignInput(test.adj, n), cell.testGraphs);
     const out = new Float64Array(cell.testGraphs);
@@ -275,10 +294,8 @@ export const graphCell = defineCells('equivariant-prune-ign/train-and-prune', as
     maxGap = Math.max(maxGap, Math.abs(yT[g]! - yP[g]!));
     f32VsF64 = Math.max(f32VsF64, Math.abs(yT[g]! - f32Out[g]!));
   }
-  const sweep = cell.sweep
-    .filter((m) => samples.every((s) => m <= s))
-    .map((m) => {
-      const yM = evalNet(pruneToTarget(target, restrictSamples(random, m)).folded);
+  const sweep = cell.sweep.map((m) => {
+      const yM = evalNet(pruneToTarget(target, restrictSamples(drawn, m)).folded);
       let gap = 0;
       for (let g = 0; g < cell.testGraphs; g++) gap = Math.max(gap, Math.abs(yT[g]! - yM[g]!));
       return { m, prunedR2: r2(yM, test.y), maxGap: gap };

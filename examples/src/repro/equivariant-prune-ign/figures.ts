@@ -9,13 +9,12 @@ const LABEL = { ign2: '2-IGN (Maron basis)', mpnn: 'MPNN ({I, Â} basis)' } as c
 export function sweepFigure(results: readonly GraphCellResult[]): Figure {
   const rows = results.flatMap((r) => [
     ...r.sweep.map((s) => ({ arch: LABEL[r.arch], seed: r.seed, m: s.m, r2: Math.max(s.prunedR2, -1), kind: 'pruned' })),
-    { arch: LABEL[r.arch], seed: r.seed, m: Math.min(...r.samples), r2: r.prunedR2, kind: 'pruned' },
   ]);
   const targets = results.map((r) => ({ arch: LABEL[r.arch], r2: r.targetR2 }));
   return {
     id: 'r2-vs-m',
     title: 'Test R² of the pruned random network vs samples per coefficient m',
-    caption: 'One line per seed (R² clipped at −1); the last point is the rule m (smallest over layers shown). Grey rules: trained targets.',
+    caption: 'One line per seed (R² clipped at −1), the same m in every layer. Grey rules: the trained targets.',
     spec: {
       $schema: SCHEMA,
       data: { values: [...rows, ...targets.map((t) => ({ ...t, kind: 'target' }))] },
