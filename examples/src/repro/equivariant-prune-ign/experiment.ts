@@ -69,8 +69,11 @@ export interface GraphCellResult {
   maxGap: number;
   /** Largest |f(πAπᵀ) - f(A)| of the pruned network over node permutations (float64). */
   invarianceError: number;
-  /** m per target layer from the rule. */
+  /** m per target layer: the largest of the per-layer rule values, in every layer. */
   samples: number[];
+  /** The rule evaluated per layer (its own n_in, n_out, |B|, ‖B‖), and the pruned R² with those m. */
+  perLayerSamples: number[];
+  perLayerPrunedR2: number;
   params: { target: number; random: number; kept: number; lowerBound: number };
   /** Pruned R² and max gap at each swept m (prefixes of the same draw). */
   sweep: { m: number; prunedR2: number; maxGap: number }[];
@@ -273,11 +276,14 @@ export const graphCell = defineCells('equivariant-prune-ign/train-and-prune', as
 
   const L = a.bases.length;
   const norms = a.bases.map((b) => basisNorm(b).norm);
-  const samples = target.layers.map((l, i) =>
+  const perLayer = target.layers.map((l, i) =>
     Math.min(cell.mCap, hiddenCopiesFor({ nIn: l.cIn, nOut: l.cOut, basisSize: l.basis.elements.length, basisNorm: norms[i]!, depth: L, eps: cell.eps, c: cell.ruleC })),
   );
-  // One draw large enough for the rule and every swept m; the rule's network is its prefix (restrictSamples).
-  const drawn = buildRandomNetwork(target, { samples: samples.map((m) => Math.max(m, ...cell.sweep)), seed: seed + 40 });
+  // Thm 1's form: one m for every layer, set by the largest layer's argument. (The per-layer variant is reported too.)
+  const uniform = Math.max(...perLayer);
+  const samples = perLayer.map(() => uniform);
+  // One draw large enough for the rule and every swept m; the rule's networks are its prefixes (restrictSamples).
+  const drawn = buildRandomNetwork(target, { samples: perLayer.map(() => Math.max(uniform, ...cell.sweep)), seed: seed + 40 });
   const random = restrictSamples(drawn, samples);
   const evalNet = (net: EquivariantNetwork): Float64Array => {
     if (arch === 'ign2') return networkForwardF64(net, ignInput(test.adj, n), cell.testGraphs);
@@ -294,6 +300,7 @@ export const graphCell = defineCells('equivariant-prune-ign/train-and-prune', as
     maxGap = Math.max(maxGap, Math.abs(yT[g]! - yP[g]!));
     f32VsF64 = Math.max(f32VsF64, Math.abs(yT[g]! - f32Out[g]!));
   }
+  const yPL = evalNet(pruneToTarget(target, restrictSamples(drawn, perLayer)).folded);
   const sweep = cell.sweep.map((m) => {
       const yM = evalNet(pruneToTarget(target, restrictSamples(drawn, m)).folded);
       let gap = 0;
@@ -323,6 +330,8 @@ export const graphCell = defineCells('equivariant-prune-ign/train-and-prune', as
     maxGap,
     invarianceError,
     samples,
+    perLayerSamples: perLayer,
+    perLayerPrunedR2: r2(yPL, test.y),
     params: { target: rep.target, random: rep.random, kept: rep.kept, lowerBound: rep.lowerBound },
     sweep,
     f32VsF64,
