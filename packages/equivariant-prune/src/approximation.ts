@@ -1,6 +1,7 @@
 /** Measured sup-error estimates and the certified bounds of the layer lemma and the telescoping theorem. */
 import { createRng } from '@lemma/gpu-kernels';
-import { type EquivariantNetwork, inputSize, networkForwardF64, networkVjpF64, outputSize } from './network';
+import { networkForwardF64, networkVjpF64 } from './forward-f64';
+import { type EquivariantNetwork, inputSize, outputSize } from './network';
 
 /** Summary of ‖f(x) - g(x)‖_2 over sampled unit inputs. */
 export interface SupErrorEstimate {

@@ -3,18 +3,13 @@ import { fc, test } from '@fast-check/vitest';
 import { createRng } from '@lemma/gpu-kernels';
 import { estimateSupError, randomUnitVectors, telescopingBound } from './approximation';
 import { basisNorm } from './basis';
-import { deepSetsBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis, mlpBasis } from './closedForms';
+import { deepSetsBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis, mlpBasis } from './closed-forms';
 import { buildRandomNetwork, hiddenCopiesFor, parameterReport, pruneToTarget, restrictSamples } from './construction';
 import { symmetricGroup } from './groups';
-import {
-  type EquivariantLayer,
-  type EquivariantNetwork,
-  equivarianceErrorF64,
-  invariantVectors,
-  layerDenseMatrix,
-  networkForwardF64,
-  randomLayer,
-} from './network';
+import { invariantVectors } from './bias';
+import { equivarianceErrorF64 } from './equivariance';
+import { networkForwardF64 } from './forward-f64';
+import { type EquivariantLayer, type EquivariantNetwork, layerDenseMatrix, randomLayer } from './network';
 import { frobeniusNorm, operatorNorm } from './sparse';
 
 /** Scales a layer so ‖W‖_F = 1, hence ‖W‖_op <= 1 (the theorem's operator-norm-bounded targets). */

@@ -17,8 +17,9 @@
  */
 import { createRng } from '@lemma/gpu-kernels';
 import type { EquivariantBasis } from './basis';
-import { type EquivariantLayer, type EquivariantNetwork, checkNetwork, effectiveBiasCoeffs } from './network';
-import { solveSubsetSumBatch } from './subsetSum';
+import { effectiveBiasCoeffs } from './bias';
+import { type EquivariantLayer, type EquivariantNetwork, checkNetwork } from './network';
+import { solveSubsetSumBatch } from './subset-sum';
 
 /** Inputs of the overparametrization rule. */
 export interface HiddenCopiesRule {

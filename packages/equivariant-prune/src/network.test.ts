@@ -2,22 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { createRng } from '@lemma/gpu-kernels';
 import type { EquivariantBasis } from './basis';
-import { deepSetsBasis, groupConvBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis } from './closedForms';
+import { deepSetsBasis, groupConvBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis } from './closed-forms';
 import { type PermAction, imageGroup, symmetricGroup } from './groups';
-import {
-  type EquivariantNetwork,
-  actOnBatch,
-  checkNetwork,
-  effectiveBiasCoeffs,
-  equivarianceErrorF64,
-  groupElementPairs,
-  invariantVectors,
-  layerBiasVector,
-  networkForwardF64,
-  networkVjpF64,
-  randomLayer,
-  reluInPlace,
-} from './network';
+import { effectiveBiasCoeffs, invariantVectors, layerBiasVector } from './bias';
+import { actOnBatch, equivarianceErrorF64, groupElementPairs } from './equivariance';
+import { networkForwardF64, networkVjpF64, reluInPlace } from './forward-f64';
+import { type EquivariantNetwork, checkNetwork, randomLayer } from './network';
 
 interface Case {
   name: string;

@@ -1,8 +1,9 @@
 /** Bad inputs of issue #16 for this package: each is rejected with an error that names the argument. */
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@lemma/gpu-kernels';
-import { deepSetsBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis, setReadoutBasis } from './closedForms';
-import { layerForwardF64, networkForwardF64, randomLayer } from './network';
+import { deepSetsBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis, setReadoutBasis } from './closed-forms';
+import { layerForwardF64, networkForwardF64 } from './forward-f64';
+import { randomLayer } from './network';
 import { matrixRank, rowEchelon } from './nullspace';
 import { sparseFromDense } from './sparse';
 
