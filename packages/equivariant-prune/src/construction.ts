@@ -83,7 +83,7 @@ function identityBasis(d: number): EquivariantBasis {
   };
 }
 
-/** Draws the random network of the construction for `target` (two layers per target layer). */
+/** Draws the random network of the construction for `target` (two layers per target layer; Fig. 1, odd and even layers). */
 export function buildRandomNetwork(target: EquivariantNetwork, options: RandomNetworkOptions): RandomNetwork {
   checkNetwork('buildRandomNetwork: target', target);
   const L = target.layers.length;
@@ -216,7 +216,8 @@ export interface PruneOptions {
 }
 
 /**
- * Prunes the random network to approximate `target` (no training): solves the subset-sum instances
+ * Prunes the random network to approximate `target` (no training; the layer-approximation lemma applied per layer,
+ * then Thm 1's induction): solves the subset-sum instances
  * sum_{j in S+} lambda_j mu_{j,b,k} ≈ alpha[b,a,k] and sum_{j in S-} |lambda_j| mu_{j,b,k} ≈ -alpha[b,a,k]
  * exactly by meet in the middle and keeps exactly those coefficients.
  */
@@ -359,7 +360,10 @@ export interface ParameterReport {
   lowerBound: number;
 }
 
-/** Counts coefficients of target, random and pruned networks, and the packing lower bound at `eps`. */
+/**
+ * Counts coefficients of target, random and pruned networks, and the packing lower bound at `eps` (the paper's
+ * lower-bound theorem: 2^M >= (1/2ε)^{#target coefficients}, so M >= target · log2(1/(2ε))).
+ */
 export function parameterReport(target: EquivariantNetwork, pruned: EquivariantNetwork, eps: number): ParameterReport {
   const count = (n: EquivariantNetwork): number =>
     n.layers.reduce((s, l) => s + l.coeffs.length + (l.bias ? l.bias.coeffs.length + (l.bias.units?.length ?? 0) : 0), 0);

@@ -42,3 +42,11 @@ it('a tiny graph plan trains, prunes and reports intervals for both architecture
   expect(Object.keys(r.seeds).length).toBe(5);
   expect(r.tables![2]!.rows.length).toBe(4);
 });
+
+it('the full plan has more seeds, steps and test graphs than the quick one', () => {
+  const q = graphPlan(true, 0);
+  const f = graphPlan(false, 0);
+  expect(f.seeds).toBeGreaterThan(q.seeds);
+  expect(f.ign.steps).toBeGreaterThan(q.ign.steps);
+  expect(f.testGraphs).toBeGreaterThan(q.testGraphs);
+});
