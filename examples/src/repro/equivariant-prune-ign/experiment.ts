@@ -34,6 +34,7 @@ import {
   symmetricGroup,
 } from '@lemma/equivariant-prune';
 import { defineCells } from '../../lib/cell-pool';
+import { setLearningRate } from '../../lib/learning-rate';
 
 /** Which architecture a cell trains and prunes. */
 export type GraphArch = 'ign2' | 'mpnn';
@@ -243,7 +244,7 @@ export const graphCell = defineCells('equivariant-prune-ign/train-and-prune', as
   const opt = tf.train.adam(lr0);
   const data = createRng(seed, 33);
   for (let s = 0; s < cell.steps; s++) {
-    (opt as unknown as { learningRate: number }).learningRate = lr0 * (0.02 + 0.98 * 0.5 * (1 + Math.cos((Math.PI * s) / cell.steps)));
+    setLearningRate(opt, lr0 * (0.02 + 0.98 * 0.5 * (1 + Math.cos((Math.PI * s) / cell.steps)))); // cosine decay
     const { adj, y } = sampleGraphs(data, cell.batch, n);
     const { x, adjHat } = inputs(adj, cell.batch);
     const yt = tf.tensor2d(Float32Array.from(y), [cell.batch, 1]);
