@@ -1,7 +1,11 @@
 import { reproductions as curated } from './repro/curated-retrain';
 import { digitsRepro } from './repro/curated-retrain-digits';
 import { moonsRepro } from './repro/curated-retrain-moons';
-import { reproductions as equivariant } from './repro/equivariant-prune';
+import { reproduction as equivariantIgn } from './repro/equivariant-prune-ign';
+import { reproduction as equivariantLaw } from './repro/equivariant-prune-law';
+import { reproduction as equivariantRotMnist } from './repro/equivariant-prune-rotmnist';
+import { reproduction as equivariantScaling } from './repro/equivariant-prune-scaling';
+import { reproduction as equivariantSets } from './repro/equivariant-prune-sets';
 import { reproductions as kernels } from './repro/gpu-kernels';
 import { charLM } from './repro/optim-char-lm';
 import { plrfHorizon } from './repro/optim-plrf-horizon';
@@ -12,4 +16,20 @@ import { reproductions as scaling } from './repro/scaling-laws';
 import type { Reproduction } from './types';
 
 /** Every registered reproduction, in the order the report shows them. */
-export const REGISTRY: Reproduction[] = [...kernels, charLM, plrfHorizon, ...scaling, ...ot, ...otLmcPaper, ...otLmcWidth, ...equivariant, ...curated, digitsRepro, moonsRepro];
+export const REGISTRY: Reproduction[] = [
+  ...kernels,
+  charLM,
+  plrfHorizon,
+  ...scaling,
+  ...ot,
+  ...otLmcPaper,
+  ...otLmcWidth,
+  equivariantScaling,
+  equivariantRotMnist,
+  equivariantSets,
+  equivariantLaw,
+  equivariantIgn,
+  ...curated,
+  digitsRepro,
+  moonsRepro,
+];

@@ -1,4 +1,4 @@
-"""NumPy meet-in-the-middle subset sum: the peer for bench/subsetSum.bench.ts.
+"""NumPy meet-in-the-middle subset sum: the peer for bench/subset-sum.bench.ts.
 
 Reads instances from a .npz (samples [count, n], targets [count]), solves each exactly
 (half sums via a 0/1 matrix product, sort, searchsorted), prints JSON with the time and errors.

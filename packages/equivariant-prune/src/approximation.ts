@@ -1,6 +1,7 @@
 /** Measured sup-error estimates and the certified bounds of the layer lemma and the telescoping theorem. */
 import { createRng } from '@lemma/gpu-kernels';
-import { type EquivariantNetwork, inputSize, networkForwardF64, outputSize } from './network';
+import { networkForwardF64, networkVjpF64 } from './forward-f64';
+import { type EquivariantNetwork, inputSize, outputSize } from './network';
 
 /** Summary of ‖f(x) - g(x)‖_2 over sampled unit inputs. */
 export interface SupErrorEstimate {
@@ -25,11 +26,33 @@ export function randomUnitVectors(count: number, dim: number, seed: number): Flo
   return x;
 }
 
+/** Options of {@link estimateSupError}. */
+export interface SupErrorOptions {
+  /**
+   * Ascent steps from the best random probes (default 0: probes only). In high dimension a random direction sees
+   * about ‖ΔW‖_F / sqrt(d) rather than ‖ΔW‖_op, so probes alone hide how the error grows with the width.
+   */
+  ascentSteps?: number;
+  /** How many of the best probes to ascend from (default 4). */
+  ascentStarts?: number;
+}
+
 /**
  * Estimates sup_{‖x‖_2 <= 1} ‖f(x) - g(x)‖_2 for two networks with the same input and output widths by
- * evaluating both (float64) on `samples` random unit vectors. Random directions under-estimate the sup.
+ * evaluating both (float64) on `samples` random unit vectors, then (with `ascentSteps`) by projected ascent
+ * of ‖f - g‖ on the unit sphere from the best probes: x <- normalize(Jᵀ r) with r = f(x) - g(x), the power step
+ * of the current linear piece for bias-free ReLU networks, falling back to shorter steps x + t·Jᵀr when it does not
+ * improve. Every point evaluated is a unit vector, so `max` stays a lower estimate of the sup.
  */
-export function estimateSupError(f: EquivariantNetwork, g: EquivariantNetwork, samples = 256, seed = 0): SupErrorEstimate {
+export function estimateSupError(f: EquivariantNetwork, g: EquivariantNetwork, samples = 256, seed = 0, options: SupErrorOptions = {}): SupErrorEstimate {
+  for (const key of Object.keys(options)) {
+    if (key !== 'ascentSteps' && key !== 'ascentStarts') throw new Error(`estimateSupError: unknown option '${key}'`);
+  }
+  const steps = options.ascentSteps ?? 0;
+  const starts = options.ascentStarts ?? 4;
+  if (!Number.isInteger(steps) || steps < 0 || steps > 10_000) throw new Error(`estimateSupError: options.ascentSteps must be an integer in [0, 10000], got ${steps}`);
+  if (!Number.isInteger(starts) || starts < 1) throw new Error(`estimateSupError: options.ascentStarts must be a positive integer, got ${starts}`);
+  if (!Number.isInteger(samples) || samples < 1) throw new Error(`estimateSupError: samples must be a positive integer, got ${samples}`);
   const d = inputSize(f);
   if (inputSize(g) !== d || outputSize(g) !== outputSize(f)) {
     throw new Error(`estimateSupError: f and g must have the same widths, got ${d} -> ${outputSize(f)} and ${inputSize(g)} -> ${outputSize(g)}`);
@@ -44,8 +67,63 @@ export function estimateSupError(f: EquivariantNetwork, g: EquivariantNetwork, s
     for (let i = 0; i < dOut; i++) s += (fx[r * dOut + i]! - gx[r * dOut + i]!) ** 2;
     errs[r] = Math.sqrt(s);
   }
+  const order = Array.from(errs.keys()).sort((a, b) => errs[b]! - errs[a]!);
+  let best = errs[order[0]!]!;
+  if (steps > 0) best = Math.max(best, ascend(f, g, order.slice(0, Math.min(starts, samples)).map((r) => x.slice(r * d, (r + 1) * d)), steps));
   errs.sort();
-  return { max: errs[samples - 1]!, median: errs[Math.floor(samples / 2)]!, samples };
+  return { max: best, median: errs[Math.floor(samples / 2)]!, samples };
+}
+
+function diffNorm(f: EquivariantNetwork, g: EquivariantNetwork, x: Float64Array): { err: number; r: Float64Array } {
+  const r = networkForwardF64(f, x, 1);
+  const gx = networkForwardF64(g, x, 1);
+  let s = 0;
+  for (let i = 0; i < r.length; i++) {
+    r[i]! -= gx[i]!;
+    s += r[i]! * r[i]!;
+  }
+  return { err: Math.sqrt(s), r };
+}
+
+function normalized(v: Float64Array): Float64Array | undefined {
+  let s = 0;
+  for (const t of v) s += t * t;
+  if (!(s > 0) || !Number.isFinite(s)) return undefined;
+  const inv = 1 / Math.sqrt(s);
+  return v.map((t) => t * inv);
+}
+
+/** Projected ascent of ‖f(x) - g(x)‖ over unit x from each start; returns the largest error evaluated. */
+function ascend(f: EquivariantNetwork, g: EquivariantNetwork, starts: Float64Array[], steps: number): number {
+  let best = 0;
+  for (const x0 of starts) {
+    let x = x0;
+    let cur = diffNorm(f, g, x);
+    best = Math.max(best, cur.err);
+    for (let s = 0; s < steps; s++) {
+      const jf = networkVjpF64(f, x, 1, cur.r);
+      const jg = networkVjpF64(g, x, 1, cur.r);
+      const grad = jf.map((v, i) => v - jg[i]!);
+      const dir = normalized(grad);
+      if (!dir) break;
+      let moved = false;
+      // t = Infinity is the power step normalize(Jᵀ r); then shorter steps along the gradient.
+      for (const t of [Infinity, 0.5, 0.1, 0.02]) {
+        const cand = normalized(t === Infinity ? dir : x.map((v, i) => v + t * dir[i]!));
+        if (!cand) continue;
+        const c = diffNorm(f, g, cand);
+        if (c.err > cur.err * (1 + 1e-12)) {
+          x = cand;
+          cur = c;
+          moved = true;
+          break;
+        }
+      }
+      best = Math.max(best, cur.err);
+      if (!moved) break;
+    }
+  }
+  return best;
 }
 
 /**

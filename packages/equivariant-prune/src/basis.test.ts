@@ -9,7 +9,7 @@ import {
   permutationMatrix,
   nullSpaceBasis,
 } from './basis';
-import { deepSetsBasis, groupConvBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis, mlpBasis } from './closedForms';
+import { deepSetsBasis, groupConvBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis, mlpBasis } from './closed-forms';
 import { groupElements, imageGroup, symmetricGroup, trivialAction } from './groups';
 import { sparseToDense } from './sparse';
 

@@ -3,18 +3,13 @@ import { fc, test } from '@fast-check/vitest';
 import { createRng } from '@lemma/gpu-kernels';
 import { estimateSupError, randomUnitVectors, telescopingBound } from './approximation';
 import { basisNorm } from './basis';
-import { deepSetsBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis, mlpBasis } from './closedForms';
-import { buildRandomNetwork, hiddenCopiesFor, parameterReport, pruneToTarget } from './construction';
+import { deepSetsBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis, mlpBasis } from './closed-forms';
+import { buildRandomNetwork, hiddenCopiesFor, parameterReport, pruneToTarget, restrictSamples } from './construction';
 import { symmetricGroup } from './groups';
-import {
-  type EquivariantLayer,
-  type EquivariantNetwork,
-  equivarianceErrorF64,
-  invariantVectors,
-  layerDenseMatrix,
-  networkForwardF64,
-  randomLayer,
-} from './network';
+import { invariantVectors } from './bias';
+import { equivarianceErrorF64 } from './equivariance';
+import { networkForwardF64 } from './forward-f64';
+import { type EquivariantLayer, type EquivariantNetwork, layerDenseMatrix, randomLayer } from './network';
 import { frobeniusNorm, operatorNorm } from './sparse';
 
 /** Scales a layer so ‖W‖_F = 1, hence ‖W‖_op <= 1 (the theorem's operator-norm-bounded targets). */
@@ -158,4 +153,45 @@ describe('the construction and its pruning', () => {
     const x = randomUnitVectors(4, 7, 0);
     for (let r = 0; r < 4; r++) expect(frobeniusNorm(x.subarray(r * 7, r * 7 + 7))).toBeCloseTo(1, 12);
   });
+  test.prop([fc.integer({ min: 0, max: 1000 }), fc.boolean()], { numRuns: 8 })(
+    'restrictSamples: nested prefixes of one draw, so every coefficient error is non-increasing in m (with biases)',
+    (seed, withBias) => {
+      const rng = createRng(seed);
+      const b = deepSetsBasis(4);
+      const bias = withBias ? invariantVectors(symmetricGroup(4).set()) : undefined;
+      const target: EquivariantNetwork = { layers: [randomLayer(b, 2, 2, rng, 1, bias), randomLayer(b, 2, 1, rng, 1, bias)] };
+      const M = 9;
+      const full = buildRandomNetwork(target, { samples: M, seed: seed + 1 });
+      const same = restrictSamples(full, M);
+      same.network.layers.forEach((l, i) => expect(l.coeffs).toEqual(full.network.layers[i]!.coeffs));
+      let prev: number[] | undefined;
+      for (let m = 1; m <= M; m++) {
+        const pruned = pruneToTarget(target, restrictSamples(full, m));
+        const x = randomUnitVectors(3, 8, seed);
+        // The restricted, pruned network equals its folded form (the masks select valid hidden copies).
+        const y = networkForwardF64(pruned.network, x, 3);
+        const z = networkForwardF64(pruned.folded, x, 3);
+        y.forEach((v, t) => expect(Math.abs(v - z[t]!)).toBeLessThan(1e-12));
+        const errs = pruned.layers.map((r) => r.maxCoeffError);
+        if (prev) errs.forEach((e, i) => expect(e).toBeLessThanOrEqual(prev![i]! + 1e-15));
+        prev = errs;
+      }
+      expect(() => restrictSamples(full, M + 1)).toThrow(/restrictSamples: samples must be an integer in \[1, samples drawn\]/);
+    },
+  );
+  it('estimateSupError with ascent reaches the exact sup of a linear error map, probes alone stay below', () => {
+    const rng = createRng(12);
+    const b = maron2to2Basis(5);
+    const f: EquivariantNetwork = { layers: [randomLayer(b, 2, 2, rng)] };
+    const g: EquivariantNetwork = { layers: [{ ...f.layers[0]!, coeffs: f.layers[0]!.coeffs.map((c) => 0.5 * c) }] };
+    // f - g = W/2 is linear, so sup over the unit ball = ‖W‖_op / 2.
+    const exact = operatorNorm(layerDenseMatrix(f.layers[0]!), 50, 50, 2000) / 2;
+    const probes = estimateSupError(f, g, 64, 1).max;
+    const ascent = estimateSupError(f, g, 64, 1, { ascentSteps: 60 }).max;
+    expect(probes).toBeLessThan(0.9 * exact);
+    expect(ascent).toBeGreaterThan(0.999 * exact);
+    expect(ascent).toBeLessThanOrEqual(exact * (1 + 1e-9));
+    expect(() => estimateSupError(f, g, 8, 1, { steps: 3 } as never)).toThrow(/unknown option 'steps'/);
+  });
+
 });

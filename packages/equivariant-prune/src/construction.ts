@@ -17,8 +17,9 @@
  */
 import { createRng } from '@lemma/gpu-kernels';
 import type { EquivariantBasis } from './basis';
-import { type EquivariantLayer, type EquivariantNetwork, checkNetwork, effectiveBiasCoeffs } from './network';
-import { solveSubsetSumBatch } from './subsetSum';
+import { effectiveBiasCoeffs } from './bias';
+import { type EquivariantLayer, type EquivariantNetwork, checkNetwork } from './network';
+import { solveSubsetSumBatch } from './subset-sum';
 
 /** Inputs of the overparametrization rule. */
 export interface HiddenCopiesRule {
@@ -82,7 +83,7 @@ function identityBasis(d: number): EquivariantBasis {
   };
 }
 
-/** Draws the random network of the construction for `target` (two layers per target layer). */
+/** Draws the random network of the construction for `target` (two layers per target layer; Fig. 1, odd and even layers). */
 export function buildRandomNetwork(target: EquivariantNetwork, options: RandomNetworkOptions): RandomNetwork {
   checkNetwork('buildRandomNetwork: target', target);
   const L = target.layers.length;
@@ -133,6 +134,57 @@ export function buildRandomNetwork(target: EquivariantNetwork, options: RandomNe
   return { network: { layers }, samples };
 }
 
+/**
+ * The random network that uses only the first `samples[i]` hidden copies of each sign (and the first
+ * `samples[i]` bias units) of `random`: the subset-sum samples of every instance become a prefix of the
+ * original ones, so the optimal coefficient errors are non-increasing along m (adding samples never hurts).
+ * This is how a sweep over m reuses one draw instead of redrawing per m.
+ */
+export function restrictSamples(random: RandomNetwork, samples: number | readonly number[]): RandomNetwork {
+  const L = random.samples.length;
+  const want = typeof samples === 'number' ? new Array<number>(L).fill(samples) : [...samples];
+  if (want.length !== L || want.some((m, i) => !Number.isInteger(m) || m < 1 || m > random.samples[i]!)) {
+    throw new Error(`restrictSamples: samples must be an integer in [1, samples drawn] or ${L} of them (drawn: ${random.samples.join(', ')}), got ${JSON.stringify(samples)}`);
+  }
+  const layers: EquivariantLayer[] = [];
+  for (let i = 0; i < L; i++) {
+    const odd = random.network.layers[2 * i]!;
+    const even = random.network.layers[2 * i + 1]!;
+    const M = random.samples[i]!;
+    const m = want[i]!;
+    const cIn = odd.cIn;
+    const Ks = odd.basis.elements.length;
+    const K = even.basis.elements.length;
+    const hidden = cIn * 2 * m;
+    // New hidden copy a·2m + j' is old copy a·2M + j, with j = j' for the positive half and M + (j' - m) for the negative one.
+    const oldOf = (h: number): number => {
+      const a = Math.floor(h / (2 * m));
+      const j = h % (2 * m);
+      return a * 2 * M + (j < m ? j : M + j - m);
+    };
+    const oddC = new Float64Array(hidden * cIn * Ks);
+    for (let h = 0; h < hidden; h++) oddC.set(odd.coeffs.subarray(oldOf(h) * cIn * Ks, (oldOf(h) + 1) * cIn * Ks), h * cIn * Ks);
+    const evenC = new Float64Array(even.cOut * hidden * K);
+    for (let b = 0; b < even.cOut; b++) {
+      for (let h = 0; h < hidden; h++) {
+        const o = (b * odd.cOut + oldOf(h)) * K;
+        evenC.set(even.coeffs.subarray(o, o + K), (b * hidden + h) * K);
+      }
+    }
+    layers.push({ basis: odd.basis, cIn, cOut: hidden, coeffs: oddC });
+    const eb = even.bias;
+    if (!eb || !eb.units) {
+      layers.push({ basis: even.basis, cIn: hidden, cOut: even.cOut, coeffs: evenC });
+      continue;
+    }
+    const Kb = eb.vectors.length;
+    const bc = new Float64Array(even.cOut * m * Kb);
+    for (let b = 0; b < even.cOut; b++) bc.set(eb.coeffs.subarray(b * M * Kb, (b * M + m) * Kb), b * m * Kb);
+    layers.push({ basis: even.basis, cIn: hidden, cOut: even.cOut, coeffs: evenC, bias: { vectors: eb.vectors, coeffs: bc, units: eb.units.slice(0, m) } });
+  }
+  return { network: { layers }, samples: want };
+}
+
 /** Per target layer statistics of {@link pruneToTarget}. */
 export interface LayerPruneReport {
   /** Number of subset-sum instances solved (2 · n_out · n_in · |B|, plus n_out · |bias vectors| with a bias). */
@@ -164,7 +216,8 @@ export interface PruneOptions {
 }
 
 /**
- * Prunes the random network to approximate `target` (no training): solves the subset-sum instances
+ * Prunes the random network to approximate `target` (no training; the layer-approximation lemma applied per layer,
+ * then Thm 1's induction): solves the subset-sum instances
  * sum_{j in S+} lambda_j mu_{j,b,k} ≈ alpha[b,a,k] and sum_{j in S-} |lambda_j| mu_{j,b,k} ≈ -alpha[b,a,k]
  * exactly by meet in the middle and keeps exactly those coefficients.
  */
@@ -307,7 +360,10 @@ export interface ParameterReport {
   lowerBound: number;
 }
 
-/** Counts coefficients of target, random and pruned networks, and the packing lower bound at `eps`. */
+/**
+ * Counts coefficients of target, random and pruned networks, and the packing lower bound at `eps` (the paper's
+ * lower-bound theorem: 2^M >= (1/2ε)^{#target coefficients}, so M >= target · log2(1/(2ε))).
+ */
 export function parameterReport(target: EquivariantNetwork, pruned: EquivariantNetwork, eps: number): ParameterReport {
   const count = (n: EquivariantNetwork): number =>
     n.layers.reduce((s, l) => s + l.coeffs.length + (l.bias ? l.bias.coeffs.length + (l.bias.units?.length ?? 0) : 0), 0);

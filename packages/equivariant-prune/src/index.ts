@@ -4,15 +4,104 @@
  * permutation groups, equivariant bases, coefficient-parameterised layers, the random overparametrized
  * construction and its pruning by exact subset sum.
  */
-export * from './permutation';
-export * from './groups';
-export type { SparseMatrix } from './sparse';
-export { sparseFromDense, sparseToDense, sparseIdentity, operatorNorm, frobeniusNorm } from './sparse';
-export { rowEchelon, matrixRank, nullSpace, type Echelon } from './nullspace';
-export * from './basis';
-export * from './closedForms';
-export * from './network';
-export * from './subsetSum';
-export * from './construction';
-export * from './approximation';
-export * from './tfForward';
+
+// Groups acting by permutations.
+export { type Permutation, identityPermutation, composePermutations, invertPermutation, isPermutation, applyPermutation } from './permutation';
+export {
+  type PermAction,
+  type SymmetricGroup,
+  type PointGroupName,
+  type ImageGroupOptions,
+  type ImageGroup,
+  permAction,
+  groupElements,
+  trivialAction,
+  symmetricGroup,
+  imageGroup,
+} from './groups';
+
+// Linear algebra.
+export { type SparseMatrix, sparseFromDense, sparseToDense, sparseIdentity, operatorNorm, frobeniusNorm } from './sparse';
+export { type Echelon, rowEchelon, matrixRank, nullSpace } from './nullspace';
+
+// Equivariant bases.
+export {
+  type EquivariantBasis,
+  type OrbitBasisOptions,
+  type BasisNormResult,
+  orbitBasis,
+  permutationMatrix,
+  nullSpaceBasis,
+  nullSpaceBasisOfActions,
+  includeIdentity,
+  basisEquivarianceResidual,
+  basisRank,
+  basisNorm,
+} from './basis';
+export {
+  type FieldType,
+  type GroupConvBasisOptions,
+  MAX_BASIS_N,
+  mlpBasis,
+  deepSetsBasis,
+  setReadoutBasis,
+  maron2to2Basis,
+  maron1to2Basis,
+  maron2to1Basis,
+  groupConvBasis,
+  convFilters,
+} from './closed-forms';
+
+// Layers and networks: data model, biases, float64 reference, equivariance check, tensor paths.
+export {
+  type EquivariantLayer,
+  type LayerBias,
+  type EquivariantNetwork,
+  MAX_COPIES,
+  MAX_COEFFS,
+  checkLayer,
+  checkNetwork,
+  inputSize,
+  outputSize,
+  maskedCoeffs,
+  randomLayer,
+  layerDenseMatrix,
+} from './network';
+export { invariantVectors, onesVector, biasUnitCount, effectiveBiasCoeffs, layerBiasVector } from './bias';
+export { layerForwardF64, networkForwardF64, networkVjpF64 } from './forward-f64';
+export { actOnBatch, equivarianceErrorF64, groupElementPairs } from './equivariance';
+export {
+  type ConvFilterSet,
+  type ImageForwardOptions,
+  basisStackTensor,
+  layerForwardTf,
+  biasVectorsTensor,
+  biasFromCoeffs,
+  layerForwardFromCoeffs,
+  filterSetTensor,
+  convKernelFromCoeffs,
+  networkForwardTf,
+  layerConvKernel,
+  convBiasChannels,
+  layerConvBias,
+  imageNetworkForwardTf,
+  identityFilterSet,
+} from './tf-forward';
+
+// Subset sum, the construction and its pruning, error measurement.
+export { type SubsetSumSolution, type SubsetSumBatch, MAX_SUBSET_SUM_SAMPLES, solveSubsetSum, solveSubsetSumBatch, bruteForceSubsetSum } from './subset-sum';
+export {
+  type HiddenCopiesRule,
+  type RandomNetworkOptions,
+  type RandomNetwork,
+  type LayerPruneReport,
+  type PrunedNetwork,
+  type PruneOptions,
+  type ParameterReport,
+  hiddenCopiesFor,
+  buildRandomNetwork,
+  restrictSamples,
+  pruneToTarget,
+  parameterReport,
+} from './construction';
+export { type SupErrorEstimate, type SupErrorOptions, randomUnitVectors, estimateSupError, telescopingBound } from './approximation';

@@ -2,21 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { createRng } from '@lemma/gpu-kernels';
 import type { EquivariantBasis } from './basis';
-import { deepSetsBasis, groupConvBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis } from './closedForms';
+import { deepSetsBasis, groupConvBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis } from './closed-forms';
 import { type PermAction, imageGroup, symmetricGroup } from './groups';
-import {
-  type EquivariantNetwork,
-  actOnBatch,
-  checkNetwork,
-  effectiveBiasCoeffs,
-  equivarianceErrorF64,
-  groupElementPairs,
-  invariantVectors,
-  layerBiasVector,
-  networkForwardF64,
-  randomLayer,
-  reluInPlace,
-} from './network';
+import { effectiveBiasCoeffs, invariantVectors, layerBiasVector } from './bias';
+import { actOnBatch, equivarianceErrorF64, groupElementPairs } from './equivariance';
+import { networkForwardF64, networkVjpF64, reluInPlace } from './forward-f64';
+import { type EquivariantNetwork, checkNetwork, randomLayer } from './network';
 
 interface Case {
   name: string;
@@ -176,5 +167,28 @@ describe('equivariant networks', () => {
     const c = all[0]!;
     const net = buildNet(c, 1);
     expect(() => networkForwardF64(net, new Float64Array(3), 1)).toThrow(/x must have length/);
+  });
+});
+
+describe('networkVjpF64', () => {
+  it('matches central finite differences of <v, f(x)> (ReLU net away from kinks)', () => {
+    const rng = createRng(4);
+    const b = deepSetsBasis(4);
+    const net: EquivariantNetwork = { layers: [randomLayer(b, 2, 3, rng), randomLayer(b, 3, 1, rng)] };
+    const x = Float64Array.from({ length: 2 * 2 * 4 }, () => rng.normal());
+    const v = Float64Array.from({ length: 2 * 4 }, () => rng.normal());
+    const g = networkVjpF64(net, x, 2, v);
+    const h = 1e-6;
+    const dot = (y: Float64Array) => y.reduce((s, t, i) => s + t * v[i]!, 0);
+    for (let i = 0; i < x.length; i++) {
+      const xp = Float64Array.from(x);
+      const xm = Float64Array.from(x);
+      xp[i]! += h;
+      xm[i]! -= h;
+      const fd = (dot(networkForwardF64(net, xp, 2)) - dot(networkForwardF64(net, xm, 2))) / (2 * h);
+      // Central differences of a piecewise-linear map are exact off kinks, up to rounding ~1e-16/h.
+      expect(Math.abs(fd - g[i]!)).toBeLessThan(1e-7);
+    }
+    expect(() => networkVjpF64(net, x, 2, v.subarray(1))).toThrow(/networkVjpF64: v must have length/);
   });
 });

@@ -20,7 +20,11 @@ export function rowEchelon(a: Float64Array, rows: number, cols: number, tol?: nu
   if (a.length !== rows * cols) throw new Error(`rowEchelon: a must have length ${rows * cols}, got ${a.length}`);
   const r = Float64Array.from(a);
   let maxAbs = 0;
-  for (let i = 0; i < r.length; i++) maxAbs = Math.max(maxAbs, Math.abs(r[i]!));
+  for (let i = 0; i < r.length; i++) {
+    // NaN fails every pivot comparison, so a NaN matrix would silently get rank 0.
+    if (!Number.isFinite(r[i]!)) throw new Error(`rowEchelon: a must be finite, got ${r[i]} at index ${i}`);
+    maxAbs = Math.max(maxAbs, Math.abs(r[i]!));
+  }
   const t = tol ?? Math.max(rows, cols) * 2 ** -52 * Math.max(maxAbs, 1) * 16;
   const pivots: number[] = [];
   let row = 0;
@@ -61,6 +65,7 @@ export function rowEchelon(a: Float64Array, rows: number, cols: number, tol?: nu
 
 /** Rank of a dense row-major matrix (see {@link rowEchelon} for the tolerance). */
 export function matrixRank(a: Float64Array, rows: number, cols: number): number {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) throw new Error(`matrixRank: a must be finite, got ${a[i]} at index ${i}`);
   return rowEchelon(a, rows, cols).rank;
 }
 

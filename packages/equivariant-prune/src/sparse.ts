@@ -12,6 +12,10 @@ export interface SparseMatrix {
 
 /** Builds a sparse matrix from a dense row-major array, dropping entries with |v| <= dropTol. */
 export function sparseFromDense(dense: ArrayLike<number>, rows: number, cols: number, dropTol = 0): SparseMatrix {
+  for (const [name, v] of [['rows', rows], ['cols', cols]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`sparseFromDense: ${name} must be a non-negative integer, got ${String(v)}`);
+  }
+  if (typeof dropTol !== 'number' || !(dropTol >= 0) || !Number.isFinite(dropTol)) throw new Error(`sparseFromDense: dropTol must be a finite number >= 0, got ${String(dropTol)}`);
   if (dense.length !== rows * cols) {
     throw new Error(`sparseFromDense: dense must have length rows*cols = ${rows * cols}, got ${dense.length}`);
   }
@@ -21,6 +25,8 @@ export function sparseFromDense(dense: ArrayLike<number>, rows: number, cols: nu
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const x = dense[i * cols + j]!;
+      // A NaN would fail |x| > dropTol and vanish silently; a basis element with NaN is garbage.
+      if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`sparseFromDense: dense must be finite numbers, got ${String(x)} at index ${i * cols + j}`);
       if (Math.abs(x) > dropTol) {
         r.push(i);
         c.push(j);
@@ -49,6 +55,12 @@ export function sparseMatVecAdd(
 ): void {
   const { rowIdx, colIdx, values } = m;
   for (let e = 0; e < values.length; e++) y[yo + rowIdx[e]!]! += alpha * values[e]! * x[xo + colIdx[e]!]!;
+}
+
+/** x += alpha · Mᵀ y (y of length rows at offset yo, x of length cols at offset xo): the adjoint of {@link sparseMatVecAdd}. */
+export function sparseMatTVecAdd(m: SparseMatrix, alpha: number, y: Float64Array, yo: number, x: Float64Array, xo: number): void {
+  const { rowIdx, colIdx, values } = m;
+  for (let e = 0; e < values.length; e++) x[xo + colIdx[e]!]! += alpha * values[e]! * y[yo + rowIdx[e]!]!;
 }
 
 /** Identity matrix of size n in sparse form. */

@@ -2,6 +2,9 @@
  * Exact random subset sum by meet in the middle (Horowitz–Sahni): each half's 2^(n/2) subset sums are
  * produced already sorted by repeated merging (no comparator sort), then two pointers find the pair of
  * half-sums closest to the target. O(2^(n/2)) time and memory per instance; n <= 40.
+ * The paper's Lemma 1 (random subset sum, Lueker 1998 Cor. 2.5): n = O(log 1/ε) U[-1, 1] samples approximate every
+ * z in [-1, 1] within ε with high probability; this solver finds the optimal subset, not just one within ε.
+ * (Equation numbers of the paper are not cited: its body was not available to us, see the notes.)
  */
 
 /** Largest number of samples per instance (2^20 half-sums, 12 MiB of scratch). */

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EquivariantBasis } from './basis';
-import { type EquivariantLayer, type EquivariantNetwork, checkNetwork, layerBiasVector, maskedCoeffs } from './network';
+import { layerBiasVector } from './bias';
+import { type EquivariantLayer, type EquivariantNetwork, checkNetwork, maskedCoeffs } from './network';
 
 /** Basis elements stacked as a float32 [dIn, K·dOut] matrix (column k·dOut + i holds row i of b_k). */
 export function basisStackTensor(basis: EquivariantBasis): tf.Tensor2D {

@@ -13,8 +13,16 @@ function fromEntries(rows: number, cols: number, entries: [number, number, numbe
   };
 }
 
-function checkN(where: string, n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${where}: n must be a positive integer, got ${n}`);
+/**
+ * Largest n each closed form builds: the densest element has n², n³ or n⁴ entries (Maron's op 15 sums all n⁴
+ * pairs), so the caps keep one basis under ~2^21 stored entries per element instead of hanging at n = 1e4.
+ */
+export const MAX_BASIS_N = { deepSets: 1024, setReadout: 1 << 20, maron1to2: 128, maron2to1: 128, maron2to2: 32 } as const;
+
+function checkN(where: string, n: number, max: number): void {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > max) {
+    throw new Error(`${where}: n must be an integer in [1, ${max}] (the basis has O(n^k) stored entries), got ${String(n)}`);
+  }
 }
 
 /** The trivial group on R (one MLP weight per channel pair): B = {[1]}. */
@@ -25,7 +33,7 @@ export function mlpBasis(): EquivariantBasis {
 
 /** DeepSets (S_n on R^n): {I, 11ᵀ/n} (Maron's 'inf' normalization, so ‖B‖ = 2). */
 export function deepSetsBasis(n: number): EquivariantBasis {
-  checkN('deepSetsBasis', n);
+  checkN('deepSetsBasis', n, MAX_BASIS_N.deepSets);
   const id: [number, number, number][] = [];
   const mean: [number, number, number][] = [];
   for (let i = 0; i < n; i++) {
@@ -38,7 +46,7 @@ export function deepSetsBasis(n: number): EquivariantBasis {
 
 /** S_n-invariant readout R^n -> R: {1ᵀ/n} (mean pooling), the only equivariant map from a set to a scalar. */
 export function setReadoutBasis(n: number): EquivariantBasis {
-  checkN('setReadoutBasis', n);
+  checkN('setReadoutBasis', n, MAX_BASIS_N.setReadout);
   const g = symmetricGroup(n);
   const e: [number, number, number][] = [];
   for (let j = 0; j < n; j++) e.push([0, j, 1 / n]);
@@ -51,7 +59,7 @@ export function setReadoutBasis(n: number): EquivariantBasis {
  * Op 10 (index 9) is the identity.
  */
 export function maron2to2Basis(n: number): EquivariantBasis {
-  checkN('maron2to2Basis', n);
+  checkN('maron2to2Basis', n, MAX_BASIS_N.maron2to2);
   const N = n * n;
   const ix = (i: number, j: number): number => i * n + j;
   const ops: [number, number, number][][] = Array.from({ length: 15 }, () => []);
@@ -86,7 +94,7 @@ export function maron2to2Basis(n: number): EquivariantBasis {
 
 /** Maron 1 -> 2 (S_n on R^n to R^{n x n}): 5 ops, independent for n >= 3 (rank 4 at n = 2). */
 export function maron1to2Basis(n: number): EquivariantBasis {
-  checkN('maron1to2Basis', n);
+  checkN('maron1to2Basis', n, MAX_BASIS_N.maron1to2);
   const N = n * n;
   const ops: [number, number, number][][] = Array.from({ length: 5 }, () => []);
   for (let i = 0; i < n; i++) {
@@ -104,7 +112,7 @@ export function maron1to2Basis(n: number): EquivariantBasis {
 
 /** Maron 2 -> 1 (S_n on R^{n x n} to R^n): 5 ops, independent for n >= 3 (rank 4 at n = 2). */
 export function maron2to1Basis(n: number): EquivariantBasis {
-  checkN('maron2to1Basis', n);
+  checkN('maron2to1Basis', n, MAX_BASIS_N.maron2to1);
   const N = n * n;
   const ops: [number, number, number][][] = Array.from({ length: 5 }, () => []);
   for (let i = 0; i < n; i++) {

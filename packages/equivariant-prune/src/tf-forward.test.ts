@@ -2,11 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { createRng } from '@lemma/gpu-kernels';
 import { assertAllClose, describeEachBackend, float32SumTolerance } from '@lemma/gpu-kernels/testing';
-import { deepSetsBasis, convFilters, groupConvBasis, maron1to2Basis, maron2to1Basis } from './closedForms';
+import { deepSetsBasis, convFilters, groupConvBasis, maron1to2Basis, maron2to1Basis } from './closed-forms';
 import { buildRandomNetwork, pruneToTarget } from './construction';
 import { imageGroup } from './groups';
-import { type EquivariantNetwork, invariantVectors, layerBiasVector, networkForwardF64, onesVector, randomLayer } from './network';
-import { type ConvFilterSet, biasFromCoeffs, biasVectorsTensor, convBiasChannels, convKernelFromCoeffs, filterSetTensor, identityFilterSet, imageNetworkForwardTf, layerConvKernel, networkForwardTf } from './tfForward';
+import { invariantVectors, layerBiasVector, onesVector } from './bias';
+import { networkForwardF64 } from './forward-f64';
+import { type EquivariantNetwork, randomLayer } from './network';
+import { type ConvFilterSet, biasFromCoeffs, biasVectorsTensor, convBiasChannels, convKernelFromCoeffs, filterSetTensor, identityFilterSet, imageNetworkForwardTf, layerConvKernel, networkForwardTf } from './tf-forward';
 
 /** The same network with |coefficients|: its output on |x| bounds every partial sum (error scale). */
 function absNet(net: EquivariantNetwork): EquivariantNetwork {

@@ -1,3 +1,6 @@
+/**
+ * equivariant-prune-rotmnist: a trained C4-equivariant CNN on rotated MNIST, matched by pruning a random C4 CNN.
+ */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@lemma/gpu-kernels';
 import {
@@ -9,11 +12,8 @@ import {
   buildRandomNetwork,
   convFilters,
   convKernelFromCoeffs,
-  deepSetsBasis,
   equivarianceErrorF64,
-  estimateSupError,
   filterSetTensor,
-  frobeniusNorm,
   groupConvBasis,
   hiddenCopiesFor,
   identityFilterSet,
@@ -21,162 +21,20 @@ import {
   invariantVectors,
   onesVector,
   biasFromCoeffs,
-  biasVectorsTensor,
   convBiasChannels,
   imageNetworkForwardTf,
-  layerDenseMatrix,
   layerForwardFromCoeffs,
-  maron1to2Basis,
-  maron2to1Basis,
-  maron2to2Basis,
   mlpBasis,
-  networkForwardF64,
   networkForwardTf,
   parameterReport,
   pruneToTarget,
-  randomLayer,
-  setReadoutBasis,
-  symmetricGroup,
-  telescopingBound,
 } from '@lemma/equivariant-prune';
-import { loadMnistSubset } from '../fixtures/mnist';
-import type { Reproduction, ReproContext, ReproResult, Table } from '../types';
+import { loadMnistSubset } from '../../fixtures/mnist';
+import type { Reproduction, ReproContext, ReproResult } from '../../types';
+import { setLearningRate } from '../../lib/learning-rate';
 
 const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
 const PKG = '@lemma/equivariant-prune';
-
-const median = (a: number[]): number => {
-  const s = [...a].sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)]!;
-};
-
-/** Least-squares fit y = a + b x with R². */
-function linearFit(xs: number[], ys: number[]): { a: number; b: number; r2: number } {
-  const n = xs.length;
-  const mx = xs.reduce((s, v) => s + v, 0) / n;
-  const my = ys.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-    sxx += (xs[i]! - mx) ** 2;
-    syy += (ys[i]! - my) ** 2;
-  }
-  const b = sxy / sxx;
-  return { a: my - b * mx, b, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
-}
-
-/** Scales a layer to ‖W‖_F = 1 so ‖W‖_op <= 1 (the theorem's norm-bounded targets). */
-function unitNorm(l: EquivariantLayer): EquivariantLayer {
-  const f = frobeniusNorm(layerDenseMatrix(l));
-  return { ...l, coeffs: l.coeffs.map((c) => c / f) };
-}
-
-interface Family {
-  name: string;
-  target: EquivariantNetwork;
-  selfBases: EquivariantBasis[];
-}
-
-function families(seed: number): Family[] {
-  const rng = createRng(seed, 1);
-  const chain = (bases: EquivariantBasis[], widths: number[]): EquivariantNetwork => ({
-    layers: bases.map((b, i) => unitNorm(randomLayer(b, widths[i]!, widths[i + 1]!, rng))),
-  });
-  const c4 = imageGroup('C4', 5, { translations: true });
-  const lift = groupConvBasis(c4, { from: 'scalar', to: 'regular', kernel: 3 });
-  const reg = groupConvBasis(c4, { from: 'regular', to: 'regular', kernel: 3 });
-  const scal = groupConvBasis(c4, { from: 'scalar', to: 'scalar', kernel: 3 });
-  return [
-    { name: 'MLP (trivial group)', target: chain([mlpBasis(), mlpBasis()], [4, 4, 2]), selfBases: [mlpBasis(), mlpBasis()] },
-    { name: 'DeepSets (S5)', target: chain([deepSetsBasis(5), deepSetsBasis(5)], [2, 2, 1]), selfBases: [deepSetsBasis(5), deepSetsBasis(5)] },
-    {
-      name: '2-order net (S4, 1->2->2->1)',
-      target: chain([maron1to2Basis(4), maron2to2Basis(4), maron2to1Basis(4)], [1, 2, 2, 1]),
-      selfBases: [deepSetsBasis(4), maron2to2Basis(4), maron2to2Basis(4)],
-    },
-    { name: 'C4 group CNN (5x5, k=3)', target: chain([lift, reg], [1, 2, 1]), selfBases: [scal, reg] },
-  ];
-}
-
-async function scaling(ctx: ReproContext): Promise<ReproResult> {
-  const ms = ctx.quick ? [4, 6, 8, 10, 12, 14, 16, 18, 20] : [4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28];
-  const seeds = ctx.quick ? 5 : 15;
-  const probes = ctx.quick ? 128 : 512;
-  const fams = families(ctx.seed);
-  const rows: Record<string, unknown>[] = [];
-  const fits: Table['rows'] = [];
-  const counts: Table['rows'] = [];
-  const metrics: ReproResult['metrics'] = {};
-  const bar = ctx.progress('error vs samples', fams.length * ms.length * seeds);
-  let allOk = true;
-  for (const fam of fams) {
-    const norms = fam.target.layers.map((l) => basisNorm(l.basis).norm);
-    const med: number[] = [];
-    for (const m of ms) {
-      const errs: number[] = [];
-      const bounds: number[] = [];
-      for (let s = 0; s < seeds; s++) {
-        const random = buildRandomNetwork(fam.target, { samples: m, seed: ctx.seed * 1000 + s, selfBases: fam.selfBases });
-        const pruned = pruneToTarget(fam.target, random, { basisNorms: norms });
-        errs.push(estimateSupError(fam.target, pruned.network, probes, s).max);
-        bounds.push(telescopingBound(pruned.layers.map((r) => r.errorBound)));
-        if (m === ms[ms.length - 1] && s === 0) {
-          const eps = Math.max(errs[0]!, 1e-12);
-          const p = parameterReport(fam.target, pruned.network, Math.min(eps, 0.25));
-          counts.push([fam.name, m, p.target, p.random, p.kept, Math.round(p.lowerBound), Number(eps.toExponential(2))]);
-        }
-        bar.tick(1, `${fam.name} m=${m}`);
-      }
-      const e = median(errs);
-      med.push(e);
-      rows.push({ family: fam.name, m, error: e, kind: 'measured sup error (median over seeds)' });
-      rows.push({ family: fam.name, m, error: median(bounds), kind: 'certified bound (telescoping)' });
-    }
-    const fit = linearFit(ms, med.map(Math.log2));
-    const ok = fit.b < 0 && fit.r2 > 0.8;
-    allOk &&= ok;
-    const key = fam.name.split(' ')[0]!.toLowerCase();
-    metrics[`${key}_log2err_slope_per_sample`] = fit.b;
-    metrics[`${key}_r2`] = fit.r2;
-    metrics[`${key}_err_at_max_m`] = med[med.length - 1]!;
-    // Invert the fit: samples needed for eps, linear in log(1/eps).
-    const need = (eps: number): number => Math.ceil((Math.log2(eps) - fit.a) / fit.b);
-    fits.push([fam.name, Number(fit.b.toFixed(3)), Number(fit.r2.toFixed(3)), need(1e-2), need(1e-3), need(1e-4)]);
-  }
-  bar.done();
-  return {
-    summary: `sup error of the pruned random net falls exponentially in samples per coefficient (log2 slopes ${fits.map((f) => f[1]).join(', ')} per sample) for MLP, DeepSets, 2-order and C4-CNN targets`,
-    metrics,
-    reproduced: allOk,
-    tables: [
-      { title: 'Fit log2(sup error) = a + b·m; samples m needed for eps (linear in log 1/eps)', columns: ['family', 'b (log2 error per sample)', 'R²', 'm for 1e-2', 'm for 1e-3', 'm for 1e-4'], rows: fits },
-      { title: 'Equivariant parameters (coefficients) at the largest m', columns: ['family', 'm', 'target', 'random', 'kept', 'lower bound target·log2(1/2eps)', 'achieved eps'], rows: counts },
-    ],
-    figures: [
-      {
-        id: 'error-vs-samples',
-        title: 'Approximation error vs overparametrization',
-        caption: 'Sup error over sampled unit inputs (solid) and the certified telescoping bound (dashed) against samples per coefficient m; straight lines on a log axis are the log(1/eps) law.',
-        spec: {
-          $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-          width: 420,
-          height: 280,
-          data: { values: rows },
-          mark: { type: 'line', point: true },
-          encoding: {
-            x: { field: 'm', type: 'quantitative', title: 'samples per coefficient m (hidden copies per sign)' },
-            y: { field: 'error', type: 'quantitative', scale: { type: 'log' }, title: 'sup ‖f - g‖ over ‖x‖ <= 1' },
-            color: { field: 'family', type: 'nominal' },
-            strokeDash: { field: 'kind', type: 'nominal' },
-          },
-        },
-      },
-    ],
-    seeds: { base: ctx.seed, perSeedFamily: seeds },
-  };
-}
 
 /** 28x28 -> 14x14 by 2x2 averaging, then rotate by r·90° (r per image). */
 function prepareDigits(x: Float32Array, n: number, rots: Uint8Array): Float32Array {
@@ -234,11 +92,6 @@ interface ConvSpec {
   selfSet: ConvFilterSet;
   cIn: number;
   cOut: number;
-}
-
-/** Sets the learning rate of a tfjs optimizer (Adam reads it on every step). */
-function setLearningRate(opt: tf.Optimizer, lr: number): void {
-  (opt as unknown as { learningRate: number }).learningRate = lr;
 }
 
 async function rotMnist(ctx: ReproContext): Promise<ReproResult> {
@@ -506,7 +359,7 @@ async function rotMnist(ctx: ReproContext): Promise<ReproResult> {
         title: 'Pruned vs target logits',
         caption: 'Each point is one logit of one test digit (first 150 digits): the pruned random network reproduces the trained target.',
         spec: {
-          $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+          $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
           width: 300,
           height: 300,
           data: { values: Array.from({ length: 1500 }, (_, i) => ({ target: lt[i], pruned: lp[i] })) },
@@ -519,147 +372,10 @@ async function rotMnist(ctx: ReproContext): Promise<ReproResult> {
   };
 }
 
-async function setTask(ctx: ReproContext): Promise<ReproResult> {
-  const n = 6;
-  const C = ctx.quick ? 12 : 24;
-  const tasks = ['sum', 'max'] as const;
-  const rows: Table['rows'] = [];
-  const metrics: ReproResult['metrics'] = {};
-  const points: Record<string, unknown>[] = [];
-  let ok = true;
-  const bases = [deepSetsBasis(n), deepSetsBasis(n), setReadoutBasis(n), mlpBasis()];
-  const widths = [1, C, C, C, 1];
-  const selfBases = [deepSetsBasis(n), deepSetsBasis(n), deepSetsBasis(n), mlpBasis()];
-  // G-invariant biases: S_n acts transitively on a set, so one scalar per copy times the all-ones vector;
-  // after the readout the space is R^1 (trivial action), so the vector [1].
-  const biasVectors = bases.map((b) => [onesVector(b.dOut)]);
-  const steps = ctx.quick ? 1200 : 5000;
-  for (const [ti, task] of tasks.entries()) {
-    const rng = createRng(ctx.seed, 31 + ti);
-    const sample = (count: number): { x: Float32Array; y: Float32Array } => {
-      const x = Float32Array.from(rng.uniformArray(count * n), (u) => 2 * u - 1);
-      const y = new Float32Array(count);
-      for (let i = 0; i < count; i++) {
-        const s = x.subarray(i * n, (i + 1) * n);
-        y[i] = task === 'sum' ? s.reduce((a, b) => a + b, 0) / n : Math.max(...s);
-      }
-      return { x, y };
-    };
-    const vars = bases.map((b, i) => tf.variable(tf.tensor1d(Float32Array.from(rng.uniformArray(widths[i + 1]! * widths[i]! * b.elements.length), (u) => (2 * u - 1) * Math.sqrt(3 / (widths[i]! * b.elements.length))))));
-    const biasVars = bases.map((_, i) => tf.variable(tf.zeros([widths[i + 1]!])) as tf.Variable);
-    const biasTensors = biasVectors.map((vs) => biasVectorsTensor(vs));
-    const stacks = bases.map((b) => {
-      const d = new Float32Array(b.dIn * b.elements.length * b.dOut);
-      b.elements.forEach((e, k) => e.values.forEach((v, t) => (d[e.colIdx[t]! * b.elements.length * b.dOut + k * b.dOut + e.rowIdx[t]!]! += v)));
-      return tf.tensor2d(d, [b.dIn, b.elements.length * b.dOut]);
-    });
-    const forward = (x: tf.Tensor2D): tf.Tensor2D => {
-      let h = x;
-      bases.forEach((b, i) => {
-        h = tf.add(layerForwardFromCoeffs(b, widths[i]!, widths[i + 1]!, vars[i]!, h, stacks[i]), biasFromCoeffs(widths[i + 1]!, biasVars[i]!, biasTensors[i]!));
-        if (i < bases.length - 1) h = tf.relu(h);
-      });
-      return h;
-    };
-    const lr0 = 0.01;
-    const opt = tf.train.adam(lr0);
-    const bar = ctx.progress(`train set-${task} target`, steps);
-    for (let s = 0; s < steps; s++) {
-      setLearningRate(opt, lr0 * (0.02 + 0.98 * 0.5 * (1 + Math.cos((Math.PI * s) / steps)))); // cosine decay
-      const { x, y } = sample(128);
-      const loss = opt.minimize(() => tf.losses.meanSquaredError(tf.tensor2d(y, [128, 1]), forward(tf.tensor2d(x, [128, n]))) as tf.Scalar, true);
-      tf.tidy(() => {
-        for (const v of [...vars, ...biasVars]) v.assign(tf.clipByValue(v, -1, 1));
-      });
-      if (s % 50 === 0) bar.tick(50, `mse ${(await loss!.data())[0]!.toExponential(2)}`);
-      loss!.dispose();
-    }
-    bar.done();
-    const target: EquivariantNetwork = {
-      layers: await Promise.all(
-        bases.map(async (b, i) => ({
-          basis: b,
-          cIn: widths[i]!,
-          cOut: widths[i + 1]!,
-          coeffs: Float64Array.from(await vars[i]!.data()),
-          bias: { vectors: biasVectors[i]!, coeffs: Float64Array.from(await biasVars[i]!.data()) },
-        })),
-      ),
-    };
-    tf.dispose([...vars, ...biasVars, ...biasTensors, ...stacks]);
-    opt.dispose();
-    const norms = bases.map((b) => basisNorm(b).norm);
-    const eps = 0.01;
-    // c = 1.6: trained targets are not norm-1 (errors are amplified by prod ‖W_i‖), so more samples per coefficient
-    // than for the unit-norm targets; capped at 30 to keep meet in the middle (2^(m/2) per half) fast.
-    const samples = target.layers.map((l, i) => Math.min(30, hiddenCopiesFor({ nIn: l.cIn, nOut: l.cOut, basisSize: l.basis.elements.length, basisNorm: norms[i]!, depth: bases.length, eps, c: 1.6 })));
-    const pruned = pruneToTarget(target, buildRandomNetwork(target, { samples, seed: ctx.seed + 40 + ti, selfBases }), { basisNorms: norms });
-    const test = sample(2000);
-    const xt = Float64Array.from(test.x);
-    const yT = networkForwardF64(target, xt, 2000);
-    const yP = networkForwardF64(pruned.network, xt, 2000);
-    let mseT = 0;
-    let mseP = 0;
-    let gap = 0;
-    let variance = 0;
-    const mean = test.y.reduce((a, b) => a + b, 0) / 2000;
-    for (let i = 0; i < 2000; i++) {
-      mseT += (yT[i]! - test.y[i]!) ** 2 / 2000;
-      mseP += (yP[i]! - test.y[i]!) ** 2 / 2000;
-      variance += (test.y[i]! - mean) ** 2 / 2000;
-      gap = Math.max(gap, Math.abs(yT[i]! - yP[i]!));
-      if (i < 300) points.push({ task, target: yT[i], pruned: yP[i] });
-    }
-    const sg = symmetricGroup(n);
-    const inv = equivarianceErrorF64(pruned.network, sg.set(), sg.invariant(), xt.subarray(0, 20 * n), 20, 720);
-    const p = parameterReport(target, pruned.network, eps);
-    const sup = estimateSupError(target, pruned.network, 256, 3).max;
-    rows.push([task, Number((1 - mseT / variance).toFixed(4)), Number((1 - mseP / variance).toFixed(4)), Number(gap.toExponential(2)), Number(inv.toExponential(2)), samples.join('/'), p.target, p.random, p.kept]);
-    metrics[`${task}_target_r2`] = 1 - mseT / variance;
-    metrics[`${task}_pruned_r2`] = 1 - mseP / variance;
-    metrics[`${task}_max_output_gap`] = gap;
-    metrics[`${task}_unit_ball_sup_error`] = sup;
-    metrics[`${task}_invariance_error`] = inv;
-    metrics[`${task}_max_coeff_error`] = Math.max(...pruned.layers.map((r) => r.maxCoeffError));
-    ok &&= Math.abs(mseT - mseP) <= 0.05 * variance && inv < 1e-9;
-  }
-  return {
-    summary: `set tasks (n=${n}, invariant biases): pruned random DeepSets nets match trained targets (${rows.map((r) => `${r[0]}: R² ${r[1]} -> ${r[2]}`).join(', ')}) and are exactly permutation-invariant`,
-    metrics,
-    reproduced: ok,
-    tables: [
-      {
-        title: 'Permutation-invariant set tasks: trained target vs pruned random network',
-        columns: ['task', 'target R²', 'pruned R²', 'max |target - pruned|', 'invariance error (all 720 permutations)', 'm per layer', 'target coeffs', 'random coeffs', 'kept coeffs'],
-        rows,
-      },
-    ],
-    figures: [
-      {
-        id: 'sets-outputs',
-        title: 'Pruned vs target outputs on set tasks',
-        caption: 'Each point is one test set; the pruned network (no training) tracks the trained target.',
-        spec: {
-          $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-          width: 260,
-          height: 260,
-          data: { values: points },
-          mark: { type: 'point', size: 10, opacity: 0.5 },
-          encoding: {
-            x: { field: 'target', type: 'quantitative' },
-            y: { field: 'pruned', type: 'quantitative' },
-            column: { field: 'task', type: 'nominal' },
-          },
-        },
-      },
-    ],
-    seeds: { base: ctx.seed, sum: ctx.seed + 40, max: ctx.seed + 41 },
-  };
-}
-
-/** Reproductions for @lemma/equivariant-prune. */
-export const reproductions: Reproduction[] = [
-  { id: 'equivariant-prune-scaling', title: 'Error vs overparametrization: the log(1/eps) law for MLP, DeepSets, 2-order and C4 nets', paper: PAPER, package: PKG, run: scaling },
-  { id: 'equivariant-prune-rotmnist', title: 'Pruning a random C4 CNN to a trained C4 target on rotated MNIST', paper: PAPER, package: PKG, run: rotMnist },
-  { id: 'equivariant-prune-sets', title: 'Pruning a random DeepSets net to trained set-sum / set-max targets', paper: PAPER, package: PKG, run: setTask },
-];
+export const reproduction: Reproduction = {
+  id: 'equivariant-prune-rotmnist',
+  title: 'Pruning a random C4 CNN to a trained C4 target on rotated MNIST',
+  paper: PAPER,
+  package: PKG,
+  run: rotMnist,
+};

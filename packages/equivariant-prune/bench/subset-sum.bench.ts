@@ -1,7 +1,7 @@
 /**
  * Subset-sum throughput: solveSubsetSumBatch (TS, merge-sorted half sums + two pointers) vs a NumPy
  * meet-in-the-middle (matrix-product half sums, sort, searchsorted) on the same instances, same run.
- * Run: npx tsx bench/subsetSum.bench.ts   (needs python3 with numpy)
+ * Run: npx tsx bench/subset-sum.bench.ts   (needs python3 with numpy)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@lemma/gpu-kernels';
-import { solveSubsetSumBatch } from '../src/subsetSum';
+import { solveSubsetSumBatch } from '../src/subset-sum';
 
 /** Minimal .npy/.npz writer (stored zip, float64 arrays) so Python reads the exact same instances. */
 function npy(arr: Float64Array, shape: number[]): Buffer {

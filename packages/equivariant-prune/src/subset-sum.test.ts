@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { createRng } from '@lemma/gpu-kernels';
-import { bruteForceSubsetSum, solveSubsetSum, solveSubsetSumBatch } from './subsetSum';
+import { bruteForceSubsetSum, solveSubsetSum, solveSubsetSumBatch } from './subset-sum';
 
 const arbSamples = (maxLen: number) =>
   fc.array(fc.double({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true }), { minLength: 0, maxLength: maxLen });

@@ -1,0 +1,363 @@
+/**
+ * Trained graph networks matched by pruning random ones (no training of the random network), two architectures:
+ * - a 2-IGN (Maron et al. 2019): R^{n x n} -> 2->2 -> 2->2 -> 2->1 -> mean readout, every layer in the S_n-equivariant
+ *   basis with G-invariant biases, on the adjacency matrix (±1 off the diagonal);
+ * - an MPNN whose layers use the message-passing basis {I, Â} (Â = A/(n-1), per graph) on node features 2·deg/(n-1) - 1,
+ *   then a mean readout. The basis depends on the graph but the coefficients do not, so one pruning of the
+ *   coefficients serves every graph.
+ * Task: graph regression of y = 10·Var(deg/(n-1)) + triangle density on Erdős–Rényi graphs with p ~ U[0.15, 0.85].
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { type Rng, createRng } from '@lemma/gpu-kernels';
+import {
+  type EquivariantBasis,
+  type EquivariantNetwork,
+  type SparseMatrix,
+  basisNorm,
+  basisStackTensor,
+  biasFromCoeffs,
+  biasVectorsTensor,
+  buildRandomNetwork,
+  equivarianceErrorF64,
+  hiddenCopiesFor,
+  invariantVectors,
+  layerForwardFromCoeffs,
+  maron2to1Basis,
+  maron2to2Basis,
+  networkForwardF64,
+  onesVector,
+  parameterReport,
+  pruneToTarget,
+  restrictSamples,
+  setReadoutBasis,
+  sparseFromDense,
+  symmetricGroup,
+} from '@lemma/equivariant-prune';
+import { defineCells } from '../../lib/cell-pool';
+import { setLearningRate } from '../../lib/learning-rate';
+
+/** Which architecture a cell trains and prunes. */
+export type GraphArch = 'ign2' | 'mpnn';
+
+/** One (architecture, seed) cell. */
+export interface GraphCell {
+  arch: GraphArch;
+  seed: number;
+  /** Nodes per graph. */
+  n: number;
+  /** Hidden channels. */
+  width: number;
+  steps: number;
+  batch: number;
+  testGraphs: number;
+  /** ε and the constant c of the overparametrization rule that sets m per layer. */
+  eps: number;
+  ruleC: number;
+  /** Cap on m per layer (meet in the middle is 2^(m/2) per half). */
+  mCap: number;
+  /** Extra m values (the same m in every layer; one random draw, of which the rule's network is a prefix) at which the pruned network is also evaluated. */
+  sweep: number[];
+}
+
+/** What a cell returns. */
+export interface GraphCellResult {
+  arch: GraphArch;
+  seed: number;
+  /** R² on the test graphs. */
+  targetR2: number;
+  prunedR2: number;
+  /** Largest |target - pruned| output over the test graphs. */
+  maxGap: number;
+  /** Largest |f(πAπᵀ) - f(A)| of the pruned network over node permutations (float64). */
+  invarianceError: number;
+  /** m per target layer: the largest of the per-layer rule values, in every layer. */
+  samples: number[];
+  /** The rule evaluated per layer (its own n_in, n_out, |B|, ‖B‖), and the pruned R² with those m. */
+  perLayerSamples: number[];
+  perLayerPrunedR2: number;
+  params: { target: number; random: number; kept: number; lowerBound: number };
+  /** Pruned R² and max gap at each swept m (prefixes of the same draw). */
+  sweep: { m: number; prunedR2: number; maxGap: number }[];
+  /** |float32 training forward - float64 forward| of the trained target on test graphs (the two paths agree). */
+  f32VsF64: number;
+  trainSeconds: number;
+}
+
+/** Erdős–Rényi graphs (p per graph ~ U[0.15, 0.85]) as row-major adjacency matrices and their labels. */
+export function sampleGraphs(rng: Rng, count: number, n: number): { adj: Float64Array; y: Float64Array } {
+  const adj = new Float64Array(count * n * n);
+  const y = new Float64Array(count);
+  for (let g = 0; g < count; g++) {
+    const p = 0.15 + 0.7 * rng.uniform();
+    const o = g * n * n;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        if (rng.uniform() < p) {
+          adj[o + i * n + j] = 1;
+          adj[o + j * n + i] = 1;
+        }
+      }
+    }
+    y[g] = graphLabel(adj.subarray(o, o + n * n), n);
+  }
+  return { adj, y };
+}
+
+/** y = 10·Var_i(deg_i/(n-1)) + (#triangles)/C(n,3): invariant, needs second-order information and non-linearity. */
+export function graphLabel(a: Float64Array, n: number): number {
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < n; i++) {
+    let d = 0;
+    for (let j = 0; j < n; j++) d += a[i * n + j]!;
+    d /= n - 1;
+    s1 += d;
+    s2 += d * d;
+  }
+  let tri = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (a[i * n + j]) for (let k = j + 1; k < n; k++) tri += a[i * n + k]! * a[j * n + k]!;
+  return 10 * (s2 / n - (s1 / n) ** 2) + tri / ((n * (n - 1) * (n - 2)) / 6);
+}
+
+/** The message-passing basis {I, Â} of one graph, Â = A/(n-1) (‖Â‖_op <= 1). */
+export function messagePassingBasis(a: Float64Array, n: number): EquivariantBasis {
+  const id: SparseMatrix = sparseFromDense(Float64Array.from({ length: n * n }, (_, t) => (Math.floor(t / n) === t % n ? 1 : 0)), n, n);
+  const adj = sparseFromDense(a.map((v) => v / (n - 1)), n, n);
+  return { name: `message passing {I, A/(n-1)} n=${n}`, dIn: n, dOut: n, elements: [id, adj], identityIndex: 0 };
+}
+
+/** Layers of an architecture: bases (MPNN: a template graph's), widths and bias vectors. */
+interface Arch {
+  bases: EquivariantBasis[];
+  widths: number[];
+  biasVectors: Float64Array[][];
+  /** Input width of one graph. */
+  inWidth: number;
+}
+
+function ign2Arch(n: number, width: number): Arch {
+  const sg = symmetricGroup(n);
+  const pairBias = invariantVectors(sg.pairs()); // diagonal and off-diagonal indicators
+  return {
+    bases: [maron2to2Basis(n), maron2to2Basis(n), maron2to1Basis(n), setReadoutBasis(n)],
+    widths: [1, width, width, width, 1],
+    biasVectors: [pairBias, pairBias, [onesVector(n)], [onesVector(1)]],
+    inWidth: n * n,
+  };
+}
+
+function mpnnArch(n: number, width: number, template: EquivariantBasis): Arch {
+  return { bases: [template, template, setReadoutBasis(n)], widths: [1, width, width, 1], biasVectors: [[onesVector(n)], [onesVector(n)], [onesVector(1)]], inWidth: n };
+}
+
+/** The float32 training forward of an architecture on a batch (MPNN: Â per graph as a [batch, n, n] tensor). */
+function forwardTf(arch: GraphArch, a: Arch, coeffs: tf.Variable[], biases: tf.Variable[], x: tf.Tensor2D, adjHat: tf.Tensor3D | undefined, consts: { stacks: tf.Tensor2D[]; biasT: tf.Tensor2D[] }): tf.Tensor2D {
+  const batch = x.shape[0];
+  let h = x;
+  a.bases.forEach((b, i) => {
+    const cIn = a.widths[i]!;
+    const cOut = a.widths[i + 1]!;
+    let y: tf.Tensor2D;
+    if (arch === 'mpnn' && i < a.bases.length - 1) {
+      // h: [batch, cIn·n] copy-major -> [batch, n, cIn]; y = h W_I + (Â h) W_A with W_k[a, b] = coeff (b·cIn + a)·2 + k.
+      const n = b.dIn;
+      const hn = tf.transpose(tf.reshape(h, [batch, cIn, n]), [0, 2, 1]) as tf.Tensor3D;
+      const c = tf.reshape(coeffs[i]!, [cOut, cIn, 2]);
+      const wI = tf.transpose(tf.squeeze(tf.slice(c, [0, 0, 0], [cOut, cIn, 1]), [2])) as tf.Tensor2D;
+      const wA = tf.transpose(tf.squeeze(tf.slice(c, [0, 0, 1], [cOut, cIn, 1]), [2])) as tf.Tensor2D;
+      const mixed = tf.add(tf.matMul(tf.reshape(hn, [batch * n, cIn]), wI), tf.matMul(tf.reshape(tf.matMul(adjHat!, hn), [batch * n, cIn]), wA));
+      y = tf.reshape(tf.transpose(tf.reshape(mixed, [batch, n, cOut]), [0, 2, 1]), [batch, cOut * n]) as tf.Tensor2D;
+    } else {
+      y = layerForwardFromCoeffs(b, cIn, cOut, coeffs[i]!, h, consts.stacks[i]);
+    }
+    h = tf.add(y, biasFromCoeffs(cOut, biases[i]!, consts.biasT[i]!)) as tf.Tensor2D;
+    if (i < a.bases.length - 1) h = tf.relu(h);
+  });
+  return h;
+}
+
+/**
+ * The 2-IGN's input: 2A - (11ᵀ - I), i.e. ±1 off the diagonal and 0 on it. An equivariant recoding of A; with 0/1
+ * entries every first-layer channel sees inputs of one sign and whole layers of ReLUs start dead.
+ */
+export function ignInput(adj: Float64Array, n: number): Float64Array {
+  return adj.map((v, t) => ((t % (n * n)) % (n + 1) === 0 ? 0 : 2 * v - 1));
+}
+
+/**
+ * The MPNN's node features: 2·deg/(n-1) - 1 in [-1, 1], computed from the graph, so relabelling nodes permutes them.
+ * (Constant features would give every first-layer unit one sign on all nodes, and whole seeds start dead.)
+ */
+export function mpnnInput(adj: Float64Array, n: number): Float64Array {
+  const count = adj.length / (n * n);
+  const x = new Float64Array(count * n);
+  for (let g = 0; g < count; g++) {
+    for (let i = 0; i < n; i++) {
+      let d = 0;
+      for (let j = 0; j < n; j++) d += adj[g * n * n + i * n + j]!;
+      x[g * n + i] = (2 * d) / (n - 1) - 1;
+    }
+  }
+  return x;
+}
+
+/** Float64 forward of a network on graph g: MPNN layers swap the template basis for the graph's {I, Â}. */
+function forwardGraphF64(arch: GraphArch, net: EquivariantNetwork, template: EquivariantBasis | undefined, adj: Float64Array, n: number): number {
+  if (arch === 'ign2') return networkForwardF64(net, ignInput(adj, n), 1)[0]!;
+  const basis = messagePassingBasis(adj, n);
+  const layers = net.layers.map((l) => (l.basis === template ? { ...l, basis } : l));
+  return networkForwardF64({ layers }, mpnnInput(adj, n), 1)[0]!;
+}
+
+function r2(pred: ArrayLike<number>, y: ArrayLike<number>): number {
+  let mean = 0;
+  for (let i = 0; i < y.length; i++) mean += y[i]! / y.length;
+  let rss = 0;
+  let tss = 0;
+  for (let i = 0; i < y.length; i++) {
+    rss += (pred[i]! - y[i]!) ** 2;
+    tss += (y[i]! - mean) ** 2;
+  }
+  return 1 - rss / tss;
+}
+
+/** Trains the target (Adam, cosine decay, coefficients clipped to [-1, 1]), prunes a random network to it, evaluates both. */
+export const graphCell = defineCells('equivariant-prune-ign/train-and-prune', async (cell: GraphCell): Promise<GraphCellResult> => {
+  const { arch, seed, n, width } = cell;
+  const rng = createRng(seed, 31);
+  const template = arch === 'mpnn' ? messagePassingBasis(sampleGraphs(createRng(seed, 32), 1, n).adj, n) : undefined;
+  const a = arch === 'ign2' ? ign2Arch(n, width) : mpnnArch(n, width, template!);
+  const t0 = Date.now();
+  const coeffs = a.bases.map((b, i) => {
+    const fan = a.widths[i]! * b.elements.length;
+    return tf.variable(tf.tensor1d(Float32Array.from(rng.uniformArray(a.widths[i + 1]! * fan), (u) => (2 * u - 1) * Math.sqrt(3 / fan))));
+  });
+  const biases = a.bases.map((_, i) => tf.variable(tf.zeros([a.widths[i + 1]! * a.biasVectors[i]!.length])));
+  const consts = { stacks: a.bases.map((b) => basisStackTensor(b)), biasT: a.biasVectors.map((v) => biasVectorsTensor(v)) };
+  const inputs = (adj: Float64Array, count: number) =>
+    tf.tidy(() => {
+      const x = tf.tensor2d(Float32Array.from(arch === 'ign2' ? ignInput(adj, n) : mpnnInput(adj, n)), [count, arch === 'ign2' ? n * n : n]);
+      const adjHat = arch === 'mpnn' ? (tf.div(tf.tensor3d(Float32Array.from(adj), [count, n, n]), n - 1) as tf.Tensor3D) : undefined;
+      return { x, adjHat };
+    });
+  const lr0 = 0.01;
+  const opt = tf.train.adam(lr0);
+  const data = createRng(seed, 33);
+  for (let s = 0; s < cell.steps; s++) {
+    setLearningRate(opt, lr0 * (0.02 + 0.98 * 0.5 * (1 + Math.cos((Math.PI * s) / cell.steps)))); // cosine decay
+    const { adj, y } = sampleGraphs(data, cell.batch, n);
+    const { x, adjHat } = inputs(adj, cell.batch);
+    const yt = tf.tensor2d(Float32Array.from(y), [cell.batch, 1]);
+    const loss = opt.minimize(() => tf.losses.meanSquaredError(yt, forwardTf(arch, a, coeffs, biases, x, adjHat, consts)) as tf.Scalar, true);
+    tf.tidy(() => {
+      for (const v of [...coeffs, ...biases]) v.assign(tf.clipByValue(v, -1, 1));
+    });
+    tf.dispose([x, yt, loss!, ...(adjHat ? [adjHat] : [])]);
+  }
+  const trainSeconds = (Date.now() - t0) / 1000;
+  const test = sampleGraphs(createRng(seed, 34), cell.testGraphs, n);
+  const f32 = tf.tidy(() => {
+    const { x, adjHat } = inputs(test.adj, cell.testGraphs);
+    return forwardTf(arch, a, coeffs, biases, x, adjHat, consts);
+  });
+  const f32Out = await f32.data();
+  const target: EquivariantNetwork = {
+    layers: await Promise.all(
+      a.bases.map(async (b, i) => ({
+        basis: b,
+        cIn: a.widths[i]!,
+        cOut: a.widths[i + 1]!,
+        coeffs: Float64Array.from(await coeffs[i]!.data()),
+        bias: { vectors: a.biasVectors[i]!, coeffs: Float64Array.from(await biases[i]!.data()) },
+      })),
+    ),
+  };
+  tf.dispose([f32, ...coeffs, ...biases, ...consts.stacks, ...consts.biasT]);
+  opt.dispose();
+
+  const L = a.bases.length;
+  const norms = a.bases.map((b) => basisNorm(b).norm);
+  const perLayer = target.layers.map((l, i) =>
+    Math.min(cell.mCap, hiddenCopiesFor({ nIn: l.cIn, nOut: l.cOut, basisSize: l.basis.elements.length, basisNorm: norms[i]!, depth: L, eps: cell.eps, c: cell.ruleC })),
+  );
+  // Thm 1's form: one m for every layer, set by the largest layer's argument. (The per-layer variant is reported too.)
+  const uniform = Math.max(...perLayer);
+  const samples = perLayer.map(() => uniform);
+  // One draw large enough for the rule and every swept m; the rule's networks are its prefixes (restrictSamples).
+  const drawn = buildRandomNetwork(target, { samples: perLayer.map(() => Math.max(uniform, ...cell.sweep)), seed: seed + 40 });
+  const random = restrictSamples(drawn, samples);
+  const evalNet = (net: EquivariantNetwork): Float64Array => {
+    if (arch === 'ign2') return networkForwardF64(net, ignInput(test.adj, n), cell.testGraphs);
+    const out = new Float64Array(cell.testGraphs);
+    for (let g = 0; g < cell.testGraphs; g++) out[g] = forwardGraphF64(arch, net, template, test.adj.subarray(g * n * n, (g + 1) * n * n), n);
+    return out;
+  };
+  const yT = evalNet(target);
+  const pruned = pruneToTarget(target, random, { basisNorms: norms });
+  const yP = evalNet(pruned.network);
+  let maxGap = 0;
+  let f32VsF64 = 0;
+  for (let g = 0; g < cell.testGraphs; g++) {
+    maxGap = Math.max(maxGap, Math.abs(yT[g]! - yP[g]!));
+    f32VsF64 = Math.max(f32VsF64, Math.abs(yT[g]! - f32Out[g]!));
+  }
+  const yPL = evalNet(pruneToTarget(target, restrictSamples(drawn, perLayer)).folded);
+  const sweep = cell.sweep.map((m) => {
+      const yM = evalNet(pruneToTarget(target, restrictSamples(drawn, m)).folded);
+      let gap = 0;
+      for (let g = 0; g < cell.testGraphs; g++) gap = Math.max(gap, Math.abs(yT[g]! - yM[g]!));
+      return { m, prunedR2: r2(yM, test.y), maxGap: gap };
+    });
+  // Invariance of the pruned network: relabel the nodes of each of 20 test graphs by random permutations.
+  let invarianceError = 0;
+  const sg = symmetricGroup(n);
+  if (arch === 'ign2') {
+    invarianceError = equivarianceErrorF64(pruned.network, sg.pairs(), sg.invariant(), ignInput(test.adj.subarray(0, 20 * n * n), n), 20);
+  }
+  const perm = createRng(seed, 35);
+  for (let g = 0; g < 20; g++) {
+    const adj = test.adj.subarray(g * n * n, (g + 1) * n * n);
+    const p = perm.shuffle(Array.from({ length: n }, (_, i) => i));
+    const pa = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) pa[p[i]! * n + p[j]!] = adj[i * n + j]!;
+    invarianceError = Math.max(invarianceError, Math.abs(forwardGraphF64(arch, pruned.network, template, pa, n) - yP[g]!));
+  }
+  const rep = parameterReport(target, pruned.network, cell.eps);
+  return {
+    arch,
+    seed,
+    targetR2: r2(yT, test.y),
+    prunedR2: r2(yP, test.y),
+    maxGap,
+    invarianceError,
+    samples,
+    perLayerSamples: perLayer,
+    perLayerPrunedR2: r2(yPL, test.y),
+    params: { target: rep.target, random: rep.random, kept: rep.kept, lowerBound: rep.lowerBound },
+    sweep,
+    f32VsF64,
+    trainSeconds,
+  };
+});
+
+/** The plan of a run. */
+export interface GraphPlan {
+  seeds: number;
+  baseSeed: number;
+  n: number;
+  ign: Pick<GraphCell, 'width' | 'steps' | 'batch'>;
+  mpnn: Pick<GraphCell, 'width' | 'steps' | 'batch'>;
+  testGraphs: number;
+  eps: number;
+  ruleC: number;
+  mCap: number;
+  sweep: number[];
+}
+
+/** One cell per (architecture, seed); seed = baseSeed·1000 + (0 for the 2-IGN, 500 for the MPNN) + seed index. */
+export function graphCells(plan: GraphPlan): GraphCell[] {
+  const common = { n: plan.n, testGraphs: plan.testGraphs, eps: plan.eps, ruleC: plan.ruleC, mCap: plan.mCap, sweep: plan.sweep };
+  return (['ign2', 'mpnn'] as const).flatMap((arch) =>
+    Array.from({ length: plan.seeds }, (_, s) => ({ arch, seed: plan.baseSeed * 1000 + (arch === 'ign2' ? 0 : 500) + s, ...common, ...(arch === 'ign2' ? plan.ign : plan.mpnn) })),
+  );
+}
