@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '@lemma/gpu-kernels';
 import { runDigits, EXPECTED } from './index';
 import type { DigitsPlan } from './experiment';
+import { testContext } from '../../lib/test-context';
 
 const TINY: DigitsPlan = { nReal: 200, pcaDim: 4, components: 3, emIterations: 5, K: 4, gamma: 5, iterations: 2, classifierEpochs: 1, classifierDigits: 600, evalSamples: 100, seeds: [0, 1], gridDigits: 2 };
 
@@ -17,7 +18,7 @@ describe('curated-retrain-digits', () => {
 
   it('runs a tiny plan on the cpu backend and returns the issue metrics, per-seed values and figures', async () => {
     await selectBackend({ backend: 'cpu' });
-    const ctx = { quick: true, seed: 3, backend: 'cpu', workers: 1, progress: () => ({ tick() {}, done() {} }), log: () => {} };
+    const ctx = testContext(3);
     const res = await runDigits(ctx, TINY);
     for (const k of ['digit0_share_curated_only_final', 'digit0_share_lambda1_final', 'confidence_tv_curated_only', 'confidence_tv_lambda1']) {
       const v = res.metrics[k] as number;

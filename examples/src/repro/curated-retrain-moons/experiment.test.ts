@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exactMoons, moonsSamples, nearestMoon } from './experiment';
 import { runMoonsRepro } from './index';
+import { testContext } from '../../lib/test-context';
 
 describe('curated-retrain-moons', () => {
   it('the data is half on each moon and the exact grid update loses the lower moon only without real data', () => {
@@ -14,7 +15,7 @@ describe('curated-retrain-moons', () => {
   });
 
   it('runs a tiny plan and reports the metrics per seed', async () => {
-    const ctx = { quick: true, seed: 1, backend: 'cpu', workers: 1, progress: () => ({ tick() {}, done() {} }), log: () => {} };
+    const ctx = testContext(1);
     const res = await runMoonsRepro(ctx, { nReal: 200, iterations: 2, K: 4, components: 3, seeds: [0, 1], evalSamples: 200 });
     expect(res.metrics.lower_moon_share_curated_only_per_seed as number[]).toHaveLength(2);
     expect(res.figures.map((f) => f.id)).toEqual(['moons-snapshots', 'moons-lower-share', 'moons-reward']);

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import { selectBackend } from '@lemma/gpu-kernels';
-import type { ReproContext } from '../../types';
 import { graphLabel, ignInput, messagePassingBasis, sampleGraphs } from './experiment';
 import { graphPlan, runGraphs } from './index';
 import { createRng } from '@lemma/gpu-kernels';
+import { testContext } from '../../lib/test-context';
 
-const ctx: ReproContext = { quick: true, seed: 2, backend: 'cpu', workers: 1, progress: () => ({ tick() {}, done() {} }), log: () => {} };
+const ctx = testContext(2);
 
 it('graph data: symmetric 0/1 adjacency, invariant labels, ±1 IGN input', () => {
   const n = 5;

@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
-import type { ReproContext } from '../../types';
 import { epsArmConfigs, lawCell, lawCells, type LawPlan } from './experiment';
 import { runLaw } from './index';
+import { testContext } from '../../lib/test-context';
 
-const ctx: ReproContext = { quick: true, seed: 3, backend: 'cpu', workers: 1, progress: () => ({ tick() {}, done() {} }), log: () => {} };
+const ctx = testContext(3);
 
 it('a tiny law plan runs, records seeds and reports the three law metrics', async () => {
   const eps = 0.1;

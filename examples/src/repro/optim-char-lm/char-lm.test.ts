@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { loadTextCorpus, TEXT_VALIDATION_CHARS } from '../../fixtures/text';
 import { computeMultiplier, fitLr, matchingBudget, stepToReach, trainStarts, uniqueTokens } from './experiment';
 import { runCharLM } from './index';
+import { testContext } from '../../lib/test-context';
 
 it('matchingBudget interpolates the AdamW budget that reaches a target loss', () => {
   expect(matchingBudget([1, 1.5], [2.4, 2.2], 2.5)).toEqual({ mult: 1, extrapolated: false }); // AdamW already there
@@ -55,7 +56,7 @@ it('the text fixture holds > 20M characters in 96 symbols, and a run never reads
 
 it('a micro plan sweeps, runs seeds and AdamW budgets, and reports the headline metrics', async () => {
   await selectBackend('cpu');
-  const ctx = { quick: true, seed: 0, backend: 'cpu', workers: 1, progress: () => ({ tick() {}, done() {} }), log: () => {} };
+  const ctx = testContext(0);
   const plan = { sizes: [{ d: 8, layers: 1, heads: 2 }], sweepSteps: 4, lrFactors: [0.5, 1], steps: 8, adamMults: [1, 1.25, 1.5], seeds: 2, batch: 2, context: 8, evalEvery: 4, valWindows: 4 };
   const r = await runCharLM(ctx, plan);
   for (const k of ['charlm_compute_multiplier', 'charlm_tokens_seen', 'charlm_unique_tokens']) expect(k in r.metrics).toBe(true);

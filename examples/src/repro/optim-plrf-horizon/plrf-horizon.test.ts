@@ -2,6 +2,7 @@ import { selectBackend } from '@lemma/gpu-kernels';
 import { expect, it } from 'vitest';
 import { bestRun, computeMultipliers, fitHorizonSlope, lrGrid, stepsToReach, summariseLog, trainHorizon, type OptimizerScaling } from './experiment';
 import { runPlrfHorizon } from './index';
+import { testContext } from '../../lib/test-context';
 
 it('lrGrid is a ×2 grid of n points around the centre', () => {
   const g = lrGrid(1e-3, 11);
@@ -58,7 +59,7 @@ it('a training cell lowers the excess risk, is deterministic, and flags divergen
 
 it('a micro plan runs end to end with the headline metrics', async () => {
   await selectBackend('cpu');
-  const ctx = { quick: true, seed: 0, backend: 'cpu', workers: 1, progress: () => ({ tick() {}, done() {} }), log: () => {} };
+  const ctx = testContext(0);
   const plan = { problem: { alpha: 1, beta: 0.3, d: 24, batch: 4, instanceSeed: 3 }, optimizers: ['adana-k0.5', 'adamw'] as const, horizons: [40, 160], lrPoints: 3, seeds: 2 };
   const r = await runPlrfHorizon(ctx, { ...plan, optimizers: [...plan.optimizers] });
   for (const k of ['adana_loss_slope', 'adamw_loss_slope']) expect(typeof r.metrics[k]).toBe('number');

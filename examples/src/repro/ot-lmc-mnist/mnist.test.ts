@@ -1,14 +1,14 @@
 import { selectBackend } from '@lemma/gpu-kernels';
 import { beforeAll, expect, it } from 'vitest';
-import type { ReproContext } from '../../types';
 import { quickPlan } from './experiment';
 import { runWithPlan } from './index';
+import { testContext } from '../../lib/test-context';
 
 beforeAll(async () => {
   await selectBackend({ backend: 'cpu' });
 });
 
-const ctx: ReproContext = { quick: true, seed: 4, backend: 'cpu', workers: 1, progress: () => ({ tick() {}, done() {} }), log() {} };
+const ctx = testContext(4);
 
 it('runs a tiny width sweep with Git Re-Basin as the baseline and a per-pair verdict', async () => {
   const r = await runWithPlan(ctx, { ...quickPlan(4), widths: [8, 16], pairs: 2, epochs: 1, probeRows: 200 });

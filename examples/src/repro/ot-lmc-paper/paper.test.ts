@@ -2,15 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@lemma/gpu-kernels';
 import { beforeAll, expect, it } from 'vitest';
 import { initMlp, trainMlp } from '../../lib/mlp-train';
-import type { ReproContext } from '../../types';
 import { layerMoments, quickPlan, weightedDimension, type PaperPlan } from './experiment';
 import { runWithPlan } from './index';
+import { testContext } from '../../lib/test-context';
 
 beforeAll(async () => {
   await selectBackend({ backend: 'cpu' });
 });
 
-const ctx: ReproContext = { quick: true, seed: 3, backend: 'cpu', workers: 1, progress: () => ({ tick() {}, done() {} }), log() {} };
+const ctx = testContext(3);
 
 it('backprop matches tfjs autodiff (one step of plain SGD from the same init)', async () => {
   // One full-batch step at lr 1 without momentum moves every weight by exactly -grad.

@@ -1,14 +1,14 @@
 import { selectBackend } from '@lemma/gpu-kernels';
 import { beforeAll, expect, it } from 'vitest';
-import type { ReproContext } from '../../types';
 import { augmentedMoment, quickPlan, teacherProblem, widthCells, type WidthPlan } from './experiment';
 import { runWithPlan } from './index';
+import { testContext } from '../../lib/test-context';
 
 beforeAll(async () => {
   await selectBackend({ backend: 'cpu' });
 });
 
-const ctx: ReproContext = { quick: true, seed: 5, backend: 'cpu', workers: 1, progress: () => ({ tick() {}, done() {} }), log() {} };
+const ctx = testContext(5);
 
 it('the teacher inputs x = U z carry E||x||² = k and the bias row of the moment is exactly 1', () => {
   const p = teacherProblem(1, 3, 6, 4000, 10);

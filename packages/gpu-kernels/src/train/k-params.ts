@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { randomNormal, randomUniform } from '../kernels/random/index';
+import { expectInteger, expectOptions, expectSeed, invalidArgument } from '../validate';
 
 /** How a K-model weight is initialised. */
 export type KInit =
@@ -8,32 +9,26 @@ export type KInit =
   /** He (Kaiming) normal N(0, 2/fanIn) weights, zero biases. */
   | 'he-normal';
 
-/** Throws unless `K` is a positive integer and `seeds` holds K integer seeds. */
+/** Throws unless `K` is a positive integer and `seeds` holds K seeds (safe non-negative integers). */
 export function validateK(op: string, K: number, seeds: readonly number[]): void {
-  if (!Number.isInteger(K) || K < 1) throw new Error(`${op}: K must be a positive integer, got ${K}`);
-  if (!Array.isArray(seeds) || seeds.length !== K) {
-    throw new Error(`${op}: seeds must be an array of K = ${K} seeds (one per model), got ${Array.isArray(seeds) ? `length ${seeds.length}` : typeof seeds}`);
-  }
-  seeds.forEach((s, k) => {
-    if (!Number.isSafeInteger(s)) throw new Error(`${op}: seeds[${k}] must be a safe integer, got ${s}`);
-  });
+  expectInteger(op, 'K', K, { min: 1 });
+  if (!Array.isArray(seeds) || seeds.length !== K) throw invalidArgument(op, 'seeds', `an array of K = ${K} seeds (one per model)`, seeds, 'type');
+  seeds.forEach((s, k) => expectSeed(op, `seeds[${k}]`, s));
 }
 
 /** Throws on option keys outside `allowed`, naming the op and the key. */
 export function rejectUnknownKeys(op: string, opts: object, allowed: readonly string[]): void {
-  for (const key of Object.keys(opts)) {
-    if (!allowed.includes(key)) throw new Error(`${op}: unknown option '${key}' (expected one of ${allowed.join(', ')})`);
-  }
+  expectOptions(op, 'options', opts, allowed as never);
 }
 
 /** Throws unless `v` is a positive integer. */
 export function expectPositiveInt(op: string, arg: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${arg} must be a positive integer, got ${v}`);
+  expectInteger(op, arg, v, { min: 1 });
 }
 
 /** Throws unless `v` is a non-negative integer (a layer index). */
 export function expectLayerIndex(op: string, arg: string, v: number): void {
-  if (!Number.isInteger(v) || v < 0) throw new Error(`${op}: ${arg} must be a non-negative integer, got ${v}`);
+  expectInteger(op, arg, v);
 }
 
 /**

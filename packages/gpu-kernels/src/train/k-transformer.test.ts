@@ -134,7 +134,7 @@ describeEachBackend('kTransformerBlock', (backend) => {
     const p = kTransformerBlockVariables({ K: 2, seeds: [1, 2], dModel: 4, firstLayer: 0 });
     expect(() => kTransformerBlock(p, tf.zeros([2, 1, 3, 4]), { heads: 3 })).toThrow(/kTransformerBlock: heads must divide dModel = 4, got 3/);
     expect(() => kTransformerBlock(p, tf.zeros([1, 1, 3, 4]), { heads: 2 })).toThrow(/kTransformerBlock: x must be a float32 \[2, B, T, 4\] tensor, got float32 shape \[1, 1, 3, 4\]/);
-    expect(() => kTransformerBlock(p, tf.zeros([2, 1, 3, 4]), { heads: 2, dropout: 0.1 } as never)).toThrow(/unknown option 'dropout'/);
+    expect(() => kTransformerBlock(p, tf.zeros([2, 1, 3, 4]), { heads: 2, dropout: 0.1 } as never)).toThrow(/unknown key 'dropout'/);
     expect(() => kTransformerBlockVariables({ K: 2, seeds: [1, 2], dModel: 4, firstLayer: 0.5 })).toThrow(/kTransformerBlockVariables: firstLayer must be a non-negative integer, got 0.5/);
     expect(() => kLayerNorm(tf.zeros([2, 3, 4]) as tf.Tensor3D, { gamma: tf.ones([2, 3]), beta: p.ln1.beta })).toThrow(/kLayerNorm: ln.gamma must be \[2, 4\], got shape \[2, 3\]/);
     kTransformerBlockVariableList(p).forEach((v) => v.dispose());

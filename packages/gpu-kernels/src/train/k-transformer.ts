@@ -3,7 +3,7 @@ import { expectLayerIndex, expectPositiveInt, kLayerVariables, rejectUnknownKeys
 import type { KInit } from './k-params';
 import { kActivate, kMatMulBias } from './k-mlp';
 import type { KLinear } from './k-mlp';
-import { expectPositive } from '../kernels/_shared/validate';
+import { expectPositive } from '../validate';
 
 /** LayerNorm gain and shift of K models, each [K, D]. */
 export interface KLayerNorm<T extends tf.Tensor = tf.Variable> {
@@ -78,7 +78,7 @@ export function kLayerNorm(x: tf.Tensor3D, ln: KLayerNorm<tf.Tensor>, eps = 1e-5
     const t = ln?.[key];
     if (!(t instanceof tf.Tensor) || t.rank !== 2 || t.shape[0] !== K || t.shape[1] !== D) throw new Error(`${op}: ln.${key} must be [${K}, ${D}], got ${t instanceof tf.Tensor ? `shape [${t.shape.join(', ')}]` : typeof t}`);
   }
-  expectPositive(eps, op, 'eps');
+  expectPositive(op, 'eps', eps);
   return tf.tidy(() => {
     const { mean, variance } = tf.moments(x, -1, true);
     const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
