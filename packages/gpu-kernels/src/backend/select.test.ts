@@ -27,7 +27,7 @@ describe('selectBackend', () => {
     expect(formatBackendReport(r)).toContain(`backend: ${r.backend}`);
   });
   it('rejects unknown option keys', async () => {
-    await expect(selectBackend({ backend: 'cpu', wasmPath: '/x/' } as never)).rejects.toThrow(/unknown option 'wasmPath' \(options: backend, wasmPaths\)/);
+    await expect(selectBackend({ backend: 'cpu', wasmPath: '/x/' } as never)).rejects.toThrow(/unknown key 'wasmPath'; known keys: backend, wasmPaths/);
   });
   it('cpu in a fresh Node process prints nothing on stderr (no tfjs-node banner)', () => {
     // A child process: the banner fires on a cpu backend's first op, which this test process may have used already.

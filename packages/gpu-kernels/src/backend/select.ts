@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expectOptions } from '../validate';
 import { importGradients } from './platform';
 import { assertSingleTfjsCore } from './tfjs-copies';
 import { prepareTensorflow } from './tensorflow';
@@ -43,7 +44,7 @@ export interface SelectBackendOptions {
   wasmPaths?: WasmPaths;
 }
 
-const OPTION_KEYS = ['backend', 'wasmPaths'];
+const OPTION_KEYS = ['backend', 'wasmPaths'] as const;
 
 /**
  * Picks and activates a tfjs backend. `'auto'` tries webgpu (hardware adapters only), tensorflow (tfjs-node),
@@ -57,7 +58,7 @@ const OPTION_KEYS = ['backend', 'wasmPaths'];
  */
 export async function selectBackend(options: SelectBackendOptions | BackendChoice = {}): Promise<BackendReport> {
   const opts: SelectBackendOptions = typeof options === 'string' ? { backend: options } : options;
-  for (const k of Object.keys(opts)) if (!OPTION_KEYS.includes(k)) throw new Error(`selectBackend: unknown option '${k}' (options: ${OPTION_KEYS.join(', ')})`);
+  expectOptions('selectBackend', 'options', opts, OPTION_KEYS);
   const requested = resolveBackendChoice(opts.backend);
   assertSingleTfjsCore('selectBackend');
   await registerCoreGradients();

@@ -157,7 +157,7 @@ describeEachBackend('kConv2d', (backend) => {
     expect(() => kConv2d(tf.zeros([1, 5, 5, 2]), w, tf.zeros([2, 3]))).toThrow(/kConv2d: b must be \[2, 4\], got shape \[2, 3\]/);
     expect(() => kConv2d(tf.zeros([1, 2, 2, 2]), w, b, { padding: 'valid' })).toThrow(/needs H, W >= 3, got \[2, 2\]/);
     expect(() => kConv2d(tf.zeros([1, 5, 5, 2]), w, b, { stride: 0 })).toThrow(/kConv2d: stride must be a positive integer, got 0/);
-    expect(() => kConv2d(tf.zeros([1, 5, 5, 2]), w, b, { dilation: 2 } as never)).toThrow(/kConv2d: unknown key 'dilation'/);
+    expect(() => kConv2d(tf.zeros([1, 5, 5, 2]), w, b, { dilation: 2 } as never)).toThrow(/kConv2d: options has an unknown key 'dilation'/);
     expect(() => kConv2dVariables({ K: 2, seeds: [1, 2], kernelSize: 3, inChannels: 2, outChannels: 4, layer: -1 })).toThrow(/kConv2dVariables: layer must be a non-negative integer, got -1/);
     expect(() => kPool2d(tf.zeros([2, 4, 4, 1]), { type: 'max', size: 2 })).toThrow(/kPool2d: x must be \[K, B, H, W, C\], got shape \[2, 4, 4, 1\]/);
     [w, b].forEach((t) => t.dispose());

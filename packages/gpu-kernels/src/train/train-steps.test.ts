@@ -54,6 +54,6 @@ describeEachBackend('trainSteps', (backend) => {
   it('rejects unknown options and bad counts', async () => {
     const step = () => tf.scalar(0);
     await expect(trainSteps(step, () => [], { steps: 2, every: 3 } as never)).rejects.toThrow(/unknown key 'every'/);
-    await expect(trainSteps(step, () => [], { steps: 0 })).rejects.toThrow(/steps must be an integer ≥ 1, got 0/);
+    await expect(trainSteps(step, () => [], { steps: 0 })).rejects.toThrow(/trainSteps: steps must be a positive integer, got 0/);
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expectFunction, expectInteger, expectOneOf, expectOptions } from '../validate';
 import { captureStepGraph } from './step-graph';
 import type { StepFn, StepGraph, StepGraphStats } from './step-graph';
 
@@ -30,7 +31,7 @@ export interface TrainStepsResult {
   graphStats?: StepGraphStats;
 }
 
-const KEYS = new Set(['steps', 'readEvery', 'onProgress', 'graph']);
+const KEYS = ['steps', 'readEvery', 'onProgress', 'graph'] as const;
 /** Reads allowed in flight before the host waits for the oldest, so it never runs unboundedly ahead. */
 const MAX_PENDING_READS = 2;
 
@@ -48,14 +49,14 @@ const MAX_PENDING_READS = 2;
  * const { losses, mode } = await trainSteps(step, (i) => makeBatch(i), { steps: 1000, readEvery: 50, onProgress: console.log });
  */
 export async function trainSteps(step: StepFn, batch: (i: number) => tf.Tensor[], options: TrainStepsOptions): Promise<TrainStepsResult> {
-  if (typeof step !== 'function') throw new Error(`trainSteps: step must be a function, got ${typeof step}`);
-  if (typeof batch !== 'function') throw new Error(`trainSteps: batch must be a function (step index) => tensors, got ${typeof batch}`);
-  if (!options || typeof options !== 'object') throw new Error('trainSteps: options must be an object with at least { steps }');
-  for (const k of Object.keys(options)) if (!KEYS.has(k)) throw new Error(`trainSteps: unknown option '${k}' (expected one of ${[...KEYS].join(', ')})`);
-  const { steps, readEvery = 10, onProgress, graph = 'auto' } = options;
-  if (!Number.isInteger(steps) || steps < 1) throw new Error(`trainSteps: steps must be an integer ≥ 1, got ${steps}`);
-  if (!Number.isInteger(readEvery) || readEvery < 1) throw new Error(`trainSteps: readEvery must be an integer ≥ 1, got ${readEvery}`);
-  if (graph !== 'auto' && typeof graph !== 'boolean') throw new Error(`trainSteps: graph must be 'auto', true or false, got ${String(graph)}`);
+  expectFunction('trainSteps', 'step', step);
+  expectFunction('trainSteps', 'batch', batch);
+  if (options === undefined) throw new TypeError('trainSteps: options must be an object with at least { steps }');
+  const { steps, readEvery = 10, onProgress, graph = 'auto' } = expectOptions('trainSteps', 'options', options, KEYS);
+  expectInteger('trainSteps', 'steps', steps, { min: 1 });
+  expectInteger('trainSteps', 'readEvery', readEvery, { min: 1 });
+  if (onProgress !== undefined) expectFunction('trainSteps', 'onProgress', onProgress);
+  expectOneOf('trainSteps', 'graph', graph, ['auto', true, false]);
 
   const losses: { step: number; loss: number }[] = [];
   const pending: Promise<void>[] = [];

@@ -108,6 +108,12 @@ export function expectBoolean(fn: string, arg: string, v: unknown): boolean {
   return v;
 }
 
+/** Throws unless `v` is a function. */
+export function expectFunction<T extends (...args: never[]) => unknown>(fn: string, arg: string, v: T): T {
+  if (typeof v !== 'function') throw invalidArgument(fn, arg, 'a function', v, 'type');
+  return v;
+}
+
 /** Throws unless `v` is one of `allowed` (compared with ===). */
 export function expectOneOf<const T extends string | number | boolean>(fn: string, arg: string, v: unknown, allowed: readonly T[]): T {
   if (!allowed.includes(v as T)) {
