@@ -57,10 +57,11 @@ it('the text fixture holds > 20M characters in 96 symbols, and a run never reads
 it('a micro plan sweeps, runs seeds and AdamW budgets, and reports the headline metrics', async () => {
   await selectBackend('cpu');
   const ctx = testContext(0);
-  const plan = { sizes: [{ d: 8, layers: 1, heads: 2 }], sweepSteps: 4, lrFactors: [0.5, 1], steps: 8, adamMults: [1, 1.25, 1.5], seeds: 2, batch: 2, context: 8, evalEvery: 4, valWindows: 4 };
+  const plan = { sizes: [{ d: 8, layers: 1, heads: 2 }], sweepSteps: 40, lrFactors: [0.5, 1], steps: 40, adamMults: [1, 1.25, 1.5], seeds: 2, batch: 2, context: 8, evalEvery: 20, valWindows: 4 };
+  // T ≥ 40: ADANA's log-time decay needs ω/(T/10 + 1) < 1 and AdamW's λ = ω/(γT) needs 4/T < 1.
   const r = await runCharLM(ctx, plan);
   for (const k of ['charlm_compute_multiplier', 'charlm_tokens_seen', 'charlm_unique_tokens']) expect(k in r.metrics).toBe(true);
-  expect(r.metrics.charlm_tokens_seen).toBe(12 * 2 * 8); // AdamW's 1.5× run
+  expect(r.metrics.charlm_tokens_seen).toBe(60 * 2 * 8); // AdamW's 1.5× run
   expect(r.metrics.charlm_unique_tokens).toBe(r.metrics.charlm_tokens_seen);
   expect(r.tables![0]!.rows).toHaveLength(1);
   expect(r.seeds).toEqual({ seed0: 0, seed1: 1 });
