@@ -6,8 +6,17 @@ const dir = process.argv[2] ?? 'out';
 const docs = [];
 for (const f of readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('results'))) {
   try {
-    const d = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-    if (Array.isArray(d.results)) docs.push({ file: f, peer: f.endsWith('.torch.json'), ...d });
+    const text = readFileSync(join(dir, f), 'utf8');
+    const peer = f.endsWith('.torch.json');
+    let d;
+    try {
+      d = JSON.parse(text);
+    } catch {
+      // JSON Lines (scaling-laws' bench): one row object per line.
+      const rows = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+      d = { package: f.replace(/(\.torch)?\.json$/, ''), impl: peer ? 'torch' : 'lemma-webgpu', card: '', results: rows };
+    }
+    if (Array.isArray(d.results)) docs.push({ file: f, peer, ...d });
   } catch (e) {
     console.error(`merge: skipping ${f}: ${e.message}`);
   }
@@ -20,9 +29,10 @@ for (const ours of docs.filter((d) => !d.peer)) {
   lines.push('| op | size | ours ms | ours TB/s | peer ms | peer TB/s | peer ms / ours ms |', '|---|---|---:|---:|---:|---:|---:|');
   for (const r of ours.results) {
     const p = peer?.results.find((q) => q.id === r.id && q.size === r.size);
-    const ratio = p ? (p.ms / r.ms).toFixed(2) : '';
-    lines.push(`| ${r.id} | ${r.size} | ${r.ms.toFixed(3)} | ${r.tbps ?? ''} | ${p ? p.ms.toFixed(3) : ''} | ${p?.tbps ?? ''} | ${ratio} |`);
-    merged.push({ package: ours.package, ...r, peerMs: p?.ms ?? null, peerTbps: p?.tbps ?? null, speedup: p ? p.ms / r.ms : null });
+    const ok = (v) => typeof v === 'number' && Number.isFinite(v);
+    const ratio = p && ok(p.ms) && ok(r.ms) ? (p.ms / r.ms).toFixed(2) : '';
+    lines.push(`| ${r.id} | ${r.size} | ${ok(r.ms) ? r.ms.toFixed(3) : ''} | ${r.tbps ?? ''} | ${p && ok(p.ms) ? p.ms.toFixed(3) : ''} | ${p?.tbps ?? ''} | ${ratio} |`);
+    merged.push({ package: ours.package, ...r, peerMs: p?.ms ?? null, peerTbps: p?.tbps ?? null, speedup: p && ok(p.ms) && ok(r.ms) ? p.ms / r.ms : null });
   }
   lines.push('');
 }
