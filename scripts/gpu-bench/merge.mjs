@@ -26,13 +26,23 @@ const merged = [];
 for (const ours of docs.filter((d) => !d.peer)) {
   const peer = docs.find((d) => d.peer && d.package === ours.package);
   lines.push(`### ${ours.package}`, '', `ours: ${ours.impl} on ${ours.card}; peer: ${peer ? `${peer.impl} on ${peer.card}` : 'none'}`, '');
-  lines.push('| op | size | ours ms | ours TB/s | peer ms | peer TB/s | peer ms / ours ms |', '|---|---|---:|---:|---:|---:|---:|');
+  // A peer row may also carry compiled_ms: the same work under torch.compile (the strongest one-decorator variant).
+  const compiled = peer?.results.some((q) => q.compiled_ms !== undefined) ?? false;
+  lines.push(
+    `| op | size | ours ms | ours TB/s | peer ms | peer TB/s | peer ms / ours ms |${compiled ? ' compiled peer ms | compiled / ours |' : ''}`,
+    `|---|---|---:|---:|---:|---:|---:|${compiled ? '---:|---:|' : ''}`,
+  );
   for (const r of ours.results) {
     const p = peer?.results.find((q) => q.id === r.id && q.size === r.size);
     const ok = (v) => typeof v === 'number' && Number.isFinite(v);
     const ratio = p && ok(p.ms) && ok(r.ms) ? (p.ms / r.ms).toFixed(2) : '';
-    lines.push(`| ${r.id} | ${r.size} | ${ok(r.ms) ? r.ms.toFixed(3) : ''} | ${r.tbps ?? ''} | ${p && ok(p.ms) ? p.ms.toFixed(3) : ''} | ${p?.tbps ?? ''} | ${ratio} |`);
-    merged.push({ package: ours.package, ...r, peerMs: p?.ms ?? null, peerTbps: p?.tbps ?? null, speedup: p && ok(p.ms) && ok(r.ms) ? p.ms / r.ms : null });
+    const cms = p && ok(p.compiled_ms) ? p.compiled_ms : null;
+    const cRatio = cms !== null && ok(r.ms) ? cms / r.ms : null;
+    const cCells = compiled ? ` ${cms !== null ? cms.toFixed(3) : ''} | ${cRatio !== null ? cRatio.toFixed(2) : ''} |` : '';
+    lines.push(`| ${r.id} | ${r.size} | ${ok(r.ms) ? r.ms.toFixed(3) : ''} | ${r.tbps ?? ''} | ${p && ok(p.ms) ? p.ms.toFixed(3) : ''} | ${p?.tbps ?? ''} | ${ratio} |${cCells}`);
+    const row = { package: ours.package, ...r, peerMs: p?.ms ?? null, peerTbps: p?.tbps ?? null, speedup: p && ok(p.ms) && ok(r.ms) ? p.ms / r.ms : null };
+    if (compiled) Object.assign(row, { peerCompiledMs: cms, speedupVsCompiled: cRatio });
+    merged.push(row);
   }
   lines.push('');
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs every packed GPU benchmark bundle and its PyTorch peer on a bare Linux GPU host.
 # Writes <pkg>.json, <pkg>.torch.json, run.log, results.json and results.md to $OUT (default ./out).
-# Arguments are passed to every benchmark (e.g. --quick).
+# Arguments are passed to every benchmark (e.g. --quick). BENCH_ONLY=<glob> runs only the matching bundles.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 export OUT=${OUT:-$HERE/out}
@@ -30,7 +30,7 @@ export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp/xdg-runtime}
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 status=0
 { echo "== $(date -u +%FT%TZ) $(uname -a)"; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1; } >> "$LOG"
-for b in bundles/*.mjs; do
+for b in bundles/${BENCH_ONLY:-*}.mjs; do
   name=$(basename "$b" .mjs)
   echo "== node $b $*" | tee -a "$LOG" >&2
   if ! ./node "$b" "$@" > "$OUT/$name.json" 2> >(tee -a "$LOG" >&2); then

@@ -1,6 +1,8 @@
 """PyTorch peer of bench/gpu-train.ts: the same models (tiny GPT with one-hot embedding, pre-LN blocks of causal
 multi-head attention and a 4x ReLU MLP; MLP with ReLU), the same batch/context, torch.optim.AdamW(fused=True), eager
-as a user would write it, the loss read back (.item()) every 10 steps. CUDA-event timing after warm-up; batches are
+as a user would write it, the loss read back (.item()) every 10 steps. Each row also times the strongest variant a
+PyTorch user gets with one decorator: torch.compile(mode="reduce-overhead") of the model (Inductor kernels replayed as
+CUDA graphs) with the same fused AdamW, as `compiled_ms` (null if compilation fails on the host). CUDA-event timing after warm-up; batches are
 generated on the device before timing and cycled, as in ours. Prints one JSON document on stdout (run.sh saves it)."""
 import datetime
 import json
@@ -55,8 +57,8 @@ class TinyGPT(nn.Module):
         return self.head(self.lnf(h))
 
 
-def bench(id_, size, model, batches, loss_fn, steps):
-    model = model.to(dev)
+def time_steps(model, batches, loss_fn, steps):
+    """ms per step of `steps` AdamW steps after 10 warm-up steps (compilation happens there)."""
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01, fused=True)
 
     def step(i):
@@ -78,9 +80,20 @@ def bench(id_, size, model, batches, loss_fn, steps):
             loss.item()
     b.record()
     torch.cuda.synchronize()
-    ms = a.elapsed_time(b) / steps
-    rows.append({"id": id_, "size": size, "ms": round(ms, 4), "steps": steps, "optimizer": "torch.optim.AdamW(fused=True)"})
-    print(f"{id_} {size}: {ms:.3f} ms/step", file=sys.stderr)
+    return a.elapsed_time(b) / steps
+
+
+def bench(id_, size, make_model, batches, loss_fn, steps):
+    ms = time_steps(make_model().to(dev), batches, loss_fn, steps)
+    try:
+        compiled = torch.compile(make_model().to(dev), mode="reduce-overhead")
+        cms = round(time_steps(compiled, batches, loss_fn, steps), 4)
+    except Exception as e:  # noqa: BLE001 - a host without a working Inductor toolchain still reports eager
+        print(f"{id_}: torch.compile failed: {type(e).__name__}: {e}", file=sys.stderr)
+        cms = None
+    rows.append({"id": id_, "size": size, "ms": round(ms, 4), "compiled_ms": cms, "steps": steps, "optimizer": "torch.optim.AdamW(fused=True)",
+                 "compiled": 'torch.compile(mode="reduce-overhead")'})
+    print(f"{id_} {size}: {ms:.3f} ms/step eager, {cms} compiled", file=sys.stderr)
 
 
 def gpt_params(V, L, d, layers):
@@ -96,7 +109,7 @@ def gpt(id_, V, L, d, layers, heads, B, steps):
     for _ in range(POOL):
         toks = torch.randint(0, V, (B, L + 1), device=dev)
         batches.append((F.one_hot(toks[:, :L], V).float(), toks[:, 1:].reshape(-1)))
-    bench(id_, size, TinyGPT(V, L, d, layers, heads), batches, lambda logits, y: F.cross_entropy(logits.reshape(-1, V), y), steps)
+    bench(id_, size, lambda: TinyGPT(V, L, d, layers, heads), batches, lambda logits, y: F.cross_entropy(logits.reshape(-1, V), y), steps)
 
 
 steps = 6 if smoke else 60 if quick else 200
@@ -104,14 +117,20 @@ gpt("train_step_tinygpt_d32", 65, 32, 32, 1, 2, 32, steps)
 gpt("train_step_tinygpt_d128x4", 65, 32, 128, 4, 4, 32, steps)
 sizes = [64, 32, 32, 32, 10] if smoke else [784, 512, 512, 512, 10]
 B = 8 if smoke else 100
-layers = []
-for i in range(len(sizes) - 1):
-    layers.append(nn.Linear(sizes[i], sizes[i + 1]))
-    if i + 2 < len(sizes):
-        layers.append(nn.ReLU())
-mlp_batches = [(torch.randn(B, sizes[0], device=dev), torch.randint(0, sizes[-1], (B,), device=dev)) for _ in range(POOL)]
-bench("train_step_mlp_784_512x3", f"{'-'.join(map(str, sizes))} b{B}", nn.Sequential(*layers), mlp_batches, F.cross_entropy, steps)
 
-doc = {"package": "gpu-kernels-train", "impl": f"torch {torch.__version__} eager", "card": torch.cuda.get_device_name(0),
+
+def make_mlp():
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i + 2 < len(sizes):
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+mlp_batches = [(torch.randn(B, sizes[0], device=dev), torch.randint(0, sizes[-1], (B,), device=dev)) for _ in range(POOL)]
+bench("train_step_mlp_784_512x3", f"{'-'.join(map(str, sizes))} b{B}", make_mlp, mlp_batches, F.cross_entropy, steps)
+
+doc = {"package": "gpu-kernels-train", "impl": f"torch {torch.__version__} eager (compiled_ms: torch.compile reduce-overhead)", "card": torch.cuda.get_device_name(0),
        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(), "results": rows}
 print(json.dumps(doc, indent=2))
