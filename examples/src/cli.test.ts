@@ -73,6 +73,8 @@ describe('lemma-repro CLI', () => {
       [['--seed=-1'], /--seed must be a decimal integer .*got '-1'/],
       [['--seed', '9007199254740992'], /--seed must be a decimal integer .*got '9007199254740992'/],
       [['--workers', '0'], /--workers must be an integer in \[1, 1024\]/],
+      [['--logdir', file], /--logdir '.*a-file' cannot be created/],
+      [['--logdir', ''], /--logdir must be a directory path, got ''/],
     ];
     if (existsSync('/proc/self/mounts')) {
       cases.push([['--out', '/proc/lemma-report'], /--out must be on a storage filesystem, got '\/proc\/lemma-report' \(on proc\)/]);
@@ -89,6 +91,22 @@ describe('lemma-repro CLI', () => {
       expect(r.stderr, cases[i]![0].join(' ')).toMatch(cases[i]![1]);
     });
     expect(existsSync(join(dir, 'unused'))).toBe(false);
+  });
+
+  it('--logdir writes each finished reproduction\'s numeric metrics as TensorBoard scalars', async () => {
+    const dir = tmp();
+    const logdir = join(dir, 'tb');
+    const r = await runCli(['kernels-sinkhorn-demo', ...base, '--out', join(dir, 'report'), '--logdir', logdir]);
+    expect(r.code, r.stderr).toBe(0);
+    const files = readdirSync(join(logdir, 'kernels-sinkhorn-demo'));
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^events\.out\.tfevents\./);
+    const bytes = readFileSync(join(logdir, 'kernels-sinkhorn-demo', files[0]!)).toString('latin1');
+    const rec = JSON.parse(readFileSync(join(dir, 'report', 'results.json'), 'utf8')).reproductions[0] as { metrics: Record<string, unknown> };
+    const numeric = Object.entries(rec.metrics).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)).map(([k]) => k);
+    expect(numeric.length).toBeGreaterThan(0);
+    // Each numeric metric's tag is in the event file (the record encoding itself is tested in gpu-kernels' tensorboard.test.ts).
+    for (const k of numeric) expect(bytes).toContain(`metrics/${k}`);
   });
 
   it('a live lock keeps a second run out; a stale lock is taken over and the run writes a complete report', async () => {

@@ -14,6 +14,7 @@ import { REGISTRY } from './registry';
 import { lockOutDir, prepareOutDir } from './out-dir';
 import type { OutLock } from './out-dir';
 import { createReportWriter } from './report';
+import { checkLogdir, logMetrics } from './metrics-log';
 import type { ReproRecord, RunRecord } from './report';
 import { runReproduction } from './runner';
 import { sweepMain } from './sweep/cli';
@@ -35,6 +36,8 @@ Options:
   --out <dir>        report folder (default report)
   --json             print results.json to stdout instead of one line per reproduction
   --png              also write PNG copies of the figures
+  --logdir <dir>     also write each finished reproduction's numeric metrics as TensorBoard scalars
+                     (<dir>/<id>/events.out.tfevents.*; view with: tensorboard --logdir <dir>)
   --list             list reproductions and exit
   -h, --help         this text
 
@@ -70,6 +73,7 @@ function parse(argv: string[]) {
       out: { type: 'string', default: 'report' },
       json: { type: 'boolean', default: false },
       png: { type: 'boolean', default: false },
+      logdir: { type: 'string' },
       list: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -135,6 +139,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const { chosen } = checkArgs(values, positionals);
+  if (values.logdir !== undefined) checkLogdir(values.logdir);
   // The report folder is checked and locked before any work, so no finished reproduction can be lost to it.
   const outDir = await prepareOutDir(values.out!);
   lock = await lockOutDir(outDir);
@@ -186,6 +191,13 @@ async function main(): Promise<number> {
       else if (m.type === 'record' && run) {
         current = undefined;
         run.reproductions.push(m.rec);
+        if (values.logdir !== undefined) {
+          try {
+            logMetrics(values.logdir, m.rec);
+          } catch (e) {
+            log(`--logdir: could not write ${m.rec.id}'s metrics: ${(e as Error).message}`); // the report still gets them
+          }
+        }
         run.pending = run.pending!.filter((id) => id !== m.rec.id);
         if (run.pending.length === 0) run.status = 'complete';
         persist().catch(reject);

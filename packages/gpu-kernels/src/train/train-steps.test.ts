@@ -27,9 +27,13 @@ describeEachBackend('trainSteps', (backend) => {
           }
         } else {
           const seen: number[] = [];
-          const r = await trainSteps(step, (i) => m.batch(i), { steps: 9, readEvery: 4, onProgress: (p) => seen.push(p.step) });
+          const logged: [string, number, number][] = [];
+          const writer = { scalar: (tag: string, value: number, s: number) => void logged.push([tag, value, s]) };
+          const r = await trainSteps(step, (i) => m.batch(i), { steps: 9, readEvery: 4, onProgress: (p) => seen.push(p.step), summary: { writer, tag: 'train/loss' } });
           expect(r.losses.map((l) => l.step)).toEqual([3, 7, 8]);
           expect(seen).toEqual([3, 7, 8]);
+          // Every loss read back is logged once, with its step, under the tag given.
+          expect(logged).toEqual(r.losses.map((l) => ['train/loss', l.loss, l.step]));
           losses.push(...r.losses.map((l) => l.loss));
           mode = r.mode;
           expect(r.fallbackReason).toBeUndefined();
@@ -55,5 +59,8 @@ describeEachBackend('trainSteps', (backend) => {
     const step = () => tf.scalar(0);
     await expect(trainSteps(step, () => [], { steps: 2, every: 3 } as never)).rejects.toThrow(/unknown key 'every'/);
     await expect(trainSteps(step, () => [], { steps: 0 })).rejects.toThrow(/trainSteps: steps must be a positive integer, got 0/);
+    await expect(trainSteps(step, () => [], { steps: 2, summary: { writer: {} } } as never)).rejects.toThrow(/trainSteps: summary.writer.scalar must be a function/);
+    await expect(trainSteps(step, () => [], { steps: 2, summary: { writer: { scalar: () => {} }, tags: 'x' } } as never)).rejects.toThrow(/summary has an unknown key 'tags'/);
+    await expect(trainSteps(step, () => [], { steps: 2, summary: { writer: { scalar: () => {} }, tag: '' } })).rejects.toThrow(/summary.tag must be a non-empty string/);
   });
 });

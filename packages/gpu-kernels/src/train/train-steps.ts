@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectFunction, expectInteger, expectOneOf, expectOptions } from '../validate';
 import { captureStepGraph } from './step-graph';
 import type { StepFn, StepGraph, StepGraphStats } from './step-graph';
+import type { SummaryWriter } from '../logging/event-file';
 
 /** Options of {@link trainSteps}. */
 export interface TrainStepsOptions {
@@ -17,6 +18,12 @@ export interface TrainStepsOptions {
    * `false`: always eager. `true`: like `'auto'` but a step that cannot be captured is an error.
    */
   graph?: boolean | 'auto';
+  /**
+   * Where each loss read back is also logged as a scalar: any object with `scalar(tag, value, step)`, e.g. a
+   * TensorBoard {@link SummaryWriter} from `createSummaryWriter(logdir)` (Node) — kept structural so this loop stays
+   * browser-safe. `tag` defaults to `'loss'`.
+   */
+  summary?: { writer: Pick<SummaryWriter, 'scalar'>; tag?: string };
 }
 
 /** What {@link trainSteps} did. */
@@ -31,7 +38,7 @@ export interface TrainStepsResult {
   graphStats?: StepGraphStats;
 }
 
-const KEYS = ['steps', 'readEvery', 'onProgress', 'graph'] as const;
+const KEYS = ['steps', 'readEvery', 'onProgress', 'graph', 'summary'] as const;
 /** Reads allowed in flight before the host waits for the oldest, so it never runs unboundedly ahead. */
 const MAX_PENDING_READS = 2;
 
@@ -52,11 +59,17 @@ export async function trainSteps(step: StepFn, batch: (i: number) => tf.Tensor[]
   expectFunction('trainSteps', 'step', step);
   expectFunction('trainSteps', 'batch', batch);
   if (options === undefined) throw new TypeError('trainSteps: options must be an object with at least { steps }');
-  const { steps, readEvery = 10, onProgress, graph = 'auto' } = expectOptions('trainSteps', 'options', options, KEYS);
+  const { steps, readEvery = 10, onProgress, graph = 'auto', summary } = expectOptions('trainSteps', 'options', options, KEYS);
   expectInteger('trainSteps', 'steps', steps, { min: 1 });
   expectInteger('trainSteps', 'readEvery', readEvery, { min: 1 });
   if (onProgress !== undefined) expectFunction('trainSteps', 'onProgress', onProgress);
   expectOneOf('trainSteps', 'graph', graph, ['auto', true, false]);
+  if (summary !== undefined) {
+    expectOptions('trainSteps', 'summary', summary, ['writer', 'tag']);
+    expectFunction('trainSteps', 'summary.writer.scalar', (summary.writer as Partial<Pick<SummaryWriter, 'scalar'>> | undefined)?.scalar as SummaryWriter['scalar']);
+    if (summary.tag !== undefined && (typeof summary.tag !== 'string' || summary.tag.length === 0)) throw new TypeError(`trainSteps: summary.tag must be a non-empty string, got ${JSON.stringify(summary.tag)}`);
+  }
+  const tag = summary?.tag ?? 'loss';
 
   const losses: { step: number; loss: number }[] = [];
   const pending: Promise<void>[] = [];
@@ -74,6 +87,7 @@ export async function trainSteps(step: StepFn, batch: (i: number) => tf.Tensor[]
         loss.dispose();
         const p = { step: i, loss: v[0]! };
         losses.push(p);
+        summary?.writer.scalar(tag, p.loss, p.step);
         onProgress?.(p);
       }),
     );
