@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectLayerIndex, expectPositiveInt, kLayerVariables, rejectUnknownKeys, validateInit, validateK } from './k-params';
+import { expectInteger, expectOptions } from '../validate';
+import { kLayerVariables, validateInit, validateK } from './k-params';
 import type { KInit } from './k-params';
 import { kMatMulBias } from './k-mlp';
 import type { KLinear } from './k-mlp';
@@ -34,13 +35,13 @@ export interface KConv2dVariablesOptions {
  */
 export function kConv2dVariables(opts: KConv2dVariablesOptions): KLinear {
   const op = 'kConv2dVariables';
-  rejectUnknownKeys(op, opts, ['K', 'seeds', 'kernelSize', 'inChannels', 'outChannels', 'layer', 'init']);
+  expectOptions(op, 'options', opts, ['K', 'seeds', 'kernelSize', 'inChannels', 'outChannels', 'layer', 'init']);
   const { K, seeds, kernelSize, inChannels, outChannels, layer, init = 'torch' } = opts;
   validateK(op, K, seeds);
-  expectPositiveInt(op, 'kernelSize', kernelSize);
-  expectPositiveInt(op, 'inChannels', inChannels);
-  expectPositiveInt(op, 'outChannels', outChannels);
-  expectLayerIndex(op, 'layer', layer);
+  expectInteger(op, 'kernelSize', kernelSize, { min: 1 });
+  expectInteger(op, 'inChannels', inChannels, { min: 1 });
+  expectInteger(op, 'outChannels', outChannels, { min: 1 });
+  expectInteger(op, 'layer', layer);
   validateInit(op, init);
   return kLayerVariables(seeds, layer, [kernelSize, kernelSize, inChannels, outChannels], [outChannels], kernelSize * kernelSize * inChannels, init);
 }
@@ -65,9 +66,9 @@ function outAndPad(n: number, k: number, s: number, padding: 'same' | 'valid'): 
  */
 export function kConv2d(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, opts: KConv2dOptions = {}): tf.Tensor5D {
   const op = 'kConv2d';
-  rejectUnknownKeys(op, opts, ['stride', 'padding', 'activation']);
+  expectOptions(op, 'options', opts, ['stride', 'padding', 'activation']);
   const { stride = 1, padding = 'same', activation = 'linear' } = opts;
-  expectPositiveInt(op, 'stride', stride);
+  expectInteger(op, 'stride', stride, { min: 1 });
   if (padding !== 'same' && padding !== 'valid') throw new Error(`${op}: padding must be 'same' or 'valid', got ${String(padding)}`);
   if (activation !== 'linear' && activation !== 'relu') throw new Error(`${op}: activation must be 'linear' or 'relu', got ${String(activation)}`);
   if (!(w instanceof tf.Tensor) || w.rank !== 5 || w.shape[1] !== w.shape[2]) throw new Error(`${op}: w must be [K, k, k, Cin, Cout], got ${w instanceof tf.Tensor ? `shape [${w.shape.join(', ')}]` : typeof w}`);
@@ -126,11 +127,11 @@ export interface KPool2dOptions {
 export function kPool2d(x: tf.Tensor, opts: KPool2dOptions): tf.Tensor5D {
   const op = 'kPool2d';
   if (opts === null || typeof opts !== 'object') throw new Error(`${op}: options must be an object, got ${String(opts)}`);
-  rejectUnknownKeys(op, opts, ['type', 'size', 'stride', 'padding']);
+  expectOptions(op, 'options', opts, ['type', 'size', 'stride', 'padding']);
   const { type, size, stride = size, padding = 'valid' } = opts;
   if (type !== 'max' && type !== 'avg') throw new Error(`${op}: type must be 'max' or 'avg', got ${String(type)}`);
-  expectPositiveInt(op, 'size', size);
-  expectPositiveInt(op, 'stride', stride);
+  expectInteger(op, 'size', size, { min: 1 });
+  expectInteger(op, 'stride', stride, { min: 1 });
   if (padding !== 'same' && padding !== 'valid') throw new Error(`${op}: padding must be 'same' or 'valid', got ${String(padding)}`);
   if (!(x instanceof tf.Tensor) || x.rank !== 5) throw new Error(`${op}: x must be [K, B, H, W, C], got ${x instanceof tf.Tensor ? `shape [${x.shape.join(', ')}]` : typeof x}`);
   const [K, Bn, H, W, C] = x.shape as [number, number, number, number, number];

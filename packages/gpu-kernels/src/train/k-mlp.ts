@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectLayerIndex, expectPositiveInt, kLayerVariables, rejectUnknownKeys, validateInit, validateK } from './k-params';
+import { expectInteger, expectOptions } from '../validate';
+import { kLayerVariables, validateInit, validateK } from './k-params';
 import type { KInit } from './k-params';
 
 /** Hidden-layer nonlinearity of the K-model blocks. */
@@ -148,12 +149,12 @@ export interface KLinearVariablesOptions {
  */
 export function kLinearVariables(opts: KLinearVariablesOptions): KLinear {
   const op = 'kLinearVariables';
-  rejectUnknownKeys(op, opts, ['K', 'seeds', 'inDim', 'outDim', 'layer', 'init']);
+  expectOptions(op, 'options', opts, ['K', 'seeds', 'inDim', 'outDim', 'layer', 'init']);
   const { K, seeds, inDim, outDim, layer, init = 'torch' } = opts;
   validateK(op, K, seeds);
-  expectPositiveInt(op, 'inDim', inDim);
-  expectPositiveInt(op, 'outDim', outDim);
-  expectLayerIndex(op, 'layer', layer);
+  expectInteger(op, 'inDim', inDim, { min: 1 });
+  expectInteger(op, 'outDim', outDim, { min: 1 });
+  expectInteger(op, 'layer', layer);
   validateInit(op, init);
   return kLayerVariables(seeds, layer, [inDim, outDim], [outDim], inDim, init);
 }
@@ -174,11 +175,11 @@ export function kLinearVariables(opts: KLinearVariablesOptions): KLinear {
 export function kMlp(opts: KMlpOptions): KMlp {
   const op = 'kMlp';
   if (opts === null || typeof opts !== 'object') throw new Error(`${op}: options must be an object, got ${String(opts)}`);
-  rejectUnknownKeys(op, opts, ['sizes', 'K', 'seeds', 'activation', 'init']);
+  expectOptions(op, 'options', opts, ['sizes', 'K', 'seeds', 'activation', 'init']);
   const { sizes, K, seeds, activation = 'relu', init = 'torch' } = opts;
   validateK(op, K, seeds);
   if (!Array.isArray(sizes) || sizes.length < 2) throw new Error(`${op}: sizes must list at least two widths (input and output), got ${JSON.stringify(sizes)}`);
-  sizes.forEach((d, i) => expectPositiveInt(op, `sizes[${i}]`, d));
+  sizes.forEach((d, i) => expectInteger(op, `sizes[${i}]`, d, { min: 1 }));
   if (!ACTIVATIONS.includes(activation)) throw new Error(`${op}: activation must be one of ${ACTIVATIONS.join(', ')}, got ${String(activation)}`);
   validateInit(op, init);
   const layers: KLinear[] = [];

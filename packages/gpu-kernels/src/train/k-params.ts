@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { randomNormal, randomUniform } from '../kernels/random/index';
-import { expectInteger, expectOptions, expectSeed, invalidArgument } from '../validate';
+import { expectInteger, expectSeed, invalidArgument } from '../validate';
 
 /** How a K-model weight is initialised. */
 export type KInit =
@@ -14,21 +14,6 @@ export function validateK(op: string, K: number, seeds: readonly number[]): void
   expectInteger(op, 'K', K, { min: 1 });
   if (!Array.isArray(seeds) || seeds.length !== K) throw invalidArgument(op, 'seeds', `an array of K = ${K} seeds (one per model)`, seeds, 'type');
   seeds.forEach((s, k) => expectSeed(op, `seeds[${k}]`, s));
-}
-
-/** Throws on option keys outside `allowed`, naming the op and the key. */
-export function rejectUnknownKeys(op: string, opts: object, allowed: readonly string[]): void {
-  expectOptions(op, 'options', opts, allowed as never);
-}
-
-/** Throws unless `v` is a positive integer. */
-export function expectPositiveInt(op: string, arg: string, v: number): void {
-  expectInteger(op, arg, v, { min: 1 });
-}
-
-/** Throws unless `v` is a non-negative integer (a layer index). */
-export function expectLayerIndex(op: string, arg: string, v: number): void {
-  expectInteger(op, arg, v);
 }
 
 /**

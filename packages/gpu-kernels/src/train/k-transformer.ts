@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectLayerIndex, expectPositiveInt, kLayerVariables, rejectUnknownKeys, validateInit, validateK } from './k-params';
+import { expectInteger, expectOptions, expectPositive } from '../validate';
+import { kLayerVariables, validateInit, validateK } from './k-params';
 import type { KInit } from './k-params';
 import { kActivate, kMatMulBias } from './k-mlp';
 import type { KLinear } from './k-mlp';
-import { expectPositive } from '../validate';
 
 /** LayerNorm gain and shift of K models, each [K, D]. */
 export interface KLayerNorm<T extends tf.Tensor = tf.Variable> {
@@ -45,13 +45,13 @@ export interface KTransformerBlockVariablesOptions {
 /** Variables of one transformer block of K models; slice k is what a lone model with seed `seeds[k]` draws. */
 export function kTransformerBlockVariables(opts: KTransformerBlockVariablesOptions): KTransformerBlockParams {
   const op = 'kTransformerBlockVariables';
-  rejectUnknownKeys(op, opts, ['K', 'seeds', 'dModel', 'dFF', 'firstLayer', 'init']);
+  expectOptions(op, 'options', opts, ['K', 'seeds', 'dModel', 'dFF', 'firstLayer', 'init']);
   const { K, seeds, dModel: D, firstLayer, init = 'torch' } = opts;
   validateK(op, K, seeds);
-  expectPositiveInt(op, 'dModel', D);
+  expectInteger(op, 'dModel', D, { min: 1 });
   const F = opts.dFF ?? 4 * D;
-  expectPositiveInt(op, 'dFF', F);
-  expectLayerIndex(op, 'firstLayer', firstLayer);
+  expectInteger(op, 'dFF', F, { min: 1 });
+  expectInteger(op, 'firstLayer', firstLayer);
   validateInit(op, init);
   const ln = (): KLayerNorm => ({ gamma: tf.variable(tf.ones([K, D])), beta: tf.variable(tf.zeros([K, D])) });
   return {
@@ -106,11 +106,11 @@ export interface KTransformerBlockOptions {
 export function kTransformerBlock(p: KTransformerBlockParams<tf.Tensor>, x: tf.Tensor, opts: KTransformerBlockOptions): tf.Tensor4D {
   const op = 'kTransformerBlock';
   if (opts === null || typeof opts !== 'object') throw new Error(`${op}: options must be an object with heads, got ${String(opts)}`);
-  rejectUnknownKeys(op, opts, ['heads', 'causal']);
+  expectOptions(op, 'options', opts, ['heads', 'causal']);
   const { heads: H, causal = true } = opts;
   const [K, D] = p.qkv.w.shape as [number, number, number];
   if (p.qkv.w.rank !== 3 || p.qkv.w.shape[2] !== 3 * D) throw new Error(`${op}: p.qkv.w must be [K, D, 3D], got shape [${p.qkv.w.shape.join(', ')}]`);
-  expectPositiveInt(op, 'heads', H);
+  expectInteger(op, 'heads', H, { min: 1 });
   if (D % H !== 0) throw new Error(`${op}: heads must divide dModel = ${D}, got ${H}`);
   if (!(x instanceof tf.Tensor) || x.dtype !== 'float32' || x.rank !== 4 || x.shape[0] !== K || x.shape[3] !== D) {
     throw new Error(`${op}: x must be a float32 [${K}, B, T, ${D}] tensor, got ${x instanceof tf.Tensor ? `${x.dtype} shape [${x.shape.join(', ')}]` : typeof x}`);
