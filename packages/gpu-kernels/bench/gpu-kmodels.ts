@@ -10,12 +10,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/backend/select';
-import { webgpuInternals } from '../src/kernels/_shared/webgpu';
 import { randomNormal, randomUniform } from '../src/kernels/random/index';
 import { kMlp } from '../src/train/k-mlp';
 import { kCrossEntropy } from '../src/train/k-loss';
 import { captureStepGraph } from '../src/train/step-graph';
 import type { StepGraph } from '../src/train/step-graph';
+import { timeLoop } from './timing';
 
 interface Row {
   id: string;
@@ -31,30 +31,11 @@ const smoke = process.argv.includes('--smoke');
 const quick = process.argv.includes('--quick');
 const rows: Row[] = [];
 
-async function sync(): Promise<void> {
-  const be = webgpuInternals('bench');
-  if (be.commandEncoder) {
-    be.endComputePassEncoder();
-    be.submitQueue();
-  }
-  await be.device.queue.onSubmittedWorkDone();
-}
-
 async function time(id: string, size: string, iters: number, fn: () => void, optimizer: string): Promise<void> {
   try {
-    for (let i = 0; i < 3; i++) fn();
-    await sync();
-    const t0 = performance.now();
-    let host = 0;
-    for (let i = 0; i < iters; i++) {
-      const h = performance.now();
-      fn();
-      host += performance.now() - h;
-    }
-    await sync();
-    const ms = (performance.now() - t0) / iters;
-    rows.push({ id, size, ms: +ms.toFixed(4), hostMs: +(host / iters).toFixed(4), optimizer });
-    console.error(`${id} ${size}: ${ms.toFixed(3)} ms/step, host ${(host / iters).toFixed(3)} ms`);
+    const { ms, hostMs } = await timeLoop(iters, fn, 3);
+    rows.push({ id, size, ms: +ms.toFixed(4), hostMs: +hostMs.toFixed(4), optimizer });
+    console.error(`${id} ${size}: ${ms.toFixed(3)} ms/step, host ${hostMs.toFixed(3)} ms`);
   } catch (e) {
     // Keep going: one failing row should not hide the others.
     console.error(`${id} ${size}: FAILED ${(e as Error).message}`);

@@ -11,10 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/backend/select';
-import { webgpuInternals } from '../src/kernels/_shared/webgpu';
 import { captureStepGraph } from '../src/train/step-graph';
 import { mlp, optimizerStep, TINY_GPT_D128X4, TINY_GPT_D32, tinyGPT, tinyGPTParams } from './models';
 import type { TrainableModel } from './models';
+import { flushAndWait } from './timing';
 
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
@@ -35,16 +35,9 @@ interface Row {
 }
 const rows: Row[] = [];
 
-async function drain(): Promise<void> {
-  const be = webgpuInternals('gpu-train');
-  be.endComputePassEncoder();
-  if (be.commandEncoder) be.submitQueue();
-  await be.device.queue.onSubmittedWorkDone();
-}
-
 /** Times `steps` calls of `run(i)` (which returns the loss): reads every READ_EVERY-th loss asynchronously. */
 async function timeSteps(steps: number, run: (i: number) => tf.Tensor): Promise<{ ms: number; hostMs: number }> {
-  await drain();
+  await flushAndWait();
   const pending: Promise<unknown>[] = [];
   const t0 = performance.now();
   let host = 0;
@@ -60,7 +53,7 @@ async function timeSteps(steps: number, run: (i: number) => tf.Tensor): Promise<
     host += performance.now() - h;
   }
   await Promise.all(pending);
-  await drain();
+  await flushAndWait();
   return { ms: (performance.now() - t0) / steps, hostMs: host / steps };
 }
 

@@ -16,6 +16,7 @@ import { adamWRule } from '../src/kernels/elementwiseRule/adamw-fixture';
 import { applyElementwiseRule, createRuleSlots } from '../src/kernels/elementwiseRule/index';
 import { ruleTuning } from '../src/kernels/elementwiseRule/webgpu';
 import { lseReduceWebGPU, lseTuning } from '../src/kernels/logSumExp/webgpu';
+import { flushAndWait, timeLoop } from './timing';
 // The kernels as they were before the multi-tensor AdamW and column-reduction rework, timed in the same run.
 
 interface Row {
@@ -36,15 +37,6 @@ const smoke = process.argv.includes('--smoke');
 const focus = process.argv.includes('--focus');
 const rows: Row[] = [];
 
-async function sync(): Promise<void> {
-  const be = webgpuInternals('bench');
-  if (be.commandEncoder) {
-    be.endComputePassEncoder();
-    be.submitQueue();
-  }
-  await be.device.queue.onSubmittedWorkDone();
-}
-
 async function time(id: string, size: string, iters: number, fn: () => void, bytes?: number): Promise<void> {
   try {
     await timeOrThrow(id, size, iters, fn, bytes);
@@ -56,19 +48,8 @@ async function time(id: string, size: string, iters: number, fn: () => void, byt
 }
 
 async function timeOrThrow(id: string, size: string, iters: number, fn: () => void, bytes?: number): Promise<void> {
-  fn();
-  fn();
-  await sync();
-  const t0 = performance.now();
-  let host = 0;
-  for (let i = 0; i < iters; i++) {
-    const h = performance.now();
-    fn();
-    host += performance.now() - h;
-  }
-  await sync();
-  const ms = (performance.now() - t0) / iters;
-  const row: Row = { id, size, ms: +ms.toFixed(4), hostMs: +(host / iters).toFixed(4) };
+  const { ms, hostMs } = await timeLoop(iters, fn);
+  const row: Row = { id, size, ms: +ms.toFixed(4), hostMs: +hostMs.toFixed(4) };
   if (bytes) {
     row.bytes = bytes;
     row.tbps = +(bytes / (ms * 1e-3) / 1e12).toFixed(3);
