@@ -13,9 +13,9 @@ import {
 } from '@lemma/curated-retrain';
 import { defineCells } from '../lib/cell-pool';
 import type { Figure, ReproContext, Reproduction, Table } from '../types';
+import { VEGA_LITE } from '../lib/figures';
 
 const PAPER = 'Ferbach, Bertrand, Bose, Gidel, "Self-Consuming Generative Models with Curated Data Provably Optimize Human Preferences" (NeurIPS 2024, arXiv 2407.09499)';
-const VL = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared helpers
@@ -75,7 +75,7 @@ function lineFigure(id: string, title: string, caption: string, rows: { iteratio
   };
   const layer: Record<string, unknown>[] = [{ data: { values: rows }, ...line }];
   if (rule !== undefined) layer.push({ data: { values: [{ y: rule }] }, mark: { type: 'rule', color: 'gray', strokeDash: [2, 2] }, encoding: { y: { field: 'y', type: 'quantitative' } } });
-  return { id, title, caption, spec: { $schema: VL, width: 380, height: 240, layer, resolve: { scale: { y: 'shared' } } } };
+  return { id, title, caption, spec: { $schema: VEGA_LITE, width: 380, height: 240, layer, resolve: { scale: { y: 'shared' } } } };
 }
 
 function scatterFigure(id: string, title: string, caption: string, points: Record<string, number | string>[], color: string, colorType: 'quantitative' | 'nominal', extent: number): Figure {
@@ -84,7 +84,7 @@ function scatterFigure(id: string, title: string, caption: string, points: Recor
     title,
     caption,
     spec: {
-      $schema: VL,
+      $schema: VEGA_LITE,
       data: { values: points },
       facet: { row: { field: 'setting', type: 'nominal', title: null }, column: { field: 'iteration', type: 'ordinal', title: 'iteration t' } },
       spec: {
@@ -317,7 +317,7 @@ const ringRepro: Reproduction = {
         title: 'Exact population update on a 40×40 grid (categorical model over cells)',
         caption: `p_t from Eq. 6 (curated only) and Eq. 8 (λ = ${lambda}), K = ${K}, computed with H_K by quadrature in float64`,
         spec: {
-          $schema: VL,
+          $schema: VEGA_LITE,
           data: { values: heat },
           facet: { column: { field: 'panel', type: 'nominal', title: null, sort: panels.map((p) => p[0]) } },
           spec: {
@@ -482,7 +482,7 @@ const biasRepro: Reproduction = {
         title: 'Class proportions under retraining',
         caption: `classes 3 and 4 are isolated (the classifier is confident on them); reward r = ${CONF_GAMMA}·max_i q_i(x), K = ${K}`,
         spec: {
-          $schema: VL,
+          $schema: VEGA_LITE,
           data: { values: propRows },
           facet: { column: { field: 'setting', type: 'nominal', title: null } },
           spec: {

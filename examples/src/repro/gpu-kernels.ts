@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, pairwiseSqDist, sinkhornIterations } from '@lemma/gpu-kernels';
 import type { Figure, Reproduction } from '../types';
+import { VEGA_LITE } from '../lib/figures';
 
 /** Two 2-D clouds: a noisy ring (source) and two noisy blobs (target), seeded. */
 function clouds(n: number, seed: number): { x: Float32Array; y: Float32Array } {
@@ -112,7 +113,7 @@ const sinkhornDemo: Reproduction = {
         title: 'Entropic transport plan',
         caption: `each source point linked to its heaviest target (opacity = mass share), eps = ${eps}`,
         spec: {
-          $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+          $schema: VEGA_LITE,
           // Equal aspect: one unit is as long on x as on y, so the ring is drawn round.
           ...equalAspect(pts.map((p) => p.x!), pts.map((p) => p.y!), 420),
           layer: [
@@ -145,7 +146,7 @@ const sinkhornDemo: Reproduction = {
         title: 'Sinkhorn convergence',
         caption: `L1 error of the row and column marginals (the larger) after each full iteration; dashed: the verdict's bound ${threshold}`,
         spec: {
-          $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+          $schema: VEGA_LITE,
           width: 320,
           height: 240,
           layer: [

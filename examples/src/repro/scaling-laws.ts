@@ -26,6 +26,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findUp } from '../fixtures/path';
 import type { Figure, MetricValue, ReproContext, ReproResult, Reproduction, Table } from '../types';
+import { VEGA_LITE } from '../lib/figures';
 
 const LABEL: Record<PlrfAlgorithm, string> = { sgd: 'SGD', 'sgd-m': 'SGD-M', 'dana-constant': 'DANA-constant', 'dana-decaying': 'DANA-decaying' };
 const round = (x: number, k = 3): number => Math.round(x * 10 ** k) / 10 ** k;
@@ -49,7 +50,7 @@ function thin(steps: ArrayLike<number>, ys: ArrayLike<number>, n = 120): { t: nu
 
 function logLogLine(title: string, values: Record<string, unknown>[], x: string, y: string, color: string, dash?: string): Record<string, unknown> {
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    $schema: VEGA_LITE,
     title,
     width: 420,
     height: 300,
@@ -180,7 +181,7 @@ async function run(ctx: ReproContext): Promise<ReproResult> {
       'below the high-dimensional line (Ib, Ic, IVa, IVb; provenance "derived"). IV splits at alpha = 1 - 1/sqrt(2), where the SGD-noise ' +
       'exponent 2 - 1/(2 alpha) equals alpha; the a/b lettering follows Ia/Ib/Ic (a = larger alpha) and is not confirmed against the paper.',
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      $schema: VEGA_LITE,
       width: 360,
       height: 360,
       data: { values: grid },
@@ -196,7 +197,7 @@ async function run(ctx: ReproContext): Promise<ReproResult> {
     title: 'SGD compute-optimal loss exponent eta (P* ~ f^-eta) over (alpha, beta)',
     caption: 'Closed forms: the paper\'s in Ia, II, III; derived below 2 alpha = 1 (tooltip: source). Blank: ill-posed (2(alpha + beta) <= 1).',
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      $schema: VEGA_LITE,
       width: 360,
       height: 360,
       data: { values: grid.filter((g) => g.eta !== null) },

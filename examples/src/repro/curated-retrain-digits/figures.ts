@@ -1,8 +1,8 @@
 /** curated-retrain-digits: data → Vega-Lite specs. */
 import type { Figure } from '../../types';
 import type { DigitsReward, DigitsSetting, LoopResult } from './experiment';
+import { iterationBandFigure, VEGA_LITE } from '../../lib/figures';
 
-const VL = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 const SETTING: Record<DigitsSetting, string> = { 'curated-only': 'curated only', lambda1: 'real + curated (λ = 1)' };
 const REWARD: Record<DigitsReward, string> = { class0: 'r = 5·q₀(x)', confidence: 'r = 5·max_c q_c(x)' };
@@ -12,25 +12,6 @@ const r4 = (v: number): number => Number(v.toFixed(4));
 /** One row per (run, iteration) of a per-iteration series. */
 function seriesRows(runs: LoopResult[], value: (r: LoopResult, t: number) => number, label: (r: LoopResult) => string): Record<string, number | string>[] {
   return runs.flatMap((r) => r.expectedReward.map((_, t) => ({ iteration: t, value: r4(value(r, t)), setting: label(r), seed: r.seed })));
-}
-
-function meanBandFigure(id: string, title: string, caption: string, rows: Record<string, number | string>[], yTitle: string, extra: Record<string, unknown>[] = []): Figure {
-  const enc = { x: { field: 'iteration', type: 'quantitative', title: 'retraining iteration t' }, color: { field: 'setting', type: 'nominal', title: null, legend: { labelLimit: 360, orient: 'bottom', columns: 1 } } };
-  return {
-    id,
-    title,
-    caption,
-    spec: {
-      $schema: VL,
-      width: 380,
-      height: 240,
-      layer: [
-        { data: { values: rows }, mark: { type: 'errorband', extent: 'ci' }, encoding: { ...enc, y: { field: 'value', type: 'quantitative', title: yTitle } } },
-        { data: { values: rows }, mark: { type: 'line', point: true }, encoding: { ...enc, y: { field: 'value', type: 'quantitative', aggregate: 'mean' } } },
-        ...extra,
-      ],
-    },
-  };
 }
 
 /** Every figure of the reproduction. */
@@ -63,13 +44,13 @@ export function digitsFigures(runs: LoopResult[], twoLevel: { curatedOnly: numbe
     }
   }
   return [
-    meanBandFigure('digits-class0-share', 'Share of generated digits classified as 0 under r = 5·q₀(x)', 'GMM in PCA space, K = 4, Luce choice; mean and 95% band over seeds. Dashed: the exact population update (Eq. 6 / Eq. 8) on the t = 0 samples as atoms, and the idealised two-level update with a confident classifier (0.10 → 0.34 → 0.80 → 0.996; λ = 1 plateau ≈ 0.52).', shareRows, 'fraction of 0s', [dashed(exactRows), dashed(twoLevelRows)]),
+    iterationBandFigure('digits-class0-share', 'Share of generated digits classified as 0 under r = 5·q₀(x)', 'GMM in PCA space, K = 4, Luce choice; mean and 95% band over seeds. Dashed: the exact population update (Eq. 6 / Eq. 8) on the t = 0 samples as atoms, and the idealised two-level update with a confident classifier (0.10 → 0.34 → 0.80 → 0.996; λ = 1 plateau ≈ 0.52).', shareRows, 'fraction of 0s', { extra: [dashed(exactRows), dashed(twoLevelRows)] }),
     {
       id: 'digits-confidence-proportions',
       title: 'Class proportions under the confidence reward r = 5·max_c q_c(x) (bias amplification)',
       caption: 'mean over seeds; curated only drifts towards the digits the classifier is most confident on, λ = 1 stays near the data',
       spec: {
-        $schema: VL,
+        $schema: VEGA_LITE,
         data: { values: propRows },
         facet: { column: { field: 'setting', type: 'nominal', title: null } },
         spec: {
@@ -84,14 +65,14 @@ export function digitsFigures(runs: LoopResult[], twoLevel: { curatedOnly: numbe
         },
       },
     },
-    meanBandFigure('digits-reward', 'Expected reward E[r] of the retrained generator', 'both rewards, both settings; mean and 95% band over seeds', seriesRows(runs, (r, t) => r.expectedReward[t]!, (r) => `${REWARD[r.reward]}, ${SETTING[r.setting]}`), 'E[r]'),
-    meanBandFigure('digits-frechet', 'Fréchet distance to held-out real digits in the CNN feature space', 'features = the 32-unit dense layer of the reward CNN; 2,000 held-out digits; mean and 95% band over seeds', seriesRows(runs, (r, t) => r.frechet[t]!, (r) => `${REWARD[r.reward]}, ${SETTING[r.setting]}`), 'Fréchet distance'),
+    iterationBandFigure('digits-reward', 'Expected reward E[r] of the retrained generator', 'both rewards, both settings; mean and 95% band over seeds', seriesRows(runs, (r, t) => r.expectedReward[t]!, (r) => `${REWARD[r.reward]}, ${SETTING[r.setting]}`), 'E[r]'),
+    iterationBandFigure('digits-frechet', 'Fréchet distance to held-out real digits in the CNN feature space', 'features = the 32-unit dense layer of the reward CNN; 2,000 held-out digits; mean and 95% band over seeds', seriesRows(runs, (r, t) => r.frechet[t]!, (r) => `${REWARD[r.reward]}, ${SETTING[r.setting]}`), 'Fréchet distance'),
     {
       id: 'digits-samples',
       title: 'Generated digits (first seed) at t = 0, T/2, T',
       caption: 'decoded from the GMM in PCA space (14×14 means of the 28×28 images); rows: reward and setting',
       spec: {
-        $schema: VL,
+        $schema: VEGA_LITE,
         data: { values: gridRows },
         facet: { row: { field: 'run', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelLimit: 260 } }, column: { field: 'iteration', type: 'ordinal', title: null } },
         spec: {

@@ -1,29 +1,10 @@
 /** curated-retrain-moons: data → Vega-Lite specs. */
 import type { Figure } from '../../types';
 import type { MoonsResult } from './experiment';
+import { iterationBandFigure, VEGA_LITE } from '../../lib/figures';
 
-const VL = 'https://vega.github.io/schema/vega-lite/v6.json';
 const name = (lambda: number): string => (lambda === Infinity ? 'curated only' : `real + curated (λ = ${lambda})`);
 const r3 = (v: number): number => Number(v.toFixed(3));
-
-function curve(id: string, title: string, caption: string, rows: Record<string, number | string>[], y: string): Figure {
-  const enc = { x: { field: 'iteration', type: 'quantitative', title: 'retraining iteration t' }, color: { field: 'setting', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 1, labelLimit: 360 } } };
-  return {
-    id,
-    title,
-    caption,
-    spec: {
-      $schema: VL,
-      width: 380,
-      height: 240,
-      data: { values: rows },
-      layer: [
-        { mark: { type: 'errorband', extent: 'ci' }, encoding: { ...enc, y: { field: 'value', type: 'quantitative', title: y } } },
-        { mark: { type: 'line', point: true }, encoding: { ...enc, strokeDash: { field: 'kind', type: 'nominal', title: null }, y: { field: 'value', type: 'quantitative', aggregate: 'mean' } } },
-      ],
-    },
-  };
-}
 
 export function moonsFigures(runs: MoonsResult[], exact: { curated: { lower: number[]; reward: number[] }; mixed: { lower: number[]; reward: number[] } }): Figure[] {
   const rows = (key: 'lowerShare' | 'expectedReward', ex: 'lower' | 'reward') => [
@@ -39,7 +20,7 @@ export function moonsFigures(runs: MoonsResult[], exact: { curated: { lower: num
       title: 'Samples of the retrained GMM (first seed)',
       caption: 'top: curated only loses the lower moon; bottom: real data keeps both moons while the reward region fills up',
       spec: {
-        $schema: VL,
+        $schema: VEGA_LITE,
         data: { values: pts },
         facet: { row: { field: 'setting', type: 'nominal', title: null }, column: { field: 'iteration', type: 'ordinal', title: 'iteration t' } },
         spec: {
@@ -50,7 +31,7 @@ export function moonsFigures(runs: MoonsResult[], exact: { curated: { lower: num
         },
       },
     },
-    curve('moons-lower-share', 'Share of samples on the lower moon', 'Monte Carlo mean with a 95% band over seeds, and the exact grid population update', rows('lowerShare', 'lower'), 'lower-moon share'),
-    curve('moons-reward', 'Expected reward E[r]', 'Monte Carlo mean with a 95% band over seeds, and the exact grid population update', rows('expectedReward', 'reward'), 'E[r]'),
+    iterationBandFigure('moons-lower-share', 'Share of samples on the lower moon', 'Monte Carlo mean with a 95% band over seeds, and the exact grid population update', rows('lowerShare', 'lower'), 'lower-moon share', { dash: 'kind' }),
+    iterationBandFigure('moons-reward', 'Expected reward E[r]', 'Monte Carlo mean with a 95% band over seeds, and the exact grid population update', rows('expectedReward', 'reward'), 'E[r]', { dash: 'kind' }),
   ];
 }

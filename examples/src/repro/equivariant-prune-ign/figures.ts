@@ -1,8 +1,8 @@
 /** Vega-Lite figures of the graph-network pruning reproduction (data -> specs). */
 import type { Figure } from '../../types';
 import type { GraphCellResult } from './experiment';
+import { VEGA_LITE } from '../../lib/figures';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const LABEL = { ign2: '2-IGN (Maron basis)', mpnn: 'MPNN ({I, Â} basis)' } as const;
 
 /** Pruned test R² against m (prefixes of one draw) per seed, with each seed's trained target R² as the reference. */
@@ -16,7 +16,7 @@ export function sweepFigure(results: readonly GraphCellResult[]): Figure {
     title: 'Test R² of the pruned random network vs samples per coefficient m',
     caption: 'One line per seed (R² clipped at −1), the same m in every layer. Grey rules: the trained targets.',
     spec: {
-      $schema: SCHEMA,
+      $schema: VEGA_LITE,
       data: { values: [...rows, ...targets.map((t) => ({ ...t, kind: 'target' }))] },
       facet: { column: { field: 'arch', type: 'nominal', title: null } },
       spec: {
@@ -43,7 +43,7 @@ export function matchFigure(results: readonly GraphCellResult[]): Figure {
     title: 'Trained target vs pruned random network, test R² per seed',
     caption: 'Pruning a random network (no training) reproduces each trained target; off-diagonal points would be failures.',
     spec: {
-      $schema: SCHEMA,
+      $schema: VEGA_LITE,
       width: 260,
       height: 260,
       data: { values: rows },

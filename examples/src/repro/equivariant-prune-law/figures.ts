@@ -1,8 +1,8 @@
 /** Vega-Lite figures of the overparametrization law (data -> specs). */
 import type { Figure } from '../../types';
 import type { LawAnalysis } from './experiment';
+import { VEGA_LITE } from '../../lib/figures';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** m needed against the law's argument, with the interquartile range over seeds and the fitted line. */
 export function lawFigure(a: LawAnalysis): Figure {
@@ -17,7 +17,7 @@ export function lawFigure(a: LawAnalysis): Figure {
     title: 'Samples per coefficient needed for sup error ≤ ε vs log2(n_in·n_out·|B|·L/ε)',
     caption: `Median over seeds (bars: interquartile range); OLS slope ${a.fit.slope.toFixed(2)} ± ${a.fit.slopeSe.toFixed(2)} (R² ${a.fit.r2.toFixed(2)}); the dashed line has slope 1 through the centre of the data.`,
     spec: {
-      $schema: SCHEMA,
+      $schema: VEGA_LITE,
       width: 460,
       height: 300,
       layer: [
@@ -52,7 +52,7 @@ export function countsFigure(a: LawAnalysis): Figure {
     title: 'Equivariant parameters: kept and random vs the packing lower bound',
     caption: 'At the m each configuration needed (median over seeds). The lower bound is for a network whose prunings approximate every target in the unit ball; one target may need fewer.',
     spec: {
-      $schema: SCHEMA,
+      $schema: VEGA_LITE,
       width: 460,
       height: 300,
       data: { values: rows },
@@ -75,7 +75,7 @@ export function epsFigure(a: LawAnalysis): Figure {
     title: 'The ε direction alone: Maron 1→1, n = 8, 4 copies, L = 2',
     caption: a.epsFit ? `Slope ${a.epsFit.slope.toFixed(2)} ± ${a.epsFit.slopeSe.toFixed(2)} samples per bit of 1/ε.` : 'One ε only.',
     spec: {
-      $schema: SCHEMA,
+      $schema: VEGA_LITE,
       width: 300,
       height: 220,
       data: { values: pts },

@@ -32,6 +32,7 @@ import {
 import { loadMnistSubset } from '../../fixtures/mnist';
 import type { Reproduction, ReproContext, ReproResult } from '../../types';
 import { setLearningRate } from '../../lib/learning-rate';
+import { VEGA_LITE } from '../../lib/figures';
 
 const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
 const PKG = '@lemma/equivariant-prune';
@@ -359,7 +360,7 @@ async function rotMnist(ctx: ReproContext): Promise<ReproResult> {
         title: 'Pruned vs target logits',
         caption: 'Each point is one logit of one test digit (first 150 digits): the pruned random network reproduces the trained target.',
         spec: {
-          $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+          $schema: VEGA_LITE,
           width: 300,
           height: 300,
           data: { values: Array.from({ length: 1500 }, (_, i) => ({ target: lt[i], pruned: lp[i] })) },

@@ -32,6 +32,7 @@ import type {
 } from '../../types';
 import { olsFit } from '../../lib/linear-fit';
 import { median } from '../../lib/quantiles';
+import { VEGA_LITE } from '../../lib/figures';
 
 const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
 const PKG = '@lemma/equivariant-prune';
@@ -130,7 +131,7 @@ async function scaling(ctx: ReproContext): Promise<ReproResult> {
         title: 'Approximation error vs overparametrization',
         caption: 'Sup error over sampled unit inputs (solid) and the certified telescoping bound (dashed) against samples per coefficient m; straight lines on a log axis are the log(1/eps) law.',
         spec: {
-          $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+          $schema: VEGA_LITE,
           width: 420,
           height: 280,
           data: { values: rows },

@@ -29,6 +29,7 @@ import type {
   Table,
 } from '../../types';
 import { setLearningRate } from '../../lib/learning-rate';
+import { VEGA_LITE } from '../../lib/figures';
 
 const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
 const PKG = '@lemma/equivariant-prune';
@@ -154,7 +155,7 @@ async function setTask(ctx: ReproContext): Promise<ReproResult> {
         title: 'Pruned vs target outputs on set tasks',
         caption: 'Each point is one test set; the pruned network (no training) tracks the trained target.',
         spec: {
-          $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+          $schema: VEGA_LITE,
           width: 260,
           height: 260,
           data: { values: points },

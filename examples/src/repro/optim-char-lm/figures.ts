@@ -1,8 +1,8 @@
 /** Vega-Lite specs of `optim-char-lm` (data → figures). */
 import type { Figure } from '../../types';
 import { CHARLM_LABEL, sizeLabel, type CharLMRun } from './experiment';
+import { VEGA_LITE } from '../../lib/figures';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 const runLabel = (r: CharLMRun, T: number): string => (r.steps === T ? CHARLM_LABEL[r.optimizer] : `${CHARLM_LABEL[r.optimizer]} (${(r.steps / T).toFixed(2)}× steps)`);
 
@@ -16,7 +16,7 @@ export function curvesFigure(runs: readonly CharLMRun[], T: number, firstSeed: n
     title: 'Validation loss vs training characters (one pass of fresh text), first seed',
     caption: 'Each optimizer at its own peak LR (paper fit × swept factor); warm-up T/50 + cosine to 0.1×. AdamW also runs 1.25× and 1.5× the steps.',
     spec: {
-      $schema: SCHEMA,
+      $schema: VEGA_LITE,
       data: { values },
       facet: { column: { field: 'size', type: 'ordinal', title: 'model (d_model × blocks)' } },
       spec: {
@@ -41,7 +41,7 @@ export function budgetFigure(runs: readonly CharLMRun[], T: number): Figure {
     title: 'Final validation loss vs AdamW\'s step budget, and the loss ADANA / Dana-Star-MK4 reach at 1×',
     caption: 'Where the AdamW line crosses another optimizer\'s level is the compute multiplier (beyond 1.5× it is extrapolated).',
     spec: {
-      $schema: SCHEMA,
+      $schema: VEGA_LITE,
       data: { values },
       facet: { column: { field: 'size', type: 'ordinal', title: 'model' } },
       spec: {

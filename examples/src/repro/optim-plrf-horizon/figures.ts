@@ -1,8 +1,8 @@
 /** Vega-Lite specs of `optim-plrf-horizon` (data → figures; nothing is drawn here). */
 import type { Figure } from '../../types';
 import { LABEL, type HorizonData } from './experiment';
+import { VEGA_LITE } from '../../lib/figures';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const logScale = { type: 'log' as const };
 
 /** Final excess risk vs horizon, geometric mean over seeds with its 95% band, per optimizer. */
@@ -19,7 +19,7 @@ function riskVsHorizon(data: HorizonData): Figure {
     caption:
       'Each point is the geometric mean over seeds at the best peak LR of a ×2 sweep; bands are 95% t-intervals over seeds. A steeper line is a better exponent: the prediction is ADANA κ=0.5 ≈ 1.5× AdamW\'s slope.',
     spec: {
-      $schema: SCHEMA,
+      $schema: VEGA_LITE,
       width: 420,
       height: 300,
       data: { values },
@@ -49,7 +49,7 @@ function lrSweeps(data: HorizonData): Figure {
     title: 'Peak-LR sweeps (first seed): final excess risk vs peak LR',
     caption: 'Diverged runs are left out. The best LR of each curve is the one kept; it should sit inside the grid.',
     spec: {
-      $schema: SCHEMA,
+      $schema: VEGA_LITE,
       data: { values },
       facet: { column: { field: 'T', type: 'ordinal', title: 'horizon T' } },
       spec: {
@@ -74,7 +74,7 @@ function curves(data: HorizonData): Figure {
     title: 'Excess risk vs step at the best peak LR (first seed)',
     caption: 'Warm-up T/50, then cosine to 0.1×: most of the gain comes in the anneal at the end.',
     spec: {
-      $schema: SCHEMA,
+      $schema: VEGA_LITE,
       data: { values },
       facet: { column: { field: 'T', type: 'ordinal', title: 'horizon T' } },
       spec: {

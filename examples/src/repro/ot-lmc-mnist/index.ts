@@ -3,8 +3,8 @@ import type { ReproContext, ReproResult, Reproduction } from '../../types';
 import { METHOD_LABEL, METHODS, type Method } from '../ot-lmc-paper/experiment';
 import { PAPER } from '../ot-lmc-paper/index';
 import { fullPlan, quickPlan, runWidthSweep, widthStats, type WidthSweepPlan } from './experiment';
+import { VEGA_LITE } from '../../lib/figures';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const MATCHED: Method[] = ['naive', 'covariance', 'activation', 'gitRebasin'];
 
 /**
@@ -39,7 +39,7 @@ export async function runWithPlan(ctx: ReproContext, plan: WidthSweepPlan): Prom
       title: 'Test loss barrier (max over t) vs width, before and after matching',
       caption: `MLP 784-${plan.depth}×width-10, SGD momentum 0.9 + warmup/cosine at lr ${plan.lr.toPrecision(2)}, ${plan.epochs} epochs, ${plan.pairs} pairs per width (points; line = mean). Git Re-Basin weight matching is the baseline; the width trend is a diagnostic (the paper plots no width axis).`,
       spec: {
-        $schema: SCHEMA,
+        $schema: VEGA_LITE,
         width: 520,
         height: 320,
         data: { values: points },

@@ -1,8 +1,8 @@
 /** Vega-Lite figures of the learning-rate sweep (data -> specs; nothing is drawn here). */
 import type { Figure } from '../../types';
 import { METHOD_LABEL, METHODS, type PaperData } from './experiment';
+import { VEGA_LITE } from '../../lib/figures';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 export function paperFigures(data: PaperData): Figure[] {
   const { plan } = data;
@@ -28,7 +28,7 @@ export function paperFigures(data: PaperData): Figure[] {
       title: 'Test loss at t = ½ after matching, by learning rate (the paper\'s "LMC error")',
       caption: `MLP ${plan.sizes.join('-')}, SGD momentum 0.9 with warmup + cosine, ${plan.epochs} epochs, batch ${plan.batchSize}, ${plan.pairs} independent pairs per learning rate (bands ± 1 sd over pairs). Expected from the authors' figure: the covariance-weighted matching 2-3× below naive weight matching for lr ≤ 6e-3, the curves merging by lr = 0.1.`,
       spec: {
-        $schema: SCHEMA,
+        $schema: VEGA_LITE,
         width: 520,
         height: 340,
         data: { values: [...rows.filter((r) => r.method !== 'none'), ...endpoint] },
@@ -46,7 +46,7 @@ export function paperFigures(data: PaperData): Figure[] {
       id: 'barrier-vs-lr',
       title: 'Max-over-t loss barrier after matching, by learning rate',
       spec: {
-        $schema: SCHEMA,
+        $schema: VEGA_LITE,
         width: 520,
         height: 300,
         data: { values: rows },
@@ -63,7 +63,7 @@ export function paperFigures(data: PaperData): Figure[] {
       title: 'Approximate dimension Dim(S) = tr(S)²/tr(S²) per hidden layer',
       caption: 'Expected from the authors\' figure: Dim(WᵀW) in the hundreds, Dim(WΣWᵀ) in single digits. Points: pairs (mean of the two nets).',
       spec: {
-        $schema: SCHEMA,
+        $schema: VEGA_LITE,
         width: 520,
         height: 320,
         data: { values: dims },
@@ -80,7 +80,7 @@ export function paperFigures(data: PaperData): Figure[] {
       id: 'interpolation-curves',
       title: `Test loss along the path, lr ${curvesLr.toExponential(1)}, pair 0`,
       spec: {
-        $schema: SCHEMA,
+        $schema: VEGA_LITE,
         width: 520,
         height: 300,
         data: { values: curves },

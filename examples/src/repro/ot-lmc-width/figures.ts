@@ -1,8 +1,8 @@
 /** Vega-Lite figures of the width experiment (data -> specs). */
 import type { Figure } from '../../types';
 import { widthMeans, type WidthData } from './experiment';
+import { VEGA_LITE } from '../../lib/figures';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 export function widthFigures(data: WidthData, theory: (k: number) => number, w2Theory: (k: number) => number): Figure[] {
   const points = data.pairs.flatMap((r) =>
@@ -17,7 +17,7 @@ export function widthFigures(data: WidthData, theory: (k: number) => number, w2T
       return data.plan.widths.map((width) => ({ k: `k = ${k}`, width, [field]: start[field] * (width / w0) ** rate(k), method: 'theory (through the first point)' }));
     });
   const layered = (field: 'barrier' | 'w2' | 'gap', title: string, guides: Record<string, unknown>[] | null): Record<string, unknown> => ({
-    $schema: SCHEMA,
+    $schema: VEGA_LITE,
     data: { values: points },
     facet: { column: { field: 'k', type: 'nominal', title: null } },
     spec: {
