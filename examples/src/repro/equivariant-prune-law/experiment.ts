@@ -131,7 +131,7 @@ export function lawBasis(family: LawFamily, n: number): EquivariantBasis {
  * Scales a layer to ‖W‖_op = 1, the theorem's norm bound made tight. (‖W‖_F = 1 would shrink the operator norm
  * like 1/sqrt(rank): deep or wide targets would output less than ε and any pruning, even the empty one, would pass.)
  */
-function unitNorm(l: EquivariantLayer): EquivariantLayer {
+function unitOperatorNorm(l: EquivariantLayer): EquivariantLayer {
   const rows = l.cOut * l.basis.dOut;
   const cols = l.cIn * l.basis.dIn;
   const f = operatorNorm(layerDenseMatrix(l), rows, cols, 300);
@@ -142,7 +142,7 @@ function unitNorm(l: EquivariantLayer): EquivariantLayer {
 export function lawTarget(config: LawConfig, seed: number): EquivariantNetwork {
   const b = lawBasis(config.family, config.n);
   const rng = createRng(seed, 1);
-  return { layers: Array.from({ length: config.depth }, () => unitNorm(randomLayer(b, config.copies, config.copies, rng))) };
+  return { layers: Array.from({ length: config.depth }, () => unitOperatorNorm(randomLayer(b, config.copies, config.copies, rng))) };
 }
 
 /** log2(n_in·n_out·|B|·L/ε), the law's argument (Thm 1 with |B| in place of max(|B|, ‖B‖)). */

@@ -38,7 +38,7 @@ const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ti
 const PKG = '@lemma/equivariant-prune';
 
 /** Scales a layer to ‖W‖_F = 1 so ‖W‖_op <= 1 (the theorem's norm-bounded targets). */
-function unitNorm(l: EquivariantLayer): EquivariantLayer {
+function unitFrobeniusNorm(l: EquivariantLayer): EquivariantLayer {
   const f = frobeniusNorm(layerDenseMatrix(l));
   return { ...l, coeffs: l.coeffs.map((c) => c / f) };
 }
@@ -52,7 +52,7 @@ interface Family {
 function families(seed: number): Family[] {
   const rng = createRng(seed, 1);
   const chain = (bases: EquivariantBasis[], widths: number[]): EquivariantNetwork => ({
-    layers: bases.map((b, i) => unitNorm(randomLayer(b, widths[i]!, widths[i + 1]!, rng))),
+    layers: bases.map((b, i) => unitFrobeniusNorm(randomLayer(b, widths[i]!, widths[i + 1]!, rng))),
   });
   const c4 = imageGroup('C4', 5, { translations: true });
   const lift = groupConvBasis(c4, { from: 'scalar', to: 'regular', kernel: 3 });
