@@ -12,7 +12,7 @@ export function logMetrics(logdir: string, rec: ReproRecord): string {
   if (rec.reproduced !== undefined) w.scalar('reproduced', rec.reproduced ? 1 : 0, 0);
   for (const [name, v] of Object.entries(rec.metrics)) {
     if (typeof v === 'number' && Number.isFinite(v)) w.scalar(`metrics/${name}`, v, 0);
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x))) (v as number[]).forEach((x, i) => w.scalar(`metrics/${name}`, x, i));
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x))) v.forEach((x, i) => w.scalar(`metrics/${name}`, x, i));
   }
   return w.file;
 }

@@ -2,8 +2,9 @@
 multi-head attention and a 4x ReLU MLP; MLP with ReLU), the same batch/context, torch.optim.AdamW(fused=True), eager
 as a user would write it, the loss read back (.item()) every 10 steps. Each row also times the strongest variant a
 PyTorch user gets with one decorator: torch.compile(mode="reduce-overhead") of the model (Inductor kernels replayed as
-CUDA graphs) with the same fused AdamW, as `compiled_ms` (null if compilation fails on the host). CUDA-event timing after warm-up; batches are
-generated on the device before timing and cycled, as in ours. Prints one JSON document on stdout (run.sh saves it)."""
+CUDA graphs) with the same fused AdamW, as `compiled_ms` (null if compilation fails on the host). CUDA-event timing
+after warm-up; batches are generated on the device before timing and cycled, as in ours. Prints one JSON document on
+stdout (run.sh saves it)."""
 import datetime
 import json
 import math

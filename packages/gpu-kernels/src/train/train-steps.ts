@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectFunction, expectInteger, expectOneOf, expectOptions } from '../validate';
+import { expectFunction, expectInteger, expectOneOf, expectOptions, invalidArgument } from '../validate';
 import { captureStepGraph } from './step-graph';
 import type { StepFn, StepGraph, StepGraphStats } from './step-graph';
 import type { SummaryWriter } from '../logging/event-file';
@@ -67,7 +67,7 @@ export async function trainSteps(step: StepFn, batch: (i: number) => tf.Tensor[]
   if (summary !== undefined) {
     expectOptions('trainSteps', 'summary', summary, ['writer', 'tag']);
     expectFunction('trainSteps', 'summary.writer.scalar', (summary.writer as Partial<Pick<SummaryWriter, 'scalar'>> | undefined)?.scalar as SummaryWriter['scalar']);
-    if (summary.tag !== undefined && (typeof summary.tag !== 'string' || summary.tag.length === 0)) throw new TypeError(`trainSteps: summary.tag must be a non-empty string, got ${JSON.stringify(summary.tag)}`);
+    if (summary.tag !== undefined && (typeof summary.tag !== 'string' || summary.tag.length === 0)) throw invalidArgument('trainSteps', 'summary.tag', 'a non-empty string', summary.tag, 'type');
   }
   const tag = summary?.tag ?? 'loss';
 
