@@ -1,7 +1,7 @@
 /** The per-group Luce choice on the active tfjs backend, through gpu-kernels' grouped Gumbel-max kernel. */
 import * as tf from '@tensorflow/tfjs-core';
 import { gumbelMaxSelect } from '@lemma/gpu-kernels';
-import { checkAllFinite, checkBeta, checkInteger, checkOptions, checkSeed } from './validate';
+import { checkAllFinite, checkBeta, checkInteger, checkOptions, checkSeed, checkStream } from './validate';
 
 /** Options of {@link luceSelectTensor}. */
 export interface LuceSelectTensorOptions {
@@ -26,7 +26,7 @@ export async function luceSelectTensor(scores: tf.Tensor | ArrayLike<number>, op
   const K = checkInteger(fn, 'K', options.K, 1);
   const beta = checkBeta(fn, options.beta ?? 1);
   const seed = checkSeed(fn, 'seed', options.seed);
-  const stream = checkSeed(fn, 'stream', options.stream ?? 0);
+  const stream = checkStream(fn, 'stream', options.stream ?? 0);
   if (scores instanceof tf.Tensor) {
     if (scores.isDisposed) throw new Error(`${fn}: scores is a disposed tensor`);
     if (scores.dtype !== 'float32') throw new Error(`${fn}: scores must be a float32 tensor, got dtype ${scores.dtype}`);

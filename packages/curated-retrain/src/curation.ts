@@ -3,11 +3,7 @@
  * implementations of one: only {@link luceSelect} realises the paper's per-group Luce choice (Algorithm 1).
  */
 import type { Rng } from '@lemma/gpu-kernels';
-import { checkBeta, checkInteger, checkNumberArray } from './validate';
-
-function checkRng(fn: string, rng: Rng): void {
-  if (!rng || typeof rng.gumbel !== 'function' || typeof rng.uniform !== 'function') throw new Error(`${fn}: rng must be an Rng from createRng (gpu-kernels), got ${typeof rng}`);
-}
+import { checkBeta, checkInteger, checkNumberArray, checkRng } from './validate';
 
 function checkScores(fn: string, scores: ArrayLike<number>): void {
   checkNumberArray(fn, 'scores', scores);
@@ -37,11 +33,12 @@ export function luceSelect(scores: ArrayLike<number>, K: number, rng: Rng, beta 
   const G = checkGroups(fn, scores, K);
   checkBeta(fn, beta);
   checkScores(fn, scores);
-  checkRng(fn, rng);
+  checkRng(fn, 'rng', rng);
   if (sampler !== 'gumbel' && sampler !== 'inverse-cdf') throw new Error(`${fn}: sampler must be 'gumbel' or 'inverse-cdf', got ${String(sampler)}`);
   const out = new Int32Array(G);
   if (sampler === 'inverse-cdf') {
-    const w = new Float64Array(K);
+    // K is at most the pool size here (G >= 1), or there is nothing to draw: no K-sized buffer for an empty pool.
+    const w = new Float64Array(G === 0 ? 0 : K);
     for (let g = 0; g < G; g++) {
       const o = g * K;
       let m = -Infinity;
@@ -94,7 +91,7 @@ export function globalSoftmaxSelect(scores: ArrayLike<number>, m: number, rng: R
   const fn = 'globalSoftmaxSelect';
   checkNumberArray(fn, 'scores', scores);
   checkInteger(fn, 'm', m, 0);
-  checkRng(fn, rng);
+  checkRng(fn, 'rng', rng);
   if (m > scores.length) throw new Error(`${fn}: m must be <= the pool size ${scores.length}, got ${m}`);
   checkBeta(fn, beta);
   checkScores(fn, scores);

@@ -27,9 +27,13 @@ export function entropy(p: ArrayLike<number>): number {
 
 /** E_p[f] for a vector of values f. */
 export function expectation(p: ArrayLike<number>, f: ArrayLike<number>): number {
-  checkDistribution('expectation', 'p', p);
-  checkLength('expectation', 'f', f, p.length, 'one value per atom of p');
-  checkAllFinite('expectation', 'f', f);
+  return expectationAs('expectation', p, f);
+}
+
+function expectationAs(fn: string, p: ArrayLike<number>, f: ArrayLike<number>): number {
+  checkDistribution(fn, 'p', p);
+  checkLength(fn, 'f', f, p.length, 'one value per atom of p');
+  checkAllFinite(fn, 'f', f);
   let s = 0;
   for (let i = 0; i < p.length; i++) s += p[i]! * f[i]!;
   return s;
@@ -37,7 +41,7 @@ export function expectation(p: ArrayLike<number>, f: ArrayLike<number>): number 
 
 /** Var_p[f]. */
 export function variance(p: ArrayLike<number>, f: ArrayLike<number>): number {
-  const m = expectation(p, f);
+  const m = expectationAs('variance', p, f);
   let s = 0;
   for (let i = 0; i < p.length; i++) s += p[i]! * (f[i]! - m) ** 2;
   return s;

@@ -3,7 +3,12 @@
  *   H^K_p(x) = E_{x_1..x_{K-1} ~ p}[ K e^{βr(x)} / (e^{βr(x)} + Σ_i e^{βr(x_i)}) ],
  * so one curation step maps p to p·H (Σ_x p(x) H(x) = 1). Everything here is float64 on typed arrays.
  */
-import { checkAllFinite, checkBeta, checkDistribution, checkInteger, checkK, checkLength, checkOptions } from './validate';
+import { checkAllFinite, checkBeta, checkDistribution, checkInteger, checkIntegerAtMost, checkK, checkLength, checkOptions } from './validate';
+
+/** Most count vectors the multinomial sum enumerates (each is stored: 5e6 terms = 80 MB). */
+const MAX_MULTINOMIAL_TERMS = 5e6;
+/** Most (grid point × reward level) evaluations of the quadrature: past it one call runs for minutes. */
+const MAX_QUADRATURE_WORK = 2e8;
 
 /** How {@link luceH} evaluates the expectation. */
 export type LuceMethod = 'auto' | 'multinomial' | 'quadrature';
@@ -49,7 +54,9 @@ export function multinomialTermCount(levels: number, K: number): number {
   const n = K - 1;
   const k = Math.min(levels - 1, n);
   let c = 1;
-  for (let i = 1; i <= k; i++) c = (c * (n + (levels - 1) - k + i)) / i;
+  // C(n + L - 1, k) with k <= half the top grows at least like 2^k, so it overflows within ~1100 steps: stop there
+  // instead of looping up to 2^53 times.
+  for (let i = 1; i <= k && c !== Infinity; i++) c = (c * (n + (levels - 1) - k + i)) / i;
   return Math.round(c);
 }
 
@@ -112,17 +119,32 @@ function hMultinomial(p: Float64Array, logw: Float64Array, K: number): Float64Ar
   });
 }
 
-/** H by the integral form on a uniform grid in u = log s, with the (K-1)-th power taken in log space. */
-function hQuadrature(p: Float64Array, logw: Float64Array, K: number, h: number): Float64Array {
-  const { logW, mass } = levelsOf(p, logw);
-  const logMass = mass.map(Math.log);
+/** The quadrature's integration range in u = log s for these log-weights and K. */
+function quadratureRange(logw: Float64Array, K: number): { uLo: number; uHi: number; lwMin: number } {
   let lwMin = 0;
   for (let i = 0; i < logw.length; i++) lwMin = Math.min(lwMin, logw[i]!);
   // Left tail of the integrand is K w_i e^u, relative to H_i >= w_i: cut where K e^u < 1e-18.
   const uLo = Math.log(1e-18 / K);
   // Right tail is <= K exp(-w_i e^u): relative error < 1e-16 once w_min e^u >= log(K/w_min) + 37.
   const uHi = Math.log(Math.log(K) - lwMin + 37) - lwMin;
-  const Q = Math.ceil((uHi - uLo) / h) + 1;
+  return { uLo, uHi, lwMin };
+}
+
+/** Grid points of the quadrature (its memory and time are linear in this). */
+function quadraturePoints(logw: Float64Array, K: number, h: number): number {
+  const { uLo, uHi } = quadratureRange(logw, K);
+  return Math.ceil((uHi - uLo) / h) + 1;
+}
+
+/** Deepest reward-level recursion the multinomial enumeration takes (one stack frame per level). */
+const MAX_RECURSION_LEVELS = 2000;
+
+/** H by the integral form on a uniform grid in u = log s, with the (K-1)-th power taken in log space. */
+function hQuadrature(p: Float64Array, logw: Float64Array, K: number, h: number): Float64Array {
+  const { logW, mass } = levelsOf(p, logw);
+  const logMass = mass.map(Math.log);
+  const { uLo, lwMin } = quadratureRange(logw, K);
+  const Q = quadraturePoints(logw, K, h);
   const logPow = new Float64Array(Q);
   const us = new Float64Array(Q);
   // w·e^u as a product of precomputed exponentials halves the exp() calls; fall back to exp(lw + u) when
@@ -162,7 +184,11 @@ function hQuadrature(p: Float64Array, logw: Float64Array, K: number, h: number):
  * const next = [0.5 * H[0], 0.5 * H[1]]; // one curation step
  */
 export function luceH(p: ArrayLike<number>, r: ArrayLike<number>, options: LuceOptions): Float64Array {
-  const fn = 'luceH';
+  return luceFactor('luceH', p, r, options);
+}
+
+/** {@link luceH} with errors naming `fn` (the exact updates call it on their callers' behalf). */
+export function luceFactor(fn: string, p: ArrayLike<number>, r: ArrayLike<number>, options: LuceOptions): Float64Array {
   checkOptions(fn, 'options', options, ['K', 'beta', 'method', 'maxMultinomialTerms', 'quadratureStep']);
   const K = checkK(fn, options.K, true);
   const beta = options.beta ?? 1;
@@ -173,14 +199,22 @@ export function luceH(p: ArrayLike<number>, r: ArrayLike<number>, options: LuceO
   if (method !== 'auto' && method !== 'multinomial' && method !== 'quadrature') {
     throw new Error(`${fn}: method must be 'auto', 'multinomial' or 'quadrature', got ${String(method)}`);
   }
-  const maxTerms = checkInteger(fn, 'maxMultinomialTerms', options.maxMultinomialTerms ?? 20000, 1);
+  const maxTerms = checkIntegerAtMost(fn, 'maxMultinomialTerms', options.maxMultinomialTerms ?? 20000, 1, MAX_MULTINOMIAL_TERMS, 'each count vector is stored');
   const step = options.quadratureStep ?? 0.1;
-  if (!(step > 0 && step <= 1)) throw new Error(`${fn}: quadratureStep must be in (0, 1], got ${step}`);
+  if (!(typeof step === 'number' && step > 0 && step <= 1)) throw new Error(`${fn}: quadratureStep must be in (0, 1], got ${String(step)}`);
   const L = levelsOf(pp, logw).logW.length;
+  // One reward level among the atoms with mass: H ≡ 1 (every rival ties), whatever K (no K-sized tables).
+  if (L === 1) return new Float64Array(pp.length).fill(1);
   const terms = multinomialTermCount(L, K);
-  const useExact = method === 'multinomial' || (method === 'auto' && terms <= maxTerms);
-  if (useExact && method === 'multinomial' && terms > 5e6) {
-    throw new Error(`${fn}: method 'multinomial' would enumerate ${terms} count vectors (K=${K}, ${L} reward levels); use 'quadrature'`);
+  const useExact = method === 'multinomial' || (method === 'auto' && terms <= maxTerms && L <= MAX_RECURSION_LEVELS);
+  if (useExact && (terms > MAX_MULTINOMIAL_TERMS || L > MAX_RECURSION_LEVELS)) {
+    throw new Error(`${fn}: method 'multinomial' would enumerate ${terms} count vectors (K=${K}, ${L} reward levels; at most ${MAX_MULTINOMIAL_TERMS} terms over ${MAX_RECURSION_LEVELS} levels); use 'quadrature'`);
+  }
+  if (!useExact) {
+    const Q = quadraturePoints(logw, K, step);
+    if (Q * (L + 1) > MAX_QUADRATURE_WORK) {
+      throw new Error(`${fn}: quadratureStep ${step} with beta·(reward range) = ${(-quadratureRange(logw, K).lwMin).toPrecision(3)} needs a grid of ${Q.toPrecision(3)} points over ${L} reward levels (more than ${MAX_QUADRATURE_WORK} evaluations); use a larger quadratureStep or a smaller beta`);
+    }
   }
   return useExact ? hMultinomial(pp, logw, K) : hQuadrature(pp, logw, K, step);
 }

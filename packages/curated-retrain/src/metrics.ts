@@ -2,7 +2,7 @@
 import { createRng } from '@lemma/gpu-kernels';
 import { entropy, klDivergence } from './discrete';
 import { checkSamples, type Samples } from './samples';
-import { checkIntegerAtMost } from './validate';
+import { checkAllFinite, checkBeta, checkDistribution, checkInteger, checkIntegerAtMost, checkLength, checkOptions, checkSeed } from './validate';
 import { slicedWasserstein } from './wasserstein';
 
 /** How samples are binned for the histogram-based KL and entropy estimates. */
@@ -44,6 +44,7 @@ export const HISTOGRAM_PSEUDO_COUNT = 0.5;
 
 /** Throws unless `binning` is a well-formed categorical or grid binning for points of dimension `dim`. */
 export function checkBinning(fn: string, binning: DensityBinning, dim: number): void {
+  checkInteger(fn, 'dim', dim, 1);
   if (!binning || typeof binning !== 'object') throw new Error(`${fn}: binning must be a DensityBinning object, got ${binning === null ? 'null' : typeof binning}`);
   if (binning.kind === 'categorical') {
     checkIntegerAtMost(fn, 'binning.numClasses', binning.numClasses, 1, 1e7, 'one histogram cell per class');
@@ -143,8 +144,42 @@ export interface MetricsInput {
   realCount: number;
 }
 
+const METRICS_KEYS = ['iteration', 'samples', 'rewards', 'beta', 'binning', 'dataHistogram', 'initialHistogram', 'classes', 'numClasses', 'realData', 'projectionSeed', 'curatedCount', 'realCount'] as const;
+
+/** Throws unless `m` is a consistent {@link MetricsInput} (an empty or NaN reward vector gave NaN metrics silently). */
+function checkMetricsInput(m: MetricsInput): void {
+  const fn = 'computeIterationMetrics';
+  checkOptions(fn, 'm', m, METRICS_KEYS);
+  for (const key of METRICS_KEYS) if (!(key in m)) throw new Error(`${fn}: m.${key} is required (null where the metric is not wanted)`);
+  checkInteger(fn, 'm.iteration', m.iteration, 0);
+  checkSamples(fn, 'm.samples', m.samples);
+  if (!(m.rewards instanceof Float64Array)) throw new Error(`${fn}: m.rewards must be a Float64Array, got ${typeof m.rewards}`);
+  checkLength(fn, 'm.rewards', m.rewards, m.samples.n, 'one reward per sample');
+  checkAllFinite(fn, 'm.rewards', m.rewards);
+  checkBeta(fn, m.beta);
+  if (m.binning !== null) {
+    checkBinning(fn, m.binning, m.samples.dim);
+    const B = binCount(m.binning, m.samples.dim);
+    for (const key of ['dataHistogram', 'initialHistogram'] as const) {
+      const h = m[key];
+      if (h !== null) checkLength(fn, `m.${key}`, checkDistribution(fn, `m.${key}`, h), B, 'one probability per bin');
+    }
+  } else if (m.dataHistogram !== null || m.initialHistogram !== null) {
+    throw new Error(`${fn}: m.dataHistogram and m.initialHistogram need m.binning, got binning null`);
+  }
+  if (m.classes !== null) {
+    if (!(m.classes instanceof Int32Array)) throw new Error(`${fn}: m.classes must be an Int32Array, got ${typeof m.classes}`);
+    checkIntegerAtMost(fn, 'm.numClasses', m.numClasses, 1, 1e7, 'one proportion per class');
+  }
+  if (m.realData !== null) checkSamples(fn, 'm.realData', m.realData, m.samples.dim);
+  checkSeed(fn, 'm.projectionSeed', m.projectionSeed);
+  checkInteger(fn, 'm.curatedCount', m.curatedCount, 0);
+  checkInteger(fn, 'm.realCount', m.realCount, 0);
+}
+
 /** Computes one {@link IterationMetrics} record. */
 export function computeIterationMetrics(m: MetricsInput): IterationMetrics {
+  checkMetricsInput(m);
   const n = m.rewards.length;
   let mean = 0;
   let rmax = -Infinity;
@@ -160,7 +195,7 @@ export function computeIterationMetrics(m: MetricsInput): IterationMetrics {
   if (m.classes && m.numClasses) {
     const c = new Array<number>(m.numClasses).fill(0);
     for (const k of m.classes) {
-      if (!(k >= 0 && k < m.numClasses)) throw new Error(`computeIterationMetrics: classify must return class indices in [0, ${m.numClasses - 1}], got ${k}`);
+      if (!(k >= 0 && k < m.numClasses!)) throw new Error(`computeIterationMetrics: classify must return class indices in [0, ${m.numClasses - 1}], got ${k}`);
       c[k]! += 1 / m.classes.length;
     }
     classProportions = c;

@@ -2,7 +2,7 @@
  * Exact population (infinite-sample, exact-MLE) updates of curated retraining for discrete models, in float64:
  * Eq. 6 p_{t+1} = p_t H^K_{p_t} (curated only) and Eq. 8 p_{t+1} = p_data/(1+λ) + λ/(1+λ) p_t H^K_{p_t}.
  */
-import { luceH, type LuceMethod } from './luce';
+import { luceFactor, type LuceMethod } from './luce';
 import { normalize } from './discrete';
 import { checkAllFinite, checkBeta, checkDistribution, checkIntegerAtMost, checkK, checkLength, checkOptions, checkRatio } from './validate';
 
@@ -37,7 +37,10 @@ export interface MixedStepOptions extends ExactStepOptions {
  * mass is split in proportion to p.
  */
 export function bestOfKStep(p: ArrayLike<number>, r: ArrayLike<number>, K: number): Float64Array {
-  const fn = 'bestOfKStep';
+  return bestOfKStepAs('bestOfKStep', p, r, K);
+}
+
+function bestOfKStepAs(fn: string, p: ArrayLike<number>, r: ArrayLike<number>, K: number): Float64Array {
   const pp = checkDistribution(fn, 'p', p);
   checkLength(fn, 'r', r, pp.length, 'one reward per atom of p');
   checkAllFinite(fn, 'r', r);
@@ -59,14 +62,18 @@ export function bestOfKStep(p: ArrayLike<number>, r: ArrayLike<number>, K: numbe
 
 /** One curated-only step p -> p·H^K_p (Eq. 6), renormalised. */
 export function curatedStep(p: ArrayLike<number>, r: ArrayLike<number>, options: ExactStepOptions): Float64Array {
-  const fn = 'curatedStep';
+  return curatedStepAs('curatedStep', p, r, options);
+}
+
+/** {@link curatedStep} with errors naming `fn` (mixedStep and iteratePopulation run it for their callers). */
+function curatedStepAs(fn: string, p: ArrayLike<number>, r: ArrayLike<number>, options: ExactStepOptions): Float64Array {
   checkOptions(fn, 'options', options, STEP_KEYS);
   const pp = checkDistribution(fn, 'p', p);
-  if ((options.operator ?? 'luce') === 'best-of-k') return bestOfKStep(pp, r, options.K);
+  if ((options.operator ?? 'luce') === 'best-of-k') return bestOfKStepAs(fn, pp, r, options.K);
   if (options.operator !== undefined && options.operator !== 'luce') {
     throw new Error(`${fn}: operator must be 'luce' or 'best-of-k', got ${String(options.operator)}`);
   }
-  const H = luceH(pp, r, { K: options.K, beta: options.beta ?? 1, method: options.method ?? 'auto' });
+  const H = luceFactor(fn, pp, r, { K: options.K, beta: options.beta ?? 1, method: options.method ?? 'auto' });
   const out = new Float64Array(pp.length);
   for (let i = 0; i < pp.length; i++) out[i] = pp[i]! * H[i]!;
   return normalize(out);
@@ -74,13 +81,16 @@ export function curatedStep(p: ArrayLike<number>, r: ArrayLike<number>, options:
 
 /** One step with real data (Eq. 8): p_data/(1+λ) + λ/(1+λ)·p H^K_p, renormalised; λ = syntheticToRealRatio. */
 export function mixedStep(p: ArrayLike<number>, pData: ArrayLike<number>, r: ArrayLike<number>, options: MixedStepOptions): Float64Array {
-  const fn = 'mixedStep';
+  return mixedStepAs('mixedStep', p, pData, r, options);
+}
+
+function mixedStepAs(fn: string, p: ArrayLike<number>, pData: ArrayLike<number>, r: ArrayLike<number>, options: MixedStepOptions): Float64Array {
   checkOptions(fn, 'options', options, [...STEP_KEYS, 'syntheticToRealRatio']);
   const lambda = checkRatio(fn, options.syntheticToRealRatio);
   const pd = checkDistribution(fn, 'pData', pData);
   checkLength(fn, 'p', p, pd.length, 'same support as pData');
   const { syntheticToRealRatio: _ratio, ...stepOptions } = options;
-  const curated = curatedStep(p, r, stepOptions);
+  const curated = curatedStepAs(fn, p, r, stepOptions);
   if (lambda === Infinity) return curated;
   const out = new Float64Array(pd.length);
   for (let i = 0; i < pd.length; i++) out[i] = pd[i]! / (1 + lambda) + (lambda / (1 + lambda)) * curated[i]!;
@@ -120,7 +130,7 @@ export function iteratePopulation(p0: ArrayLike<number>, r: ArrayLike<number>, o
   if (lambda !== Infinity) checkLength(fn, 'pData', checkDistribution(fn, 'pData', options.pData!), atoms, 'same support as p0');
   for (let t = 0; t < T; t++) {
     const p = out[t]!;
-    out.push(lambda === Infinity ? curatedStep(p, r, step) : mixedStep(p, options.pData!, r, { ...step, syntheticToRealRatio: lambda }));
+    out.push(lambda === Infinity ? curatedStepAs(fn, p, r, step) : mixedStepAs(fn, p, options.pData!, r, { ...step, syntheticToRealRatio: lambda }));
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { sinkhornDistance } from './sinkhorn-distance';
 import { checkBinning, computeIterationMetrics, gridBinningFor, histogram, type DensityBinning, type IterationMetrics } from './metrics';
 import type { GenerativeModel, RewardFn } from './model';
 import { checkSamples, concatSamples, headRows, selectRows, type Samples } from './samples';
-import { checkBeta, checkInteger, checkK, checkOptions, checkRatio, checkSeed } from './validate';
+import { checkBeta, checkInteger, checkIntegerAtMost, checkK, checkOptions, checkRatio, checkSeed, MAX_SAMPLE_VALUES } from './validate';
 
 const RETRAIN_KEYS = ['model', 'realData', 'reward', 'K', 'beta', 'syntheticToRealRatio', 'iterations', 'samplesPerIteration', 'curation', 'selection', 'sampler', 'seed', 'fitInitial', 'classify', 'numClasses', 'binning', 'evalSamples', 'sinkhorn', 'onIteration', 'signal'] as const;
 
@@ -143,7 +143,8 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   };
   if (options.onIteration !== undefined && typeof options.onIteration !== 'function') throw new Error(`${fn}: onIteration must be a function, got ${typeof options.onIteration}`);
   if (options.classify !== undefined && typeof options.classify !== 'function') throw new Error(`${fn}: classify must be a function, got ${typeof options.classify}`);
-  if (options.numClasses !== undefined) checkInteger(fn, 'numClasses', options.numClasses, 1);
+  if (options.numClasses !== undefined) checkIntegerAtMost(fn, 'numClasses', options.numClasses, 1, 1e7, 'one proportion per class');
+  const dim = checkIntegerAtMost(fn, 'model.dim', model.dim, 1, MAX_SAMPLE_VALUES, 'values per sample');
   if (options.sampler !== undefined && options.sampler !== 'gumbel' && options.sampler !== 'inverse-cdf') throw new Error(`${fn}: sampler must be 'gumbel' or 'inverse-cdf', got ${String(options.sampler)}`);
   const mode = options.curation ?? 'luce';
   if (!['luce', 'best-of-k', 'global', 'none'].includes(mode)) {
@@ -165,9 +166,15 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
       );
     }
   }
+  // Each iteration draws m·K candidates (m with curation 'none'): a typo'd K or m must fail here, not as an
+  // out-of-memory crash inside model.sample after the initial fit.
+  const maxPool = Math.floor(MAX_SAMPLE_VALUES / dim);
+  if ((mode === 'none' ? m : m * K) > maxPool) {
+    throw new Error(`${fn}: samplesPerIteration × K = ${m} × ${K} candidates of dim ${dim} must stay <= ${maxPool} (2^27 values per draw)`);
+  }
   const selection = options.selection ?? 'typed-array';
   if (selection !== 'typed-array' && selection !== 'tensor') throw new Error(`${fn}: selection must be 'typed-array' or 'tensor', got ${String(selection)}`);
-  const evalN = checkInteger(fn, 'evalSamples', options.evalSamples ?? 2000, 1);
+  const evalN = checkIntegerAtMost(fn, 'evalSamples', options.evalSamples ?? 2000, 1, maxPool, `evalSamples × dim=${dim} values must stay <= 2^27`);
   if (options.binning !== undefined && options.binning !== null) checkBinning(fn, options.binning, model.dim);
   if (options.classify && !options.numClasses) throw new Error(`${fn}: numClasses is required with classify`);
 
@@ -175,7 +182,8 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   const samplingRng: Rng = root.fork(1);
   const curationRng: Rng = root.fork(2);
   const evalRng: Rng = root.fork(3);
-  const projectionSeed = seed + 7919;
+  // seed + 7919, wrapped below 2^53 so the largest seeds still give a valid (safe-integer) projection seed.
+  const projectionSeed = seed <= Number.MAX_SAFE_INTEGER - 7919 ? seed + 7919 : seed - (Number.MAX_SAFE_INTEGER - 7919) - 1;
 
   checkAbort(0);
   if (real && (options.fitInitial ?? true)) await model.fit(real);
@@ -196,7 +204,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
     : null;
   if (sinkhornCfg) {
     checkInteger(fn, 'sinkhorn.points', sinkhornCfg.points, 1);
-    checkInteger(fn, 'sinkhorn.iterations', sinkhornCfg.iterations, 1);
+    checkIntegerAtMost(fn, 'sinkhorn.iterations', sinkhornCfg.iterations, 1, 10_000_000, "gpu-kernels' sinkhornIterations cap");
     if (sinkhornCfg.eps !== undefined && !(typeof sinkhornCfg.eps === 'number' && Number.isFinite(sinkhornCfg.eps) && sinkhornCfg.eps > 0)) throw new Error(`${fn}: sinkhorn.eps must be a finite number > 0, got ${String(sinkhornCfg.eps)}`);
     if (!real) throw new Error(`${fn}: sinkhorn needs realData to measure a distance to`);
   }
@@ -211,10 +219,18 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
       r = poolRewards.subarray(0, evalN);
     } else {
       s = await model.sample(evalN, evalRng);
+      checkSamples(fn, 'model.sample(...)', s, model.dim, true);
+      if (s.n !== evalN) throw new Error(`${fn}: model.sample(${evalN}) returned ${s.n} points`);
       r = await rewardsOf(fn, reward, s);
     }
     let classes: Int32Array | null = null;
-    if (options.classify) classes = await options.classify(s);
+    if (options.classify) {
+      classes = await options.classify(s);
+      if (!(classes instanceof Int32Array) || classes.length !== s.n) throw new Error(`${fn}: classify must return an Int32Array of ${s.n} class indices, got ${classes instanceof Int32Array ? `length ${classes.length}` : typeof classes}`);
+      for (let i = 0; i < classes.length; i++) {
+        if (!(classes[i]! >= 0 && classes[i]! < numClasses!)) throw new Error(`${fn}: classify must return class indices in [0, ${numClasses! - 1}], got ${classes[i]} at point ${i}`);
+      }
+    }
     else if (model.numClasses) classes = Int32Array.from(s.data);
     if (binning && !initialHistogram) initialHistogram = histogram(s, binning);
     const rec = computeIterationMetrics({

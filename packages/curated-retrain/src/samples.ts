@@ -1,5 +1,5 @@
 /** A batch of points as a row-major float64 matrix: the currency between models, rewards and curators. */
-import { checkAllFinite, checkInteger } from './validate';
+import { checkAllFinite, checkInteger, checkNumberArray } from './validate';
 
 /** `n` points of dimension `dim`, row-major in `data` (length n·dim). Categorical models use dim 1 with class indices. */
 export interface Samples {
@@ -20,13 +20,13 @@ export function toSamples(values: ArrayLike<number> | readonly (readonly number[
     const d = rows[0]!.length;
     const data = new Float64Array(rows.length * d);
     rows.forEach((row, i) => {
-      if (row.length !== d) throw new Error(`${fn}: every row must have length ${d} (the first row's), got length ${row.length} at row ${i}`);
+      if (!Array.isArray(row) || row.length !== d) throw new Error(`${fn}: every row must have length ${d} (the first row's), got length ${row.length} at row ${i}`);
       data.set(row, i * d);
     });
     checkAllFinite(fn, 'values', data);
     return { n: rows.length, dim: d, data };
   }
-  const flat = values as ArrayLike<number>;
+  const flat = checkNumberArray(fn, 'values', values);
   const d = checkInteger(fn, 'dim', dim ?? 1, 1);
   if (flat.length % d !== 0) throw new Error(`${fn}: values must have a length divisible by dim=${d}, got length ${flat.length}`);
   const data = Float64Array.from(flat);
@@ -47,6 +47,7 @@ export function checkSamples(fn: string, name: string, s: Samples, dim?: number,
 /** Rows `idx` of `s`, in order. */
 export function selectRows(s: Samples, idx: ArrayLike<number>): Samples {
   checkSamples('selectRows', 's', s, undefined, true);
+  checkNumberArray('selectRows', 'idx', idx);
   for (let i = 0; i < idx.length; i++) {
     const k = idx[i]!;
     if (!Number.isInteger(k) || k < 0 || k >= s.n) throw new Error(`selectRows: idx must hold row indices in [0, ${s.n - 1}], got ${k} at position ${i}`);

@@ -115,3 +115,26 @@ export function checkNumberArray(fn: string, name: string, a: unknown): ArrayLik
   }
   return a as ArrayLike<number>;
 }
+
+/**
+ * Throws unless `rng` is an Rng from gpu-kernels' createRng (duck-typed on the methods the loop draws with), so a
+ * seed number or `{}` fails here instead of as "rng.gumbel is not a function" mid-run.
+ */
+export function checkRng(fn: string, name: string, rng: unknown): void {
+  const r = rng as Record<string, unknown> | null | undefined;
+  const ok = r !== null && typeof r === 'object' && ['uniform', 'normal', 'gumbel', 'int', 'uniformArray', 'normalArray'].every((m) => typeof r[m] === 'function');
+  if (!ok) throw new Error(`${fn}: ${name} must be an Rng from createRng (gpu-kernels), got ${rng === null ? 'null' : typeof rng === 'number' ? rng : typeof rng}`);
+}
+
+/** Throws unless `v` is a Philox stream id: an integer in [0, 2^32). */
+export function checkStream(fn: string, name: string, v: unknown): number {
+  return checkIntegerAtMost(fn, name, v, 0, 2 ** 32 - 1, 'a Philox stream id');
+}
+
+/** Most float64 values one batch of samples may hold (2^27 = 1 GiB): past it, sample(n) is an out-of-memory crash. */
+export const MAX_SAMPLE_VALUES = 2 ** 27;
+
+/** Throws unless `n` is a sample count whose n × dim values stay within {@link MAX_SAMPLE_VALUES}. */
+export function checkSampleCount(fn: string, name: string, n: unknown, dim: number): number {
+  return checkIntegerAtMost(fn, name, n, 0, Math.floor(MAX_SAMPLE_VALUES / dim), `${name} × dim=${dim} values must stay <= 2^27`);
+}

@@ -3,7 +3,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { linearSumAssignment } from './assignment';
 import type { PermutationSpec } from './permutation-spec';
 import type { Permutations } from './permute';
-import { checkModelInput } from './params';
+import { checkFiniteTensor, checkModelInput, checkSameArchitecture } from './params';
+import { checkSpec } from './permutation-spec';
 import { checkOneOf, checkOptionKeys } from './validate';
 import type { InputMoment } from './weight-matching';
 
@@ -32,7 +33,8 @@ export function convConfig(fn: string, layer: tfl.layers.Layer): { strides: [num
   return { strides: pair(cfg.strides), padding: cfg.padding ?? 'valid', dilations: pair(cfg.dilationRate) };
 }
 
-function specLayers(fn: string, spec: PermutationSpec): Record<string, { producer: number; activation: number }> {
+export function specLayers(fn: string, spec: PermutationSpec): Record<string, { producer: number; activation: number }> {
+  checkSpec(fn, 'spec', spec);
   if (!spec.layers) throw new Error(`${fn}: spec.layers is missing; use sequentialPermutationSpec or add layer indices to a hand-written spec`);
   return spec.layers;
 }
@@ -63,8 +65,9 @@ export async function activationMatching(
   const layers = specLayers('activationMatching', spec);
   checkOptionKeys('activationMatching', 'options', options, ['method']);
   checkOneOf('activationMatching', 'options.method', options.method, ['crossMoment', 'covariance', 'correlation']);
+  checkSameArchitecture('activationMatching', A, B);
   checkModelInput('activationMatching', 'x', A, x);
-  checkModelInput('activationMatching', 'x', B, x);
+  await checkFiniteTensor('activationMatching', 'x', x);
   const method = options.method ?? 'crossMoment';
   const idx = Object.values(layers).map((l) => l.activation);
   const outA = sequentialOutputs(A, x, idx);
@@ -109,6 +112,7 @@ export async function activationMatching(
 export async function layerInputMoments(model: tfl.LayersModel, x: tf.Tensor, spec: PermutationSpec): Promise<Record<string, InputMoment>> {
   const layers = specLayers('layerInputMoments', spec);
   checkModelInput('layerInputMoments', 'x', model, x);
+  await checkFiniteTensor('layerInputMoments', 'x', x);
   const outs = sequentialOutputs(model, x, Object.values(layers).map((l) => l.producer - 1));
   const res: Record<string, InputMoment> = {};
   try {

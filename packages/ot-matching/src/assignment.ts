@@ -1,5 +1,5 @@
 import { sparseSolve } from './assignment-sparse';
-import { checkBoolean, checkOptionKeys } from './validate';
+import { checkBoolean, checkNumberArray, checkObject, checkOptionKeys } from './validate';
 
 /**
  * Exact linear assignment: Jonker & Volgenant, "A shortest augmenting path algorithm for dense and sparse linear
@@ -48,7 +48,10 @@ export interface CostMatrix {
 export function linearSumAssignment(C: CostMatrix, options: AssignmentOptions = {}): AssignmentResult {
   checkOptionKeys('linearSumAssignment', 'options', options, ['maximize']);
   checkBoolean('linearSumAssignment', 'options.maximize', options.maximize);
+  checkObject('linearSumAssignment', 'C', C, 'a cost matrix { rows, cols, data }');
   const { rows, cols, data } = C;
+  // A string or an array holding strings would pass the range checks below and turn `cost` into a concatenation.
+  checkNumberArray('linearSumAssignment', 'C.data', data);
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
     throw new Error(`linearSumAssignment: rows and cols must be non-negative integers, got ${rows} x ${cols}`);
   }

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { checkModelInput, cloneModel, getParams, interpolateParams, setParams, type Params } from './params';
-import { checkFiniteArray, checkInteger, checkOneOf, checkOptionKeys } from './validate';
+import { checkModelInput, checkSameArchitecture, cloneModelAs, getParams, interpolateParamsAs, setParams, type Params } from './params';
+import { checkFiniteArray, checkInteger, checkModel, checkObject, checkOneOf, checkOptionKeys } from './validate';
+import { checkSpec } from './permutation-spec';
 import type { PermutationSpec } from './permutation-spec';
-import { repairParams } from './repair';
+import { repairParamsAs } from './repair';
 
 /** Labelled evaluation data: inputs and integer labels [N] (or one-hot [N, K]). */
 export interface LabelledData {
@@ -40,6 +41,7 @@ export interface BarrierResult {
  * An out-of-range label would one-hot to a zero row and silently drop out of the loss.
  */
 export async function checkLabelledData(fn: string, model: tfl.LayersModel, data: LabelledData): Promise<void> {
+  checkModel(fn, 'model', model);
   if (!data || !(data.x instanceof tf.Tensor) || !(data.y instanceof tf.Tensor)) throw new Error(`${fn}: data must be { x: Tensor, y: Tensor }`);
   checkModelInput(fn, 'data.x', model, data.x);
   const N = data.x.shape[0]!;
@@ -120,24 +122,32 @@ export async function lossBarrier(A: tfl.LayersModel, B: tfl.LayersModel, data: 
   const fn = 'lossBarrier';
   checkOptionKeys(fn, 'options', options, ['ts', 'outputs', 'batchSize', 'repair']);
   checkEvalOptions(fn, options);
+  checkSameArchitecture(fn, A, B);
   const ts = options.ts ?? Array.from({ length: 11 }, (_, i) => i / 10);
-  if (!Array.isArray(ts) || ts.length < 2) throw new Error(`${fn}: options.ts must be an array of at least 2 points, got ${String(ts)}`);
+  // Every point costs a full evaluation of the data; more than MAX_BARRIER_POINTS is a hang, not a finer curve.
+  if (!Array.isArray(ts) || ts.length < 2 || ts.length > MAX_BARRIER_POINTS) throw new Error(`${fn}: options.ts must be an array of 2 to ${MAX_BARRIER_POINTS} points, got ${Array.isArray(ts) ? `${ts.length} points` : String(ts)}`);
   if (ts[0] !== 0 || ts[ts.length - 1] !== 1) throw new Error(`${fn}: ts must start at 0 and end at 1, got [${ts[0]}, ..., ${ts[ts.length - 1]}]`);
   for (let i = 1; i < ts.length; i++) {
     if (!(ts[i]! > ts[i - 1]!)) throw new Error(`${fn}: ts must increase strictly within [0, 1], got ${ts[i]} after ${ts[i - 1]} at index ${i}`);
   }
-  if (options.repair) checkModelInput(fn, 'options.repair.x', A, options.repair.x);
+  if (options.repair !== undefined) {
+    checkObject(fn, 'options.repair', options.repair, '{ x, spec }');
+    checkOptionKeys(fn, 'options.repair', options.repair, ['x', 'spec']);
+    checkModelInput(fn, 'options.repair.x', A, options.repair.x);
+    checkSpec(fn, 'options.repair.spec', options.repair.spec);
+    if (!options.repair.spec.layers) throw new Error(`${fn}: options.repair.spec.layers is missing; use sequentialPermutationSpec`);
+  }
   await checkLabelledData(fn, A, data);
   const [pa, pb] = await Promise.all([getParams(A), getParams(B)]);
   checkFiniteParams(fn, 'A', pa);
   checkFiniteParams(fn, 'B', pb);
-  const work = await cloneModel(A, pa);
+  const work = await cloneModelAs(fn, A, pa);
   const loss: number[] = [];
   const accuracy: number[] = [];
   try {
     for (const t of ts) {
-      let p = interpolateParams(pa, pb, t);
-      if (options.repair && t > 0 && t < 1) p = await repairParams(A, B, p, t, options.repair.x, options.repair.spec);
+      let p = interpolateParamsAs(fn, pa, pb, t);
+      if (options.repair && t > 0 && t < 1) p = await repairParamsAs(fn, A, B, p, t, options.repair.x, options.repair.spec);
       setParams(work, p);
       const r = await evaluateUnchecked(work, data, options);
       loss.push(r.loss);
@@ -159,6 +169,9 @@ export async function lossBarrier(A: tfl.LayersModel, B: tfl.LayersModel, data: 
   });
   return { ts, loss, accuracy, lossBarrier: lb, accuracyBarrier: ab };
 }
+
+/** Most interpolation points {@link lossBarrier} evaluates. */
+const MAX_BARRIER_POINTS = 1001;
 
 function checkFiniteParams(fn: string, which: string, p: Params): void {
   for (const [key, v] of Object.entries(p)) checkFiniteArray(fn, `${which}'s weight '${key}'`, v.values);

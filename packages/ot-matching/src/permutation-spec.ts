@@ -1,5 +1,23 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { paramKeys } from './params';
+import { checkModel, checkObject, requireInteger } from './validate';
+
+/** Most units one permutation may permute (an Int32Array of 2^24 entries is 64 MB; more is a typo, not a layer). */
+export const MAX_PERMUTATION_UNITS = 2 ** 24;
+
+/**
+ * Throws unless `spec` is a PermutationSpec: `perms` maps names to unit counts (integers in [1, 2^24]) and `params`
+ * maps keys to `{ axes: (string | null)[] }`.
+ */
+export function checkSpec(fn: string, arg: string, spec: PermutationSpec): void {
+  checkObject(fn, arg, spec, 'a PermutationSpec { perms, params }');
+  checkObject(fn, `${arg}.perms`, spec.perms, 'an object of permutation sizes');
+  checkObject(fn, `${arg}.params`, spec.params, 'an object of parameter axes');
+  for (const [name, n] of Object.entries(spec.perms)) requireInteger(fn, `${arg}.perms['${name}']`, n, 1, MAX_PERMUTATION_UNITS);
+  for (const [key, pa] of Object.entries(spec.params)) {
+    if (!pa || !Array.isArray(pa.axes)) throw new Error(`${fn}: ${arg}.params['${key}'].axes must be an array of permutation names or null`);
+  }
+}
 
 /** How one parameter's axes map to hidden permutations. */
 export interface ParamAxes {
@@ -27,12 +45,13 @@ export interface PermutationSpec {
 
 /** For each permutation, the (param key, axis) pairs it labels (Git Re-Basin's `perm_to_axes`). */
 export function permToAxes(spec: PermutationSpec): Record<string, { key: string; axis: number }[]> {
+  checkSpec('permToAxes', 'spec', spec);
   const out: Record<string, { key: string; axis: number }[]> = {};
   for (const p of Object.keys(spec.perms)) out[p] = [];
   for (const [key, pa] of Object.entries(spec.params)) {
     pa.axes.forEach((p, axis) => {
       if (p === null) return;
-      if (!out[p]) throw new Error(`permToAxes: params['${key}'] names permutation '${p}', which spec.perms does not declare`);
+      if (!out[p]) throw new Error(`permToAxes: spec.params['${key}'] names permutation '${p}', which spec.perms does not declare`);
       out[p].push({ key, axis });
     });
   }
@@ -51,6 +70,7 @@ const PASS_THROUGH = new Set(['Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax
  * const spec = sequentialPermutationSpec(model); // { perms: { P0: 512, P1: 512 }, params: { '0/kernel': ... } }
  */
 export function sequentialPermutationSpec(model: tfl.LayersModel): PermutationSpec {
+  checkModel('sequentialPermutationSpec', 'model', model);
   const keys = paramKeys(model);
   const layers = model.layers;
   const weightLayers: number[] = [];

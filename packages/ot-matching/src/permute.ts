@@ -1,25 +1,32 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Rng } from '@lemma/gpu-kernels';
-import { cloneModel, getParams, type Param, type Params } from './params';
-import type { ParamAxes, PermutationSpec } from './permutation-spec';
-import { checkPermutation } from './validate';
+import { cloneModelAs, getParams, type Param, type Params } from './params';
+import { checkSpec, type ParamAxes, type PermutationSpec } from './permutation-spec';
+import { checkModel, checkObject, checkPermutation, requireInteger, show } from './validate';
 
 /** Permutation name -> `perm` with `perm[k]` = the unit of B placed at position k (so aligned B = B[perm]). */
 export type Permutations = Record<string, Int32Array>;
 
 /** The view shape of a parameter under its spec entry (validated against the data size). */
-export function viewShape(key: string, p: Param, pa: ParamAxes): number[] {
+export function viewShape(fn: string, key: string, p: Param, pa: ParamAxes): number[] {
+  if (!p || !(p.values instanceof Float32Array) || !Array.isArray(p.shape)) throw new Error(`${fn}: params['${key}'] must be { shape, values: Float32Array }, got ${show(p)}`);
   const view = pa.view ?? p.shape;
   const size = view.reduce((a, b) => a * b, 1);
-  if (size !== p.values.length) throw new Error(`permutation spec: view [${view}] of '${key}' must hold ${p.values.length} values, got ${size}`);
-  if (pa.axes.length !== view.length) throw new Error(`permutation spec: '${key}' needs ${view.length} axis labels for view [${view}], got ${pa.axes.length}`);
+  if (size !== p.values.length) throw new Error(`${fn}: spec.params['${key}'] view [${view}] must hold the parameter's ${p.values.length} values, got ${size}`);
+  if (pa.axes.length !== view.length) throw new Error(`${fn}: spec.params['${key}'] needs ${view.length} axis labels for view [${view}], got ${pa.axes.length}`);
   return view;
 }
 
 /** Gathers `values` (row-major `view`) along `axis`: out[.., k, ..] = values[.., perm[k], ..]. */
 export function gatherAxis(values: Float32Array, view: number[], axis: number, perm: Int32Array): Float32Array {
+  if (!(values instanceof Float32Array)) throw new Error(`gatherAxis: values must be a Float32Array, got ${show(values)}`);
+  if (!Array.isArray(view) || view.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) throw new Error(`gatherAxis: view must be an array of non-negative integers, got ${show(view)}`);
+  const size = view.reduce((a, b) => a * b, 1);
+  // A view smaller or larger than the data would gather past the end (zeros) or silently drop values.
+  if (size !== values.length) throw new Error(`gatherAxis: values must hold ${size} values (the product of view [${view}]), got ${values.length}`);
+  requireInteger('gatherAxis', 'axis', axis, 0, view.length - 1);
   const n = view[axis]!;
-  if (perm.length !== n) throw new Error(`gatherAxis: permutation must have length ${n} (axis ${axis} of [${view}]), got ${perm.length}`);
+  if (perm?.length !== n) throw new Error(`gatherAxis: perm must have length ${n} (axis ${axis} of [${view}]), got ${show(perm)}`);
   checkPermutation('gatherAxis', 'perm', perm, n);
   let outer = 1;
   for (let i = 0; i < axis; i++) outer *= view[i]!;
@@ -37,9 +44,9 @@ export function gatherAxis(values: Float32Array, view: number[], axis: number, p
 }
 
 /** Applies every permutation of `perms` to one parameter, except `skip` (used by coordinate descent). */
-export function permuteParam(key: string, p: Param, pa: ParamAxes | undefined, perms: Permutations, skip?: string): Param {
+export function permuteParam(fn: string, key: string, p: Param, pa: ParamAxes | undefined, perms: Permutations, skip?: string): Param {
   if (!pa) return p;
-  const view = viewShape(key, p, pa);
+  const view = viewShape(fn, key, p, pa);
   let v = p.values;
   pa.axes.forEach((name, axis) => {
     if (name === null || name === skip) return;
@@ -50,12 +57,13 @@ export function permuteParam(key: string, p: Param, pa: ParamAxes | undefined, p
 }
 
 /** Throws unless every entry of `perms` is declared by the spec and is a permutation of its size. */
-export function checkPermutations(fn: string, perms: Permutations, spec: PermutationSpec): void {
-  if (perms === null || typeof perms !== 'object') throw new Error(`${fn}: perms must be an object of permutations, got ${String(perms)}`);
+export function checkPermutations(fn: string, perms: Permutations, spec: PermutationSpec, arg = 'perms'): void {
+  checkSpec(fn, 'spec', spec);
+  if (perms === null || typeof perms !== 'object') throw new Error(`${fn}: ${arg} must be an object of permutations, got ${show(perms)}`);
   for (const [name, perm] of Object.entries(perms)) {
     const n = spec.perms[name];
-    if (n === undefined) throw new Error(`${fn}: perms has '${name}', which the spec does not declare`);
-    checkPermutation(fn, `perms['${name}']`, perm, n);
+    if (n === undefined) throw new Error(`${fn}: ${arg} has '${name}', which the spec does not declare`);
+    checkPermutation(fn, `${arg}['${name}']`, perm, n);
   }
 }
 
@@ -64,9 +72,15 @@ export function checkPermutations(fn: string, perms: Permutations, spec: Permuta
  * Every entry of `perms` must be a permutation (each unit exactly once) of the size the spec declares.
  */
 export function permuteParams(params: Params, spec: PermutationSpec, perms: Permutations): Params {
-  checkPermutations('permuteParams', perms, spec);
+  return permuteParamsAs('permuteParams', params, spec, perms);
+}
+
+/** {@link permuteParams} with errors naming `fn`. */
+function permuteParamsAs(fn: string, params: Params, spec: PermutationSpec, perms: Permutations): Params {
+  checkPermutations(fn, perms, spec);
+  checkObject(fn, 'params', params, 'a Params record');
   const out: Params = {};
-  for (const [key, p] of Object.entries(params)) out[key] = permuteParam(key, p, spec.params[key], perms);
+  for (const [key, p] of Object.entries(params)) out[key] = permuteParam(fn, key, p, spec.params[key], perms);
   return out;
 }
 
@@ -77,11 +91,15 @@ export function permuteParams(params: Params, spec: PermutationSpec, perms: Perm
  * const same = await applyPermutation(model, spec, randomPermutations(spec, createRng(1)));
  */
 export async function applyPermutation(model: tfl.LayersModel, spec: PermutationSpec, perms: Permutations): Promise<tfl.LayersModel> {
-  return cloneModel(model, permuteParams(await getParams(model), spec, perms));
+  checkModel('applyPermutation', 'model', model);
+  checkPermutations('applyPermutation', perms, spec);
+  return cloneModelAs('applyPermutation', model, permuteParamsAs('applyPermutation', await getParams(model), spec, perms));
 }
 
 /** Uniformly random permutations for every permutation of the spec. */
 export function randomPermutations(spec: PermutationSpec, rng: Rng): Permutations {
+  checkSpec('randomPermutations', 'spec', spec);
+  if (!rng || typeof (rng as { shuffle?: unknown }).shuffle !== 'function') throw new Error(`randomPermutations: rng must be an Rng from createRng (gpu-kernels), got ${show(rng)}`);
   const out: Permutations = {};
   for (const [name, n] of Object.entries(spec.perms)) out[name] = Int32Array.from(rng.shuffle(Array.from({ length: n }, (_, i) => i)));
   return out;
@@ -89,6 +107,7 @@ export function randomPermutations(spec: PermutationSpec, rng: Rng): Permutation
 
 /** Identity permutations for every permutation of the spec. */
 export function identityPermutations(spec: PermutationSpec): Permutations {
+  checkSpec('identityPermutations', 'spec', spec);
   const out: Permutations = {};
   for (const [name, n] of Object.entries(spec.perms)) out[name] = Int32Array.from({ length: n }, (_, i) => i);
   return out;

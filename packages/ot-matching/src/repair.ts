@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { convConfig, sequentialOutputs } from './activations';
-import { checkModelInput, cloneModel, getParams, interpolateParams, paramKeys, type Params } from './params';
+import { convConfig, sequentialOutputs, specLayers } from './activations';
+import { checkFiniteTensor, checkModelInput, checkParamsFor, checkSameArchitecture, cloneModelAs, getParams, interpolateParamsAs, paramKeys, type Params } from './params';
 import type { PermutationSpec } from './permutation-spec';
 
 /** Pre-activation (x W + b, or conv) of weight layer `i` given its input; [rows, units]. */
@@ -53,15 +53,23 @@ async function producerStats(model: tfl.LayersModel, params: Params, x: tf.Tenso
  * Dense/Conv2D layers, optionally each followed by BatchNormalization; B must already be aligned with A.
  */
 export async function repairParams(A: tfl.LayersModel, B: tfl.LayersModel, interp: Params, t: number, x: tf.Tensor, spec: PermutationSpec): Promise<Params> {
-  if (!spec.layers) throw new Error('repairParams: spec.layers is missing; use sequentialPermutationSpec');
-  if (!Number.isFinite(t) || t < 0 || t > 1) throw new Error(`repairParams: t must be in [0, 1], got ${t}`);
-  checkModelInput('repairParams', 'x', A, x);
+  return repairParamsAs('repairParams', A, B, interp, t, x, spec);
+}
+
+/** {@link repairParams} with errors naming `fn`. */
+export async function repairParamsAs(fn: string, A: tfl.LayersModel, B: tfl.LayersModel, interp: Params, t: number, x: tf.Tensor, spec: PermutationSpec): Promise<Params> {
+  const layers = specLayers(fn, spec);
+  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > 1) throw new Error(`${fn}: t must be in [0, 1], got ${String(t)}`);
+  checkSameArchitecture(fn, A, B);
+  checkModelInput(fn, 'x', A, x);
+  checkParamsFor(fn, 'interp', A, interp);
+  await checkFiniteTensor(fn, 'x', x);
   const [pa, pb] = await Promise.all([getParams(A), getParams(B)]);
   const out: Params = {};
   for (const [k, p] of Object.entries(interp)) out[k] = { shape: p.shape.slice(), values: Float32Array.from(p.values) };
-  const work = await cloneModel(A, out);
+  const work = await cloneModelAs(fn, A, out);
   try {
-    for (const { producer } of Object.values(spec.layers)) {
+    for (const { producer } of Object.values(layers)) {
       const next = A.layers[producer + 1];
       if (next?.getClassName() === 'BatchNormalization') {
         // A BatchNorm after the producer renormalises its units itself: REPAIR reduces to resetting that layer's
@@ -113,8 +121,10 @@ async function resetBatchNorm(work: tfl.LayersModel, out: Params, x: tf.Tensor, 
 
 /** A new model: the REPAIRed interpolation (1 - t)·A + t·B (see {@link repairParams}). */
 export async function repair(A: tfl.LayersModel, B: tfl.LayersModel, t: number, x: tf.Tensor, spec: PermutationSpec): Promise<tfl.LayersModel> {
-  if (!Number.isFinite(t) || t < 0 || t > 1) throw new Error(`repair: t must be in [0, 1], got ${t}`);
+  specLayers('repair', spec);
+  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > 1) throw new Error(`repair: t must be in [0, 1], got ${String(t)}`);
+  checkSameArchitecture('repair', A, B);
   checkModelInput('repair', 'x', A, x);
   const [pa, pb] = await Promise.all([getParams(A), getParams(B)]);
-  return cloneModel(A, await repairParams(A, B, interpolateParams(pa, pb, t), t, x, spec));
+  return cloneModelAs('repair', A, await repairParamsAs('repair', A, B, interpolateParamsAs('repair', pa, pb, t), t, x, spec));
 }

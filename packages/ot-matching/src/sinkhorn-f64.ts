@@ -1,5 +1,5 @@
 import { epsilonSchedule, validateSinkhornOptions, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
-import { checkFiniteArray, checkOptionKeys } from './validate';
+import { checkFiniteArray, checkNumberArray, checkOptionKeys } from './validate';
 
 /** Result of {@link sinkhornF64}. Potentials follow the KL convention: P_ij = a_i b_j exp((f_i + g_j - C_ij)/ε). */
 export interface SinkhornF64Result extends SinkhornStats {
@@ -31,6 +31,11 @@ export function sinkhornF64(
 ): SinkhornF64Result {
   validateSinkhornOptions('sinkhornF64', options, ['init']);
   checkOptionKeys('sinkhornF64', 'options.init', options.init, ['f', 'g']);
+  checkNumberArray('sinkhornF64', 'a', a);
+  checkNumberArray('sinkhornF64', 'b', b);
+  checkNumberArray('sinkhornF64', 'M', M);
+  if (options.init?.f !== undefined) checkNumberArray('sinkhornF64', 'init.f', options.init.f);
+  if (options.init?.g !== undefined) checkNumberArray('sinkhornF64', 'init.g', options.init.g);
   const n = a.length;
   const m = b.length;
   checkWeights('sinkhornF64', 'a', a, 'rows of M');

@@ -72,6 +72,11 @@ export function epsilonSchedule(fn: string, reg: number, stats: CostStats, optio
   return { target, stages, stageIterations: scaling.stageIterations ?? 20 };
 }
 
+/** Iteration caps (gpu-kernels' sinkhornIterations uses the same 1e7): past them a run is a hang, not a solve. */
+export const MAX_SINKHORN_ITERATIONS = 10_000_000;
+/** Per warm-up stage (up to 200 stages precede the target ε). */
+const MAX_STAGE_ITERATIONS = 100_000;
+
 const OPTION_KEYS = ['relativeEpsilon', 'epsilonScaling', 'threshold', 'maxIterations', 'checkEvery', 'returnPlan'] as const;
 
 /** Validates the shared Sinkhorn options (and the solver's own extra keys, checked by the caller). */
@@ -79,14 +84,14 @@ export function validateSinkhornOptions(fn: string, options: SinkhornOptions, ex
   checkOptionKeys(fn, 'options', options, [...OPTION_KEYS, ...extraKeys]);
   checkOneOf(fn, 'options.relativeEpsilon', options.relativeEpsilon, ['mean', 'std', 'max', false]);
   checkPositive(fn, 'options.threshold', options.threshold);
-  checkInteger(fn, 'options.maxIterations', options.maxIterations, 1);
+  checkInteger(fn, 'options.maxIterations', options.maxIterations, 1, MAX_SINKHORN_ITERATIONS);
   checkInteger(fn, 'options.checkEvery', options.checkEvery, 1);
   checkBoolean(fn, 'options.returnPlan', options.returnPlan);
   const sc = options.epsilonScaling;
   if (sc !== undefined && sc !== false) {
     checkOptionKeys(fn, 'options.epsilonScaling', sc, ['start', 'decay', 'stageIterations']);
     checkPositive(fn, 'options.epsilonScaling.start', sc.start);
-    checkInteger(fn, 'options.epsilonScaling.stageIterations', sc.stageIterations, 0);
+    checkInteger(fn, 'options.epsilonScaling.stageIterations', sc.stageIterations, 0, MAX_STAGE_ITERATIONS);
     if (sc.decay !== undefined && !(typeof sc.decay === 'number' && sc.decay > 0 && sc.decay < 1)) throw new Error(`${fn}: options.epsilonScaling.decay must be in (0, 1), got ${String(sc.decay)}`);
   }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { pairwiseSqDist, sinkhornHalfStep } from '@lemma/gpu-kernels';
+import { expectRank, expectTensor, invalidArgument, pairwiseSqDist, sinkhornHalfStep, toFloatTensor } from '@lemma/gpu-kernels';
 import { epsilonSchedule, validateSinkhornOptions, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
 import { checkFiniteArray, checkOneOf, checkOptionKeys } from './validate';
 import { checkMass, checkWeights } from './sinkhorn-f64';
@@ -49,15 +49,16 @@ export async function sinkhorn(
     const v = options.init?.[key];
     if (v !== undefined && !(v instanceof tf.Tensor)) throw new Error(`${fn}: init.${key} must be a 1-D tensor, got ${String(v)}`);
   }
-  const C = M instanceof tf.Tensor ? (M as tf.Tensor2D) : tf.tensor2d(M as number[][]);
-  const owned: tf.Tensor[] = M instanceof tf.Tensor ? [] : [C];
+  // toFloatTensor rejects strings, ragged arrays, other dtypes and disposed tensors with this function's name.
+  const C = toFloatTensor(fn, 'M', M) as tf.Tensor2D;
+  const owned: tf.Tensor[] = C === M ? [] : [C];
   try {
     if (C.rank !== 2) throw new Error(`${fn}: M must be a 2-D tensor, got shape [${C.shape}]`);
     const [n, m] = C.shape as [number, number];
-    const at = a instanceof tf.Tensor ? a : tf.tensor1d(a as number[]);
-    const bt = b instanceof tf.Tensor ? b : tf.tensor1d(b as number[]);
-    if (!(a instanceof tf.Tensor)) owned.push(at);
-    if (!(b instanceof tf.Tensor)) owned.push(bt);
+    const at = toFloatTensor(fn, 'a', a);
+    if (at !== a) owned.push(at);
+    const bt = toFloatTensor(fn, 'b', b);
+    if (bt !== b) owned.push(bt);
     if (at.rank !== 1 || at.shape[0] !== n) throw new Error(`${fn}: a must be a 1-D tensor of length ${n} (rows of M), got shape [${at.shape}]`);
     if (bt.rank !== 1 || bt.shape[0] !== m) throw new Error(`${fn}: b must be a 1-D tensor of length ${m} (columns of M), got shape [${bt.shape}]`);
     const [av, bv] = await Promise.all([at.data(), bt.data()]);
@@ -181,11 +182,31 @@ export interface SinkhornDivergenceOptions extends Omit<SinkhornOptions, 'return
  * const s = await sinkhornDivergence(tf.randomNormal([64, 2]), tf.randomNormal([64, 2]), 0.05);
  */
 export async function sinkhornDivergence(x: tf.Tensor2D, y: tf.Tensor2D, reg: number, options: SinkhornDivergenceOptions = {}): Promise<number> {
-  if (x.rank !== 2 || y.rank !== 2 || x.shape[1] !== y.shape[1]) {
-    throw new Error(`sinkhornDivergence: x and y must be 2-D tensors with the same number of columns, got shapes [${x.shape}] and [${y.shape}]`);
-  }
+  const fn = 'sinkhornDivergence';
+  checkPointClouds(fn, x, y);
+  // Checked here so a bad option is reported as this function's, not as the inner sinkhorn call's.
+  validateSinkhornOptions(fn, options, ['a', 'b']);
+  if ((options as { returnPlan?: unknown }).returnPlan !== undefined) throw new Error(`${fn}: unknown option options.returnPlan (the divergence never builds a plan)`);
+  if (typeof reg !== 'number' || !(reg > 0) || !Number.isFinite(reg)) throw new Error(`${fn}: reg must be a finite number > 0, got ${String(reg)}`);
   const n = x.shape[0];
   const m = y.shape[0];
+  const weights: ArrayLike<number>[] = [];
+  for (const [key, len] of [['a', n], ['b', m]] as const) {
+    const w = options[key];
+    const what = `rows of ${key === 'a' ? 'x' : 'y'}`;
+    if (w === undefined) {
+      weights.push(new Array<number>(len).fill(1 / len));
+      continue;
+    }
+    const shape = w instanceof tf.Tensor ? w.shape : Array.isArray(w) || ArrayBuffer.isView(w) ? [(w as ArrayLike<number>).length] : null;
+    if (shape === null || shape.length !== 1 || shape[0] !== len) throw new Error(`${fn}: options.${key} must be a 1-D array of ${len} weights (${what}), got ${shape ? `shape [${shape}]` : typeof w}`);
+    const values = w instanceof tf.Tensor ? await w.data() : (w as ArrayLike<number>);
+    checkWeights(fn, `options.${key}`, values, what);
+    weights.push(values);
+  }
+  checkMass(fn, weights[0]!, weights[1]!);
+  checkFiniteArray(fn, 'x', await x.data());
+  checkFiniteArray(fn, 'y', await y.data());
   const { a: _a, b: _b, ...rest } = options;
   const a = options.a ?? new Array<number>(n).fill(1 / n);
   const b = options.b ?? new Array<number>(m).fill(1 / m);
@@ -208,5 +229,15 @@ export async function sinkhornDivergence(x: tf.Tensor2D, y: tf.Tensor2D, reg: nu
 
 /** ||x_i - y_j||² as an [n, m] tensor (the fused `pairwiseSqDist` of @lemma/gpu-kernels). */
 export function squaredDistances(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
+  checkPointClouds('squaredDistances', x, y);
   return pairwiseSqDist(x, y) as tf.Tensor2D;
+}
+
+/** Throws unless x [n, d] and y [m, d] are live 2-D float32 tensors with the same number of columns. */
+function checkPointClouds(fn: string, x: tf.Tensor, y: tf.Tensor): void {
+  for (const [arg, t] of [['x', x], ['y', y]] as const) {
+    expectTensor(fn, arg, t, 'float32');
+    expectRank(fn, arg, t, 2);
+  }
+  if (x.shape[1] !== y.shape[1]) throw invalidArgument(fn, 'y', `a 2-D tensor with ${x.shape[1]} columns (those of x)`, y);
 }

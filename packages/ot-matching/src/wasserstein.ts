@@ -1,4 +1,5 @@
 import { linearSumAssignment } from './assignment';
+import { checkFinite, checkNumberArray, requireInteger, checkObject, checkOptionKeys } from './validate';
 
 /** `n` points in `R^d`, row-major. */
 export interface PointCloud {
@@ -25,9 +26,15 @@ export interface WassersteinResult {
 
 /** Dense ground cost `C_ij = ||x_i - y_j||^p` (float64). */
 export function groundCost(x: PointCloud, y: PointCloud, p = 2): Float64Array {
-  if (x.d !== y.d) throw new Error(`groundCost: x and y must have the same dimension, got ${x.d} and ${y.d}`);
-  checkCloud('groundCost', 'x', x);
-  checkCloud('groundCost', 'y', y);
+  checkFinite('groundCost', 'p', p, 0);
+  return groundCostOf('groundCost', x, y, p);
+}
+
+/** {@link groundCost} with errors naming `fn` (the public entry that called it). */
+function groundCostOf(fn: string, x: PointCloud, y: PointCloud, p: number): Float64Array {
+  checkCloud(fn, 'x', x);
+  checkCloud(fn, 'y', y);
+  if (x.d !== y.d) throw new Error(`${fn}: x and y must have the same dimension, got ${x.d} and ${y.d}`);
   const { n, d } = x;
   const m = y.n;
   const C = new Float64Array(n * m);
@@ -53,17 +60,23 @@ export function groundCost(x: PointCloud, y: PointCloud, p = 2): Float64Array {
  * const { distance } = wassersteinExact({ n: 2, d: 1, data: [0, 1] }, { n: 2, d: 1, data: [1, 0] }); // 0
  */
 export function wassersteinExact(x: PointCloud, y: PointCloud, options: WassersteinOptions = {}): WassersteinResult {
-  const p = options.p ?? 2;
-  if (!(p >= 1) || !Number.isFinite(p)) throw new Error(`wassersteinExact: p must be a finite number >= 1, got ${p}`);
+  checkOptionKeys('wassersteinExact', 'options', options, ['p']);
+  const p = checkFinite('wassersteinExact', 'options.p', options.p ?? 2, 1);
+  checkCloud('wassersteinExact', 'x', x);
+  checkCloud('wassersteinExact', 'y', y);
   if (x.n !== y.n) throw new Error(`wassersteinExact: x and y must have the same number of points (uniform weights), got ${x.n} and ${y.n}`);
   if (x.n === 0) throw new Error('wassersteinExact: point clouds must not be empty');
-  const C = groundCost(x, y, p);
+  const C = groundCostOf('wassersteinExact', x, y, p);
   const r = linearSumAssignment({ rows: x.n, cols: y.n, data: C });
   const costP = r.cost / x.n;
   return { costP, distance: Math.pow(Math.max(costP, 0), 1 / p), matching: r.rowToCol };
 }
 
 function checkCloud(fn: string, name: string, c: PointCloud): void {
+  checkObject(fn, name, c, 'a point cloud { n, d, data }');
+  requireInteger(fn, `${name}.n`, c.n, 0);
+  requireInteger(fn, `${name}.d`, c.d, 1);
+  checkNumberArray(fn, `${name}.data`, c.data);
   if (c.data.length !== c.n * c.d) throw new Error(`${fn}: ${name} must have n*d = ${c.n * c.d} values, got ${c.data.length}`);
   for (let k = 0; k < c.data.length; k++) {
     if (!Number.isFinite(c.data[k]!)) throw new Error(`${fn}: ${name} must be finite, got ${c.data[k]} at index ${k}`);

@@ -1,9 +1,9 @@
 import { createRng } from '@lemma/gpu-kernels';
 import { linearSumAssignment } from './assignment';
 import type { Params } from './params';
-import { permToAxes, type PermutationSpec } from './permutation-spec';
+import { checkSpec, permToAxes, type PermutationSpec } from './permutation-spec';
 import { checkPermutations, identityPermutations, permuteParam, viewShape, type Permutations } from './permute';
-import { checkBoolean, checkInteger, checkOneOf, checkOptionKeys } from './validate';
+import { checkBoolean, checkFiniteArray, checkInteger, checkObject, checkOneOf, checkOptionKeys } from './validate';
 
 /** Rows of `values` (row-major `view`) along `axis`: an [n, rest] float64 matrix (moveaxis(axis, 0) then reshape). */
 export function unitRows(values: Float32Array, view: number[], axis: number): { n: number; r: number; data: Float64Array } {
@@ -39,17 +39,35 @@ function addGram(S: Float64Array, A: Float64Array, B: Float64Array, n: number, r
 /** Σ_w ⟨A_w, π(B)_w⟩ over the spec's parameters: the weight-matching objective (Git Re-Basin eq. 3). */
 export function matchingObjective(A: Params, B: Params, spec: PermutationSpec, perms: Permutations): number {
   checkPermutations('matchingObjective', perms, spec);
-  return objectiveOf(A, B, spec, perms);
+  checkMatchedParams('matchingObjective', A, B, spec);
+  return objectiveOf('matchingObjective', A, B, spec, perms);
+}
+
+/**
+ * Throws unless A and B hold every parameter the spec labels, with finite values and views that fit, and B's
+ * shapes match A's (a NaN weight would otherwise reach the assignment solver as a NaN cost).
+ */
+function checkMatchedParams(fn: string, A: Params, B: Params, spec: PermutationSpec): void {
+  checkObject(fn, 'A', A, 'a Params record');
+  checkObject(fn, 'B', B, 'a Params record');
+  for (const [key, pa] of Object.entries(spec.params)) {
+    for (const [which, P] of [['A', A], ['B', B]] as const) {
+      const p = P[key];
+      if (!p) throw new Error(`${fn}: parameter '${key}' of the spec is missing from ${which}`);
+      viewShape(fn, key, p, pa);
+      checkFiniteArray(fn, `${which}['${key}'].values`, p.values);
+    }
+    if (B[key]!.values.length !== A[key]!.values.length) throw new Error(`${fn}: B['${key}'] must have A's shape [${A[key]!.shape}], got [${B[key]!.shape}]`);
+  }
 }
 
 /** The objective without re-validating `perms` (coordinate descent calls it after every step). */
-function objectiveOf(A: Params, B: Params, spec: PermutationSpec, perms: Permutations): number {
+function objectiveOf(fn: string, A: Params, B: Params, spec: PermutationSpec, perms: Permutations): number {
   let s = 0;
   for (const key of Object.keys(spec.params)) {
-    const a = A[key];
-    const b = B[key];
-    if (!a || !b) throw new Error(`matchingObjective: parameter '${key}' of the spec is missing from ${a ? 'B' : 'A'}`);
-    const pb = permuteParam(key, b, spec.params[key], perms).values;
+    const a = A[key]!;
+    const b = B[key]!;
+    const pb = permuteParam(fn, key, b, spec.params[key], perms).values;
     for (let i = 0; i < a.values.length; i++) s += a.values[i]! * pb[i]!;
   }
   return s;
@@ -87,14 +105,16 @@ export function weightMatching(A: Params, B: Params, spec: PermutationSpec, opti
   checkOptionKeys(fn, 'options', options, ['seed', 'maxSweeps', 'init']);
   checkInteger(fn, 'options.seed', options.seed, 0);
   checkInteger(fn, 'options.maxSweeps', options.maxSweeps, 1);
-  if (options.init !== undefined) checkPermutations(`${fn}: options.init`, options.init, spec);
+  checkSpec(fn, 'spec', spec);
+  if (options.init !== undefined) checkPermutations(fn, options.init, spec, 'options.init');
+  checkMatchedParams(fn, A, B, spec);
   const rng = createRng(options.seed ?? 0);
   const maxSweeps = options.maxSweeps ?? 100;
   const p2a = permToAxes(spec);
   const perms: Permutations = {};
   const ident = identityPermutations(spec);
   for (const name of Object.keys(spec.perms)) perms[name] = Int32Array.from(options.init?.[name] ?? ident[name]!);
-  const objective = [objectiveOf(A, B, spec, perms)];
+  const objective = [objectiveOf(fn, A, B, spec, perms)];
   let sweeps = 0;
   for (; sweeps < maxSweeps; ) {
     sweeps++;
@@ -105,8 +125,8 @@ export function weightMatching(A: Params, B: Params, spec: PermutationSpec, opti
       for (const { key, axis } of p2a[name]!) {
         const a = A[key]!;
         const pa = spec.params[key]!;
-        const view = viewShape(key, a, pa);
-        const bt = permuteParam(key, B[key]!, pa, perms, name);
+        const view = viewShape(fn, key, a, pa);
+        const bt = permuteParam(fn, key, B[key]!, pa, perms, name);
         const ar = unitRows(a.values, view, axis);
         const br = unitRows(bt.values, view, axis);
         addGram(S, ar.data, br.data, n, ar.r);
@@ -120,7 +140,7 @@ export function weightMatching(A: Params, B: Params, spec: PermutationSpec, opti
         perms[name] = r.rowToCol;
         improved = true;
       }
-      objective.push(objectiveOf(A, B, spec, perms));
+      objective.push(objectiveOf(fn, A, B, spec, perms));
     }
     if (!improved) break;
   }
@@ -168,6 +188,9 @@ export function layerwiseOTAlignment(A: Params, B: Params, spec: PermutationSpec
   checkOptionKeys('layerwiseOTAlignment', 'options', options, ['cost', 'moments', 'bias']);
   checkOneOf('layerwiseOTAlignment', 'options.cost', options.cost, ['euclidean', 'covariance']);
   checkBoolean('layerwiseOTAlignment', 'options.bias', options.bias);
+  checkSpec('layerwiseOTAlignment', 'spec', spec);
+  checkMatchedParams('layerwiseOTAlignment', A, B, spec);
+  if (options.moments !== undefined) checkObject('layerwiseOTAlignment', 'options.moments', options.moments, 'an object of InputMoment');
   const mode = options.cost ?? 'euclidean';
   const withBias = options.bias ?? true;
   const perms: Permutations = {};
@@ -185,8 +208,8 @@ export function layerwiseOTAlignment(A: Params, B: Params, spec: PermutationSpec
     const widths: number[] = [];
     for (const [key, pa] of incoming) {
       const a = A[key]!;
-      const view = viewShape(key, a, pa);
-      const bt = permuteParam(key, B[key]!, pa, perms, name);
+      const view = viewShape('layerwiseOTAlignment', key, a, pa);
+      const bt = permuteParam('layerwiseOTAlignment', key, B[key]!, pa, perms, name);
       rowsA.push(unitRows(a.values, view, view.length - 1).data);
       rowsB.push(unitRows(bt.values, view, view.length - 1).data);
       widths.push(a.values.length / n);
@@ -197,6 +220,8 @@ export function layerwiseOTAlignment(A: Params, B: Params, spec: PermutationSpec
     if (mode === 'covariance') {
       const mom = options.moments?.[name];
       if (!mom) throw new Error(`layerwiseOTAlignment: cost 'covariance' needs moments['${name}'] (see layerInputMoments)`);
+      if (!(mom.data instanceof Float64Array)) throw new Error(`layerwiseOTAlignment: options.moments['${name}'].data must be a Float64Array, got ${typeof mom.data}`);
+      checkFiniteArray('layerwiseOTAlignment', `options.moments['${name}'].data`, mom.data);
       // Kernel (first, d columns) and bias (second, 1 column) form w̃ = [w; b]; other incoming params add plainly.
       const d = widths[0]!;
       let wa: Float64Array;

@@ -2,7 +2,7 @@
 import type { Rng } from '@lemma/gpu-kernels';
 import type { GenerativeModel } from '../model';
 import { checkSamples, type Samples } from '../samples';
-import { checkDistribution, checkInteger, checkOptions } from '../validate';
+import { checkDistribution, checkIntegerAtMost, checkOptions, checkRng, checkSampleCount } from '../validate';
 
 /** A categorical model; `probs` is the current distribution (a copy). */
 export interface CategoricalModel extends GenerativeModel {
@@ -31,7 +31,7 @@ export interface CategoricalModelOptions {
 export function categoricalModel(options: CategoricalModelOptions): CategoricalModel {
   const fn = 'categoricalModel';
   checkOptions(fn, 'options', options, ['numClasses', 'probs']);
-  const C = checkInteger(fn, 'numClasses', options.numClasses, 1);
+  const C = checkIntegerAtMost(fn, 'numClasses', options.numClasses, 1, 1e7, 'one probability per class');
   let p = options.probs ? checkDistribution(fn, 'probs', options.probs) : new Float64Array(C).fill(1 / C);
   if (p.length !== C) throw new Error(`${fn}: probs must have length numClasses=${C}, got ${p.length}`);
   let cdf = new Float64Array(C);
@@ -58,7 +58,8 @@ export function categoricalModel(options: CategoricalModelOptions): CategoricalM
       rebuild();
     },
     sample(n: number, rng: Rng) {
-      checkInteger('categoricalModel.sample', 'n', n, 0);
+      checkSampleCount('categoricalModel.sample', 'n', n, 1);
+      checkRng('categoricalModel.sample', 'rng', rng);
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const u = rng.uniform() * cdf[C - 1]!;

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Rng } from '@lemma/gpu-kernels';
 import type { GenerativeModel } from '../model';
 import { checkSamples, type Samples } from '../samples';
-import { checkFinite, checkInteger, checkOptions, checkSeed } from '../validate';
+import { checkFinite, checkIntegerAtMost, checkOptions, checkRng, checkSampleCount, checkSeed } from '../validate';
 
 /** Options of {@link flowMatchingModel}. */
 export interface FlowMatchingOptions {
@@ -48,13 +48,14 @@ export interface FlowMatchingModel extends GenerativeModel {
 export function flowMatchingModel(options: FlowMatchingOptions): FlowMatchingModel {
   const fn = 'flowMatchingModel';
   checkOptions(fn, 'options', options, ['dim', 'hidden', 'layers', 'stepsPerFit', 'batchSize', 'learningRate', 'sampleSteps', 'seed']);
-  const d = checkInteger(fn, 'dim', options.dim ?? 2, 1);
-  const hidden = checkInteger(fn, 'hidden', options.hidden ?? 64, 1);
-  const layers = checkInteger(fn, 'layers', options.layers ?? 3, 1);
-  const steps = checkInteger(fn, 'stepsPerFit', options.stepsPerFit ?? 400, 0);
-  const batch = checkInteger(fn, 'batchSize', options.batchSize ?? 256, 1);
+  // Caps so a typo fails here, before any variable exists, not as an out-of-memory error half-way through (leaking the layers made so far).
+  const d = checkIntegerAtMost(fn, 'dim', options.dim ?? 2, 1, 4096, 'a toy-data model');
+  const hidden = checkIntegerAtMost(fn, 'hidden', options.hidden ?? 64, 1, 4096, 'hidden × hidden weights per layer');
+  const layers = checkIntegerAtMost(fn, 'layers', options.layers ?? 3, 1, 64, 'depth of the MLP');
+  const steps = checkIntegerAtMost(fn, 'stepsPerFit', options.stepsPerFit ?? 400, 0, 1e7, 'Adam steps per fit');
+  const batch = checkIntegerAtMost(fn, 'batchSize', options.batchSize ?? 256, 1, 2 ** 20, 'rows per minibatch');
   const lr = checkFinite(fn, 'learningRate', options.learningRate ?? 2e-3, { min: 0, exclusiveMin: true });
-  const sampleSteps = checkInteger(fn, 'sampleSteps', options.sampleSteps ?? 24, 1);
+  const sampleSteps = checkIntegerAtMost(fn, 'sampleSteps', options.sampleSteps ?? 24, 1, 10_000, 'midpoint steps per sample call');
   const rng: Rng = createRng(checkSeed(fn, 'seed', options.seed));
   const trainRng = rng.fork(1);
 
@@ -130,7 +131,8 @@ export function flowMatchingModel(options: FlowMatchingOptions): FlowMatchingMod
       }
     },
     async sample(n: number, r: Rng) {
-      checkInteger('flowMatchingModel.sample', 'n', n, 0);
+      checkSampleCount('flowMatchingModel.sample', 'n', n, d);
+      checkRng('flowMatchingModel.sample', 'rng', r);
       if (!shift || !scale) throw new Error('flowMatchingModel.sample: call fit() first (the model has not seen data)');
       const z = Float32Array.from(r.normalArray(n * d));
       const dt = 1 / sampleSteps;

@@ -3,7 +3,25 @@ import type { Rng } from '@lemma/gpu-kernels';
 import { affineRows, cholesky, mahalanobisSq } from '../linalg';
 import type { GenerativeModel } from '../model';
 import { checkSamples, type Samples } from '../samples';
-import { checkAllFinite, checkInteger, checkOptions } from '../validate';
+import { checkAllFinite, checkIntegerAtMost, checkNumberArray, checkOptions, checkRng, checkSampleCount } from '../validate';
+
+/** Largest dimension (a d×d covariance and an O(d³) Cholesky factor per fit). */
+const MAX_GAUSSIAN_DIM = 1024;
+
+/** True when L Lᵀ reproduces `a` (relative 1e-8 of its largest diagonal entry): the PSD test cholesky cannot fail. */
+function isFactorOf(L: Float64Array, a: Float64Array, d: number): boolean {
+  let scale = 0;
+  for (let i = 0; i < d; i++) scale = Math.max(scale, Math.abs(a[i * d + i]!));
+  const tol = 1e-8 * (scale || 1);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = 0; k <= j; k++) s += L[i * d + k]! * L[j * d + k]!;
+      if (Math.abs(s - a[i * d + j]!) > tol) return false;
+    }
+  }
+  return true;
+}
 
 /** Which covariance estimator `fit` uses. */
 export type VarianceEstimator = 'mle' | 'unbiased';
@@ -38,11 +56,11 @@ export interface GaussianModelOptions {
 export function gaussianModel(options: GaussianModelOptions): GaussianModel {
   const fn = 'gaussianModel';
   checkOptions(fn, 'options', options, ['dim', 'variance', 'mean', 'covariance']);
-  const d = checkInteger(fn, 'dim', options.dim, 1);
+  const d = checkIntegerAtMost(fn, 'dim', options.dim, 1, MAX_GAUSSIAN_DIM, 'the Cholesky factor costs dim³');
   const est = options.variance ?? 'mle';
   if (est !== 'mle' && est !== 'unbiased') throw new Error(`${fn}: variance must be 'mle' or 'unbiased', got ${String(est)}`);
-  let mean = options.mean ? Float64Array.from(options.mean) : new Float64Array(d);
-  let cov = options.covariance ? Float64Array.from(options.covariance) : Float64Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
+  let mean = options.mean ? Float64Array.from(checkNumberArray(fn, 'mean', options.mean)) : new Float64Array(d);
+  let cov = options.covariance ? Float64Array.from(checkNumberArray(fn, 'covariance', options.covariance)) : Float64Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
   if (mean.length !== d) throw new Error(`${fn}: mean must have length dim=${d}, got ${mean.length}`);
   if (cov.length !== d * d) throw new Error(`${fn}: covariance must have length dim²=${d * d}, got ${cov.length}`);
   checkAllFinite(fn, 'mean', mean);
@@ -54,6 +72,8 @@ export function gaussianModel(options: GaussianModelOptions): GaussianModel {
     if (!(cov[i * d + i]! >= 0)) throw new Error(`${fn}: covariance must be positive semi-definite, got diagonal entry ${cov[i * d + i]} at ${i}`);
   }
   let chol = cholesky(cov, d);
+  // The diagonal test above misses an indefinite matrix; cholesky then zeroes a negative pivot and samples garbage.
+  if (!isFactorOf(chol.L, cov, d)) throw new Error(`${fn}: covariance must be positive semi-definite, got a matrix with a negative eigenvalue`);
   return {
     dim: d,
     get mean() {
@@ -81,7 +101,8 @@ export function gaussianModel(options: GaussianModelOptions): GaussianModel {
       chol = cholesky(cov, d);
     },
     sample(n: number, rng: Rng) {
-      checkInteger('gaussianModel.sample', 'n', n, 0);
+      checkSampleCount('gaussianModel.sample', 'n', n, d);
+      checkRng('gaussianModel.sample', 'rng', rng);
       const out = new Float64Array(n * d);
       affineRows(mean, chol.L, d, rng.normalArray(n * d), out);
       return { n, dim: d, data: out };

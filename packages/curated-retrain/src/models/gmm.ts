@@ -3,7 +3,7 @@ import { createRng, type Rng } from '@lemma/gpu-kernels';
 import { affineRows, cholesky, mahalanobisSq } from '../linalg';
 import type { GenerativeModel } from '../model';
 import { checkSamples, type Samples } from '../samples';
-import { checkFinite, checkInteger, checkOptions, checkSeed } from '../validate';
+import { checkFinite, checkInteger, checkIntegerAtMost, checkOptions, checkRng, checkSampleCount, checkSeed } from '../validate';
 
 /** A Gaussian mixture; the getters return copies of the current parameters. */
 export interface GaussianMixtureModel extends GenerativeModel {
@@ -42,9 +42,10 @@ export interface GaussianMixtureOptions {
 export function gaussianMixtureModel(options: GaussianMixtureOptions): GaussianMixtureModel {
   const fn = 'gaussianMixtureModel';
   checkOptions(fn, 'options', options, ['dim', 'components', 'emIterations', 'tolerance', 'regularization', 'seed']);
-  const d = checkInteger(fn, 'dim', options.dim, 1);
-  const M = checkInteger(fn, 'components', options.components, 1);
-  const maxIt = checkInteger(fn, 'emIterations', options.emIterations ?? 100, 1);
+  const d = checkIntegerAtMost(fn, 'dim', options.dim, 1, 1024, 'each component keeps a dim×dim covariance');
+  const M = checkIntegerAtMost(fn, 'components', options.components, 1, Math.max(1, Math.floor(2 ** 24 / (d * d))), `components × dim² = components × ${d * d} covariance entries must stay <= 2^24`);
+  // With tolerance 0, EM runs every iteration (the likelihood never decreases): a cap, not a hang.
+  const maxIt = checkIntegerAtMost(fn, 'emIterations', options.emIterations ?? 100, 1, 100_000, 'EM iterations per fit');
   const tol = checkFinite(fn, 'tolerance', options.tolerance ?? 1e-6, { min: 0 });
   const reg = checkFinite(fn, 'regularization', options.regularization ?? 1e-6, { min: 0 });
   const initRng: Rng = createRng(checkSeed(fn, 'seed', options.seed));
@@ -170,7 +171,8 @@ export function gaussianMixtureModel(options: GaussianMixtureOptions): GaussianM
       }
     },
     sample(n: number, rng: Rng) {
-      checkInteger('gaussianMixtureModel.sample', 'n', n, 0);
+      checkSampleCount('gaussianMixtureModel.sample', 'n', n, d);
+      checkRng('gaussianMixtureModel.sample', 'rng', rng);
       const out = new Float64Array(n * d);
       const cdf = new Float64Array(M);
       let s = 0;
