@@ -1,7 +1,8 @@
 /** Measured sup-error estimates and the certified bounds of the layer lemma and the telescoping theorem. */
-import { createRng } from '@lemma/gpu-kernels';
+import { createRng, expectFiniteArray, expectInteger, expectNumber, expectSeed } from '@lemma/gpu-kernels';
 import { networkForwardF64, networkVjpF64 } from './forward-f64';
-import { type EquivariantNetwork, inputSize, outputSize } from './network';
+import { type EquivariantNetwork, checkNetwork, inputSize, outputSize } from './network';
+import { MAX_DENSE_ENTRIES } from './sparse';
 
 /** Summary of ‖f(x) - g(x)‖_2 over sampled unit inputs. */
 export interface SupErrorEstimate {
@@ -15,6 +16,11 @@ export interface SupErrorEstimate {
 
 /** Seeded Gaussian directions normalised to unit length, row-major (count x dim). */
 export function randomUnitVectors(count: number, dim: number, seed: number): Float64Array {
+  expectInteger('randomUnitVectors', 'count', count);
+  // dim 0 has no unit vectors (normalising would divide 0 by 0).
+  expectInteger('randomUnitVectors', 'dim', dim, { min: 1 });
+  if (count * dim > MAX_DENSE_ENTRIES) throw new RangeError(`randomUnitVectors: count·dim must be <= ${MAX_DENSE_ENTRIES}, got ${count}·${dim}`);
+  expectSeed('randomUnitVectors', 'seed', seed);
   const rng = createRng(seed, 3);
   const x = rng.normalArray(count * dim);
   for (let r = 0; r < count; r++) {
@@ -25,6 +31,9 @@ export function randomUnitVectors(count: number, dim: number, seed: number): Flo
   }
   return x;
 }
+
+/** Largest `samples` of {@link estimateSupError}. */
+const MAX_SUP_SAMPLES = 1 << 20;
 
 /** Options of {@link estimateSupError}. */
 export interface SupErrorOptions {
@@ -45,6 +54,9 @@ export interface SupErrorOptions {
  * improve. Every point evaluated is a unit vector, so `max` stays a lower estimate of the sup.
  */
 export function estimateSupError(f: EquivariantNetwork, g: EquivariantNetwork, samples = 256, seed = 0, options: SupErrorOptions = {}): SupErrorEstimate {
+  checkNetwork('estimateSupError: f', f);
+  checkNetwork('estimateSupError: g', g);
+  if (options === null || typeof options !== 'object') throw new TypeError(`estimateSupError: options must be an options object, got ${String(options)}`);
   for (const key of Object.keys(options)) {
     if (key !== 'ascentSteps' && key !== 'ascentStarts') throw new Error(`estimateSupError: unknown option '${key}'`);
   }
@@ -52,7 +64,8 @@ export function estimateSupError(f: EquivariantNetwork, g: EquivariantNetwork, s
   const starts = options.ascentStarts ?? 4;
   if (!Number.isInteger(steps) || steps < 0 || steps > 10_000) throw new Error(`estimateSupError: options.ascentSteps must be an integer in [0, 10000], got ${steps}`);
   if (!Number.isInteger(starts) || starts < 1) throw new Error(`estimateSupError: options.ascentStarts must be a positive integer, got ${starts}`);
-  if (!Number.isInteger(samples) || samples < 1) throw new Error(`estimateSupError: samples must be a positive integer, got ${samples}`);
+  expectInteger('estimateSupError', 'samples', samples, { min: 1, max: MAX_SUP_SAMPLES });
+  expectSeed('estimateSupError', 'seed', seed);
   const d = inputSize(f);
   if (inputSize(g) !== d || outputSize(g) !== outputSize(f)) {
     throw new Error(`estimateSupError: f and g must have the same widths, got ${d} -> ${outputSize(f)} and ${inputSize(g)} -> ${outputSize(g)}`);
@@ -131,5 +144,8 @@ function ascend(f: EquivariantNetwork, g: EquivariantNetwork, starts: Float64Arr
  * ‖g_i(u) - W_i u‖ <= delta_i ‖u‖, then sup_{‖x‖<=1} ‖f(x) - g(x)‖ <= prod_i (1 + delta_i) - 1.
  */
 export function telescopingBound(deltas: readonly number[]): number {
+  expectFiniteArray('telescopingBound', 'deltas', deltas);
+  deltas.forEach((d, i) => expectNumber('telescopingBound', `deltas[${i}]`, d, { min: 0 }));
+  // Thm 1 = the layer lemma applied ℓ times (Reproducibility Statement [C]); the telescoping product is Pensia's [C].
   return deltas.reduce((p, d) => p * (1 + d), 1) - 1;
 }

@@ -2,9 +2,11 @@
  * Bases of Hom_G(rho_in, rho_out), the G-equivariant linear maps: the orbit (parameter-sharing) basis
  * for permutation actions and the generic null space of W rho_in(g) - rho_out(g) W over generators.
  */
+import { expectFiniteArray, expectFunction, expectInteger, expectOptions, invalidArgument } from '@lemma/gpu-kernels';
 import { type PermAction, assertSameGroup } from './groups';
 import { matrixRank, nullSpace } from './nullspace';
-import { type SparseMatrix, operatorNorm, sparseFromDense, sparseToDense } from './sparse';
+import { expectPermutation } from './permutation';
+import { MAX_DENSE_ENTRIES, type SparseMatrix, denseOf, expectSparse, operatorNorm, sparseFromDense } from './sparse';
 
 /** A basis {b_1, ..., b_K} of equivariant maps R^dIn -> R^dOut. */
 export interface EquivariantBasis {
@@ -18,6 +20,26 @@ export interface EquivariantBasis {
   /** The actions it is equivariant for (absent for hand-built bases). */
   readonly actionIn?: PermAction;
   readonly actionOut?: PermAction;
+}
+
+/** Bases already validated (their fields are readonly), so hot paths check each basis once. */
+const checkedBases = new WeakSet<object>();
+
+/**
+ * Throws unless `b` is an {@link EquivariantBasis}: positive integer dims, every element a dOut x dIn sparse matrix
+ * with in-range indices and finite values, identityIndex in [-1, |B|). Caches the verdict per basis object.
+ */
+export function expectBasis(fn: string, arg: string, b: unknown): EquivariantBasis {
+  if (b !== null && typeof b === 'object' && checkedBases.has(b)) return b as EquivariantBasis;
+  if (b === null || typeof b !== 'object') throw invalidArgument(fn, arg, 'an EquivariantBasis', b, 'type');
+  const basis = b as EquivariantBasis;
+  expectInteger(fn, `${arg}.dIn`, basis.dIn, { min: 1 });
+  expectInteger(fn, `${arg}.dOut`, basis.dOut, { min: 1 });
+  if (!Array.isArray(basis.elements)) throw invalidArgument(fn, `${arg}.elements`, 'an array of sparse matrices', basis.elements, 'type');
+  basis.elements.forEach((e, k) => expectSparse(fn, `${arg}.elements[${k}]`, e, basis.dOut, basis.dIn));
+  expectInteger(fn, `${arg}.identityIndex`, basis.identityIndex, { min: -1, max: basis.elements.length - 1 });
+  checkedBases.add(b);
+  return basis;
 }
 
 /** Options of {@link orbitBasis}. */
@@ -38,10 +60,14 @@ export interface OrbitBasisOptions {
  */
 export function orbitBasis(actionIn: PermAction, actionOut: PermAction, options: OrbitBasisOptions = {}): EquivariantBasis {
   assertSameGroup('orbitBasis', actionIn, actionOut);
+  const opts = expectOptions('orbitBasis', 'options', options, ['support', 'name']);
+  if (opts.support !== undefined) expectFunction('orbitBasis', 'options.support', opts.support);
+  if (opts.name !== undefined && typeof opts.name !== 'string') throw invalidArgument('orbitBasis', 'options.name', 'a string', opts.name, 'type');
   const dIn = actionIn.dim;
   const dOut = actionOut.dim;
   const nPairs = dIn * dOut;
-  const support = options.support;
+  if (nPairs > MAX_DENSE_ENTRIES) throw new RangeError(`orbitBasis: actionIn.dim·actionOut.dim must be <= ${MAX_DENSE_ENTRIES} (one union-find entry per index pair), got ${dIn}·${dOut}`);
+  const support = opts.support;
   const parent = new Int32Array(nPairs);
   for (let i = 0; i < nPairs; i++) parent[i] = i;
   const find = (x: number): number => {
@@ -109,7 +135,9 @@ function sparseIdentityOf(n: number): SparseMatrix {
 
 /** Dense permutation matrix of `p` (P e_i = e_{p[i]}), row-major. */
 export function permutationMatrix(p: ArrayLike<number>): Float64Array {
+  expectPermutation('permutationMatrix', 'p', p);
   const n = p.length;
+  if (n * n > MAX_DENSE_ENTRIES) throw new RangeError(`permutationMatrix: p.length² must be <= ${MAX_DENSE_ENTRIES}, got ${n}²`);
   const m = new Float64Array(n * n);
   for (let i = 0; i < n; i++) m[p[i]! * n + i] = 1;
   return m;
@@ -127,18 +155,32 @@ export function nullSpaceBasis(
   dOut: number,
   name = 'null-space basis',
 ): EquivariantBasis {
+  return nullSpaceBasisIn('nullSpaceBasis', rhoIn, rhoOut, dIn, dOut, name);
+}
+
+/** {@link nullSpaceBasis} with errors naming `fn`, the public entry that was called. */
+function nullSpaceBasisIn(fn: string, rhoIn: readonly Float64Array[], rhoOut: readonly Float64Array[], dIn: number, dOut: number, name: string): EquivariantBasis {
+  if (!Array.isArray(rhoIn)) throw invalidArgument(fn, 'rhoIn', 'an array of dense matrices', rhoIn, 'type');
+  if (!Array.isArray(rhoOut)) throw invalidArgument(fn, 'rhoOut', 'an array of dense matrices', rhoOut, 'type');
   if (rhoIn.length !== rhoOut.length || rhoIn.length === 0) {
-    throw new Error(`nullSpaceBasis: rhoIn and rhoOut must list the same positive number of generators, got ${rhoIn.length} and ${rhoOut.length}`);
+    throw new Error(`${fn}: rhoIn and rhoOut must list the same positive number of generators, got ${rhoIn.length} and ${rhoOut.length}`);
   }
+  expectInteger(fn, 'dIn', dIn, { min: 1 });
+  expectInteger(fn, 'dOut', dOut, { min: 1 });
+  if (typeof name !== 'string') throw invalidArgument(fn, 'name', 'a string', name, 'type');
   const nU = dIn * dOut;
-  if (nU > 4096) throw new Error(`nullSpaceBasis: dOut·dIn must be <= 4096 for dense elimination, got ${nU}`);
+  if (nU > 4096) throw new Error(`${fn}: dOut·dIn must be <= 4096 for dense elimination, got ${nU}`);
   const nG = rhoIn.length;
+  for (let g = 0; g < nG; g++) {
+    if (!(ArrayBuffer.isView(rhoIn[g]) || Array.isArray(rhoIn[g])) || rhoIn[g]!.length !== dIn * dIn) throw new Error(`${fn}: rhoIn[${g}] must have length ${dIn * dIn}, got ${rhoIn[g]?.length}`);
+    if (!(ArrayBuffer.isView(rhoOut[g]) || Array.isArray(rhoOut[g])) || rhoOut[g]!.length !== dOut * dOut) throw new Error(`${fn}: rhoOut[${g}] must have length ${dOut * dOut}, got ${rhoOut[g]?.length}`);
+    expectFiniteArray(fn, `rhoIn[${g}]`, rhoIn[g]);
+    expectFiniteArray(fn, `rhoOut[${g}]`, rhoOut[g]);
+  }
   const a = new Float64Array(nG * nU * nU);
   for (let g = 0; g < nG; g++) {
     const ri = rhoIn[g]!;
     const ro = rhoOut[g]!;
-    if (ri.length !== dIn * dIn) throw new Error(`nullSpaceBasis: rhoIn[${g}] must have length ${dIn * dIn}, got ${ri.length}`);
-    if (ro.length !== dOut * dOut) throw new Error(`nullSpaceBasis: rhoOut[${g}] must have length ${dOut * dOut}, got ${ro.length}`);
     // Row (g, r, c): sum_j W[r,j] rhoIn[j,c] - sum_i rhoOut[r,i] W[i,c] = 0; unknown W[r,j] at r·dIn + j.
     for (let r = 0; r < dOut; r++) {
       for (let c = 0; c < dIn; c++) {
@@ -161,7 +203,9 @@ export function nullSpaceBasis(
 /** {@link nullSpaceBasis} for two permutation actions. */
 export function nullSpaceBasisOfActions(actionIn: PermAction, actionOut: PermAction): EquivariantBasis {
   assertSameGroup('nullSpaceBasisOfActions', actionIn, actionOut);
-  const b = nullSpaceBasis(
+  if (actionIn.dim * actionOut.dim > 4096) throw new Error(`nullSpaceBasisOfActions: actionOut.dim·actionIn.dim must be <= 4096 for dense elimination, got ${actionIn.dim}·${actionOut.dim}`);
+  const b = nullSpaceBasisIn(
+    'nullSpaceBasisOfActions',
     actionIn.generators.map(permutationMatrix),
     actionOut.generators.map(permutationMatrix),
     actionIn.dim,
@@ -176,10 +220,14 @@ export function nullSpaceBasisOfActions(actionIn: PermAction, actionOut: PermAct
  * element only if it raises the rank (so the result spans the same space with I in it).
  */
 export function includeIdentity(elements: readonly SparseMatrix[], n: number): { elements: SparseMatrix[]; identityIndex: number } {
+  expectInteger('includeIdentity', 'n', n, { min: 1 });
+  if (!Array.isArray(elements)) throw invalidArgument('includeIdentity', 'elements', 'an array of n x n sparse matrices', elements, 'type');
+  elements.forEach((e, k) => expectSparse('includeIdentity', `elements[${k}]`, e, n, n));
+  if ((elements.length + 1) * n * n > MAX_DENSE_ENTRIES) throw new RangeError(`includeIdentity: (elements.length + 1)·n² must be <= ${MAX_DENSE_ENTRIES}, got ${elements.length + 1}·${n}²`);
   const id = sparseIdentityOf(n);
   const flat = (ms: readonly SparseMatrix[]): Float64Array => {
     const out = new Float64Array(ms.length * n * n);
-    ms.forEach((m, k) => out.set(sparseToDense(m), k * n * n));
+    ms.forEach((m, k) => out.set(denseOf(m), k * n * n));
     return out;
   };
   const rankAll = matrixRank(flat(elements), elements.length, n * n);
@@ -196,13 +244,14 @@ export function includeIdentity(elements: readonly SparseMatrix[], n: number): {
 
 /** Largest |b rho_in(g) - rho_out(g) b| entry over basis elements and generators (0 for an exact basis). */
 export function basisEquivarianceResidual(basis: EquivariantBasis, actionIn: PermAction, actionOut: PermAction): number {
+  expectBasis('basisEquivarianceResidual', 'basis', basis);
   assertSameGroup('basisEquivarianceResidual', actionIn, actionOut);
   if (actionIn.dim !== basis.dIn || actionOut.dim !== basis.dOut) {
     throw new Error(`basisEquivarianceResidual: actions have dims ${actionIn.dim} -> ${actionOut.dim}, basis is ${basis.dIn} -> ${basis.dOut}`);
   }
   let worst = 0;
   for (const b of basis.elements) {
-    const d = sparseToDense(b);
+    const d = denseOf(b);
     for (let g = 0; g < actionIn.generators.length; g++) {
       const pi = actionIn.generators[g]!;
       const po = actionOut.generators[g]!;
@@ -219,9 +268,11 @@ export function basisEquivarianceResidual(basis: EquivariantBasis, actionIn: Per
 
 /** Rank of the span of the basis elements (equals |B| when they are linearly independent). */
 export function basisRank(basis: EquivariantBasis): number {
+  expectBasis('basisRank', 'basis', basis);
   const n = basis.dIn * basis.dOut;
+  if (basis.elements.length * n > MAX_DENSE_ENTRIES) throw new RangeError(`basisRank: |B|·dIn·dOut must be <= ${MAX_DENSE_ENTRIES}, got ${basis.elements.length}·${basis.dIn}·${basis.dOut}`);
   const flat = new Float64Array(basis.elements.length * n);
-  basis.elements.forEach((m, k) => flat.set(sparseToDense(m), k * n));
+  basis.elements.forEach((m, k) => flat.set(denseOf(m), k * n));
   return matrixRank(flat, basis.elements.length, n);
 }
 
@@ -239,12 +290,19 @@ export interface BasisNormResult {
  * ‖A‖_2 <= sqrt(‖A‖_1 ‖A‖_inf) applied to S = sum |b_k| (entrywise) is returned.
  */
 export function basisNorm(basis: EquivariantBasis, maxExact = 8): BasisNormResult {
+  expectBasis('basisNorm', 'basis', basis);
+  expectInteger('basisNorm', 'maxExact', maxExact, { max: 16 });
   const K = basis.elements.length;
   const { dIn, dOut } = basis;
   if (K <= maxExact && dIn * dOut <= 40_000) {
-    const dense = basis.elements.map(sparseToDense);
+    // 2^(K-1) sign patterns x 100 power steps x dIn·dOut: past ~2^33 operations this is a hang, not a norm.
+    if (2 ** Math.max(K - 1, 0) * 100 * dIn * dOut > 2 ** 33) {
+      throw new RangeError(`basisNorm: maxExact = ${maxExact} would enumerate 2^${K - 1} sign patterns of a ${dOut} x ${dIn} basis; pass maxExact < ${K} for the bound`);
+    }
+    const dense = basis.elements.map(denseOf);
     let best = 0;
     const w = new Float64Array(dIn * dOut);
+    // ‖B‖ of §1 (definition restated by Natale et al. 2024 [C]; the paper's equation number is unknown: body unread).
     // beta and -beta give the same norm, so fix beta_0 = +1.
     for (let s = 0; s < 1 << Math.max(K - 1, 0); s++) {
       w.fill(0);

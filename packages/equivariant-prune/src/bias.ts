@@ -4,8 +4,10 @@
  * a map from an extra input fixed at 1 (the trivial representation) to F_out, {v_k} is exactly the equivariant
  * basis Hom_G(1, F_out), so the paper's construction and pruning apply to it unchanged (see construction.ts).
  */
-import type { PermAction } from './groups';
-import type { EquivariantLayer, LayerBias } from './network';
+import { expectInteger, invalidArgument } from '@lemma/gpu-kernels';
+import { type PermAction, expectAction } from './groups';
+import { type EquivariantLayer, type LayerBias, checkLayer } from './network';
+import { MAX_ACTION_DIM } from './permutation';
 
 /**
  * Orbit indicators of a permutation action: a basis of its G-fixed vectors (rho(g) v = v), i.e. of
@@ -13,6 +15,7 @@ import type { EquivariantLayer, LayerBias } from './network';
  * regular field with translations; two for S_n on pairs (diagonal, off-diagonal).
  */
 export function invariantVectors(action: PermAction): Float64Array[] {
+  expectAction('invariantVectors', 'action', action);
   const d = action.dim;
   const parent = Int32Array.from({ length: d }, (_, i) => i);
   const find = (i: number): number => {
@@ -38,11 +41,14 @@ export function invariantVectors(action: PermAction): Float64Array[] {
 
 /** The all-ones vector of R^d (the bias direction of a transitive action). */
 export function onesVector(d: number): Float64Array {
+  expectInteger('onesVector', 'd', d, { min: 1, max: MAX_ACTION_DIM });
   return new Float64Array(d).fill(1);
 }
 
 /** Number of hidden constant units U of a bias (1 for a plain bias). */
 export function biasUnitCount(bias: LayerBias): number {
+  if (bias === null || typeof bias !== 'object') throw invalidArgument('biasUnitCount', 'bias', 'a LayerBias', bias, 'type');
+  if (bias.units !== undefined && !ArrayBuffer.isView(bias.units) && !Array.isArray(bias.units)) throw invalidArgument('biasUnitCount', 'bias.units', 'a Float64Array or undefined', bias.units, 'type');
   return bias.units ? bias.units.length : 1;
 }
 
@@ -51,6 +57,12 @@ export function biasUnitCount(bias: LayerBias): number {
  * units summed out, or undefined when the layer has no bias.
  */
 export function effectiveBiasCoeffs(layer: EquivariantLayer): Float64Array | undefined {
+  checkLayer('effectiveBiasCoeffs', layer);
+  return biasCoeffsOf(layer);
+}
+
+/** {@link effectiveBiasCoeffs} of a layer already checked. */
+export function biasCoeffsOf(layer: EquivariantLayer): Float64Array | undefined {
   const bias = layer.bias;
   if (!bias) return undefined;
   const Kb = bias.vectors.length;
@@ -73,7 +85,13 @@ export function effectiveBiasCoeffs(layer: EquivariantLayer): Float64Array | und
 
 /** The bias of a layer as a vector of length cOut·dOut (copy-major), or undefined. */
 export function layerBiasVector(layer: EquivariantLayer): Float64Array | undefined {
-  const beta = effectiveBiasCoeffs(layer);
+  checkLayer('layerBiasVector', layer);
+  return biasVectorOf(layer);
+}
+
+/** {@link layerBiasVector} of a layer already checked. */
+export function biasVectorOf(layer: EquivariantLayer): Float64Array | undefined {
+  const beta = biasCoeffsOf(layer);
   if (!beta) return undefined;
   const vs = layer.bias!.vectors;
   const Kb = vs.length;

@@ -1,5 +1,6 @@
 /** Closed-form equivariant bases: MLP, DeepSets, Maron et al.'s 2-order layers, (group) convolutions. */
-import { type EquivariantBasis, orbitBasis } from './basis';
+import { expectOneOf, expectOptions, invalidArgument } from '@lemma/gpu-kernels';
+import { type EquivariantBasis, expectBasis, orbitBasis } from './basis';
 import { type ImageGroup, symmetricGroup, trivialAction } from './groups';
 import type { SparseMatrix } from './sparse';
 
@@ -62,6 +63,7 @@ export function maron2to2Basis(n: number): EquivariantBasis {
   checkN('maron2to2Basis', n, MAX_BASIS_N.maron2to2);
   const N = n * n;
   const ix = (i: number, j: number): number => i * n + j;
+  // Maron et al. 2019's 15 = Bell(4) ops_2_to_2 (ranks 1/8/14/15/15 at n = 1..5 measured, notes §5 and update).
   const ops: [number, number, number][][] = Array.from({ length: 15 }, () => []);
   const n1 = 1 / n;
   const n2 = 1 / (n * n);
@@ -131,6 +133,16 @@ export function maron2to1Basis(n: number): EquivariantBasis {
 /** Field types of an image layer: one scalar channel or one regular field (|G| orientation channels). */
 export type FieldType = 'scalar' | 'regular';
 
+const FIELD_TYPES: readonly FieldType[] = ['scalar', 'regular'];
+
+function expectImageGroup(fn: string, group: unknown): ImageGroup {
+  const g = group as ImageGroup | null;
+  if (g === null || typeof g !== 'object' || typeof g.scalarField !== 'function' || typeof g.regularField !== 'function' || !Number.isInteger(g.size)) {
+    throw invalidArgument(fn, 'group', 'an ImageGroup (see imageGroup)', group, 'type');
+  }
+  return g;
+}
+
 /** Options of {@link groupConvBasis}. */
 export interface GroupConvBasisOptions {
   /** Input field type. */
@@ -148,7 +160,11 @@ export interface GroupConvBasisOptions {
  * kernels (C4, k = 3: 3). For a trivial point group this is a plain circular CNN (k² shifts).
  */
 export function groupConvBasis(group: ImageGroup, options: GroupConvBasisOptions): EquivariantBasis {
-  const { from, to, kernel: k } = options;
+  expectImageGroup('groupConvBasis', group);
+  if (options === undefined) throw invalidArgument('groupConvBasis', 'options', 'an options object { from, to, kernel }', options, 'type');
+  const { from, to, kernel: k } = expectOptions('groupConvBasis', 'options', options, ['from', 'to', 'kernel']);
+  expectOneOf('groupConvBasis', 'options.from', from, FIELD_TYPES);
+  expectOneOf('groupConvBasis', 'options.to', to, FIELD_TYPES);
   if (!group.translations) throw new Error(`groupConvBasis: group must include circular translations (imageGroup(..., { translations: true })), got ${group.name}`);
   if (!Number.isInteger(k) || k < 1 || k % 2 === 0) throw new Error(`groupConvBasis: options.kernel must be an odd positive integer, got ${k}`);
   if (group.size < k) throw new Error(`groupConvBasis: image size ${group.size} must be >= kernel ${k}`);
@@ -176,7 +192,12 @@ export function groupConvBasis(group: ImageGroup, options: GroupConvBasisOptions
  * With these filters, 'same' zero-padded convolution of any square image is equivariant to the point group.
  */
 export function convFilters(basis: EquivariantBasis, group: ImageGroup, kernel: number): { filters: Float64Array[]; inChannels: number; outChannels: number } {
+  expectBasis('convFilters', 'basis', basis);
+  expectImageGroup('convFilters', group);
   const s = group.size;
+  if (typeof kernel !== 'number' || !Number.isInteger(kernel) || kernel < 1 || kernel % 2 === 0 || kernel > s) {
+    throw invalidArgument('convFilters', 'kernel', `an odd positive integer <= the image size ${s}`, kernel);
+  }
   const n2 = s * s;
   const inC = basis.dIn / n2;
   const outC = basis.dOut / n2;
@@ -200,6 +221,8 @@ export function convFilters(basis: EquivariantBasis, group: ImageGroup, kernel: 
       if (du < -s / 2) du += s;
       if (dv > s / 2) dv -= s;
       if (dv < -s / 2) dv += s;
+      // A support wider than the kernel would index outside the filter and drop or misplace the weight.
+      if (Math.abs(du) > r || Math.abs(dv) > r) throw new RangeError(`convFilters: kernel = ${kernel} is smaller than the basis support (offset (${du}, ${dv}) at the centre pixel)`);
       f[(((du + r) * kernel + (dv + r)) * inC + ci) * outC + co]! += e.values[t]!;
     }
     return f;

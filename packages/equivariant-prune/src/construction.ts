@@ -15,10 +15,10 @@
  * (|U[-1, 1]|) and one subset-sum problem per (output copy, bias vector) solves
  * sum_{j in S} lambda_j mu[b,j,k] ≈ beta[b,k]. The units live in the even layer's `bias.units`.
  */
-import { createRng } from '@lemma/gpu-kernels';
-import type { EquivariantBasis } from './basis';
-import { effectiveBiasCoeffs } from './bias';
-import { type EquivariantLayer, type EquivariantNetwork, checkNetwork } from './network';
+import { createRng, expectFiniteArray, expectInteger, expectNumber, expectOptions, expectSeed, invalidArgument } from '@lemma/gpu-kernels';
+import { type EquivariantBasis, expectBasis } from './basis';
+import { biasCoeffsOf } from './bias';
+import { type EquivariantLayer, type EquivariantNetwork, MAX_COEFFS, checkNetwork } from './network';
 import { solveSubsetSumBatch } from './subset-sum';
 
 /** Inputs of the overparametrization rule. */
@@ -41,14 +41,18 @@ export interface HiddenCopiesRule {
 
 /** m = ceil(c · log2(n_in n_out max(|B|, ‖B‖) L / eps)) samples per subset-sum instance (Thm 1). */
 export function hiddenCopiesFor(rule: HiddenCopiesRule): number {
+  if (rule === null || typeof rule !== 'object') throw invalidArgument('hiddenCopiesFor', 'rule', 'a HiddenCopiesRule { nIn, nOut, basisSize, basisNorm, depth, eps }', rule, 'type');
+  expectOptions('hiddenCopiesFor', 'rule', rule, ['nIn', 'nOut', 'basisSize', 'basisNorm', 'depth', 'eps', 'c']);
   const { nIn, nOut, basisSize, basisNorm, depth, eps } = rule;
   const c = rule.c ?? 1;
   if (!(eps > 0 && eps < 1)) throw new Error(`hiddenCopiesFor: eps must be in (0, 1), got ${eps}`);
-  if (!(c > 0)) throw new Error(`hiddenCopiesFor: c must be > 0, got ${c}`);
+  // An infinite c or basisNorm would return m = Infinity, not a sample count.
+  expectNumber('hiddenCopiesFor', 'rule.c', c, { min: 0, exclusiveMin: true });
   for (const [k, v] of Object.entries({ nIn, nOut, basisSize, depth })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`hiddenCopiesFor: ${k} must be a positive integer, got ${v}`);
   }
-  if (!(basisNorm > 0)) throw new Error(`hiddenCopiesFor: basisNorm must be > 0, got ${basisNorm}`);
+  expectNumber('hiddenCopiesFor', 'rule.basisNorm', basisNorm, { min: 0, exclusiveMin: true });
+  // Thm 1's width O(log(n_in n_out max(|B|, ‖B‖) ℓ / ε)) [R]; Natale et al.'s Thm 4 [C] matches it up to a log factor.
   return Math.max(1, Math.ceil(c * Math.log2((nIn * nOut * Math.max(basisSize, basisNorm) * depth) / eps)));
 }
 
@@ -86,14 +90,24 @@ function identityBasis(d: number): EquivariantBasis {
 /** Draws the random network of the construction for `target` (two layers per target layer; Fig. 1, odd and even layers). */
 export function buildRandomNetwork(target: EquivariantNetwork, options: RandomNetworkOptions): RandomNetwork {
   checkNetwork('buildRandomNetwork: target', target);
+  if (options === undefined) throw invalidArgument('buildRandomNetwork', 'options', 'an options object { samples, seed }', options, 'type');
+  expectOptions('buildRandomNetwork', 'options', options, ['samples', 'seed', 'selfBases']);
+  expectSeed('buildRandomNetwork', 'options.seed', options.seed);
   const L = target.layers.length;
   const samples = typeof options.samples === 'number' ? new Array<number>(L).fill(options.samples) : [...options.samples];
   if (samples.length !== L || samples.some((m) => !Number.isInteger(m) || m < 1 || m > 40)) {
     throw new Error(`buildRandomNetwork: options.samples must be an integer in [1, 40] or ${L} of them, got ${JSON.stringify(options.samples)}`);
   }
-  if (options.selfBases && options.selfBases.length !== L) {
-    throw new Error(`buildRandomNetwork: options.selfBases must have ${L} entries (one per target layer), got ${options.selfBases.length}`);
+  if (options.selfBases !== undefined && (!Array.isArray(options.selfBases) || options.selfBases.length !== L)) {
+    throw new Error(`buildRandomNetwork: options.selfBases must have ${L} entries (one per target layer), got ${Array.isArray(options.selfBases) ? options.selfBases.length : String(options.selfBases)}`);
   }
+  options.selfBases?.forEach((b, i) => expectBasis('buildRandomNetwork', `options.selfBases[${i}]`, b));
+  target.layers.forEach((t, i) => {
+    const hidden = t.cIn * 2 * samples[i]!;
+    const odd = hidden * t.cIn * (options.selfBases?.[i]?.elements.length ?? 1);
+    const even = t.cOut * hidden * t.basis.elements.length;
+    if (Math.max(odd, even) > MAX_COEFFS) throw new RangeError(`buildRandomNetwork: options.samples = ${samples[i]} makes layer ${i} of the random network hold ${Math.max(odd, even)} coefficients, more than MAX_COEFFS = ${MAX_COEFFS}`);
+  });
   const rng = createRng(options.seed, 11);
   const layers: EquivariantLayer[] = [];
   target.layers.forEach((t, i) => {
@@ -107,7 +121,8 @@ export function buildRandomNetwork(target: EquivariantNetwork, options: RandomNe
     const Ks = self.elements.length;
     const odd = new Float64Array(hidden * cIn * Ks);
     for (let q = 0; q < odd.length; q++) odd[q] = 2 * rng.uniform() - 1;
-    // ± split: hidden copy (a, j) has a positive identity coefficient for j < m, negative for j >= m.
+    // ± split (Fig. 1's odd layer [C]; the sign split is Pensia's x = σ(x) − σ(−x), reconstructed [R]): hidden copy
+    // (a, j) has a positive identity coefficient for j < m, negative for j >= m.
     for (let a = 0; a < cIn; a++) {
       for (let j = 0; j < 2 * m; j++) {
         const h = a * 2 * m + j;
@@ -141,6 +156,7 @@ export function buildRandomNetwork(target: EquivariantNetwork, options: RandomNe
  * This is how a sweep over m reuses one draw instead of redrawing per m.
  */
 export function restrictSamples(random: RandomNetwork, samples: number | readonly number[]): RandomNetwork {
+  expectRandomNetwork('restrictSamples', random);
   const L = random.samples.length;
   const want = typeof samples === 'number' ? new Array<number>(L).fill(samples) : [...samples];
   if (want.length !== L || want.some((m, i) => !Number.isInteger(m) || m < 1 || m > random.samples[i]!)) {
@@ -185,6 +201,16 @@ export function restrictSamples(random: RandomNetwork, samples: number | readonl
   return { network: { layers }, samples: want };
 }
 
+/** Throws unless `random` looks like a {@link buildRandomNetwork} result: 2 layers per entry of `samples`. */
+function expectRandomNetwork(fn: string, random: RandomNetwork): void {
+  if (random === null || typeof random !== 'object' || !Array.isArray(random.samples)) throw invalidArgument(fn, 'random', 'a RandomNetwork (see buildRandomNetwork)', random, 'type');
+  checkNetwork(`${fn}: random.network`, random.network);
+  random.samples.forEach((m, i) => expectInteger(fn, `random.samples[${i}]`, m, { min: 1, max: 40 }));
+  if (random.network.layers.length !== 2 * random.samples.length) {
+    throw new Error(`${fn}: random must have 2 layers per entry of random.samples (${random.samples.length}), got ${random.network.layers.length} layers`);
+  }
+}
+
 /** Per target layer statistics of {@link pruneToTarget}. */
 export interface LayerPruneReport {
   /** Number of subset-sum instances solved (2 · n_out · n_in · |B|, plus n_out · |bias vectors| with a bias). */
@@ -224,8 +250,15 @@ export interface PruneOptions {
 export function pruneToTarget(target: EquivariantNetwork, random: RandomNetwork, options: PruneOptions = {}): PrunedNetwork {
   checkNetwork('pruneToTarget: target', target);
   const L = target.layers.length;
+  if (random === null || typeof random !== 'object' || !random.network || !Array.isArray(random.network.layers)) throw invalidArgument('pruneToTarget', 'random', 'a RandomNetwork (see buildRandomNetwork)', random, 'type');
   if (random.network.layers.length !== 2 * L) {
     throw new Error(`pruneToTarget: random network must have 2·${L} layers, got ${random.network.layers.length}`);
+  }
+  expectRandomNetwork('pruneToTarget', random);
+  const opts = expectOptions('pruneToTarget', 'options', options, ['basisNorms']);
+  if (opts.basisNorms !== undefined) {
+    expectFiniteArray('pruneToTarget', 'options.basisNorms', opts.basisNorms, L);
+    opts.basisNorms.forEach((b, i) => expectNumber('pruneToTarget', `options.basisNorms[${i}]`, b, { min: 0, exclusiveMin: true }));
   }
   const outLayers: EquivariantLayer[] = [];
   const folded: EquivariantLayer[] = [];
@@ -263,6 +296,7 @@ export function pruneToTarget(target: EquivariantNetwork, random: RandomNetwork,
         }
       }
     }
+    // Lemma 1 (random subset sum, Lueker 1998 Cor. 2.5 [C, Natale]) once per instance, solved exactly.
     const sol = solveSubsetSumBatch(samples, targets, m);
     const evenMask = new Uint8Array(even.coeffs.length);
     const used = new Uint8Array(hidden);
@@ -300,7 +334,7 @@ export function pruneToTarget(target: EquivariantNetwork, random: RandomNetwork,
         throw new Error(`pruneToTarget: random layer ${2 * i + 1} has no matching bias units for target layer ${i} (rebuild it with buildRandomNetwork(target))`);
       }
       const Kb = eb.vectors.length;
-      const beta = effectiveBiasCoeffs(t)!;
+      const beta = biasCoeffsOf(t)!;
       const bSamples = new Float64Array(cOut * Kb * m);
       for (let b = 0; b < cOut; b++) {
         for (let k = 0; k < Kb; k++) {
@@ -342,6 +376,7 @@ export function pruneToTarget(target: EquivariantNetwork, random: RandomNetwork,
       instances: nInst + biasErrs.length,
       maxCoeffError: maxErr,
       medianCoeffError: errs.length ? errs[Math.floor(errs.length / 2)]! : 0,
+      // Layer-approximation lemma: ‖ΔW‖ ≤ n_in n_out ‖B‖ ε_c, doubled by the ± split (notes §4, [R]).
       errorBound: 2 * cIn * cOut * norm * maxErr + biasBound,
     });
   });
@@ -365,6 +400,9 @@ export interface ParameterReport {
  * lower-bound theorem: 2^M >= (1/2ε)^{#target coefficients}, so M >= target · log2(1/(2ε))).
  */
 export function parameterReport(target: EquivariantNetwork, pruned: EquivariantNetwork, eps: number): ParameterReport {
+  checkNetwork('parameterReport: target', target);
+  checkNetwork('parameterReport: pruned', pruned);
+  expectNumber('parameterReport', 'eps', eps, { min: 0, exclusiveMin: true });
   const count = (n: EquivariantNetwork): number =>
     n.layers.reduce((s, l) => s + l.coeffs.length + (l.bias ? l.bias.coeffs.length + (l.bias.units?.length ?? 0) : 0), 0);
   const keptOf = (arr: { length: number }, mask?: Uint8Array): number => {
@@ -379,5 +417,6 @@ export function parameterReport(target: EquivariantNetwork, pruned: EquivariantN
     if (l.bias) kept += keptOf(l.bias.coeffs, l.bias.mask) + (l.bias.units ? keptOf(l.bias.units, l.bias.unitsMask) : 0);
   }
   const t = count(target);
+  // Lower-bound theorem ('lowerbound' in the Reproducibility Statement [C]; the packing form is reconstructed [R]).
   return { target: t, random: count(pruned), kept, lowerBound: t * Math.max(0, Math.log2(1 / (2 * eps))) };
 }

@@ -1,17 +1,27 @@
 /** Float64 reference forward pass and vector-Jacobian product of coefficient-parameterised networks. */
-import { layerBiasVector } from './bias';
-import { type EquivariantLayer, type EquivariantNetwork, checkLayer, checkNetwork, maskedCoeffs, outputSize } from './network';
+import { expectInteger, invalidArgument } from '@lemma/gpu-kernels';
+import { biasVectorOf } from './bias';
+import { type EquivariantLayer, type EquivariantNetwork, checkLayer, checkNetwork, maskedCoeffsOf, outputWidth } from './network';
 import { sparseMatTVecAdd, sparseMatVecAdd } from './sparse';
 
 /** Float64 reference of one layer on a batch (row-major batch x cIn·dIn). */
 export function layerForwardF64(layer: EquivariantLayer, x: Float64Array, batch: number): Float64Array {
   checkLayer('layerForwardF64: layer', layer);
   checkBatch('layerForwardF64', batch);
+  checkInput('layerForwardF64', 'x', x, batch * layer.cIn * layer.basis.dIn, 'batch·cIn·dIn');
   return layerForwardUnchecked('layerForwardF64', layer, x, batch);
 }
 
 function checkBatch(where: string, batch: number): void {
-  if (typeof batch !== 'number' || !Number.isInteger(batch) || batch < 0) throw new Error(`${where}: batch must be a non-negative integer, got ${String(batch)}`);
+  expectInteger(where, 'batch', batch);
+}
+
+/** Throws unless `x` is a finite array of length `want` (NaN would flow through every layer into the output). */
+export function checkInput(where: string, arg: string, x: unknown, want: number, what: string): void {
+  if (!(Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView)))) throw invalidArgument(where, arg, `a Float64Array of length ${what} = ${want}`, x, 'type');
+  const a = x as ArrayLike<number>;
+  if (a.length !== want) throw new Error(`${where}: ${arg} must have length ${what} = ${want}, got ${a.length}`);
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) throw new Error(`${where}: ${arg} must be finite, got ${a[i]} at index ${i}`);
 }
 
 function layerForwardUnchecked(where: string, layer: EquivariantLayer, x: Float64Array, batch: number): Float64Array {
@@ -19,7 +29,7 @@ function layerForwardUnchecked(where: string, layer: EquivariantLayer, x: Float6
   const { dIn, dOut } = basis;
   if (x.length !== batch * cIn * dIn) throw new Error(`${where}: x must have length batch·cIn·dIn = ${batch * cIn * dIn}, got ${x.length}`);
   const K = basis.elements.length;
-  const c = maskedCoeffs(layer);
+  const c = maskedCoeffsOf(layer);
   const y = new Float64Array(batch * cOut * dOut);
   for (let n = 0; n < batch; n++) {
     for (let b = 0; b < cOut; b++) {
@@ -32,7 +42,7 @@ function layerForwardUnchecked(where: string, layer: EquivariantLayer, x: Float6
       }
     }
   }
-  const bv = layerBiasVector(layer);
+  const bv = biasVectorOf(layer);
   if (bv) for (let n = 0; n < batch; n++) for (let i = 0; i < bv.length; i++) y[n * bv.length + i]! += bv[i]!;
   return y;
 }
@@ -47,6 +57,7 @@ export function reluInPlace(x: Float64Array): Float64Array {
 export function networkForwardF64(net: EquivariantNetwork, x: Float64Array, batch: number): Float64Array {
   checkNetwork('networkForwardF64: net', net);
   checkBatch('networkForwardF64', batch);
+  checkInput('networkForwardF64', 'x', x, batch * net.layers[0]!.cIn * net.layers[0]!.basis.dIn, 'batch·cIn·dIn');
   let h = x;
   net.layers.forEach((l, i) => {
     h = layerForwardUnchecked('networkForwardF64', l, h, batch);
@@ -62,7 +73,8 @@ export function networkForwardF64(net: EquivariantNetwork, x: Float64Array, batc
 export function networkVjpF64(net: EquivariantNetwork, x: Float64Array, batch: number, v: Float64Array): Float64Array {
   checkNetwork('networkVjpF64: net', net);
   checkBatch('networkVjpF64', batch);
-  if (v.length !== batch * outputSize(net)) throw new Error(`networkVjpF64: v must have length batch·output width = ${batch * outputSize(net)}, got ${v.length}`);
+  checkInput('networkVjpF64', 'x', x, batch * net.layers[0]!.cIn * net.layers[0]!.basis.dIn, 'batch·cIn·dIn');
+  checkInput('networkVjpF64', 'v', v, batch * outputWidth(net), 'batch·output width');
   const pre: Float64Array[] = [];
   let h = x;
   net.layers.forEach((l, i) => {
@@ -79,7 +91,7 @@ export function networkVjpF64(net: EquivariantNetwork, x: Float64Array, batch: n
     const { basis, cIn, cOut } = net.layers[i]!;
     const { dIn, dOut } = basis;
     const K = basis.elements.length;
-    const c = maskedCoeffs(net.layers[i]!);
+    const c = maskedCoeffsOf(net.layers[i]!);
     const gx = new Float64Array(batch * cIn * dIn);
     for (let n = 0; n < batch; n++) {
       for (let b = 0; b < cOut; b++) {

@@ -5,9 +5,13 @@
  * generators in the same order, so generator i of the input action and of the output action are the
  * same group element.
  */
+import { expectBoolean, expectInteger, expectOptions, invalidArgument } from '@lemma/gpu-kernels';
 import {
   type Permutation,
+  MAX_ACTION_DIM,
   composePermutations,
+  composeUnchecked,
+  expectPermutation,
   identityPermutation,
   isPermutation,
   permutationKey,
@@ -27,17 +31,42 @@ export interface PermAction {
 
 /** Validates and builds a {@link PermAction}. */
 export function permAction(name: string, group: string, dim: number, generators: readonly Permutation[]): PermAction {
-  if (!Number.isInteger(dim) || dim < 1) throw new Error(`permAction: dim must be a positive integer, got ${dim}`);
-  generators.forEach((g, i) => {
-    if (g.length !== dim || !isPermutation(g)) {
-      throw new Error(`permAction: generator ${i} of ${name} must be a permutation of length ${dim}, got length ${g.length}`);
+  if (typeof name !== 'string') throw invalidArgument('permAction', 'name', 'a string', name, 'type');
+  if (typeof group !== 'string') throw invalidArgument('permAction', 'group', 'a string', group, 'type');
+  expectInteger('permAction', 'dim', dim, { min: 1, max: MAX_ACTION_DIM });
+  if (!Array.isArray(generators)) throw invalidArgument('permAction', 'generators', 'an array of permutations', generators, 'type');
+  generators.forEach((g: unknown, i) => {
+    if (!ArrayBuffer.isView(g) && !Array.isArray(g)) throw invalidArgument('permAction', `generators[${i}]`, `a permutation of length ${dim}`, g, 'type');
+    const p = g as Permutation;
+    if (p.length !== dim || !isPermutation(p)) {
+      throw new Error(`permAction: generator ${i} of ${name} must be a permutation of length ${dim}, got length ${p.length}`);
     }
   });
-  return { name, group, dim, generators };
+  const action = { name, group, dim, generators };
+  checked.add(action);
+  return action;
 }
 
-/** Throws unless `a` and `b` are actions of the same group (same name and number of generators). */
+/** Actions already validated (built by permAction or checked once): their fields are readonly. */
+const checked = new WeakSet<object>();
+
+/** Throws unless `a` is a valid {@link PermAction} (for actions not built by {@link permAction}). */
+export function expectAction(fn: string, arg: string, a: unknown): PermAction {
+  if (a !== null && typeof a === 'object' && checked.has(a)) return a as PermAction;
+  if (a === null || typeof a !== 'object') throw invalidArgument(fn, arg, 'a PermAction (see permAction)', a, 'type');
+  const { name, group, dim, generators } = a as Partial<PermAction>;
+  if (typeof name !== 'string' || typeof group !== 'string') throw invalidArgument(fn, `${arg}.name and ${arg}.group`, 'strings', typeof name !== 'string' ? name : group, 'type');
+  expectInteger(fn, `${arg}.dim`, dim, { min: 1, max: MAX_ACTION_DIM });
+  if (!Array.isArray(generators)) throw invalidArgument(fn, `${arg}.generators`, 'an array of permutations', generators, 'type');
+  generators.forEach((g, i) => expectPermutation(fn, `${arg}.generators[${i}]`, g, dim));
+  checked.add(a);
+  return a as PermAction;
+}
+
+/** Throws unless `a` and `b` (arguments actionIn, actionOut) are valid actions of the same group (same name and number of generators). */
 export function assertSameGroup(where: string, a: PermAction, b: PermAction): void {
+  expectAction(where, 'actionIn', a);
+  expectAction(where, 'actionOut', b);
   if (a.group !== b.group || a.generators.length !== b.generators.length) {
     throw new Error(
       `${where}: input and output actions must be of the same group, got '${a.group}' (${a.generators.length} generators) and '${b.group}' (${b.generators.length} generators)`,
@@ -50,13 +79,15 @@ export function assertSameGroup(where: string, a: PermAction, b: PermAction): vo
  * Throws when the closure exceeds `maxElements`.
  */
 export function groupElements(action: PermAction, maxElements = 100_000): Permutation[] {
+  expectAction('groupElements', 'action', action);
+  expectInteger('groupElements', 'maxElements', maxElements, { min: 1, max: MAX_GROUP_ELEMENTS });
   const id = identityPermutation(action.dim);
   const seen = new Map<string, Permutation>([[permutationKey(id), id]]);
   const queue: Permutation[] = [id];
   while (queue.length > 0) {
     const p = queue.pop()!;
     for (const g of action.generators) {
-      const q = composePermutations(g, p);
+      const q = composeUnchecked(g, p);
       const key = permutationKey(q);
       if (!seen.has(key)) {
         if (seen.size >= maxElements) {
@@ -70,8 +101,12 @@ export function groupElements(action: PermAction, maxElements = 100_000): Permut
   return [...seen.values()];
 }
 
+/** Largest `maxElements` of {@link groupElements}: each element is a stored permutation and a string key. */
+export const MAX_GROUP_ELEMENTS = 10_000_000;
+
 /** The trivial group (plain MLPs): one generator, the identity, acting on R^dim. */
 export function trivialAction(dim: number): PermAction {
+  expectInteger('trivialAction', 'dim', dim, { min: 1, max: MAX_ACTION_DIM });
   return permAction(`trivial on R^${dim}`, 'trivial', dim, [identityPermutation(dim)]);
 }
 
@@ -88,7 +123,7 @@ export interface SymmetricGroup {
 
 /** S_n acting on sets, pairs and scalars. */
 export function symmetricGroup(n: number): SymmetricGroup {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`symmetricGroup: n must be a positive integer, got ${n}`);
+  expectInteger('symmetricGroup', 'n', n, { min: 1, max: MAX_ACTION_DIM });
   const swap = identityPermutation(n);
   if (n >= 2) {
     swap[0] = 1;
@@ -101,8 +136,9 @@ export function symmetricGroup(n: number): SymmetricGroup {
   return {
     n,
     set: () => permAction(`${group} on sets`, group, n, gens),
-    pairs: () =>
-      permAction(
+    pairs: () => {
+      if (n * n > MAX_ACTION_DIM) throw new RangeError(`symmetricGroup: pairs() needs n² <= ${MAX_ACTION_DIM} (MAX_ACTION_DIM), got n = ${n}`);
+      return permAction(
         `${group} on pairs`,
         group,
         n * n,
@@ -111,7 +147,8 @@ export function symmetricGroup(n: number): SymmetricGroup {
           for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) p[i * n + j] = g[i]! * n + g[j]!;
           return p;
         }),
-      ),
+      );
+    },
     invariant: () => permAction(`${group} invariant`, group, 1, gens.map(() => identityPermutation(1))),
   };
 }
@@ -189,6 +226,9 @@ function translationGenerators(s: number): Permutation[] {
   return [down, right];
 }
 
+/** Largest image side of {@link imageGroup}: a D4 regular field has 8·size² indices. */
+export const MAX_IMAGE_SIZE = 1024;
+
 const POINT_ORDER: Record<PointGroupName, number> = { trivial: 1, C2: 2, C4: 4, D2: 4, D4: 8 };
 
 /**
@@ -196,9 +236,11 @@ const POINT_ORDER: Record<PointGroupName, number> = { trivial: 1, C2: 2, C4: 4, 
  * For `point = 'trivial'` with translations this is the CNN group (circular translations only).
  */
 export function imageGroup(point: PointGroupName, size: number, options: ImageGroupOptions = {}): ImageGroup {
-  if (!(point in POINT_ORDER)) throw new Error(`imageGroup: point must be one of trivial, C2, C4, D2, D4, got '${String(point)}'`);
-  if (!Number.isInteger(size) || size < 2) throw new Error(`imageGroup: size must be an integer >= 2, got ${size}`);
-  const translations = options.translations ?? false;
+  // hasOwn, not `in`: 'toString' is in every object.
+  if (typeof point !== 'string' || !Object.prototype.hasOwnProperty.call(POINT_ORDER, point)) throw new Error(`imageGroup: point must be one of trivial, C2, C4, D2, D4, got '${String(point)}'`);
+  expectInteger('imageGroup', 'size', size, { min: 2, max: MAX_IMAGE_SIZE });
+  const opts = expectOptions('imageGroup', 'options', options, ['translations']);
+  const translations = opts.translations === undefined ? false : expectBoolean('imageGroup', 'options.translations', opts.translations);
   const s = size;
   const n2 = s * s;
   const pointGens = pointGenerators(point, s);

@@ -6,13 +6,15 @@
  */
 
 // Groups acting by permutations.
-export { type Permutation, identityPermutation, composePermutations, invertPermutation, isPermutation, applyPermutation } from './permutation';
+export { type Permutation, MAX_ACTION_DIM, identityPermutation, composePermutations, invertPermutation, isPermutation, applyPermutation } from './permutation';
 export {
   type PermAction,
   type SymmetricGroup,
   type PointGroupName,
   type ImageGroupOptions,
   type ImageGroup,
+  MAX_GROUP_ELEMENTS,
+  MAX_IMAGE_SIZE,
   permAction,
   groupElements,
   trivialAction,
@@ -21,7 +23,7 @@ export {
 } from './groups';
 
 // Linear algebra.
-export { type SparseMatrix, sparseFromDense, sparseToDense, sparseIdentity, operatorNorm, frobeniusNorm } from './sparse';
+export { type SparseMatrix, MAX_DENSE_ENTRIES, MAX_NORM_ITERATIONS, sparseFromDense, sparseToDense, sparseIdentity, operatorNorm, frobeniusNorm } from './sparse';
 export { type Echelon, rowEchelon, matrixRank, nullSpace } from './nullspace';
 
 // Equivariant bases.
@@ -70,23 +72,18 @@ export {
 export { invariantVectors, onesVector, biasUnitCount, effectiveBiasCoeffs, layerBiasVector } from './bias';
 export { layerForwardF64, networkForwardF64, networkVjpF64 } from './forward-f64';
 export { actOnBatch, equivarianceErrorF64, groupElementPairs } from './equivariance';
+export { basisStackTensor, layerForwardTf, biasVectorsTensor, biasFromCoeffs, layerForwardFromCoeffs, networkForwardTf } from './tf-forward';
 export {
   type ConvFilterSet,
   type ImageForwardOptions,
-  basisStackTensor,
-  layerForwardTf,
-  biasVectorsTensor,
-  biasFromCoeffs,
-  layerForwardFromCoeffs,
   filterSetTensor,
   convKernelFromCoeffs,
-  networkForwardTf,
   layerConvKernel,
   convBiasChannels,
   layerConvBias,
   imageNetworkForwardTf,
   identityFilterSet,
-} from './tf-forward';
+} from './image-forward';
 
 // Subset sum, the construction and its pruning, error measurement.
 export { type SubsetSumSolution, type SubsetSumBatch, MAX_SUBSET_SUM_SAMPLES, solveSubsetSum, solveSubsetSumBatch, bruteForceSubsetSum } from './subset-sum';

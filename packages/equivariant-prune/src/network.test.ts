@@ -1,194 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { createRng } from '@lemma/gpu-kernels';
-import type { EquivariantBasis } from './basis';
-import { deepSetsBasis, groupConvBasis, maron1to2Basis, maron2to1Basis, maron2to2Basis } from './closed-forms';
-import { type PermAction, imageGroup, symmetricGroup } from './groups';
-import { effectiveBiasCoeffs, invariantVectors, layerBiasVector } from './bias';
-import { actOnBatch, equivarianceErrorF64, groupElementPairs } from './equivariance';
-import { networkForwardF64, networkVjpF64, reluInPlace } from './forward-f64';
-import { type EquivariantNetwork, checkNetwork, randomLayer } from './network';
+import { deepSetsBasis, maron1to2Basis } from './closed-forms';
+import { networkForwardF64 } from './forward-f64';
+import { checkNetwork, inputSize, layerDenseMatrix, maskedCoeffs, outputSize, randomLayer } from './network';
 
-interface Case {
-  name: string;
-  bases: EquivariantBasis[];
-  channels: number[];
-  actionIn: PermAction;
-  actionOut: PermAction;
-}
-
-function cases(): Case[] {
-  const s4 = symmetricGroup(4);
-  const c4 = imageGroup('C4', 4, { translations: true });
-  return [
-    { name: 'DeepSets S5', bases: [deepSetsBasis(5), deepSetsBasis(5)], channels: [2, 3, 1], actionIn: symmetricGroup(5).set(), actionOut: symmetricGroup(5).set() },
-    { name: '2-order S4 (1->2->2->1)', bases: [maron1to2Basis(4), maron2to2Basis(4), maron2to1Basis(4)], channels: [1, 2, 2, 1], actionIn: s4.set(), actionOut: s4.set() },
-    {
-      name: 'C4 group CNN (lift, regular)',
-      bases: [groupConvBasis(c4, { from: 'scalar', to: 'regular', kernel: 3 }), groupConvBasis(c4, { from: 'regular', to: 'regular', kernel: 3 })],
-      channels: [1, 2, 1],
-      actionIn: c4.scalarField(),
-      actionOut: c4.regularField(),
+describe('layers parameterised by basis coefficients', () => {
+  test.prop([fc.integer({ min: 0, max: 1e6 }), fc.double({ min: 0.01, max: 10, noNaN: true })], { numRuns: 10 })(
+    'randomLayer draws cOut·cIn·|B| coefficients in [-scale, scale], reproducibly from the seed',
+    (seed, scale) => {
+      const l = randomLayer(deepSetsBasis(4), 3, 2, createRng(seed), scale);
+      expect(l.coeffs.length).toBe(2 * 3 * 2);
+      expect(l.coeffs.every((c) => Math.abs(c) <= scale)).toBe(true);
+      expect(randomLayer(deepSetsBasis(4), 3, 2, createRng(seed), scale).coeffs).toEqual(l.coeffs);
     },
-    {
-      name: 'D4 on 3x3 (orbit basis, no translations)',
-      bases: [groupConvBasis(imageGroup('D4', 3, { translations: true }), { from: 'regular', to: 'regular', kernel: 3 })],
-      channels: [1, 1],
-      actionIn: imageGroup('D4', 3, { translations: true }).regularField(),
-      actionOut: imageGroup('D4', 3, { translations: true }).regularField(),
-    },
-  ];
-}
+  );
 
-function buildNet(c: Case, seed: number, maskDensity?: number, withBias = false): EquivariantNetwork {
-  const rng = createRng(seed);
-  const outActions = outputActions(c);
-  return {
-    layers: c.bases.map((b, i) => {
-      const l = randomLayer(b, c.channels[i]!, c.channels[i + 1]!, rng, 1, withBias ? invariantVectors(outActions[i]!) : undefined);
-      if (maskDensity === undefined) return l;
-      const m = (a: Float64Array) => Uint8Array.from(a, () => (rng.uniform() < maskDensity ? 1 : 0));
-      if (!l.bias) return { ...l, mask: m(l.coeffs) };
-      // Random-construction style bias with hidden constant units (some negative, some pruned) and a mask.
-      const U = 3;
-      const Kb = l.bias.vectors.length;
-      const units = Float64Array.from({ length: U }, () => 2 * rng.uniform() - 1);
-      const coeffs = Float64Array.from({ length: l.cOut * U * Kb }, () => 2 * rng.uniform() - 1);
-      return { ...l, mask: m(l.coeffs), bias: { vectors: l.bias.vectors, coeffs, mask: m(coeffs), units, unitsMask: m(units) } };
-    }),
-  };
-}
-
-/** The action on each layer's output space (bases built by hand may lack actionOut: fall back on the case). */
-function outputActions(c: Case): PermAction[] {
-  return c.bases.map((b, i) => b.actionOut ?? (i === c.bases.length - 1 ? c.actionOut : c.actionIn));
-}
-
-// Permutations only move values, so f(gx) and g f(x) add the same terms in possibly different order:
-// float64 rounding of sums of O(100) O(1) terms stays below 1e-12; 1e-10 leaves margin.
-const EQ_TOL = 1e-10;
-
-describe('equivariant networks', () => {
-  const all = cases();
-  for (const c of all) {
-    test.prop([fc.integer({ min: 0, max: 1e6 }), fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined })], { numRuns: 8 })(
-      `${c.name}: f(g x) = g f(x) for random coefficients and any mask`,
-      (seed, density) => {
-        const net = buildNet(c, seed, density);
-        const batch = 2;
-        const x = createRng(seed + 1).normalArray(batch * c.channels[0]! * c.actionIn.dim);
-        expect(equivarianceErrorF64(net, c.actionIn, c.actionOut, x, batch)).toBeLessThan(EQ_TOL);
-      },
-    );
-  }
-
-  for (const c of all) {
-    test.prop([fc.integer({ min: 0, max: 1e6 }), fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined })], { numRuns: 6 })(
-      `${c.name}: with G-invariant biases, f(g x) = g f(x) for any mask (weights, bias coefficients, constant units)`,
-      (seed, density) => {
-        const net = buildNet(c, seed, density, true);
-        const batch = 2;
-        const x = createRng(seed + 1).normalArray(batch * c.channels[0]! * c.actionIn.dim);
-        expect(equivarianceErrorF64(net, c.actionIn, c.actionOut, x, batch)).toBeLessThan(EQ_TOL);
-      },
-    );
-  }
-
-  it('invariant vectors are fixed by every generator and span the orbits (1 for transitive, 2 for S_n on pairs)', () => {
-    const s4 = symmetricGroup(4);
-    const c4 = imageGroup('C4', 4, { translations: true });
-    for (const [a, want] of [[s4.set(), 1], [s4.pairs(), 2], [c4.regularField(), 1], [imageGroup('C4', 3).scalarField(), 3]] as const) {
-      const vs = invariantVectors(a);
-      expect(vs.length).toBe(want);
-      const total = new Float64Array(a.dim);
-      for (const v of vs) {
-        for (const g of a.generators) expect(actOnBatch(g, v, 1, 1)).toEqual(v);
-        v.forEach((x, i) => (total[i]! += x));
-      }
-      expect(Array.from(total).every((x) => x === 1)).toBe(true);
-    }
-  });
-
-  it('a non-invariant bias breaks equivariance (the biased check can fail)', () => {
-    const c = all[0]!;
-    const net = buildNet(c, 2, undefined, true);
-    const l0 = net.layers[0]!;
-    const v = Float64Array.from({ length: 5 }, (_, i) => i); // not fixed by S5
-    const broken: EquivariantNetwork = { layers: [{ ...l0, bias: { vectors: [v], coeffs: l0.bias!.coeffs } }, ...net.layers.slice(1)] };
-    const x = createRng(3).normalArray(2 * c.channels[0]! * c.actionIn.dim);
-    expect(equivarianceErrorF64(broken, c.actionIn, c.actionOut, x, 2)).toBeGreaterThan(1e-3);
-  });
-
-  it('bias units: u_j = relu(lambda_j), masked units and coefficients drop out', () => {
-    const b = deepSetsBasis(3);
-    const layer = {
-      basis: b,
-      cIn: 1,
-      cOut: 1,
-      coeffs: new Float64Array(2),
-      bias: { vectors: [Float64Array.from([1, 1, 1])], coeffs: Float64Array.from([2, 3, 5]), units: Float64Array.from([0.5, -1, 0.25]), mask: Uint8Array.from([1, 1, 0]) },
-    };
-    expect(Array.from(effectiveBiasCoeffs(layer)!)).toEqual([1]); // 0.5·2 + relu(-1)·3 + (masked) 0.25·5
-    expect(Array.from(layerBiasVector(layer)!)).toEqual([1, 1, 1]);
-    expect(Array.from(networkForwardF64({ layers: [layer] }, Float64Array.from([7, 8, 9]), 1))).toEqual([1, 1, 1]);
-    expect(() => checkNetwork('t', { layers: [{ ...layer, bias: { ...layer.bias, coeffs: new Float64Array(2) } }] })).toThrow(/bias.coeffs must have length/);
-  });
-
-  it('a non-equivariant perturbation is detected (the check can fail)', () => {
-    const c = all[0]!;
-    const net = buildNet(c, 1);
-    const l0 = net.layers[0]!;
-    const broken: EquivariantNetwork = {
-      layers: [{ ...l0, basis: { ...l0.basis, elements: [...l0.basis.elements.slice(0, 1), { ...l0.basis.elements[1]!, values: l0.basis.elements[1]!.values.map((v, i) => (i === 0 ? v + 1 : v)) }] } }, ...net.layers.slice(1)],
-    };
-    const x = createRng(3).normalArray(2 * c.channels[0]! * c.actionIn.dim);
-    expect(equivarianceErrorF64(broken, c.actionIn, c.actionOut, x, 2)).toBeGreaterThan(1e-3);
-  });
-
-  test.prop([fc.integer({ min: 0, max: 1e6 })], { numRuns: 20 })('ReLU commutes with permutations; x = relu(x) - relu(-x)', (seed) => {
+  test.prop([fc.integer({ min: 0, max: 1e6 })], { numRuns: 10 })('the dense matrix applied to x equals the float64 forward (Kronecker layout)', (seed) => {
     const rng = createRng(seed);
-    const a = symmetricGroup(4).pairs();
-    const x = rng.normalArray(3 * a.dim);
-    for (const [g] of groupElementPairs(a, a, 30)) {
-      expect(reluInPlace(actOnBatch(g, x, 3, 1))).toEqual(actOnBatch(g, reluInPlace(Float64Array.from(x)), 3, 1));
+    const l = randomLayer(maron1to2Basis(3), 2, 2, rng);
+    const w = layerDenseMatrix(l);
+    const rows = 2 * 9;
+    const cols = 2 * 3;
+    expect(w.length).toBe(rows * cols);
+    const x = rng.normalArray(cols);
+    const y = networkForwardF64({ layers: [l] }, x, 1);
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let c = 0; c < cols; c++) s += w[r * cols + c]! * x[c]!;
+      // One row sums at most cols·|B| products of O(1) terms: float64 rounding stays far below 1e-12.
+      expect(Math.abs(s - y[r]!)).toBeLessThan(1e-12);
     }
-    const pos = reluInPlace(Float64Array.from(x));
-    const neg = reluInPlace(x.map((v) => -v));
-    pos.forEach((p, i) => expect(p - neg[i]!).toBe(x[i]));
   });
 
-  it('ReLU does not commute with a non-permutation representation (why permutation actions are required)', () => {
-    const x = Float64Array.from([1, -2]);
-    const rot = (v: Float64Array) => Float64Array.from([-v[1]!, v[0]!]); // 90-degree rotation of R^2
-    expect(reluInPlace(rot(x))).not.toEqual(rot(reluInPlace(Float64Array.from(x))));
+  it('maskedCoeffs zeroes exactly the pruned coefficients, and the dense matrix follows the mask', () => {
+    const l = randomLayer(deepSetsBasis(3), 1, 1, createRng(3));
+    const masked = { ...l, mask: Uint8Array.from([1, 0]) };
+    expect(Array.from(maskedCoeffs(masked))).toEqual([l.coeffs[0], 0]);
+    expect(maskedCoeffs(l)).toBe(l.coeffs);
+    // Only the identity coefficient survives: W = alpha_0 I.
+    expect(Array.from(layerDenseMatrix(masked))).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1].map((v) => (v ? l.coeffs[0]! : 0)));
   });
 
-  it('checks shapes with named errors', () => {
-    const c = all[0]!;
-    const net = buildNet(c, 1);
-    expect(() => networkForwardF64(net, new Float64Array(3), 1)).toThrow(/x must have length/);
-  });
-});
-
-describe('networkVjpF64', () => {
-  it('matches central finite differences of <v, f(x)> (ReLU net away from kinks)', () => {
+  it('input and output widths, and a chain whose copies do not match is rejected', () => {
     const rng = createRng(4);
-    const b = deepSetsBasis(4);
-    const net: EquivariantNetwork = { layers: [randomLayer(b, 2, 3, rng), randomLayer(b, 3, 1, rng)] };
-    const x = Float64Array.from({ length: 2 * 2 * 4 }, () => rng.normal());
-    const v = Float64Array.from({ length: 2 * 4 }, () => rng.normal());
-    const g = networkVjpF64(net, x, 2, v);
-    const h = 1e-6;
-    const dot = (y: Float64Array) => y.reduce((s, t, i) => s + t * v[i]!, 0);
-    for (let i = 0; i < x.length; i++) {
-      const xp = Float64Array.from(x);
-      const xm = Float64Array.from(x);
-      xp[i]! += h;
-      xm[i]! -= h;
-      const fd = (dot(networkForwardF64(net, xp, 2)) - dot(networkForwardF64(net, xm, 2))) / (2 * h);
-      // Central differences of a piecewise-linear map are exact off kinks, up to rounding ~1e-16/h.
-      expect(Math.abs(fd - g[i]!)).toBeLessThan(1e-7);
-    }
-    expect(() => networkVjpF64(net, x, 2, v.subarray(1))).toThrow(/networkVjpF64: v must have length/);
+    const net = { layers: [randomLayer(maron1to2Basis(3), 2, 4, rng), randomLayer(deepSetsBasis(9), 4, 1, rng)] };
+    expect(inputSize(net)).toBe(2 * 3);
+    expect(outputSize(net)).toBe(1 * 9);
+    expect(() => checkNetwork('t', { layers: [net.layers[1]!, net.layers[0]!] })).toThrow(/t: layer 1 expects 2 copies of dim 3, layer 0 gives 1 copies of dim 9/);
   });
 });

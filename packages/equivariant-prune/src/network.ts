@@ -5,9 +5,10 @@
  * This file holds the data model and its validation; forward-f64.ts has the float64 reference forward,
  * tf-forward.ts the tensor path, equivariance.ts the equivariance check.
  */
-import type { Rng } from '@lemma/gpu-kernels';
-import type { EquivariantBasis } from './basis';
+import { type Rng, expectFinite, expectFiniteArray, expectInteger, invalidArgument } from '@lemma/gpu-kernels';
+import { type EquivariantBasis, expectBasis } from './basis';
 import { biasUnitCount } from './bias';
+import { MAX_DENSE_ENTRIES } from './sparse';
 
 /** Largest number of channel copies of a layer side that {@link randomLayer} accepts. */
 export const MAX_COPIES = 1 << 16;
@@ -54,11 +55,14 @@ export interface EquivariantNetwork {
 
 /** Validates a layer's shapes and values. */
 export function checkLayer(where: string, layer: EquivariantLayer): void {
-  for (const [name, v] of [['cIn', layer.cIn], ['cOut', layer.cOut]] as const) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${where}: ${name} must be a positive integer, got ${String(v)}`);
-  }
+  if (layer === null || typeof layer !== 'object') throw invalidArgument(where, 'layer', 'an EquivariantLayer { basis, cIn, cOut, coeffs }', layer, 'type');
+  expectInteger(where, 'cIn', layer.cIn, { min: 1 });
+  expectInteger(where, 'cOut', layer.cOut, { min: 1 });
+  expectBasis(where, 'basis', layer.basis);
   const K = layer.basis.elements.length;
   const want = layer.cOut * layer.cIn * K;
+  if (!isArrayLike(layer.coeffs)) throw invalidArgument(where, 'coeffs', `a Float64Array of length cOut·cIn·|B| = ${want}`, layer.coeffs, 'type');
+  if (layer.mask !== undefined && !isArrayLike(layer.mask)) throw invalidArgument(where, 'mask', `a Uint8Array of length ${want}`, layer.mask, 'type');
   if (layer.coeffs.length !== want) {
     throw new Error(`${where}: coeffs must have length cOut·cIn·|B| = ${layer.cOut}·${layer.cIn}·${K} = ${want}, got ${layer.coeffs.length}`);
   }
@@ -67,12 +71,18 @@ export function checkLayer(where: string, layer: EquivariantLayer): void {
     if (!Number.isFinite(layer.coeffs[i]!)) throw new Error(`${where}: coeffs must be finite, got ${layer.coeffs[i]} at index ${i}`);
   }
   const bias = layer.bias;
-  if (bias) {
+  if (bias !== undefined) {
+    if (bias === null || typeof bias !== 'object') throw invalidArgument(where, 'bias', 'a LayerBias { vectors, coeffs } or undefined', bias, 'type');
+    if (!Array.isArray(bias.vectors)) throw invalidArgument(where, 'bias.vectors', 'an array of G-fixed vectors', bias.vectors, 'type');
     const Kb = bias.vectors.length;
     if (Kb === 0) throw new Error(`${where}: bias.vectors must hold at least one G-fixed vector`);
     bias.vectors.forEach((v, k) => {
-      if (v.length !== layer.basis.dOut) throw new Error(`${where}: bias.vectors[${k}] must have length dOut = ${layer.basis.dOut}, got ${v.length}`);
+      if (!isArrayLike(v) || v.length !== layer.basis.dOut) throw new Error(`${where}: bias.vectors[${k}] must have length dOut = ${layer.basis.dOut}, got ${isArrayLike(v) ? v.length : String(v)}`);
+      expectFiniteArray(where, `bias.vectors[${k}]`, v);
     });
+    for (const [name, arr] of [['bias.coeffs', bias.coeffs], ['bias.mask', bias.mask], ['bias.units', bias.units], ['bias.unitsMask', bias.unitsMask]] as const) {
+      if ((name === 'bias.coeffs' || arr !== undefined) && !isArrayLike(arr)) throw invalidArgument(where, name, 'a typed array', arr, 'type');
+    }
     const U = biasUnitCount(bias);
     const wantB = layer.cOut * U * Kb;
     if (bias.coeffs.length !== wantB) throw new Error(`${where}: bias.coeffs must have length cOut·units·|vectors| = ${layer.cOut}·${U}·${Kb} = ${wantB}, got ${bias.coeffs.length}`);
@@ -84,8 +94,13 @@ export function checkLayer(where: string, layer: EquivariantLayer): void {
   }
 }
 
+function isArrayLike(a: unknown): a is ArrayLike<number> {
+  return Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView));
+}
+
 /** Validates consecutive layers' shapes. */
 export function checkNetwork(where: string, net: EquivariantNetwork): void {
+  if (net === null || typeof net !== 'object' || !Array.isArray(net.layers)) throw invalidArgument(where, 'net', 'an EquivariantNetwork { layers: EquivariantLayer[] }', net, 'type');
   if (net.layers.length === 0) throw new Error(`${where}: network must have at least one layer`);
   net.layers.forEach((l, i) => {
     checkLayer(`${where} layer ${i}`, l);
@@ -98,18 +113,31 @@ export function checkNetwork(where: string, net: EquivariantNetwork): void {
 
 /** Input width cIn·dIn of a network. */
 export function inputSize(net: EquivariantNetwork): number {
+  checkNetwork('inputSize', net);
   const l = net.layers[0]!;
   return l.cIn * l.basis.dIn;
 }
 
 /** Output width cOut·dOut of a network. */
 export function outputSize(net: EquivariantNetwork): number {
+  checkNetwork('outputSize', net);
+  return outputWidth(net);
+}
+
+/** {@link outputSize} of a network already checked. */
+export function outputWidth(net: EquivariantNetwork): number {
   const l = net.layers[net.layers.length - 1]!;
   return l.cOut * l.basis.dOut;
 }
 
 /** Effective coefficients: coeffs times mask. */
 export function maskedCoeffs(layer: EquivariantLayer): Float64Array {
+  checkLayer('maskedCoeffs', layer);
+  return maskedCoeffsOf(layer);
+}
+
+/** {@link maskedCoeffs} of a layer already checked. */
+export function maskedCoeffsOf(layer: EquivariantLayer): Float64Array {
   if (!layer.mask) return layer.coeffs;
   const out = new Float64Array(layer.coeffs.length);
   for (let i = 0; i < out.length; i++) out[i] = layer.mask[i] ? layer.coeffs[i]! : 0;
@@ -121,16 +149,16 @@ export function maskedCoeffs(layer: EquivariantLayer): Float64Array {
  * also a bias with U[-scale, scale] coefficients.
  */
 export function randomLayer(basis: EquivariantBasis, cIn: number, cOut: number, rng: Rng, scale = 1, biasVectors?: readonly Float64Array[]): EquivariantLayer {
-  for (const [name, v] of [['cIn', cIn], ['cOut', cOut]] as const) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_COPIES) {
-      throw new Error(`randomLayer: ${name} must be an integer in [1, ${MAX_COPIES}], got ${String(v)}`);
-    }
-  }
-  if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error(`randomLayer: scale must be a finite number, got ${String(scale)}`);
+  for (const [name, v] of [['cIn', cIn], ['cOut', cOut]] as const) expectInteger('randomLayer', name, v, { min: 1, max: MAX_COPIES, expected: `an integer in [1, ${MAX_COPIES}]` });
+  expectFinite('randomLayer', 'scale', scale);
   if (!basis || !Array.isArray(basis.elements) || basis.elements.length === 0) throw new Error('randomLayer: basis must be an EquivariantBasis with at least one element');
+  expectBasis('randomLayer', 'basis', basis);
   if (!rng || typeof rng.uniform !== 'function') throw new Error('randomLayer: rng must be an Rng (createRng from @lemma/gpu-kernels)');
+  if (biasVectors !== undefined && !Array.isArray(biasVectors)) throw invalidArgument('randomLayer', 'biasVectors', 'an array of G-fixed vectors', biasVectors, 'type');
+  if (biasVectors?.length === 0) throw new Error('randomLayer: biasVectors must hold at least one G-fixed vector (or be left out)');
   biasVectors?.forEach((v, k) => {
-    if (v.length !== basis.dOut) throw new Error(`randomLayer: biasVectors[${k}] must have length dOut = ${basis.dOut}, got ${v.length}`);
+    if (!isArrayLike(v) || v.length !== basis.dOut) throw new Error(`randomLayer: biasVectors[${k}] must have length dOut = ${basis.dOut}, got ${isArrayLike(v) ? v.length : String(v)}`);
+    expectFiniteArray('randomLayer', `biasVectors[${k}]`, v);
   });
   const K = basis.elements.length;
   if (cOut * cIn * K > MAX_COEFFS) throw new Error(`randomLayer: cOut·cIn·|B| must be <= ${MAX_COEFFS}, got ${cOut}·${cIn}·${K} = ${cOut * cIn * K}`);
@@ -144,15 +172,18 @@ export function randomLayer(basis: EquivariantBasis, cIn: number, cOut: number, 
 
 /** The dense matrix (cOut·dOut) x (cIn·dIn) of a layer, row-major (masked coefficients). */
 export function layerDenseMatrix(layer: EquivariantLayer): Float64Array {
+  checkLayer('layerDenseMatrix', layer);
   const { basis, cIn, cOut } = layer;
   const { dIn, dOut } = basis;
+  if (cOut * dOut * cIn * dIn > MAX_DENSE_ENTRIES) throw new RangeError(`layerDenseMatrix: (cOut·dOut)·(cIn·dIn) must be <= ${MAX_DENSE_ENTRIES}, got ${cOut * dOut}·${cIn * dIn}`);
   const K = basis.elements.length;
-  const c = maskedCoeffs(layer);
+  const c = maskedCoeffsOf(layer);
   const cols = cIn * dIn;
   const w = new Float64Array(cOut * dOut * cols);
   for (let b = 0; b < cOut; b++) {
     for (let a = 0; a < cIn; a++) {
       for (let k = 0; k < K; k++) {
+        // W = Σ α_{b,a,k} E_{ba} ⊗ b_k: the Kronecker basis k_{n→m} ⊗ B of §1 [C, Natale].
         const alpha = c[(b * cIn + a) * K + k]!;
         if (alpha === 0) continue;
         const e = basis.elements[k]!;

@@ -1,4 +1,6 @@
 /** Null spaces and ranks of small dense float64 matrices by Gaussian elimination with full pivoting. */
+import { expectInteger, expectNumber, invalidArgument } from '@lemma/gpu-kernels';
+import { MAX_DENSE_ENTRIES } from './sparse';
 
 /** Result of {@link rowEchelon}. */
 export interface Echelon {
@@ -17,12 +19,22 @@ export interface Echelon {
  * loses about that much per step, and the constraint matrices here hold small integers.
  */
 export function rowEchelon(a: Float64Array, rows: number, cols: number, tol?: number): Echelon {
-  if (a.length !== rows * cols) throw new Error(`rowEchelon: a must have length ${rows * cols}, got ${a.length}`);
+  return echelon('rowEchelon', a, rows, cols, tol);
+}
+
+/** {@link rowEchelon} with errors naming `fn`, the public entry that was called. */
+function echelon(fn: string, a: Float64Array, rows: number, cols: number, tol?: number): Echelon {
+  expectInteger(fn, 'rows', rows);
+  expectInteger(fn, 'cols', cols);
+  if (rows * cols > MAX_DENSE_ENTRIES) throw new RangeError(`${fn}: rows·cols must be <= ${MAX_DENSE_ENTRIES}, got ${rows}·${cols}`);
+  if (tol !== undefined) expectNumber(fn, 'tol', tol, { min: 0 });
+  if (!(Array.isArray(a) || ArrayBuffer.isView(a))) throw invalidArgument(fn, 'a', `a Float64Array of length rows·cols = ${rows * cols}`, a, 'type');
+  if (a.length !== rows * cols) throw new Error(`${fn}: a must have length ${rows * cols}, got ${a.length}`);
   const r = Float64Array.from(a);
   let maxAbs = 0;
   for (let i = 0; i < r.length; i++) {
     // NaN fails every pivot comparison, so a NaN matrix would silently get rank 0.
-    if (!Number.isFinite(r[i]!)) throw new Error(`rowEchelon: a must be finite, got ${r[i]} at index ${i}`);
+    if (!Number.isFinite(r[i]!)) throw new Error(`${fn}: a must be finite, got ${r[i]} at index ${i}`);
     maxAbs = Math.max(maxAbs, Math.abs(r[i]!));
   }
   const t = tol ?? Math.max(rows, cols) * 2 ** -52 * Math.max(maxAbs, 1) * 16;
@@ -65,8 +77,7 @@ export function rowEchelon(a: Float64Array, rows: number, cols: number, tol?: nu
 
 /** Rank of a dense row-major matrix (see {@link rowEchelon} for the tolerance). */
 export function matrixRank(a: Float64Array, rows: number, cols: number): number {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) throw new Error(`matrixRank: a must be finite, got ${a[i]} at index ${i}`);
-  return rowEchelon(a, rows, cols).rank;
+  return echelon('matrixRank', a, rows, cols).rank;
 }
 
 /**
@@ -74,7 +85,7 @@ export function matrixRank(a: Float64Array, rows: number, cols: number): number 
  * entries read from the reduced row-echelon form.
  */
 export function nullSpace(a: Float64Array, rows: number, cols: number): Float64Array[] {
-  const { r, rank, pivots } = rowEchelon(a, rows, cols);
+  const { r, rank, pivots } = echelon('nullSpace', a, rows, cols);
   const isPivot = new Uint8Array(cols);
   for (let i = 0; i < rank; i++) isPivot[pivots[i]!] = 1;
   const out: Float64Array[] = [];

@@ -1,5 +1,8 @@
 /** Sparse (COO) float64 matrices: basis elements of permutation representations are 0/1 and very sparse. */
-import { createRng } from '@lemma/gpu-kernels';
+import { createRng, expectFiniteArray, expectInteger, expectNumber, expectSeed, invalidArgument } from '@lemma/gpu-kernels';
+
+/** Largest dense matrix (rows·cols entries) built or read anywhere: a Float64Array of 2^27 entries is 1 GiB. */
+export const MAX_DENSE_ENTRIES = 1 << 27;
 
 /** A sparse matrix in coordinate form. Entry e is `values[e]` at (`rowIdx[e]`, `colIdx[e]`). */
 export interface SparseMatrix {
@@ -12,10 +15,10 @@ export interface SparseMatrix {
 
 /** Builds a sparse matrix from a dense row-major array, dropping entries with |v| <= dropTol. */
 export function sparseFromDense(dense: ArrayLike<number>, rows: number, cols: number, dropTol = 0): SparseMatrix {
-  for (const [name, v] of [['rows', rows], ['cols', cols]] as const) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`sparseFromDense: ${name} must be a non-negative integer, got ${String(v)}`);
-  }
-  if (typeof dropTol !== 'number' || !(dropTol >= 0) || !Number.isFinite(dropTol)) throw new Error(`sparseFromDense: dropTol must be a finite number >= 0, got ${String(dropTol)}`);
+  expectInteger('sparseFromDense', 'rows', rows);
+  expectInteger('sparseFromDense', 'cols', cols);
+  expectNumber('sparseFromDense', 'dropTol', dropTol, { min: 0 });
+  if (!(Array.isArray(dense) || ArrayBuffer.isView(dense))) throw invalidArgument('sparseFromDense', 'dense', 'an array of finite numbers', dense, 'type');
   if (dense.length !== rows * cols) {
     throw new Error(`sparseFromDense: dense must have length rows*cols = ${rows * cols}, got ${dense.length}`);
   }
@@ -37,8 +40,40 @@ export function sparseFromDense(dense: ArrayLike<number>, rows: number, cols: nu
   return { rows, cols, rowIdx: Int32Array.from(r), colIdx: Int32Array.from(c), values: Float64Array.from(v) };
 }
 
+/**
+ * Throws unless `m` is a {@link SparseMatrix} (of shape rows x cols when given): integer sizes, index arrays as long
+ * as `values`, every index inside the matrix and every value finite. An index outside would be dropped or
+ * spill into the next row silently.
+ */
+export function expectSparse(fn: string, arg: string, m: unknown, rows?: number, cols?: number): SparseMatrix {
+  if (m === null || typeof m !== 'object') throw invalidArgument(fn, arg, 'a SparseMatrix { rows, cols, rowIdx, colIdx, values }', m, 'type');
+  const s = m as SparseMatrix;
+  expectInteger(fn, `${arg}.rows`, s.rows, rows === undefined ? {} : { min: rows, max: rows, expected: `${rows}` });
+  expectInteger(fn, `${arg}.cols`, s.cols, cols === undefined ? {} : { min: cols, max: cols, expected: `${cols}` });
+  const n = s.values?.length;
+  expectFiniteArray(fn, `${arg}.values`, s.values);
+  for (const [name, idx, bound] of [['rowIdx', s.rowIdx, s.rows], ['colIdx', s.colIdx, s.cols]] as const) {
+    if (!(Array.isArray(idx) || ArrayBuffer.isView(idx)) || (idx as ArrayLike<number>).length !== n) {
+      throw invalidArgument(fn, `${arg}.${name}`, `an index array of length values.length = ${n}`, idx, 'type');
+    }
+    const a = idx as ArrayLike<number>;
+    for (let e = 0; e < n; e++) {
+      const v = a[e]!;
+      if (!Number.isInteger(v) || v < 0 || v >= bound) throw invalidArgument(fn, `${arg}.${name}[${e}]`, `an integer in [0, ${bound})`, v);
+    }
+  }
+  return s;
+}
+
 /** Dense row-major copy. Duplicate coordinates are summed. */
 export function sparseToDense(m: SparseMatrix): Float64Array {
+  expectSparse('sparseToDense', 'm', m);
+  if (m.rows * m.cols > MAX_DENSE_ENTRIES) throw new RangeError(`sparseToDense: m must have rows·cols <= ${MAX_DENSE_ENTRIES}, got ${m.rows}·${m.cols}`);
+  return denseOf(m);
+}
+
+/** {@link sparseToDense} without checks, for matrices already validated. */
+export function denseOf(m: SparseMatrix): Float64Array {
   const out = new Float64Array(m.rows * m.cols);
   for (let e = 0; e < m.values.length; e++) out[m.rowIdx[e]! * m.cols + m.colIdx[e]!]! += m.values[e]!;
   return out;
@@ -65,6 +100,7 @@ export function sparseMatTVecAdd(m: SparseMatrix, alpha: number, y: Float64Array
 
 /** Identity matrix of size n in sparse form. */
 export function sparseIdentity(n: number): SparseMatrix {
+  expectInteger('sparseIdentity', 'n', n, { max: MAX_DENSE_ENTRIES });
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   return { rows: n, cols: n, rowIdx: idx, colIdx: idx.slice(), values: new Float64Array(n).fill(1) };
@@ -75,7 +111,13 @@ export function sparseIdentity(n: number): SparseMatrix {
  * Power iteration approaches the true value from below, so it never over-reports the norm.
  */
 export function operatorNorm(a: Float64Array, rows: number, cols: number, iterations = 200, seed = 0): number {
-  if (a.length !== rows * cols) throw new Error(`operatorNorm: a must have length ${rows * cols}, got ${a.length}`);
+  expectInteger('operatorNorm', 'rows', rows);
+  expectInteger('operatorNorm', 'cols', cols);
+  // 0 iterations would report 0, not a norm; the cap bounds the work (iterations·rows·cols).
+  expectInteger('operatorNorm', 'iterations', iterations, { min: 1, max: MAX_NORM_ITERATIONS });
+  expectSeed('operatorNorm', 'seed', seed);
+  if (!(Array.isArray(a) || ArrayBuffer.isView(a)) || a.length !== rows * cols) throw invalidArgument('operatorNorm', 'a', `an array of length rows·cols = ${rows * cols}`, a);
+  expectFiniteArray('operatorNorm', 'a', a);
   const rng = createRng(seed, 7);
   let v = rng.normalArray(cols);
   const u = new Float64Array(rows);
@@ -108,8 +150,12 @@ export function operatorNorm(a: Float64Array, rows: number, cols: number, iterat
   return sigma;
 }
 
+/** Largest `iterations` of {@link operatorNorm}. */
+export const MAX_NORM_ITERATIONS = 100_000;
+
 /** Frobenius norm (an upper bound on the operator norm). */
 export function frobeniusNorm(a: ArrayLike<number>): number {
+  expectFiniteArray('frobeniusNorm', 'a', a);
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
   return Math.sqrt(s);

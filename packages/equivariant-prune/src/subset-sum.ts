@@ -7,6 +7,8 @@
  * (Equation numbers of the paper are not cited: its body was not available to us, see the notes.)
  */
 
+import { expectFinite, expectInteger, invalidArgument } from '@lemma/gpu-kernels';
+
 /** Largest number of samples per instance (2^20 half-sums, 12 MiB of scratch). */
 export const MAX_SUBSET_SUM_SAMPLES = 40;
 
@@ -156,6 +158,7 @@ function solveInto(
 }
 
 function checkFinite(where: string, name: string, a: ArrayLike<number>): void {
+  if (!(Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView)))) throw invalidArgument(where, name, 'an array of finite numbers', a, 'type');
   for (let i = 0; i < a.length; i++) {
     if (!Number.isFinite(a[i]!)) throw new Error(`${where}: ${name} must be finite, got ${a[i]} at index ${i}`);
   }
@@ -168,10 +171,10 @@ function checkFinite(where: string, name: string, a: ArrayLike<number>): void {
  * const { subset, error } = solveSubsetSum([0.3, -0.7, 0.55, 0.1], 0.4); // {0, 3}: error 0
  */
 export function solveSubsetSum(samples: ArrayLike<number>, target: number): SubsetSumSolution {
+  checkFinite('solveSubsetSum', 'samples', samples);
   const n = samples.length;
   if (n > MAX_SUBSET_SUM_SAMPLES) throw new Error(`solveSubsetSum: samples must have at most ${MAX_SUBSET_SUM_SAMPLES} entries, got ${n}`);
-  checkFinite('solveSubsetSum', 'samples', samples);
-  if (!Number.isFinite(target)) throw new Error(`solveSubsetSum: target must be finite, got ${target}`);
+  expectFinite('solveSubsetSum', 'target', target);
   const sel = new Uint8Array(n);
   const value = solveInto(samples, 0, n, target, new Scratch(n - (n >> 1)), sel, 0);
   const subset: number[] = [];
@@ -184,10 +187,10 @@ export function solveSubsetSum(samples: ArrayLike<number>, target: number): Subs
  * is allocated once, so thousands of instances of ~20 samples take milliseconds.
  */
 export function solveSubsetSumBatch(samples: Float64Array, targets: Float64Array, n: number): SubsetSumBatch {
+  expectInteger('solveSubsetSumBatch', 'n', n, { max: MAX_SUBSET_SUM_SAMPLES, expected: `an integer in [0, ${MAX_SUBSET_SUM_SAMPLES}]` });
+  if (!(Array.isArray(targets) || ArrayBuffer.isView(targets))) throw invalidArgument('solveSubsetSumBatch', 'targets', 'a Float64Array of finite numbers', targets, 'type');
+  if (!(Array.isArray(samples) || ArrayBuffer.isView(samples))) throw invalidArgument('solveSubsetSumBatch', 'samples', 'a Float64Array of finite numbers', samples, 'type');
   const count = targets.length;
-  if (!Number.isInteger(n) || n < 0 || n > MAX_SUBSET_SUM_SAMPLES) {
-    throw new Error(`solveSubsetSumBatch: n must be an integer in [0, ${MAX_SUBSET_SUM_SAMPLES}], got ${n}`);
-  }
   if (samples.length !== count * n) {
     throw new Error(`solveSubsetSumBatch: samples must have length targets.length·n = ${count * n}, got ${samples.length}`);
   }
@@ -206,8 +209,11 @@ export function solveSubsetSumBatch(samples: Float64Array, targets: Float64Array
 
 /** Exhaustive search over all 2^n subsets (n <= 24); the reference for tests. */
 export function bruteForceSubsetSum(samples: ArrayLike<number>, target: number): SubsetSumSolution {
+  checkFinite('bruteForceSubsetSum', 'samples', samples);
   const n = samples.length;
   if (n > 24) throw new Error(`bruteForceSubsetSum: samples must have at most 24 entries, got ${n}`);
+  // A NaN target makes every error NaN, so the empty set would come back as the 'optimum'.
+  expectFinite('bruteForceSubsetSum', 'target', target);
   let best = Infinity;
   let bestMask = 0;
   for (let mask = 0; mask < 1 << n; mask++) {
