@@ -1,7 +1,8 @@
 /**
  * GPU benchmark of the eigenbasis Monte Carlo (tfjs webgpu backend, one fused WGSL kernel for many steps).
- * Prints one JSON line per configuration: {bench, backend, d, B, seeds, msPerStep, stepsPerDispatch}.
- * Run on the GPU machine: npx tsx bench/gpu.ts   (peer: python3 bench/gpu_peer.py)
+ * Prints one JSON document {package, impl, card, results: [{id, size, ms}]} on stdout, one row per configuration
+ * (id `eigenbasis_sgd_step_per<stepsPerDispatch>`, size `d=<d> B=<B> seeds=64`, ms per SGD step); run.sh merges it
+ * with bench/gpu_peer.py's rows of the same ids. Run on the GPU machine: npx tsx bench/gpu.ts
  */
 import { selectBackend } from '@lemma/gpu-kernels';
 import { simulateEigenbasisGPU, sgdSchedule } from '../src/index';
@@ -13,7 +14,7 @@ const TINY = process.env.BENCH_TINY === '1';
 
 async function main(): Promise<void> {
   const report = await selectBackend(process.env.LEMMA_BACKEND === 'auto' ? 'auto' : 'webgpu');
-  const backend = report.backend;
+  const rows: { id: string; size: string; ms: number }[] = [];
   for (const d of TINY ? [64] : [1024, 4096]) {
     for (const B of [1, 32]) {
       for (const per of TINY ? [1, 10] : [1, 100, 1000]) {
@@ -27,10 +28,13 @@ async function main(): Promise<void> {
         const t0 = performance.now();
         await simulateEigenbasisGPU(inp, { ...opts, steps: [steps] });
         const ms = (performance.now() - t0) / steps;
-        console.log(JSON.stringify({ bench: 'eigenbasis-sgd', backend, d, B, seeds: SEEDS, msPerStep: ms, stepsPerDispatch: per }));
+        rows.push({ id: `eigenbasis_sgd_step_per${per}`, size: `d=${d} B=${B} seeds=${SEEDS}`, ms: +ms.toFixed(5) });
+        console.error(`${rows.at(-1)!.id} ${rows.at(-1)!.size}: ${ms.toFixed(4)} ms/step`);
       }
     }
   }
+  const doc = { package: '@lemma/scaling-laws', impl: `lemma-${report.backend}`, card: report.detail || 'unknown', date: new Date().toISOString(), results: rows };
+  console.log(JSON.stringify(doc, null, 2));
 }
 
 main().catch((e: unknown) => {

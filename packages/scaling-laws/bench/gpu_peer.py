@@ -2,9 +2,10 @@
 
 One optimizer step = draw F = Z sqrt(lambda) (S x B x d), r = F w - noise eps, g = F^T r / B, w -= lr g,
 for S = 64 seeds at once (eager PyTorch, plus a CUDA-graph variant that replays many steps per launch).
-Prints JSON lines {bench, backend, d, B, seeds, msPerStep}. Run: python3 bench/gpu_peer.py
+Prints one JSON document (rows with bench/gpu.ts's ids and sizes). Run: python3 bench/gpu_peer.py
 """
 import json
+import sys
 import time
 
 import torch
@@ -56,16 +57,24 @@ def run(d: int, B: int, S: int, steps: int, graph: bool) -> float:
 
 
 def main() -> None:
-    name = torch.cuda.get_device_name(0)
+    """One row per (d, B) and ours' stepsPerDispatch ids: ms = eager, compiled_ms = the CUDA-graph replay."""
+    rows = []
     for d in (1024, 4096):
         for B in (1, 32):
+            ms = {}
             for graph in (False, True):
                 try:
-                    ms = run(d, B, 64, 2000 if B == 1 else 400, graph)
+                    ms[graph] = run(d, B, 64, 2000 if B == 1 else 400, graph)
                 except RuntimeError as e:  # CUDA graphs with a custom generator can fail on old versions
-                    print(json.dumps({"bench": "eigenbasis-sgd", "backend": "torch-cuda-graph" if graph else "torch", "d": d, "B": B, "seeds": 64, "error": str(e)[:200]}))
-                    continue
-                print(json.dumps({"bench": "eigenbasis-sgd", "backend": ("torch-cuda-graph" if graph else "torch"), "device": name, "d": d, "B": B, "seeds": 64, "msPerStep": ms}))
+                    print(f"d={d} B={B} graph={graph}: {str(e)[:200]}", file=sys.stderr)
+            for per in (1, 100, 1000):
+                row = {"id": f"eigenbasis_sgd_step_per{per}", "size": f"d={d} B={B} seeds=64", "ms": ms.get(False)}
+                if True in ms:
+                    row["compiled_ms"] = ms[True]
+                rows.append(row)
+    doc = {"package": "@lemma/scaling-laws", "impl": f"torch {torch.__version__} (compiled_ms: CUDA graph)",
+           "card": torch.cuda.get_device_name(0), "results": rows}
+    print(json.dumps(doc, indent=2))
 
 
 if __name__ == "__main__":

@@ -1,14 +1,14 @@
 /** Bad-input table of scaling-laws' exports (run by scaling-laws.bad-inputs.test.ts; harness in @lemma/gpu-kernels/testing). */
 import type { BadInputCase } from '@lemma/gpu-kernels/testing';
-import { bootstrapChinchilla, chinchillaOptimalAllocation, fitChinchilla } from '../chinchilla';
-import { genMomExpectedRisk, genMomRiskODE } from '../momentum-dynamics';
-import { classifyPhase } from '../phases';
-import { plrfInstance, traceD } from '../plrf';
-import { sgdSchedule } from '../schedule';
-import { sgdExpectedRisk } from '../sgd-recursion';
-import { simulateEigenbasisCPU } from '../simulate-cpu';
+import { bootstrapChinchilla, chinchillaOptimalAllocation, fitChinchilla } from '../fitting/chinchilla';
+import { genMomExpectedRisk, genMomRiskODE } from '../theory/momentum-dynamics';
+import { classifyPhase } from '../theory/phases';
+import { plrfInstance, traceD } from '../theory/plrf';
+import { sgdSchedule } from '../theory/schedule';
+import { sgdExpectedRisk } from '../theory/sgd-recursion';
+import { simulateEigenbasisCPU } from '../simulation/simulate-cpu';
 import { geometricStepGrid } from '../step-grid';
-import { theoryInputs, theoryKappa, theoryLimitRisk, theoryTau } from '../theory-inputs';
+import { theoryInputs, theoryKappa, theoryLimitRisk, theoryTau } from '../theory/theory-inputs';
 
 const cases: BadInputCase<never>[] = [];
 const add = <A>(c: BadInputCase<A>) => cases.push(c as unknown as BadInputCase<never>);

@@ -4,11 +4,12 @@
  * flop budget, spectrum source and seed it was measured with, so it can be reproduced and never mistaken
  * for a theory value.
  */
-import { plrfHparams, type PlrfAlgorithm } from './algorithms';
+import { plrfHparams, type PlrfAlgorithm } from '../theory/algorithms';
 import { computeOptimalFrontier, fitComputeOptimalExponents } from './compute-optimal';
-import { genMomRiskODE } from './momentum-dynamics';
-import { plrfInstance, type SpectralInputs } from './plrf';
-import { theoryInputs } from './theory-inputs';
+import { genMomRiskODE } from '../theory/momentum-dynamics';
+import { plrfInstance } from '../theory/plrf';
+import { type SpectralInputs } from '../types';
+import { theoryInputs } from '../theory/theory-inputs';
 import { expectFinite, expectPositive } from '@lemma/gpu-kernels';
 
 /** Where the spectrum of each size comes from ('provided': passed in `spectra`, e.g. from a GPU). */

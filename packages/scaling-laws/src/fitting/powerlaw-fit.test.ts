@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fc } from '@fast-check/vitest';
 import { fitPowerLaw, interpLogLog, studentT975 } from './powerlaw-fit';
-import { computeOptimalFrontier, fitComputeOptimalExponents } from './compute-optimal';
 import { createRng } from '@lemma/gpu-kernels';
 
 describe('fitPowerLaw', () => {
@@ -49,26 +48,5 @@ describe('fitPowerLaw', () => {
     const xs = [1, 10, 100];
     const ys = xs.map((x) => 3 * x ** -0.7);
     expect(interpLogLog(xs, ys, 31.6)).toBeCloseTo(3 * 31.6 ** -0.7, 12);
-  });
-});
-
-describe('computeOptimalFrontier', () => {
-  it('recovers the analytic frontier of P = A t^-a + B d^-b: xi = a/(a+b), eta = ab/(a+b) (+-0.02)', () => {
-    fc.assert(
-      fc.property(fc.double({ min: 0.3, max: 1.5, noNaN: true }), fc.double({ min: 0.3, max: 1.5, noNaN: true }), (a, b) => {
-        const curves = [];
-        for (let i = 0; i < 12; i++) {
-          const d = 10 * 2 ** i;
-          const steps = Array.from({ length: 200 }, (_, k) => Math.pow(10, (k * 9) / 199));
-          curves.push({ d, steps, risk: steps.map((t) => t ** -a + d ** -b) });
-        }
-        const fr = computeOptimalFrontier(curves);
-        const ex = fitComputeOptimalExponents(fr);
-        // Parabolic refinement on a factor-2 size grid leaves ~1% wobble in d*: 0.02 on the slopes is safe.
-        expect(Math.abs(ex.xi.slope - a / (a + b))).toBeLessThan(0.02);
-        expect(Math.abs(ex.eta.exponent - (a * b) / (a + b))).toBeLessThan(0.02);
-      }),
-      { numRuns: 20 },
-    );
   });
 });

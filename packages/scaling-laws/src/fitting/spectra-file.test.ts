@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpectraFile, spectralInputsFromFile, type SpectraFileIndex } from './spectra-file';
-import { measureComputeOptimalExponents } from './measure-exponents';
 
 /** A two-size file: lambda, then rho for beta 0.7, per size. */
 function file(dtype: 'float64' | 'float32', lambda2 = [2, 1]): { index: SpectraFileIndex; blob: Uint8Array } {
@@ -47,13 +46,5 @@ describe('parseSpectraFile', () => {
     const zero = file('float64', [1, 0]);
     expect(() => parseSpectraFile(zero.index, zero.blob)).toThrow(/> 0/);
     expect(() => spectralInputsFromFile(parseSpectraFile(index, blob)[0]!, 0.3)).toThrow(/no rho0 for beta 0.3/);
-  });
-});
-
-describe('measureComputeOptimalExponents with provided spectra', () => {
-  it('requires one spectrum per size, of that size', () => {
-    const s = { lambda: new Float64Array([1, 0.5]), rho0: new Float64Array([1, 1]), pInf: 0 };
-    expect(() => measureComputeOptimalExponents({ alpha: 0.4, beta: 0.7, spectra: [s, s, s] })).toThrow(/same length/);
-    expect(() => measureComputeOptimalExponents({ alpha: 0.4, beta: 0.7, sizes: [2, 3, 4], spectra: [s, s, s] })).toThrow(/spectra\[1\] has 2 eigenvalues, sizes\[1\] is 3/);
   });
 });

@@ -3,7 +3,7 @@
  * float64 on a GPU, at sizes the CPU eigensolver cannot reach) into {@link SpectralInputs}, so the ODE and
  * isoFLOP tools of this package run on them unchanged.
  */
-import type { SpectralInputs } from './plrf';
+import type { SpectralInputs } from '../types';
 
 /** The JSON index beside the blob (see the script's docstring). */
 export interface SpectraFileIndex {

@@ -3,77 +3,26 @@
  * per seed: with w = U^T (theta - theta*), each sample's features are f = sqrt(lambda) * z, z ~ N(0, I_d),
  * and its residual is f.w - eps with eps ~ N(0, 2 P_inf) (the PLRF reduction). Risk = 1/2 sum lambda w^2 + P_inf.
  */
-import type { SpectralInputs } from './plrf';
-import { evalHparams, validateHparams, type GenMomHparams } from './schedule';
+import type { SimulationOptions, SimulationResult, SpectralInputs } from '../types';
+import { evalHparams } from '../theory/schedule';
 import { NormalStream } from './normal-stream';
-import { expectInteger, expectNumber, expectSeed, invalidArgument } from '@lemma/gpu-kernels';
-import { checkRecursion, MAX_RECURSION_WORK } from './sgd-recursion';
-
-/** Options of the Monte Carlo simulators. */
-export interface SimulationOptions {
-  hparams: GenMomHparams;
-  /** Batch size B (batch-mean gradient). Default 1. */
-  batch?: number;
-  /** Number of independent runs. */
-  seeds: number;
-  /** Base seed; run s uses stream s of it. */
-  seed: number;
-  /** Increasing integer steps at which the risk is logged (e.g. {@link geometricStepGrid}). */
-  steps: number[];
-}
-
-/** Risks of many independent runs on a common step grid. */
-export interface SimulationResult {
-  steps: Float64Array;
-  /** risk[s * steps.length + i] = P of run s at steps[i]. */
-  risk: Float64Array;
-  seeds: number;
-  /** Mean risk over runs at each logged step. */
-  mean: Float64Array;
-  /** Standard error of that mean. */
-  stderr: Float64Array;
-}
-
-/** Mean and standard error over runs of a seeds x steps risk matrix. */
-export function summariseRuns(steps: ArrayLike<number>, risk: Float64Array, seeds: number): SimulationResult {
-  const n = steps.length;
-  const mean = new Float64Array(n);
-  const stderr = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let m = 0;
-    for (let s = 0; s < seeds; s++) m += risk[s * n + i]!;
-    m /= seeds;
-    let v = 0;
-    for (let s = 0; s < seeds; s++) v += (risk[s * n + i]! - m) ** 2;
-    mean[i] = m;
-    stderr[i] = seeds > 1 ? Math.sqrt(v / (seeds - 1) / seeds) : 0;
-  }
-  return { steps: Float64Array.from(steps), risk, seeds, mean, stderr };
-}
-
-/** Validates simulator options; returns the batch size. */
-export function validateSimulation(fn: string, inputs: SpectralInputs, opts: SimulationOptions, maxWork = MAX_RECURSION_WORK): number {
-  if (opts === null || typeof opts !== 'object') throw invalidArgument(fn, 'opts', 'a SimulationOptions object', opts, 'type');
-  const batch = opts.batch ?? 1;
-  expectInteger(fn, 'batch', batch, { min: 1 });
-  expectInteger(fn, 'seeds', opts.seeds, { min: 1 });
-  expectSeed(fn, 'seed', opts.seed);
-  validateHparams(fn, opts.hparams);
-  // Same checks as the exact recursions, with the Monte Carlo's cost seeds · batch · d per step.
-  checkRecursion(fn, inputs, opts.steps, maxWork / (opts.seeds * batch));
-  expectNumber(fn, 'inputs.pInf', inputs.pInf, { min: 0 });
-  return batch;
-}
+import { summariseRuns } from './summarise-runs';
+import { validateSimulation } from './validate-simulation';
+import { checkDrawLayout, sampleStride } from './draw-layout';
 
 /**
  * Eigenbasis Monte Carlo on the CPU (float64 typed arrays), from theta_0 = 0, y_0 = 0: w_0 = -sqrt(rho_0)
- * (the sign pattern is irrelevant in distribution since the features are symmetric).
+ * (the sign pattern is irrelevant in distribution since the features are symmetric). Its normals are those of
+ * {@link simulateEigenbasisGPU} for the same seed (layout in draw-layout.ts), so the two follow the same trajectories
+ * up to float32 rounding.
  */
 export function simulateEigenbasisCPU(inputs: SpectralInputs, opts: SimulationOptions): SimulationResult {
   const fn = 'simulateEigenbasisCPU';
   const B = validateSimulation(fn, inputs, opts);
   const { lambda, rho0, pInf } = inputs;
   const d = lambda.length;
+  checkDrawLayout(fn, d, B, opts.steps);
+  const D = sampleStride(d);
   const S = opts.seeds;
   const n = opts.steps.length;
   const sl = new Float64Array(d);
@@ -95,11 +44,28 @@ export function simulateEigenbasisCPU(inputs: SpectralInputs, opts: SimulationOp
       const target = opts.steps[i]!;
       while (t < target) {
         const h = evalHparams(hp, t);
-        g.fill(0);
+        if (B === 1) {
+          // One sample: g = f r, so fuse the gradient into the update (one pass fewer, no g buffer).
+          const r = rng.seek(t, 0).scaledDot(f, sl, w, d) - noise * rng.normal();
+          if (momentum) {
+            const m = 1 - h.delta;
+            for (let k = 0; k < d; k++) {
+              const gk = f[k]! * r;
+              const yk = m * y[k]! + h.g1 * gk;
+              y[k] = yk;
+              w[k] = w[k]! - h.g2 * gk - h.g3 * yk;
+            }
+          } else {
+            const c = h.g2 * r;
+            for (let k = 0; k < d; k++) w[k] = w[k]! - c * f[k]!;
+          }
+          t++;
+          continue;
+        }
         for (let b = 0; b < B; b++) {
-          let r = rng.scaledDot(f, sl, w, d);
-          r = (r - noise * rng.normal()) / B;
-          for (let k = 0; k < d; k++) g[k] = g[k]! + f[k]! * r;
+          const r = (rng.seek(t, b * D).scaledDot(f, sl, w, d) - noise * rng.normal()) / B;
+          if (b === 0) for (let k = 0; k < d; k++) g[k] = f[k]! * r;
+          else for (let k = 0; k < d; k++) g[k] = g[k]! + f[k]! * r;
         }
         if (momentum) {
           const m = 1 - h.delta;

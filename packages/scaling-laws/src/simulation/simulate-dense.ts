@@ -2,10 +2,12 @@
  * Dense O(B v d) reference simulator: samples x in R^v (x_j = j^-alpha z_j), features W^T x and labels
  * <x, b> exactly as the model is defined, with a materialised W. For tests of the eigenbasis simulator.
  */
-import { plrfSpectrum, buildPlrfMatrices, samplePlrfW, type PlrfOptions } from './plrf';
-import { evalHparams } from './schedule';
+import { plrfSpectrum, buildPlrfMatrices, samplePlrfW, type PlrfOptions } from '../theory/plrf';
+import { evalHparams } from '../theory/schedule';
 import { NormalStream } from './normal-stream';
-import { summariseRuns, validateSimulation, type SimulationOptions, type SimulationResult } from './simulate-cpu';
+import { summariseRuns } from './summarise-runs';
+import { validateSimulation } from './validate-simulation';
+import { type SimulationOptions, type SimulationResult } from '../types';
 
 /** Simulates Gen-Mom-SGD on PLRF with the full data oracle; risk is the exact population risk. */
 export function simulateDense(model: PlrfOptions, opts: SimulationOptions): SimulationResult {

@@ -1,14 +1,17 @@
 /**
  * The eigenbasis Monte Carlo (see simulate-cpu.ts) as one WGSL kernel on the tfjs webgpu backend,
  * through `@lemma/gpu-kernels`' runWGSL: one workgroup per seed, many steps per dispatch, float32 state.
- * Features are regenerated from a counter-based hash (seed, step, sample, mode), so nothing of size B d
- * is ever stored: each step computes the B residuals by workgroup reductions, then the gradient.
+ * Features are regenerated from the counter-based Philox stream the CPU simulator reads (draw-layout.ts), so
+ * nothing of size B d is ever stored: each step computes the B residuals by workgroup reductions, then the gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { runWGSL, getGPUDevice } from '@lemma/gpu-kernels';
-import type { SpectralInputs } from './plrf';
-import { summariseRuns, validateSimulation, type SimulationOptions, type SimulationResult } from './simulate-cpu';
-import type { PowerLaw } from './schedule';
+import { runWGSL, getGPUDevice, keyFromSeed, PHILOX_WGSL } from '@lemma/gpu-kernels';
+import type { SpectralInputs } from '../types';
+import { summariseRuns } from './summarise-runs';
+import { validateSimulation } from './validate-simulation';
+import { type SimulationOptions, type SimulationResult } from '../types';
+import type { PowerLaw } from '../theory/schedule';
+import { checkDrawLayout } from './draw-layout';
 
 /** Options of {@link simulateEigenbasisGPU}. */
 export interface GpuSimulationOptions extends SimulationOptions {
@@ -20,10 +23,11 @@ const WG = 256;
 const CH = 8; // samples reduced together per pass (shared memory WG * CH floats = 8 KiB)
 
 const CODE = /* wgsl */ `
+${PHILOX_WGSL}
 struct U {
   d: u32, B: u32, t0: u32, nSteps: u32,
-  slot: u32, nSlots: u32, seed: u32, momentum: u32,
-  noise: f32, pInf: f32, invB: f32, pad0: f32,
+  slot: u32, nSlots: u32, k0: u32, momentum: u32,
+  noise: f32, pInf: f32, invB: f32, k1: u32,
   g1: vec4<f32>, g2: vec4<f32>, g3: vec4<f32>, dl: vec4<f32>,
 };
 @group(0) @binding(0) var<storage, read> sl: array<f32>;
@@ -35,18 +39,12 @@ struct U {
 var<workgroup> red: array<f32, ${WG * CH}>;
 var<workgroup> rb: array<f32, 256>;
 
-fn pcg(v: u32) -> u32 {
-  let s = v * 747796405u + 2891336453u;
-  let w = ((s >> ((s >> 28u) + 4u)) ^ s) * 277803737u;
-  return (w >> 22u) ^ w;
-}
-// Standard normal for (key, counter) by Box-Muller on two hashed uniforms.
-fn gauss(key: u32, c: u32) -> f32 {
-  let h1 = pcg(c ^ key);
-  let h2 = pcg(h1 + 0x9e3779b9u);
-  let u1 = (f32(h1 >> 8u) + 0.5) * (1.0 / 16777216.0);
-  let u2 = f32(h2 >> 8u) * (1.0 / 16777216.0);
-  return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+// Normals 4q .. 4q+3 of sample b at step t of run s (draw-layout.ts), Box-Muller as in gpu-kernels' randomNormal.
+fn normals4(q: u32, b: u32, t: u32, s: u32) -> vec4<f32> {
+  let uv = philoxUnit(philox4x32(vec4<u32>(b * ((u.d + 4u) / 4u) + q, s, t, 0u), vec2<u32>(u.k0, u.k1)));
+  let r = sqrt(-2.0 * log(vec2<f32>(uv.x, uv.z)));
+  let a = 6.283185307179586 * vec2<f32>(uv.y, uv.w);
+  return vec4<f32>(r.x * cos(a.x), r.x * sin(a.x), r.y * cos(a.y), r.y * sin(a.y));
 }
 fn pl(p: vec4<f32>, t: f32) -> f32 {
   if (p.y == 0.0 || p.x == 0.0) { return p.x; }
@@ -59,18 +57,21 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let tid = lid.x;
   let d = u.d;
   let base = s * d;
-  let stride = d + 1u;
+  let nq = (d + 4u) / 4u; // Philox blocks per sample: modes 0..d-1, the label noise at mode d, padding
   for (var step = 0u; step < u.nSteps; step++) {
     let t = u.t0 + step;
-    let key = pcg(pcg(u.seed ^ (s * 0x85ebca6bu)) ^ pcg(t * 0xc2b2ae35u + 0x27d4eb2fu));
-    // Residuals r_b = (f_b . w - noise eps_b) / B, CH samples per reduction pass.
+    // Residuals r_b = (f_b . w - noise eps_b) / B, CH samples per reduction pass; thread tid owns modes 4q..4q+3.
     for (var b0 = 0u; b0 < u.B; b0 += ${CH}u) {
       var acc: array<f32, ${CH}>;
       for (var j = 0u; j < ${CH}u; j++) { acc[j] = 0.0; }
-      for (var k = tid; k < d; k += ${WG}u) {
-        let a = sl[k] * w[base + k];
+      for (var q = tid; q < nq; q += ${WG}u) {
+        var a = vec4<f32>(0.0);
+        for (var m = 0u; m < 4u; m++) {
+          let k = 4u * q + m;
+          if (k < d) { a[m] = sl[k] * w[base + k]; } else if (k == d) { a[m] = -u.noise; }
+        }
         for (var j = 0u; j < ${CH}u; j++) {
-          if (b0 + j < u.B) { acc[j] += a * gauss(key, (b0 + j) * stride + k); }
+          if (b0 + j < u.B) { acc[j] += dot(a, normals4(q, b0 + j, t, s)); }
         }
       }
       for (var j = 0u; j < ${CH}u; j++) { red[j * ${WG}u + tid] = acc[j]; }
@@ -81,10 +82,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         }
         workgroupBarrier();
       }
-      if (tid < ${CH}u && b0 + tid < u.B) {
-        let b = b0 + tid;
-        rb[b] = (red[tid * ${WG}u] - u.noise * gauss(key, b * stride + d)) * u.invB;
-      }
+      if (tid < ${CH}u && b0 + tid < u.B) { rb[b0 + tid] = red[tid * ${WG}u] * u.invB; }
       workgroupBarrier();
     }
     let tf = f32(t);
@@ -92,16 +90,21 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     let g2 = pl(u.g2, tf);
     let g3 = pl(u.g3, tf);
     let keep = 1.0 - pl(u.dl, tf);
-    for (var k = tid; k < d; k += ${WG}u) {
-      var g = 0.0;
-      for (var b = 0u; b < u.B; b++) { g += gauss(key, b * stride + k) * rb[b]; }
-      g *= sl[k];
-      if (u.momentum != 0u) {
-        let yk = keep * y[base + k] + g1 * g;
-        y[base + k] = yk;
-        w[base + k] = w[base + k] - g2 * g - g3 * yk;
-      } else {
-        w[base + k] = w[base + k] - g2 * g;
+    for (var q = tid; 4u * q < d; q += ${WG}u) {
+      var g = vec4<f32>(0.0);
+      for (var b = 0u; b < u.B; b++) { g += normals4(q, b, t, s) * rb[b]; }
+      for (var m = 0u; m < 4u; m++) {
+        let k = 4u * q + m;
+        if (k < d) {
+          let gk = g[m] * sl[k];
+          if (u.momentum != 0u) {
+            let yk = keep * y[base + k] + g1 * gk;
+            y[base + k] = yk;
+            w[base + k] = w[base + k] - g2 * gk - g3 * yk;
+          } else {
+            w[base + k] = w[base + k] - g2 * gk;
+          }
+        }
       }
     }
     workgroupBarrier();
@@ -129,11 +132,13 @@ function packUniforms(fields: { d: number; B: number; t0: number; nSteps: number
   u32[3] = fields.nSteps;
   u32[4] = fields.slot;
   u32[5] = fields.nSlots;
-  u32[6] = fields.seed >>> 0;
+  const [k0, k1] = keyFromSeed(fields.seed);
+  u32[6] = k0;
   u32[7] = fields.momentum ? 1 : 0;
   f32[8] = fields.noise;
   f32[9] = fields.pInf;
   f32[10] = 1 / fields.B;
+  u32[11] = k1;
   const put = (off: number, p: PowerLaw): void => {
     f32[off] = p.scale;
     f32[off + 1] = p.power;
@@ -148,7 +153,7 @@ function packUniforms(fields: { d: number; B: number; t0: number; nSteps: number
 
 /**
  * Eigenbasis Monte Carlo on the GPU (tfjs webgpu backend required). Same model and options as
- * {@link simulateEigenbasisCPU}; float32 state, its own counter-based random stream.
+ * {@link simulateEigenbasisCPU} and the same normals for the same seed; float32 state.
  */
 export async function simulateEigenbasisGPU(inputs: SpectralInputs, opts: GpuSimulationOptions): Promise<SimulationResult> {
   const fn = 'simulateEigenbasisGPU';
@@ -160,6 +165,7 @@ export async function simulateEigenbasisGPU(inputs: SpectralInputs, opts: GpuSim
   const per = opts.stepsPerDispatch ?? 2048;
   const { lambda, rho0, pInf } = inputs;
   const d = lambda.length;
+  checkDrawLayout(fn, d, B, opts.steps);
   const S = opts.seeds;
   const steps = opts.steps;
   const nSlots = steps.length + 1; // last slot receives intermediate (unlogged) dispatches
@@ -177,7 +183,7 @@ export async function simulateEigenbasisGPU(inputs: SpectralInputs, opts: GpuSim
     let t = 0;
     const dispatch = (nSteps: number, slot: number): void => {
       runWGSL({
-        key: 'scaling-laws/eigenbasis-genmom-v1',
+        key: 'scaling-laws/eigenbasis-genmom-v2',
         code: CODE,
         bindings: [
           { tensor: sl, access: 'read' },

@@ -7,9 +7,8 @@
  *   chi'   = (1-Delta) chi + gamma1 lambda rho - a (1-Delta) lambda chi - a gamma1 E g^2 - c (1-Delta) sigma - c gamma1 lambda chi
  * These are exact for Gaussian features; R = 2 P_inf + sum_k lambda_k rho_k.
  */
-import type { SpectralInputs } from './plrf';
+import type { RiskCurve, SpectralInputs } from '../types';
 import { checkRecursion, MAX_RECURSION_WORK } from './sgd-recursion';
-import type { RiskCurve } from './sgd-recursion';
 import { evalHparams, validateHparams, type GenMomHparams, type GenMomValues } from './schedule';
 import { expectInteger, expectNumber, expectPositive } from '@lemma/gpu-kernels';
 

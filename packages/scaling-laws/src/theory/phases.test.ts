@@ -4,12 +4,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifyPhase, predictExponents, PHASE_IV_SPLIT_ALPHA, type PhaseIvSplit } from './phases';
-import { measureComputeOptimalExponents } from './measure-exponents';
-import { parseSpectraFile, spectralInputsFromFile, type SpectraFileEntry, type SpectraFileIndex } from './spectra-file';
+import { measureComputeOptimalExponents } from '../fitting/measure-exponents';
+import { parseSpectraFile, spectralInputsFromFile, type SpectraFileEntry, type SpectraFileIndex } from '../fitting/spectra-file';
 import { theoryInputs } from './theory-inputs';
 import { genMomRiskODE } from './momentum-dynamics';
 import { plrfHparams } from './algorithms';
-import { fitPowerLaw, interpLogLog } from './powerlaw-fit';
+import { fitPowerLaw, interpLogLog } from '../fitting/powerlaw-fit';
 
 describe('4+3 phase classification', () => {
   it('labels one interior point of every region', () => {
@@ -167,7 +167,7 @@ describe('derived compute-optimal exponents below the high-dimensional line', ()
 describe('isoFLOP checks on GPU-computed spectra (fixture: alpha = 0.4, d = 100..12800, float64 eigh on an H100)', () => {
   // fixtures/plrf-spectra-a0.4: bench/plrf_spectra_gpu.py --alphas 0.4 --betas 0.35,0.7 --sizes 100,...,12800
   // --seed 7 --dtype float32. The CPU eigensolver stops near d = 1600; the exponents below need d >> 400.
-  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'plrf-spectra-a0.4');
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'plrf-spectra-a0.4');
   const entries = parseSpectraFile(JSON.parse(readFileSync(join(dir, 'spectra.json'), 'utf8')) as SpectraFileIndex, readFileSync(join(dir, 'spectra.bin')));
   const alpha = 0.4;
   const sizes = entries.map((e) => e.d);
@@ -247,5 +247,27 @@ describe('DANA-decaying in phase II (alpha, beta) = (1, 0.7)', () => {
     });
     expect(gaps[0]!).toBeGreaterThan(0);
     for (let i = 1; i < gaps.length; i++) expect(gaps[i]!, gaps.map((g) => g.toFixed(3)).join(', ')).toBeLessThan(0.8 * gaps[i - 1]!);
+  });
+});
+
+describe('phases and compute-optimal exponents', () => {
+  it('classifies the 4+3 phases', () => {
+    expect(classifyPhase(1, 0.3)).toBe('Ia');
+    expect(classifyPhase(1, 0.7)).toBe('II');
+    expect(classifyPhase(1, 1.5)).toBe('III');
+    expect(classifyPhase(0.4, 0.3)).toBe('Ib');
+    expect(classifyPhase(0.2, 1)).toBe('Ic');
+    expect(classifyPhase(0.3, 1)).toBe('IVa');
+    expect(classifyPhase(0.2, 0.2)).toBe('ill-posed');
+    expect(predictExponents(0.2, 0.2).sgd.eta).toBeNull();
+  });
+
+  it('table exponents are continuous across the Ia/II and II/III boundaries', () => {
+    const e = 1e-9;
+    const a = predictExponents(1, 0.5 - e).sgd, b = predictExponents(1, 0.5 + e).sgd;
+    expect(Math.abs(a.eta! - b.eta!)).toBeLessThan(1e-6);
+    const c = predictExponents(1, 1 - e).sgd, f = predictExponents(1, 1 + e).sgd;
+    expect(Math.abs(c.eta! - f.eta!)).toBeLessThan(1e-6);
+    expect(Math.abs(c.xi! - f.xi!)).toBeLessThan(1e-6);
   });
 });

@@ -15,15 +15,17 @@
  * Below the line the learning rate must scale as 1/Tr K ~ d^-(1 - 2 alpha); with F_pp ~ (gamma t)^-sigma,
  * sigma = (2 alpha + 2 beta - 1)/(2 alpha), F_0 ~ d^(-2 alpha + max(0, 1 - 2 beta)) and the noise term above,
  * minimising max(terms) over d at f = t d gives the closed forms in {@link predictExponents} (provenance
- * 'derived': our algebra on the paper's loss decomposition, continuous across every boundary; the paper's own
- * table was not retrievable). The a/b labels follow the Ia/Ib/Ic order (a = larger alpha); the paper's
+ * 'derived': our algebra on the paper's loss decomposition; the paper's own table was not retrievable). eta is
+ * continuous across every boundary and xi across every one but IVa/IVb, where it jumps: xi = 1/2 in IVa but
+ * (beta - alpha)/(2 beta - alpha - 2 alpha beta) > 1/2 in IVb (on the line both optima give the same eta, so every
+ * t* / d between them is as good). The a/b labels follow the Ia/Ib/Ic order (a = larger alpha); the paper's
  * lettering is unconfirmed.
  *
  * Boundary convention: a point on a boundary line belongs to the side of larger alpha (2 alpha = 1,
  * alpha = 1/4 and alpha = 1 - 1/sqrt(2) lines) or larger beta (2 beta = 1 and beta = alpha lines);
  * 2(alpha + beta) = 1 is ill-posed.
  */
-import { measureComputeOptimalExponents, type MeasureExponentOptions, type MeasuredExponents } from './measure-exponents';
+import { measureComputeOptimalExponents, type MeasureExponentOptions, type MeasuredExponents } from '../fitting/measure-exponents';
 import { expectFinite, expectPositive } from '@lemma/gpu-kernels';
 
 /** Phase labels of the 4+3 diagram. */

@@ -8,6 +8,7 @@
  */
 import { createRng } from '@lemma/gpu-kernels';
 import { symmetricEigen } from './eigen';
+import type { SpectralInputs } from '../types';
 import { expectFinite, expectInteger, expectPositive, expectSeed, invalidArgument } from '@lemma/gpu-kernels';
 
 /** Options defining a PLRF instance. */
@@ -38,16 +39,6 @@ export interface PlrfMatrices {
   c: Float64Array;
   /** b^T D b = sum_j j^(-2 alpha - 2 beta). */
   bDb: number;
-}
-
-/** The spectral form of a PLRF instance: what every simulator and theory curve consumes. */
-export interface SpectralInputs {
-  /** Eigenvalues of K, descending (length d). */
-  lambda: Float64Array;
-  /** rho_k(0) = (u_k^T (theta_0 - theta*))^2 with theta_0 = 0, aligned with `lambda`. */
-  rho0: Float64Array;
-  /** Irreducible risk P_inf (risk convention with the 1/2). */
-  pInf: number;
 }
 
 /** {@link SpectralInputs} plus the eigenvectors and theta*, from an actual W. */

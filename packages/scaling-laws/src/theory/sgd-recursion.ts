@@ -4,15 +4,8 @@
  *   R(t) = 2 P(t) = sum_k lambda_k rho_k(t) + 2 P_inf  (a discrete Volterra equation).
  * g is the batch-mean gradient; gamma is its learning rate.
  */
-import type { SpectralInputs } from './plrf';
+import type { RiskCurve, SpectralInputs } from '../types';
 import { expectFinite, expectFiniteArray, expectInteger, expectPositive, invalidArgument } from '@lemma/gpu-kernels';
-
-/** A risk curve P(t) logged at integer steps. */
-export interface RiskCurve {
-  steps: Float64Array;
-  /** Risk P (with the 1/2). */
-  risk: Float64Array;
-}
 
 /** Thrown when the SGD Volterra kernel norm is >= 1 (risk diverges). */
 export class UnstableLearningRateError extends Error {

@@ -3,7 +3,7 @@
  * `theory_limit_loss`): lambda_j = j^-2alpha, rho_j = j^-2beta (pure point) + c_beta / d
  * (absolutely continuous part), and P_inf from the deterministic-equivalent fixed point.
  */
-import type { SpectralInputs } from './plrf';
+import type { SpectralInputs } from '../types';
 import { expectFinite, expectInteger, expectNumber, expectPositive } from '@lemma/gpu-kernels';
 
 /** Largest v (and d) the theory sums take: one pass over v terms is about 0.1 s at the cap. */
