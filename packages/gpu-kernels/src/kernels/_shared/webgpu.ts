@@ -54,7 +54,8 @@ export interface DispatchSpec {
 
 const pipelines = new WeakMap<GPUDevice, Map<string, { code: string; pipeline: GPUComputePipeline }>>();
 
-function getPipeline(device: GPUDevice, key: string, code: string): GPUComputePipeline {
+/** The compute pipeline of `code` (entry `main`, auto layout), cached per device under `key`. */
+export function getPipeline(device: GPUDevice, key: string, code: string): GPUComputePipeline {
   let cache = pipelines.get(device);
   if (!cache) pipelines.set(device, (cache = new Map()));
   const hit = cache.get(key);

@@ -123,16 +123,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 }
 
 // Pass 2: workgroup (32, 8): 32 columns (coalesced 128 B rows of partials), 8 lanes splitting the chunks, each
-// merging online; then an 8-way merge in workgroup memory.
-function colsPass2Code(sinkhorn: boolean): string {
+// merging online; then an 8-way merge in workgroup memory. Chunk c's partials start at c * stride (stride >= m).
+// `single`: each partial is one LSE value (PM only, sum 1), half the bytes of a (max, sum) pair.
+function colsPass2Code(sinkhorn: boolean, single = false): string {
+  const b = single ? 1 : 2;
   return /* wgsl */ `
-struct U { m: u32, chunks: u32, eps: f32, pad: u32 }
+struct U { m: u32, chunks: u32, eps: f32, stride: u32 }
 @group(0) @binding(0) var<storage, read> PM: array<f32>;
-@group(0) @binding(1) var<storage, read> PS: array<f32>;
-${sinkhorn ? `@group(0) @binding(2) var<storage, read> L: array<f32>;
-@group(0) @binding(3) var<storage, read_write> O: array<f32>;
-@group(0) @binding(4) var<uniform> u: U;` : `@group(0) @binding(2) var<storage, read_write> O: array<f32>;
-@group(0) @binding(3) var<uniform> u: U;`}
+${single ? '' : '@group(0) @binding(1) var<storage, read> PS: array<f32>;'}
+${sinkhorn ? `@group(0) @binding(${b}) var<storage, read> L: array<f32>;
+@group(0) @binding(${b + 1}) var<storage, read_write> O: array<f32>;
+@group(0) @binding(${b + 2}) var<uniform> u: U;` : `@group(0) @binding(${b}) var<storage, read_write> O: array<f32>;
+@group(0) @binding(${b + 1}) var<uniform> u: U;`}
 var<workgroup> smx: array<array<f32, 32>, 8>;
 var<workgroup> ssum: array<array<f32, 32>, 8>;
 @compute @workgroup_size(32, 8)
@@ -142,8 +144,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var S = 0.0;
   if (j < u.m) {
     for (var c = lid.y; c < u.chunks; c += 8u) {
-      let pm = PM[c * u.m + j];
-      let ps = PS[c * u.m + j];
+      let pm = PM[c * u.stride + j];
+      let ps = ${single ? '1.0' : 'PS[c * u.stride + j]'};
       let nm = max(M, pm);
       S = S * exp(M - nm) + ps * exp(pm - nm);
       M = nm;
@@ -181,6 +183,16 @@ function cached(key: string, make: () => string): string {
   let c = codeCache.get(key);
   if (!c) codeCache.set(key, (c = make()));
   return c;
+}
+
+/**
+ * The column-merge program (pass 2): merges per-chunk (max, sum) partials (`single`: per-chunk LSE values) into one
+ * LSE per column. Bindings: PM, [PS,] [logm, out | out], uniforms {m, chunks, eps, stride} with chunk c's partials at
+ * floats [c·stride, c·stride + m).
+ */
+export function colsMergeProgram(sinkhorn: boolean, single = false): { key: string; code: string } {
+  const tag = `${sinkhorn ? 'sink' : 'lse'}${single ? '-single' : ''}`;
+  return { key: `lemma-lse-cols2-${tag}`, code: cached(`cols2-${tag}`, () => colsPass2Code(sinkhorn, single)) };
 }
 
 /** Records the reduction and returns the new output tensor ([n] for 'rows', [m] for 'cols'). */
@@ -225,10 +237,9 @@ export function lseReduceWebGPU(be: WebGPUInternals, spec: LseReduceSpec): Tenso
     ? [{ info: pm, access: 'read' as const }, { info: ps, access: 'read' as const }, { info: spec.logm!, access: 'read' as const }, { info: out, access: 'read_write' as const }]
     : [{ info: pm, access: 'read' as const }, { info: ps, access: 'read' as const }, { info: out, access: 'read_write' as const }];
   recordDispatch(be, {
-    key: `lemma-lse-cols2-${sink ? 'sink' : 'lse'}`,
-    code: cached(`cols2-${sink}`, () => colsPass2Code(sink)),
+    ...colsMergeProgram(sink),
     bindings: b2,
-    uniforms: packUniforms([['u32', m], ['u32', chunks], ['f32', spec.eps], ['u32', 0]]),
+    uniforms: packUniforms([['u32', m], ['u32', chunks], ['f32', spec.eps], ['u32', m]]),
     workgroups: grid2D(Math.ceil(m / 32)),
   });
   // Released once the encoder using them is submitted (tfjs defers disposal of queued ids).

@@ -3,9 +3,19 @@ import { registerOp } from '../_shared/register';
 import { expectInteger, expectOneOf, expectOptions, expectPositive, expectRank, expectTensor, invalidArgument, toFloatTensor, withOwned } from '../../validate/index';
 import { sinkhornCpu } from './cpu';
 import { sinkhornWebGPU } from './webgpu';
+import { isSinkhornCostF16 } from './f16';
+import type { SinkhornCostF16 } from './f16';
+import { sinkhornIterationsCpu } from './iterations-cpu';
+import { SINKHORN_ITERATIONS_KERNEL } from './iterations-kernel';
+import type { SinkhornIterationsAttrs } from './iterations-kernel';
+import { sinkhornIterationsWebGPU } from './iterations-webgpu';
+
+export { isSinkhornCostF16, packSinkhornCostF16 } from './f16';
+export type { SinkhornCostF16 } from './f16';
 
 const KERNEL = 'LemmaSinkhornHalfStep';
 registerOp(KERNEL, { webgpu: sinkhornWebGPU, cpu: sinkhornCpu });
+registerOp(SINKHORN_ITERATIONS_KERNEL, { webgpu: sinkhornIterationsWebGPU, cpu: sinkhornIterationsCpu });
 
 /** Which dual potential a half step updates: 'rows' → f (length n), 'cols' → g (length m). */
 export type SinkhornAxis = 'rows' | 'cols';
@@ -77,8 +87,8 @@ export function sinkhornHalfStep(args: SinkhornHalfStepArgs): tf.Tensor1D {
 
 /** Arguments of {@link sinkhornIterations}. */
 export interface SinkhornIterationsArgs {
-  /** Cost matrix [n, m]. */
-  C: tf.Tensor;
+  /** Cost matrix [n, m] (float32), or one packed in half precision by {@link packSinkhornCostF16}. */
+  C: tf.Tensor | SinkhornCostF16;
   /** log a, length n. */
   logA: tf.Tensor;
   /** log b, length m. */
@@ -87,14 +97,17 @@ export interface SinkhornIterationsArgs {
   eps: number;
   /** Full iterations (a 'rows' then a 'cols' half step each), an integer in [1, 10^7]. */
   iterations: number;
-  /** Warm-start potentials (zeros when omitted); not disposed. */
+  /** Warm-start potentials (zeros when omitted); not disposed. Only g is read: the first half step overwrites f. */
   f?: tf.Tensor;
   g?: tf.Tensor;
 }
 
 /**
- * Runs `iterations` full log-domain Sinkhorn iterations with {@link sinkhornHalfStep}, from warm-start potentials or
- * zeros. Returns new potentials owned by the caller; the inputs are left alone.
+ * Runs `iterations` full log-domain Sinkhorn iterations (each the 'rows' then the 'cols' {@link sinkhornHalfStep}),
+ * from a warm-start g or zeros, recorded at once. On WebGPU each iteration is one fused pass over C (row LSEs and
+ * per-chunk column partials from the same read) plus a small column merge, written in place with bind groups made
+ * once per call. With a {@link SinkhornCostF16} the pass reads half the bytes (float32 accumulation; f is returned
+ * for the original C). Returns new potentials owned by the caller; the inputs are left alone.
  *
  * @example
  * const { f, g } = sinkhornIterations({ C, logA, logB, eps: 0.05, iterations: 100 });
@@ -105,11 +118,21 @@ export function sinkhornIterations(args: SinkhornIterationsArgs): { f: tf.Tensor
   const { eps, iterations } = args;
   expectInteger(op, 'iterations', iterations, { min: 1, max: 1e7 });
   expectPositive(op, 'eps', eps);
-  // Check everything under the caller's names before the first half step, so a rejected call allocates nothing.
-  const C = expectTensor(op, 'C', args.C, 'float32');
-  expectRank(op, 'C', C, 2);
-  const [n, m] = C.shape as [number, number];
-  if (n === 0 || m === 0) throw invalidArgument(op, 'C', 'a non-empty [n, m] tensor', C);
+  // Check everything under the caller's names before recording, so a rejected call allocates nothing.
+  const packed = isSinkhornCostF16(args.C) ? args.C : null;
+  if (packed && (packed.packed.isDisposed || packed.rowShift.isDisposed)) {
+    throw invalidArgument(op, 'C', 'a SinkhornCostF16 that has not been disposed', 'a disposed SinkhornCostF16');
+  }
+  let n: number;
+  let m: number;
+  if (packed) {
+    [n, m] = packed.shape;
+  } else {
+    const C = expectTensor(op, 'C', args.C, 'float32');
+    expectRank(op, 'C', C, 2);
+    [n, m] = C.shape as [number, number];
+    if (n === 0 || m === 0) throw invalidArgument(op, 'C', 'a non-empty [n, m] tensor', C);
+  }
   const vec = (name: string, t: unknown, len: number, what: string) => {
     const v = expectTensor(op, name, t, 'float32');
     if (v.rank !== 1 || v.shape[0] !== len) throw invalidArgument(op, name, `a 1-D float32 tensor of length ${len} (${what} of C)`, v);
@@ -118,23 +141,16 @@ export function sinkhornIterations(args: SinkhornIterationsArgs): { f: tf.Tensor
   const logA = vec('logA', args.logA, n, 'rows');
   const logB = vec('logB', args.logB, m, 'columns');
   if (args.f !== undefined) vec('f', args.f, n, 'rows');
-  if (args.g !== undefined) vec('g', args.g, m, 'columns');
-  // The caller's warm-start tensors are never disposed; every later potential is ours to free.
-  let f: tf.Tensor = args.f ?? tf.zeros([n]);
-  let g: tf.Tensor = args.g ?? tf.zeros([m]);
-  let ownF = !args.f;
-  let ownG = !args.g;
-  for (let k = 0; k < iterations; k++) {
-    const f2 = sinkhornHalfStep({ C, potential: g, logMarginal: logA, eps, axis: 'rows' });
-    if (ownF) f.dispose();
-    f = f2;
-    ownF = true;
-    const g2 = sinkhornHalfStep({ C, potential: f, logMarginal: logB, eps, axis: 'cols' });
-    if (ownG) g.dispose();
-    g = g2;
-    ownG = true;
+  const g0 = args.g !== undefined ? vec('g', args.g, m, 'columns') : tf.zeros([m]);
+  try {
+    const inputs: tf.NamedTensorMap = packed ? { C: packed.packed, g0, logA, logB, rowShift: packed.rowShift } : { C: args.C as tf.Tensor, g0, logA, logB };
+    const attrs: SinkhornIterationsAttrs = { eps, iterations, format: packed ? 'f16' : 'f32', m };
+    const [f, g] = tf.engine().runKernel(SINKHORN_ITERATIONS_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    return { f: f as tf.Tensor1D, g: g as tf.Tensor1D };
+  } finally {
+    // The caller's warm start is never disposed; our zeros are (tfjs defers the release past queued reads).
+    if (g0 !== args.g) g0.dispose();
   }
-  return { f: f as tf.Tensor1D, g: g as tf.Tensor1D };
 }
 
 /** Arguments of {@link sinkhornMarginalError}. */

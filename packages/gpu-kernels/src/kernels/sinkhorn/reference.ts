@@ -36,3 +36,50 @@ export function sinkhornPlanReference(c: ArrayLike<number>, n: number, m: number
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) p[i * m + j] = Math.exp((f[i]! + g[j]! - c[i * m + j]!) / eps);
   return p;
 }
+
+/** float64 Sinkhorn: `iterations` alternating half steps ('rows' then 'cols') from g0 (zeros when omitted). */
+export function sinkhornIterationsReference(
+  c: ArrayLike<number>,
+  n: number,
+  m: number,
+  logA: ArrayLike<number>,
+  logB: ArrayLike<number>,
+  eps: number,
+  iterations: number,
+  g0?: ArrayLike<number>,
+): { f: Float64Array; g: Float64Array } {
+  let g: Float64Array = Float64Array.from(g0 ?? new Float64Array(m));
+  let f: Float64Array = new Float64Array(n);
+  for (let k = 0; k < iterations; k++) {
+    f = sinkhornHalfStepReference(c, n, m, g, logA, eps, 'rows');
+    g = sinkhornHalfStepReference(c, n, m, f, logB, eps, 'cols');
+  }
+  return { f, g };
+}
+
+/** float64 L1 marginal violations ‖P·1 − a‖₁ and ‖Pᵀ·1 − b‖₁ of P_ij = exp((f_i + g_j − C_ij)/eps). */
+export function sinkhornMarginalErrorsReference(
+  c: ArrayLike<number>,
+  n: number,
+  m: number,
+  f: ArrayLike<number>,
+  g: ArrayLike<number>,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  eps: number,
+): { rows: number; cols: number } {
+  const col = new Float64Array(m);
+  let rows = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < m; j++) {
+      const p = Math.exp((f[i]! + g[j]! - c[i * m + j]!) / eps);
+      s += p;
+      col[j] += p;
+    }
+    rows += Math.abs(s - a[i]!);
+  }
+  let cols = 0;
+  for (let j = 0; j < m; j++) cols += Math.abs(col[j]! - b[j]!);
+  return { rows, cols };
+}
