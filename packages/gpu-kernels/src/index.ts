@@ -11,6 +11,7 @@ export * from './kernels/gumbelMaxSelect/index';
 export * from './kernels/pairwise/index';
 export * from './kernels/logSumExp/index';
 export * from './kernels/sinkhorn/index';
+export * from './kernels/sinkhornOnline/index';
 export * from './kernels/elementwiseRule/index';
 export { GradScaler, gradScaleTuning } from './kernels/gradScale/index';
 export type { GradScale, SkipReport } from './kernels/gradScale/index';

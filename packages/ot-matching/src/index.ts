@@ -13,6 +13,8 @@ export type { SinkhornInit, SinkhornResult, SinkhornDivergenceOptions } from './
 export { sinkhornF64 } from './sinkhorn-f64';
 export type { SinkhornF64Init, SinkhornF64Result } from './sinkhorn-f64';
 export type { SinkhornOptions } from './sinkhorn-schedule';
+export { sinkhornPointClouds, sinkhornDivergencePointClouds } from './sinkhorn-point-clouds';
+export type { SinkhornPointCloudOptions, SinkhornPointCloudStats, SinkhornPointCloudResult, SinkhornDivergencePointCloudResult } from './sinkhorn-point-clouds';
 export { getParams, setParams, cloneModel, interpolate, interpolateParams, paramKeys } from './params';
 export type { Param, Params } from './params';
 export { sequentialPermutationSpec, permToAxes } from './permutation-spec';
