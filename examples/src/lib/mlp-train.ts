@@ -1,11 +1,16 @@
 /**
  * One function that trains a ReLU MLP from a seed: the single place the LMC reproductions train networks, so that a
  * K-models-at-once GPU path (gpu-kernels' k-models work) can replace it without touching the experiments.
- * Plain tfjs ops on the active backend; SGD with heavy-ball momentum in optax's convention (trace = g + μ·trace,
- * θ -= lr·trace) and optax's warmup + cosine schedule.
+ * Plain tfjs ops on the active backend, stepped by gpu-kernels' trainSteps (a replayed step graph on webgpu); SGD
+ * with heavy-ball momentum in optax's convention (trace = g + μ·trace, θ -= lr·trace) and optax's warmup + cosine
+ * schedule.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@lemma/gpu-kernels';
+import { timedTrainSteps } from './timed-train-steps';
+
+/** Steps between loss read-backs (only the last one is used). */
+const READ_EVERY = 50;
 
 /** A trained MLP: layer sizes [in, h1, ..., out], kernels [in, out] row-major, biases, all float32. */
 export interface MlpWeights {
@@ -163,35 +168,33 @@ export async function trainMlp(plan: MlpTrainPlan, data: MlpTrainData): Promise<
   const bsz = Math.min(plan.batchSize, data.n);
   const stepsPerEpoch = Math.floor(data.n / bsz);
   const total = stepsPerEpoch * plan.epochs;
-  let step = 0;
+  let order: Int32Array | null = null;
+  // Batch of step i: [row indices, learning rate] (minibatch) or [learning rate] (full batch), tensors so a replayed step graph sees each step's values.
+  const batchAt = (i: number): tf.Tensor[] => {
+    const s = i % stepsPerEpoch;
+    // trainSteps asks for each batch once, in step order, so the epoch shuffles draw from rng in the same order as a plain loop.
+    if (bsz !== data.n && s === 0) order = Int32Array.from(rng.shuffle(Array.from({ length: data.n }, (_, r) => r)));
+    const lr = tf.scalar(plan.schedule === 'warmupCosine' ? warmupCosine(i, plan.lr, plan.warmupSteps, total) : plan.lr);
+    return order ? [tf.tensor1d(order.subarray(s * bsz, (s + 1) * bsz), 'int32'), lr] : [lr];
+  };
+  const step = (b: tf.Tensor[]): tf.Scalar =>
+    tf.tidy(() => {
+      const lr = b[b.length - 1]!;
+      const idx = b.length === 2 ? b[0]! : null;
+      const xb = idx ? (tf.gather(X, idx) as tf.Tensor2D) : X;
+      const yb = idx ? (tf.gather(Y, idx) as tf.Tensor2D) : (Y as tf.Tensor2D);
+      const { loss, grads } = backprop(ks, bs, xb, yb, plan.loss, outScale);
+      vars.forEach((v, i) => {
+        const m = tf.add(grads[i]!, tf.mul(vel[i]!, plan.momentum));
+        vel[i]!.assign(m);
+        v.assign(tf.sub(v, tf.mul(m, lr)));
+      });
+      return loss;
+    });
   let finalLoss = Number.NaN;
   try {
-    for (let e = 0; e < plan.epochs; e++) {
-      const order = bsz === data.n ? null : Int32Array.from(rng.shuffle(Array.from({ length: data.n }, (_, i) => i)));
-      for (let s = 0; s < stepsPerEpoch; s++) {
-        const lr = plan.schedule === 'warmupCosine' ? warmupCosine(step, plan.lr, plan.warmupSteps, total) : plan.lr;
-        const last = e === plan.epochs - 1 && s === stepsPerEpoch - 1;
-        const lossT = tf.tidy(() => {
-          let xb: tf.Tensor2D = X;
-          let yb: tf.Tensor2D = Y as tf.Tensor2D;
-          if (order) {
-            const idx = tf.tensor1d(order.subarray(s * bsz, (s + 1) * bsz), 'int32');
-            xb = tf.gather(X, idx) as tf.Tensor2D;
-            yb = tf.gather(Y, idx) as tf.Tensor2D;
-          }
-          const { loss, grads } = backprop(ks, bs, xb, yb, plan.loss, outScale);
-          vars.forEach((v, i) => {
-            const m = tf.add(grads[i]!, tf.mul(vel[i]!, plan.momentum));
-            vel[i]!.assign(m);
-            v.assign(tf.sub(v, tf.mul(m, lr)));
-          });
-          return loss;
-        });
-        if (last) finalLoss = (await lossT.data())[0]!;
-        lossT.dispose();
-        step++;
-      }
-    }
+    // The last step's loss is always read; earlier reads only bound how far the host runs ahead of the device.
+    if (total > 0) finalLoss = (await timedTrainSteps(step, batchAt, { steps: total, readEvery: READ_EVERY })).losses.at(-1)!.loss;
     const kernels = await Promise.all(ks.map(async (k) => Float32Array.from(await k.data())));
     const biases = await Promise.all(bs.map(async (b, l) => (b ? Float32Array.from(await b.data()) : new Float32Array(plan.sizes[l + 1]!))));
     return { sizes: plan.sizes.slice(), kernels, biases, finalLoss };

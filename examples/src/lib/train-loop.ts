@@ -1,10 +1,11 @@
 /**
  * The one training loop of the language-model reproductions: `steps` optimizer steps of a compiled tfjs-layers
- * model on batches from `batchAt`, with an evaluation callback. A plain eager loop (trainOnBatch) today; a captured
- * step graph (gpu-kernels' training path) can replace its body without changing callers.
+ * model on batches from `batchAt`, with an evaluation callback. Runs on gpu-kernels' `trainSteps` (loss read back
+ * every `readEvery` steps, asynchronously; a replayed step graph on webgpu), one `trainSteps` per evaluation span.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { timedTrainSteps } from './timed-train-steps';
 
 /** Options of {@link trainLoop}. */
 export interface TrainLoopOptions {
@@ -14,21 +15,43 @@ export interface TrainLoopOptions {
   /** Called after the 1-based steps where `evalEvery` divides t, and after the last. */
   evalEvery: number;
   onEval(step: number): Promise<void>;
-  onStep?(step: number): void;
+  /** Read the training loss back every `readEvery` steps (and at each evaluation); default 10. */
+  readEvery?: number;
+  /** Called with each training loss read back, in step order; `step` is 1-based like `onEval`'s. */
+  onProgress?(p: { step: number; loss: number }): void;
 }
 
-/** Runs the loop; returns the mean wall time per optimizer step in ms (evaluations excluded). */
+/** tfjs-layers' synchronous train function: one optimizer step on [inputs..., targets...], returns [loss, ...metrics]. */
+type TrainFunction = (data: tf.Tensor[]) => tf.Scalar[];
+
+/**
+ * Runs the loop; returns the mean wall time per optimizer step in ms (evaluations excluded, batch creation
+ * included since trainSteps builds each batch just before its step).
+ */
 export async function trainLoop(model: tfl.LayersModel, o: TrainLoopOptions): Promise<number> {
+  if (!Number.isInteger(o.steps) || o.steps < 1) throw new Error(`trainLoop: steps must be an integer >= 1, got ${o.steps}`);
+  if (!Number.isInteger(o.evalEvery) || o.evalEvery < 1) throw new Error(`trainLoop: evalEvery must be an integer >= 1, got ${o.evalEvery}`);
+  if (!model.optimizer) throw new Error('trainLoop: the model must be compiled (it has no optimizer)');
+  // A Sequential trains through its inner LayersModel (as its own trainOnBatch does); both fields are `protected`/`private` in the types only.
+  const inner = model instanceof tfl.Sequential ? (model as unknown as { model: tfl.LayersModel }).model : model;
+  // What trainOnBatch runs after its async input checks.
+  const train = (inner as unknown as { makeTrainFunction(): TrainFunction }).makeTrainFunction();
+  const step = (b: tf.Tensor[]): tf.Scalar[] => train(b);
   let trainMs = 0;
-  for (let t = 1; t <= o.steps; t++) {
-    const { x, y } = o.batchAt(t - 1);
+  for (let start = 0; start < o.steps; start += o.evalEvery) {
+    const n = Math.min(o.evalEvery, o.steps - start);
+    const onProgress = o.onProgress;
     const t0 = performance.now();
-    await model.trainOnBatch(x, y);
+    await timedTrainSteps(
+      step,
+      (i) => {
+        const { x, y } = o.batchAt(start + i);
+        return [x, y];
+      },
+      { steps: n, readEvery: o.readEvery ?? 10, ...(onProgress ? { onProgress: (p: { step: number; loss: number }) => onProgress({ step: start + p.step + 1, loss: p.loss }) } : {}) },
+    );
     trainMs += performance.now() - t0;
-    x.dispose();
-    y.dispose();
-    o.onStep?.(t);
-    if (t % o.evalEvery === 0 || t === o.steps) await o.onEval(t);
+    await o.onEval(start + n);
   }
-  return trainMs / Math.max(1, o.steps);
+  return trainMs / o.steps;
 }

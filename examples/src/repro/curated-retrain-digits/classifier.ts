@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@lemma/gpu-kernels';
+import { timedTrainSteps } from '../../lib/timed-train-steps';
 
 /**
  * Weights of the CNN: conv 2×2 stride 2 (1→C1, 28→14), conv 2×2 stride 2 (C1→C2, 14→7), dense 7·7·C2 → F (the
@@ -62,16 +63,26 @@ export async function trainCnn(x: Float32Array, y: Uint8Array, opts: { seed: num
   const xs = tf.tensor2d(x, [n, 784]);
   const ys = tf.oneHot(tf.tensor1d(Int32Array.from(y), 'int32'), 10);
   const rng = createRng(opts.seed, 42);
+  const perEpoch = Math.floor(n / bs);
+  let order: number[] = [];
   try {
-    for (let e = 0; e < opts.epochs; e++) {
-      const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
-      for (let s = 0; s + bs <= n; s += bs) {
-        const idx = tf.tensor1d(Int32Array.from(order.slice(s, s + bs)), 'int32');
-        const xb = tf.gather(xs, idx) as tf.Tensor2D;
-        const yb = tf.gather(ys, idx);
-        optimizer.minimize(() => tf.losses.softmaxCrossEntropy(yb, forward(vars, xb).logits) as tf.Scalar, false, vars);
-        tf.dispose([idx, xb, yb]);
-      }
+    if (opts.epochs > 0 && perEpoch > 0) {
+      await timedTrainSteps(
+        ([idx]) => {
+          const xb = tf.gather(xs, idx!) as tf.Tensor2D;
+          const yb = tf.gather(ys, idx!);
+          const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(yb, forward(vars, xb).logits) as tf.Scalar, true, vars)!;
+          tf.dispose([xb, yb]);
+          return loss;
+        },
+        (i) => {
+          const s = (i % perEpoch) * bs;
+          // trainSteps asks for each batch once, in step order, so the epoch shuffles draw from rng as a plain loop's do.
+          if (s === 0) order = rng.shuffle(Array.from({ length: n }, (_, r) => r));
+          return [tf.tensor1d(Int32Array.from(order.slice(s, s + bs)), 'int32')];
+        },
+        { steps: opts.epochs * perEpoch, readEvery: 50 },
+      );
     }
     const values = await Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
     return { c1: init.c1, c2: init.c2, features: init.features, values: values.map((v) => Float32Array.from(v)) };

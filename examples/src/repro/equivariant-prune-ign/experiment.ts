@@ -35,6 +35,7 @@ import {
 } from '@lemma/equivariant-prune';
 import { defineCells } from '../../lib/cell-pool';
 import { setLearningRate } from '../../lib/learning-rate';
+import { timedTrainSteps } from '../../lib/timed-train-steps';
 
 /** Which architecture a cell trains and prunes. */
 export type GraphArch = 'ign2' | 'mpnn';
@@ -243,17 +244,24 @@ export const graphCell = defineCells('equivariant-prune-ign/train-and-prune', as
   const lr0 = 0.01;
   const opt = tf.train.adam(lr0);
   const data = createRng(seed, 33);
-  for (let s = 0; s < cell.steps; s++) {
-    setLearningRate(opt, lr0 * (0.02 + 0.98 * 0.5 * (1 + Math.cos((Math.PI * s) / cell.steps)))); // cosine decay
-    const { adj, y } = sampleGraphs(data, cell.batch, n);
-    const { x, adjHat } = inputs(adj, cell.batch);
-    const yt = tf.tensor2d(Float32Array.from(y), [cell.batch, 1]);
-    const loss = opt.minimize(() => tf.losses.meanSquaredError(yt, forwardTf(arch, a, coeffs, biases, x, adjHat, consts)) as tf.Scalar, true);
-    tf.tidy(() => {
-      for (const v of [...coeffs, ...biases]) v.assign(tf.clipByValue(v, -1, 1));
-    });
-    tf.dispose([x, yt, loss!, ...(adjHat ? [adjHat] : [])]);
-  }
+  let s = 0;
+  await timedTrainSteps(
+    ([x, yt, adjHat]) => {
+      setLearningRate(opt, lr0 * (0.02 + 0.98 * 0.5 * (1 + Math.cos((Math.PI * s++) / cell.steps)))); // cosine decay
+      const loss = opt.minimize(() => tf.losses.meanSquaredError(yt!, forwardTf(arch, a, coeffs, biases, x as tf.Tensor2D, adjHat as tf.Tensor3D | undefined, consts)) as tf.Scalar, true)!;
+      tf.tidy(() => {
+        for (const v of [...coeffs, ...biases]) v.assign(tf.clipByValue(v, -1, 1));
+      });
+      return loss;
+    },
+    () => {
+      const { adj, y } = sampleGraphs(data, cell.batch, n);
+      const { x, adjHat } = inputs(adj, cell.batch);
+      return [x, tf.tensor2d(Float32Array.from(y), [cell.batch, 1]), ...(adjHat ? [adjHat] : [])];
+    },
+    // tf.train.adam reads its cosine-decayed learning rate as a host number each step, which a replayed graph would freeze.
+    { steps: cell.steps, readEvery: 50, graph: false },
+  );
   const trainSeconds = (Date.now() - t0) / 1000;
   const test = sampleGraphs(createRng(seed, 34), cell.testGraphs, n);
   const f32 = tf.tidy(() => {

@@ -32,6 +32,7 @@ import {
 import { loadMnistSubset } from '../../fixtures/mnist';
 import type { Reproduction, ReproContext, ReproResult } from '../../types';
 import { setLearningRate } from '../../lib/learning-rate';
+import { timedTrainSteps } from '../../lib/timed-train-steps';
 import { VEGA_LITE } from '../../lib/figures';
 
 const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
@@ -182,20 +183,32 @@ async function rotMnist(ctx: ReproContext): Promise<ReproResult> {
   const steps = epochs * perEpoch;
   const bar = ctx.progress('train C4 target', steps);
   const tTrain = performance.now();
-  for (let s = 0; s < steps; s++) {
-    setLearningRate(opt, lr0 * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * s) / steps)))); // cosine decay
-    const start = (s % perEpoch) * batch;
-    const loss = opt.minimize(() => {
-      const xb = tf.tensor4d(xTrain.subarray(start * 196, (start + batch) * 196), [batch, 14, 14, 1]);
-      const yb = tf.oneHot(tf.tensor1d(yTrain.subarray(start, start + batch), 'int32'), 10);
-      return tf.losses.softmaxCrossEntropy(yb, logitsOf(xb)) as tf.Scalar;
-    }, true);
-    tf.tidy(() => {
-      for (const v of allVars) v.assign(tf.clipByValue(v, -1, 1));
-    });
-    if (s % 20 === 0) bar.tick(20, `loss ${(await loss!.data())[0]!.toFixed(3)}`);
-    loss!.dispose();
-  }
+  let s = 0;
+  let ticked = 0;
+  await timedTrainSteps(
+    ([xb, yb]) => {
+      setLearningRate(opt, lr0 * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * s++) / steps)))); // cosine decay
+      const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(yb!, logitsOf(xb as tf.Tensor4D)) as tf.Scalar, true)!;
+      tf.tidy(() => {
+        for (const v of allVars) v.assign(tf.clipByValue(v, -1, 1));
+      });
+      return loss;
+    },
+    (i) => {
+      const start = (i % perEpoch) * batch;
+      return tf.tidy(() => [tf.tensor4d(xTrain.subarray(start * 196, (start + batch) * 196), [batch, 14, 14, 1]), tf.oneHot(tf.tensor1d(yTrain.subarray(start, start + batch), 'int32'), 10)]);
+    },
+    {
+      steps,
+      readEvery: 20,
+      onProgress: (p) => {
+        bar.tick(p.step + 1 - ticked, `loss ${p.loss.toFixed(3)}`);
+        ticked = p.step + 1;
+      },
+      // tf.train.adam reads its cosine-decayed learning rate as a host number each step, which a replayed graph would freeze.
+      graph: false,
+    },
+  );
   bar.done();
   const trainMs = performance.now() - tTrain;
   const f64 = async (v: tf.Variable) => Float64Array.from(await v.data());

@@ -29,6 +29,7 @@ import type {
   Table,
 } from '../../types';
 import { setLearningRate } from '../../lib/learning-rate';
+import { timedTrainSteps } from '../../lib/timed-train-steps';
 import { VEGA_LITE } from '../../lib/figures';
 
 const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
@@ -79,16 +80,32 @@ async function setTask(ctx: ReproContext): Promise<ReproResult> {
     const lr0 = 0.01;
     const opt = tf.train.adam(lr0);
     const bar = ctx.progress(`train set-${task} target`, steps);
-    for (let s = 0; s < steps; s++) {
-      setLearningRate(opt, lr0 * (0.02 + 0.98 * 0.5 * (1 + Math.cos((Math.PI * s) / steps)))); // cosine decay
-      const { x, y } = sample(128);
-      const loss = opt.minimize(() => tf.losses.meanSquaredError(tf.tensor2d(y, [128, 1]), forward(tf.tensor2d(x, [128, n]))) as tf.Scalar, true);
-      tf.tidy(() => {
-        for (const v of [...vars, ...biasVars]) v.assign(tf.clipByValue(v, -1, 1));
-      });
-      if (s % 50 === 0) bar.tick(50, `mse ${(await loss!.data())[0]!.toExponential(2)}`);
-      loss!.dispose();
-    }
+    let s = 0;
+    let ticked = 0;
+    await timedTrainSteps(
+      ([yb, xb]) => {
+        setLearningRate(opt, lr0 * (0.02 + 0.98 * 0.5 * (1 + Math.cos((Math.PI * s++) / steps)))); // cosine decay
+        const loss = opt.minimize(() => tf.losses.meanSquaredError(yb!, forward(xb as tf.Tensor2D)) as tf.Scalar, true)!;
+        tf.tidy(() => {
+          for (const v of [...vars, ...biasVars]) v.assign(tf.clipByValue(v, -1, 1));
+        });
+        return loss;
+      },
+      () => {
+        const { x, y } = sample(128);
+        return [tf.tensor2d(y, [128, 1]), tf.tensor2d(x, [128, n])];
+      },
+      {
+        steps,
+        readEvery: 50,
+        onProgress: (p) => {
+          bar.tick(p.step + 1 - ticked, `mse ${p.loss.toExponential(2)}`);
+          ticked = p.step + 1;
+        },
+        // tf.train.adam reads its cosine-decayed learning rate as a host number each step, which a replayed graph would freeze.
+        graph: false,
+      },
+    );
     bar.done();
     const target: EquivariantNetwork = {
       layers: await Promise.all(

@@ -140,13 +140,14 @@ export function toParams(w: MlpWeights): Params {
 }
 
 /** Uncentred second moments E[h hᵀ] of the input and of every hidden layer's (post-ReLU) output on `x`, float64. */
-export function layerMoments(w: MlpWeights, x: tf.Tensor2D): { dim: number; data: Float64Array }[] {
+export async function layerMoments(w: MlpWeights, x: tf.Tensor2D): Promise<{ dim: number; data: Float64Array }[]> {
   const out: { dim: number; data: Float64Array }[] = [];
   let h: tf.Tensor2D = tf.clone(x);
   const N = x.shape[0];
   for (let l = 0; l < w.sizes.length - 1; l++) {
     const M = tf.tidy(() => tf.div(tf.matMul(tf.transpose(h), h), N));
-    out.push({ dim: h.shape[1], data: Float64Array.from(M.dataSync()) });
+    // data(), not dataSync(): tfjs-webgpu's synchronous read needs OffscreenCanvas, which Node lacks.
+    out.push({ dim: h.shape[1], data: Float64Array.from(await M.data()) });
     M.dispose();
     if (l === w.sizes.length - 2) break;
     const next = tf.tidy(() => tf.relu(tf.add(tf.matMul(h, tf.tensor2d(w.kernels[l]!, [w.sizes[l]!, w.sizes[l + 1]!])), tf.tensor1d(w.biases[l]!))) as tf.Tensor2D);
@@ -158,12 +159,12 @@ export function layerMoments(w: MlpWeights, x: tf.Tensor2D): { dim: number; data
 }
 
 /** Dim(Kᵀ Σ K) for a kernel K [d, n] (rows of W = columns of K) and Σ [d, d]. */
-export function weightedDimension(kernel: Float32Array, d: number, n: number, sigma: Float64Array): number {
+export async function weightedDimension(kernel: Float32Array, d: number, n: number, sigma: Float64Array): Promise<number> {
   const M = tf.tidy(() => {
     const K = tf.tensor2d(kernel, [d, n]);
     return tf.matMul(tf.transpose(K), tf.matMul(tf.tensor2d(Float32Array.from(sigma), [d, d]), K));
   });
-  const v = Float64Array.from(M.dataSync());
+  const v = Float64Array.from(await M.data());
   M.dispose();
   return approximateDimension(n, v);
 }
@@ -181,8 +182,8 @@ export const analysePair = defineCells('ot-lmc-paper/analyse-pair', async (c: Pa
     const pa = await getParams(A);
     const pb = await getParams(B);
     const hidden = Object.keys(spec.perms); // P0, P1, P2 in input-to-output order
-    const momA = layerMoments(c.a, probe);
-    const momB = layerMoments(c.b, probe);
+    const momA = await layerMoments(c.a, probe);
+    const momB = await layerMoments(c.b, probe);
     // Σ of the input of the layer producing each permutation (model A's, as in the paper).
     const moments: Record<string, InputMoment> = Object.fromEntries(hidden.map((name, l) => [name, momA[l]!]));
     const perms: Record<Method, Permutations> = {
@@ -210,16 +211,16 @@ export const analysePair = defineCells('ot-lmc-paper/analyse-pair', async (c: Pa
       accA = r.accuracy[0]!;
       accB = r.accuracy[r.accuracy.length - 1]!;
     }
-    const dims = (w: MlpWeights, p: Params, mom: { dim: number; data: Float64Array }[]) => {
+    const dims = async (w: MlpWeights, p: Params, mom: { dim: number; data: Float64Array }[]) => {
       const wtw = layerDimensions(p, spec);
       return {
         wtw: hidden.map((name) => wtw[name]!),
-        wsw: hidden.map((_, l) => weightedDimension(w.kernels[l]!, w.sizes[l]!, w.sizes[l + 1]!, mom[l]!.data)),
+        wsw: await Promise.all(hidden.map((_, l) => weightedDimension(w.kernels[l]!, w.sizes[l]!, w.sizes[l + 1]!, mom[l]!.data))),
         sigma: hidden.map((_, l) => approximateDimension(mom[l + 1]!.dim, mom[l + 1]!.data)),
       };
     };
-    const da = dims(c.a, pa, momA);
-    const db = dims(c.b, pb, momB);
+    const da = await dims(c.a, pa, momA);
+    const db = await dims(c.b, pb, momB);
     const avg = (x: number[], y: number[]) => x.map((v, i) => (v + y[i]!) / 2);
     return { lossA, lossB, accA, accB, methods, dimWtW: avg(da.wtw, db.wtw), dimWSigmaW: avg(da.wsw, db.wsw), dimSigma: avg(da.sigma, db.sigma), gitRebasinSweeps: wm.sweeps };
   } finally {

@@ -39,11 +39,11 @@ it('backprop matches tfjs autodiff (one step of plain SGD from the same init)', 
   tf.dispose([...ks, ...bs, ...Object.values(grads)]);
 });
 
-it('Dim(WΣWᵀ) equals Dim(WᵀW) when Σ = I and layerMoments returns E[xxᵀ]', () => {
+it('Dim(WΣWᵀ) equals Dim(WᵀW) when Σ = I and layerMoments returns E[xxᵀ]', async () => {
   const w = initMlp({ sizes: [4, 3, 2], init: { kind: 'lecun' }, seed: 1 });
   const eye = Float64Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 1 : 0));
   // Kᵀ K and K Kᵀ share their nonzero spectrum, so both dimensions agree.
-  const d1 = weightedDimension(w.kernels[0]!, 4, 3, eye);
+  const d1 = await weightedDimension(w.kernels[0]!, 4, 3, eye);
   let tr = 0;
   let tr2 = 0;
   const K = w.kernels[0]!;
@@ -53,7 +53,7 @@ it('Dim(WΣWᵀ) equals Dim(WᵀW) when Σ = I and layerMoments returns E[xxᵀ]
   for (const v of G) tr2 += v * v;
   expect(d1).toBeCloseTo((tr * tr) / tr2, 4);
   const x = tf.tensor2d([1, 2, 0, 0, 0, 1, 1, 1], [2, 4]);
-  const m = layerMoments(w, x);
+  const m = await layerMoments(w, x);
   expect(m.map((v) => v.dim)).toEqual([4, 3]);
   expect(m[0]!.data[0]).toBeCloseTo(0.5, 6); // (1² + 0²)/2
   expect(m[0]!.data[1]).toBeCloseTo(1, 6); // (1·2 + 0·1)/2

@@ -190,14 +190,15 @@ export const widthPair = defineCells('ot-lmc-width/pair', async (c: WidthCell): 
   const euc = layerwiseOTAlignment(pa, pb, spec, { cost: 'euclidean' });
   const x = tf.tensor2d(prob.xTest, [c.nTest, c.inputDim]);
   try {
-    const evalAt = (p: Params): Float32Array => {
+    // data(), not dataSync(): tfjs-webgpu's synchronous read needs OffscreenCanvas, which Node lacks.
+    const evalAt = async (p: Params): Promise<Float32Array> => {
       const o = outputs(p, x);
-      const v = o.dataSync() as Float32Array;
+      const v = (await o.data()) as Float32Array;
       o.dispose();
       return Float32Array.from(v);
     };
-    const fA = evalAt(pa);
-    const fB = evalAt(pb);
+    const fA = await evalAt(pa);
+    const fB = await evalAt(pb);
     const lossA = mse(fA, prob.yTest);
     const lossB = mse(fB, prob.yTest);
     const methods = {} as WidthPairResult['methods'];
@@ -209,7 +210,7 @@ export const widthPair = defineCells('ot-lmc-width/pair', async (c: WidthCell): 
       let gap = Number.NaN;
       for (const t of c.ts) {
         if (t === 0 || t === 1) continue;
-        const f = evalAt(interpolateParams(pa, pbAl, t));
+        const f = await evalAt(interpolateParams(pa, pbAl, t));
         const l = mse(f, prob.yTest);
         barrier = Math.max(barrier, l - ((1 - t) * lossA + t * lossB));
         if (t === 0.5) {
