@@ -13,9 +13,12 @@ export async function flushAndWait(): Promise<void> {
 
 /**
  * `warmup` untimed calls, then `iters` calls of `fn` between two GPU drains: wall ms per call (GPU included) and the
- * host ms per call spent inside `fn` (recording and submitting).
+ * host ms per call spent inside `fn` (recording and submitting). The default warm-up is as long as the timed loop
+ * (at most 16 calls): tfjs-webgpu returns a disposed tensor's buffer to its pool only at the next submit (every 15
+ * dispatches), so a shorter warm-up leaves the timed loop allocating fresh buffers (3 ms of a 64M randomNormal call
+ * on an H100) where a steady loop, like PyTorch's caching allocator, reuses them.
  */
-export async function timeLoop(iters: number, fn: () => void, warmup = 2): Promise<{ ms: number; hostMs: number }> {
+export async function timeLoop(iters: number, fn: () => void, warmup = Math.max(2, Math.min(iters, 16))): Promise<{ ms: number; hostMs: number }> {
   for (let i = 0; i < warmup; i++) fn();
   await flushAndWait();
   const t0 = performance.now();

@@ -12,7 +12,7 @@
  * stderr). Timing: 2 warm-up steps, then N steps between two queue drains (wall clock / N), median of 3 rounds.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { applyElementwiseRule, createRuleSlots, GradScaler, gradScaleTuning, selectBackend } from '@lemma/gpu-kernels';
+import { applyElementwiseRule, createRuleSlots, GradScaler, gradScaleTuning, randomNormal, selectBackend } from '@lemma/gpu-kernels';
 import { adamw, adamwRule } from '../src/index';
 import { adamwScalars } from '../src/adamw';
 import { benchSize } from './step-throughput';
@@ -43,15 +43,28 @@ async function time(step: () => void, sync: () => Promise<void>, iters: number):
 }
 
 /**
+ * Where the bench's variables and gradients are made: 'host' = tfjs's randomNormal (values drawn in JS, uploaded by
+ * tfjs-webgpu like any CPU-made tensor, e.g. tfjs-layers' initial weights), 'device' = gpu-kernels' Philox kernel.
+ */
+type Init = 'host' | 'device';
+
+/** `count` flat normal tensors of `each` entries with standard deviation `std` (seeds seed0, seed0 + 1, ...). */
+function normals(init: Init, count: number, each: number, std: number, seed0: number): tf.Tensor[] {
+  return Array.from({ length: count }, (_, i) =>
+    init === 'host' ? tf.randomNormal([each], 0, std, 'float32', seed0 + i) : tf.tidy(() => tf.mul(randomNormal([each], seed0 + i), std)),
+  );
+}
+
+/**
  * The optimizer's AdamW step vs gpu-kernels' bare rule on n parameters split into `tensors` equal flat variables
  * (see the module comment).
  */
-export async function compareWithRule(n: number, iters: number, tensors = 1, rounds = 5): Promise<Row[]> {
+export async function compareWithRule(n: number, iters: number, tensors = 1, rounds = 5, init: Init = 'host'): Promise<Row[]> {
   const backend = tf.getBackend();
   const each = Math.floor(n / tensors);
   const tag = `cmp_${n}_${tensors}_${Math.random().toString(36).slice(2)}`;
-  const vs = Array.from({ length: tensors }, (_, i) => tf.variable(tf.randomNormal([each], 0, 1, 'float32', 1 + i), true, `${tag}_${i}`));
-  const gs = Array.from({ length: tensors }, (_, i) => tf.randomNormal([each], 0, 1e-2, 'float32', 1000 + i));
+  const vs = normals(init, tensors, each, 1, 1).map((t, i) => tf.variable(t, true, `${tag}_${i}`));
+  const gs = normals(init, tensors, each, 1e-2, 1000);
   const named = Object.fromEntries(vs.map((v, i) => [v.name, gs[i]!]));
   const sync = async (): Promise<void> => {
     const s = tf.slice(vs[tensors - 1]!, [0], [1]);
@@ -114,10 +127,10 @@ interface DocRow {
 export const sizeLabel = (tensors: number, each: number): string => `${tensors}x${+(each / 1e6).toPrecision(4)}M params`;
 
 /** Median-of-rounds time of our AdamW step (optionally clipped) over `tensors` flat variables of `each` parameters. */
-async function optimizerStep(id: string, tensors: number, each: number, clipNorm: number | undefined, iters: number, sync: () => Promise<void>): Promise<DocRow> {
+async function optimizerStep(id: string, tensors: number, each: number, clipNorm: number | undefined, iters: number, sync: () => Promise<void>, init: Init = 'host'): Promise<DocRow> {
   const tag = `${id}_${Math.random().toString(36).slice(2)}`;
-  const vs = Array.from({ length: tensors }, (_, i) => tf.variable(tf.randomNormal([each], 0, 1, 'float32', 1 + i), true, `${tag}_${i}`));
-  const gs = Array.from({ length: tensors }, (_, i) => tf.randomNormal([each], 0, 1e-2, 'float32', 1000 + i));
+  const vs = normals(init, tensors, each, 1, 1).map((t, i) => tf.variable(t, true, `${tag}_${i}`));
+  const gs = normals(init, tensors, each, 1e-2, 1000);
   const named = Object.fromEntries(vs.map((v, i) => [v.name, gs[i]!]));
   // Decay on every variable (noDecay: []), as torch's AdamW(weight_decay=0.01) does.
   const opt = adamw({ learningRate: 1e-3, weightDecay: 0.01, noDecay: [], ...(clipNorm === undefined ? {} : { clipNorm }) });
@@ -160,6 +173,23 @@ export default async function main(): Promise<void> {
     rows.push(await optimizerStep(`optim_adamw_step_clip_100M_parts${p}`, 1, big, 1.0, iters, sync));
   }
   gradScaleTuning.parts = parts;
+  // Where the step's time goes: the bare rule, rule + grad-scale passes and the clipped step, interleaved in rounds
+  // (the same background for all three), with host-made and with device-made variables and gradients (the bare rule
+  // ran at 1.68 ms here vs 0.99 ms in gpu-kernels' bench on device-made tensors, same card and run).
+  for (const init of ['host', 'device'] as const) {
+    const sfx = init === 'host' ? '' : '_deviceinit';
+    const ids: Record<string, string> = {
+      rule_adamw_bare: `optim_rule_adamw_bare_100M${sfx}`,
+      rule_adamw_gradscale: `optim_rule_adamw_gradscale_100M${sfx}`,
+      optim_adamw_step: `optim_adamw_step_clip_100M_interleaved${sfx}`,
+    };
+    for (const r of await compareWithRule(big, iters, 1, 3, init)) {
+      rows.push({ id: ids[r.bench]!, size: sizeLabel(1, big), ms: +r.ms.toFixed(4), hostMs: +r.hostMs.toFixed(4) });
+      console.error(`${ids[r.bench]}: ${r.ms.toFixed(3)} ms (host ${r.hostMs.toFixed(3)} ms)`);
+    }
+  }
+  rows.push(await optimizerStep('optim_adamw_step_clip_100M_deviceinit', 1, big, 1.0, iters, sync, 'device'));
+  rows.push(await optimizerStep('optim_adamw_step_100M_deviceinit', 1, big, undefined, iters, sync, 'device'));
   if (process.argv.includes('--detail')) {
     for (const row of await benchSize(big, smoke ? 3 : 20)) console.error(JSON.stringify(row));
     for (const tensors of [1, 100]) for (const row of await compareWithRule(big, smoke ? 3 : 20, tensors)) console.error(JSON.stringify(row));

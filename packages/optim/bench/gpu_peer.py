@@ -70,6 +70,13 @@ results = [
 # The tuning variants of ours compare with the same clipped peer step.
 for parts in (512, 8192):
     results.append({**results[0], "id": f"optim_adamw_step_clip_100M_parts{parts}"})
+for suffix in ("interleaved", "interleaved_deviceinit", "deviceinit"):
+    results.append({**results[0], "id": f"optim_adamw_step_clip_100M_{suffix}"})
+results.append({**results[2], "id": "optim_adamw_step_100M_deviceinit"})
+# The bare rule and rule + grad-scale rows compare with the fused AdamW step alone / with clipping.
+for sfx in ("", "_deviceinit"):
+    results.append({**results[2], "id": f"optim_rule_adamw_bare_100M{sfx}"})
+    results.append({**results[0], "id": f"optim_rule_adamw_gradscale_100M{sfx}"})
 doc = {"package": "@lemma/optim", "impl": f"torch {torch.__version__} fused AdamW + clip_grad_norm_(foreach)",
        "card": torch.cuda.get_device_name(0), "date": __import__("datetime").datetime.utcnow().isoformat() + "Z", "results": results}
 print(json.dumps(doc, indent=2))

@@ -9,8 +9,9 @@ import { randomReference } from './reference';
 import { philoxWordsFast } from './fastPhilox';
 
 describeEachBackend('random tensors', () => {
-  it('uniforms equal the philoxWords stream bit for bit (odd sizes, several seeds and streams)', async () => {
-    for (const [n, seed, stream] of [[1, 0, 0], [7, 42, 0], [1030, 3, 5], [33, 2 ** 40 + 7, 1]] as const) {
+  it('uniforms equal the philoxWords stream bit for bit (odd and multiple-of-4 sizes, several seeds and streams)', async () => {
+    // 1028 and 8: sizes that take the webgpu kernel's vec4-store path.
+    for (const [n, seed, stream] of [[1, 0, 0], [7, 42, 0], [1030, 3, 5], [33, 2 ** 40 + 7, 1], [1028, 11, 2], [8, 5, 0]] as const) {
       const u = randomUniform([n], seed, { stream });
       const got = await u.data();
       u.dispose();
@@ -21,13 +22,15 @@ describeEachBackend('random tensors', () => {
   });
 
   it('normal and Gumbel match the float64 reference within a few float32 ulps', async () => {
-    const shape = [5, 13];
-    for (const [fn, dist] of [[randomNormal, 'normal'], [randomGumbel, 'gumbel']] as const) {
-      const t = fn(shape, 123, { stream: 2 });
-      expect(t.shape).toEqual(shape);
-      // log/cos/sin of GPU drivers are accurate to a few ulps; |value| <= ~6 so 1e-5 absolute covers it.
-      assertAllClose(await t.data(), randomReference(dist, 65, 123, 2), { rtol: 1e-5, atol: 2e-5, label: dist });
-      t.dispose();
+    // [5, 13]: scalar stores; [4, 12]: the vec4-store path on webgpu.
+    for (const shape of [[5, 13], [4, 12]]) {
+      for (const [fn, dist] of [[randomNormal, 'normal'], [randomGumbel, 'gumbel']] as const) {
+        const t = fn(shape, 123, { stream: 2 });
+        expect(t.shape).toEqual(shape);
+        // log/cos/sin of GPU drivers are accurate to a few ulps; |value| <= ~6 so 1e-5 absolute covers it.
+        assertAllClose(await t.data(), randomReference(dist, shape[0]! * shape[1]!, 123, 2), { rtol: 1e-5, atol: 2e-5, label: dist });
+        t.dispose();
+      }
     }
   });
 
