@@ -111,12 +111,12 @@ async function main(): Promise<void> {
     const b32 = 4 * n * n;
     const exact: Row[] = [];
     exact.push(await time('sinkhorn_iteration_fused', size, K, calls, iterate(C), b32));
-    exact.push(await time('sinkhorn_iteration_fused_t512', size, K, calls, iterate(C), b32, { threads: 512 }));
-    exact.push(await time('sinkhorn_iteration_fused_t1024', size, K, calls, iterate(C), b32, { threads: 1024 }));
-    exact.push(await time('sinkhorn_iteration_fused_wg132', size, K, calls, iterate(C), b32, { workgroups: 132 }));
-    exact.push(await time('sinkhorn_iteration_fused_wg528', size, K, calls, iterate(C), b32, { workgroups: 528 }));
-    exact.push(await time('sinkhorn_iteration_fused_t512_wg132', size, K, calls, iterate(C), b32, { threads: 512, workgroups: 132 }));
-    exact.push(await time('sinkhorn_iteration_fused_r2', size, K, calls, iterate(C), b32, { rowsPerStep: 2 }));
+    exact.push(await time('sinkhorn_iteration_fused_t512', size, K, calls, iterate(C), b32, { threads: 512, rowsPerStep: 1 }));
+    exact.push(await time('sinkhorn_iteration_fused_t1024', size, K, calls, iterate(C), b32, { threads: 1024, rowsPerStep: 1 }));
+    exact.push(await time('sinkhorn_iteration_fused_wg132', size, K, calls, iterate(C), b32, { workgroups: 132, rowsPerStep: 1, minThreads: 256 }));
+    exact.push(await time('sinkhorn_iteration_fused_wg528', size, K, calls, iterate(C), b32, { workgroups: 528, rowsPerStep: 1, minThreads: 256 }));
+    exact.push(await time('sinkhorn_iteration_fused_t512_wg132', size, K, calls, iterate(C), b32, { threads: 512, workgroups: 132, rowsPerStep: 1 }));
+    exact.push(await time('sinkhorn_iteration_fused_r2', size, K, calls, iterate(C), b32, { rowsPerStep: 2, minThreads: 256 }));
     exact.push(await time('sinkhorn_iteration_fused_t512_r2', size, K, calls, iterate(C), b32, { threads: 512, rowsPerStep: 2 }));
     // One iteration per call: what a caller checking convergence every iteration gets (host-bound at small n).
     exact.push(await time('sinkhorn_iteration_fused_1_per_call', size, 1, calls * K, iterate(C), b32));
@@ -140,10 +140,10 @@ async function main(): Promise<void> {
     const b16 = 2 * n * n;
     const half: Row[] = [];
     half.push(await time('sinkhorn_iteration_f16', size, K, calls, iterate(C16), b16));
-    half.push(await time('sinkhorn_iteration_f16_t512', size, K, calls, iterate(C16), b16, { threads: 512 }));
-    half.push(await time('sinkhorn_iteration_f16_wg132', size, K, calls, iterate(C16), b16, { workgroups: 132 }));
-    half.push(await time('sinkhorn_iteration_f16_t512_wg132', size, K, calls, iterate(C16), b16, { threads: 512, workgroups: 132 }));
-    half.push(await time('sinkhorn_iteration_f16_r2', size, K, calls, iterate(C16), b16, { rowsPerStep: 2 }));
+    half.push(await time('sinkhorn_iteration_f16_t512', size, K, calls, iterate(C16), b16, { threads: 512, rowsPerStep: 1 }));
+    half.push(await time('sinkhorn_iteration_f16_wg132', size, K, calls, iterate(C16), b16, { workgroups: 132, rowsPerStep: 1, minThreads: 256 }));
+    half.push(await time('sinkhorn_iteration_f16_t512_wg132', size, K, calls, iterate(C16), b16, { threads: 512, workgroups: 132, rowsPerStep: 1 }));
+    half.push(await time('sinkhorn_iteration_f16_r2', size, K, calls, iterate(C16), b16, { rowsPerStep: 2, minThreads: 256 }));
     half.push(await time('sinkhorn_iteration_f16_t512_r2', size, K, calls, iterate(C16), b16, { threads: 512, rowsPerStep: 2 }));
     half.push(await time('sinkhorn_iteration_f16_1_per_call', size, 1, calls * K, iterate(C16), b16));
     // Accuracy of the half-precision cost: both paths from zeros, errors measured on the float32 C.

@@ -8,11 +8,13 @@ import type { CostFormat, SinkhornIterationsAttrs } from './iterations-kernel';
  * Tuning knobs read by the benchmarks (not public API). `fused`: one pass over C per iteration (rows half step and
  * per-chunk column partials together, then a small column merge) instead of three dispatches reading C twice
  * (float32 only; the float16 cost always runs fused). `threads`: workgroup size of the fused pass, 0 = the
- * smallest of 256/512/1024 keeping ≤ 8 vec4 columns per thread. `workgroups`: row chunks aimed for (two 256-thread
- * workgroups per H100 SM). `rowsPerStep`: rows loaded and merged per workgroup barrier round (1 or 2).
+ * smallest of 256/512/1024, at least `minThreads`, keeping ≤ 8 vec4 columns per thread. `workgroups`: row chunks
+ * aimed for. `rowsPerStep`: rows loaded and merged per workgroup barrier round (1 or 2). `minThreads` 512 and
+ * `rowsPerStep` 2 are the fastest of the H200 sweep of 2026-12-07 at n = 4096, 8192 and 16384, float32 and float16
+ * (bench-results/gpu/2026-12-07-h200.md, rows `_t512_r2`: 0.107 → 0.072 ms at n = 4096 float32).
  * `iterationsPerEncode`: iterations encoded per batch (one bind-group set each).
  */
-export const sinkhornTuning = { fused: true, threads: 0, workgroups: 264, rowsPerStep: 1, iterationsPerEncode: 64 };
+export const sinkhornTuning = { fused: true, threads: 0, minThreads: 512, workgroups: 264, rowsPerStep: 2, iterationsPerEncode: 64 };
 
 const NEG = '-3.4028234663852886e38';
 
@@ -145,7 +147,8 @@ function fusedThreads(be: WebGPUInternals, lay: Layout): number {
   const limit = Math.min(be.device.limits.maxComputeInvocationsPerWorkgroup, be.device.limits.maxComputeWorkgroupSizeX);
   const allowed = [256, 512, 1024].filter((t) => t <= limit);
   if (sinkhornTuning.threads) return Math.min(sinkhornTuning.threads, allowed[allowed.length - 1]!);
-  return allowed.find((t) => Math.ceil(lay.units / t) * lay.per <= 8) ?? allowed[allowed.length - 1]!;
+  const fits = (t: number): boolean => Math.ceil(lay.units / t) * lay.per <= 8;
+  return allowed.find((t) => t >= sinkhornTuning.minThreads && fits(t)) ?? allowed.find(fits) ?? allowed[allowed.length - 1]!;
 }
 
 interface Spec {
