@@ -23,6 +23,12 @@ fn philox4x32(ctr: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
 fn philoxUnit(w: vec4<u32>) -> vec4<f32> {
   return (vec4<f32>(w >> vec4<u32>(9u)) + vec4<f32>(0.5)) * 1.1920928955078125e-7;
 }
+// Box-Muller on the uniform pairs (x, y) and (z, w) of one block: randomNormal's convention.
+fn philoxNormal4(uv: vec4<f32>) -> vec4<f32> {
+  let r = sqrt(-2.0 * log(vec2<f32>(uv.x, uv.z)));
+  let t = 6.283185307179586 * vec2<f32>(uv.y, uv.w);
+  return vec4<f32>(r.x * cos(t.x), r.x * sin(t.x), r.y * cos(t.y), r.y * sin(t.y));
+}
 `;
 
 /** uint32 word -> float32 uniform in (0, 1) exactly as the GPU computes it: ((w >>> 9) + 0.5) / 2^23. */

@@ -41,10 +41,7 @@ var<workgroup> rb: array<f32, 256>;
 
 // Normals 4q .. 4q+3 of sample b at step t of run s (draw-layout.ts), Box-Muller as in gpu-kernels' randomNormal.
 fn normals4(q: u32, b: u32, t: u32, s: u32) -> vec4<f32> {
-  let uv = philoxUnit(philox4x32(vec4<u32>(b * ((u.d + 4u) / 4u) + q, s, t, 0u), vec2<u32>(u.k0, u.k1)));
-  let r = sqrt(-2.0 * log(vec2<f32>(uv.x, uv.z)));
-  let a = 6.283185307179586 * vec2<f32>(uv.y, uv.w);
-  return vec4<f32>(r.x * cos(a.x), r.x * sin(a.x), r.y * cos(a.y), r.y * sin(a.y));
+  return philoxNormal4(philoxUnit(philox4x32(vec4<u32>(b * ((u.d + 4u) / 4u) + q, s, t, 0u), vec2<u32>(u.k0, u.k1))));
 }
 fn pl(p: vec4<f32>, t: f32) -> f32 {
   if (p.y == 0.0 || p.x == 0.0) { return p.x; }

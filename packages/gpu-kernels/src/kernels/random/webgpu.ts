@@ -22,9 +22,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let uv = philoxUnit(philox4x32(vec4<u32>(b, u.stream, 0u, 0u), vec2<u32>(u.k0, u.k1)));
   var v = uv;
   if (u.dist == 1u) {
-    let r = sqrt(-2.0 * log(vec2<f32>(uv.x, uv.z)));
-    let t = 6.283185307179586 * vec2<f32>(uv.y, uv.w);
-    v = vec4<f32>(r.x * cos(t.x), r.x * sin(t.x), r.y * cos(t.y), r.y * sin(t.y));
+    v = philoxNormal4(uv);
   } else if (u.dist == 2u) {
     v = -log(-log(uv));
   }
