@@ -15,14 +15,10 @@ import { kMlp } from '../src/train/k-mlp';
 import { kCrossEntropy } from '../src/train/k-loss';
 import { captureStepGraph } from '../src/train/step-graph';
 import type { StepGraph } from '../src/train/step-graph';
-import { timeLoop } from './timing';
+import { timeLoop, runBench, type BenchRow } from './timing';
 
-interface Row {
-  id: string;
-  size: string;
-  ms: number;
-  /** Host time spent inside the timed calls (recording), per step. */
-  hostMs?: number;
+/** `ms`, `hostMs` per step. */
+interface Row extends BenchRow {
   /** The optimizer that ran the row. */
   optimizer?: string;
 }
@@ -113,10 +109,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(doc, null, 2));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: Error) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);

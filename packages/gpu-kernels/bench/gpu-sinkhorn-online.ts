@@ -27,14 +27,10 @@ import { pairwiseSqDist } from '../src/kernels/pairwise/index';
 import { sinkhornHalfStep } from '../src/kernels/sinkhorn/index';
 import { sinkhornOnlineHalfStep } from '../src/kernels/sinkhornOnline/index';
 import { sinkhornOnlinePlan, sinkhornOnlineTuning } from '../src/kernels/sinkhornOnline/webgpu';
-import { timeLoop } from './timing';
+import { timeLoop, runBench, type BenchRow } from './timing';
 
-interface Row {
-  id: string;
-  size: string;
-  ms: number;
-  /** Host time spent inside the timed calls (recording), per iteration. */
-  hostMs?: number;
+/** `ms`, `hostMs` per iteration. */
+interface Row extends BenchRow {
   /** Cost evaluations per second (2·n·m per iteration), for a throughput figure. */
   pairsPerSec?: number;
   /** The launch plan the row ran with (rows per thread, tile, workgroup size, chunks of the reduced side). */
@@ -167,10 +163,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(doc, null, 2));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: Error) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -19,18 +19,10 @@ import { pairwiseSqDist } from '../src/kernels/pairwise/index';
 import { packSinkhornCostF16, sinkhornHalfStep, sinkhornIterations, sinkhornMarginalError } from '../src/kernels/sinkhorn/index';
 import type { SinkhornCostF16 } from '../src/kernels/sinkhorn/index';
 import { sinkhornTuning } from '../src/kernels/sinkhorn/iterations-webgpu';
-import { timeLoop } from './timing';
+import { timeLoop, runBench, type BenchRow } from './timing';
 
-interface Row {
-  id: string;
-  size: string;
-  /** Wall ms per iteration. */
-  ms: number;
-  /** Bytes of C one iteration must read at least (one pass), for a bandwidth figure. */
-  bytes?: number;
-  tbps?: number;
-  /** Host ms per iteration spent recording. */
-  hostMs?: number;
+/** `ms`, `hostMs` per iteration; `bytes`: of C one iteration must read at least (one pass). */
+interface Row extends BenchRow {
   /** Iterations recorded per timed call. */
   itersPerCall?: number;
   /** For headline rows: the variant row whose time it reports. */
@@ -165,10 +157,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(doc, null, 2));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: Error) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -14,7 +14,7 @@ import { selectBackend } from '../src/backend/select';
 import { captureStepGraph } from '../src/train/step-graph';
 import { mlp, optimizerStep, TINY_GPT_D128X4, TINY_GPT_D32, tinyGPT, tinyGPTParams } from './models';
 import type { TrainableModel } from './models';
-import { flushAndWait } from './timing';
+import { flushAndWait, runBench, type BenchRow } from './timing';
 
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
@@ -22,10 +22,7 @@ const quick = argv.includes('--quick');
 const READ_EVERY = 10;
 const POOL = 4; // distinct batches cycled through, generated before timing (the peer does the same)
 
-interface Row {
-  id: string;
-  size: string;
-  ms: number;
+interface Row extends BenchRow {
   /** Host (JS) time per step, without waiting for the GPU. */
   hostMs: number;
   steps: number;
@@ -144,10 +141,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(doc, null, 2));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: Error) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -16,19 +16,10 @@ import { adamWRule } from '../src/kernels/elementwiseRule/adamw-fixture';
 import { applyElementwiseRule, createRuleSlots } from '../src/kernels/elementwiseRule/index';
 import { ruleTuning } from '../src/kernels/elementwiseRule/webgpu';
 import { lseReduceWebGPU, lseTuning } from '../src/kernels/logSumExp/webgpu';
-import { flushAndWait, timeLoop } from './timing';
+import { flushAndWait, timeLoop, runBench, type BenchRow } from './timing';
 // The kernels as they were before the multi-tensor AdamW and column-reduction rework, timed in the same run.
 
-interface Row {
-  id: string;
-  size: string;
-  ms: number;
-  /** Bytes the op must move at least (read + write), for a bandwidth figure. */
-  bytes?: number;
-  tbps?: number;
-  /** Host time spent inside the timed calls (recording), per call. */
-  hostMs?: number;
-}
+type Row = BenchRow;
 
 const quick = process.argv.includes('--quick');
 // --smoke: tiny sizes to check the bundle end to end on any adapter (e.g. lavapipe).
@@ -168,10 +159,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(doc, null, 2));
 }
 
-main().then(
-  () => process.exit(0),
-  (e: Error) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -31,3 +31,27 @@ export async function timeLoop(iters: number, fn: () => void, warmup = Math.max(
   await flushAndWait();
   return { ms: (performance.now() - t0) / iters, hostMs: host / iters };
 }
+
+/** A row of a bench document; `id` and `size` match the peer's rows (scripts/gpu-bench/merge.mjs). */
+export interface BenchRow {
+  id: string;
+  size: string;
+  /** Wall ms per call (or per iteration, where the bench says so). */
+  ms: number;
+  /** Host ms per call spent inside the timed calls (recording and submitting). */
+  hostMs?: number;
+  /** Bytes the op must move at least, and the bandwidth that gives. */
+  bytes?: number;
+  tbps?: number;
+}
+
+/** Runs a bench's `main` and exits: 0 when it resolves, 1 with the error on stderr when it rejects. */
+export function runBench(main: () => Promise<unknown>): void {
+  main().then(
+    () => process.exit(0),
+    (e: Error) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
