@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidArgument, SINKHORN_ONLINE_MAX_DIM, sinkhornOnlineHalfStep, toFloatTensor } from '@lemma/gpu-kernels';
 import { epsilonSchedule } from './sinkhorn-schedule';
+import { stepMarginalError } from './marginal-error';
 import { checkMass, checkWeights } from './sinkhorn-f64';
 import { checkInteger, checkOptionKeys, checkPositive } from './validate';
 
@@ -155,7 +156,7 @@ function stages(fn: string, r: Resolved, diameter: number): { stages: number[]; 
 
 /** ‖P·1 − a‖₁ of (f̃, g̃) from f̃ and the next row step f̃' = rows(g̃): (P·1)_i = a_i exp((f̃_i − f̃'_i)/ε). */
 async function rowError(w: tf.Tensor1D, ft: tf.Tensor1D, next: tf.Tensor1D, eps: number): Promise<number> {
-  const e = tf.tidy(() => tf.sum(tf.mul(w, tf.abs(tf.expm1(tf.div(tf.sub(ft, next), eps))))));
+  const e = stepMarginalError(w, ft, next, eps);
   const v = (await e.data())[0]!;
   e.dispose();
   return v;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectRank, expectTensor, invalidArgument, pairwiseSqDist, sinkhornHalfStep, toFloatTensor } from '@lemma/gpu-kernels';
 import { epsilonSchedule, validateSinkhornOptions, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
 import { checkFiniteArray, checkOneOf, checkOptionKeys } from './validate';
+import { stepMarginalError } from './marginal-error';
 import { checkMass, checkWeights } from './sinkhorn-f64';
 
 /** Warm start: KL-convention potentials (1-D tensors of length n and m) at the target ε. */
@@ -127,7 +128,7 @@ export async function sinkhorn(
         const fN = half(gt, loga, 'rows');
         const gN = half(fN, logb, 'cols');
         // Column marginal of P(f̃_new, g̃_old) is b_j exp((g̃_old - g̃_new)/ε).
-        const e = check ? tf.tidy(() => tf.sum(tf.abs(tf.mul(bt, tf.expm1(tf.div(tf.sub(gt, gN), eps)))))) : null;
+        const e = check ? stepMarginalError(bt, gt, gN, eps) : null;
         ft.dispose();
         gt.dispose();
         ft = fN;
