@@ -36,14 +36,13 @@ export async function trainLoop(model: tfl.LayersModel, o: TrainLoopOptions): Pr
   const inner = model instanceof tfl.Sequential ? (model as unknown as { model: tfl.LayersModel }).model : model;
   // What trainOnBatch runs after its async input checks.
   const train = (inner as unknown as { makeTrainFunction(): TrainFunction }).makeTrainFunction();
-  const step = (b: tf.Tensor[]): tf.Scalar[] => train(b);
+  const onProgress = o.onProgress;
   let trainMs = 0;
   for (let start = 0; start < o.steps; start += o.evalEvery) {
     const n = Math.min(o.evalEvery, o.steps - start);
-    const onProgress = o.onProgress;
     const t0 = performance.now();
     await timedTrainSteps(
-      step,
+      train,
       (i) => {
         const { x, y } = o.batchAt(start + i);
         return [x, y];
