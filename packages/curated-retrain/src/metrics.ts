@@ -29,7 +29,7 @@ export interface IterationMetrics {
   classProportions: number[] | null;
   /** Sliced Wasserstein-2 distance to the real data (see wasserstein.ts); null without real data. */
   wassersteinToData: number | null;
-  /** Entropic OT distance to the real data (gpu-kernels' Sinkhorn, see sinkhorn-distance.ts); null unless requested. */
+  /** Entropic OT distance to the real data (ot-matching's Sinkhorn, see sinkhorn-distance.ts); null unless requested. */
   sinkhornToData: number | null;
   /** Size of the curated synthetic set and of the real set used in the refit that produced p_t (0 at t = 0). */
   curatedCount: number;

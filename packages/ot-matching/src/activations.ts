@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { expectOneOf, expectOptions } from '@lemma/gpu-kernels';
 import { linearSumAssignment } from './assignment';
 import type { PermutationSpec } from './permutation-spec';
 import type { Permutations } from './permute';
 import { checkFiniteTensor, checkModelInput, checkSameArchitecture } from './params';
 import { checkSpec } from './permutation-spec';
-import { checkOneOf, checkOptionKeys } from './validate';
 import type { InputMoment } from './weight-matching';
 
 /** Outputs of the listed layers of a Sequential model for input `x` (index -1 = the input itself). Caller disposes. */
@@ -63,8 +63,8 @@ export async function activationMatching(
   options: ActivationMatchingOptions = {},
 ): Promise<Permutations> {
   const layers = specLayers('activationMatching', spec);
-  checkOptionKeys('activationMatching', 'options', options, ['method']);
-  checkOneOf('activationMatching', 'options.method', options.method, ['crossMoment', 'covariance', 'correlation']);
+  expectOptions('activationMatching', 'options', options, ['method']);
+  if (options.method !== undefined) expectOneOf('activationMatching', 'options.method', options.method, ['crossMoment', 'covariance', 'correlation']);
   checkSameArchitecture('activationMatching', A, B);
   checkModelInput('activationMatching', 'x', A, x);
   await checkFiniteTensor('activationMatching', 'x', x);

@@ -1,5 +1,5 @@
+import { expectBoolean, expectNumberArray, expectObject, expectOptions } from '@lemma/gpu-kernels';
 import { sparseSolve } from './assignment-sparse';
-import { checkBoolean, checkNumberArray, checkObject, checkOptionKeys } from './validate';
 
 /**
  * Exact linear assignment: Jonker & Volgenant, "A shortest augmenting path algorithm for dense and sparse linear
@@ -46,12 +46,12 @@ export interface CostMatrix {
  * const { rowToCol, cost } = linearSumAssignment({ rows: 2, cols: 2, data: [4, 1, 2, 3] }); // [1, 0], 3
  */
 export function linearSumAssignment(C: CostMatrix, options: AssignmentOptions = {}): AssignmentResult {
-  checkOptionKeys('linearSumAssignment', 'options', options, ['maximize']);
-  checkBoolean('linearSumAssignment', 'options.maximize', options.maximize);
-  checkObject('linearSumAssignment', 'C', C, 'a cost matrix { rows, cols, data }');
+  expectOptions('linearSumAssignment', 'options', options, ['maximize']);
+  if (options.maximize !== undefined) expectBoolean('linearSumAssignment', 'options.maximize', options.maximize);
+  expectObject('linearSumAssignment', 'C', C, 'a cost matrix { rows, cols, data }');
   const { rows, cols, data } = C;
   // A string or an array holding strings would pass the range checks below and turn `cost` into a concatenation.
-  checkNumberArray('linearSumAssignment', 'C.data', data);
+  expectNumberArray('linearSumAssignment', 'C.data', data);
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
     throw new Error(`linearSumAssignment: rows and cols must be non-negative integers, got ${rows} x ${cols}`);
   }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { expectFiniteValues, expectInteger, expectLayersModel, expectObject, expectOneOf, expectOptions } from '@lemma/gpu-kernels';
 import { checkModelInput, checkSameArchitecture, cloneModelAs, getParams, interpolateParamsAs, setParams, type Params } from './params';
-import { checkFiniteArray, checkInteger, checkModel, checkObject, checkOneOf, checkOptionKeys } from './validate';
 import { checkSpec } from './permutation-spec';
 import type { PermutationSpec } from './permutation-spec';
 import { repairParamsAs } from './repair';
@@ -41,14 +41,14 @@ export interface BarrierResult {
  * An out-of-range label would one-hot to a zero row and silently drop out of the loss.
  */
 export async function checkLabelledData(fn: string, model: tfl.LayersModel, data: LabelledData): Promise<void> {
-  checkModel(fn, 'model', model);
+  expectLayersModel(fn, 'model', model);
   if (!data || !(data.x instanceof tf.Tensor) || !(data.y instanceof tf.Tensor)) throw new Error(`${fn}: data must be { x: Tensor, y: Tensor }`);
   checkModelInput(fn, 'data.x', model, data.x);
   const N = data.x.shape[0]!;
   const K = model.outputs[0]?.shape[1];
   if (typeof K !== 'number') throw new Error(`${fn}: the model must output [rows, classes], got output shape [${model.outputs[0]?.shape}]`);
   if (data.y.shape[0] !== N) throw new Error(`${fn}: data.y must have ${N} rows (one per x), got shape [${data.y.shape}]`);
-  checkFiniteArray(fn, 'data.x', await data.x.data());
+  expectFiniteValues(fn, 'data.x', await data.x.data());
   const y = await data.y.data();
   if (data.y.rank === 1) {
     for (let i = 0; i < y.length; i++) {
@@ -71,13 +71,13 @@ export async function checkLabelledData(fn: string, model: tfl.LayersModel, data
 }
 
 function checkEvalOptions(fn: string, options: Pick<BarrierOptions, 'outputs' | 'batchSize'>): void {
-  checkOneOf(fn, 'options.outputs', options.outputs, ['logits', 'probabilities']);
-  checkInteger(fn, 'options.batchSize', options.batchSize, 1);
+  if (options.outputs !== undefined) expectOneOf(fn, 'options.outputs', options.outputs, ['logits', 'probabilities']);
+  if (options.batchSize !== undefined) expectInteger(fn, 'options.batchSize', options.batchSize, { min: 1 });
 }
 
 /** Mean cross-entropy and accuracy of `model` on `data` (see {@link checkLabelledData} for what data must hold). */
 export async function evaluate(model: tfl.LayersModel, data: LabelledData, options: Pick<BarrierOptions, 'outputs' | 'batchSize'> = {}): Promise<{ loss: number; accuracy: number }> {
-  checkOptionKeys('evaluate', 'options', options, ['outputs', 'batchSize']);
+  expectOptions('evaluate', 'options', options, ['outputs', 'batchSize']);
   checkEvalOptions('evaluate', options);
   await checkLabelledData('evaluate', model, data);
   return evaluateUnchecked(model, data, options);
@@ -120,7 +120,7 @@ async function evaluateUnchecked(model: tfl.LayersModel, data: LabelledData, opt
  */
 export async function lossBarrier(A: tfl.LayersModel, B: tfl.LayersModel, data: LabelledData, options: BarrierOptions = {}): Promise<BarrierResult> {
   const fn = 'lossBarrier';
-  checkOptionKeys(fn, 'options', options, ['ts', 'outputs', 'batchSize', 'repair']);
+  expectOptions(fn, 'options', options, ['ts', 'outputs', 'batchSize', 'repair']);
   checkEvalOptions(fn, options);
   checkSameArchitecture(fn, A, B);
   const ts = options.ts ?? Array.from({ length: 11 }, (_, i) => i / 10);
@@ -131,8 +131,8 @@ export async function lossBarrier(A: tfl.LayersModel, B: tfl.LayersModel, data: 
     if (!(ts[i]! > ts[i - 1]!)) throw new Error(`${fn}: ts must increase strictly within [0, 1], got ${ts[i]} after ${ts[i - 1]} at index ${i}`);
   }
   if (options.repair !== undefined) {
-    checkObject(fn, 'options.repair', options.repair, '{ x, spec }');
-    checkOptionKeys(fn, 'options.repair', options.repair, ['x', 'spec']);
+    expectObject(fn, 'options.repair', options.repair, '{ x, spec }');
+    expectOptions(fn, 'options.repair', options.repair, ['x', 'spec']);
     checkModelInput(fn, 'options.repair.x', A, options.repair.x);
     checkSpec(fn, 'options.repair.spec', options.repair.spec);
     if (!options.repair.spec.layers) throw new Error(`${fn}: options.repair.spec.layers is missing; use sequentialPermutationSpec`);
@@ -174,5 +174,5 @@ export async function lossBarrier(A: tfl.LayersModel, B: tfl.LayersModel, data: 
 const MAX_BARRIER_POINTS = 1001;
 
 function checkFiniteParams(fn: string, which: string, p: Params): void {
-  for (const [key, v] of Object.entries(p)) checkFiniteArray(fn, `${which}'s weight '${key}'`, v.values);
+  for (const [key, v] of Object.entries(p)) expectFiniteValues(fn, `${which}'s weight '${key}'`, v.values);
 }

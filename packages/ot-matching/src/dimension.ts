@@ -1,15 +1,15 @@
+import { expectFiniteValues, expectInteger, expectNumberArray, expectObject } from '@lemma/gpu-kernels';
 import type { Params } from './params';
 import { checkSpec, type PermutationSpec } from './permutation-spec';
-import { checkFiniteArray, checkNumberArray, checkObject, requireInteger } from './validate';
 import { viewShape } from './permute';
 import { unitRows } from './weight-matching';
 
 /** Dim(S) = tr(S)² / tr(S²) of a symmetric positive semi-definite n x n matrix (the participation ratio). */
 export function approximateDimension(n: number, S: ArrayLike<number>): number {
-  requireInteger('approximateDimension', 'n', n, 0);
-  checkNumberArray('approximateDimension', 'S', S);
+  expectInteger('approximateDimension', 'n', n, { min: 0 });
+  expectNumberArray('approximateDimension', 'S', S);
   if (S.length !== n * n) throw new Error(`approximateDimension: S must be ${n}x${n} (${n * n} values), got ${S.length}`);
-  checkFiniteArray('approximateDimension', 'S', S);
+  expectFiniteValues('approximateDimension', 'S', S);
   let tr = 0;
   let tr2 = 0;
   for (let i = 0; i < n; i++) tr += S[i * n + i]!;
@@ -24,11 +24,11 @@ export function approximateDimension(n: number, S: ArrayLike<number>): number {
  * Between 1 (all rows on one line) and min(n, d) (isotropic).
  */
 export function weightSupportDimension(rows: number, cols: number, W: ArrayLike<number>): number {
-  requireInteger('weightSupportDimension', 'rows', rows, 0);
-  requireInteger('weightSupportDimension', 'cols', cols, 0);
-  checkNumberArray('weightSupportDimension', 'W', W);
+  expectInteger('weightSupportDimension', 'rows', rows, { min: 0 });
+  expectInteger('weightSupportDimension', 'cols', cols, { min: 0 });
+  expectNumberArray('weightSupportDimension', 'W', W);
   if (W.length !== rows * cols) throw new Error(`weightSupportDimension: W must have rows*cols = ${rows * cols} values, got ${W.length}`);
-  checkFiniteArray('weightSupportDimension', 'W', W);
+  expectFiniteValues('weightSupportDimension', 'W', W);
   const byRows = rows <= cols;
   const m = byRows ? rows : cols;
   const G = new Float64Array(m * m);
@@ -46,7 +46,7 @@ export function weightSupportDimension(rows: number, cols: number, W: ArrayLike<
 /** Dim(S) of the incoming weights (kernel rows, one per unit) of every permutation's producing layer. */
 export function layerDimensions(params: Params, spec: PermutationSpec): Record<string, number> {
   checkSpec('layerDimensions', 'spec', spec);
-  checkObject('layerDimensions', 'params', params, 'a Params record');
+  expectObject('layerDimensions', 'params', params, 'a Params record');
   const out: Record<string, number> = {};
   for (const name of Object.keys(spec.perms)) {
     // The kernel: the first parameter with `name` on its last axis and more than one axis.
@@ -56,7 +56,7 @@ export function layerDimensions(params: Params, spec: PermutationSpec): Record<s
     const p = params[key];
     if (!p) throw new Error(`layerDimensions: params is missing '${key}'`);
     const view = viewShape('layerDimensions', key, p, pa);
-    checkFiniteArray('layerDimensions', `params['${key}'].values`, p.values);
+    expectFiniteValues('layerDimensions', `params['${key}'].values`, p.values);
     const r = unitRows(p.values, view, view.length - 1);
     out[name] = weightSupportDimension(r.n, r.r, r.data);
   }

@@ -9,10 +9,10 @@ export type { AssignmentOptions, AssignmentResult, CostMatrix } from './assignme
 export { wassersteinExact, groundCost } from './wasserstein';
 export type { PointCloud, WassersteinOptions, WassersteinResult } from './wasserstein';
 export { sinkhorn, sinkhornDivergence, squaredDistances } from './sinkhorn';
-export type { SinkhornInit, SinkhornResult, SinkhornDivergenceOptions } from './sinkhorn';
+export type { SinkhornInit, SinkhornResult, SinkhornDivergenceOptions, SinkhornDivergenceResult } from './sinkhorn';
 export { sinkhornF64 } from './sinkhorn-f64';
 export type { SinkhornF64Init, SinkhornF64Result } from './sinkhorn-f64';
-export type { SinkhornOptions } from './sinkhorn-schedule';
+export type { SinkhornOptions, SinkhornStats, SinkhornCheck } from './sinkhorn-schedule';
 export { sinkhornPointClouds, sinkhornDivergencePointClouds } from './sinkhorn-point-clouds';
 export type { SinkhornPointCloudOptions, SinkhornPointCloudStats, SinkhornPointCloudResult, SinkhornDivergencePointCloudResult } from './sinkhorn-point-clouds';
 export { getParams, setParams, cloneModel, interpolate, interpolateParams, paramKeys } from './params';

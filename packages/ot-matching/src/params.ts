@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkFiniteArray, checkModel, checkObject } from './validate';
+import { expectFiniteValues, expectLayersModel, expectObject } from '@lemma/gpu-kernels';
 
 /** One weight array of a model, row-major in the layer's own layout (Dense kernel [in, out], Conv2D [h, w, in, out]). */
 export interface Param {
@@ -16,7 +16,7 @@ export type Params = Record<string, Param>;
 
 /** The weight keys of each layer, in the order `layer.getWeights()` returns them. */
 export function paramKeys(model: tfl.LayersModel): string[][] {
-  checkModel('paramKeys', 'model', model);
+  expectLayersModel('paramKeys', 'model', model);
   return model.layers.map((layer, i) =>
     layer.weights.map((w) => {
       const name = w.originalName ?? w.name;
@@ -27,7 +27,7 @@ export function paramKeys(model: tfl.LayersModel): string[][] {
 
 /** Reads every weight of a tfjs-layers model (async: works on GPU backends). */
 export async function getParams(model: tfl.LayersModel): Promise<Params> {
-  checkModel('getParams', 'model', model);
+  expectLayersModel('getParams', 'model', model);
   const keys = paramKeys(model);
   const out: Params = {};
   for (let l = 0; l < model.layers.length; l++) {
@@ -44,7 +44,7 @@ export async function getParams(model: tfl.LayersModel): Promise<Params> {
  * length. Checked in full before any tensor is made, so a rejected call leaves nothing behind.
  */
 export function checkParamsFor(fn: string, arg: string, model: tfl.LayersModel, params: Params): void {
-  checkObject(fn, arg, params, 'a Params record { key: { shape, values } }');
+  expectObject(fn, arg, params, 'a Params record { key: { shape, values } }');
   const keys = paramKeys(model);
   for (let l = 0; l < model.layers.length; l++) {
     keys[l]!.forEach((key, k) => {
@@ -56,14 +56,14 @@ export function checkParamsFor(fn: string, arg: string, model: tfl.LayersModel, 
       }
       const size = shape.reduce((a, b) => a * b, 1);
       if (!(p.values instanceof Float32Array) || p.values.length !== size) throw new Error(`${fn}: ${arg}['${key}'].values must be a Float32Array of ${size} values, got ${p.values instanceof Float32Array ? `length ${p.values.length}` : typeof p.values}`);
-      checkFiniteArray(fn, `${arg}['${key}'].values`, p.values);
+      expectFiniteValues(fn, `${arg}['${key}'].values`, p.values);
     });
   }
 }
 
 /** Writes `params` into `model` (every key of the model must be present with the same shape and finite values). */
 export function setParams(model: tfl.LayersModel, params: Params): void {
-  checkModel('setParams', 'model', model);
+  expectLayersModel('setParams', 'model', model);
   checkParamsFor('setParams', 'params', model, params);
   writeParams(model, params);
 }
@@ -87,7 +87,7 @@ export async function cloneModel(model: tfl.LayersModel, params?: Params): Promi
 
 /** {@link cloneModel} with errors naming `fn`; `params` is validated before the clone exists (no model leaks). */
 export async function cloneModelAs(fn: string, model: tfl.LayersModel, params?: Params): Promise<tfl.LayersModel> {
-  checkModel(fn, 'model', model);
+  expectLayersModel(fn, 'model', model);
   const p = params ?? (await getParams(model));
   if (params !== undefined) checkParamsFor(fn, 'params', model, params);
   const topology = model.toJSON(null, false) as Parameters<typeof tfl.models.modelFromJSON>[0]['modelTopology'];
@@ -104,8 +104,8 @@ export function interpolateParams(A: Params, B: Params, t: number): Params {
 /** {@link interpolateParams} with errors naming `fn`. */
 export function interpolateParamsAs(fn: string, A: Params, B: Params, t: number): Params {
   if (typeof t !== 'number' || !Number.isFinite(t)) throw new Error(`${fn}: t must be finite, got ${String(t)}`);
-  checkObject(fn, 'A', A, 'a Params record');
-  checkObject(fn, 'B', B, 'a Params record');
+  expectObject(fn, 'A', A, 'a Params record');
+  expectObject(fn, 'B', B, 'a Params record');
   const out: Params = {};
   for (const key of Object.keys(A)) {
     const a = A[key]!;
@@ -137,8 +137,8 @@ export async function interpolate(A: tfl.LayersModel, B: tfl.LayersModel, t: num
 
 /** Throws unless B has A's architecture: as many layers, with weights of the same shapes in the same order. */
 export function checkSameArchitecture(fn: string, A: tfl.LayersModel, B: tfl.LayersModel): void {
-  checkModel(fn, 'A', A);
-  checkModel(fn, 'B', B);
+  expectLayersModel(fn, 'A', A);
+  expectLayersModel(fn, 'B', B);
   const shapes = (m: tfl.LayersModel) => m.layers.map((l) => l.weights.map((w) => `[${w.shape.join(', ')}]`).join(' ')).join(' | ');
   const [a, b] = [shapes(A), shapes(B)];
   if (A.layers.length !== B.layers.length || a !== b) throw new Error(`${fn}: B must have A's architecture (weight shapes ${a}), got ${b}`);
@@ -146,12 +146,12 @@ export function checkSameArchitecture(fn: string, A: tfl.LayersModel, B: tfl.Lay
 
 /** Throws unless every entry of tensor `x` is finite (reads it back: call once per public entry). */
 export async function checkFiniteTensor(fn: string, arg: string, x: tf.Tensor): Promise<void> {
-  checkFiniteArray(fn, arg, await x.data());
+  expectFiniteValues(fn, arg, await x.data());
 }
 
 /** Throws unless `x` fits the model's input: same rank and the same sizes on every axis after the batch axis. */
 export function checkModelInput(fn: string, arg: string, model: tfl.LayersModel, x: tf.Tensor): void {
-  checkModel(fn, 'model', model);
+  expectLayersModel(fn, 'model', model);
   if (!(x instanceof tf.Tensor) || x.isDisposed) throw new Error(`${fn}: ${arg} must be a float32 tensor, got ${x instanceof tf.Tensor ? 'a disposed tensor' : typeof x}`);
   if (x.dtype !== 'float32') throw new Error(`${fn}: ${arg} must be a float32 tensor, got dtype ${x.dtype}`);
   const want = model.inputs[0]?.shape ?? [];

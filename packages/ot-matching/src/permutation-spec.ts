@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { expectInteger, expectLayersModel, expectObject } from '@lemma/gpu-kernels';
 import { paramKeys } from './params';
-import { checkModel, checkObject, requireInteger } from './validate';
 
 /** Most units one permutation may permute (an Int32Array of 2^24 entries is 64 MB; more is a typo, not a layer). */
 export const MAX_PERMUTATION_UNITS = 2 ** 24;
@@ -10,10 +10,10 @@ export const MAX_PERMUTATION_UNITS = 2 ** 24;
  * maps keys to `{ axes: (string | null)[] }`.
  */
 export function checkSpec(fn: string, arg: string, spec: PermutationSpec): void {
-  checkObject(fn, arg, spec, 'a PermutationSpec { perms, params }');
-  checkObject(fn, `${arg}.perms`, spec.perms, 'an object of permutation sizes');
-  checkObject(fn, `${arg}.params`, spec.params, 'an object of parameter axes');
-  for (const [name, n] of Object.entries(spec.perms)) requireInteger(fn, `${arg}.perms['${name}']`, n, 1, MAX_PERMUTATION_UNITS);
+  expectObject(fn, arg, spec, 'a PermutationSpec { perms, params }');
+  expectObject(fn, `${arg}.perms`, spec.perms, 'an object of permutation sizes');
+  expectObject(fn, `${arg}.params`, spec.params, 'an object of parameter axes');
+  for (const [name, n] of Object.entries(spec.perms)) expectInteger(fn, `${arg}.perms['${name}']`, n, { min: 1, max: MAX_PERMUTATION_UNITS });
   for (const [key, pa] of Object.entries(spec.params)) {
     if (!pa || !Array.isArray(pa.axes)) throw new Error(`${fn}: ${arg}.params['${key}'].axes must be an array of permutation names or null`);
   }
@@ -70,7 +70,7 @@ const PASS_THROUGH = new Set(['Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax
  * const spec = sequentialPermutationSpec(model); // { perms: { P0: 512, P1: 512 }, params: { '0/kernel': ... } }
  */
 export function sequentialPermutationSpec(model: tfl.LayersModel): PermutationSpec {
-  checkModel('sequentialPermutationSpec', 'model', model);
+  expectLayersModel('sequentialPermutationSpec', 'model', model);
   const keys = paramKeys(model);
   const layers = model.layers;
   const weightLayers: number[] = [];

@@ -1,5 +1,6 @@
+import { expectFiniteValues, expectNumberArray, expectOptions } from '@lemma/gpu-kernels';
+import { dualObjectiveF64, stepMarginalErrorF64 } from './marginal-error';
 import { epsilonSchedule, validateSinkhornOptions, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
-import { checkFiniteArray, checkNumberArray, checkOptionKeys } from './validate';
 
 /** Result of {@link sinkhornF64}. Potentials follow the KL convention: P_ij = a_i b_j exp((f_i + g_j - C_ij)/ε). */
 export interface SinkhornF64Result extends SinkhornStats {
@@ -16,8 +17,10 @@ export interface SinkhornF64Init {
 }
 
 /**
- * Float64 log-domain Sinkhorn on typed arrays: the reference for the tensor solver and the CPU fallback.
- * Same algorithm and options as `sinkhorn` (ε-scaling, relative ε, marginal-error stopping, warm starts).
+ * Float64 log-domain Sinkhorn on typed arrays: the one float64 reference of the package's solvers (`sinkhorn`,
+ * `sinkhornPointClouds`, their divergences) and of the reproductions, and a CPU fallback. Same algorithm, potential
+ * convention (KL(P | a⊗b), notes §5.9) and options as `sinkhorn` (ε-scaling, relative ε, marginal-error stopping
+ * with the same `stepMarginalErrorF64`, warm starts, `onCheck`).
  *
  * @example
  * const r = sinkhornF64([0.5, 0.5], [0.5, 0.5], Float64Array.from([0, 1, 1, 0]), 0.01);
@@ -30,12 +33,12 @@ export function sinkhornF64(
   options: SinkhornOptions & { init?: SinkhornF64Init } = {},
 ): SinkhornF64Result {
   validateSinkhornOptions('sinkhornF64', options, ['init']);
-  checkOptionKeys('sinkhornF64', 'options.init', options.init, ['f', 'g']);
-  checkNumberArray('sinkhornF64', 'a', a);
-  checkNumberArray('sinkhornF64', 'b', b);
-  checkNumberArray('sinkhornF64', 'M', M);
-  if (options.init?.f !== undefined) checkNumberArray('sinkhornF64', 'init.f', options.init.f);
-  if (options.init?.g !== undefined) checkNumberArray('sinkhornF64', 'init.g', options.init.g);
+  expectOptions('sinkhornF64', 'options.init', options.init, ['f', 'g']);
+  expectNumberArray('sinkhornF64', 'a', a);
+  expectNumberArray('sinkhornF64', 'b', b);
+  expectNumberArray('sinkhornF64', 'M', M);
+  if (options.init?.f !== undefined) expectNumberArray('sinkhornF64', 'init.f', options.init.f);
+  if (options.init?.g !== undefined) expectNumberArray('sinkhornF64', 'init.g', options.init.g);
   const n = a.length;
   const m = b.length;
   checkWeights('sinkhornF64', 'a', a, 'rows of M');
@@ -67,10 +70,11 @@ export function sinkhornF64(
   let g = options.init?.g ? Float64Array.from(options.init.g) : new Float64Array(m);
   if (f.length !== n) throw new Error(`sinkhornF64: init.f must have length ${n}, got ${f.length}`);
   if (g.length !== m) throw new Error(`sinkhornF64: init.g must have length ${m}, got ${g.length}`);
-  if (options.init?.f) checkFiniteArray('sinkhornF64', 'init.f', f);
-  if (options.init?.g) checkFiniteArray('sinkhornF64', 'init.g', g);
+  if (options.init?.f) expectFiniteValues('sinkhornF64', 'init.f', f);
+  if (options.init?.g) expectFiniteValues('sinkhornF64', 'init.g', g);
   const rowTmp = new Float64Array(m);
   const colTmp = new Float64Array(n);
+  let gNext = new Float64Array(m);
 
   // f_i = -ε LSE_j(log b_j + (g_j - C_ij)/ε)   (log-domain Sinkhorn, KL(P | a⊗b) form)
   const rows = (eps: number): void => {
@@ -86,9 +90,9 @@ export function sinkhornF64(
       f[i] = -eps * (best + Math.log(s));
     }
   };
-  // g_j = -ε LSE_i(log a_i + (f_i - C_ij)/ε); returns Σ_j |b_j exp((g_old_j - g_j)/ε) - b_j| = marginal error before the update.
+  // g_j = -ε LSE_i(log a_i + (f_i - C_ij)/ε) into gNext; returns the column-marginal error of P(f, g_old)
+  // (stepMarginalErrorF64 of g_old and g_new), then makes g_new current.
   const cols = (eps: number): number => {
-    let err = 0;
     for (let j = 0; j < m; j++) {
       let best = -Infinity;
       for (let i = 0; i < n; i++) {
@@ -98,10 +102,10 @@ export function sinkhornF64(
       }
       let s = 0;
       for (let i = 0; i < n; i++) s += Math.exp(colTmp[i]! - best);
-      const gNew = -eps * (best + Math.log(s));
-      err += Math.abs(b[j]! * Math.expm1((g[j]! - gNew) / eps));
-      g[j] = gNew;
+      gNext[j] = -eps * (best + Math.log(s));
     }
+    const err = stepMarginalErrorF64(b, g, gNext, eps);
+    [g, gNext] = [gNext, g];
     return err;
   };
 
@@ -115,13 +119,13 @@ export function sinkhornF64(
       rows(eps);
       err = cols(eps);
       iterations++;
+      // The tensor solver's checks: every `every` iterations and at the end of the stage.
+      if ((it + 1) % every === 0 || it === cap - 1) options.onCheck?.({ stage: s, epsilon: eps, iteration: iterations, marginalError: err });
       if ((it + 1) % every === 0 && err < threshold) break;
     }
   }
   const eps = sched.target;
-  let reg2 = 0;
-  for (let i = 0; i < n; i++) reg2 += f[i]! * a[i]!;
-  for (let j = 0; j < m; j++) reg2 += g[j]! * b[j]!;
+  const reg2 = dualObjectiveF64(f, a, g, b);
   let plan: Float64Array | null = null;
   let transportCost = Number.NaN;
   if (options.returnPlan ?? true) {

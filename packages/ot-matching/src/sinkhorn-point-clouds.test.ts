@@ -159,10 +159,10 @@ describeEachBackend('sinkhornPointClouds', () => {
       [x, y, { blur: 0 }, /options.blur must be a finite number > 0, got 0/],
       [x, y, { eps: Number.NaN }, /options.eps must be a finite number > 0, got NaN/],
       [x, y, { scaling: 1 }, /options.scaling must be a number in \(0, 1\) or false, got 1/],
-      [x, y, { maxIterations: 0 }, /options.maxIterations must be an integer >= 1, got 0/],
-      [x, y, { checkEvery: 1.5 }, /options.checkEvery must be an integer >= 1, got 1.5/],
+      [x, y, { maxIterations: 0 }, /options.maxIterations must be a positive integer, got 0/],
+      [x, y, { checkEvery: 1.5 }, /options.checkEvery must be a positive integer, got 1.5/],
       [x, y, { threshold: -1 }, /options.threshold must be a finite number > 0, got -1/],
-      [x, y, { blurr: 0.1 }, /unknown option options.blurr/],
+      [x, y, { blurr: 0.1 }, /options has an unknown key 'blurr'/],
     ];
     for (const [p, q, o, re] of bad) {
       await expect(sinkhornPointClouds(p as tf.Tensor2D, q as tf.Tensor2D, o as object)).rejects.toThrow(re);

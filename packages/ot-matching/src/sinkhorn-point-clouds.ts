@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { invalidArgument, SINKHORN_ONLINE_MAX_DIM, sinkhornOnlineHalfStep, toFloatTensor } from '@lemma/gpu-kernels';
+import { expectInteger, expectOptions, expectPositive, invalidArgument, SINKHORN_ONLINE_MAX_DIM, sinkhornOnlineHalfStep, toFloatTensor } from '@lemma/gpu-kernels';
 import { epsilonSchedule } from './sinkhorn-schedule';
-import { stepMarginalError } from './marginal-error';
+import { dualObjectiveF64, stepMarginalError } from './marginal-error';
 import { checkMass, checkWeights } from './sinkhorn-f64';
-import { checkInteger, checkOptionKeys, checkPositive } from './validate';
 
 type Vec = tf.Tensor | tf.TensorLike;
 
@@ -42,7 +41,10 @@ export interface SinkhornPointCloudStats {
   epsilon: number;
   /** Full iterations (a row and a column half step each) over all stages. */
   iterations: number;
-  /** ‖P·1 − a‖₁ of the returned potentials (their column marginals are exact up to float32), from the online LSE. */
+  /**
+   * ‖P·1 − a‖₁ of the returned potentials (their column marginals are exact up to float32), from the online LSE:
+   * `stepMarginalErrorF64` of two row steps, summed in float64.
+   */
   marginalError: number;
   /** marginalError < threshold. */
   converged: boolean;
@@ -66,6 +68,8 @@ export interface SinkhornDivergencePointCloudResult {
   xy: SinkhornPointCloudStats;
   xx: SinkhornPointCloudStats;
   yy: SinkhornPointCloudStats;
+  /** All three solves met `threshold` (as {@link sinkhornDivergence}'s). */
+  converged: boolean;
 }
 
 const OPTION_KEYS = ['a', 'b', 'blur', 'eps', 'scaling', 'diameter', 'stageIterations', 'maxIterations', 'threshold', 'checkEvery'] as const;
@@ -81,15 +85,15 @@ interface Resolved {
 }
 
 function resolveOptions(fn: string, o: SinkhornPointCloudOptions): Resolved {
-  checkOptionKeys(fn, 'options', o, OPTION_KEYS);
+  expectOptions(fn, 'options', o, OPTION_KEYS);
   if (o.blur !== undefined && o.eps !== undefined) throw new Error(`${fn}: options.blur and options.eps both set, got blur ${o.blur} and eps ${o.eps}; give one (ε = blur²)`);
-  checkPositive(fn, 'options.blur', o.blur);
-  checkPositive(fn, 'options.eps', o.eps);
-  checkPositive(fn, 'options.diameter', o.diameter);
-  checkPositive(fn, 'options.threshold', o.threshold);
-  checkInteger(fn, 'options.stageIterations', o.stageIterations, 1);
-  checkInteger(fn, 'options.maxIterations', o.maxIterations, 1);
-  checkInteger(fn, 'options.checkEvery', o.checkEvery, 1);
+  if (o.blur !== undefined) expectPositive(fn, 'options.blur', o.blur);
+  if (o.eps !== undefined) expectPositive(fn, 'options.eps', o.eps);
+  if (o.diameter !== undefined) expectPositive(fn, 'options.diameter', o.diameter);
+  if (o.threshold !== undefined) expectPositive(fn, 'options.threshold', o.threshold);
+  if (o.stageIterations !== undefined) expectInteger(fn, 'options.stageIterations', o.stageIterations, { min: 1 });
+  if (o.maxIterations !== undefined) expectInteger(fn, 'options.maxIterations', o.maxIterations, { min: 1 });
+  if (o.checkEvery !== undefined) expectInteger(fn, 'options.checkEvery', o.checkEvery, { min: 1 });
   const s = o.scaling;
   if (s !== undefined && s !== false && !(typeof s === 'number' && s > 0 && s < 1)) throw new Error(`${fn}: options.scaling must be a number in (0, 1) or false, got ${String(s)}`);
   return {
@@ -114,7 +118,7 @@ function points(fn: string, name: string, v: unknown, own: Own): tf.Tensor2D {
   return t as tf.Tensor2D;
 }
 
-/** Converts and checks weights (default uniform); returns the tensor and its log. */
+/** Converts and checks weights (default uniform); returns the tensor and its values. */
 async function weights(fn: string, name: string, v: Vec | undefined, len: number, what: string, own: Own): Promise<{ w: tf.Tensor1D; values: ArrayLike<number> }> {
   const w = v === undefined ? own(tf.fill([len], 1 / len)) : toFloatTensor(fn, `options.${name}`, v);
   if (v !== undefined && w !== v) own(w);
@@ -143,7 +147,8 @@ async function finiteAndDiameter(fn: string, x: tf.Tensor2D, y: tf.Tensor2D): Pr
 /** A checked problem: both clouds and their weights, owned by the caller of `solve`. */
 interface Cloud {
   p: tf.Tensor2D;
-  w: tf.Tensor1D;
+  /** The weights as read back (the float64 sums use them). */
+  w: ArrayLike<number>;
   logW: tf.Tensor1D;
 }
 
@@ -154,34 +159,28 @@ function stages(fn: string, r: Resolved, diameter: number): { stages: number[]; 
   return epsilonSchedule(fn, r.eps, none, { epsilonScaling: scaling }, false);
 }
 
-/** ‖P·1 − a‖₁ of (f̃, g̃) from f̃ and the next row step f̃' = rows(g̃): (P·1)_i = a_i exp((f̃_i − f̃'_i)/ε). */
-async function rowError(w: tf.Tensor1D, ft: tf.Tensor1D, next: tf.Tensor1D, eps: number): Promise<number> {
-  const e = stepMarginalError(w, ft, next, eps);
-  const v = (await e.data())[0]!;
-  e.dispose();
-  return v;
+/** ‖P·1 − a‖₁ of (f, g) from f and the next row step f' = rows(g): (P·1)_i = a_i exp((f_i − f'_i)/ε). */
+async function rowError(w: ArrayLike<number>, f: tf.Tensor1D, next: tf.Tensor1D, eps: number): Promise<number> {
+  return stepMarginalError(w, f, next, eps);
 }
 
-/** KL potentials from the kernel's f̃ = f + ε log a, and OT_ε = ⟨f, a⟩ + ⟨g, b⟩ read back. */
-async function finish(src: Cloud, dst: Cloud, ft: tf.Tensor1D, gt: tf.Tensor1D, eps: number): Promise<{ f: tf.Tensor1D; g: tf.Tensor1D; regularizedCost: number }> {
-  const f = tf.tidy(() => tf.sub(ft, tf.mul(src.logW, eps))) as tf.Tensor1D;
-  const g = tf.tidy(() => tf.sub(gt, tf.mul(dst.logW, eps))) as tf.Tensor1D;
-  const costT = tf.tidy(() => tf.add(tf.sum(tf.mul(f, src.w)), tf.sum(tf.mul(g, dst.w))));
-  const regularizedCost = (await costT.data())[0]!;
-  costT.dispose();
-  return { f, g, regularizedCost };
+/** OT_ε = ⟨f, a⟩ + ⟨g, b⟩, summed in float64 over the potentials read back. */
+async function dualValue(src: Cloud, dst: Cloud, f: tf.Tensor1D, g: tf.Tensor1D): Promise<number> {
+  const [fv, gv] = await Promise.all([f.data(), g.data()]);
+  return dualObjectiveF64(fv, src.w, gv, dst.w);
 }
 
 /**
- * Alternating online half steps over the ε schedule (KL potentials carried across stages, the kernel's
- * f̃ = f + ε log a within one). The row step that measures ‖P·1 − a‖₁ of (f̃, g̃) is the next iteration's row step.
+ * Alternating online half steps over the ε schedule, on KL potentials throughout (the half step takes the other
+ * side's log-weights: f_i = −ε LSE_j(log b_j + (g_j − ‖x_i − y_j‖²)/ε), notes §5.9; no conversion between stages).
+ * The row step that measures ‖P·1 − a‖₁ of (f, g) is the next iteration's row step.
  */
 async function solve(src: Cloud, dst: Cloud, r: Resolved, diameter: number, fn: string): Promise<SinkhornPointCloudResult> {
   const x = src.p;
   const y = dst.p;
   const sched = stages(fn, r, diameter);
-  const rows = (g: tf.Tensor1D, eps: number) => sinkhornOnlineHalfStep({ x, y, potential: g, logMarginal: src.logW, eps, axis: 'rows' });
-  const cols = (f: tf.Tensor1D, eps: number) => sinkhornOnlineHalfStep({ x, y, potential: f, logMarginal: dst.logW, eps, axis: 'cols' });
+  const rows = (g: tf.Tensor1D, eps: number) => sinkhornOnlineHalfStep({ x, y, potential: g, logWeights: dst.logW, eps, axis: 'rows' });
+  const cols = (f: tf.Tensor1D, eps: number) => sinkhornOnlineHalfStep({ x, y, potential: f, logWeights: src.logW, eps, axis: 'cols' });
   let g: tf.Tensor1D = tf.zeros([y.shape[0]]);
   let ft: tf.Tensor1D | null = null;
   let gt: tf.Tensor1D | null = null;
@@ -190,10 +189,9 @@ async function solve(src: Cloud, dst: Cloud, r: Resolved, diameter: number, fn: 
   for (let s = 0; s < sched.stages.length; s++) {
     const eps = sched.stages[s]!;
     const last = s === sched.stages.length - 1;
-    const g0 = tf.tidy(() => tf.add(g, tf.mul(dst.logW, eps))) as tf.Tensor1D;
-    ft = rows(g0, eps);
+    ft = rows(g, eps);
     gt = cols(ft, eps);
-    tf.dispose([g0, g]);
+    g.dispose();
     iterations++;
     const cap = last ? r.maxIterations : r.stageIterations;
     for (let k = 1; ; k++) {
@@ -214,13 +212,12 @@ async function solve(src: Cloud, dst: Cloud, r: Resolved, diameter: number, fn: 
       iterations++;
     }
     if (!last) {
-      g = tf.tidy(() => tf.sub(gt!, tf.mul(dst.logW, eps))) as tf.Tensor1D;
-      tf.dispose([ft, gt]);
+      g = gt!;
+      ft!.dispose();
     }
   }
-  const out = await finish(src, dst, ft!, gt!, sched.target);
-  tf.dispose([ft!, gt!]);
-  return { ...out, epsilon: sched.target, iterations, marginalError: err, converged: err < r.threshold };
+  const regularizedCost = await dualValue(src, dst, ft!, gt!);
+  return { f: ft!, g: gt!, regularizedCost, epsilon: sched.target, iterations, marginalError: err, converged: err < r.threshold };
 }
 
 /**
@@ -230,7 +227,8 @@ async function solve(src: Cloud, dst: Cloud, r: Resolved, diameter: number, fn: 
  */
 async function solveSelf(c: Cloud, r: Resolved, diameter: number, fn: string): Promise<SinkhornPointCloudStats> {
   const sched = stages(fn, r, diameter);
-  const step = (p: tf.Tensor1D, eps: number) => sinkhornOnlineHalfStep({ x: c.p, y: c.p, potential: p, logMarginal: c.logW, eps, axis: 'rows' });
+  // T(f)_i = −ε LSE_j(log a_j + (f_j − ‖x_i − x_j‖²)/ε), KL potentials as in solve.
+  const step = (p: tf.Tensor1D, eps: number) => sinkhornOnlineHalfStep({ x: c.p, y: c.p, potential: p, logWeights: c.logW, eps, axis: 'rows' });
   let f: tf.Tensor1D = tf.zeros([c.p.shape[0]]);
   let pair: [tf.Tensor1D, tf.Tensor1D] | null = null;
   let iterations = 0;
@@ -238,8 +236,7 @@ async function solveSelf(c: Cloud, r: Resolved, diameter: number, fn: string): P
   for (let s = 0; s < sched.stages.length; s++) {
     const eps = sched.stages[s]!;
     const last = s === sched.stages.length - 1;
-    let ft = tf.tidy(() => tf.add(f, tf.mul(c.logW, eps))) as tf.Tensor1D;
-    f.dispose();
+    let ft = f;
     const cap = last ? r.maxIterations : r.stageIterations;
     for (let k = 1; ; k++) {
       const t = step(ft, eps);
@@ -258,14 +255,11 @@ async function solveSelf(c: Cloud, r: Resolved, diameter: number, fn: string): P
       ft = avg;
       if (!last && k >= cap) break;
     }
-    if (!last) {
-      f = tf.tidy(() => tf.sub(ft, tf.mul(c.logW, eps))) as tf.Tensor1D;
-      ft.dispose();
-    }
+    if (!last) f = ft;
   }
-  const out = await finish(c, c, pair![0], pair![1], sched.target);
-  tf.dispose([...pair!, out.f, out.g]);
-  return { regularizedCost: out.regularizedCost, epsilon: sched.target, iterations, marginalError: err, converged: err < r.threshold };
+  const regularizedCost = await dualValue(c, c, pair![0], pair![1]);
+  tf.dispose([...pair!]);
+  return { regularizedCost, epsilon: sched.target, iterations, marginalError: err, converged: err < r.threshold };
 }
 
 /** Validates everything and runs `body` with the checked clouds; frees what it converted, also on a rejection. */
@@ -293,8 +287,8 @@ async function withClouds<R>(
     const bbox = await finiteAndDiameter(fn, x, y);
     // Coincident clouds have a zero box: any positive start works, the target ε is then the first stage.
     const diameter = options.diameter ?? Math.max(bbox, Math.sqrt(r.eps));
-    const cx = { p: x, w: a.w, logW: own(tf.log(a.w) as tf.Tensor1D) };
-    const cy = { p: y, w: b.w, logW: own(tf.log(b.w) as tf.Tensor1D) };
+    const cx = { p: x, w: a.values, logW: own(tf.log(a.w) as tf.Tensor1D) };
+    const cy = { p: y, w: b.values, logW: own(tf.log(b.w) as tf.Tensor1D) };
     return await body(cx, cy, r, diameter);
   } finally {
     for (const t of owned) t.dispose();
@@ -345,6 +339,6 @@ export async function sinkhornDivergencePointClouds(
     tf.dispose([f, g]);
     const xx = await solveSelf(cx, r, diameter, fn);
     const yy = await solveSelf(cy, r, diameter, fn);
-    return { value: xy.regularizedCost - 0.5 * xx.regularizedCost - 0.5 * yy.regularizedCost, epsilon: r.eps, xy, xx, yy };
+    return { value: xy.regularizedCost - 0.5 * xx.regularizedCost - 0.5 * yy.regularizedCost, epsilon: r.eps, xy, xx, yy, converged: xy.converged && xx.converged && yy.converged };
   });
 }

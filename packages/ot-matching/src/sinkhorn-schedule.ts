@@ -1,4 +1,4 @@
-import { checkBoolean, checkInteger, checkOneOf, checkOptionKeys, checkPositive } from './validate';
+import { expectBoolean, expectFunction, expectInteger, expectOneOf, expectOptions, expectPositive } from '@lemma/gpu-kernels';
 
 /** Options shared by the tensor and float64 Sinkhorn solvers. */
 export interface SinkhornOptions {
@@ -20,11 +20,28 @@ export interface SinkhornOptions {
   checkEvery?: number;
   /** Return the transport plan (default true; off for large n where only the duals are wanted). */
   returnPlan?: boolean;
+  /**
+   * Called at every marginal-error check (every `checkEvery` iterations and at the end of each stage), e.g. to
+   * record a convergence curve. Reading the error back is what a check costs anyway; the callback adds nothing.
+   */
+  onCheck?: (check: SinkhornCheck) => void;
 }
 
-/** Scalars reported by both Sinkhorn solvers. */
+/** What {@link SinkhornOptions.onCheck} receives at one check. */
+export interface SinkhornCheck {
+  /** Index of the ε stage (the last stage is the target ε). */
+  stage: number;
+  /** The stage's ε. */
+  epsilon: number;
+  /** Full iterations so far, over all stages. */
+  iteration: number;
+  /** The L1 column-marginal error (`stepMarginalErrorF64`) at this check. */
+  marginalError: number;
+}
+
+/** Scalars reported by both Sinkhorn solvers (sums over the potentials and the plan accumulated in float64). */
 export interface SinkhornStats {
-  /** Entropic OT cost ⟨f, a⟩ + ⟨g, b⟩ = ⟨P, C⟩ + ε KL(P | a⊗b) at convergence. */
+  /** Entropic OT cost ⟨f, a⟩ + ⟨g, b⟩ = ⟨P, C⟩ + ε KL(P | a⊗b) at convergence (the dual objective, eq. of §5.9). */
   regularizedCost: number;
   /** ⟨P, C⟩ (NaN when the plan is not returned). */
   transportCost: number;
@@ -51,16 +68,21 @@ export interface CostStats {
   min: number;
 }
 
+/**
+ * The target ε: `reg` itself, or with `relativeEpsilon` reg · stat(C) (OTT-JAX's relative_epsilon; 'max' is
+ * max |C_ij|). One resolution per cost matrix: `sinkhornDivergence` resolves it once, from C_xy, for its three terms.
+ */
+export function resolveEpsilon(fn: string, reg: number, stats: CostStats, rel: SinkhornOptions['relativeEpsilon']): number {
+  if (!(reg > 0) || !Number.isFinite(reg)) throw new Error(`${fn}: reg must be a finite number > 0, got ${reg}`);
+  if (rel === undefined || rel === false) return reg;
+  const s = rel === 'mean' ? stats.mean : rel === 'std' ? stats.std : Math.max(Math.abs(stats.max), Math.abs(stats.min));
+  if (!(s > 0)) throw new Error(`${fn}: relativeEpsilon '${rel}' needs a positive cost statistic, got ${s}`);
+  return reg * s;
+}
+
 /** Builds the ε schedule from `reg`, the cost statistics and the options (shared by both solvers). */
 export function epsilonSchedule(fn: string, reg: number, stats: CostStats, options: SinkhornOptions, warm: boolean): EpsilonSchedule {
-  if (!(reg > 0) || !Number.isFinite(reg)) throw new Error(`${fn}: reg must be a finite number > 0, got ${reg}`);
-  const rel = options.relativeEpsilon ?? false;
-  let target = reg;
-  if (rel !== false) {
-    const s = rel === 'mean' ? stats.mean : rel === 'std' ? stats.std : Math.max(Math.abs(stats.max), Math.abs(stats.min));
-    if (!(s > 0)) throw new Error(`${fn}: relativeEpsilon '${rel}' needs a positive cost statistic, got ${s}`);
-    target = reg * s;
-  }
+  const target = resolveEpsilon(fn, reg, stats, options.relativeEpsilon);
   const scaling = options.epsilonScaling ?? {};
   if (scaling === false || warm) return { target, stages: [target], stageIterations: 0 };
   const decay = scaling.decay ?? 0.5;
@@ -77,21 +99,22 @@ export const MAX_SINKHORN_ITERATIONS = 10_000_000;
 /** Per warm-up stage (up to 200 stages precede the target ε). */
 const MAX_STAGE_ITERATIONS = 100_000;
 
-const OPTION_KEYS = ['relativeEpsilon', 'epsilonScaling', 'threshold', 'maxIterations', 'checkEvery', 'returnPlan'] as const;
+const OPTION_KEYS = ['relativeEpsilon', 'epsilonScaling', 'threshold', 'maxIterations', 'checkEvery', 'returnPlan', 'onCheck'] as const;
 
 /** Validates the shared Sinkhorn options (and the solver's own extra keys, checked by the caller). */
 export function validateSinkhornOptions(fn: string, options: SinkhornOptions, extraKeys: readonly string[]): void {
-  checkOptionKeys(fn, 'options', options, [...OPTION_KEYS, ...extraKeys]);
-  checkOneOf(fn, 'options.relativeEpsilon', options.relativeEpsilon, ['mean', 'std', 'max', false]);
-  checkPositive(fn, 'options.threshold', options.threshold);
-  checkInteger(fn, 'options.maxIterations', options.maxIterations, 1, MAX_SINKHORN_ITERATIONS);
-  checkInteger(fn, 'options.checkEvery', options.checkEvery, 1);
-  checkBoolean(fn, 'options.returnPlan', options.returnPlan);
+  expectOptions(fn, 'options', options as Record<string, unknown>, [...OPTION_KEYS, ...extraKeys]);
+  if (options.relativeEpsilon !== undefined) expectOneOf(fn, 'options.relativeEpsilon', options.relativeEpsilon, ['mean', 'std', 'max', false]);
+  if (options.threshold !== undefined) expectPositive(fn, 'options.threshold', options.threshold);
+  if (options.maxIterations !== undefined) expectInteger(fn, 'options.maxIterations', options.maxIterations, { min: 1, max: MAX_SINKHORN_ITERATIONS });
+  if (options.checkEvery !== undefined) expectInteger(fn, 'options.checkEvery', options.checkEvery, { min: 1 });
+  if (options.returnPlan !== undefined) expectBoolean(fn, 'options.returnPlan', options.returnPlan);
+  if (options.onCheck !== undefined) expectFunction(fn, 'options.onCheck', options.onCheck);
   const sc = options.epsilonScaling;
   if (sc !== undefined && sc !== false) {
-    checkOptionKeys(fn, 'options.epsilonScaling', sc, ['start', 'decay', 'stageIterations']);
-    checkPositive(fn, 'options.epsilonScaling.start', sc.start);
-    checkInteger(fn, 'options.epsilonScaling.stageIterations', sc.stageIterations, 0, MAX_STAGE_ITERATIONS);
+    expectOptions(fn, 'options.epsilonScaling', sc, ['start', 'decay', 'stageIterations']);
+    if (sc.start !== undefined) expectPositive(fn, 'options.epsilonScaling.start', sc.start);
+    if (sc.stageIterations !== undefined) expectInteger(fn, 'options.epsilonScaling.stageIterations', sc.stageIterations, { min: 0, max: MAX_STAGE_ITERATIONS });
     if (sc.decay !== undefined && !(typeof sc.decay === 'number' && sc.decay > 0 && sc.decay < 1)) throw new Error(`${fn}: options.epsilonScaling.decay must be in (0, 1), got ${String(sc.decay)}`);
   }
 }

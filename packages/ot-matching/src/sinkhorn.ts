@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectRank, expectTensor, invalidArgument, pairwiseSqDist, sinkhornHalfStep, toFloatTensor } from '@lemma/gpu-kernels';
-import { epsilonSchedule, validateSinkhornOptions, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
-import { checkFiniteArray, checkOneOf, checkOptionKeys } from './validate';
-import { stepMarginalError } from './marginal-error';
+import { expectFiniteValues, expectOneOf, expectOptions, expectRank, expectTensor, invalidArgument, pairwiseSqDist, sinkhornIterations, toFloatTensor } from '@lemma/gpu-kernels';
+import { epsilonSchedule, resolveEpsilon, validateSinkhornOptions, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
+import { dualObjectiveF64, stepMarginalError } from './marginal-error';
 import { checkMass, checkWeights } from './sinkhorn-f64';
 
 /** Warm start: KL-convention potentials (1-D tensors of length n and m) at the target ε. */
@@ -25,11 +24,17 @@ type Vec = tf.Tensor | tf.TensorLike;
 
 /**
  * Entropic optimal transport in the log domain (POT-style signature `sinkhorn(a, b, M, reg)`): ε-scaling, relative
- * ε like OTT-JAX, stopping on the marginal error, warm starts, general positive weights. Runs on the active tfjs
- * backend in float32; use `sinkhornF64` for a float64 CPU reference.
+ * ε like OTT-JAX, stopping on the marginal error, warm starts, general positive weights. The package's one Sinkhorn
+ * solver for a materialised cost (curated-retrain's `sinkhornDistance` and the reproductions call it). Runs on the
+ * active tfjs backend in float32; `sinkhornF64` is its float64 reference.
  *
- * Each half-iteration is one fused log-sum-exp pass over M (`sinkhornHalfStep` from @lemma/gpu-kernels; `kernel:
- * 'tfjs'` uses plain tfjs ops instead): f_i = -ε LSE_j(log b_j + (g_j - C_ij)/ε), g_j = -ε LSE_i(log a_i + (f_i - C_ij)/ε).
+ * Potentials are the KL(P | a⊗b) ones everywhere (warm starts, ε stages, results), P_ij = a_i b_j
+ * exp((f_i + g_j − C_ij)/ε), updated by (notes §5.9) f_i = −ε LSE_j(log b_j + (g_j − C_ij)/ε),
+ * g_j = −ε LSE_i(log a_i + (f_i − C_ij)/ε). The iterations between two checks run as one call of gpu-kernels'
+ * fused `sinkhornIterations` kernel in this convention (one pass over M per iteration on WebGPU); `kernel: 'tfjs'`
+ * uses plain tfjs ops instead. Every `checkEvery` iterations the column-marginal error of the iterate is read back
+ * and summed in float64 (`stepMarginalErrorF64`); the dual objective and ⟨P, C⟩ are float64 sums of the float32
+ * potentials and plan entries read back.
  *
  * @example
  * const r = await sinkhorn([0.5, 0.5], [0.5, 0.5], [[0, 1], [1, 0]], 0.05);
@@ -44,8 +49,8 @@ export async function sinkhorn(
 ): Promise<SinkhornResult> {
   const fn = 'sinkhorn';
   validateSinkhornOptions(fn, options, ['init', 'kernel']);
-  checkOneOf(fn, 'options.kernel', options.kernel, ['fused', 'tfjs']);
-  checkOptionKeys(fn, 'options.init', options.init, ['f', 'g']);
+  if (options.kernel !== undefined) expectOneOf(fn, 'options.kernel', options.kernel, ['fused', 'tfjs']);
+  expectOptions(fn, 'options.init', options.init, ['f', 'g']);
   for (const key of ['f', 'g'] as const) {
     const v = options.init?.[key];
     if (v !== undefined && !(v instanceof tf.Tensor)) throw new Error(`${fn}: init.${key} must be a 1-D tensor, got ${String(v)}`);
@@ -93,77 +98,115 @@ export async function sinkhorn(
     if (init?.f && (init.f.rank !== 1 || init.f.shape[0] !== n)) throw new Error(`${fn}: init.f must be a 1-D tensor of length ${n}, got shape [${init.f.shape}]`);
     if (init?.g && (init.g.rank !== 1 || init.g.shape[0] !== m)) throw new Error(`${fn}: init.g must be a 1-D tensor of length ${m}, got shape [${init.g.shape}]`);
     // A NaN potential would propagate into every iterate without any error.
-    if (init?.f) checkFiniteArray(fn, 'init.f', await init.f.data());
-    if (init?.g) checkFiniteArray(fn, 'init.g', await init.g.data());
+    if (init?.f) expectFiniteValues(fn, 'init.f', await init.f.data());
+    if (init?.g) expectFiniteValues(fn, 'init.g', await init.g.data());
 
     const loga = tf.log(at) as tf.Tensor1D;
     const logb = tf.log(bt) as tf.Tensor1D;
     owned.push(loga, logb);
+    // KL(P | a⊗b) potentials throughout (warm starts, stages, kernels, result): no conversion anywhere.
     let f: tf.Tensor1D = init?.f ? init.f.clone() : tf.zeros([n]);
     let g: tf.Tensor1D = init?.g ? init.g.clone() : tf.zeros([m]);
     let iterations = 0;
     let err = Infinity;
     const fused = (options.kernel ?? 'fused') === 'fused';
-    for (let s = 0; s < sched.stages.length; s++) {
-      const eps = sched.stages[s]!;
-      const last = s === sched.stages.length - 1;
-      const cap = last ? maxIter : sched.stageIterations;
-      // Within a stage iterate on f̃ = f + ε log a, g̃ = g + ε log b (the fused kernel's convention); convert back after.
-      let ft = tf.tidy(() => tf.add(f, tf.mul(loga, eps))) as tf.Tensor1D;
-      let gt = tf.tidy(() => tf.add(g, tf.mul(logb, eps))) as tf.Tensor1D;
-      f.dispose();
-      g.dispose();
-      // Unfused fallback: -C/ε once per stage, then one tfjs logSumExp per half step.
-      const negCe = fused ? null : (tf.mul(C, -1 / eps) as tf.Tensor2D);
-      const half = (pot: tf.Tensor1D, logMarg: tf.Tensor1D, axis: 'rows' | 'cols'): tf.Tensor1D => {
-        if (negCe === null) return sinkhornHalfStep({ C, potential: pot, logMarginal: logMarg, eps, axis });
-        return tf.tidy(() => {
-          const z = tf.add(negCe, axis === 'rows' ? tf.reshape(tf.div(pot, eps), [1, m]) : tf.reshape(tf.div(pot, eps), [n, 1]));
-          return tf.sub(tf.mul(logMarg, eps), tf.mul(tf.logSumExp(z, axis === 'rows' ? 1 : 0), eps)) as tf.Tensor1D;
-        });
-      };
-      for (let it = 0; it < cap; it++) {
-        const check = (it + 1) % every === 0 || it === cap - 1;
-        // Eq. of the half steps: f̃_i = ε log a_i - ε LSE_j((g̃_j - C_ij)/ε), then g̃ likewise over i.
-        const fN = half(gt, loga, 'rows');
-        const gN = half(fN, logb, 'cols');
-        // Column marginal of P(f̃_new, g̃_old) is b_j exp((g̃_old - g̃_new)/ε).
-        const e = check ? stepMarginalError(bt, gt, gN, eps) : null;
-        ft.dispose();
-        gt.dispose();
-        ft = fN;
-        gt = gN;
-        iterations++;
-        if (e) {
-          err = (await e.data())[0]!;
-          e.dispose();
-          if (err < threshold) break;
+    try {
+      for (let s = 0; s < sched.stages.length; s++) {
+        const eps = sched.stages[s]!;
+        const last = s === sched.stages.length - 1;
+        const cap = last ? maxIter : sched.stageIterations;
+        const run = fused ? fusedIterations(C, loga, logb, eps) : tfjsIterations(C, loga, logb, eps);
+        try {
+          // Blocks of `every` iterations (the last one shorter) end in a check: k − 1 iterations, then the last one
+          // from the kept g, whose column step gives the error of the iterate (stepMarginalError, notes §5.9).
+          for (let done = 0; done < cap; ) {
+            const block = Math.min(every, cap - done);
+            if (block > 1) [f, g] = run(f, g, block - 1);
+            const gPrev = g;
+            [f, g] = run(f, gPrev, 1, false);
+            done += block;
+            iterations += block;
+            err = await stepMarginalError(bv, gPrev, g, eps);
+            gPrev.dispose();
+            options.onCheck?.({ stage: s, epsilon: eps, iteration: iterations, marginalError: err });
+            if (err < threshold) break;
+          }
+        } finally {
+          run.dispose();
         }
       }
-      negCe?.dispose();
-      f = tf.tidy(() => tf.sub(ft, tf.mul(loga, eps))) as tf.Tensor1D;
-      g = tf.tidy(() => tf.sub(gt, tf.mul(logb, eps))) as tf.Tensor1D;
-      ft.dispose();
-      gt.dispose();
+      const eps = sched.target;
+      // Host sums in float64 over the float32 potentials (and plan entries) read back.
+      const [fv, gv] = await Promise.all([f.data(), g.data()]);
+      const regularizedCost = dualObjectiveF64(fv, av, gv, bv);
+      let plan: tf.Tensor2D | null = null;
+      let transportCost = Number.NaN;
+      if (options.returnPlan ?? true) {
+        // P_ij = a_i b_j exp((f_i + g_j − C_ij)/ε)
+        plan = tf.tidy(() =>
+          tf.exp(tf.add(tf.add(tf.reshape(loga, [n, 1]), tf.reshape(logb, [1, m])), tf.div(tf.sub(tf.add(tf.reshape(f, [n, 1]), tf.reshape(g, [1, m])), C), eps))),
+        ) as tf.Tensor2D;
+        const pc = tf.mul(plan, C);
+        const terms = await pc.data();
+        pc.dispose();
+        transportCost = 0;
+        for (let k = 0; k < terms.length; k++) transportCost += terms[k]!;
+      }
+      return { f, g, plan, regularizedCost, transportCost, epsilon: eps, iterations, marginalError: err, converged: err < threshold };
+    } catch (e) {
+      tf.dispose([f, g]);
+      throw e;
     }
-    const eps = sched.target;
-    const costT = tf.tidy(() => tf.add(tf.sum(tf.mul(f, at)), tf.sum(tf.mul(g, bt))));
-    const regularizedCost = (await costT.data())[0]!;
-    costT.dispose();
-    let plan: tf.Tensor2D | null = null;
-    let transportCost = Number.NaN;
-    if (options.returnPlan ?? true) {
-      plan = tf.tidy(() =>
-        tf.exp(tf.add(tf.add(tf.reshape(loga, [n, 1]), tf.reshape(logb, [1, m])), tf.div(tf.sub(tf.add(tf.reshape(f, [n, 1]), tf.reshape(g, [1, m])), C), eps))),
-      ) as tf.Tensor2D;
-      const tc = tf.tidy(() => tf.sum(tf.mul(plan!, C)));
-      transportCost = (await tc.data())[0]!;
-      tc.dispose();
-    }
-    return { f, g, plan, regularizedCost, transportCost, epsilon: eps, iterations, marginalError: err, converged: err < threshold };
   } finally {
     for (const t of owned) t.dispose();
   }
+}
+
+/**
+ * k full iterations from g (f is replaced and disposed; g too, unless `disposeG` is false: the solver keeps the g
+ * before a block's last iteration for its marginal error). `dispose` frees what the stage precomputed.
+ */
+interface Iterate {
+  (f: tf.Tensor1D, g: tf.Tensor1D, k: number, disposeG?: boolean): [tf.Tensor1D, tf.Tensor1D];
+  dispose(): void;
+}
+
+/** Iterations through gpu-kernels' fused `sinkhornIterations` kernel in the KL convention (one pass over C each on WebGPU). */
+function fusedIterations(C: tf.Tensor2D, loga: tf.Tensor1D, logb: tf.Tensor1D, eps: number): Iterate {
+  const run = ((f: tf.Tensor1D, g: tf.Tensor1D, k: number, disposeG = true): [tf.Tensor1D, tf.Tensor1D] => {
+    // f_i = −ε LSE_j(log b_j + (g_j − C_ij)/ε), then g_j = −ε LSE_i(log a_i + (f_i − C_ij)/ε)
+    const out = sinkhornIterations({ C, logA: loga, logB: logb, eps, iterations: k, g, convention: 'kl' });
+    f.dispose();
+    if (disposeG) g.dispose();
+    return [out.f, out.g];
+  }) as Iterate;
+  run.dispose = () => {};
+  return run;
+}
+
+/** The unfused fallback (`kernel: 'tfjs'`): −C/ε once per stage, then one tfjs logSumExp per half step. */
+function tfjsIterations(C: tf.Tensor2D, loga: tf.Tensor1D, logb: tf.Tensor1D, eps: number): Iterate {
+  const [n, m] = C.shape;
+  const negCe = tf.mul(C, -1 / eps) as tf.Tensor2D;
+  const run = ((f: tf.Tensor1D, g: tf.Tensor1D, k: number, disposeG = true): [tf.Tensor1D, tf.Tensor1D] => {
+    let fc = f;
+    let gc = g;
+    for (let t = 0; t < k; t++) {
+      const [fN, gN] = tf.tidy(() => {
+        // f_i = −ε LSE_j(log b_j + (g_j − C_ij)/ε), then g_j = −ε LSE_i(log a_i + (f_i − C_ij)/ε)
+        const fNew = tf.mul(tf.logSumExp(tf.add(negCe, tf.reshape(tf.add(tf.div(gc, eps), logb), [1, m])), 1), -eps) as tf.Tensor1D;
+        const gNew = tf.mul(tf.logSumExp(tf.add(negCe, tf.reshape(tf.add(tf.div(fNew, eps), loga), [n, 1])), 0), -eps) as tf.Tensor1D;
+        return [fNew, gNew];
+      });
+      fc.dispose();
+      if (gc !== g || disposeG) gc.dispose();
+      fc = fN!;
+      gc = gN!;
+    }
+    return [fc, gc];
+  }) as Iterate;
+  run.dispose = () => negCe.dispose();
+  return run;
 }
 
 /** Options of {@link sinkhornDivergence}. */
@@ -174,20 +217,39 @@ export interface SinkhornDivergenceOptions extends Omit<SinkhornOptions, 'return
   b?: Vec;
 }
 
+/** Result of {@link sinkhornDivergence}: the value and what each of its three solves reported. */
+export interface SinkhornDivergenceResult {
+  /** S_ε = OT_ε(x, y) − ½ OT_ε(x, x) − ½ OT_ε(y, y). */
+  value: number;
+  /** The one ε of all three terms (with `relativeEpsilon`: reg · stat(C_xy)). */
+  epsilon: number;
+  /** The three solves: x against y, x against itself, y against itself (`transportCost` is NaN: no plan is built). */
+  xy: SinkhornStats;
+  xx: SinkhornStats;
+  yy: SinkhornStats;
+  /** All three solves met `threshold`; when false, `value` comes from an unconverged inner solve. */
+  converged: boolean;
+}
+
 /**
  * Debiased Sinkhorn divergence between point clouds x [n, d] and y [m, d] with cost ||x - y||²:
- * S_ε(x, y) = OT_ε(x, y) - ½ OT_ε(x, x) - ½ OT_ε(y, y) (Genevay et al. 2018; Feydy et al. 2019). Non-negative,
- * zero when x = y, and → W_2² as ε → 0.
+ * S_ε(x, y) = OT_ε(x, y) - ½ OT_ε(x, x) - ½ OT_ε(y, y) (Genevay et al. 2018; Feydy et al. 2019, eq. 4).
+ * Non-negative, zero when x = y, and → W_2² as ε → 0.
+ *
+ * All three terms use one ε: `reg`, or with `relativeEpsilon` reg · stat(C_xy), resolved once from the cross cost
+ * (the debiasing only cancels the entropic bias at a common ε). Returns the value with the three solves' reports
+ * rather than a bare number, so an unconverged inner solve is visible (`converged`; since 0.2 — read `.value`
+ * where a number was used).
  *
  * @example
- * const s = await sinkhornDivergence(tf.randomNormal([64, 2]), tf.randomNormal([64, 2]), 0.05);
+ * const { value, converged } = await sinkhornDivergence(tf.randomNormal([64, 2]), tf.randomNormal([64, 2]), 0.05);
  */
-export async function sinkhornDivergence(x: tf.Tensor2D, y: tf.Tensor2D, reg: number, options: SinkhornDivergenceOptions = {}): Promise<number> {
+export async function sinkhornDivergence(x: tf.Tensor2D, y: tf.Tensor2D, reg: number, options: SinkhornDivergenceOptions = {}): Promise<SinkhornDivergenceResult> {
   const fn = 'sinkhornDivergence';
   checkPointClouds(fn, x, y);
   // Checked here so a bad option is reported as this function's, not as the inner sinkhorn call's.
   validateSinkhornOptions(fn, options, ['a', 'b']);
-  if ((options as { returnPlan?: unknown }).returnPlan !== undefined) throw new Error(`${fn}: unknown option options.returnPlan (the divergence never builds a plan)`);
+  if ((options as { returnPlan?: unknown }).returnPlan !== undefined) throw new TypeError(`${fn}: options has an unknown key 'returnPlan' (the divergence never builds a plan)`);
   if (typeof reg !== 'number' || !(reg > 0) || !Number.isFinite(reg)) throw new Error(`${fn}: reg must be a finite number > 0, got ${String(reg)}`);
   const n = x.shape[0];
   const m = y.shape[0];
@@ -206,26 +268,41 @@ export async function sinkhornDivergence(x: tf.Tensor2D, y: tf.Tensor2D, reg: nu
     weights.push(values);
   }
   checkMass(fn, weights[0]!, weights[1]!);
-  checkFiniteArray(fn, 'x', await x.data());
-  checkFiniteArray(fn, 'y', await y.data());
-  const { a: _a, b: _b, ...rest } = options;
+  expectFiniteValues(fn, 'x', await x.data());
+  expectFiniteValues(fn, 'y', await y.data());
+  const { a: _a, b: _b, relativeEpsilon, ...rest } = options;
   const a = options.a ?? new Array<number>(n).fill(1 / n);
   const b = options.b ?? new Array<number>(m).fill(1 / m);
-  const run = async (p: tf.Tensor2D, q: tf.Tensor2D, wp: Vec, wq: Vec): Promise<number> => {
-    const C = squaredDistances(p, q);
-    try {
-      const r = await sinkhorn(wp, wq, C, reg, { ...rest, returnPlan: false });
-      r.f.dispose();
-      r.g.dispose();
-      return r.regularizedCost;
-    } finally {
-      C.dispose();
+  const Cxy = squaredDistances(x, y);
+  try {
+    // One ε for the three terms, from C_xy (the cross cost) when relative.
+    let eps = reg;
+    if (relativeEpsilon !== undefined && relativeEpsilon !== false) {
+      const statsT = tf.tidy(() => tf.stack([tf.mean(Cxy), tf.sqrt(tf.moments(Cxy).variance), tf.max(Cxy), tf.min(Cxy)]));
+      const [mean, std, max, min] = await statsT.data();
+      statsT.dispose();
+      eps = resolveEpsilon(fn, reg, { mean: mean!, std: std!, max: max!, min: min! }, relativeEpsilon);
     }
-  };
-  const xy = await run(x, y, a, b);
-  const xx = await run(x, x, a, a);
-  const yy = await run(y, y, b, b);
-  return xy - 0.5 * xx - 0.5 * yy;
+    const solve = async (C: tf.Tensor2D, wp: Vec, wq: Vec): Promise<SinkhornStats> => {
+      const { f, g, plan: _plan, ...stats } = await sinkhorn(wp, wq, C, eps, { ...rest, returnPlan: false });
+      tf.dispose([f, g]);
+      return stats;
+    };
+    const xy = await solve(Cxy, a, b);
+    const self = async (p: tf.Tensor2D, w: Vec): Promise<SinkhornStats> => {
+      const C = squaredDistances(p, p);
+      try {
+        return await solve(C, w, w);
+      } finally {
+        C.dispose();
+      }
+    };
+    const xx = await self(x, a);
+    const yy = await self(y, b);
+    return { value: xy.regularizedCost - 0.5 * xx.regularizedCost - 0.5 * yy.regularizedCost, epsilon: eps, xy, xx, yy, converged: xy.converged && xx.converged && yy.converged };
+  } finally {
+    Cxy.dispose();
+  }
 }
 
 /** ||x_i - y_j||² as an [n, m] tensor (the fused `pairwiseSqDist` of @lemma/gpu-kernels). */

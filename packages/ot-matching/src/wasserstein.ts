@@ -1,5 +1,5 @@
+import { expectInteger, expectNumber, expectNumberArray, expectObject, expectOptions } from '@lemma/gpu-kernels';
 import { linearSumAssignment } from './assignment';
-import { checkFinite, checkNumberArray, requireInteger, checkObject, checkOptionKeys } from './validate';
 
 /** `n` points in `R^d`, row-major. */
 export interface PointCloud {
@@ -26,7 +26,7 @@ export interface WassersteinResult {
 
 /** Dense ground cost `C_ij = ||x_i - y_j||^p` (float64). */
 export function groundCost(x: PointCloud, y: PointCloud, p = 2): Float64Array {
-  checkFinite('groundCost', 'p', p, 0);
+  expectNumber('groundCost', 'p', p, { min: 0 });
   return groundCostOf('groundCost', x, y, p);
 }
 
@@ -60,8 +60,8 @@ function groundCostOf(fn: string, x: PointCloud, y: PointCloud, p: number): Floa
  * const { distance } = wassersteinExact({ n: 2, d: 1, data: [0, 1] }, { n: 2, d: 1, data: [1, 0] }); // 0
  */
 export function wassersteinExact(x: PointCloud, y: PointCloud, options: WassersteinOptions = {}): WassersteinResult {
-  checkOptionKeys('wassersteinExact', 'options', options, ['p']);
-  const p = checkFinite('wassersteinExact', 'options.p', options.p ?? 2, 1);
+  expectOptions('wassersteinExact', 'options', options, ['p']);
+  const p = expectNumber('wassersteinExact', 'options.p', options.p ?? 2, { min: 1 });
   checkCloud('wassersteinExact', 'x', x);
   checkCloud('wassersteinExact', 'y', y);
   if (x.n !== y.n) throw new Error(`wassersteinExact: x and y must have the same number of points (uniform weights), got ${x.n} and ${y.n}`);
@@ -73,10 +73,10 @@ export function wassersteinExact(x: PointCloud, y: PointCloud, options: Wasserst
 }
 
 function checkCloud(fn: string, name: string, c: PointCloud): void {
-  checkObject(fn, name, c, 'a point cloud { n, d, data }');
-  requireInteger(fn, `${name}.n`, c.n, 0);
-  requireInteger(fn, `${name}.d`, c.d, 1);
-  checkNumberArray(fn, `${name}.data`, c.data);
+  expectObject(fn, name, c, 'a point cloud { n, d, data }');
+  expectInteger(fn, `${name}.n`, c.n, { min: 0 });
+  expectInteger(fn, `${name}.d`, c.d, { min: 1 });
+  expectNumberArray(fn, `${name}.data`, c.data);
   if (c.data.length !== c.n * c.d) throw new Error(`${fn}: ${name} must have n*d = ${c.n * c.d} values, got ${c.data.length}`);
   for (let k = 0; k < c.data.length; k++) {
     if (!Number.isFinite(c.data[k]!)) throw new Error(`${fn}: ${name} must be finite, got ${c.data[k]} at index ${k}`);

@@ -1,9 +1,8 @@
-import { createRng } from '@lemma/gpu-kernels';
+import { createRng, expectBoolean, expectFiniteValues, expectInteger, expectObject, expectOneOf, expectOptions } from '@lemma/gpu-kernels';
 import { linearSumAssignment } from './assignment';
 import type { Params } from './params';
 import { checkSpec, permToAxes, type PermutationSpec } from './permutation-spec';
 import { checkPermutations, identityPermutations, permuteParam, viewShape, type Permutations } from './permute';
-import { checkBoolean, checkFiniteArray, checkInteger, checkObject, checkOneOf, checkOptionKeys } from './validate';
 
 /** Rows of `values` (row-major `view`) along `axis`: an [n, rest] float64 matrix (moveaxis(axis, 0) then reshape). */
 export function unitRows(values: Float32Array, view: number[], axis: number): { n: number; r: number; data: Float64Array } {
@@ -48,14 +47,14 @@ export function matchingObjective(A: Params, B: Params, spec: PermutationSpec, p
  * shapes match A's (a NaN weight would otherwise reach the assignment solver as a NaN cost).
  */
 function checkMatchedParams(fn: string, A: Params, B: Params, spec: PermutationSpec): void {
-  checkObject(fn, 'A', A, 'a Params record');
-  checkObject(fn, 'B', B, 'a Params record');
+  expectObject(fn, 'A', A, 'a Params record');
+  expectObject(fn, 'B', B, 'a Params record');
   for (const [key, pa] of Object.entries(spec.params)) {
     for (const [which, P] of [['A', A], ['B', B]] as const) {
       const p = P[key];
       if (!p) throw new Error(`${fn}: parameter '${key}' of the spec is missing from ${which}`);
       viewShape(fn, key, p, pa);
-      checkFiniteArray(fn, `${which}['${key}'].values`, p.values);
+      expectFiniteValues(fn, `${which}['${key}'].values`, p.values);
     }
     if (B[key]!.values.length !== A[key]!.values.length) throw new Error(`${fn}: B['${key}'] must have A's shape [${A[key]!.shape}], got [${B[key]!.shape}]`);
   }
@@ -102,9 +101,9 @@ export interface WeightMatchingResult {
  */
 export function weightMatching(A: Params, B: Params, spec: PermutationSpec, options: WeightMatchingOptions = {}): WeightMatchingResult {
   const fn = 'weightMatching';
-  checkOptionKeys(fn, 'options', options, ['seed', 'maxSweeps', 'init']);
-  checkInteger(fn, 'options.seed', options.seed, 0);
-  checkInteger(fn, 'options.maxSweeps', options.maxSweeps, 1);
+  expectOptions(fn, 'options', options, ['seed', 'maxSweeps', 'init']);
+  if (options.seed !== undefined) expectInteger(fn, 'options.seed', options.seed, { min: 0 });
+  if (options.maxSweeps !== undefined) expectInteger(fn, 'options.maxSweeps', options.maxSweeps, { min: 1 });
   checkSpec(fn, 'spec', spec);
   if (options.init !== undefined) checkPermutations(fn, options.init, spec, 'options.init');
   checkMatchedParams(fn, A, B, spec);
@@ -185,12 +184,12 @@ export interface LayerwiseOTResult {
  * covariance-weighted cost.
  */
 export function layerwiseOTAlignment(A: Params, B: Params, spec: PermutationSpec, options: LayerwiseOTOptions = {}): LayerwiseOTResult {
-  checkOptionKeys('layerwiseOTAlignment', 'options', options, ['cost', 'moments', 'bias']);
-  checkOneOf('layerwiseOTAlignment', 'options.cost', options.cost, ['euclidean', 'covariance']);
-  checkBoolean('layerwiseOTAlignment', 'options.bias', options.bias);
+  expectOptions('layerwiseOTAlignment', 'options', options, ['cost', 'moments', 'bias']);
+  if (options.cost !== undefined) expectOneOf('layerwiseOTAlignment', 'options.cost', options.cost, ['euclidean', 'covariance']);
+  if (options.bias !== undefined) expectBoolean('layerwiseOTAlignment', 'options.bias', options.bias);
   checkSpec('layerwiseOTAlignment', 'spec', spec);
   checkMatchedParams('layerwiseOTAlignment', A, B, spec);
-  if (options.moments !== undefined) checkObject('layerwiseOTAlignment', 'options.moments', options.moments, 'an object of InputMoment');
+  if (options.moments !== undefined) expectObject('layerwiseOTAlignment', 'options.moments', options.moments, 'an object of InputMoment');
   const mode = options.cost ?? 'euclidean';
   const withBias = options.bias ?? true;
   const perms: Permutations = {};
@@ -221,7 +220,7 @@ export function layerwiseOTAlignment(A: Params, B: Params, spec: PermutationSpec
       const mom = options.moments?.[name];
       if (!mom) throw new Error(`layerwiseOTAlignment: cost 'covariance' needs moments['${name}'] (see layerInputMoments)`);
       if (!(mom.data instanceof Float64Array)) throw new Error(`layerwiseOTAlignment: options.moments['${name}'].data must be a Float64Array, got ${typeof mom.data}`);
-      checkFiniteArray('layerwiseOTAlignment', `options.moments['${name}'].data`, mom.data);
+      expectFiniteValues('layerwiseOTAlignment', `options.moments['${name}'].data`, mom.data);
       // Kernel (first, d columns) and bias (second, 1 column) form w̃ = [w; b]; other incoming params add plainly.
       const d = widths[0]!;
       let wa: Float64Array;

@@ -228,3 +228,58 @@ export function withOwned<R>(body: (own: <T extends tf.Tensor>(t: T, original: u
     for (const t of owned) t.dispose();
   }
 }
+
+// --- Appended for @lemma/ot-matching (issue 15 item 3: its validate.ts merged here) ---------------------------
+
+/** Throws unless `v` is an array or typed array of numbers (entries of a plain array are checked to be numbers; NaN passes). */
+export function expectNumberArray(fn: string, arg: string, v: unknown): ArrayLike<number> {
+  const ok = Array.isArray(v) ? v.every((x) => typeof x === 'number') : ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
+  if (!ok) throw invalidArgument(fn, arg, 'an array of numbers', v, 'type');
+  return v as ArrayLike<number>;
+}
+
+/**
+ * Throws unless every entry of the numbers `v` is finite, naming the first bad one: `<fn>: <arg> must be finite,
+ * got NaN at index 3` (for large typed arrays whose type is already known; {@link expectFiniteArray} also checks it).
+ */
+export function expectFiniteValues(fn: string, arg: string, v: ArrayLike<number>): ArrayLike<number> {
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i])) throw new RangeError(`${fn}: ${arg} must be finite, got ${describeValue(v[i])} at index ${i}`);
+  }
+  return v;
+}
+
+/** Throws unless `v` is a non-null, non-array object (a record, a spec, a point cloud); `what` names it. */
+export function expectObject<T extends object = Record<string, unknown>>(fn: string, arg: string, v: unknown, what: string): T {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalidArgument(fn, arg, what, v, 'type');
+  return v as T;
+}
+
+/**
+ * Throws unless `m` looks like a tfjs-layers LayersModel (duck-typed: `layers` array and `predict` function, so a
+ * model from a second copy of tfjs-layers, which fails instanceof, still passes).
+ */
+export function expectLayersModel<T = unknown>(fn: string, arg: string, m: unknown): T {
+  const ok = m !== null && typeof m === 'object' && Array.isArray((m as { layers?: unknown }).layers) && typeof (m as { predict?: unknown }).predict === 'function';
+  if (!ok) throw invalidArgument(fn, arg, 'a tfjs-layers LayersModel', m, 'type');
+  return m as T;
+}
+
+/**
+ * Throws unless `perm` (an Int32Array or number[]) is a permutation of 0..n-1, each index exactly once; `n`
+ * defaults to its length. A gather by a non-permutation would duplicate some units and drop others silently.
+ */
+export function expectPermutation(fn: string, arg: string, perm: unknown, n?: number): ArrayLike<number> {
+  if (!(perm instanceof Int32Array) && !Array.isArray(perm)) throw invalidArgument(fn, arg, 'an Int32Array permutation', perm, 'type');
+  const p = perm as ArrayLike<number>;
+  const len = n ?? p.length;
+  if (p.length !== len) throw new RangeError(`${fn}: ${arg} must have length ${len}, got ${p.length}`);
+  const seen = new Uint8Array(len);
+  for (let k = 0; k < len; k++) {
+    const v = p[k]!;
+    if (!Number.isInteger(v) || v < 0 || v >= len) throw new RangeError(`${fn}: ${arg} must be a permutation of 0..${len - 1}, got ${describeValue(v)} at index ${k}`);
+    if (seen[v]) throw new RangeError(`${fn}: ${arg} must be a permutation of 0..${len - 1}, got ${v} twice (again at index ${k})`);
+    seen[v] = 1;
+  }
+  return p;
+}

@@ -99,6 +99,28 @@ export function uploadUniforms(be: WebGPUInternals, bytes: ArrayBuffer | ArrayBu
   return { buffer, size };
 }
 
+/**
+ * A tensor's GPU buffer for a binding of a dispatch being recorded: uploaded if it still lives on the CPU,
+ * its CPU-side copy dropped when the shader writes it (`read_write`), and kept alive until the encoder being
+ * recorded is submitted (tfjs defers disposal of ids in `commandQueueOwnedIds`). The one place a kernel of
+ * gpu-kernels turns a tensor into a buffer to bind.
+ */
+export function bindTensor(be: WebGPUInternals, info: TensorInfo, access: BindingAccess): GPUBuffer {
+  be.uploadToGPU(info.dataId);
+  const td = be.tensorMap.get(info.dataId);
+  if (access === 'read_write') td.values = null;
+  be.commandQueueOwnedIds.add(info.dataId);
+  return td.resource as GPUBuffer;
+}
+
+/**
+ * Drops the CPU-side copy tfjs caches of a tensor after a read, for a tensor our kernels write in place (so the
+ * next read fetches the GPU buffer); nothing for a tensor no longer on the backend.
+ */
+export function dropCpuCopy(be: WebGPUInternals, info: TensorInfo): void {
+  if (be.tensorMap.has(info.dataId)) be.tensorMap.get(info.dataId).values = null;
+}
+
 /** One compute dispatch ready to encode: pipeline, bind groups by group index, workgroup grid. */
 export interface EncodedDispatch {
   pipeline: GPUComputePipeline;
@@ -106,14 +128,50 @@ export interface EncodedDispatch {
   workgroups: readonly [number, number?, number?];
 }
 
+/** Options of {@link recordDispatch} for a list of encoded dispatches. */
+export interface RecordOptions {
+  /** Whether each dispatch counts towards tfjs's submit batch (default true); false: the whole list counts as one. */
+  countEach?: boolean;
+}
+
+/** Pipeline and bind group of a {@link DispatchSpec} (bindings in order, the uniform buffer last). */
+function encodeSpec(be: WebGPUInternals, spec: DispatchSpec): { dispatch: EncodedDispatch; uniforms?: GPUBuffer } {
+  const pipeline = getPipeline(be.device, spec.key, spec.code);
+  const entries: GPUBindGroupEntry[] = spec.bindings.map((b, i) => ({ binding: i, resource: { buffer: bindTensor(be, b.info, b.access) } }));
+  let uniforms: GPUBuffer | undefined;
+  if (spec.uniforms) {
+    const u = uploadUniforms(be, spec.uniforms);
+    uniforms = u.buffer;
+    entries.push({ binding: spec.bindings.length, resource: { buffer: u.buffer, size: u.size } });
+  }
+  const group = be.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+  return { dispatch: { pipeline, groups: [group], workgroups: spec.workgroups }, uniforms };
+}
+
 /**
- * Encodes dispatches into the backend's current compute pass (opening it if needed), setting a pipeline or bind
- * group only when it changes, and counts them towards tfjs's submit batching (`WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE`;
- * `countEach` false: the whole list counts as one), submitting once the batch is full. The one recorder every
- * kernel of gpu-kernels uses.
+ * The one function that records compute work into the tfjs webgpu backend's command stream (ordered with tfjs's
+ * own ops), used by every kernel of gpu-kernels. Two forms:
+ * - a {@link DispatchSpec}: one dispatch of `code` (entry point `main`, bindings `@group(0) @binding(i)` in
+ *   order via {@link bindTensor}, the uniform buffer last); returns the uniform buffer it filled (for a replay
+ *   hook), if any;
+ * - a list of {@link EncodedDispatch} (own pipeline layouts, cached bind groups; buffers bound with
+ *   {@link bindTensor}): encoded back to back, setting a pipeline or bind group only when it changes.
+ * Either way the work goes into the backend's current compute pass (opened if needed) and counts towards tfjs's
+ * submit batching (`WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE`), submitting once the batch is full.
  */
-export function encodeDispatches(be: WebGPUInternals, dispatches: readonly EncodedDispatch[], countEach = true): void {
-  if (dispatches.length === 0) return;
+export function recordDispatch(be: WebGPUInternals, spec: DispatchSpec): GPUBuffer | undefined;
+export function recordDispatch(be: WebGPUInternals, dispatches: readonly EncodedDispatch[], options?: RecordOptions): void;
+export function recordDispatch(be: WebGPUInternals, what: DispatchSpec | readonly EncodedDispatch[], options: RecordOptions = {}): GPUBuffer | undefined {
+  let dispatches: readonly EncodedDispatch[];
+  let uniforms: GPUBuffer | undefined;
+  if (isDispatchList(what)) {
+    dispatches = what;
+  } else {
+    const one = encodeSpec(be, what);
+    dispatches = [one.dispatch];
+    uniforms = one.uniforms;
+  }
+  if (dispatches.length === 0) return uniforms;
   be.ensureCommandEncoderReady();
   if (!be.computePassEncoder) be.computePassEncoder = be.commandEncoder!.beginComputePass();
   const pass = be.computePassEncoder;
@@ -132,37 +190,24 @@ export function encodeDispatches(be: WebGPUInternals, dispatches: readonly Encod
     const [x, y = 1, z = 1] = d.workgroups;
     pass.dispatchWorkgroups(x, y, z);
   }
-  be.dispatchCountInPass += countEach ? dispatches.length : 1;
+  be.dispatchCountInPass += (options.countEach ?? true) ? dispatches.length : 1;
   if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= be.dispatchCountInPass) {
     be.endComputePassEncoder();
     be.submitQueue();
   }
+  return uniforms;
+}
+
+function isDispatchList(what: DispatchSpec | readonly EncodedDispatch[]): what is readonly EncodedDispatch[] {
+  return Array.isArray(what);
 }
 
 /**
- * Records one dispatch of `code` (entry point `main`, bindings `@group(0) @binding(i)` in order, the uniform
- * buffer last) into the backend's current compute pass. read_write tensors are written in place, so any
- * CPU-side cached copy of them is dropped. Returns the uniform buffer it filled (for a replay hook), if any.
+ * @deprecated Use {@link recordDispatch} with a list (`recordDispatch(be, dispatches, { countEach })`); kept only
+ * until sinkhorn/iterations-webgpu.ts moves over.
  */
-export function recordDispatch(be: WebGPUInternals, spec: DispatchSpec): GPUBuffer | undefined {
-  const pipeline = getPipeline(be.device, spec.key, spec.code);
-  const entries: GPUBindGroupEntry[] = spec.bindings.map((b, i) => {
-    be.uploadToGPU(b.info.dataId);
-    const td = be.tensorMap.get(b.info.dataId);
-    if (b.access === 'read_write') td.values = null;
-    return { binding: i, resource: { buffer: td.resource as GPUBuffer } };
-  });
-  let ubuf: GPUBuffer | undefined;
-  if (spec.uniforms) {
-    const u = uploadUniforms(be, spec.uniforms);
-    ubuf = u.buffer;
-    entries.push({ binding: spec.bindings.length, resource: { buffer: u.buffer, size: u.size } });
-  }
-  const bindGroup = be.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-  // Buffers stay alive until the encoder that uses them is submitted (tfjs defers disposal of these ids).
-  for (const b of spec.bindings) be.commandQueueOwnedIds.add(b.info.dataId);
-  encodeDispatches(be, [{ pipeline, groups: [bindGroup], workgroups: spec.workgroups }]);
-  return ubuf;
+export function encodeDispatches(be: WebGPUInternals, dispatches: readonly EncodedDispatch[], countEach = true): void {
+  recordDispatch(be, dispatches, { countEach });
 }
 
 /** Maximum workgroups per dispatch dimension guaranteed by WebGPU. */

@@ -1,4 +1,4 @@
-import type { ElementwiseRule } from './types';
+import type { ElementwiseRule } from './kernel';
 
 // A fixture for this folder's tests and bench/gpu.ts only (not exported): the library's AdamW is @lemma/optim's
 // `adamwRule`, which gpu-kernels cannot import (optim depends on gpu-kernels).

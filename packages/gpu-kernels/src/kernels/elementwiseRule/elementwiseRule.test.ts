@@ -6,25 +6,7 @@ import { createRng } from '../../rng/rng';
 import { adamWRule } from './adamw-fixture';
 import { applyElementwiseRule, createRuleSlots } from './index';
 import type { ElementwiseRule } from './index';
-
-/** float64 AdamW, written independently of adamWRule.cpu (torch.optim.AdamW semantics). */
-function adamWReference(p0: Float64Array, gs: Float64Array[], h: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number }): Float64Array {
-  const p = Float64Array.from(p0);
-  const m = new Float64Array(p.length);
-  const v = new Float64Array(p.length);
-  gs.forEach((g, t) => {
-    const step = t + 1;
-    for (let i = 0; i < p.length; i++) {
-      p[i] = p[i]! - h.lr * h.weightDecay * p[i]!;
-      m[i] = h.beta1 * m[i]! + (1 - h.beta1) * g[i]!;
-      v[i] = h.beta2 * v[i]! + (1 - h.beta2) * g[i]! ** 2;
-      const mHat = m[i]! / (1 - h.beta1 ** step);
-      const vHat = v[i]! / (1 - h.beta2 ** step);
-      p[i] = p[i]! - (h.lr * mHat) / (Math.sqrt(vHat) + h.eps);
-    }
-  });
-  return p;
-}
+import { adamWReference, emaReference, momentumReference } from './reference';
 
 const momentumRule: ElementwiseRule = {
   name: 'test_momentum',
@@ -58,9 +40,7 @@ describeEachBackend('applyElementwiseRule', () => {
       assertAllClose(await vars[i]!.data(), adamWReference(p0[i]!, gs[i]!, h), { rtol: 1e-5, atol: 1e-6, label: `param ${i}` });
     }
     // The first moment after 5 steps equals the reference EMA of the gradients.
-    const m = Float64Array.from(gs[1]![0]!, () => 0);
-    for (const g of gs[1]!) for (let k = 0; k < m.length; k++) m[k] = 0.9 * m[k]! + 0.1 * g[k]!;
-    assertAllClose(await slots[1]![0]!.data(), m, { rtol: 1e-5, atol: 1e-6, label: 'm' });
+    assertAllClose(await slots[1]![0]!.data(), emaReference(gs[1]!, 0.9), { rtol: 1e-5, atol: 1e-6, label: 'm' });
   });
 
   it('a custom rule runs the same on every backend and never writes through to aliased tensors', async () => {
@@ -72,6 +52,9 @@ describeEachBackend('applyElementwiseRule', () => {
     // buf: 1 then 1.9; p: x − 0.5 − 0.95.
     assertAllClose(await p.data(), [1, 2, 3, 4, 5].map((x) => x - 1.45), { rtol: 1e-6, atol: 1e-6 });
     assertAllClose(await slots[0]![0]!.data(), [1.9, 1.9, 1.9, 1.9, 1.9], { rtol: 1e-6, atol: 1e-6 });
+    const ref = momentumReference([1, 2, 3, 4, 5], [[1, 1, 1, 1, 1], [1, 1, 1, 1, 1]], [{ lr: 0.5, mu: 0.9 }, { lr: 0.5, mu: 0.9 }]);
+    assertAllClose(await p.data(), ref.p, { rtol: 1e-6, atol: 1e-6, label: 'p vs reference' });
+    assertAllClose(await slots[0]![0]!.data(), ref.buf, { rtol: 1e-6, atol: 1e-6, label: 'buf vs reference' });
     expect(Array.from(await init.data())).toEqual([1, 2, 3, 4, 5]);
   });
 

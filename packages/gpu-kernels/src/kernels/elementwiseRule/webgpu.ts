@@ -1,9 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { encodeDispatches, grid2D, uploadUniforms } from '../_shared/webgpu';
+import { bindTensor, grid2D, recordDispatch, uploadUniforms } from '../_shared/webgpu';
 import { isCapturing, onReplay } from '../../train/replay-hooks';
 import type { WebGPUInternals } from '../_shared/webgpu';
-import type { ElementwiseRule } from './types';
+import type { ElementwiseRule, RuleAttrs, RuleInputs, RuleScalars } from './kernel';
 
 /** Uniform fields of a rule: its scalars, then its host-derived scalars. */
 function uniformNames(rule: ElementwiseRule): string[] {
@@ -186,21 +184,10 @@ interface Item {
  * recorded. With `gradScale` (a [1] float32 tensor, bound next to the uniforms in group 1) every gradient is
  * multiplied by its value and a 0 makes every invocation return before touching anything.
  */
-export function applyRuleWebGPU(
-  be: WebGPUInternals,
-  rule: ElementwiseRule,
-  params: TensorInfo[],
-  grads: TensorInfo[],
-  slots: TensorInfo[][],
-  scalars: Readonly<Record<string, number>>,
-  gradScale?: TensorInfo,
-  sliceScalars?: readonly Readonly<Record<string, number>>[],
-  replayScalars?: () => readonly Readonly<Record<string, number>>[],
-): void {
+export function applyRuleWebGPU(be: WebGPUInternals, { params, grads, slots, gradScale }: RuleInputs, { rule, sets, sliced, replay }: RuleAttrs): void {
   const st = ruleState(be.device, rule);
   const scaled = gradScale !== undefined;
-  const sliced = sliceScalars !== undefined;
-  const slices = sliceScalars?.length ?? 1;
+  const slices = sliced ? sets.length : 1;
   const storage = be.device.limits.maxStorageBuffersPerShaderStage ?? 8;
   const slicedMost = Math.max(1, Math.min(4, Math.floor((storage - 1 - (scaled ? 1 : 0)) / (2 + rule.slots.length))));
   const most = sliced ? slicedMost : scaled ? st.maxPerDispatchScaled : st.maxPerDispatch;
@@ -210,16 +197,8 @@ export function applyRuleWebGPU(
     const p = params[t]!;
     const size = p.shape.reduce((a, b) => a * b, 1);
     if (size === 0) continue;
-    const infos = [p, grads[t]!, ...slots[t]!];
-    const buffers: GPUBuffer[] = [];
-    for (let k = 0; k < infos.length; k++) {
-      const id = infos[k]!.dataId;
-      be.uploadToGPU(id);
-      const td = be.tensorMap.get(id);
-      if (k !== 1) td.values = null; // written in place: drop any CPU copy
-      buffers.push(td.resource as GPUBuffer);
-      be.commandQueueOwnedIds.add(id);
-    }
+    // Parameter and slots are written in place, the gradient only read.
+    const buffers = [p, grads[t]!, ...slots[t]!].map((info, k) => bindTensor(be, info, k === 1 ? 'read' : 'read_write'));
     // Per-slice scalars: a vec4 lane must not straddle two slices.
     const vec4 = size % 4 === 0 && (size / slices) % 4 === 0;
     byWidth[vec4 ? 0 : 1].push({ buffers, size, workgroups: Math.ceil((vec4 ? size / 4 : size) / 256) });
@@ -264,26 +243,22 @@ export function applyRuleWebGPU(
   // One uniform buffer per call (one shared buffer rewritten each step would race with unsubmitted steps).
   const names = uniformNames(rule);
   const fields = Math.max(1, names.length);
-  const pack = (sets: readonly Readonly<Record<string, number>>[]): Float32Array => {
+  const pack = (values: readonly RuleScalars[]): Float32Array => {
     // Uniform struct: 16-byte aligned; per-slice storage array: a stride of 4 bytes per f32 field.
     const u = new Float32Array(sliced ? fields * slices : Math.ceil(fields / 4) * 4);
-    sets.forEach((set, j) => names.forEach((name, k) => (u[j * fields + k] = set[name]!)));
+    values.forEach((set, j) => names.forEach((name, k) => (u[j * fields + k] = set[name]!)));
     return u;
   };
-  const first = pack(sliceScalars ?? [scalars]);
+  const first = pack(sliced ? sets : [sets[0]!]);
   const { buffer: ubuf } = uploadUniforms(be, first, sliced ? GPUBufferUsage.STORAGE : GPUBufferUsage.UNIFORM);
   // Step graph: the next step's scalars are written into this call's buffer before each replay.
-  if (replayScalars && isCapturing()) onReplay((ctx) => ctx.writeBuffer(ubuf, pack(replayScalars())));
+  if (replay && isCapturing()) onReplay((ctx) => ctx.writeBuffer(ubuf, pack(replay())));
   const uentries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: ubuf, size: 4 * first.length } }];
-  if (gradScale) {
-    be.uploadToGPU(gradScale.dataId);
-    uentries.push({ binding: 1, resource: { buffer: be.tensorMap.get(gradScale.dataId).resource as GPUBuffer, offset: 0, size: 4 } });
-    be.commandQueueOwnedIds.add(gradScale.dataId);
-  }
+  if (gradScale) uentries.push({ binding: 1, resource: { buffer: bindTensor(be, gradScale, 'read'), offset: 0, size: 4 } });
   const ugroup = be.device.createBindGroup({ layout: group1Layout(st, scaled, sliced), entries: uentries });
-  encodeDispatches(
+  recordDispatch(
     be,
     dispatches.map((d) => ({ pipeline: d.pipeline, groups: [d.group, ugroup], workgroups: grid2D(d.workgroups) })),
-    ruleTuning.countEachDispatch,
+    { countEach: ruleTuning.countEachDispatch },
   );
 }

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { createRng } from '../../rng/rng';
 import { describeEachBackend } from '../../testing/backends';
+import { GradScaler } from './index';
+import { gradScaleReference } from './reference';
 import { GradScaleWebGPU, gradScaleWebGPU, type SkipReport } from './webgpu';
 
 describeEachBackend(
@@ -21,6 +23,7 @@ describeEachBackend(
       expect((await none.data())[0]).toBe(1);
       expect((await clip.data())[0]).toBeCloseTo(0.25, 5);
       expect((await loose.data())[0]).toBe(1);
+      expect((await clip.data())[0]).toBeCloseTo(gradScaleReference(arrays, norm64 / 4), 5);
       tf.dispose([...grads, none, clip, loose]);
     });
 
@@ -31,6 +34,7 @@ describeEachBackend(
         const grads = copy.map((a) => tf.tensor1d(a));
         const s = gradScaleWebGPU(grads, undefined);
         expect((await s.data())[0]).toBe(0);
+        expect(gradScaleReference(copy, undefined)).toBe(0);
         tf.dispose([...grads, s]);
       }
     });
@@ -78,3 +82,38 @@ describeEachBackend(
   },
   ['webgpu'],
 );
+
+describeEachBackend('GradScaler', () => {
+  const rng = createRng(5);
+  const arrays = [0, 3, 1000, 4 * 301].map((n) => Float32Array.from(rng.normalArray(n)));
+  const norm64 = Math.sqrt(arrays.reduce((a, x) => a + x.reduce((b, v) => b + v * v, 0), 0));
+  const scaleOf = async (s: ReturnType<GradScaler['run']>): Promise<number> => (s.onHost ? s.scale : (await s.scale.data())[0]!);
+
+  it('matches the float64 reference with and without clipping (host: float64 sum; device: float32, rel. error < 1e-5)', async () => {
+    const scaler = new GradScaler();
+    const grads = arrays.map((a) => tf.tensor1d(a));
+    for (const clip of [undefined, norm64 / 3, norm64 * 2]) {
+      const s = scaler.run(grads, clip, 1);
+      expect(s.onHost).toBe(GradScaler.onHost());
+      if (s.onHost) expect(s.nonFinite).toBe(-1);
+      const want = gradScaleReference(arrays, clip);
+      // Device: a float32 sum of ~2.2k squares, typical relative error sqrt(n)·2^-24 ≈ 3e-6 (the norm: half that).
+      expect(Math.abs((await scaleOf(s)) - want)).toBeLessThanOrEqual((s.onHost ? 1e-12 : 1e-5) * want);
+    }
+    scaler.dispose();
+    tf.dispose(grads);
+  });
+
+  it('flags a non-finite step: the first bad gradient on the host, a 0 scale on the device', async () => {
+    const scaler = new GradScaler();
+    const bad = arrays.map((a) => a.slice());
+    bad[2]![17] = Number.NaN;
+    const grads = bad.map((a) => tf.tensor1d(a));
+    const s = scaler.run(grads, 1, 1);
+    expect(gradScaleReference(bad, 1)).toBe(0);
+    if (s.onHost) expect(s.nonFinite).toBe(2);
+    else expect(await scaleOf(s)).toBe(0);
+    scaler.dispose();
+    tf.dispose(grads);
+  });
+});

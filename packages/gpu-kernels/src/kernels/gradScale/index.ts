@@ -7,7 +7,7 @@
  * WGSL; other backends: tfjs ops).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { liveFloat32 } from '../elementwiseRule/cpu';
+import { liveFloat32 } from '../_shared/cpu';
 import { wasmSimdKernels } from '../wasmSimd/index';
 import { GradScaleWebGPU, type SkipReport } from './webgpu';
 

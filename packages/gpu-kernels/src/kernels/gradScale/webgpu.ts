@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { isCapturing, onReplay } from '../../train/replay-hooks';
-import { recordDispatch, webgpuInternals } from '../_shared/webgpu';
+import { dropCpuCopy, recordDispatch, webgpuInternals } from '../_shared/webgpu';
+import type { WebGPUInternals } from '../_shared/webgpu';
 
 const WG = 256;
 /**
@@ -89,9 +90,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 const partialCodes = new Map<string, string>();
 
 /** Gradients per first-pass dispatch: the device's storage-binding limit less PART, at most 8. */
-function gradsPerDispatch(): number {
-  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  const limit = device?.limits.maxStorageBuffersPerShaderStage ?? 8;
+function gradsPerDispatch(be: WebGPUInternals): number {
+  const limit = be.device.limits.maxStorageBuffersPerShaderStage ?? 8;
   return Math.max(1, Math.min(8, limit - 1));
 }
 
@@ -135,7 +135,7 @@ function record(grads: tf.Tensor[], clipNorm: number | undefined, part: tf.Tenso
   const be = webgpuInternals('gradScale');
   const counts = partCounts(grads);
   const live = grads.map((g, j) => ({ g, c: counts[j]! })).filter((x) => x.c > 0);
-  const per = gradsPerDispatch();
+  const per = gradsPerDispatch(be);
   let offset = 0;
   for (let at = 0; at < live.length; at += per) {
     const chunk = live.slice(at, at + per);
@@ -248,9 +248,7 @@ export class GradScaleWebGPU {
     if (this.reading || this.unread === 0 || this.disposed) return;
     this.unread = 0;
     // The backend caches a tensor's values on the CPU after a read; our kernels write it in place since.
-    const be = tf.backend() as unknown as { tensorMap: { get(id: tf.DataId): { values: unknown } | undefined } };
-    const td = be.tensorMap.get(this.count.dataId);
-    if (td) td.values = null;
+    dropCpuCopy(webgpuInternals('GradScaleWebGPU.poll'), this.count);
     this.reading = this.count.data().then(
       (v) => {
         this.reading = null;

@@ -1,18 +1,11 @@
-import type { KernelFunc } from '@tensorflow/tfjs-core';
 import { keyFromSeed } from '../../rng/philox';
 import { makeOutput, readValues } from '../_shared/cpu';
+import type { KernelImpl } from '../_shared/kernel';
 import { philoxWordsFast } from '../random/fastPhilox';
-
-/** Attributes of the `LemmaGumbelMaxSelect` kernel. */
-export interface GumbelMaxAttrs {
-  seed: number;
-  stream: number;
-}
+import type { GumbelMaxAttrs, GumbelMaxInputs } from './kernel';
 
 /** CPU kernel: the reference's float32-faithful arithmetic with the allocation-free Philox. */
-export const gumbelMaxCpu: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { seed, stream } = attrs as unknown as GumbelMaxAttrs;
-  const s = inputs.scores!;
+export const gumbelMaxCpu: KernelImpl<GumbelMaxInputs, GumbelMaxAttrs> = ({ inputs: { scores: s }, backend, attrs: { seed, stream } }) => {
   const [g, k] = s.shape as [number, number];
   const scores = readValues(backend, s);
   const words = philoxWordsFast(keyFromSeed(seed), g * k, stream);

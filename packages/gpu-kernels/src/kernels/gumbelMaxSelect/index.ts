@@ -1,11 +1,14 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { runKernel } from '../_shared/kernel';
+import { op } from '../_shared/op';
+import type { TensorInput } from '../_shared/op';
 import { registerOp } from '../_shared/register';
-import { expectOptions, expectRank, expectSeed, expectStream, invalidArgument, toFloatTensor, withOwned } from '../../validate/index';
+import { expectOptions, expectRank, expectSeed, expectStream, invalidArgument } from '../../validate/index';
 import { gumbelMaxCpu } from './cpu';
+import { GUMBEL_MAX_SELECT } from './kernel';
 import { gumbelMaxWebGPU } from './webgpu';
 
-const KERNEL = 'LemmaGumbelMaxSelect';
-registerOp(KERNEL, { webgpu: gumbelMaxWebGPU, cpu: gumbelMaxCpu });
+registerOp(GUMBEL_MAX_SELECT, { webgpu: gumbelMaxWebGPU, cpu: gumbelMaxCpu });
 
 /** Options of {@link gumbelMaxSelect}. */
 export interface GumbelMaxOptions {
@@ -23,14 +26,14 @@ export interface GumbelMaxOptions {
  * @example
  * const pick = gumbelMaxSelect(tf.tensor2d([[0, 1, 2], [5, 0, 0]]), 7); // int32 [2]
  */
-export function gumbelMaxSelect(scores: tf.Tensor | tf.TensorLike, seed: number, opts: GumbelMaxOptions = {}): tf.Tensor {
-  expectSeed('gumbelMaxSelect', 'seed', seed);
-  const o = expectOptions('gumbelMaxSelect', 'opts', opts, ['stream']);
-  const stream = expectStream('gumbelMaxSelect', 'opts.stream', o.stream ?? 0);
-  return withOwned((own) => {
-    const s = own(toFloatTensor('gumbelMaxSelect', 'scores', scores), scores);
-    expectRank('gumbelMaxSelect', 'scores', s, 2);
-    if (s.shape[1] === 0) throw invalidArgument('gumbelMaxSelect', 'scores', 'a [groups, candidates] tensor with at least one candidate', s);
-    return tf.engine().runKernel(KERNEL, { scores: s }, { seed, stream } as unknown as tf.NamedAttrMap) as tf.Tensor;
+export function gumbelMaxSelect(scores: TensorInput, seed: number, opts: GumbelMaxOptions = {}): tf.Tensor {
+  const name = 'gumbelMaxSelect';
+  expectSeed(name, 'seed', seed);
+  const o = expectOptions(name, 'opts', opts, ['stream']);
+  const stream = expectStream(name, 'opts.stream', o.stream ?? 0);
+  return op(name, { scores }, ({ scores: s }) => {
+    expectRank(name, 'scores', s, 2);
+    if (s.shape[1] === 0) throw invalidArgument(name, 'scores', 'a [groups, candidates] tensor with at least one candidate', s);
+    return runKernel(GUMBEL_MAX_SELECT, { scores: s }, { seed, stream });
   });
 }

@@ -1,8 +1,8 @@
-import type { KernelFunc } from '@tensorflow/tfjs-core';
 import { keyFromSeed } from '../../rng/philox';
 import { PHILOX_WGSL } from '../../rng/gpuPhilox';
 import { gpuOutput, grid2D, packUniforms, recordDispatch, webgpuInternals } from '../_shared/webgpu';
-import type { GumbelMaxAttrs } from './cpu';
+import type { KernelImpl } from '../_shared/kernel';
+import type { GumbelMaxAttrs, GumbelMaxInputs } from './kernel';
 
 // One workgroup per group: each thread scans k = lid, lid+64, ...; then an argmax tree (ties -> lower k).
 const CODE = /* wgsl */ `
@@ -39,10 +39,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }`;
 
 /** WebGPU kernel: a workgroup per group. */
-export const gumbelMaxWebGPU: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { seed, stream } = attrs as unknown as GumbelMaxAttrs;
+export const gumbelMaxWebGPU: KernelImpl<GumbelMaxInputs, GumbelMaxAttrs> = ({ inputs: { scores: s }, backend, attrs: { seed, stream } }) => {
   const be = webgpuInternals('gumbelMaxSelect', backend);
-  const s = inputs.scores!;
   const [g, k] = s.shape as [number, number];
   const out = gpuOutput(be, [g], 'int32');
   if (g === 0) return out;

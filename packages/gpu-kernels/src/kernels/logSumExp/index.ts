@@ -1,15 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { runKernel } from '../_shared/kernel';
 import { registerOp } from '../_shared/register';
 import { expectOneOf, expectOptions, expectRank, invalidArgument, toFloatTensor, withOwned } from '../../validate/index';
-import { logSumExpCpu } from './cpu';
-import { logSumExpWebGPU } from './webgpu';
+import { logSumExpCpu, sinkhornHalfStepCpu } from './cpu';
+import { LOG_SUM_EXP, SINKHORN_HALF_STEP } from './kernel';
+import { logSumExpWebGPU, sinkhornHalfStepWebGPU } from './webgpu';
 
-const KERNEL = 'LemmaLogSumExp';
-registerOp(KERNEL, { webgpu: logSumExpWebGPU, cpu: logSumExpCpu });
+registerOp(LOG_SUM_EXP, { webgpu: logSumExpWebGPU, cpu: logSumExpCpu });
+// The half step is this reduction's Sinkhorn form; its op is `sinkhornHalfStep` (../sinkhorn/index.ts).
+registerOp(SINKHORN_HALF_STEP, { webgpu: sinkhornHalfStepWebGPU, cpu: sinkhornHalfStepCpu });
 
-// d LSE / d x = softmax along the reduced axis.
+// d LSE / d x = softmax along the reduced axis (registered with the raw API: the gradient also saves the output).
 tf.registerGradient({
-  kernelName: KERNEL,
+  kernelName: LOG_SUM_EXP.name,
   inputsToSave: ['x'],
   outputsToSave: [true],
   gradFunc: (dy, saved, attrs) => {
@@ -42,6 +45,6 @@ export function logSumExp(x: tf.Tensor | tf.TensorLike, opts: LogSumExpOptions =
     expectRank('logSumExp', 'x', t, 2);
     const reduced = axis === 1 ? t.shape[1] : t.shape[0];
     if (reduced === 0) throw invalidArgument('logSumExp', 'x', `a tensor with a non-empty axis ${axis} (the reduced one)`, t);
-    return tf.engine().runKernel(KERNEL, { x: t }, { axis } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    return runKernel(LOG_SUM_EXP, { x: t }, { axis });
   });
 }

@@ -1,27 +1,56 @@
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelImpl } from '../_shared/kernel';
 import { gpuOutput, grid2D, packUniforms, recordDispatch, webgpuInternals } from '../_shared/webgpu';
 import type { WebGPUInternals } from '../_shared/webgpu';
+import type { LogSumExpAttrs, LogSumExpInputs, SinkhornHalfStepAttrs, SinkhornHalfStepInputs } from './kernel';
 
 /**
  * A log-sum-exp reduction of a matrix C [n, m] along rows (output [n]) or columns (output [m]), with the
- * Sinkhorn form as an option: v = (pot − C)/eps and out = eps·logm − eps·LSE(v); plain LSE has v = C, out = LSE(v).
+ * Sinkhorn form as an option: v = (pot − C)/eps + logw and out = eps·logm − eps·LSE(v) (`logw`, `logm` each
+ * optional: 0 when absent); plain LSE has v = C, out = LSE(v).
  */
 export interface LseReduceSpec {
   C: TensorInfo;
   /** Potential along the reduced axis (length m for 'rows', n for 'cols'). */
   pot?: TensorInfo;
-  /** Log-marginal along the output axis; present iff pot is. */
+  /** Log-weights along the reduced axis (the side of `pot`), added inside the LSE; only with pot. */
+  logw?: TensorInfo;
+  /** Log-marginal along the output axis, added outside the LSE; only with pot. */
   logm?: TensorInfo;
   eps: number;
   axis: 'rows' | 'cols';
 }
 
+/** Which terms of the Sinkhorn form a program has: log-weights inside the LSE, log-marginal outside. */
+interface SinkForm {
+  w: boolean;
+  l: boolean;
+}
+
+/** The output expression of the Sinkhorn form: eps·(L − lse), or −eps·lse without L. */
+function sinkOut(out: string, idx: string, form: SinkForm): string {
+  return form.l ? `${out}[${idx}] = u.eps * (L[${idx}] - lse);` : `${out}[${idx}] = -u.eps * lse;`;
+}
+
+/** Storage bindings, numbered from 0 in order, then the uniform buffer. */
+function bindingDecls(list: ReadonlyArray<readonly [name: string, access: 'read' | 'read_write', type: string]>): string {
+  const lines = list.map(([name, access, type], k) => `@group(0) @binding(${k}) var<storage, ${access}> ${name}: ${type};`);
+  lines.push(`@group(0) @binding(${list.length}) var<uniform> u: U;`);
+  return lines.join('\n');
+}
+
+/** Cache-key tag of a program variant: 'lse', or 'sink' plus 'w' / 'l' for the terms it has ('sink-l': the legacy form). */
+function formTag(form: SinkForm | null): string {
+  if (!form) return 'lse';
+  return `sink${form.w ? '-w' : ''}${form.l ? '-l' : ''}`;
+}
+
 const NEG = '-3.4028234663852886e38';
 
 // Workgroup per row, 256 threads, online (max, sum) per thread, then a tree merge in workgroup memory.
-function rowsCode(sinkhorn: boolean, vec4: boolean): string {
+function rowsCode(form: SinkForm | null, vec4: boolean): string {
   const T = vec4 ? 'vec4<f32>' : 'f32';
-  const load = sinkhorn ? `let v = (P[q] - C[base + q]) * u.invEps;` : `let v = C[base + q];`;
+  const load = form ? `let v = (P[q] - C[base + q]) * u.invEps${form.w ? ' + W[q]' : ''};` : `let v = C[base + q];`;
   const update = vec4
     ? `let vm = max(max(v.x, v.y), max(v.z, v.w));
        if (vm > mx) { s = s * exp(mx - vm); mx = vm; }
@@ -29,12 +58,13 @@ function rowsCode(sinkhorn: boolean, vec4: boolean): string {
     : `if (v > mx) { s = s * exp(mx - v) + 1.0; mx = v; } else { s += exp(v - mx); }`;
   return /* wgsl */ `
 struct U { n: u32, mq: u32, eps: f32, invEps: f32 }
-@group(0) @binding(0) var<storage, read> C: array<${T}>;
-${sinkhorn ? `@group(0) @binding(1) var<storage, read> P: array<${T}>;
-@group(0) @binding(2) var<storage, read> L: array<f32>;
-@group(0) @binding(3) var<storage, read_write> O: array<f32>;
-@group(0) @binding(4) var<uniform> u: U;` : `@group(0) @binding(1) var<storage, read_write> O: array<f32>;
-@group(0) @binding(2) var<uniform> u: U;`}
+${bindingDecls([
+  ['C', 'read', `array<${T}>`],
+  ...(form ? ([['P', 'read', `array<${T}>`]] as const) : []),
+  ...(form?.w ? ([['W', 'read', `array<${T}>`]] as const) : []),
+  ...(form?.l ? ([['L', 'read', 'array<f32>']] as const) : []),
+  ['O', 'read_write', 'array<f32>'],
+])}
 var<workgroup> smx: array<f32, 256>;
 var<workgroup> ssum: array<f32, 256>;
 @compute @workgroup_size(256)
@@ -61,7 +91,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   if (lid == 0u) {
     let lse = smx[0] + log(ssum[0]);
-    ${sinkhorn ? 'O[row] = u.eps * (L[row] - lse);' : 'O[row] = lse;'}
+    ${form ? sinkOut('O', 'row', form) : 'O[row] = lse;'}
   }
 }`;
 }
@@ -69,18 +99,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 // Column reduction, pass 1: workgroup (64, 4) owns a strip of 64 column-quads (vec4; 1 KiB per row) and one
 // chunk of rows; its 4 thread rows stride the chunk, each unrolled over 4 rows (16 rows per step: 4 independent
 // coalesced loads in flight, one rescale exp per 4 rows). Writes per-chunk (max, sum) partials per column.
-function colsPass1Code(sinkhorn: boolean, vec4: boolean): string {
+function colsPass1Code(form: SinkForm | null, vec4: boolean): string {
   const T = vec4 ? 'vec4<f32>' : 'f32';
-  const load = (r: string): string => (sinkhorn ? `((${T}(P[${r}]) - C[(${r}) * u.mq + q]) * u.invEps)` : `C[(${r}) * u.mq + q]`);
+  const load = (r: string): string =>
+    form ? `((${T}(P[${r}]) - C[(${r}) * u.mq + q]) * u.invEps${form.w ? ` + ${T}(W[${r}])` : ''})` : `C[(${r}) * u.mq + q]`;
   return /* wgsl */ `
 struct U { n: u32, mq: u32, rowsPerChunk: u32, pad: u32, invEps: f32 }
-@group(0) @binding(0) var<storage, read> C: array<${T}>;
-${sinkhorn ? `@group(0) @binding(1) var<storage, read> P: array<f32>;
-@group(0) @binding(2) var<storage, read_write> PM: array<${T}>;
-@group(0) @binding(3) var<storage, read_write> PS: array<${T}>;
-@group(0) @binding(4) var<uniform> u: U;` : `@group(0) @binding(1) var<storage, read_write> PM: array<${T}>;
-@group(0) @binding(2) var<storage, read_write> PS: array<${T}>;
-@group(0) @binding(3) var<uniform> u: U;`}
+${bindingDecls([
+  ['C', 'read', `array<${T}>`],
+  ...(form ? ([['P', 'read', 'array<f32>']] as const) : []),
+  ...(form?.w ? ([['W', 'read', 'array<f32>']] as const) : []),
+  ['PM', 'read_write', `array<${T}>`],
+  ['PS', 'read_write', `array<${T}>`],
+])}
 var<workgroup> smx: array<array<${T}, 64>, 4>;
 var<workgroup> ssum: array<array<${T}, 64>, 4>;
 @compute @workgroup_size(64, 4)
@@ -125,16 +156,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 // Pass 2: workgroup (32, 8): 32 columns (coalesced 128 B rows of partials), 8 lanes splitting the chunks, each
 // merging online; then an 8-way merge in workgroup memory. Chunk c's partials start at c * stride (stride >= m).
 // `single`: each partial is one LSE value (PM only, sum 1), half the bytes of a (max, sum) pair.
-function colsPass2Code(sinkhorn: boolean, single = false): string {
-  const b = single ? 1 : 2;
+function colsPass2Code(form: SinkForm | null, single = false): string {
   return /* wgsl */ `
 struct U { m: u32, chunks: u32, eps: f32, stride: u32 }
-@group(0) @binding(0) var<storage, read> PM: array<f32>;
-${single ? '' : '@group(0) @binding(1) var<storage, read> PS: array<f32>;'}
-${sinkhorn ? `@group(0) @binding(${b}) var<storage, read> L: array<f32>;
-@group(0) @binding(${b + 1}) var<storage, read_write> O: array<f32>;
-@group(0) @binding(${b + 2}) var<uniform> u: U;` : `@group(0) @binding(${b}) var<storage, read_write> O: array<f32>;
-@group(0) @binding(${b + 1}) var<uniform> u: U;`}
+${bindingDecls([
+  ['PM', 'read', 'array<f32>'],
+  ...(single ? [] : ([['PS', 'read', 'array<f32>']] as const)),
+  ...(form?.l ? ([['L', 'read', 'array<f32>']] as const) : []),
+  ['O', 'read_write', 'array<f32>'],
+])}
 var<workgroup> smx: array<array<f32, 32>, 8>;
 var<workgroup> ssum: array<array<f32, 32>, 8>;
 @compute @workgroup_size(32, 8)
@@ -158,7 +188,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     var T = 0.0;
     for (var t = 0u; t < 8u; t++) { T += ssum[t][lid.x] * exp(smx[t][lid.x] - M); }
     let lse = M + log(T);
-    ${sinkhorn ? 'O[j] = u.eps * (L[j] - lse);' : 'O[j] = lse;'}
+    ${form ? sinkOut('O', 'j', form) : 'O[j] = lse;'}
   }
 }`;
 }
@@ -187,30 +217,34 @@ function cached(key: string, make: () => string): string {
 
 /**
  * The column-merge program (pass 2): merges per-chunk (max, sum) partials (`single`: per-chunk LSE values) into one
- * LSE per column. Bindings: PM, [PS,] [logm, out | out], uniforms {m, chunks, eps, stride} with chunk c's partials at
- * floats [c·stride, c·stride + m).
+ * LSE per column. Bindings: PM, [PS,] [logm,] out, uniforms {m, chunks, eps, stride} with chunk c's partials at
+ * floats [c·stride, c·stride + m). `sinkhorn` true is the legacy form with logm (out = eps·(logm − LSE)); 'kl' has
+ * no logm binding (out = −eps·LSE, the log-weights having entered the partials); false is the plain LSE.
  */
-export function colsMergeProgram(sinkhorn: boolean, single = false): { key: string; code: string } {
-  const tag = `${sinkhorn ? 'sink' : 'lse'}${single ? '-single' : ''}`;
-  return { key: `lemma-lse-cols2-${tag}`, code: cached(`cols2-${tag}`, () => colsPass2Code(sinkhorn, single)) };
+export function colsMergeProgram(sinkhorn: boolean | 'kl', single = false): { key: string; code: string } {
+  const form = sinkhorn === false ? null : { w: false, l: sinkhorn === true };
+  // The legacy tags ('sink', 'lse') are kept so that one key keeps meaning one program.
+  const tag = `${sinkhorn === 'kl' ? 'sink-kl' : sinkhorn ? 'sink' : 'lse'}${single ? '-single' : ''}`;
+  return { key: `lemma-lse-cols2-${tag}`, code: cached(`cols2-${tag}`, () => colsPass2Code(form, single)) };
 }
 
 /** Records the reduction and returns the new output tensor ([n] for 'rows', [m] for 'cols'). */
 export function lseReduceWebGPU(be: WebGPUInternals, spec: LseReduceSpec): TensorInfo {
   const [n, m] = spec.C.shape as [number, number];
-  const sink = spec.pot !== undefined;
+  const form: SinkForm | null = spec.pot !== undefined ? { w: spec.logw !== undefined, l: spec.logm !== undefined } : null;
   const vec4 = m % 4 === 0;
   const mq = vec4 ? m / 4 : m;
-  const tag = `${sink ? 'sink' : 'lse'}-${vec4 ? 'v4' : 's'}`;
+  const tag = `${formTag(form)}-${vec4 ? 'v4' : 's'}`;
+  const read = (info: TensorInfo) => ({ info, access: 'read' as const });
+  const write = (info: TensorInfo) => ({ info, access: 'read_write' as const });
+  const sinkIn = (terms: (TensorInfo | undefined)[]) => terms.filter((t): t is TensorInfo => t !== undefined).map(read);
   if (spec.axis === 'rows') {
     const out = gpuOutput(be, [n]);
     if (n === 0) return out;
-    const bindings = sink
-      ? [{ info: spec.C, access: 'read' as const }, { info: spec.pot!, access: 'read' as const }, { info: spec.logm!, access: 'read' as const }, { info: out, access: 'read_write' as const }]
-      : [{ info: spec.C, access: 'read' as const }, { info: out, access: 'read_write' as const }];
+    const bindings = [read(spec.C), ...(form ? sinkIn([spec.pot, spec.logw, spec.logm]) : []), write(out)];
     recordDispatch(be, {
       key: `lemma-lse-rows-${tag}`,
-      code: cached(`rows-${tag}`, () => rowsCode(sink, vec4)),
+      code: cached(`rows-${tag}`, () => rowsCode(form, vec4)),
       bindings,
       uniforms: packUniforms([['u32', n], ['u32', mq], ['f32', spec.eps], ['f32', 1 / spec.eps]]),
       workgroups: grid2D(n),
@@ -223,21 +257,19 @@ export function lseReduceWebGPU(be: WebGPUInternals, spec: LseReduceSpec): Tenso
   const chunks = Math.max(1, Math.ceil(n / rowsPerChunk));
   const pm = gpuOutput(be, [chunks * m]);
   const ps = gpuOutput(be, [chunks * m]);
-  const b1 = sink
-    ? [{ info: spec.C, access: 'read' as const }, { info: spec.pot!, access: 'read' as const }, { info: pm, access: 'read_write' as const }, { info: ps, access: 'read_write' as const }]
-    : [{ info: spec.C, access: 'read' as const }, { info: pm, access: 'read_write' as const }, { info: ps, access: 'read_write' as const }];
+  const b1 = [read(spec.C), ...(form ? sinkIn([spec.pot, spec.logw]) : []), write(pm), write(ps)];
+  // Pass 1 sees only the log-weights; pass 2 only the log-marginal (legacy pass-1 keys stay 'sink' / 'lse').
+  const tag1 = `${form ? `sink${form.w ? '-w' : ''}` : 'lse'}-${vec4 ? 'v4' : 's'}`;
   recordDispatch(be, {
-    key: `lemma-lse-cols1-${tag}`,
-    code: cached(`cols1-${tag}`, () => colsPass1Code(sink, vec4)),
+    key: `lemma-lse-cols1-${tag1}`,
+    code: cached(`cols1-${tag1}`, () => colsPass1Code(form, vec4)),
     bindings: b1,
     uniforms: packUniforms([['u32', n], ['u32', mq], ['u32', rowsPerChunk], ['u32', 0], ['f32', 1 / spec.eps]]),
     workgroups: [Math.ceil(mq / 64), chunks],
   });
-  const b2 = sink
-    ? [{ info: pm, access: 'read' as const }, { info: ps, access: 'read' as const }, { info: spec.logm!, access: 'read' as const }, { info: out, access: 'read_write' as const }]
-    : [{ info: pm, access: 'read' as const }, { info: ps, access: 'read' as const }, { info: out, access: 'read_write' as const }];
+  const b2 = [read(pm), read(ps), ...(form?.l ? [read(spec.logm!)] : []), write(out)];
   recordDispatch(be, {
-    ...colsMergeProgram(sink),
+    ...colsMergeProgram(form === null ? false : form.l ? true : 'kl'),
     bindings: b2,
     uniforms: packUniforms([['u32', m], ['u32', chunks], ['f32', spec.eps], ['u32', m]]),
     workgroups: grid2D(Math.ceil(m / 32)),
@@ -248,9 +280,15 @@ export function lseReduceWebGPU(be: WebGPUInternals, spec: LseReduceSpec): Tenso
   return out;
 }
 
-/** WebGPU kernel of `LemmaLogSumExp` (attrs: axis 0 | 1). */
-export const logSumExpWebGPU: KernelFunc = ({ inputs, backend, attrs }) => {
+/** WebGPU kernel of `LemmaLogSumExp`. */
+export const logSumExpWebGPU: KernelImpl<LogSumExpInputs, LogSumExpAttrs> = ({ inputs, backend, attrs }) => {
   const be = webgpuInternals('logSumExp', backend);
-  const axis = (attrs as { axis: number }).axis;
-  return lseReduceWebGPU(be, { C: inputs.x!, eps: 1, axis: axis === 1 ? 'rows' : 'cols' });
+  return lseReduceWebGPU(be, { C: inputs.x, eps: 1, axis: attrs.axis === 1 ? 'rows' : 'cols' });
+};
+
+/** WebGPU kernel of `LemmaSinkhornHalfStep`: one fused pass over C (rows: a workgroup per row; cols: a tiled column reduction). */
+export const sinkhornHalfStepWebGPU: KernelImpl<SinkhornHalfStepInputs, SinkhornHalfStepAttrs> = ({ inputs, backend, attrs }) => {
+  const { C, potential, logWeights, logMarginal } = inputs;
+  const be = webgpuInternals('sinkhornHalfStep', backend);
+  return lseReduceWebGPU(be, { C, pot: potential, logw: logWeights, logm: logMarginal, eps: attrs.eps, axis: attrs.axis });
 };

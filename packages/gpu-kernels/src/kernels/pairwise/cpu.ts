@@ -1,21 +1,11 @@
-import type { KernelFunc } from '@tensorflow/tfjs-core';
+import type { KernelImpl, NoAttrs } from '../_shared/kernel';
 import { makeOutput, readValues } from '../_shared/cpu';
-import type { PairwiseKind } from './reference';
-
-/** Shape facts shared by both backends: [...batch, n, d] x [...batch, m, d] -> [...batch, n, m]. */
-export function pairwiseDims(xShape: number[], yShape: number[]): { batch: number; n: number; m: number; d: number; outShape: number[] } {
-  const r = xShape.length;
-  const batchShape = xShape.slice(0, r - 2);
-  const n = xShape[r - 2]!;
-  const m = yShape[r - 2]!;
-  const d = xShape[r - 1]!;
-  return { batch: batchShape.reduce((a, b) => a * b, 1), n, m, d, outShape: [...batchShape, n, m] };
-}
+import { pairwiseDims } from './kernel';
+import type { PairwiseInputs, PairwiseKind } from './kernel';
 
 /** CPU kernel: float64 accumulation per output, then rounded to float32. */
-export function pairwiseCpu(kind: PairwiseKind): KernelFunc {
-  return ({ inputs, backend }) => {
-    const { x, y } = inputs as { x: import('@tensorflow/tfjs-core').TensorInfo; y: import('@tensorflow/tfjs-core').TensorInfo };
+export function pairwiseCpu(kind: PairwiseKind): KernelImpl<PairwiseInputs, NoAttrs> {
+  return ({ inputs: { x, y }, backend }) => {
     const { batch, n, m, d, outShape } = pairwiseDims(x.shape, y.shape);
     const xv = readValues(backend, x);
     const yv = readValues(backend, y);

@@ -1,5 +1,4 @@
-/** Which pairwise cost to compute. */
-export type PairwiseKind = 'sqdist' | 'inner';
+import type { PairwiseKind } from './kernel';
 
 /**
  * float64 reference: out[b,i,j] = Σ_k (x[b,i,k] − y[b,j,k])² ('sqdist', summed directly so there is no

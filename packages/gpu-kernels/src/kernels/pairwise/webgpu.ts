@@ -1,7 +1,7 @@
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelImpl, NoAttrs } from '../_shared/kernel';
 import { gpuOutput, packUniforms, recordDispatch, webgpuInternals } from '../_shared/webgpu';
-import { pairwiseDims } from './cpu';
-import type { PairwiseKind } from './reference';
+import { pairwiseDims } from './kernel';
+import type { PairwiseInputs, PairwiseKind } from './kernel';
 
 // 64x64 output tile per 16x16 workgroup, 4x4 outputs per thread (rows lid.y+16i, cols lid.x+16j so that
 // neighbouring threads write neighbouring columns), K staged through workgroup memory in chunks of 16.
@@ -57,9 +57,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 const CODES = { sqdist: code('sqdist'), inner: code('inner') };
 
 /** WebGPU kernel: register-tiled 64x64 blocks; padding with zeros adds nothing to either cost. */
-export function pairwiseWebGPU(kind: PairwiseKind): KernelFunc {
-  return ({ inputs, backend }) => {
-    const { x, y } = inputs as { x: TensorInfo; y: TensorInfo };
+export function pairwiseWebGPU(kind: PairwiseKind): KernelImpl<PairwiseInputs, NoAttrs> {
+  return ({ inputs: { x, y }, backend }) => {
     const be = webgpuInternals(kind === 'sqdist' ? 'pairwiseSqDist' : 'innerProduct', backend);
     const { batch, n, m, d, outShape } = pairwiseDims(x.shape, y.shape);
     const out = gpuOutput(be, outShape);

@@ -1,14 +1,16 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { runKernel } from '../_shared/kernel';
+import { op } from '../_shared/op';
 import { registerOp } from '../_shared/register';
 import { expectOptions, expectSeed, expectShape, expectStream, invalidArgument } from '../../validate/index';
 import { randomCpu } from './cpu';
-import type { RandomDistribution } from './reference';
+import { PHILOX_RANDOM } from './kernel';
+import type { RandomDistribution } from './kernel';
 import { randomWebGPU } from './webgpu';
 
-export type { RandomDistribution } from './reference';
+export type { RandomDistribution } from './kernel';
 
-const KERNEL = 'LemmaPhiloxRandom';
-registerOp(KERNEL, { webgpu: randomWebGPU, cpu: randomCpu });
+registerOp(PHILOX_RANDOM, { webgpu: randomWebGPU, cpu: randomCpu });
 
 /** Options of the random tensor functions. */
 export interface RandomOptions {
@@ -16,15 +18,14 @@ export interface RandomOptions {
   stream?: number;
 }
 
-function random(op: string, dist: RandomDistribution, shape: number[], seed: number, opts: RandomOptions): tf.Tensor {
-  expectShape(op, 'shape', shape);
-  expectSeed(op, 'seed', seed);
-  const o = expectOptions(op, 'opts', opts, ['stream']);
-  const stream = expectStream(op, 'opts.stream', o.stream ?? 0);
+function random(name: string, dist: RandomDistribution, shape: number[], seed: number, opts: RandomOptions): tf.Tensor {
+  expectShape(name, 'shape', shape);
+  expectSeed(name, 'seed', seed);
+  const o = expectOptions(name, 'opts', opts, ['stream']);
+  const stream = expectStream(name, 'opts.stream', o.stream ?? 0);
   const n = shape.reduce((a, b) => a * b, 1);
-  if (n >= 2 ** 34) throw invalidArgument(op, 'shape', `a shape of fewer than 2^34 elements (got ${n})`, shape);
-  const attrs = { shape: [...shape], seed, stream, dist };
-  return tf.engine().runKernel(KERNEL, {}, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  if (n >= 2 ** 34) throw invalidArgument(name, 'shape', `a shape of fewer than 2^34 elements (got ${n})`, shape);
+  return op(name, {}, () => runKernel(PHILOX_RANDOM, {}, { shape: [...shape], seed, stream, dist }));
 }
 
 /**

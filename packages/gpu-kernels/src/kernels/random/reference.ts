@@ -1,8 +1,6 @@
 import { keyFromSeed, philoxWords } from '../../rng/philox';
 import { wordToUnit23 } from '../../rng/gpuPhilox';
-
-/** Which distribution a random tensor draws. */
-export type RandomDistribution = 'uniform' | 'normal' | 'gumbel';
+import type { RandomDistribution } from './kernel';
 
 /**
  * float64 reference for element i of a random tensor: uniforms u_i = ((w_i >>> 9) + 0.5) / 2^23 from the Philox

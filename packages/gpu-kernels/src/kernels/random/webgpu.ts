@@ -1,8 +1,8 @@
-import type { KernelFunc } from '@tensorflow/tfjs-core';
 import { keyFromSeed } from '../../rng/philox';
 import { PHILOX_WGSL } from '../../rng/gpuPhilox';
 import { gpuOutput, grid2D, packUniforms, recordDispatch, webgpuInternals } from '../_shared/webgpu';
-import type { RandomAttrs } from './cpu';
+import type { KernelImpl, NoInputs } from '../_shared/kernel';
+import type { RandomAttrs } from './kernel';
 
 const DIST_CODE = { uniform: 0, normal: 1, gumbel: 2 } as const;
 
@@ -32,8 +32,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 const CODES = { vec4: code(true), scalar: code(false) };
 
 /** WebGPU kernel: one Philox block per thread. */
-export const randomWebGPU: KernelFunc = ({ backend, attrs }) => {
-  const { shape, seed, stream, dist } = attrs as unknown as RandomAttrs;
+export const randomWebGPU: KernelImpl<NoInputs, RandomAttrs> = ({ backend, attrs: { shape, seed, stream, dist } }) => {
   const be = webgpuInternals('random', backend);
   const out = gpuOutput(be, shape);
   const n = shape.reduce((a, b) => a * b, 1);

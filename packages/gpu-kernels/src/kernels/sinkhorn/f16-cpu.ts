@@ -1,14 +1,15 @@
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { makeOutput, readValues } from '../_shared/cpu';
+import type { KernelImpl, NoAttrs } from '../_shared/kernel';
 import { FLOAT16_MAX, float16Bits, float16Value } from './half';
-import { packedWordsPerRow } from './iterations-kernel';
+import { packedWordsPerRow } from './kernel';
+import type { PackCostF16Inputs } from './kernel';
 
 /** CPU kernel of `LemmaPackCostF16`: word (i, w) holds halves of C[i, 2w] − r_i (low bits) and C[i, 2w+1] − r_i. */
-export const packCostF16Cpu: KernelFunc = ({ inputs, backend }) => {
-  const { C, rowShift } = inputs as Record<string, TensorInfo>;
-  const [n, m] = C!.shape as [number, number];
-  const c = readValues(backend, C!);
-  const r = readValues(backend, rowShift!);
+export const packCostF16Cpu: KernelImpl<PackCostF16Inputs, NoAttrs> = ({ inputs, backend }) => {
+  const { C, rowShift } = inputs;
+  const [n, m] = C.shape as [number, number];
+  const c = readValues(backend, C);
+  const r = readValues(backend, rowShift);
   const words = packedWordsPerRow(m);
   const out = new Int32Array(n * words);
   const half = (i: number, j: number) => (j < m ? float16Bits(Math.min(Math.max(c[i * m + j]! - r[i]!, 0), FLOAT16_MAX)) : 0);

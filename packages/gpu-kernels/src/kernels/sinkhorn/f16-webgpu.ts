@@ -1,6 +1,7 @@
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelImpl, NoAttrs } from '../_shared/kernel';
 import { gpuOutput, grid2D, packUniforms, recordDispatch, webgpuInternals } from '../_shared/webgpu';
-import { packedWordsPerRow } from './iterations-kernel';
+import { packedWordsPerRow } from './kernel';
+import type { PackCostF16Inputs } from './kernel';
 
 // One thread per packed word: two halves of C − rowShift, clamped to [0, 65504] (pack2x16float of a value
 // outside the binary16 range is indeterminate); padding columns hold 0.
@@ -24,16 +25,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }`;
 
 /** WebGPU kernel of `LemmaPackCostF16`. */
-export const packCostF16WebGPU: KernelFunc = ({ inputs, backend }) => {
+export const packCostF16WebGPU: KernelImpl<PackCostF16Inputs, NoAttrs> = ({ inputs, backend }) => {
   const be = webgpuInternals('packSinkhornCostF16', backend);
-  const { C, rowShift } = inputs as Record<string, TensorInfo>;
-  const [n, m] = C!.shape as [number, number];
+  const { C, rowShift } = inputs;
+  const [n, m] = C.shape as [number, number];
   const words = packedWordsPerRow(m);
   const out = gpuOutput(be, [n, words], 'int32');
   recordDispatch(be, {
     key: 'lemma-sinkhorn-pack-f16',
     code: PACK,
-    bindings: [{ info: C!, access: 'read' }, { info: rowShift!, access: 'read' }, { info: out, access: 'read_write' }],
+    bindings: [{ info: C, access: 'read' }, { info: rowShift, access: 'read' }, { info: out, access: 'read_write' }],
     uniforms: packUniforms([['u32', n], ['u32', m], ['u32', words], ['u32', 0]]),
     workgroups: grid2D(Math.ceil((n * words) / 256)),
   });

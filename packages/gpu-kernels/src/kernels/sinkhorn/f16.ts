@@ -3,9 +3,12 @@ import { registerOp } from '../_shared/register';
 import { expectRank, invalidArgument, toFloatTensor, withOwned } from '../../validate/index';
 import { packCostF16Cpu } from './f16-cpu';
 import { packCostF16WebGPU } from './f16-webgpu';
-import { PACK_COST_F16_KERNEL } from './iterations-kernel';
+import { runKernel } from '../_shared/kernel';
+import type { NoAttrs } from '../_shared/kernel';
+import type { PackCostF16Inputs } from './kernel';
+import { PACK_COST_F16 } from './kernel';
 
-registerOp(PACK_COST_F16_KERNEL, { webgpu: packCostF16WebGPU, cpu: packCostF16Cpu });
+registerOp(PACK_COST_F16, { webgpu: packCostF16WebGPU, cpu: packCostF16Cpu });
 
 /**
  * A Sinkhorn cost matrix stored in half precision for {@link sinkhornIterations}: entry (i, j) holds
@@ -52,7 +55,7 @@ export function packSinkhornCostF16(C: tf.Tensor | tf.TensorLike): SinkhornCostF
     const [n, m] = c.shape as [number, number];
     if (n === 0 || m === 0) throw invalidArgument(op, 'C', 'a non-empty [n, m] tensor', c);
     const rowShift = tf.min(c, 1) as tf.Tensor1D;
-    const packed = tf.engine().runKernel(PACK_COST_F16_KERNEL, { C: c, rowShift }) as tf.Tensor2D;
+    const packed = runKernel<PackCostF16Inputs, NoAttrs, tf.Tensor2D>(PACK_COST_F16, { C: c, rowShift }, {});
     const handle: SinkhornCostF16 = {
       format: 'f16',
       shape: [n, m],

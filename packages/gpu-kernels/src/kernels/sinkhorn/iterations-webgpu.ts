@@ -1,8 +1,9 @@
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelImpl } from '../_shared/kernel';
 import { encodeDispatches, getPipeline, gpuOutput, grid2D, packUniforms, uploadUniforms, webgpuInternals } from '../_shared/webgpu';
 import type { EncodedDispatch, WebGPUInternals } from '../_shared/webgpu';
 import { colsMergeProgram, lseReduceWebGPU } from '../logSumExp/webgpu';
-import type { CostFormat, SinkhornIterationsAttrs } from './iterations-kernel';
+import type { CostFormat, SinkhornIterationsAttrs, SinkhornIterationsInputs } from './kernel';
 
 /**
  * Tuning knobs read by the benchmarks (not public API). `fused`: one pass over C per iteration (rows half step and
@@ -44,9 +45,11 @@ const MAX_VALUES_PER_THREAD = 32;
  * registers). Per step of R rows: load C once, row LSEs of (g − C)/ε in two register sweeps plus one workgroup tree
  * merge for the R rows, f_i = ε·(log a_i − LSE); then an online (max, sum) of (f_i − C_ij)/ε per owned column (one
  * exp per element: e = exp(−|w − max|) serves both the rescale and the new term). Writes f and, per column, the
- * chunk's partial LSE (max + log sum: one float, half the bytes of the pair).
+ * chunk's partial LSE (max + log sum: one float, half the bytes of the pair). `kl`: the KL potentials of
+ * ot-matching, with log b inside the row LSE (G scaled by 1/ε plus GW = log b) and f_i = −ε·LSE; the column terms
+ * (f_i/ε + log a_i − C_ij/ε) are the same in both conventions.
  */
-function fusedCode(v: Variant, T: number, K: number, R: number): string {
+function fusedCode(v: Variant, T: number, K: number, R: number, kl = false): string {
   const f16 = v === 'h8' || v === 'h8t';
   const V = v === 's' ? 'f32' : 'vec4<f32>';
   const P = f16 ? 2 : 1;
@@ -56,10 +59,10 @@ function fusedCode(v: Variant, T: number, K: number, R: number): string {
   const lane = (x: string, r: number) => (R === 1 ? x : `${x}.${'xyzw'[r]}`);
   const hmax = (x: string) => (v === 's' ? x : `max(max(${x}.x, ${x}.y), max(${x}.z, ${x}.w))`);
   const hsum = (x: string) => (v === 's' ? x : `dot(${x}, vec4<f32>(1.0))`);
-  const g = (k: number, l: number): string => {
-    if (v === 'h8') return `G[2u * q${k} + ${l}u]`;
-    if (v === 'h8t') return `vec4<f32>(${[0, 1, 2, 3].map((e) => `G[min(8u * q${k} + ${4 * l + e}u, u.m - 1u)]`).join(', ')})`;
-    return `G[q${k}]`;
+  const g = (k: number, l: number, G = 'G'): string => {
+    if (v === 'h8') return `${G}[2u * q${k} + ${l}u]`;
+    if (v === 'h8t') return `vec4<f32>(${[0, 1, 2, 3].map((e) => `${G}[min(8u * q${k} + ${4 * l + e}u, u.m - 1u)]`).join(', ')})`;
+    return `${G}[q${k}]`;
   };
   // v = (g − C)/ε for value l of unit k of row r; columns past m (the float16 tail) are masked to NEG.
   const val = (k: number, l: number, r: number): string => {
@@ -77,16 +80,19 @@ function fusedCode(v: Variant, T: number, K: number, R: number): string {
   const rs = Array.from({ length: R }, (_, r) => r);
   const each = <X>(xs: X[], fn: (x: X) => string, sep = '\n') => xs.map(fn).join(sep);
   const perK = (body: (k: number) => string): string => each(ks, (k) => `if (ok${k}) { ${body(k)} }`, '\n    ');
-  const gsLoad = (k: number) => each(ls, (l) => `let gs${k}_${l} = ${g(k, l)} * u.invEps;`, ' ');
+  const gsLoad = (k: number) => each(ls, (l) => `let gs${k}_${l} = ${g(k, l)} * u.invEps${kl ? ` + ${g(k, l, 'GW')}` : ''};`, ' ');
+  // Bindings in order: C, G, [GW], LA, [RS], F, PM, then the uniforms.
+  const decls: string[] = [`var<storage, read> C: array<${CT}>;`, `var<storage, read> G: array<${GT}>;`];
+  if (kl) decls.push(`var<storage, read> GW: array<${GT}>;`);
+  decls.push('var<storage, read> LA: array<f32>;');
+  if (f16) decls.push('var<storage, read> RS: array<f32>;');
+  decls.push('var<storage, read_write> F: array<f32>;', `var<storage, read_write> PM: array<${V}>;`, 'var<uniform> u: U;');
+  const bindings = decls.map((d, k) => `@group(0) @binding(${k}) ${d}`).join('\n');
+  // f_i: ε·(log a_i − LSE) absorbed, −ε·LSE for 'kl' (fs = log a_i − LSE feeds the column terms in both).
+  const fWrite = (r: number) => `${kl ? `-u.eps * ${lane('tot', r)}` : 'u.eps * fs'}${f16 ? ` + RS[i${r}]` : ''}`;
   return /* wgsl */ `
 struct U { n: u32, units: u32, rowsPerChunk: u32, m: u32, eps: f32, invEps: f32, pstride: u32, pad: u32 }
-@group(0) @binding(0) var<storage, read> C: array<${CT}>;
-@group(0) @binding(1) var<storage, read> G: array<${GT}>;
-@group(0) @binding(2) var<storage, read> LA: array<f32>;
-${f16 ? '@group(0) @binding(3) var<storage, read> RS: array<f32>;' : ''}
-@group(0) @binding(${f16 ? 4 : 3}) var<storage, read_write> F: array<f32>;
-@group(0) @binding(${f16 ? 5 : 4}) var<storage, read_write> PM: array<${V}>;
-@group(0) @binding(${f16 ? 6 : 5}) var<uniform> u: U;
+${bindings}
 var<workgroup> rmx: array<${RT}, ${2 * T}>;
 var<workgroup> rsum: array<${RT}, ${2 * T}>;
 @compute @workgroup_size(${T})
@@ -131,7 +137,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       );
       return `if (has${r}) {
       let fs = LA[i${r}] - ${lane('tot', r)};
-      if (t == 0u) { F[i${r}] = u.eps * fs${f16 ? ` + RS[i${r}]` : ''}; }
+      if (t == 0u) { F[i${r}] = ${fWrite(r)}; }
       ${upd}
     }`;
     }, '\n    ')}
@@ -162,6 +168,7 @@ interface Spec {
   eps: number;
   iterations: number;
   format: CostFormat;
+  kl: boolean;
 }
 
 /** A tensor's GPU buffer, kept alive until the encoder now being recorded is submitted. */
@@ -196,11 +203,12 @@ function recordFused(be: WebGPUInternals, s: Spec): [TensorInfo, TensorInfo] {
   const pstride = lay.units * lay.per;
   const stride = pstride * lay.lanes;
   const R = sinkhornTuning.rowsPerStep === 2 ? 2 : 1;
-  const key = `lemma-sinkhorn-fused-${lay.variant}-t${T}-k${K}-r${R}`;
+  const key = `lemma-sinkhorn-fused-${lay.variant}-t${T}-k${K}-r${R}${s.kl ? '-kl' : ''}`;
   let code = codeCache.get(key);
-  if (!code) codeCache.set(key, (code = fusedCode(lay.variant, T, K, R)));
+  if (!code) codeCache.set(key, (code = fusedCode(lay.variant, T, K, R, s.kl)));
   const fused = getPipeline(be.device, key, code);
-  const mergeProg = colsMergeProgram(true, true);
+  // 'kl': the column log-weights are already in the partials, so the merge writes −ε·LSE (no log b).
+  const mergeProg = colsMergeProgram(s.kl ? 'kl' : true, true);
   const merge = getPipeline(be.device, mergeProg.key, mergeProg.code);
   const f = gpuOutput(be, [s.n]);
   const g = gpuOutput(be, [s.m]);
@@ -214,10 +222,10 @@ function recordFused(be: WebGPUInternals, s: Spec): [TensorInfo, TensorInfo] {
     const rs = s.rowShift ? [bufferOf(be, s.rowShift)] : [];
     const uf = uploadUniforms(be, fusedU);
     const um = uploadUniforms(be, mergeU);
-    const fusedFrom = (gIn: GPUBuffer) => bindGroup(be, fused, [C!, gIn, la!, ...rs, fb!, pmb!], uf);
+    const fusedFrom = (gIn: GPUBuffer) => bindGroup(be, fused, [C!, gIn, ...(s.kl ? [lb!] : []), la!, ...rs, fb!, pmb!], uf);
     const first = fusedFrom(done === 0 ? g0! : gb!);
     const next = done === 0 ? fusedFrom(gb!) : first;
-    const mg = bindGroup(be, merge, [pmb!, lb!, gb!], um);
+    const mg = bindGroup(be, merge, s.kl ? [pmb!, gb!] : [pmb!, lb!, gb!], um);
     const list: EncodedDispatch[] = [];
     for (let k = 0; k < Math.min(per, s.iterations - done); k++) {
       list.push({ pipeline: fused, groups: [k === 0 ? first : next], workgroups: [chunks] });
@@ -234,11 +242,14 @@ function recordFused(be: WebGPUInternals, s: Spec): [TensorInfo, TensorInfo] {
 function recordTwoPass(be: WebGPUInternals, s: Spec): [TensorInfo, TensorInfo] {
   let f: TensorInfo | null = null;
   let g = s.g0;
+  // 'kl': the other side's log-weights inside the LSE; absorbed: this side's log-marginal outside it.
+  const rows = s.kl ? { logw: s.logB } : { logm: s.logA };
+  const cols = s.kl ? { logw: s.logA } : { logm: s.logB };
   for (let k = 0; k < s.iterations; k++) {
-    const nf = lseReduceWebGPU(be, { C: s.C, pot: g, logm: s.logA, eps: s.eps, axis: 'rows' });
+    const nf = lseReduceWebGPU(be, { C: s.C, pot: g, ...rows, eps: s.eps, axis: 'rows' });
     if (f) be.disposeData(f.dataId);
     f = nf;
-    const ng = lseReduceWebGPU(be, { C: s.C, pot: f, logm: s.logB, eps: s.eps, axis: 'cols' });
+    const ng = lseReduceWebGPU(be, { C: s.C, pot: f, ...cols, eps: s.eps, axis: 'cols' });
     if (g !== s.g0) be.disposeData(g.dataId);
     g = ng;
   }
@@ -246,11 +257,11 @@ function recordTwoPass(be: WebGPUInternals, s: Spec): [TensorInfo, TensorInfo] {
 }
 
 /** WebGPU kernel of `LemmaSinkhornIterations`. */
-export const sinkhornIterationsWebGPU: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { eps, iterations, format, m } = attrs as unknown as SinkhornIterationsAttrs;
-  const { C, g0, logA, logB, rowShift } = inputs as Record<string, TensorInfo>;
+export const sinkhornIterationsWebGPU: KernelImpl<SinkhornIterationsInputs, SinkhornIterationsAttrs> = ({ inputs, backend, attrs }) => {
+  const { eps, iterations, format, m, convention } = attrs;
+  const { C, g0, logA, logB, rowShift } = inputs;
   const be = webgpuInternals('sinkhornIterations', backend);
-  const spec: Spec = { C: C!, g0: g0!, logA: logA!, logB: logB!, rowShift, n: C!.shape[0]!, m, eps, iterations, format };
+  const spec: Spec = { C, g0, logA, logB, rowShift, n: C.shape[0]!, m, eps, iterations, format, kl: convention === 'kl' };
   const fusable = fusedSupported(be, format, m);
   if (format === 'f16') {
     if (!fusable) {

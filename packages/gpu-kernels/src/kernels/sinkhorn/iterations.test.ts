@@ -63,11 +63,11 @@ function pointCloudCost(seed: number, n: number, m: number): Float32Array {
   return Float32Array.from(c, (v) => v / mean);
 }
 
-async function run(C: tf.Tensor | ReturnType<typeof packSinkhornCostF16>, p: Problem, eps: number, iterations: number, warm = true) {
+async function run(C: tf.Tensor | ReturnType<typeof packSinkhornCostF16>, p: Problem, eps: number, iterations: number, warm = true, convention?: 'kl' | 'absorbed') {
   const logA = tf.tensor1d(p.logA);
   const logB = tf.tensor1d(p.logB);
   const g = warm ? tf.tensor1d(p.g0) : undefined;
-  const out = sinkhornIterations({ C, logA, logB, eps, iterations, ...(g ? { g } : {}) });
+  const out = sinkhornIterations({ C, logA, logB, eps, iterations, ...(g ? { g } : {}), ...(convention ? { convention } : {}) });
   const res = { f: await out.f.data(), g: await out.g.data() };
   tf.dispose([logA, logB, out.f, out.g, ...(g ? [g] : [])]);
   return res;
@@ -88,6 +88,29 @@ describeEachBackend('sinkhornIterations', (backend) => {
         const tol = iterationTol(iters, eps, Math.max(n, m));
         assertAllClose(got.f, want.f, { ...tol, label: `f ${n}x${m} eps ${eps} k ${iters}` });
         assertAllClose(got.g, want.g, { ...tol, label: `g ${n}x${m} eps ${eps} k ${iters}` });
+        C.dispose();
+      }
+    }
+  });
+
+  it("convention 'kl' matches float64 KL iterations (log-weights inside the LSEs) on the same shapes", async () => {
+    for (const [s, [n, m]] of SHAPES.entries()) {
+      for (const [eps, iters] of [[0.05, 1], [0.2, 4]] as const) {
+        const p = problem(100 + s, n, m);
+        const C = tf.tensor2d(p.c, [n, m]);
+        const got = await run(C, p, eps, iters, true, 'kl');
+        const want = sinkhornIterationsReference(p.c, n, m, p.logA, p.logB, eps, iters, p.g0, 'kl');
+        // As the absorbed form, plus the log-weight term of each exponent (u·|log w| per half step, times ε).
+        const lw = Math.max(...Array.from(p.logA, Math.abs), ...Array.from(p.logB, Math.abs));
+        const tol = iterationTol(iters, eps, Math.max(n, m));
+        const atol = tol.atol + 2 * iters * 4 * eps * lw * U;
+        assertAllClose(got.f, want.f, { rtol: tol.rtol, atol, label: `kl f ${n}x${m} eps ${eps} k ${iters}` });
+        assertAllClose(got.g, want.g, { rtol: tol.rtol, atol, label: `kl g ${n}x${m} eps ${eps} k ${iters}` });
+        // The two conventions describe one plan: f_absorbed = f_kl + ε·log a, g_absorbed = g_kl + ε·log b (same g0
+        // shifted the same way).
+        const abs = await run(C, { ...p, g0: Float32Array.from(p.g0, (v, j) => v + eps * p.logB[j]!) }, eps, iters, true, 'absorbed');
+        assertAllClose(Float64Array.from(got.f, (v, i) => v + eps * p.logA[i]!), abs.f, { rtol: tol.rtol, atol: 2 * atol, label: `kl vs absorbed f ${n}x${m}` });
+        assertAllClose(Float64Array.from(got.g, (v, j) => v + eps * p.logB[j]!), abs.g, { rtol: tol.rtol, atol: 2 * atol, label: `kl vs absorbed g ${n}x${m}` });
         C.dispose();
       }
     }
@@ -124,6 +147,7 @@ describeEachBackend('sinkhornIterations', (backend) => {
     expect(() => sinkhornIterations({ C, logA, logB, eps: 1, iterations: 1, g: logA })).toThrow(/g must be a 1-D float32 tensor of length 3 \(columns of C\)/);
     expect(() => sinkhornIterations({ C, logA, logB, eps: -1, iterations: 1 })).toThrow(/eps must be a finite number > 0, got -1/);
     expect(() => sinkhornIterations({ C, logA, logB, eps: 1, iterations: 1.5 })).toThrow(/iterations must be/);
+    expect(() => sinkhornIterations({ C, logA, logB, eps: 1, iterations: 1, convention: 'plain' as 'kl' })).toThrow(/sinkhornIterations: convention must be 'kl' or 'absorbed', got 'plain'/);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([C, logA, logB]);
   });
@@ -133,7 +157,9 @@ describeEachBackend('sinkhornIterations', (backend) => {
       const limit = webgpuInternals('test').device.limits.maxComputeInvocationsPerWorkgroup;
       const saved = { ...sinkhornTuning };
       try {
-        for (const [n, m] of [[70, 2100], [53, 1030], [301, 8]] as const) {
+        for (const [shape, [n, m]] of ([[70, 2100], [53, 1030], [301, 8]] as const).entries()) {
+          // The KL programs are checked on the first (largest) shape only: each variant compiles new pipelines.
+          const kl = shape === 0;
           const p = problem(11, n, m);
           const C = tf.tensor2d(p.c, [n, m]);
           const want = sinkhornIterationsReference(p.c, n, m, p.logA, p.logB, 0.1, 3, p.g0);
@@ -148,17 +174,31 @@ describeEachBackend('sinkhornIterations', (backend) => {
           const C16 = packSinkhornCostF16(C);
           const dec = unpackCostF16(await C16.packed.data(), n, m);
           const r = await C16.rowShift.data();
-          const want16 = sinkhornIterationsReference(Float64Array.from(dec, (x, k) => x + r[Math.floor(k / m)]!), n, m, p.logA, p.logB, 0.1, 3, p.g0);
+          const stored = Float64Array.from(dec, (x, k) => x + r[Math.floor(k / m)]!);
+          const want16 = sinkhornIterationsReference(stored, n, m, p.logA, p.logB, 0.1, 3, p.g0);
           const tol = iterationTol(3, 0.1, Math.max(n, m));
+          const wantKl = sinkhornIterationsReference(p.c, n, m, p.logA, p.logB, 0.1, 3, p.g0, 'kl');
+          const want16Kl = sinkhornIterationsReference(stored, n, m, p.logA, p.logB, 0.1, 3, p.g0, 'kl');
+          const lw = Math.max(...Array.from(p.logA, Math.abs), ...Array.from(p.logB, Math.abs));
+          const tolKl = { rtol: tol.rtol, atol: tol.atol + 2 * 3 * 4 * 0.1 * lw * U };
           for (const v of variants) {
             Object.assign(sinkhornTuning, saved, v);
             const got = await run(C, p, 0.1, 3);
             assertAllClose(got.f, want.f, { ...tol, label: `f ${JSON.stringify(v)}` });
             assertAllClose(got.g, want.g, { ...tol, label: `g ${JSON.stringify(v)}` });
+            if (kl) {
+              const gotKl = await run(C, p, 0.1, 3, true, 'kl');
+              assertAllClose(gotKl.f, wantKl.f, { ...tolKl, label: `kl f ${JSON.stringify(v)}` });
+              assertAllClose(gotKl.g, wantKl.g, { ...tolKl, label: `kl g ${JSON.stringify(v)}` });
+            }
             if (v.fused === false) continue;
             const got16 = await run(C16, p, 0.1, 3);
             assertAllClose(got16.f, want16.f, { ...tol, label: `f16 f ${JSON.stringify(v)}` });
             assertAllClose(got16.g, want16.g, { ...tol, label: `f16 g ${JSON.stringify(v)}` });
+            if (!kl) continue;
+            const got16Kl = await run(C16, p, 0.1, 3, true, 'kl');
+            assertAllClose(got16Kl.f, want16Kl.f, { ...tolKl, label: `f16 kl f ${JSON.stringify(v)}` });
+            assertAllClose(got16Kl.g, want16Kl.g, { ...tolKl, label: `f16 kl g ${JSON.stringify(v)}` });
           }
           C16.dispose();
           C.dispose();

@@ -1,15 +1,18 @@
 /**
- * float64 log-domain Sinkhorn half step (ot-matching notes §5.9):
- * rows: f_i = eps·log a_i − eps·LSE_j((g_j − C_ij)/eps); cols: g_j = eps·log b_j − eps·LSE_i((f_i − C_ij)/eps).
+ * float64 log-domain Sinkhorn half step of the kernel (ot-matching notes §5.9), used by the kernel-level tests:
+ * rows: f_i = eps·logm_i − eps·LSE_j(logw_j + (g_j − C_ij)/eps), cols likewise over i, with `logMarginal` (logm,
+ * the absorbed form) and `logWeights` (logw, the KL form of ot-matching) each 0 when null / omitted. The solver's
+ * float64 reference is ot-matching's `sinkhornF64`.
  */
 export function sinkhornHalfStepReference(
   c: ArrayLike<number>,
   n: number,
   m: number,
   potential: ArrayLike<number>,
-  logMarginal: ArrayLike<number>,
+  logMarginal: ArrayLike<number> | null,
   eps: number,
   axis: 'rows' | 'cols',
+  logWeights: ArrayLike<number> | null = null,
 ): Float64Array {
   const rows = axis === 'rows';
   const outLen = rows ? n : m;
@@ -20,12 +23,12 @@ export function sinkhornHalfStepReference(
     const v = new Float64Array(inner);
     for (let k = 0; k < inner; k++) {
       const cij = rows ? c[o * m + k]! : c[k * m + o]!;
-      v[k] = (potential[k]! - cij) / eps;
+      v[k] = (potential[k]! - cij) / eps + (logWeights ? logWeights[k]! : 0);
       mx = Math.max(mx, v[k]!);
     }
     let s = 0;
     for (let k = 0; k < inner; k++) s += Math.exp(v[k]! - mx);
-    out[o] = eps * logMarginal[o]! - eps * (mx + Math.log(s));
+    out[o] = eps * (logMarginal ? logMarginal[o]! : 0) - eps * (mx + Math.log(s));
   }
   return out;
 }
@@ -37,7 +40,10 @@ export function sinkhornPlanReference(c: ArrayLike<number>, n: number, m: number
   return p;
 }
 
-/** float64 Sinkhorn: `iterations` alternating half steps ('rows' then 'cols') from g0 (zeros when omitted). */
+/**
+ * float64 `iterations` alternating half steps ('rows' then 'cols') from g0 (zeros when omitted), the reference of
+ * the `sinkhornIterations` kernel in either potential convention ('absorbed' by default, or 'kl').
+ */
 export function sinkhornIterationsReference(
   c: ArrayLike<number>,
   n: number,
@@ -47,12 +53,14 @@ export function sinkhornIterationsReference(
   eps: number,
   iterations: number,
   g0?: ArrayLike<number>,
+  convention: 'kl' | 'absorbed' = 'absorbed',
 ): { f: Float64Array; g: Float64Array } {
   let g: Float64Array = Float64Array.from(g0 ?? new Float64Array(m));
   let f: Float64Array = new Float64Array(n);
+  const kl = convention === 'kl';
   for (let k = 0; k < iterations; k++) {
-    f = sinkhornHalfStepReference(c, n, m, g, logA, eps, 'rows');
-    g = sinkhornHalfStepReference(c, n, m, f, logB, eps, 'cols');
+    f = kl ? sinkhornHalfStepReference(c, n, m, g, null, eps, 'rows', logB) : sinkhornHalfStepReference(c, n, m, g, logA, eps, 'rows');
+    g = kl ? sinkhornHalfStepReference(c, n, m, f, null, eps, 'cols', logA) : sinkhornHalfStepReference(c, n, m, f, logB, eps, 'cols');
   }
   return { f, g };
 }

@@ -40,6 +40,50 @@ describeEachBackend('sinkhornHalfStep', () => {
     );
   });
 
+  it('with logWeights (the KL form of ot-matching), alone or with logMarginal, matches the float64 reference', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbProblem, fc.float32Array({ minLength: 40, maxLength: 40, min: -1, max: 1, noNaN: true }), fc.boolean(), async ({ c, a, b, eps }, pot, both) => {
+        const C = tf.tensor2d(Float32Array.from(c.data), [c.rows, c.cols]);
+        for (const axis of ['rows', 'cols'] as const) {
+          const rows = axis === 'rows';
+          const p = Float32Array.from(pot.subarray(0, rows ? c.cols : c.rows));
+          const lw = Float32Array.from(rows ? b : a, Math.log);
+          const lm = both ? Float32Array.from(rows ? a : b, Math.log) : null;
+          const out = sinkhornHalfStep({ C, potential: p, logWeights: lw, ...(lm ? { logMarginal: lm } : {}), eps, axis });
+          // As above, with the exponent's log-weight term adding u·|log w| ≤ u·log(1/min w) per term (inside the
+          // LSE, so not multiplied by 1/ε): a few u more of absolute error after the final ε·.
+          const len = rows ? c.cols : c.rows;
+          const lwMax = Math.max(...Array.from(lw, Math.abs));
+          const expected = sinkhornHalfStepReference(Float32Array.from(c.data), c.rows, c.cols, p, lm, eps, axis, lw);
+          assertAllClose(await out.data(), expected, { rtol: 4 * 2 ** -24, atol: (8 + 4 * eps * len + 4 * eps * lwMax) * 2 ** -24 + 2e-6, label: `kl ${axis}` });
+          out.dispose();
+        }
+        C.dispose();
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('the KL form equals the absorbed form with the potential shifted by ε·log w (shapes across the tiles)', async () => {
+    const rng = createRng(19);
+    for (const [n, m, eps] of [[1043, 132, 0.05], [37, 260, 0.2], [5, 3, 1]] as const) {
+      const c = Float32Array.from(rng.uniformArray(n * m));
+      const C = tf.tensor2d(c, [n, m]);
+      for (const axis of ['rows', 'cols'] as const) {
+        const rows = axis === 'rows';
+        const len = rows ? m : n;
+        const p = Float32Array.from(rng.normalArray(len), (v) => 0.5 * v);
+        const lw = new Float32Array(len).fill(-Math.log(len));
+        const kl = sinkhornHalfStep({ C, potential: p, logWeights: lw, eps, axis });
+        const absorbed = sinkhornHalfStep({ C, potential: Float32Array.from(p, (v, k) => v + eps * lw[k]!), logMarginal: new Float32Array(rows ? n : m), eps, axis });
+        // The same LSE in exact arithmetic; in float32 the shift is rounded once (u·|p + ε log w|).
+        assertAllClose(await kl.data(), await absorbed.data(), { rtol: 4 * 2 ** -24, atol: (16 + 4 * eps * len) * 2 ** -24 + 4e-6, label: `${n}x${m} ${axis}` });
+        tf.dispose([kl, absorbed]);
+      }
+      C.dispose();
+    }
+  });
+
   it("the 'cols' half step matches the reference on tall shapes that are not multiples of the tiles", async () => {
     const rng = createRng(9);
     for (const [n, m, eps] of [[1043, 132, 0.05], [2050, 7, 0.2]] as const) {
@@ -103,6 +147,10 @@ describeEachBackend('sinkhornHalfStep', () => {
     expect(() => sinkhornHalfStep({ C, potential: tf.zeros([3]), logMarginal: tf.zeros([4]), eps: 0, axis: 'rows' })).toThrow(/eps must be a finite number > 0, got 0/);
     expect(() => sinkhornHalfStep({ C, potential: tf.zeros([3]), logMarginal: tf.zeros([4]), eps: 1, axis: 'x' as 'rows' })).toThrow(/axis must be 'rows' or 'cols'/);
     expect(() => sinkhornHalfStep({ C: tf.zeros([3]), potential: tf.zeros([3]), logMarginal: tf.zeros([4]), eps: 1, axis: 'rows' })).toThrow(/C must be a 2-D tensor/);
+    expect(() => sinkhornHalfStep({ C, potential: tf.zeros([3]), logWeights: tf.zeros([4]), eps: 1, axis: 'rows' })).toThrow(
+      /sinkhornHalfStep: logWeights must be a 1-D tensor of length 3 \(columns of C\), got shape \[4\]/,
+    );
+    expect(() => sinkhornHalfStep({ C, potential: tf.zeros([3]), eps: 1, axis: 'rows' })).toThrow(/sinkhornHalfStep: logWeights must be a 1-D tensor of length 3 \(columns of C; or give logMarginal\), got undefined/);
   });
 });
 

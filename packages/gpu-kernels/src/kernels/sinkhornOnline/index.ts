@@ -1,19 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { runKernel } from '../_shared/kernel';
 import { registerOp } from '../_shared/register';
 import { expectOneOf, expectOptions, expectPositive, invalidArgument, toFloatTensor, withOwned } from '../../validate/index';
 import type { SinkhornAxis } from '../sinkhorn/index';
 import { sinkhornOnlineCpu } from './cpu';
-import { SINKHORN_ONLINE_KERNEL, SINKHORN_ONLINE_MAX_DIM } from './kernel';
+import { SINKHORN_ONLINE, SINKHORN_ONLINE_MAX_DIM } from './kernel';
+import type { SinkhornOnlineAttrs, SinkhornOnlineInputs } from './kernel';
 import { sinkhornOnlineWebGPU } from './webgpu';
 
 export { SINKHORN_ONLINE_MAX_DIM } from './kernel';
 
-registerOp(SINKHORN_ONLINE_KERNEL, { webgpu: sinkhornOnlineWebGPU, cpu: sinkhornOnlineCpu });
+registerOp(SINKHORN_ONLINE, { webgpu: sinkhornOnlineWebGPU, cpu: sinkhornOnlineCpu });
 
 // Point counts stay below 2^24 so that every flat index (point·d + coordinate, d ≤ 64) fits a u32 on the device.
 const MAX_POINTS = 2 ** 24;
 
-/** Arguments of {@link sinkhornOnlineHalfStep}. */
+/** Arguments of {@link sinkhornOnlineHalfStep}: `logWeights` (KL form), `logMarginal` (absorbed form), or both. */
 export interface SinkhornOnlineHalfStepArgs {
   /** Row points [n, d] (1 ≤ d ≤ 64). */
   x: tf.Tensor | tf.TensorLike;
@@ -21,8 +23,13 @@ export interface SinkhornOnlineHalfStepArgs {
   y: tf.Tensor | tf.TensorLike;
   /** The other side's potential: g (length m) for axis 'rows', f (length n) for 'cols'. */
   potential: tf.Tensor | tf.TensorLike;
-  /** log of this side's marginal: log a (length n) for 'rows', log b (length m) for 'cols'. */
-  logMarginal: tf.Tensor | tf.TensorLike;
+  /**
+   * log of the other side's weights, the side of `potential` (log b, length m, for 'rows'; log a, length n, for
+   * 'cols'), inside the LSE: the KL(P | a⊗b) potentials of @lemma/ot-matching, no conversion needed.
+   */
+  logWeights?: tf.Tensor | tf.TensorLike;
+  /** log of this side's marginal (log a for 'rows', log b for 'cols'), outside the LSE: the absorbed potentials. */
+  logMarginal?: tf.Tensor | tf.TensorLike;
   /** Entropic regularisation ε > 0 (in the units of ‖x − y‖²). */
   eps: number;
   /** 'rows' updates f, 'cols' updates g. */
@@ -31,9 +38,9 @@ export interface SinkhornOnlineHalfStepArgs {
 
 /**
  * {@link sinkhornHalfStep} for the cost C_ij = ‖x_i − y_j‖² computed inside the reduction from the points, so the
- * n×m matrix is never formed (memory O((n + m)·d)). Same convention and result as `sinkhornHalfStep({ C:
- * pairwiseSqDist(x, y), ... })`: rows: f_i = ε·log a_i − ε·LSE_j((g_j − C_ij)/ε); cols: g_j = ε·log b_j −
- * ε·LSE_i((f_i − C_ij)/ε). On WebGPU one thread keeps 1–4 x points in registers while y tiles stream through
+ * n×m matrix is never formed (memory O((n + m)·d)). Same conventions and result as `sinkhornHalfStep({ C:
+ * pairwiseSqDist(x, y), ... })`: rows: f_i = ε·logMarginal_i − ε·LSE_j(logWeights_j + (g_j − C_ij)/ε), cols
+ * likewise over i (each log term 0 when absent; `logWeights` gives ot-matching's KL potentials). On WebGPU one thread keeps 1–4 x points in registers while y tiles stream through
  * workgroup memory with an online (running max) log-sum-exp; the WGSL is specialised per d. Inputs must be finite
  * (not checked on the device).
  *
@@ -42,15 +49,15 @@ export interface SinkhornOnlineHalfStepArgs {
  * let g = tf.zeros([80000]);
  * const logA = tf.fill([100000], -Math.log(100000)), logB = tf.fill([80000], -Math.log(80000));
  * for (let t = 0; t < 50; t++) {
- *   const f = sinkhornOnlineHalfStep({ x, y, potential: g, logMarginal: logA, eps: 0.01, axis: 'rows' });
+ *   const f = sinkhornOnlineHalfStep({ x, y, potential: g, logWeights: logB, eps: 0.01, axis: 'rows' });
  *   g.dispose();
- *   g = sinkhornOnlineHalfStep({ x, y, potential: f, logMarginal: logB, eps: 0.01, axis: 'cols' });
+ *   g = sinkhornOnlineHalfStep({ x, y, potential: f, logWeights: logA, eps: 0.01, axis: 'cols' });
  *   f.dispose();
  * }
  */
 export function sinkhornOnlineHalfStep(args: SinkhornOnlineHalfStepArgs): tf.Tensor1D {
   const op = 'sinkhornOnlineHalfStep';
-  expectOptions(op, 'args', args, ['x', 'y', 'potential', 'logMarginal', 'eps', 'axis']);
+  expectOptions(op, 'args', args, ['x', 'y', 'potential', 'logWeights', 'logMarginal', 'eps', 'axis']);
   const axis = expectOneOf(op, 'axis', args.axis, ['rows', 'cols']);
   const eps = expectPositive(op, 'eps', args.eps);
   return withOwned((own) => {
@@ -66,15 +73,29 @@ export function sinkhornOnlineHalfStep(args: SinkhornOnlineHalfStepArgs): tf.Ten
     if (y.shape[1] !== d) throw invalidArgument(op, 'y', `a 2-D tensor [m, ${d}] (the point dimension of x)`, y);
     const rows = axis === 'rows';
     const potential = own(toFloatTensor(op, 'potential', args.potential), args.potential);
-    const logMarginal = own(toFloatTensor(op, 'logMarginal', args.logMarginal), args.logMarginal);
     const potLen = rows ? m : n;
     const margLen = rows ? n : m;
     if (potential.rank !== 1 || potential.shape[0] !== potLen) {
       throw invalidArgument(op, 'potential', `a 1-D tensor of length ${potLen} (points of ${rows ? 'y' : 'x'})`, potential);
     }
-    if (logMarginal.rank !== 1 || logMarginal.shape[0] !== margLen) {
-      throw invalidArgument(op, 'logMarginal', `a 1-D tensor of length ${margLen} (points of ${rows ? 'x' : 'y'})`, logMarginal);
+    if (args.logWeights === undefined && args.logMarginal === undefined) {
+      throw invalidArgument(op, 'logWeights', `a 1-D tensor of length ${potLen} (points of ${rows ? 'y' : 'x'}; or give logMarginal)`, undefined, 'type');
     }
-    return tf.engine().runKernel(SINKHORN_ONLINE_KERNEL, { x, y, potential, logMarginal }, { eps, axis } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
+    const inputs: { x: tf.Tensor; y: tf.Tensor; potential: tf.Tensor; logWeights?: tf.Tensor; logMarginal?: tf.Tensor } = { x, y, potential };
+    if (args.logWeights !== undefined) {
+      const logWeights = own(toFloatTensor(op, 'logWeights', args.logWeights), args.logWeights);
+      if (logWeights.rank !== 1 || logWeights.shape[0] !== potLen) {
+        throw invalidArgument(op, 'logWeights', `a 1-D tensor of length ${potLen} (points of ${rows ? 'y' : 'x'})`, logWeights);
+      }
+      inputs.logWeights = logWeights;
+    }
+    if (args.logMarginal !== undefined) {
+      const logMarginal = own(toFloatTensor(op, 'logMarginal', args.logMarginal), args.logMarginal);
+      if (logMarginal.rank !== 1 || logMarginal.shape[0] !== margLen) {
+        throw invalidArgument(op, 'logMarginal', `a 1-D tensor of length ${margLen} (points of ${rows ? 'x' : 'y'})`, logMarginal);
+      }
+      inputs.logMarginal = logMarginal;
+    }
+    return runKernel<SinkhornOnlineInputs, SinkhornOnlineAttrs, tf.Tensor1D>(SINKHORN_ONLINE, inputs, { eps, axis });
   });
 }

@@ -13,10 +13,11 @@ export function sinkhornOnlineHalfStepReference(
   m: number,
   d: number,
   potential: ArrayLike<number>,
-  logMarginal: ArrayLike<number>,
+  logMarginal: ArrayLike<number> | null,
   eps: number,
   axis: 'rows' | 'cols',
+  logWeights: ArrayLike<number> | null = null,
 ): Float64Array {
   const c = pairwiseReference('sqdist', x, y, 1, n, m, d);
-  return sinkhornHalfStepReference(c, n, m, potential, logMarginal, eps, axis);
+  return sinkhornHalfStepReference(c, n, m, potential, logMarginal, eps, axis, logWeights);
 }

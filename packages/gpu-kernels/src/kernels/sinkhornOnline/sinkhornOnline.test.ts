@@ -171,6 +171,32 @@ describeEachBackend('sinkhornOnlineHalfStep', (backend) => {
     }
   });
 
+  it('with logWeights (the KL form of ot-matching) matches the float64 reference, one chunk or many, any d', async () => {
+    for (const [n, m, d] of [[37, 29, 1], [70, 45, 3], [1043, 389, 2], [130, 101, 17]] as const) {
+      const p = problem(n * 7 + d, n, m, d, 0.1);
+      for (const targetWorkgroups of [1, 4096]) {
+        sinkhornOnlineTuning.targetWorkgroups = targetWorkgroups;
+        for (const axis of ['rows', 'cols'] as const) {
+          const rows = axis === 'rows';
+          const pot = rows ? p.g : p.f;
+          const lw = rows ? p.logB : p.logA;
+          const x = tf.tensor2d(p.x, [n, d]);
+          const y = tf.tensor2d(p.y, [m, d]);
+          const before = tf.memory().numTensors;
+          const out = sinkhornOnlineHalfStep({ x, y, potential: pot, logWeights: lw, eps: p.eps, axis });
+          expect(tf.memory().numTensors).toBe(before + 1);
+          const expected = sinkhornOnlineHalfStepReference(p.x, p.y, n, m, d, pot, null, p.eps, axis, lw);
+          // The KL form's exponent (pot − C)/ε + log w is the absorbed form's with pot + ε·log w: the budget of that
+          // problem (its max |pot| also covers the rounding of the added log-weights).
+          const shifted = Float32Array.from(pot, (v, k) => v + p.eps * lw[k]!);
+          const t = tolerance({ ...p, ...(rows ? { g: shifted } : { f: shifted }) }, axis, webgpu);
+          assertAllClose(await out.data(), expected, { ...t, label: `kl ${n}x${m}x${d} target ${targetWorkgroups} ${axis}` });
+          tf.dispose([x, y, out]);
+        }
+      }
+    }
+  });
+
   it('is exact where the cost is constant: one point per side gives eps·log a − (g − C)', async () => {
     // LSE over one term is the term itself: f = ε log a − (g − ‖x − y‖²), no exp or log error to speak of.
     const x = tf.tensor2d([[1, 2, 3]]);
@@ -202,6 +228,8 @@ describeEachBackend('sinkhornOnlineHalfStep', (backend) => {
     expect(() => sinkhornOnlineHalfStep({ ...base, axis: 'diag' as 'rows' })).toThrow(/axis must be 'rows' or 'cols', got 'diag'/);
     expect(() => sinkhornOnlineHalfStep({ ...base, x: xi })).toThrow(/x must be a float32 tensor, got an int32 tensor/);
     expect(() => sinkhornOnlineHalfStep({ ...base, blur: 1 } as never)).toThrow(/args has an unknown key 'blur'/);
+    expect(() => sinkhornOnlineHalfStep({ ...base, logWeights: [0, 0] })).toThrow(/logWeights must be a 1-D tensor of length 5 \(points of y\), got shape \[2\]/);
+    expect(() => sinkhornOnlineHalfStep({ ...base, logMarginal: undefined })).toThrow(/sinkhornOnlineHalfStep: logWeights must be a 1-D tensor of length 5 \(points of y; or give logMarginal\), got undefined/);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y, y2, xi, base.potential, base.logMarginal]);
   });

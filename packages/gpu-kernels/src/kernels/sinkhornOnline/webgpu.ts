@@ -1,4 +1,5 @@
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelImpl } from '../_shared/kernel';
 import { gpuOutput, grid2D, MAX_WORKGROUPS_PER_DIM, packUniforms, recordDispatch, webgpuInternals } from '../_shared/webgpu';
 import type { WebGPUInternals } from '../_shared/webgpu';
 import type { SinkhornOnlineAttrs, SinkhornOnlineInputs } from './kernel';
@@ -36,6 +37,10 @@ interface Variant {
   tile: number;
   wg: number;
   final: boolean;
+  /** The other side's log-weights enter the staged potential (the KL form). */
+  w: boolean;
+  /** This side's log-marginal enters the final write (the absorbed form). */
+  l: boolean;
 }
 
 /** Vector layout of a point: d ≤ 4 in one vecD (f32 for d = 1), else ceil(d/4) vec4 with zero padding. */
@@ -45,6 +50,16 @@ function layout(d: number): { dv: number; dq: number; vt: string; bytes: number 
   // vec3 has a 16-byte stride in arrays.
   const stride = dv === 3 ? 16 : dv * 4;
   return { dv, dq, vt: dv === 1 ? 'f32' : `vec${dv}<f32>`, bytes: stride * dq };
+}
+
+/** `O[row] = ε·L[row] − ε·LSE` (or without L), the LSE in base 2 as `m + log2(s)`. */
+function sinkWrite(idx: string, lse2: string, l: boolean): string {
+  return l ? `O[${idx}] = u.eps * L[${idx}] - u.epsLn2 * (${lse2});` : `O[${idx}] = -u.epsLn2 * (${lse2});`;
+}
+
+/** Storage bindings numbered from 0, then the uniforms. */
+function decls(list: [string, 'read' | 'read_write'][]): string {
+  return [...list.map(([name, access], k) => `@group(0) @binding(${k}) var<storage, ${access}> ${name}: array<f32>;`), `@group(0) @binding(${list.length}) var<uniform> u: U;`].join('\n');
 }
 
 function code(v: Variant): string {
@@ -65,17 +80,17 @@ function code(v: Variant): string {
   const mfin = (r: number): string => (dot ? `(m${r} - u.k2 * xx${r})` : `m${r}`);
   const store = dv === 1 ? `ys[p * ${dq}u + c] = v;` : `ys[p * ${dq}u + c / ${dv}u][c % ${dv}u] = v;`;
   const write = final
-    ? rs.map((r) => `if (row${r} < u.nOut) { O[row${r}] = u.eps * L[row${r}] - u.epsLn2 * (${mfin(r)} + log2(s${r})); }`).join('\n  ')
+    ? rs.map((r) => `if (row${r} < u.nOut) { ${sinkWrite(`row${r}`, `${mfin(r)} + log2(s${r})`, v.l)} }`).join('\n  ')
     : rs.map((r) => `if (row${r} < u.nOut) { PM[chunk * u.nOut + row${r}] = ${mfin(r)}; PS[chunk * u.nOut + row${r}] = s${r}; }`).join('\n  ');
+  // The staged h_j is in base 2: (g_j/ε + log w_j)·log2(e) with the KL form's log-weights.
+  const hw = v.w ? ` + W[j] * ${Math.LOG2E}` : '';
+  const bindings: [string, 'read' | 'read_write'][] = [['X', 'read'], ['Y', 'read'], ['P', 'read']];
+  if (v.w) bindings.push(['W', 'read']);
+  if (final && v.l) bindings.push(['L', 'read']);
+  bindings.push(...(final ? ([['O', 'read_write']] as [string, 'read_write'][]) : ([['PM', 'read_write'], ['PS', 'read_write']] as [string, 'read_write'][])));
   return /* wgsl */ `
 struct U { nOut: u32, nIn: u32, chunkLen: u32, blocks: u32, k2: f32, eps: f32, epsLn2: f32, pad: f32 }
-@group(0) @binding(0) var<storage, read> X: array<f32>;
-@group(0) @binding(1) var<storage, read> Y: array<f32>;
-@group(0) @binding(2) var<storage, read> P: array<f32>;
-${final ? `@group(0) @binding(3) var<storage, read> L: array<f32>;
-@group(0) @binding(4) var<storage, read_write> O: array<f32>;` : `@group(0) @binding(3) var<storage, read_write> PM: array<f32>;
-@group(0) @binding(4) var<storage, read_write> PS: array<f32>;`}
-@group(0) @binding(5) var<uniform> u: U;
+${decls(bindings)}
 var<workgroup> ys: array<${vt}, ${T * dq}>;
 var<workgroup> hs: array<f32, ${T}>;
 fn ldx(row: u32, c: u32) -> f32 {
@@ -108,7 +123,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var p = lid; p < ${T}u; p += ${W}u) {
       let j = j0 + p;
       var h = ${NEG_PAD};
-      if (j < c1) { ${dot ? `var yy = 0.0; for (var c = 0u; c < ${d}u; c++) { let t = Y[j * ${d}u + c]; yy = fma(t, t, yy); } h = (P[j] - yy) * u.k2;` : 'h = P[j] * u.k2;'} }
+      if (j < c1) { ${dot ? `var yy = 0.0; for (var c = 0u; c < ${d}u; c++) { let t = Y[j * ${d}u + c]; yy = fma(t, t, yy); } h = (P[j] - yy) * u.k2${hw};` : `h = P[j] * u.k2${hw};`} }
       hs[p] = h;
     }
     workgroupBarrier();
@@ -137,14 +152,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }`;
 }
 
-// Merge of the per-chunk (max, sum) partials (base 2), one thread per output, then the Sinkhorn write.
-const MERGE = /* wgsl */ `
+// Merge of the per-chunk (max, sum) partials (base 2), one thread per output, then the Sinkhorn write (with the
+// log-marginal L in the absorbed form, without it in the KL form).
+const merge = (l: boolean): string => /* wgsl */ `
 struct U { nOut: u32, chunks: u32, eps: f32, epsLn2: f32 }
-@group(0) @binding(0) var<storage, read> PM: array<f32>;
-@group(0) @binding(1) var<storage, read> PS: array<f32>;
-@group(0) @binding(2) var<storage, read> L: array<f32>;
-@group(0) @binding(3) var<storage, read_write> O: array<f32>;
-@group(0) @binding(4) var<uniform> u: U;
+${decls([['PM', 'read'], ['PS', 'read'], ...(l ? ([['L', 'read']] as [string, 'read'][]) : []), ['O', 'read_write']])}
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * nwg.x + wid.x) * 256u + lid;
@@ -157,8 +169,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     S = S * exp2(M - nm) + PS[c * u.nOut + i] * exp2(pm - nm);
     M = nm;
   }
-  O[i] = u.eps * L[i] - u.epsLn2 * (M + log2(S));
+  ${sinkWrite('i', 'M + log2(S)', l)}
 }`;
+const MERGE_ABSORBED = merge(true);
+const MERGE_KL = merge(false);
 
 /** Launch plan of one half step: the WGSL variant and how the reduced side is chunked. */
 export interface OnlinePlan {
@@ -187,37 +201,43 @@ export function sinkhornOnlinePlan(d: number, nOut: number, nIn: number): Online
 const codeCache = new Map<string, string>();
 
 /**
- * Records one online half step: out_o = ε·logm_o − ε·LSE_k((pot_k − ‖p_o − q_k‖²)/ε) for output-side points p
- * [nOut, d] and reduced-side points q [nIn, d], in base 2 (one exp2 per pair; the pair's cost is folded in by one
- * fma). One pass when the reduced side is a single chunk, else partials plus a merge pass.
+ * Records one online half step: out_o = ε·logm_o − ε·LSE_k(logw_k + (pot_k − ‖p_o − q_k‖²)/ε) for output-side
+ * points p [nOut, d] and reduced-side points q [nIn, d] (`logw`, `logm` each optional), in base 2 (one exp2 per
+ * pair; the pair's cost is folded in by one fma). One pass when the reduced side is a single chunk, else partials
+ * plus a merge pass.
  */
-export function sinkhornOnlineRecord(be: WebGPUInternals, p: TensorInfo, q: TensorInfo, pot: TensorInfo, logm: TensorInfo, eps: number): TensorInfo {
+export function sinkhornOnlineRecord(be: WebGPUInternals, p: TensorInfo, q: TensorInfo, pot: TensorInfo, logm: TensorInfo | undefined, eps: number, logw?: TensorInfo): TensorInfo {
   const [nOut, d] = p.shape as [number, number];
   const nIn = q.shape[0]!;
   const out = gpuOutput(be, [nOut]);
   const plan = sinkhornOnlinePlan(d, nOut, nIn);
   const final = plan.chunks === 1;
   const form = sinkhornOnlineTuning.form;
-  const key = `lemma-sinkhorn-online-${form}-d${d}-r${plan.rows}-t${plan.tile}-w${plan.wg}-${final ? 'final' : 'partial'}`;
+  const w = logw !== undefined;
+  const l = logm !== undefined;
+  // The absorbed form (l, no w) keeps its original keys; other forms are tagged.
+  const terms = w || !l ? `-${w ? 'w' : ''}${l ? 'l' : ''}` : '';
+  const key = `lemma-sinkhorn-online-${form}-d${d}-r${plan.rows}-t${plan.tile}-w${plan.wg}-${final ? 'final' : 'partial'}${final ? terms : w ? '-w' : ''}`;
   let wgsl = codeCache.get(key);
-  if (!wgsl) codeCache.set(key, (wgsl = code({ form, d, rows: plan.rows, tile: plan.tile, wg: plan.wg, final })));
+  if (!wgsl) codeCache.set(key, (wgsl = code({ form, d, rows: plan.rows, tile: plan.tile, wg: plan.wg, final, w, l })));
   const [gx, gy] = grid2D(plan.blocks);
   const uniforms = packUniforms([
     ['u32', nOut], ['u32', nIn], ['u32', plan.chunkLen], ['u32', plan.blocks],
     ['f32', Math.LOG2E / eps], ['f32', eps], ['f32', eps * Math.LN2], ['f32', 0],
   ]);
   const inputs = [{ info: p, access: 'read' as const }, { info: q, access: 'read' as const }, { info: pot, access: 'read' as const }];
+  if (logw) inputs.push({ info: logw, access: 'read' as const });
   if (final) {
-    recordDispatch(be, { key, code: wgsl, bindings: [...inputs, { info: logm, access: 'read' }, { info: out, access: 'read_write' }], uniforms, workgroups: [gx, gy, 1] });
+    recordDispatch(be, { key, code: wgsl, bindings: [...inputs, ...(logm ? [{ info: logm, access: 'read' as const }] : []), { info: out, access: 'read_write' }], uniforms, workgroups: [gx, gy, 1] });
     return out;
   }
   const pm = gpuOutput(be, [plan.chunks * nOut]);
   const ps = gpuOutput(be, [plan.chunks * nOut]);
   recordDispatch(be, { key, code: wgsl, bindings: [...inputs, { info: pm, access: 'read_write' }, { info: ps, access: 'read_write' }], uniforms, workgroups: [gx, gy, plan.chunks] });
   recordDispatch(be, {
-    key: 'lemma-sinkhorn-online-merge',
-    code: MERGE,
-    bindings: [{ info: pm, access: 'read' }, { info: ps, access: 'read' }, { info: logm, access: 'read' }, { info: out, access: 'read_write' }],
+    key: l ? 'lemma-sinkhorn-online-merge' : 'lemma-sinkhorn-online-merge-kl',
+    code: l ? MERGE_ABSORBED : MERGE_KL,
+    bindings: [{ info: pm, access: 'read' }, { info: ps, access: 'read' }, ...(logm ? [{ info: logm, access: 'read' as const }] : []), { info: out, access: 'read_write' }],
     uniforms: packUniforms([['u32', nOut], ['u32', plan.chunks], ['f32', eps], ['f32', eps * Math.LN2]]),
     workgroups: grid2D(Math.ceil(nOut / 256)),
   });
@@ -228,10 +248,10 @@ export function sinkhornOnlineRecord(be: WebGPUInternals, p: TensorInfo, q: Tens
 }
 
 /** WebGPU kernel of `LemmaSinkhornOnlineHalfStep`: 'cols' is 'rows' with x and y swapped (the cost is symmetric). */
-export const sinkhornOnlineWebGPU: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { eps, axis } = attrs as unknown as SinkhornOnlineAttrs;
-  const { x, y, potential, logMarginal } = inputs as unknown as SinkhornOnlineInputs;
+export const sinkhornOnlineWebGPU: KernelImpl<SinkhornOnlineInputs, SinkhornOnlineAttrs> = ({ inputs, backend, attrs }) => {
+  const { eps, axis } = attrs;
+  const { x, y, potential, logWeights, logMarginal } = inputs;
   const be = webgpuInternals('sinkhornOnlineHalfStep', backend);
   const [p, q] = axis === 'rows' ? [x, y] : [y, x];
-  return sinkhornOnlineRecord(be, p, q, potential, logMarginal, eps);
+  return sinkhornOnlineRecord(be, p, q, potential, logMarginal, eps, logWeights);
 };

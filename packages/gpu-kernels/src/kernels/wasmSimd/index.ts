@@ -3,7 +3,7 @@
  * squares, running IN the tfjs wasm backend's own linear memory (the module imports the backend's exported
  * `WebAssembly.Memory`), so tensors are read and written in place by pointer with no copies and no JS loop.
  *
- * The module is built at load time by the tiny binary encoder below (the handful of opcodes needed; no toolchain),
+ * The module is built at load time by the package's WebAssembly encoder (src/wasm/encoder.ts; no toolchain),
  * validated with `WebAssembly.validate` and instantiated synchronously. When SIMD is unavailable, the backend's
  * memory is not reachable or is shared (threaded build), {@link wasmSimdKernels} returns null and the optimizers
  * keep their JavaScript loop.
@@ -17,106 +17,20 @@
  * float64 (two f64x2 accumulators), so it is the float64 sum up to summation order.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import { encodeModule, F32, F64, I32, op, V128, type Bytes, type WasmFunc } from '../../wasm/encoder';
 /** Scalars of one update, by name. */
 type RuleScalars = Record<string, number>;
 
-// ---------------------------------------------------------------------------------------------------------------
-// A minimal WebAssembly binary encoder.
-
-type Bytes = number[];
-const uleb = (n: number): Bytes => {
-  const out: Bytes = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
-const sleb = (n: number): Bytes => {
-  const out: Bytes = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
-    out.push(b | 0x80);
-  }
-};
-const vec = (items: Bytes[]): Bytes => [...uleb(items.length), ...items.flat()];
-const str = (s: string): Bytes => vec([...s].map((c) => [c.charCodeAt(0)]));
-const section = (id: number, body: Bytes): Bytes => [id, ...uleb(body.length), ...body];
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const F64 = 0x7c;
-const V128 = 0x7b;
-
-const simd = (op: number): Bytes => [0xfd, ...uleb(op)];
-/** Instructions used by the kernels (SIMD opcodes from the WebAssembly 2.0 spec). */
-const op = {
-  get: (i: number): Bytes => [0x20, ...uleb(i)],
-  set: (i: number): Bytes => [0x21, ...uleb(i)],
-  i32: (n: number): Bytes => [0x41, ...sleb(n)],
-  f32: (x: number): Bytes => [0x43, ...new Uint8Array(Float32Array.of(x).buffer)],
-  i32add: [0x6a],
-  i32sub: [0x6b],
-  i32eqz: [0x45],
-  f64add: [0xa0],
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  brIf: (d: number): Bytes => [0x0d, ...uleb(d)],
-  end: [0x0b],
-  load: (offset = 0): Bytes => [...simd(0x00), 0, ...uleb(offset)], // align hint 2^0: pointers are 4-byte aligned
-  store: (offset = 0): Bytes => [...simd(0x0b), 0, ...uleb(offset)],
-  swapHalves: [...simd(0x0d), 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7],
-  splat: simd(0x13),
-  f64x2lane: (l: number): Bytes => [...simd(0x21), l],
-  promoteLow: simd(0x5f),
-  sqrt: simd(0xe3),
-  add: simd(0xe4),
-  sub: simd(0xe5),
-  mul: simd(0xe6),
-  div: simd(0xe7),
-  min: simd(0xe8),
-  max: simd(0xe9),
-  neg: simd(0xe1),
-  d2add: simd(0xf0),
-  d2mul: simd(0xf2),
-};
-
-interface Func {
-  name: string;
-  params: number[];
-  results: number[];
-  locals: number[];
-  body: Bytes[];
-}
-
-function encodeModule(funcs: Func[]): Uint8Array<ArrayBuffer> {
-  const types = section(1, vec(funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))])));
-  // (import "env" "memory" (memory 0)): matches any unshared memory.
-  const imports = section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x00, 0x00]]));
-  const fns = section(3, vec(funcs.map((_, i) => uleb(i))));
-  const exports = section(7, vec(funcs.map((f, i) => [...str(f.name), 0x00, ...uleb(i)])));
-  const code = section(
-    10,
-    vec(
-      funcs.map((f) => {
-        const body = [...vec(f.locals.map((t) => [1, t])), ...f.body.flat(), ...op.end];
-        return [...uleb(body.length), ...body];
-      }),
-    ),
-  );
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...fns, ...exports, ...code]);
-}
+// Tensors on the backend's heap are 4-byte aligned, not 16: v128 accesses carry the alignment hint 2^0.
+const load = (): Bytes => op.load(0, 0);
+const store = (): Bytes => op.store(0, 0);
 
 /**
  * An elementwise kernel over `nPtr` float32 arrays (pointer params 0..nPtr-1), count of 4-lane vectors `n4` (param
  * nPtr), then `nScalar` f32 scalars splatted into v128 locals before the loop. `body(s, t)` gives the loop body;
  * `s(j)` is the v128 local holding scalar j, `t(j)` a temporary v128 local. Every pointer advances 16 bytes a step.
  */
-function elementwise(name: string, nPtr: number, nScalar: number, nTemp: number, body: (s: (j: number) => number, t: (j: number) => number) => Bytes[]): Func {
+function elementwise(name: string, nPtr: number, nScalar: number, nTemp: number, body: (s: (j: number) => number, t: (j: number) => number) => Bytes[]): WasmFunc {
   const n4 = nPtr;
   const firstScalar = nPtr + 1;
   const firstSplat = firstScalar + nScalar;
@@ -124,7 +38,7 @@ function elementwise(name: string, nPtr: number, nScalar: number, nTemp: number,
   const s = (j: number): number => firstSplat + j;
   const t = (j: number): number => firstTemp + j;
   const init: Bytes[] = [];
-  for (let j = 0; j < nScalar; j++) init.push(op.get(firstScalar + j), op.splat, op.set(s(j)));
+  for (let j = 0; j < nScalar; j++) init.push(op.get(firstScalar + j), op.f32x4splat, op.set(s(j)));
   const advance: Bytes[] = [];
   for (let q = 0; q < nPtr; q++) advance.push(op.get(q), op.i32(16), op.i32add, op.set(q));
   return {
@@ -155,7 +69,7 @@ function elementwise(name: string, nPtr: number, nScalar: number, nTemp: number,
 
 // Pointer order of both updates: out (new parameter), p, g, m, v.
 const [OUT, P, G, M, V] = [0, 1, 2, 3, 4];
-const ld = (ptr: number): Bytes[] => [op.get(ptr), op.load()];
+const ld = (ptr: number): Bytes[] => [op.get(ptr), load()];
 
 /** AdamW: scalars b1, c1, b2, c2, stepSize, ibc2, eps, decay, gscale (the order of `adamwRule.cpu`'s arithmetic). */
 const adamwFunc = elementwise('adamw', 5, 9, 3, (s, t) => {
@@ -163,15 +77,15 @@ const adamwFunc = elementwise('adamw', 5, 9, 3, (s, t) => {
   const [gi, mi, vi] = [t(0), t(1), t(2)];
   return [
     // gi = g·gscale
-    ...ld(G), op.get(gscale!), op.mul, op.set(gi),
+    ...ld(G), op.get(gscale!), op.f32x4mul, op.set(gi),
     // m = b1·m + c1·gi
-    op.get(M), op.get(b1!), ...ld(M), op.mul, op.get(c1!), op.get(gi), op.mul, op.add, op.set(mi), op.get(mi), op.store(),
+    op.get(M), op.get(b1!), ...ld(M), op.f32x4mul, op.get(c1!), op.get(gi), op.f32x4mul, op.f32x4add, op.set(mi), op.get(mi), store(),
     // v = b2·v + (c2·gi)·gi
-    op.get(V), op.get(b2!), ...ld(V), op.mul, op.get(c2!), op.get(gi), op.mul, op.get(gi), op.mul, op.add, op.set(vi), op.get(vi), op.store(),
+    op.get(V), op.get(b2!), ...ld(V), op.f32x4mul, op.get(c2!), op.get(gi), op.f32x4mul, op.get(gi), op.f32x4mul, op.f32x4add, op.set(vi), op.get(vi), store(),
     // out = p·decay − (stepSize·m)/(√v·ibc2 + eps)
-    op.get(OUT), ...ld(P), op.get(decay!), op.mul,
-    op.get(stepSize!), op.get(mi), op.mul, op.get(vi), op.sqrt, op.get(ibc2!), op.mul, op.get(eps!), op.add, op.div,
-    op.sub, op.store(),
+    op.get(OUT), ...ld(P), op.get(decay!), op.f32x4mul,
+    op.get(stepSize!), op.get(mi), op.f32x4mul, op.get(vi), op.f32x4sqrt, op.get(ibc2!), op.f32x4mul, op.get(eps!), op.f32x4add, op.f32x4div,
+    op.f32x4sub, store(),
   ];
 });
 
@@ -180,24 +94,24 @@ const adanaFunc = elementwise('adana', 5, 10, 5, (s, t) => {
   const [a, keepA, lr, lr3, damp, clip, eps, decay, gscale, one] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(s) as number[];
   const [gi, mi, vi, inv, r] = [t(0), t(1), t(2), t(3), t(4)];
   return [
-    ...ld(G), op.get(gscale!), op.mul, op.set(gi),
+    ...ld(G), op.get(gscale!), op.f32x4mul, op.set(gi),
     // m = m + a·(gi − m)
-    ...ld(M), op.set(mi), op.get(M), op.get(mi), op.get(a!), op.get(gi), op.get(mi), op.sub, op.mul, op.add, op.set(mi), op.get(mi), op.store(),
+    ...ld(M), op.set(mi), op.get(M), op.get(mi), op.get(a!), op.get(gi), op.get(mi), op.f32x4sub, op.f32x4mul, op.f32x4add, op.set(mi), op.get(mi), store(),
     // v = keepA·v + (a·gi)·gi
-    op.get(V), op.get(keepA!), ...ld(V), op.mul, op.get(a!), op.get(gi), op.mul, op.get(gi), op.mul, op.add, op.set(vi), op.get(vi), op.store(),
+    op.get(V), op.get(keepA!), ...ld(V), op.f32x4mul, op.get(a!), op.get(gi), op.f32x4mul, op.get(gi), op.f32x4mul, op.f32x4add, op.set(vi), op.get(vi), store(),
     // inv = 1/(√v + eps); r = m·inv
-    op.get(one!), op.get(vi), op.sqrt, op.get(eps!), op.add, op.div, op.set(inv),
-    op.get(mi), op.get(inv), op.mul, op.set(r),
+    op.get(one!), op.get(vi), op.f32x4sqrt, op.get(eps!), op.f32x4add, op.f32x4div, op.set(inv),
+    op.get(mi), op.get(inv), op.f32x4mul, op.set(r),
     // out = (p − (lr·gi)·inv − lr3·(clamp(damp·r, ±clip) + r))·decay
-    op.get(OUT), ...ld(P), op.get(lr!), op.get(gi), op.mul, op.get(inv), op.mul, op.sub,
+    op.get(OUT), ...ld(P), op.get(lr!), op.get(gi), op.f32x4mul, op.get(inv), op.f32x4mul, op.f32x4sub,
     op.get(lr3!),
-    op.get(clip!), op.get(clip!), op.neg, op.get(damp!), op.get(r), op.mul, op.max, op.min, // min(clip, max(−clip, x)); NaN propagates like the JS ternary
-    op.get(r), op.add, op.mul, op.sub, op.get(decay!), op.mul, op.store(),
+    op.get(clip!), op.get(clip!), op.f32x4neg, op.get(damp!), op.get(r), op.f32x4mul, op.f32x4max, op.f32x4min, // min(clip, max(−clip, x)); NaN propagates like the JS ternary
+    op.get(r), op.f32x4add, op.f32x4mul, op.f32x4sub, op.get(decay!), op.f32x4mul, store(),
   ];
 });
 
 /** Σ g² in float64 over `n4` vectors at `ptr` (params: ptr, n4; locals: acc0, acc1, x). */
-const sumSqFunc: Func = {
+const sumSqFunc: WasmFunc = {
   name: 'sumsq',
   params: [I32, I32],
   results: [F64],
@@ -208,17 +122,17 @@ const sumSqFunc: Func = {
     op.i32eqz,
     op.brIf(0),
     op.loop,
-    op.get(0), op.load(), op.set(4),
-    op.get(2), op.get(4), op.promoteLow, op.get(4), op.promoteLow, op.d2mul, op.d2add, op.set(2),
-    op.get(3), op.get(4), op.get(4), op.swapHalves, op.promoteLow, op.get(4), op.get(4), op.swapHalves, op.promoteLow, op.d2mul, op.d2add, op.set(3),
+    op.get(0), load(), op.set(4),
+    op.get(2), op.get(4), op.f64x2promoteLowF32x4, op.get(4), op.f64x2promoteLowF32x4, op.f64x2mul, op.f64x2add, op.set(2),
+    op.get(3), op.get(4), op.get(4), op.shuffle64([1, 0]), op.f64x2promoteLowF32x4, op.get(4), op.get(4), op.shuffle64([1, 0]), op.f64x2promoteLowF32x4, op.f64x2mul, op.f64x2add, op.set(3),
     op.get(0), op.i32(16), op.i32add, op.set(0),
     op.get(1), op.i32(1), op.i32sub, op.set(1),
     op.get(1),
     op.brIf(0),
     op.end,
     op.end,
-    op.get(2), op.get(3), op.d2add, op.set(2),
-    op.get(2), op.f64x2lane(0), op.get(2), op.f64x2lane(1), op.f64add,
+    op.get(2), op.get(3), op.f64x2add, op.set(2),
+    op.get(2), op.f64x2extractLane(0), op.get(2), op.f64x2extractLane(1), op.f64add,
   ],
 };
 

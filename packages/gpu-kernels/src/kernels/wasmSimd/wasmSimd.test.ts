@@ -4,67 +4,13 @@ import { createRng } from '../../rng/rng';
 import { describeEachBackend } from '../../testing/backends';
 import { assertAllClose } from '../../testing/numeric';
 import { WASM_SIMD_MODULE, wasmSimdKernels, wasmSimdSupported } from './index';
+import { simdUpdateFloat32, simdUpdateReference, sumSqReference } from './reference';
 
 type RuleScalars = Record<string, number>;
 /** "Off" value of ADANA's SNR clip (as @lemma/optim's NO_CLIP). */
 const NO_CLIP = 3e38;
 
-/**
- * The JavaScript loops of @lemma/optim's adamwRule / adanaRule `cpu` (float64 per coordinate, rounded when stored),
- * restated here because gpu-kernels cannot import optim; optim's own tests run its rules through these kernels.
- */
-const jsLoop: Record<string, (p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, k: RuleScalars) => void> = {
-  adamw(p, g, m, v, k) {
-    for (let i = 0; i < p.length; i++) {
-      const gi = g[i]! * k.gscale!;
-      const mi = k.b1! * m[i]! + (1 - k.b1!) * gi;
-      const vi = k.b2! * v[i]! + (1 - k.b2!) * gi * gi;
-      p[i] = p[i]! * k.decay! - (k.stepSize! * mi) / (Math.sqrt(vi) * k.ibc2! + k.eps!);
-      m[i] = mi;
-      v[i] = vi;
-    }
-  },
-  adana(p, g, m, v, k) {
-    for (let i = 0; i < p.length; i++) {
-      const gi = g[i]! * k.gscale!;
-      const mi = m[i]! + k.a! * (gi - m[i]!);
-      const vi = (1 - k.a!) * v[i]! + k.a! * gi * gi;
-      const inv = 1 / (Math.sqrt(vi) + k.eps!);
-      const r = mi * inv;
-      const x = k.damp! * r;
-      const c = x > k.clip! ? k.clip! : x < -k.clip! ? -k.clip! : x;
-      p[i] = (p[i]! - k.lr! * gi * inv - k.lr3! * (c + r)) * k.decay!;
-      m[i] = mi;
-      v[i] = vi;
-    }
-  },
-};
-
-const f = Math.fround;
-
-/** The rules' arithmetic in float32 (Math.fround after every operation), in the rules' `cpu` operation order. */
-const f32Rule: Record<string, (p: number, g: number, m: number, v: number, k: RuleScalars) => [number, number, number]> = {
-  adamw(p, g, m, v, k) {
-    const [b1, b2, sc, ib, ep, dc, gs, c1, c2] = [k.b1!, k.b2!, k.stepSize!, k.ibc2!, k.eps!, k.decay!, k.gscale!, 1 - k.b1!, 1 - k.b2!].map(f) as number[];
-    const gi = f(g * gs!);
-    const mi = f(f(b1! * m) + f(c1! * gi));
-    const vi = f(f(b2! * v) + f(f(c2! * gi) * gi));
-    return [f(f(p * dc!) - f(f(sc! * mi) / f(f(f(Math.sqrt(vi)) * ib!) + ep!))), mi, vi];
-  },
-  adana(p, g, m, v, k) {
-    const [a, kA, lr, lr3, damp, clip, ep, dc, gs] = [k.a!, 1 - k.a!, k.lr!, k.lr3!, k.damp!, k.clip!, k.eps!, k.decay!, k.gscale!].map(f) as number[];
-    const gi = f(g * gs!);
-    const mi = f(m + f(a! * f(gi - m)));
-    const vi = f(f(kA! * v) + f(f(a! * gi) * gi));
-    const inv = f(1 / f(f(Math.sqrt(vi)) + ep!));
-    const r = f(mi * inv);
-    const x = f(damp! * r);
-    const c = Math.min(clip!, Math.max(-clip!, x));
-    return [f(f(f(p - f(f(lr! * gi) * inv)) - f(lr3! * f(c + r))) * dc!), mi, vi];
-  },
-};
-
-const scalars: [string, RuleScalars][] = [
+const scalars: ['adamw' | 'adana', RuleScalars][] = [
   ['adamw', { b1: 0.9, b2: 0.999, stepSize: 1e-3 / (1 - 0.9 ** 3), ibc2: 1 / Math.sqrt(1 - 0.999 ** 3), eps: 1e-8, decay: 1 - 1e-5, gscale: 0.7 }],
   ['adana', { a: 8 / 11, lr: 1e-2, lr3: 1e-2, damp: 4 ** 0.15, clip: NO_CLIP, eps: 1e-8, decay: 0.999, gscale: 0.7 }],
   ['adana', { a: 8 / 11, lr: 1e-2, lr3: 1e-2, damp: 4 ** 0.15, clip: 0.3, eps: 1e-8, decay: 1, gscale: 1 }], // MK4 clip active
@@ -98,13 +44,13 @@ describeEachBackend(
           // Float32 emulation, element by element (also covers the n mod 4 tail that runs in JS).
           const want = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
           for (let i = 0; i < n; i++) {
-            const r = f32Rule[rule]!(p0[i]!, g0[i]!, m0[i]!, v0[i]!, k);
+            const r = simdUpdateFloat32[rule]!(p0[i]!, g0[i]!, m0[i]!, v0[i]!, k);
             r.forEach((x, j) => (want[j]![i] = x));
           }
           got.forEach((x, j) => expect(Array.from(x)).toEqual(Array.from(want[j]!)));
           // The JS loop (float64 per coordinate, rounded when stored): a few float32 ulps apart.
           const js = [p0.slice(), m0.slice(), v0.slice()];
-          jsLoop[rule]!(js[0]!, g0, js[1]!, js[2]!, k);
+          simdUpdateReference[rule]!(js[0]!, g0, js[1]!, js[2]!, k);
           got.forEach((x, j) => assertAllClose(x, js[j]!, { rtol: 1e-6, atol: 1e-6, label: `${rule}[${j}]` }));
           tf.dispose([p!, g!, m!, v!, out]);
         });
@@ -116,7 +62,7 @@ describeEachBackend(
       for (const n of [1, 5, 4099]) {
         const g0 = Float32Array.from(createRng(n).normalArray(n));
         const g = tf.tensor1d(g0);
-        const want = g0.reduce((a, x) => a + x * x, 0);
+        const want = sumSqReference(g0);
         expect(Math.abs(simd.sumSq(simd.ptr(g), n) - want)).toBeLessThanOrEqual(1e-13 * want);
         g.dispose();
       }

@@ -1,3 +1,8 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+// The contract of applyElementwiseRule (index.ts) and its backends (webgpu.ts, cpu.ts). There is no kernel name:
+// the op bypasses tfjs's registry (see index.ts), so the backends share these typed inputs and attrs directly.
+
 /**
  * A fused elementwise optimizer update (reads g, p and the slots once, writes p and the slots once). On WebGPU
  * a step over many tensors is a few back-to-back dispatches in one compute pass (several tensors per dispatch
@@ -35,4 +40,29 @@ export interface ElementwiseRule {
    * Used on the cpu and wasm backends and as the test reference.
    */
   cpu(p: Float32Array, g: Float32Array, slots: Float32Array[], scalars: Readonly<Record<string, number>>): void;
+}
+
+/** Scalar values by name (a rule's scalars, with its derived ones once resolved). */
+export type RuleScalars = Readonly<Record<string, number>>;
+
+/** The tensors of one validated {@link applyElementwiseRule} call, as each backend's update receives them. */
+export interface RuleInputs {
+  /** Updated in place (webgpu, cpu) or re-assigned (wasm, tensorflow). */
+  params: tf.Variable[];
+  grads: tf.Tensor[];
+  /** `slots[i][k]` is slot `rule.slots[k]` of `params[i]`, updated in place. */
+  slots: tf.Tensor[][];
+  /** A [1] float32 factor multiplying every gradient (0: skip the update). */
+  gradScale?: tf.Tensor;
+}
+
+/** The resolved scalars and options of one validated {@link applyElementwiseRule} call. */
+export interface RuleAttrs {
+  rule: ElementwiseRule;
+  /** Scalars with the derived ones, one set per slice (one set without per-slice scalars). */
+  sets: readonly RuleScalars[];
+  /** Whether `sets` are per-slice scalars (each parameter split into `sets.length` equal slices). */
+  sliced: boolean;
+  /** webgpu step graphs: the sets of the step being replayed, when scalars were given as functions. */
+  replay?: () => readonly RuleScalars[];
 }
