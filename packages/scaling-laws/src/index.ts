@@ -27,7 +27,8 @@ export type { SimulationOptions, SimulationResult } from './types';
 export { simulateEigenbasisGPU } from './simulation/simulate-gpu';
 export type { GpuSimulationOptions } from './simulation/simulate-gpu';
 export { simulateDense } from './simulation/simulate-dense';
-export { NormalStream } from './simulation/normal-stream';
+// The simulators' random stream, defined in gpu-kernels (one implementation for every package).
+export { NormalStream } from '@lemma/gpu-kernels';
 export { classifyPhase, predictExponents, PHASE_IV_SPLIT_ALPHA } from './theory/phases';
 export type { SgdPhase, PhasePrediction, Provenance, PhaseIvSplit, ClassifyOptions, PredictOptions, ComputeOptimalPrediction } from './theory/phases';
 export { measureComputeOptimalExponents } from './fitting/measure-exponents';

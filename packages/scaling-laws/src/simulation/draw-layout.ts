@@ -1,6 +1,6 @@
 /**
  * Where the eigenbasis simulators read their normals, shared by the CPU loop and the WGSL kernel: run s uses
- * {@link NormalStream} stream s of the seed; step t, sample b, mode k (k = d is the sample's label noise) reads element
+ * `NormalStream` (from `@lemma/gpu-kernels`) stream s of the seed; step t, sample b, mode k (k = d is the sample's label noise) reads element
  * t * 2^34 + b * D + k with D = 4 ceil((d + 1) / 4), so each sample starts a Philox block and a GPU thread owning
  * modes 4q .. 4q+3 draws them with one Philox call (counter [b D / 4 + q, s, t, 0]).
  */

@@ -5,7 +5,7 @@
  */
 import type { SimulationOptions, SimulationResult, SpectralInputs } from '../types';
 import { evalHparams } from '../theory/schedule';
-import { NormalStream } from './normal-stream';
+import { NormalStream } from '@lemma/gpu-kernels';
 import { summariseRuns } from './summarise-runs';
 import { validateSimulation } from './validate-simulation';
 import { checkDrawLayout, sampleStride } from './draw-layout';

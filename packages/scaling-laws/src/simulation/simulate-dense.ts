@@ -4,7 +4,7 @@
  */
 import { plrfSpectrum, buildPlrfMatrices, samplePlrfW, type PlrfOptions } from '../theory/plrf';
 import { evalHparams } from '../theory/schedule';
-import { NormalStream } from './normal-stream';
+import { NormalStream } from '@lemma/gpu-kernels';
 import { summariseRuns } from './summarise-runs';
 import { validateSimulation } from './validate-simulation';
 import { type SimulationOptions, type SimulationResult } from '../types';
