@@ -44,14 +44,20 @@ async function time(step: () => void, sync: () => Promise<void>, iters: number):
 
 /**
  * Where the bench's variables and gradients are made: 'host' = tfjs's randomNormal (values drawn in JS, uploaded by
- * tfjs-webgpu like any CPU-made tensor, e.g. tfjs-layers' initial weights), 'device' = gpu-kernels' Philox kernel.
+ * tfjs-webgpu like any CPU-made tensor, e.g. tfjs-layers' initial weights), 'device' = gpu-kernels' Philox kernel,
+ * 'hostcopy' = host-made, then copied once on the device (same values as 'host' in a buffer a kernel wrote):
+ * tells an uploaded buffer's cost from the values' cost.
  */
-type Init = 'host' | 'device';
+type Init = 'host' | 'device' | 'hostcopy';
 
 /** `count` flat normal tensors of `each` entries with standard deviation `std` (seeds seed0, seed0 + 1, ...). */
 function normals(init: Init, count: number, each: number, std: number, seed0: number): tf.Tensor[] {
   return Array.from({ length: count }, (_, i) =>
-    init === 'host' ? tf.randomNormal([each], 0, std, 'float32', seed0 + i) : tf.tidy(() => tf.mul(randomNormal([each], seed0 + i), std)),
+    init === 'host'
+      ? tf.randomNormal([each], 0, std, 'float32', seed0 + i)
+      : init === 'hostcopy'
+        ? tf.tidy(() => tf.mul(tf.randomNormal([each], 0, std, 'float32', seed0 + i), 1))
+        : tf.tidy(() => tf.mul(randomNormal([each], seed0 + i), std)),
   );
 }
 
@@ -190,6 +196,8 @@ export default async function main(): Promise<void> {
   }
   rows.push(await optimizerStep('optim_adamw_step_clip_100M_deviceinit', 1, big, 1.0, iters, sync, 'device'));
   rows.push(await optimizerStep('optim_adamw_step_100M_deviceinit', 1, big, undefined, iters, sync, 'device'));
+  rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostcopy', 1, big, 1.0, iters, sync, 'hostcopy'));
+  rows.push(await optimizerStep('optim_adamw_step_clip_100M_last', 1, big, 1.0, iters, sync));
   if (process.argv.includes('--detail')) {
     for (const row of await benchSize(big, smoke ? 3 : 20)) console.error(JSON.stringify(row));
     for (const tensors of [1, 100]) for (const row of await compareWithRule(big, smoke ? 3 : 20, tensors)) console.error(JSON.stringify(row));

@@ -70,7 +70,7 @@ results = [
 # The tuning variants of ours compare with the same clipped peer step.
 for parts in (512, 8192):
     results.append({**results[0], "id": f"optim_adamw_step_clip_100M_parts{parts}"})
-for suffix in ("interleaved", "interleaved_deviceinit", "deviceinit"):
+for suffix in ("interleaved", "interleaved_deviceinit", "deviceinit", "hostcopy", "last"):
     results.append({**results[0], "id": f"optim_adamw_step_clip_100M_{suffix}"})
 results.append({**results[2], "id": "optim_adamw_step_100M_deviceinit"})
 # The bare rule and rule + grad-scale rows compare with the fused AdamW step alone / with clipping.

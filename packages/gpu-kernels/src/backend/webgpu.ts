@@ -13,48 +13,6 @@ function dawnFlags(): string[] {
   return extra ? extra.split(',').filter(Boolean) : [];
 }
 
-type BufferManagerLike = { acquireBuffer(size: number, usage: number, mappedAtCreation?: boolean, reuse?: boolean): GPUBuffer };
-const STAGED = Symbol('lemma-staged-uploads');
-// GPUBufferUsage flags (the global may not exist before Dawn is loaded).
-const MAP_READ = 0x1;
-const MAP_WRITE = 0x2;
-const STORAGE = 0x80;
-
-/**
- * Makes tfjs-webgpu upload host values through its staging copy instead of into a fresh storage buffer mapped at
- * creation. Measured on an H200 (Dawn/Vulkan, 2026-12-07): a fused AdamW step over 100M parameters took 1.66 ms on
- * tensors uploaded that way and 0.82 ms on kernel-written ones (PyTorch: 0.80 ms), and such buffers go back to tfjs's
- * pool and slow every later output that reuses them. The staging path is the one tfjs already takes for pooled buffers.
- */
-export function stageUploads(backend: { bufferManager: BufferManagerLike }): void {
-  const bm = backend.bufferManager as BufferManagerLike & { [STAGED]?: true };
-  if (bm[STAGED]) return;
-  const acquire = bm.acquireBuffer;
-  bm.acquireBuffer = function (this: unknown, size: number, usage: number, mappedAtCreation = false, reuse = true): GPUBuffer {
-    const direct = mappedAtCreation && (usage & STORAGE) !== 0 && (usage & (MAP_READ | MAP_WRITE)) === 0;
-    return acquire.call(this, size, usage, direct ? false : mappedAtCreation, reuse);
-  };
-  bm[STAGED] = true;
-}
-
-/** Wraps the registered webgpu factory so every backend it makes stages its uploads (or patches a live one). */
-function stageUploadsOfWebGPU(): void {
-  const engine = tf.engine() as unknown as { registry: Record<string, unknown>; registryFactory: Record<string, { factory: () => unknown; priority: number } | undefined> };
-  const live = engine.registry.webgpu as { bufferManager: BufferManagerLike } | undefined;
-  if (live) return stageUploads(live);
-  const entry = engine.registryFactory.webgpu;
-  if (!entry || (entry.factory as { [STAGED]?: true })[STAGED]) return;
-  const make = entry.factory;
-  const wrapped = async (): Promise<unknown> => {
-    const be = (await make()) as { bufferManager: BufferManagerLike };
-    stageUploads(be);
-    return be;
-  };
-  (wrapped as { [STAGED]?: true })[STAGED] = true;
-  tf.removeBackend('webgpu');
-  tf.registerBackend('webgpu', wrapped as () => Promise<tf.KernelBackend>, entry.priority);
-}
-
 async function tryStart(): Promise<BackendAttempt> {
   if (PLATFORM === 'browser' || typeof process === 'undefined' || !process.versions?.node) {
     // In a browser the page's navigator.gpu is used as is.
@@ -115,7 +73,6 @@ async function tryStart(): Promise<BackendAttempt> {
   if (!tf.findBackendFactory('webgpu')) {
     return { name: 'webgpu', ok: false, reason: 'the tfjs webgpu backend did not register', detail };
   }
-  stageUploadsOfWebGPU();
   const software =
     Boolean((info as GPUAdapterInfo & { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter) ||
     /llvmpipe|lavapipe|swiftshader|software/i.test(detail);
