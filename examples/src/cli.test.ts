@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TRAIN_LOSS_TAG } from './lib/timed-train-steps';
 import { LOCK_FILE } from './out-dir';
+import { eventFilesUnder, readEventFile, scalarsOf } from './testing/tfevents-reader';
 
 // The built CLI, run as a user runs it (the SIGINT handling and the runner child only exist there).
 const examples = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -107,6 +109,26 @@ describe('lemma-repro CLI', () => {
     expect(numeric.length).toBeGreaterThan(0);
     // Each numeric metric's tag is in the event file (the record encoding itself is tested in gpu-kernels' tensorboard.test.ts).
     for (const k of numeric) expect(bytes).toContain(`metrics/${k}`);
+  });
+
+  it('--logdir: a reproduction that trains in worker threads writes one TensorBoard run per training, named by its cell', async () => {
+    const dir = tmp();
+    const logdir = join(dir, 'tb');
+    const r = await runCli(['equivariant-prune-ign', '--quick', '--backend', 'cpu', '--workers', '2', '--out', join(dir, 'report'), '--logdir', logdir]);
+    expect(r.code, r.stderr).toBe(0);
+    const files = eventFilesUnder(join(logdir, 'equivariant-prune-ign'));
+    // The metrics file at the top, then one run per trained cell (<arch>-n<n>-w<width>-seed<seed>).
+    const runs = files.map((f) => f.split('/').slice(0, -1).join('/'));
+    expect(runs[0]).toBe('');
+    expect(runs.length).toBeGreaterThan(2);
+    for (const run of runs.slice(1)) expect(run).toMatch(/^(ign2|mpnn)-n\d+-w\d+-seed\d+$/);
+    expect(new Set(runs).size).toBe(runs.length);
+    for (const f of files.slice(1)) {
+      const loss = scalarsOf(readEventFile(join(logdir, 'equivariant-prune-ign', f)), TRAIN_LOSS_TAG);
+      expect(loss.length).toBeGreaterThan(1);
+      expect(loss.map(([step]) => step)).toEqual([...loss.map(([step]) => step)].sort((a, b) => a - b));
+      for (const [, v] of loss) expect(Number.isFinite(v) && v >= 0).toBe(true); // a mean squared error
+    }
   });
 
   it('a live lock keeps a second run out; a stale lock is taken over and the run writes a complete report', async () => {

@@ -3,12 +3,13 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { expectSeed, formatBackendReport, releaseWebGPU, selectBackend } from '@lemma/gpu-kernels';
 import type { BackendChoice } from '@lemma/gpu-kernels';
-import { isCellWorker, serveCells, setCellWorkerEntry } from './lib/cell-pool';
+import { isCellWorker, serveCells, setCellCache, setCellWorkerEntry } from './lib/cell-pool';
 import { progressEnabled } from './progress';
 import { REGISTRY } from './registry';
 import { lockOutDir, prepareOutDir } from './out-dir';
@@ -36,8 +37,14 @@ Options:
   --out <dir>        report folder (default report)
   --json             print results.json to stdout instead of one line per reproduction
   --png              also write PNG copies of the figures
-  --logdir <dir>     also write each finished reproduction's numeric metrics as TensorBoard scalars
-                     (<dir>/<id>/events.out.tfevents.*; view with: tensorboard --logdir <dir>)
+  --logdir <dir>     also write TensorBoard logs: each training's loss curve as a run of its own
+                     (<dir>/<id>/<run>/, tag train/loss; one run per trainSteps call, named by its cell) and
+                     each finished reproduction's numeric metrics (<dir>/<id>/, tags metrics/<name>);
+                     view with: tensorboard --logdir <dir>
+  --cells <dir>      keep every finished cell (one training, one pair) in <dir> and reuse the ones already there:
+                     a long run stopped by a time limit or a crash resumes where it stopped when run again with
+                     the same <dir> (keyed by cell contents and backend, not by code: use a fresh <dir> after
+                     changing the code)
   --list             list reproductions and exit
   -h, --help         this text
 
@@ -74,6 +81,7 @@ function parse(argv: string[]) {
       json: { type: 'boolean', default: false },
       png: { type: 'boolean', default: false },
       logdir: { type: 'string' },
+      cells: { type: 'string' },
       list: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -236,6 +244,10 @@ async function runner(): Promise<number> {
   const cpuBackend = report.backend === 'cpu' || report.backend === 'wasm';
   const workers = values.workers === undefined ? (cpuBackend ? availableParallelism() : 1) : Number(values.workers);
   setCellWorkerEntry(fileURLToPath(import.meta.url));
+  if (values.cells !== undefined) {
+    setCellCache(resolve(values.cells));
+    log(`--cells: finished cells are kept in and reused from ${resolve(values.cells)}`);
+  }
   log(`${workers} worker thread(s) for independent cells`);
   await send({
     type: 'start',
@@ -256,7 +268,7 @@ async function runner(): Promise<number> {
   });
   for (const r of chosen) {
     await send({ type: 'begin', id: r.id });
-    const rec = await runReproduction(r, { quick, seed, backend: report.backend, workers, options, progress: progressEnabled(), log });
+    const rec = await runReproduction(r, { quick, seed, backend: report.backend, workers, options, progress: progressEnabled(), log, ...(values.logdir === undefined ? {} : { logdir: values.logdir }) });
     if (!values.json) {
       const verdict = !rec.ok ? 'FAILED' : rec.reproduced === undefined ? 'done' : rec.reproduced ? 'reproduced' : 'NOT reproduced';
       console.log(`${rec.id}: ${verdict} in ${rec.seconds.toFixed(1)} s: ${rec.ok ? rec.summary : rec.error}`);

@@ -1,6 +1,7 @@
-import { reproductions as curated } from './repro/curated-retrain';
+import { biasRepro as curatedBias } from './repro/curated-retrain-bias';
 import { digitsRepro } from './repro/curated-retrain-digits';
 import { moonsRepro } from './repro/curated-retrain-moons';
+import { ringRepro as curatedRing } from './repro/curated-retrain-ring';
 import { reproduction as equivariantIgn } from './repro/equivariant-prune-ign';
 import { reproduction as equivariantLaw } from './repro/equivariant-prune-law';
 import { reproduction as equivariantRotMnist } from './repro/equivariant-prune-rotmnist';
@@ -29,7 +30,8 @@ export const REGISTRY: Reproduction[] = [
   equivariantSets,
   equivariantLaw,
   equivariantIgn,
-  ...curated,
+  curatedRing,
+  curatedBias,
   digitsRepro,
   moonsRepro,
 ];

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { TRAIN_LOGDIR_ENV } from './lib/timed-train-steps';
 import { createProgress } from './progress';
 import type { ReproRecord } from './report';
 import type { ReproContext, Reproduction } from './types';
@@ -13,6 +15,8 @@ export interface RunOptions {
   options?: Record<string, string>;
   /** Draw progress bars on stderr. */
   progress: boolean;
+  /** `--logdir`: the reproduction's trainings log their losses under `<logdir>/<id>/<run>/` (TensorBoard). */
+  logdir?: string;
   log: (message: string) => void;
 }
 
@@ -46,11 +50,17 @@ export async function runReproduction(r: Reproduction, opts: RunOptions): Promis
     backend: opts.backend,
     workers: opts.workers,
     options: parseReproOptions(r, opts.options ?? {}),
+    ...(opts.logdir === undefined ? {} : { logdir: join(opts.logdir, r.id) }),
     progress: (label, total) => createProgress(`${r.id}: ${label}`, total, opts.progress),
     log: (m) => opts.log(`[${r.id}] ${m}`),
   };
   const t0 = performance.now();
   const base = { id: r.id, title: r.title, paper: r.paper, package: r.package };
+  // timedTrainSteps reads the folder from the environment, so that trainings deep in a reproduction, and in the
+  // cell pool's worker threads (which copy the environment when they start), log without being handed it.
+  const previousLogdir = process.env[TRAIN_LOGDIR_ENV];
+  if (ctx.logdir === undefined) delete process.env[TRAIN_LOGDIR_ENV];
+  else process.env[TRAIN_LOGDIR_ENV] = ctx.logdir;
   try {
     const res = await r.run(ctx);
     return {
@@ -78,5 +88,8 @@ export async function runReproduction(r: Reproduction, opts: RunOptions): Promis
       seeds: { seed: opts.seed },
       figures: [],
     };
+  } finally {
+    if (previousLogdir === undefined) delete process.env[TRAIN_LOGDIR_ENV];
+    else process.env[TRAIN_LOGDIR_ENV] = previousLogdir;
   }
 }

@@ -54,6 +54,12 @@ export interface ReproContext {
   options: Record<string, number | string | boolean>;
   /** Worker threads for independent cells (lib/cell-pool.ts); 1 runs them inline. Results never depend on it. */
   workers: number;
+  /**
+   * `--logdir`: this reproduction's TensorBoard folder (`<logdir>/<id>`), or undefined. Nothing to do with it in a
+   * reproduction: every training through lib/timed-train-steps.ts logs its losses there as a run of its own (name
+   * it with `timedTrainSteps`' `run` option), and the runner adds the final metrics.
+   */
+  logdir?: string;
   /** Starts a progress bar for `total` units of work. */
   progress(label: string, total: number): Progress;
   /** A line of diagnostic output (stderr). */

@@ -5,6 +5,11 @@
  * structured-cloneable plain data (numbers, strings, arrays, typed arrays). Results never depend on which worker ran
  * a cell or on the worker count: each cell carries its own seed.
  */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Progress, ReproContext } from '../types';
 
@@ -33,6 +38,89 @@ export function defineCells<C, R>(name: string, fn: (cell: C) => Promise<R>): Ce
   };
 }
 
+/** A cell function over groups of cells that share one computation; see {@link defineGroupedCells}. */
+export interface GroupedCellKernel<C, R> {
+  readonly name: string;
+  /**
+   * Runs every cell, results in the order of `cells`. On webgpu, cells with equal `key` run together in groups of up
+   * to `maxGroup` (one dispatch stream serves them all); on cpu and wasm each cell is its own group, so the pool's
+   * threads give the parallelism. `progress` ticks once per cell.
+   */
+  map(ctx: Pick<ReproContext, 'workers' | 'backend'>, cells: readonly C[], key: (cell: C) => string, progress?: Progress, maxGroup?: number): Promise<R[]>;
+}
+
+/** Registers a cell function that takes a group of cells and returns one result per cell (e.g. K trainings at once). */
+export function defineGroupedCells<C, R>(name: string, fn: (cells: C[]) => Promise<R[]>): GroupedCellKernel<C, R> {
+  const groupFn = async (group: C[]): Promise<R[]> => {
+    const out = await fn(group);
+    if (out.length !== group.length) throw new Error(`${name}: a group of ${group.length} cells gave ${out.length} results`);
+    return out;
+  };
+  defineCells(name, groupFn);
+  return {
+    name,
+    async map(ctx, cells, key, progress, maxGroup = 64) {
+      const byKey = new Map<string, number[]>();
+      const groups: number[][] = [];
+      cells.forEach((c, i) => {
+        if (ctx.backend !== 'webgpu') return groups.push([i]);
+        const k = key(c);
+        let g = byKey.get(k);
+        if (!g || g.length >= maxGroup) byKey.set(k, (g = groups[groups.push([]) - 1]!));
+        g.push(i);
+      });
+      const res = await mapCells(name, groupFn, ctx, groups.map((g) => g.map((i) => cells[i]!)), progress, (g) => g.length);
+      const out = new Array<R>(cells.length);
+      groups.forEach((g, j) => g.forEach((i, m) => (out[i] = res[j]![m]!)));
+      return out;
+    },
+  };
+}
+
+/**
+ * Where to run cells that are host work (matching, small evaluations): on cpu and wasm, as `ctx` says; on a GPU
+ * backend, wasm worker threads on every core, since the GPU run's single thread would otherwise do them one by one.
+ */
+export function hostCells(ctx: Pick<ReproContext, 'workers' | 'backend'>): Pick<ReproContext, 'workers' | 'backend'> {
+  return ctx.backend === 'webgpu' ? { backend: 'wasm', workers: availableParallelism() } : ctx;
+}
+
+let cacheDir: string | undefined;
+
+/**
+ * With a folder, every finished cell's result is stored there (keyed by the cell function, the backend and the
+ * cell's contents) and a later run with the same folder reuses it instead of computing it again: a long plan stopped
+ * at a time limit resumes where it stopped. `undefined` (the default) turns the cache off.
+ */
+export function setCellCache(dir: string | undefined): void {
+  cacheDir = dir;
+}
+
+/** The cache file of one cell, or undefined when the cache is off. */
+function cacheFile(name: string, backend: string, cell: unknown): string | undefined {
+  if (cacheDir === undefined) return undefined;
+  const hash = createHash('sha256').update(name).update('\0').update(backend).update('\0').update(serialize(cell)).digest('hex').slice(0, 32);
+  return join(cacheDir, name.replace(/[^A-Za-z0-9_-]/g, '_'), `${hash}.v8`);
+}
+
+function readCached(file: string | undefined): { hit: true; value: unknown } | { hit: false } {
+  if (file === undefined) return { hit: false };
+  try {
+    return { hit: true, value: deserialize(readFileSync(file)) };
+  } catch {
+    return { hit: false };
+  }
+}
+
+/** Written to a temporary name and renamed, so a run killed mid-write never leaves a truncated result. */
+function writeCached(file: string | undefined, value: unknown): void {
+  if (file === undefined) return;
+  mkdirSync(join(file, '..'), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, serialize(value));
+  renameSync(tmp, file);
+}
+
 /** The CLI calls this with its own file so that cells can run in worker threads; without it cells run inline. */
 export function setCellWorkerEntry(entry: string | undefined): void {
   workerEntry = entry;
@@ -45,18 +133,28 @@ interface CellMessage {
 }
 type CellReply = { index: number; ok: true; result: unknown } | { index: number; ok: false; error: string };
 
-async function mapCells<C, R>(name: string, fn: (cell: C) => Promise<R>, ctx: Pick<ReproContext, 'workers' | 'backend'>, cells: readonly C[], progress?: Progress): Promise<R[]> {
-  const threads = Math.min(ctx.workers, cells.length);
+async function mapCells<C, R>(name: string, fn: (cell: C) => Promise<R>, ctx: Pick<ReproContext, 'workers' | 'backend'>, cells: readonly C[], progress?: Progress, weight: (cell: C) => number = () => 1): Promise<R[]> {
+  const results = new Array<R>(cells.length);
+  const files = cells.map((c) => cacheFile(name, ctx.backend, c));
+  const todo: number[] = [];
+  cells.forEach((c, i) => {
+    const hit = readCached(files[i]);
+    if (hit.hit) {
+      results[i] = hit.value as R;
+      progress?.tick(weight(c));
+    } else todo.push(i);
+  });
+  const done = (i: number, r: R) => {
+    results[i] = r;
+    writeCached(files[i], r);
+    progress?.tick(weight(cells[i]!));
+  };
+  const threads = Math.min(ctx.workers, todo.length);
   if (threads <= 1 || workerEntry === undefined) {
-    const out: R[] = [];
-    for (const c of cells) {
-      out.push(await fn(c));
-      progress?.tick();
-    }
-    return out;
+    for (const i of todo) done(i, await fn(cells[i]!));
+    return results;
   }
   const entry = workerEntry;
-  const results = new Array<R>(cells.length);
   let next = 0;
   const workers: Worker[] = [];
   try {
@@ -71,8 +169,9 @@ async function mapCells<C, R>(name: string, fn: (cell: C) => Promise<R>, ctx: Pi
       };
       const feed = (w: Worker) => {
         if (failed) return;
-        if (next < cells.length) {
-          const msg: CellMessage = { index: next, name, cell: cells[next] };
+        if (next < todo.length) {
+          const index = todo[next]!;
+          const msg: CellMessage = { index, name, cell: cells[index] };
           next += 1;
           w.postMessage(msg);
         }
@@ -82,10 +181,9 @@ async function mapCells<C, R>(name: string, fn: (cell: C) => Promise<R>, ctx: Pi
         workers.push(w);
         w.on('message', (m: CellReply) => {
           if (!m.ok) return fail(new Error(`cell ${m.index} of ${name} failed in a worker: ${m.error}`));
-          results[m.index] = m.result as R;
+          done(m.index, m.result as R);
           finished += 1;
-          progress?.tick();
-          if (finished === cells.length) resolvePool();
+          if (finished === todo.length) resolvePool();
           else feed(w);
         });
         w.on('error', (e) => fail(e));

@@ -35,3 +35,64 @@ export function iterationBandFigure(
     },
   };
 }
+
+/** One point of a curve over retraining iterations: `value` at `iteration` for the curve named `setting`. */
+export interface IterationRow {
+  iteration: number;
+  value: number;
+  setting: string;
+}
+
+/**
+ * Curves over retraining iterations, one per `setting` (colour and dash on the same field, so one legend), with
+ * points. `rule` adds a dashed grey horizontal line at that value (e.g. a bound); `logY` a symlog y axis.
+ */
+export function iterationLineFigure(id: string, title: string, caption: string, rows: IterationRow[], yTitle: string, opts: { rule?: number; logY?: boolean } = {}): Figure {
+  const line = {
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'iteration', type: 'quantitative', title: 'retraining iteration t' },
+      y: { field: 'value', type: 'quantitative', title: yTitle, ...(opts.logY ? { scale: { type: 'symlog' } } : {}) },
+      // Colour and dash on the same field share one legend (a `legend: null` on either hides both).
+      color: { field: 'setting', type: 'nominal', title: 'setting', legend: { labelLimit: 360 } },
+      strokeDash: { field: 'setting', type: 'nominal', title: 'setting', legend: { labelLimit: 360 } },
+    },
+  };
+  const layer: Record<string, unknown>[] = [{ data: { values: rows }, ...line }];
+  if (opts.rule !== undefined) layer.push({ data: { values: [{ y: opts.rule }] }, mark: { type: 'rule', color: 'gray', strokeDash: [2, 2] }, encoding: { y: { field: 'y', type: 'quantitative' } } });
+  return { id, title, caption, spec: { $schema: VEGA_LITE, width: 380, height: 240, layer, resolve: { scale: { y: 'shared' } } } };
+}
+
+/**
+ * 2-D samples faceted by `setting` (rows) and `iteration` (columns), on the square [-extent, extent]², coloured by
+ * the field `color` (a quantitative field on viridis, or a nominal one).
+ */
+export function sampleGridFigure(
+  id: string,
+  title: string,
+  caption: string,
+  points: Record<string, number | string>[],
+  color: { field: string; type: 'quantitative' | 'nominal' },
+  extent: number,
+): Figure {
+  return {
+    id,
+    title,
+    caption,
+    spec: {
+      $schema: VEGA_LITE,
+      data: { values: points },
+      facet: { row: { field: 'setting', type: 'nominal', title: null }, column: { field: 'iteration', type: 'ordinal', title: 'iteration t' } },
+      spec: {
+        width: 170,
+        height: 170,
+        mark: { type: 'circle', size: 8, opacity: 0.6 },
+        encoding: {
+          x: { field: 'x', type: 'quantitative', scale: { domain: [-extent, extent] }, title: null },
+          y: { field: 'y', type: 'quantitative', scale: { domain: [-extent, extent] }, title: null },
+          color: { field: color.field, type: color.type, ...(color.type === 'quantitative' ? { scale: { scheme: 'viridis' } } : {}) },
+        },
+      },
+    },
+  };
+}

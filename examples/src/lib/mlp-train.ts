@@ -1,9 +1,9 @@
 /**
- * One function that trains a ReLU MLP from a seed: the single place the LMC reproductions train networks, so that a
- * K-models-at-once GPU path (gpu-kernels' k-models work) can replace it without touching the experiments.
- * Plain tfjs ops on the active backend, stepped by gpu-kernels' trainSteps (a replayed step graph on webgpu); SGD
- * with heavy-ball momentum in optax's convention (trace = g + μ·trace, θ -= lr·trace) and optax's warmup + cosine
- * schedule.
+ * The single place the LMC reproductions train networks: ReLU MLPs from seeds, K of them at once (parameters with a
+ * leading model axis, batched matMuls), so that on webgpu one replayed step graph trains every net of a learning-rate
+ * sweep or of a width (the cell pool's grouped cells decide K; on cpu and wasm K = 1 and threads give the
+ * parallelism). Plain tfjs ops on the active backend, stepped by gpu-kernels' trainSteps; SGD with heavy-ball
+ * momentum in optax's convention (trace = g + μ·trace, θ -= lr·trace) and optax's warmup + cosine schedule.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@lemma/gpu-kernels';
@@ -88,117 +88,146 @@ export function initMlp(plan: Pick<MlpTrainPlan, 'sizes' | 'init' | 'seed'>): Ml
   return { sizes: plan.sizes.slice(), kernels, biases };
 }
 
-/** Forward pass on tensors: logits / outputs [rows, out]. Mean-field scales the last layer by 1/N. */
-export function mlpForward(ks: tf.Tensor2D[], bs: (tf.Tensor1D | null)[], x: tf.Tensor2D, outScale = 1): tf.Tensor2D {
-  return tf.tidy(() => {
-    let h: tf.Tensor2D = x;
-    for (let l = 0; l < ks.length; l++) {
-      let z = tf.matMul(h, ks[l]!);
-      if (l === ks.length - 1 && outScale !== 1) z = tf.mul(z, outScale);
-      const b = bs[l];
-      if (b) z = tf.add(z, b);
-      h = (l < ks.length - 1 ? tf.relu(z) : z) as tf.Tensor2D;
-    }
-    return h;
-  });
-}
+/** Fields of a plan that may differ between the models trained together by {@link trainMlps}. */
+const PER_MODEL: readonly (keyof MlpTrainPlan)[] = ['lr', 'seed'];
 
 /**
- * Loss and gradients of every kernel, then every bias (in `vars` order), by explicit backpropagation. Written out
- * because tfjs's autodiff uses transposed matMuls, which the wasm backend runs 10-20x slower than a transpose followed
- * by a plain matMul (measured: 1-2 vs 15-27 GFLOP/s on 784x512 layers).
+ * Loss and gradients of K stacked models (kernels [K, in, out], biases [K, out]; x [K, B, in], y [K, B, out]) by
+ * explicit backpropagation, every kernel then every bias (in `vars` order); `loss` is [K], one mean loss per model.
+ * Written out because tfjs's autodiff uses transposed matMuls, which the wasm backend runs 10-20x slower than a
+ * transpose followed by a plain matMul (measured: 1-2 vs 15-27 GFLOP/s on 784x512 layers).
  */
-function backprop(ks: tf.Tensor2D[], bs: (tf.Tensor1D | null)[], x: tf.Tensor2D, y: tf.Tensor2D, loss: MlpTrainPlan['loss'], outScale: number): { loss: tf.Scalar; grads: tf.Tensor[] } {
+function backprop(ks: tf.Tensor3D[], bs: (tf.Tensor2D | null)[], x: tf.Tensor3D, y: tf.Tensor3D, loss: MlpTrainPlan['loss'], outScale: number): { loss: tf.Tensor1D; grads: tf.Tensor[] } {
   const L = ks.length;
-  const hs: tf.Tensor2D[] = [x];
-  const zs: tf.Tensor2D[] = [];
+  const hs: tf.Tensor3D[] = [x];
+  const zs: tf.Tensor3D[] = [];
+  const T = (t: tf.Tensor3D) => tf.transpose(t, [0, 2, 1]);
   for (let l = 0; l < L; l++) {
     let z = tf.matMul(hs[l]!, ks[l]!);
     if (l === L - 1 && outScale !== 1) z = tf.mul(z, outScale);
     const b = bs[l];
-    if (b) z = tf.add(z, b);
-    zs.push(z as tf.Tensor2D);
-    if (l < L - 1) hs.push(tf.relu(z) as tf.Tensor2D);
+    if (b) z = tf.add(z, tf.expandDims(b, 1));
+    zs.push(z as tf.Tensor3D);
+    if (l < L - 1) hs.push(tf.relu(z) as tf.Tensor3D);
   }
   const out = zs[L - 1]!;
-  const B = x.shape[0];
-  let value: tf.Scalar;
-  let dz: tf.Tensor2D;
+  const B = x.shape[1];
+  let value: tf.Tensor1D;
+  let dz: tf.Tensor3D;
   if (loss === 'softmaxCrossEntropy') {
     const logp = tf.logSoftmax(out);
-    value = tf.neg(tf.div(tf.sum(tf.mul(y, logp)), B)) as tf.Scalar;
+    value = tf.neg(tf.div(tf.sum(tf.mul(y, logp), [1, 2]), B)) as tf.Tensor1D;
     dz = tf.div(tf.sub(tf.exp(logp), y), B);
   } else {
     const r = tf.sub(out, y);
-    value = tf.div(tf.mul(0.5, tf.sum(tf.square(r))), B) as tf.Scalar;
+    value = tf.div(tf.mul(0.5, tf.sum(tf.square(r), [1, 2])), B) as tf.Tensor1D;
     dz = tf.div(r, B);
   }
   const gk: tf.Tensor[] = new Array(L);
   const gb: tf.Tensor[] = [];
   for (let l = L - 1; l >= 0; l--) {
-    if (bs[l]) gb.unshift(tf.sum(dz, 0));
+    if (bs[l]) gb.unshift(tf.sum(dz, 1));
     // The output scale multiplies the last kernel's contribution only (the bias, if any, is unscaled).
     const dzk = l === L - 1 && outScale !== 1 ? tf.mul(dz, outScale) : dz;
-    gk[l] = tf.matMul(tf.transpose(hs[l]!), dzk);
-    if (l > 0) dz = tf.mul(tf.matMul(dzk, tf.transpose(ks[l]!)), tf.step(zs[l - 1]!)) as tf.Tensor2D;
+    gk[l] = tf.matMul(T(hs[l]!), dzk);
+    if (l > 0) dz = tf.mul(tf.matMul(dzk, T(ks[l]!)), tf.step(zs[l - 1]!)) as tf.Tensor3D;
   }
   return { loss: value, grads: [...gk, ...gb] };
 }
 
+/** Stacks K row-major [rows, cols] arrays into one [K, rows, cols] buffer. */
+function stack(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 /**
- * Trains the plan's MLP on `data` and returns its weights. Results depend only on the plan and the data (seeded init,
+ * Trains the plan's MLP on `data` and returns their weights. Results depend only on the plan and the data (seeded init,
  * seeded epoch shuffles, fixed op order on a given backend).
  */
 export async function trainMlp(plan: MlpTrainPlan, data: MlpTrainData): Promise<MlpWeights & { finalLoss: number }> {
-  const w0 = initMlp(plan);
+  return (await trainMlps([plan], data))[0]!;
+}
+
+/**
+ * Trains K MLPs at once on the same data: their parameters carry a leading model axis, so one step (one replayed step
+ * graph on webgpu) updates all of them, with batched matMuls. The plans must agree on everything but `lr` and
+ * `seed`; model k draws its initialisation and epoch shuffles from `plans[k].seed` exactly as a lone
+ * {@link trainMlp} does, and steps with its own learning rate, so the K trainings are independent (the same
+ * arithmetic per model; only the floating-point tiling of the batched kernels may differ from K = 1).
+ */
+export async function trainMlps(plans: readonly MlpTrainPlan[], data: MlpTrainData): Promise<(MlpWeights & { finalLoss: number })[]> {
+  if (plans.length === 0) throw new Error('trainMlps: plans must be non-empty');
+  const plan = plans[0]!;
+  for (const [k, p] of plans.entries())
+    for (const key of Object.keys(plan) as (keyof MlpTrainPlan)[])
+      if (!PER_MODEL.includes(key) && JSON.stringify(p[key]) !== JSON.stringify(plan[key]))
+        throw new Error(`trainMlps: plans trained together may differ only in ${PER_MODEL.join(' and ')}; plans[${k}].${key} is ${JSON.stringify(p[key])}, plans[0].${key} is ${JSON.stringify(plan[key])}`);
+  const K = plans.length;
+  const w0 = plans.map((p) => initMlp(p));
   const L = plan.sizes.length - 1;
   const meanField = plan.parametrisation === 'meanField';
   if (meanField && L !== 2) throw new Error(`trainMlp: the mean-field parametrisation has one hidden layer, got sizes [${plan.sizes}]`);
   const outScale = meanField ? 1 / plan.sizes[1]! : 1;
   const din = plan.sizes[0]!;
   const dout = plan.sizes[L]!;
-  const ks = w0.kernels.map((k, l) => tf.variable(tf.tensor2d(k, [plan.sizes[l]!, plan.sizes[l + 1]!])));
+  const ks = plan.sizes.slice(0, L).map((_, l) => tf.variable(tf.tensor3d(stack(w0.map((w) => w.kernels[l]!)), [K, plan.sizes[l]!, plan.sizes[l + 1]!])));
   // Mean-field nets have no output bias.
-  const bs = w0.biases.map((b, l) => (meanField && l === L - 1 ? null : tf.variable(tf.tensor1d(b))));
-  const vars: tf.Variable[] = [...ks, ...bs.filter((b): b is tf.Variable<tf.Rank.R1> => b !== null)];
+  const bs = plan.sizes.slice(0, L).map((_, l) => (meanField && l === L - 1 ? null : tf.variable(tf.tensor2d(stack(w0.map((w) => w.biases[l]!)), [K, plan.sizes[l + 1]!]))));
+  const vars: tf.Variable[] = [...ks, ...bs.filter((b): b is tf.Variable<tf.Rank.R2> => b !== null)];
   const vel = vars.map((v) => tf.variable(tf.zerosLike(v), false));
+  const lastLoss = tf.variable(tf.zeros([K]), false);
   const X = tf.tensor2d(data.x, [data.n, din]);
   const Y = plan.loss === 'softmaxCrossEntropy' ? tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(data.y), 'int32'), dout)) : tf.tensor2d(Float32Array.from(data.y), [data.n, dout]);
-  const rng = createRng(plan.seed, 2);
+  const rngs = plans.map((p) => createRng(p.seed, 2));
   const bsz = Math.min(plan.batchSize, data.n);
   const stepsPerEpoch = Math.floor(data.n / bsz);
   const total = stepsPerEpoch * plan.epochs;
-  let order: Int32Array | null = null;
-  // Batch of step i: [row indices, learning rate] (minibatch) or [learning rate] (full batch), tensors so a replayed step graph sees each step's values.
+  const orders: Int32Array[] = [];
+  const rows = new Int32Array(K * bsz);
+  // Batch of step i: [row indices [K·B], learning rates [K]] (minibatch) or [learning rates] (full batch), tensors so a replayed step graph sees each step's values.
   const batchAt = (i: number): tf.Tensor[] => {
     const s = i % stepsPerEpoch;
-    // trainSteps asks for each batch once, in step order, so the epoch shuffles draw from rng in the same order as a plain loop.
-    if (bsz !== data.n && s === 0) order = Int32Array.from(rng.shuffle(Array.from({ length: data.n }, (_, r) => r)));
-    const lr = tf.scalar(plan.schedule === 'warmupCosine' ? warmupCosine(i, plan.lr, plan.warmupSteps, total) : plan.lr);
-    return order ? [tf.tensor1d(order.subarray(s * bsz, (s + 1) * bsz), 'int32'), lr] : [lr];
+    // trainSteps asks for each batch once, in step order, so the epoch shuffles draw from each rng in the same order as a plain loop.
+    if (bsz !== data.n && s === 0) rngs.forEach((rng, k) => (orders[k] = Int32Array.from(rng.shuffle(Array.from({ length: data.n }, (_, r) => r)))));
+    const lr = tf.tensor1d(plans.map((p) => (p.schedule === 'warmupCosine' ? warmupCosine(i, p.lr, p.warmupSteps, total) : p.lr)));
+    if (orders.length === 0) return [lr];
+    orders.forEach((o, k) => rows.set(o.subarray(s * bsz, (s + 1) * bsz), k * bsz));
+    return [tf.tensor1d(rows, 'int32'), lr];
   };
   const step = (b: tf.Tensor[]): tf.Scalar =>
     tf.tidy(() => {
       const lr = b[b.length - 1]!;
       const idx = b.length === 2 ? b[0]! : null;
-      const xb = idx ? (tf.gather(X, idx) as tf.Tensor2D) : X;
-      const yb = idx ? (tf.gather(Y, idx) as tf.Tensor2D) : (Y as tf.Tensor2D);
-      const { loss, grads } = backprop(ks, bs, xb, yb, plan.loss, outScale);
+      // Full batch: one [1, n, ·] copy that the batched matMuls broadcast over the models.
+      const pick = (M: tf.Tensor2D, width: number): tf.Tensor3D => (idx ? tf.reshape(tf.gather(M, idx), [K, bsz, width]) : tf.expandDims(M, 0));
+      const { loss, grads } = backprop(ks, bs, pick(X, din), pick(Y as tf.Tensor2D, dout), plan.loss, outScale);
       vars.forEach((v, i) => {
         const m = tf.add(grads[i]!, tf.mul(vel[i]!, plan.momentum));
         vel[i]!.assign(m);
-        v.assign(tf.sub(v, tf.mul(m, lr)));
+        v.assign(tf.sub(v, tf.mul(m, tf.reshape(lr, [K, ...Array<number>(v.rank - 1).fill(1)]))));
       });
-      return loss;
+      lastLoss.assign(loss);
+      return tf.mean(loss) as tf.Scalar;
     });
-  let finalLoss = Number.NaN;
   try {
-    // The last step's loss is always read; earlier reads only bound how far the host runs ahead of the device.
-    if (total > 0) finalLoss = (await timedTrainSteps(step, batchAt, { steps: total, readEvery: READ_EVERY })).losses.at(-1)!.loss;
-    const kernels = await Promise.all(ks.map(async (k) => Float32Array.from(await k.data())));
-    const biases = await Promise.all(bs.map(async (b, l) => (b ? Float32Array.from(await b.data()) : new Float32Array(plan.sizes[l + 1]!))));
-    return { sizes: plan.sizes.slice(), kernels, biases, finalLoss };
+    // Earlier reads only bound how far the host runs ahead of the device; each model's last loss is read after.
+    if (total > 0) await timedTrainSteps(step, batchAt, { steps: total, readEvery: READ_EVERY });
+    const finals = total > 0 ? Float32Array.from(await lastLoss.data()) : new Float32Array(K).fill(Number.NaN);
+    const kv = await Promise.all(ks.map(async (k) => Float32Array.from(await k.data())));
+    const bv = await Promise.all(bs.map(async (b) => (b ? Float32Array.from(await b.data()) : null)));
+    return plans.map((p, k) => ({
+      sizes: p.sizes.slice(),
+      kernels: kv.map((v, l) => v.slice(k * v.length / K, (k + 1) * v.length / K)),
+      biases: bv.map((v, l) => (v ? v.slice(k * v.length / K, (k + 1) * v.length / K) : new Float32Array(p.sizes[l + 1]!))),
+      finalLoss: finals[k]!,
+    }));
   } finally {
-    tf.dispose([...vars, ...vel, X, Y]);
+    tf.dispose([...vars, ...vel, lastLoss, X, Y]);
   }
 }

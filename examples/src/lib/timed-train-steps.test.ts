@@ -1,10 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@lemma/gpu-kernels';
 import { afterEach, beforeAll, expect, it } from 'vitest';
-import { TRAIN_TIMING_ENV, timedTrainSteps } from './timed-train-steps';
+import { eventFilesUnder, readEventFile, scalarsOf } from '../testing/tfevents-reader';
+import { TRAIN_LOGDIR_ENV, TRAIN_LOSS_TAG, TRAIN_TIMING_ENV, openTrainRun, timedTrainSteps } from './timed-train-steps';
+import type { TimedTrainStepsOptions } from './timed-train-steps';
 import type { TrainTiming } from './timed-train-steps';
 
 beforeAll(async () => {
@@ -14,10 +16,11 @@ beforeAll(async () => {
 const dir = mkdtempSync(join(tmpdir(), 'lemma-timing-'));
 afterEach(() => {
   delete process.env[TRAIN_TIMING_ENV];
+  delete process.env[TRAIN_LOGDIR_ENV];
 });
 
 /** A one-variable step: w -= 0.1·(w - x), loss (w - x)². */
-function run(steps: number) {
+function run(steps: number, extra: Partial<TimedTrainStepsOptions> = {}) {
   const w = tf.variable(tf.scalar(1));
   const step = ([x]: tf.Tensor[]) =>
     tf.tidy(() => {
@@ -25,7 +28,7 @@ function run(steps: number) {
       w.assign(tf.sub(w, tf.mul(d, 0.1)));
       return tf.square(d);
     });
-  return timedTrainSteps(step, (i) => [tf.scalar(i)], { steps, readEvery: 2 }).finally(() => w.dispose());
+  return timedTrainSteps(step, (i) => [tf.scalar(i)], { steps, readEvery: 2, ...extra }).finally(() => w.dispose());
 }
 
 it('appends a final line per call to the file LEMMA_TRAIN_TIMING names, and returns the trainSteps result', async () => {
@@ -51,5 +54,38 @@ it('writes nothing once LEMMA_TRAIN_TIMING is unset', async () => {
   delete process.env[TRAIN_TIMING_ENV];
   await run(2);
   expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
+});
+
+it('with LEMMA_TRAIN_LOGDIR set, each call writes its losses as a TensorBoard run of its own, which an independent reader decodes', async () => {
+  const logdir = join(dir, 'tb');
+  process.env[TRAIN_LOGDIR_ENV] = logdir;
+  const a = await run(5, { run: 'cell a/seed 1' });
+  const b = await run(3, { run: 'cell a/seed 1' }); // the same name again: a run of its own, suffixed
+  await run(2); // no name: 'train'
+  expect(eventFilesUnder(logdir).map((f) => f.split('/').slice(0, -1).join('/'))).toEqual(['cell_a/seed_1', 'cell_a/seed_1-2', 'train']);
+  for (const [sub, r] of [['cell_a/seed_1', a], ['cell_a/seed_1-2', b]] as const) {
+    const files = readdirSync(join(logdir, sub));
+    expect(files).toHaveLength(1);
+    const events = readEventFile(join(logdir, sub, files[0]!));
+    expect(events[0]!.fileVersion).toBe('brain.Event:2');
+    // One scalar per loss read (steps 1, 3, 4 of 5; 1, 2 of 3), equal to what trainSteps returned (float32 both ways).
+    expect(scalarsOf(events, TRAIN_LOSS_TAG)).toEqual(r.losses.map((p) => [p.step, p.loss]));
+  }
+});
+
+it('a run opened once is continued by several calls with stepOffset; nothing is written without LEMMA_TRAIN_LOGDIR', async () => {
+  expect(openTrainRun('x')).toBeUndefined();
+  await run(2, { run: 'ignored' });
+  const logdir = join(dir, 'tb-continued');
+  expect(existsSync(logdir)).toBe(false);
+  process.env[TRAIN_LOGDIR_ENV] = logdir;
+  const r = openTrainRun('loop')!;
+  const first = await run(2, { run: r });
+  const second = await run(2, { run: r, stepOffset: 2 });
+  const files = eventFilesUnder(logdir);
+  expect(files).toHaveLength(1);
+  const got = scalarsOf(readEventFile(join(logdir, files[0]!)), TRAIN_LOSS_TAG);
+  expect(got).toEqual([...first.losses.map((p) => [p.step, p.loss]), ...second.losses.map((p) => [p.step + 2, p.loss])]);
+  expect(got.map(([s]) => s)).toEqual([1, 3]);
   rmSync(dir, { recursive: true, force: true });
 });

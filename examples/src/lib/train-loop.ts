@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { timedTrainSteps } from './timed-train-steps';
+import { openTrainRun, timedTrainSteps } from './timed-train-steps';
 
 /** Options of {@link trainLoop}. */
 export interface TrainLoopOptions {
@@ -19,6 +19,8 @@ export interface TrainLoopOptions {
   readEvery?: number;
   /** Called with each training loss read back, in step order; `step` is 1-based like `onEval`'s. */
   onProgress?(p: { step: number; loss: number }): void;
+  /** Name of the loop's TensorBoard run under `--logdir` (one run across the evaluation spans); default `train`. */
+  run?: string;
 }
 
 /** tfjs-layers' synchronous train function: one optimizer step on [inputs..., targets...], returns [loss, ...metrics]. */
@@ -38,6 +40,7 @@ export async function trainLoop(model: tfl.LayersModel, o: TrainLoopOptions): Pr
   const train = (inner as unknown as { makeTrainFunction(): TrainFunction }).makeTrainFunction();
   const onProgress = o.onProgress;
   let trainMs = 0;
+  const run = openTrainRun(o.run);
   for (let start = 0; start < o.steps; start += o.evalEvery) {
     const n = Math.min(o.evalEvery, o.steps - start);
     const t0 = performance.now();
@@ -47,7 +50,7 @@ export async function trainLoop(model: tfl.LayersModel, o: TrainLoopOptions): Pr
         const { x, y } = o.batchAt(start + i);
         return [x, y];
       },
-      { steps: n, readEvery: o.readEvery ?? 10, ...(onProgress ? { onProgress: (p: { step: number; loss: number }) => onProgress({ step: start + p.step + 1, loss: p.loss }) } : {}) },
+      { steps: n, readEvery: o.readEvery ?? 10, ...(run ? { run, stepOffset: start } : {}), ...(onProgress ? { onProgress: (p: { step: number; loss: number }) => onProgress({ step: start + p.step + 1, loss: p.loss }) } : {}) },
     );
     trainMs += performance.now() - t0;
     await o.onEval(start + n);

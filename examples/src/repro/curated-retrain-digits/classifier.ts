@@ -4,6 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@lemma/gpu-kernels';
+import { adamw } from '@lemma/optim';
+import { TFJS_ADAM_EPS } from '../../lib/learning-rate';
 import { timedTrainSteps } from '../../lib/timed-train-steps';
 
 /**
@@ -53,13 +55,14 @@ function forward(w: tf.Tensor[], x: tf.Tensor2D): { feat: tf.Tensor2D; logits: t
   return { feat, logits };
 }
 
-/** Trains the CNN by Adam on (x, y) with a seeded minibatch order; returns the trained weights. */
-export async function trainCnn(x: Float32Array, y: Uint8Array, opts: { seed: number; epochs: number; batchSize?: number; learningRate?: number }): Promise<CnnWeights> {
+/** Trains the CNN by Adam on (x, y) with a seeded minibatch order; returns the trained weights. `run` names its TensorBoard run. */
+export async function trainCnn(x: Float32Array, y: Uint8Array, opts: { seed: number; epochs: number; batchSize?: number; learningRate?: number; run?: string }): Promise<CnnWeights> {
   const init = initCnn(opts.seed);
   const n = y.length;
   const bs = opts.batchSize ?? 64;
   const vars = init.values.map((v, i) => tf.tidy(() => tf.variable(tf.tensor(v, shapes(init.c1, init.c2, init.features)[i]!))));
-  const optimizer = tf.train.adam(opts.learningRate ?? 2e-3);
+  // Adam as @lemma/optim's fused AdamW without weight decay and with tfjs' ε (tf.train.adam's math).
+  const optimizer = adamw({ learningRate: opts.learningRate ?? 2e-3, weightDecay: 0, eps: TFJS_ADAM_EPS });
   const xs = tf.tensor2d(x, [n, 784]);
   const ys = tf.oneHot(tf.tensor1d(Int32Array.from(y), 'int32'), 10);
   const rng = createRng(opts.seed, 42);
@@ -81,7 +84,7 @@ export async function trainCnn(x: Float32Array, y: Uint8Array, opts: { seed: num
           if (s === 0) order = rng.shuffle(Array.from({ length: n }, (_, r) => r));
           return [tf.tensor1d(Int32Array.from(order.slice(s, s + bs)), 'int32')];
         },
-        { steps: opts.epochs * perEpoch, readEvery: 50 },
+        { steps: opts.epochs * perEpoch, readEvery: 50, run: opts.run ?? `cnn-seed${opts.seed}` },
       );
     }
     const values = await Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));

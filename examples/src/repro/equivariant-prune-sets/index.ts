@@ -22,13 +22,14 @@ import {
   setReadoutBasis,
   symmetricGroup,
 } from '@lemma/equivariant-prune';
+import { adamw } from '@lemma/optim';
 import type {
   Reproduction,
   ReproContext,
   ReproResult,
   Table,
 } from '../../types';
-import { setLearningRate } from '../../lib/learning-rate';
+import { cosineDecay, TFJS_ADAM_EPS } from '../../lib/learning-rate';
 import { timedTrainSteps } from '../../lib/timed-train-steps';
 import { VEGA_LITE } from '../../lib/figures';
 
@@ -78,13 +79,12 @@ async function setTask(ctx: ReproContext): Promise<ReproResult> {
       return h;
     };
     const lr0 = 0.01;
-    const opt = tf.train.adam(lr0);
+    // Adam (no weight decay, tfjs' ε) with a cosine decay to 2% that the optimizer evaluates per step, so the step replays.
+    const opt = adamw({ learningRate: lr0, weightDecay: 0, eps: TFJS_ADAM_EPS, schedule: cosineDecay(steps, 0.02) });
     const bar = ctx.progress(`train set-${task} target`, steps);
-    let s = 0;
     let ticked = 0;
     await timedTrainSteps(
       ([yb, xb]) => {
-        setLearningRate(opt, lr0 * (0.02 + 0.98 * 0.5 * (1 + Math.cos((Math.PI * s++) / steps)))); // cosine decay
         const loss = opt.minimize(() => tf.losses.meanSquaredError(yb!, forward(xb as tf.Tensor2D)) as tf.Scalar, true)!;
         tf.tidy(() => {
           for (const v of [...vars, ...biasVars]) v.assign(tf.clipByValue(v, -1, 1));
@@ -102,8 +102,7 @@ async function setTask(ctx: ReproContext): Promise<ReproResult> {
           bar.tick(p.step + 1 - ticked, `mse ${p.loss.toExponential(2)}`);
           ticked = p.step + 1;
         },
-        // tf.train.adam reads its cosine-decayed learning rate as a host number each step, which a replayed graph would freeze.
-        graph: false,
+        run: `set-${task}-target-seed${ctx.seed}`,
       },
     );
     bar.done();

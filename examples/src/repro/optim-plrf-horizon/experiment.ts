@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { adamw, adana, ademamix, danaStarMK4, sgdMomentum, type ScheduleSpec } from '@lemma/optim';
 import { fitPowerLaw, NormalStream, plrfInstance, studentT975, type PlrfSpectrum } from '@lemma/scaling-laws';
 import { defineCells } from '../../lib/cell-pool';
+import { openTrainRun, timedTrainSteps } from '../../lib/timed-train-steps';
 
 /** The optimizers compared (all from @lemma/optim, paper hyperparameters; see {@link makeOptimizer}). */
 export const OPTIMIZERS = ['adana-k0.5', 'adana-k0.85', 'dana-star-mk4', 'adamw', 'ademamix-logtime', 'sgd-momentum'] as const;
@@ -128,7 +129,13 @@ export function logSteps(T: number, n = 24): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
-/** Trains one cell: θ₀ = 0, fresh batch of B Gaussian samples per step, the optimizer's own applyGradients. */
+/**
+ * Trains one cell: θ₀ = 0, fresh batch of B Gaussian samples per step, the optimizer's own applyGradients. The
+ * steps between two marks of the excess-risk curve are one timedTrainSteps call (a replayed step graph on webgpu):
+ * the batch is drawn on the host in `batch(i)`, the step is tensor ops and the optimizer, and its loss is the excess
+ * risk before the step (from w = Uᵀ(θ − θ*), which the gradient needs anyway). The curve is measured after each
+ * segment, where a diverged run stops.
+ */
 export async function trainHorizon(cell: HorizonCell): Promise<HorizonRun> {
   const { problem: p, T } = cell;
   const inst = instanceFor(p);
@@ -137,8 +144,6 @@ export async function trainHorizon(cell: HorizonCell): Promise<HorizonRun> {
   // Stream 7 of the cell's seed: the data never depends on the optimizer or the LR (common random numbers).
   const rng = new NormalStream(cell.seed, 7);
   const z64 = new Float64Array(B * d + B);
-  const z32 = new Float32Array(B * d);
-  const eps32 = new Float32Array(B);
   const theta = tf.variable(tf.zeros([1, d]), true, `plrf_theta_${cell.seed}`);
   const opt = makeOptimizer(cell.optimizer, cell.lr, T);
   const excess = (): tf.Scalar => tf.tidy(() => tf.mul(0.5, tf.sum(tf.mul(inst.lambda, tf.square(tf.matMul(tf.sub(theta, inst.thetaStar), inst.U))))));
@@ -147,35 +152,41 @@ export async function trainHorizon(cell: HorizonCell): Promise<HorizonRun> {
   const curveSteps: number[] = [];
   const curveExcess: number[] = [];
   let diverged = false;
-  let mi = 0;
-  const t0 = performance.now();
-  let t = 0;
-  while (t < T) {
-    rng.fill(z64);
-    for (let i = 0; i < B * d; i++) z32[i] = z64[i]!;
-    for (let i = 0; i < B; i++) eps32[i] = noise * z64[B * d + i]!;
-    const g = tf.tidy(() => {
+  const step = ([z, eps]: tf.Tensor[]): tf.Scalar => {
+    const [g, loss] = tf.tidy(() => {
       // Row vectors: w = (θ − θ*)U is Uᵀ(θ − θ*), and gUᵀ maps an eigenbasis gradient back to θ coordinates.
       const w = tf.matMul(tf.sub(theta, inst.thetaStar), inst.U);
-      const F = tf.mul(tf.tensor2d(z32, [B, d]), inst.sqrtLambda); // eigenbasis features √λ ⊙ z
-      const r = tf.sub(tf.matMul(F, w, false, true), tf.tensor2d(eps32, [B, 1])); // residuals [B, 1]
-      return tf.matMul(tf.div(tf.matMul(r, F, true, false), B), inst.Ut); // ∇ of ½ mean r² in θ coordinates
+      const F = tf.mul(z!, inst.sqrtLambda); // eigenbasis features √λ ⊙ z
+      const r = tf.sub(tf.matMul(F, w, false, true), eps!); // residuals [B, 1]
+      // ∇ of ½ mean r² in θ coordinates, and the excess risk before the step.
+      return [tf.matMul(tf.div(tf.matMul(r, F, true, false), B), inst.Ut), tf.mul(0.5, tf.sum(tf.mul(inst.lambda, tf.square(w)))) as tf.Scalar] as const;
     });
     opt.applyGradients({ [theta.name]: g });
     g.dispose();
-    t++;
-    if (t === marks[mi]) {
-      mi++;
-      const e = excess();
-      const v = (await e.data())[0]!;
-      e.dispose();
-      curveSteps.push(t);
-      curveExcess.push(v);
-      // Diverged: non-finite, or 100× above the start (no good run ever comes back from there).
-      if (!Number.isFinite(v) || v > 100 * e0) {
-        diverged = true;
-        break;
-      }
+    return loss;
+  };
+  const batch = (): tf.Tensor[] => {
+    rng.fill(z64);
+    const eps32 = new Float32Array(B);
+    for (let i = 0; i < B; i++) eps32[i] = noise * z64[B * d + i]!;
+    return [tf.tensor2d(Float32Array.from(z64.subarray(0, B * d)), [B, d]), tf.tensor2d(eps32, [B, 1])];
+  };
+  const run = openTrainRun(`${cell.optimizer}-T${T}-lr${cell.lr.toPrecision(3)}-seed${cell.seed}`);
+  const t0 = performance.now();
+  let t = 0;
+  for (const mark of marks) {
+    const n = mark - t;
+    await timedTrainSteps(step, batch, { steps: n, readEvery: n, ...(run ? { run, stepOffset: t } : {}) });
+    t = mark;
+    const e = excess();
+    const v = (await e.data())[0]!;
+    e.dispose();
+    curveSteps.push(t);
+    curveExcess.push(v);
+    // Diverged: non-finite, or 100× above the start (no good run ever comes back from there).
+    if (!Number.isFinite(v) || v > 100 * e0) {
+      diverged = true;
+      break;
     }
   }
   const msPerStep = (performance.now() - t0) / Math.max(1, t);

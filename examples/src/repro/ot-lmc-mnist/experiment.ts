@@ -5,7 +5,8 @@
  */
 import { mean, sd } from '../../lib/stats';
 import type { Progress, ReproContext } from '../../types';
-import { analysePair, METHODS, PAPER_LRS, trainNet, type Method, type PairResult, type TrainCell } from '../ot-lmc-paper/experiment';
+import { hostCells } from '../../lib/cell-pool';
+import { analysePair, METHODS, PAPER_LRS, trainNets, type Method, type PairResult, type TrainCell } from '../ot-lmc-paper/experiment';
 
 export interface WidthSweepPlan {
   data: 'subset' | '10k';
@@ -52,9 +53,9 @@ export async function runWidthSweep(ctx: Pick<ReproContext, 'workers' | 'backend
         cells.push({ data: plan.data, sizes: [784, ...Array<number>(plan.depth).fill(width), 10], lr: plan.lr, epochs: plan.epochs, batchSize: plan.batchSize, warmupSteps: 10, seed });
       }
     }
-  const nets = await trainNet.map(ctx, cells, progress?.('ot-lmc-mnist: train nets', cells.length));
+  const nets = await trainNets(ctx, cells, progress?.('ot-lmc-mnist: train nets', cells.length));
   const pairCells = meta.map((_, i) => ({ data: plan.data, ts: plan.ts, probeRows: plan.probeRows, seed: cells[2 * i]!.seed, a: nets[2 * i]!, b: nets[2 * i + 1]! }));
-  const res = await analysePair.map(ctx, pairCells, progress?.('ot-lmc-mnist: match and interpolate', pairCells.length));
+  const res = await analysePair.map(hostCells(ctx), pairCells, progress?.('ot-lmc-mnist: match and interpolate', pairCells.length));
   return { plan, rows: res.map((r, i) => ({ ...meta[i]!, ...r })), seeds };
 }
 

@@ -22,8 +22,8 @@ import {
   type Params,
   type Permutations,
 } from '@lemma/ot-matching';
-import { defineCells } from '../../lib/cell-pool';
-import { trainMlp, type MlpWeights } from '../../lib/mlp-train';
+import { defineCells, defineGroupedCells, hostCells } from '../../lib/cell-pool';
+import { trainMlps, type MlpTrainPlan, type MlpWeights } from '../../lib/mlp-train';
 import { mean, sd } from '../../lib/stats';
 import { loadMnist10k, loadMnistSubset, type MnistSubset } from '../../fixtures/mnist';
 import type { Progress, ReproContext } from '../../types';
@@ -87,13 +87,18 @@ export interface TrainCell {
   seed: number;
 }
 
-export const trainNet = defineCells('ot-lmc-paper/train-net', async (c: TrainCell): Promise<MlpWeights & { finalLoss: number }> => {
-  const m = loadData(c.data);
-  return trainMlp(
-    { sizes: c.sizes, parametrisation: 'standard', loss: 'softmaxCrossEntropy', init: { kind: 'lecun' }, epochs: c.epochs, batchSize: c.batchSize, lr: c.lr, schedule: 'warmupCosine', warmupSteps: c.warmupSteps, momentum: 0.9, seed: c.seed },
-    m.train,
-  );
-});
+/** The plan of a training cell. */
+export function netPlan(c: TrainCell): MlpTrainPlan {
+  return { sizes: c.sizes, parametrisation: 'standard', loss: 'softmaxCrossEntropy', init: { kind: 'lecun' }, epochs: c.epochs, batchSize: c.batchSize, lr: c.lr, schedule: 'warmupCosine', warmupSteps: c.warmupSteps, momentum: 0.9, seed: c.seed };
+}
+
+/** Training cells that differ only in learning rate and seed train together on webgpu (see {@link trainNets}). */
+const netGroup = defineGroupedCells('ot-lmc-paper/train-nets', async (cs: TrainCell[]): Promise<(MlpWeights & { finalLoss: number })[]> => trainMlps(cs.map(netPlan), loadData(cs[0]!.data).train));
+
+/** Trains every cell's net; on webgpu the nets of one architecture and data train as K models at once. */
+export function trainNets(ctx: Pick<ReproContext, 'workers' | 'backend'>, cells: readonly TrainCell[], progress?: Progress): Promise<(MlpWeights & { finalLoss: number })[]> {
+  return netGroup.map(ctx, cells, (c) => JSON.stringify({ ...c, lr: 0, seed: 0 }), progress);
+}
 
 /** One cell: the analysis of one pair. */
 export interface PairCell {
@@ -271,7 +276,7 @@ export async function runPaper(ctx: Pick<ReproContext, 'workers' | 'backend'>, p
         cells.push({ data: plan.data, sizes: plan.sizes, lr, epochs: plan.epochs, batchSize: plan.batchSize, warmupSteps: plan.warmupSteps, seed });
       }
   });
-  const nets = await trainNet.map(ctx, cells, progress?.('ot-lmc-paper: train nets', cells.length));
+  const nets = await trainNets(ctx, cells, progress?.('ot-lmc-paper: train nets', cells.length));
   const pairCells: PairCell[] = [];
   const meta: { lr: number; pair: number; seedA: number; seedB: number; trainLossA: number; trainLossB: number }[] = [];
   plan.lrs.forEach((lr, i) => {
@@ -283,7 +288,7 @@ export async function runPaper(ctx: Pick<ReproContext, 'workers' | 'backend'>, p
       meta.push({ lr, pair: p, seedA: cells[k]!.seed, seedB: cells[k + 1]!.seed, trainLossA: a.finalLoss, trainLossB: b.finalLoss });
     }
   });
-  const results = await analysePair.map(ctx, pairCells, progress?.('ot-lmc-paper: match and interpolate', pairCells.length));
+  const results = await analysePair.map(hostCells(ctx), pairCells, progress?.('ot-lmc-paper: match and interpolate', pairCells.length));
   const pairs: PairRow[] = results.map((r, i) => ({ ...meta[i]!, ...r }));
   return { plan, pairs, summary: summarise(plan, pairs), seeds };
 }

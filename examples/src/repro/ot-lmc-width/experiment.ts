@@ -9,8 +9,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@lemma/gpu-kernels';
 import { interpolateParams, layerwiseOTAlignment, permuteParams, type InputMoment, type Params, type PermutationSpec } from '@lemma/ot-matching';
-import { defineCells } from '../../lib/cell-pool';
-import { trainMlp, type MlpWeights } from '../../lib/mlp-train';
+import { defineCells, defineGroupedCells, hostCells } from '../../lib/cell-pool';
+import { trainMlps, type MlpTrainPlan, type MlpWeights } from '../../lib/mlp-train';
 import { fitLine, mean } from '../../lib/stats';
 import type { Progress, ReproContext } from '../../types';
 
@@ -175,15 +175,38 @@ export function augmentedMoment(x: Float32Array, n: number, D: number): InputMom
   return { dim: q, data: M };
 }
 
-export const widthPair = defineCells('ot-lmc-width/pair', async (c: WidthCell): Promise<WidthPairResult> => {
+/** One training cell: one mean-field net of a pair. */
+export interface WidthNetCell {
+  k: number;
+  width: number;
+  seed: number;
+  problemSeed: number;
+  inputDim: number;
+  nTrain: number;
+  nTest: number;
+  steps: number;
+  eta: number;
+}
+
+/** Nets of one teacher problem and width train together on webgpu (K models at once). */
+const widthNets = defineGroupedCells('ot-lmc-width/train-nets', async (cs: WidthNetCell[]): Promise<MlpWeights[]> => {
+  const c = cs[0]!;
   const prob = teacherProblem(c.problemSeed, c.k, c.inputDim, c.nTrain, c.nTest);
-  const train = async (seed: number) =>
-    trainMlp(
-      { sizes: [c.inputDim, c.width, 1], parametrisation: 'meanField', loss: 'squared', init: { kind: 'meanField', weightStd: 1 / Math.sqrt(c.k) }, epochs: c.steps, batchSize: c.nTrain, lr: c.eta * c.width, schedule: 'constant', warmupSteps: 0, momentum: 0, seed },
-      { x: prob.xTrain, y: prob.yTrain, n: c.nTrain },
-    );
-  const pa = mfParams(await train(c.seedA));
-  const pb = mfParams(await train(c.seedB));
+  const plans = cs.map((n): MlpTrainPlan => ({ sizes: [n.inputDim, n.width, 1], parametrisation: 'meanField', loss: 'squared', init: { kind: 'meanField', weightStd: 1 / Math.sqrt(n.k) }, epochs: n.steps, batchSize: n.nTrain, lr: n.eta * n.width, schedule: 'constant', warmupSteps: 0, momentum: 0, seed: n.seed }));
+  return (await trainMlps(plans, { x: prob.xTrain, y: prob.yTrain, n: c.nTrain })).map(({ sizes, kernels, biases }) => ({ sizes, kernels, biases }));
+});
+
+/** The analysis of one pair: its cell and the two trained nets. */
+interface WidthPairCell {
+  c: WidthCell;
+  a: MlpWeights;
+  b: MlpWeights;
+}
+
+export const widthPair = defineCells('ot-lmc-width/pair', async ({ c, a, b }: WidthPairCell): Promise<WidthPairResult> => {
+  const prob = teacherProblem(c.problemSeed, c.k, c.inputDim, c.nTrain, c.nTest);
+  const pa = mfParams(a);
+  const pb = mfParams(b);
   const spec = mfSpec(c.width);
   const moment = augmentedMoment(prob.xTrain, c.nTrain, c.inputDim);
   const cov = layerwiseOTAlignment(pa, pb, spec, { cost: 'covariance', moments: { P0: moment } });
@@ -296,7 +319,9 @@ export async function runWidth(ctx: Pick<ReproContext, 'workers' | 'backend'>, p
   const cells = widthCells(plan);
   const seeds: Record<string, number> = { base: plan.seed, problem: plan.seed };
   for (const c of cells) seeds[`k${c.k}_width${c.width}_pair${c.pair}_A`] = c.seedA;
-  const results = await widthPair.map(ctx, cells, progress?.('ot-lmc-width: train pairs and match', cells.length));
+  const netCells = cells.flatMap((c) => [c.seedA, c.seedB].map((seed): WidthNetCell => ({ k: c.k, width: c.width, seed, problemSeed: c.problemSeed, inputDim: c.inputDim, nTrain: c.nTrain, nTest: c.nTest, steps: c.steps, eta: c.eta })));
+  const nets = await widthNets.map(ctx, netCells, (n) => JSON.stringify({ ...n, seed: 0 }), progress?.('ot-lmc-width: train nets', netCells.length));
+  const results = await widthPair.map(hostCells(ctx), cells.map((c, i) => ({ c, a: nets[2 * i]!, b: nets[2 * i + 1]! })), progress?.('ot-lmc-width: match and interpolate', cells.length));
   const pairs = results.slice().sort((a, b) => a.k - b.k || a.width - b.width || a.pair - b.pair);
   return { plan, pairs, fits: fitSlopes(plan, pairs), seeds };
 }
