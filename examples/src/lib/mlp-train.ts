@@ -217,7 +217,7 @@ export async function trainMlps(plans: readonly MlpTrainPlan[], data: MlpTrainDa
     });
   try {
     // Earlier reads only bound how far the host runs ahead of the device; each model's last loss is read after.
-    if (total > 0) await timedTrainSteps(step, batchAt, { steps: total, readEvery: READ_EVERY });
+    if (total > 0) await timedTrainSteps(step, batchAt, { steps: total, readEvery: READ_EVERY, run: K === 1 ? `mlp-seed${plan.seed}` : `mlp-seed${plan.seed}-k${K}` });
     const finals = total > 0 ? Float32Array.from(await lastLoss.data()) : new Float32Array(K).fill(Number.NaN);
     const kv = await Promise.all(ks.map(async (k) => Float32Array.from(await k.data())));
     const bv = await Promise.all(bs.map(async (b) => (b ? Float32Array.from(await b.data()) : null)));

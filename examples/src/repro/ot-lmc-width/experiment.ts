@@ -175,18 +175,8 @@ export function augmentedMoment(x: Float32Array, n: number, D: number): InputMom
   return { dim: q, data: M };
 }
 
-/** One training cell: one mean-field net of a pair. */
-export interface WidthNetCell {
-  k: number;
-  width: number;
-  seed: number;
-  problemSeed: number;
-  inputDim: number;
-  nTrain: number;
-  nTest: number;
-  steps: number;
-  eta: number;
-}
+/** One training cell: one mean-field net of a pair (its pair's problem and schedule, its own seed). */
+export type WidthNetCell = Pick<WidthCell, 'k' | 'width' | 'problemSeed' | 'inputDim' | 'nTrain' | 'nTest' | 'steps' | 'eta'> & { seed: number };
 
 /** Nets of one teacher problem and width train together on webgpu (K models at once). */
 const widthNets = defineGroupedCells('ot-lmc-width/train-nets', async (cs: WidthNetCell[]): Promise<MlpWeights[]> => {

@@ -4,7 +4,7 @@
  * Call `selectBackend()` from `@lemma/gpu-kernels` first (it registers the gradients tfjs-core needs).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type Rng } from '@lemma/gpu-kernels';
+import { createRng, trainSteps, type Rng, type StepFn, type TrainStepsOptions, type TrainStepsResult } from '@lemma/gpu-kernels';
 import type { GenerativeModel } from '../model';
 import { checkSamples, type Samples } from '../samples';
 import { checkFinite, checkIntegerAtMost, checkOptions, checkRng, checkSampleCount, checkSeed } from '../validate';
@@ -27,6 +27,13 @@ export interface FlowMatchingOptions {
   sampleSteps?: number;
   /** Seed of the weights and of the training noise. */
   seed: number;
+  /** Read the loss back every `readEvery` steps of a fit (and at its last); default 20. */
+  readEvery?: number;
+  /**
+   * The training loop each `fit` runs its steps through (default gpu-kernels' `trainSteps`, which replays the step
+   * from a step graph on webgpu): pass a wrapper to time or log the fits. `fit` is its number (0-based).
+   */
+  trainSteps?: (step: StepFn, batch: (i: number) => tf.Tensor[], options: TrainStepsOptions, fit: number) => Promise<TrainStepsResult>;
 }
 
 /** A flow-matching model; `dispose()` frees its tensors, `lastLoss` is the final minibatch loss of the last fit. */
@@ -47,7 +54,7 @@ export interface FlowMatchingModel extends GenerativeModel {
  */
 export function flowMatchingModel(options: FlowMatchingOptions): FlowMatchingModel {
   const fn = 'flowMatchingModel';
-  checkOptions(fn, 'options', options, ['dim', 'hidden', 'layers', 'stepsPerFit', 'batchSize', 'learningRate', 'sampleSteps', 'seed']);
+  checkOptions(fn, 'options', options, ['dim', 'hidden', 'layers', 'stepsPerFit', 'batchSize', 'learningRate', 'sampleSteps', 'seed', 'readEvery', 'trainSteps']);
   // Caps so a typo fails here, before any variable exists, not as an out-of-memory error half-way through (leaking the layers made so far).
   const d = checkIntegerAtMost(fn, 'dim', options.dim ?? 2, 1, 4096, 'a toy-data model');
   const hidden = checkIntegerAtMost(fn, 'hidden', options.hidden ?? 64, 1, 4096, 'hidden × hidden weights per layer');
@@ -56,6 +63,10 @@ export function flowMatchingModel(options: FlowMatchingOptions): FlowMatchingMod
   const batch = checkIntegerAtMost(fn, 'batchSize', options.batchSize ?? 256, 1, 2 ** 20, 'rows per minibatch');
   const lr = checkFinite(fn, 'learningRate', options.learningRate ?? 2e-3, { min: 0, exclusiveMin: true });
   const sampleSteps = checkIntegerAtMost(fn, 'sampleSteps', options.sampleSteps ?? 24, 1, 10_000, 'midpoint steps per sample call');
+  const readEvery = checkIntegerAtMost(fn, 'readEvery', options.readEvery ?? 20, 1, 1e7, 'steps between loss reads');
+  if (options.trainSteps !== undefined && typeof options.trainSteps !== 'function') throw new Error(`${fn}: trainSteps must be a function (step, batch, options, fit) => Promise<TrainStepsResult>, got ${typeof options.trainSteps}`);
+  const train = options.trainSteps ?? ((step: StepFn, b: (i: number) => tf.Tensor[], o: TrainStepsOptions) => trainSteps(step, b, o));
+  let fits = 0;
   const rng: Rng = createRng(checkSeed(fn, 'seed', options.seed));
   const trainRng = rng.fork(1);
 
@@ -108,27 +119,30 @@ export function flowMatchingModel(options: FlowMatchingOptions): FlowMatchingMod
       const sh = shift;
       const sc = scale;
       const x1All = Float32Array.from(s.data, (v, i) => (v - sh[i % d]!) / sc[i % d]!);
+      if (steps === 0) return;
       const bsz = Math.min(batch, s.n);
-      for (let step = 0; step < steps; step++) {
-        const x1 = new Float32Array(bsz * d);
-        for (let b = 0; b < bsz; b++) {
-          const i = trainRng.int(s.n);
-          x1.set(x1All.subarray(i * d, (i + 1) * d), b * d);
-        }
-        const x0 = Float32Array.from(trainRng.normalArray(bsz * d));
-        const tv = Float32Array.from(trainRng.uniformArray(bsz));
-        const loss: tf.Scalar = tf.tidy(() => {
-          const X1 = tf.tensor2d(x1, [bsz, d]);
-          const X0 = tf.tensor2d(x0, [bsz, d]);
-          const T = tf.tensor2d(tv, [bsz, 1]);
-          const xt = tf.add(tf.mul(tf.sub(1, T), X0), tf.mul(T, X1)) as tf.Tensor2D;
-          const target = tf.sub(X1, X0);
-          const l = optimizer.minimize(() => tf.mean(tf.square(tf.sub(velocity(xt, T), target))) as tf.Scalar, true, vars);
-          return l ?? tf.scalar(NaN);
-        });
-        if (step === steps - 1) lastLoss = (await loss.data())[0]!;
-        loss.dispose();
-      }
+      const r = await train(
+        ([X1, X0, T]) =>
+          // Everything inside the loss function, which minimize tidies (the optimizer's own state stays outside any tidy).
+          optimizer.minimize(() => {
+            const xt = tf.add(tf.mul(tf.sub(1, T!), X0!), tf.mul(T!, X1!)) as tf.Tensor2D;
+            return tf.mean(tf.square(tf.sub(velocity(xt, T as tf.Tensor2D), tf.sub(X1!, X0!)))) as tf.Scalar;
+          }, true, vars)!,
+        () => {
+          // trainSteps asks for each batch once, in step order: the same draws, in the same order, as a plain loop.
+          const x1 = new Float32Array(bsz * d);
+          for (let b = 0; b < bsz; b++) {
+            const i = trainRng.int(s.n);
+            x1.set(x1All.subarray(i * d, (i + 1) * d), b * d);
+          }
+          const x0 = Float32Array.from(trainRng.normalArray(bsz * d));
+          const tv = Float32Array.from(trainRng.uniformArray(bsz));
+          return [tf.tensor2d(x1, [bsz, d]), tf.tensor2d(x0, [bsz, d]), tf.tensor2d(tv, [bsz, 1])];
+        },
+        { steps, readEvery },
+        fits++,
+      );
+      lastLoss = r.losses.at(-1)!.loss;
     },
     async sample(n: number, r: Rng) {
       checkSampleCount('flowMatchingModel.sample', 'n', n, d);
