@@ -36,6 +36,41 @@ export function iterationBandFigure(
   };
 }
 
+/**
+ * Class proportions over retraining iterations, one panel per `setting`, one line per class (the field `classField`
+ * of the rows, which also carry `iteration` and `proportion`). `meanOver` averages the rows of one class, iteration
+ * and setting (e.g. over seeds); `classTitle` titles the colour legend.
+ */
+export function classProportionsFigure(
+  id: string,
+  title: string,
+  caption: string,
+  rows: Record<string, number | string>[],
+  classField: string,
+  opts: { meanOver?: boolean; classTitle?: string } = {},
+): Figure {
+  return {
+    id,
+    title,
+    caption,
+    spec: {
+      $schema: VEGA_LITE,
+      data: { values: rows },
+      facet: { column: { field: 'setting', type: 'nominal', title: null } },
+      spec: {
+        width: 300,
+        height: 220,
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'iteration', type: 'quantitative', title: 'retraining iteration t' },
+          y: { field: 'proportion', type: 'quantitative', ...(opts.meanOver ? { aggregate: 'mean' } : {}), title: 'fraction of samples' },
+          color: { field: classField, type: 'nominal', ...(opts.classTitle === undefined ? {} : { title: opts.classTitle }) },
+        },
+      },
+    },
+  };
+}
+
 /** One point of a curve over retraining iterations: `value` at `iteration` for the curve named `setting`. */
 export interface IterationRow {
   iteration: number;

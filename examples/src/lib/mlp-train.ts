@@ -147,7 +147,7 @@ function stack(parts: Float32Array[]): Float32Array {
 }
 
 /**
- * Trains the plan's MLP on `data` and returns their weights. Results depend only on the plan and the data (seeded init,
+ * Trains the plan's MLP on `data` and returns its weights. Results depend only on the plan and the data (seeded init,
  * seeded epoch shuffles, fixed op order on a given backend).
  */
 export async function trainMlp(plan: MlpTrainPlan, data: MlpTrainData): Promise<MlpWeights & { finalLoss: number }> {
@@ -172,7 +172,7 @@ export async function trainMlps(plans: readonly MlpTrainPlan[], data: MlpTrainDa
   const w0 = plans.map((p) => initMlp(p));
   const L = plan.sizes.length - 1;
   const meanField = plan.parametrisation === 'meanField';
-  if (meanField && L !== 2) throw new Error(`trainMlp: the mean-field parametrisation has one hidden layer, got sizes [${plan.sizes}]`);
+  if (meanField && L !== 2) throw new Error(`trainMlps: the mean-field parametrisation has one hidden layer, got sizes [${plan.sizes}]`);
   const outScale = meanField ? 1 / plan.sizes[1]! : 1;
   const din = plan.sizes[0]!;
   const dout = plan.sizes[L]!;
@@ -219,12 +219,14 @@ export async function trainMlps(plans: readonly MlpTrainPlan[], data: MlpTrainDa
     // Earlier reads only bound how far the host runs ahead of the device; each model's last loss is read after.
     if (total > 0) await timedTrainSteps(step, batchAt, { steps: total, readEvery: READ_EVERY, run: K === 1 ? `mlp-seed${plan.seed}` : `mlp-seed${plan.seed}-k${K}` });
     const finals = total > 0 ? Float32Array.from(await lastLoss.data()) : new Float32Array(K).fill(Number.NaN);
-    const kv = await Promise.all(ks.map(async (k) => Float32Array.from(await k.data())));
-    const bv = await Promise.all(bs.map(async (b) => (b ? Float32Array.from(await b.data()) : null)));
+    const kv = await Promise.all(ks.map(async (k) => (await k.data()) as Float32Array));
+    const bv = await Promise.all(bs.map(async (b) => (b ? ((await b.data()) as Float32Array) : null)));
+    // Model k's slice of a [K, ...] read (slice copies, so each model owns its arrays).
+    const part = (v: Float32Array, k: number) => v.slice((k * v.length) / K, ((k + 1) * v.length) / K);
     return plans.map((p, k) => ({
       sizes: p.sizes.slice(),
-      kernels: kv.map((v, l) => v.slice(k * v.length / K, (k + 1) * v.length / K)),
-      biases: bv.map((v, l) => (v ? v.slice(k * v.length / K, (k + 1) * v.length / K) : new Float32Array(p.sizes[l + 1]!))),
+      kernels: kv.map((v) => part(v, k)),
+      biases: bv.map((v, l) => (v ? part(v, k) : new Float32Array(p.sizes[l + 1]!))),
       finalLoss: finals[k]!,
     }));
   } finally {

@@ -1,6 +1,6 @@
 /** curated-retrain-bias: data → Vega-Lite specs. */
 import { curveRows, round } from '../../lib/curated-retraining';
-import { iterationLineFigure, sampleGridFigure, VEGA_LITE } from '../../lib/figures';
+import { classProportionsFigure, iterationLineFigure, sampleGridFigure } from '../../lib/figures';
 import type { Figure } from '../../types';
 import { CONF_GAMMA, predictClass, type BiasData } from './experiment';
 
@@ -16,26 +16,7 @@ export function biasFigures(data: BiasData): Figure[] {
     }
   }
   return [
-    {
-      id: 'bias-proportions',
-      title: 'Class proportions under retraining',
-      caption: `classes 3 and 4 are isolated (the classifier is confident on them); reward r = ${CONF_GAMMA}·max_i q_i(x), K = ${K}`,
-      spec: {
-        $schema: VEGA_LITE,
-        data: { values: propRows },
-        facet: { column: { field: 'setting', type: 'nominal', title: null } },
-        spec: {
-          width: 300,
-          height: 220,
-          mark: { type: 'line', point: true },
-          encoding: {
-            x: { field: 'iteration', type: 'quantitative', title: 'retraining iteration t' },
-            y: { field: 'proportion', type: 'quantitative', title: 'fraction of samples' },
-            color: { field: 'class', type: 'nominal' },
-          },
-        },
-      },
-    },
+    classProportionsFigure('bias-proportions', 'Class proportions under retraining', `classes 3 and 4 are isolated (the classifier is confident on them); reward r = ${CONF_GAMMA}·max_i q_i(x), K = ${K}`, propRows, 'class'),
     iterationLineFigure('bias-reward', 'Expected confidence reward', 'the reward rises in both settings', runs.flatMap((r) => curveRows(r.metrics, r.name, 'expectedReward')), 'E[r]'),
     sampleGridFigure('bias-snapshots', 'Samples coloured by predicted class', 'first and last iteration', scatter, { field: 'class', type: 'nominal' }, 6),
   ];

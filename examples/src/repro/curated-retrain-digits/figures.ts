@@ -1,7 +1,7 @@
 /** curated-retrain-digits: data → Vega-Lite specs. */
 import type { Figure } from '../../types';
 import type { DigitsReward, DigitsSetting, LoopResult } from './experiment';
-import { iterationBandFigure, VEGA_LITE } from '../../lib/figures';
+import { classProportionsFigure, iterationBandFigure, VEGA_LITE } from '../../lib/figures';
 
 
 const SETTING: Record<DigitsSetting, string> = { 'curated-only': 'curated only', lambda1: 'real + curated (λ = 1)' };
@@ -45,26 +45,7 @@ export function digitsFigures(runs: LoopResult[], twoLevel: { curatedOnly: numbe
   }
   return [
     iterationBandFigure('digits-class0-share', 'Share of generated digits classified as 0 under r = 5·q₀(x)', 'GMM in PCA space, K = 4, Luce choice; mean and 95% band over seeds. Dashed: the exact population update (Eq. 6 / Eq. 8) on the t = 0 samples as atoms, and the idealised two-level update with a confident classifier (0.10 → 0.34 → 0.80 → 0.996; λ = 1 plateau ≈ 0.52).', shareRows, 'fraction of 0s', { extra: [dashed(exactRows), dashed(twoLevelRows)] }),
-    {
-      id: 'digits-confidence-proportions',
-      title: 'Class proportions under the confidence reward r = 5·max_c q_c(x) (bias amplification)',
-      caption: 'mean over seeds; curated only drifts towards the digits the classifier is most confident on, λ = 1 stays near the data',
-      spec: {
-        $schema: VEGA_LITE,
-        data: { values: propRows },
-        facet: { column: { field: 'setting', type: 'nominal', title: null } },
-        spec: {
-          width: 300,
-          height: 220,
-          mark: { type: 'line', point: true },
-          encoding: {
-            x: { field: 'iteration', type: 'quantitative', title: 'retraining iteration t' },
-            y: { field: 'proportion', type: 'quantitative', aggregate: 'mean', title: 'fraction of samples' },
-            color: { field: 'digit', type: 'nominal', title: 'digit' },
-          },
-        },
-      },
-    },
+    classProportionsFigure('digits-confidence-proportions', 'Class proportions under the confidence reward r = 5·max_c q_c(x) (bias amplification)', 'mean over seeds; curated only drifts towards the digits the classifier is most confident on, λ = 1 stays near the data', propRows, 'digit', { meanOver: true, classTitle: 'digit' }),
     iterationBandFigure('digits-reward', 'Expected reward E[r] of the retrained generator', 'both rewards, both settings; mean and 95% band over seeds', seriesRows(runs, (r, t) => r.expectedReward[t]!, (r) => `${REWARD[r.reward]}, ${SETTING[r.setting]}`), 'E[r]'),
     iterationBandFigure('digits-frechet', 'Fréchet distance to held-out real digits in the CNN feature space', 'features = the 32-unit dense layer of the reward CNN; 2,000 held-out digits; mean and 95% band over seeds', seriesRows(runs, (r, t) => r.frechet[t]!, (r) => `${REWARD[r.reward]}, ${SETTING[r.setting]}`), 'Fréchet distance'),
     {

@@ -65,7 +65,7 @@ export function flowMatchingModel(options: FlowMatchingOptions): FlowMatchingMod
   const sampleSteps = checkIntegerAtMost(fn, 'sampleSteps', options.sampleSteps ?? 24, 1, 10_000, 'midpoint steps per sample call');
   const readEvery = checkIntegerAtMost(fn, 'readEvery', options.readEvery ?? 20, 1, 1e7, 'steps between loss reads');
   if (options.trainSteps !== undefined && typeof options.trainSteps !== 'function') throw new Error(`${fn}: trainSteps must be a function (step, batch, options, fit) => Promise<TrainStepsResult>, got ${typeof options.trainSteps}`);
-  const train = options.trainSteps ?? ((step: StepFn, b: (i: number) => tf.Tensor[], o: TrainStepsOptions) => trainSteps(step, b, o));
+  const train = options.trainSteps ?? trainSteps;
   let fits = 0;
   const rng: Rng = createRng(checkSeed(fn, 'seed', options.seed));
   const trainRng = rng.fork(1);
