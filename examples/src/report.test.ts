@@ -28,6 +28,9 @@ const fake: Reproduction = {
       seeds: { base: ctx.seed },
     };
   },
+  runTiny(ctx) {
+    return this.run(ctx);
+  },
 };
 
 const broken: Reproduction = { ...fake, id: 'broken', run: async () => Promise.reject(new Error('boom')) };

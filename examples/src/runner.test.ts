@@ -37,6 +37,9 @@ const training: Reproduction = {
     }
     return { summary: 'trained', metrics: { a: losses[0]!, b: losses[1]!, logdir: ctx.logdir ?? 'none' }, figures: [], seeds: { seed: ctx.seed } };
   },
+  runTiny(ctx) {
+    return this.run(ctx);
+  },
 };
 
 const opts = { quick: true, seed: 0, backend: 'cpu', workers: 1, progress: false, log: () => {} };

@@ -78,4 +78,9 @@ export interface Reproduction {
   /** Options a sweep may set (`--option key=value`); none means the reproduction takes none. */
   options?: Record<string, { type: 'number' | 'string' | 'boolean'; description: string }>;
   run(ctx: ReproContext): Promise<ReproResult>;
+  /**
+   * The same run on a tiny plan: every phase, metric, table and figure of {@link run} at toy sizes, in seconds on
+   * the cpu backend (the claim need not hold there). src/registry.test.ts runs every registered reproduction's.
+   */
+  runTiny(ctx: ReproContext): Promise<ReproResult>;
 }

@@ -13,7 +13,7 @@ const browserPlatform = {
 
 export default defineConfig([
   packageConfig({
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', tensorboard: 'src/logging/index.ts', 'bad-input-child': 'src/testing/bad-input-child.ts' },
+    entry: { index: 'src/index.ts', validate: 'src/validate/index.ts', testing: 'src/testing/index.ts', tensorboard: 'src/logging/index.ts', 'bad-input-child': 'src/testing/bad-input-child.ts' },
     external: ['vitest', 'fast-check', '@fast-check/vitest'],
   }),
   {

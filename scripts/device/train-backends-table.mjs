@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Merges what train-backends.sh left in its work folder into one table: per reproduction and backend, the CLI's wall
 // time (results.json `seconds`), the training time and steps of every trainSteps call (the LEMMA_TRAIN_TIMING lines;
-// for a call cut by RUN_TIMEOUT, its last partial line), ms per training step, how many calls replayed a step graph,
-// and webgpu's speedup over wasm.
+// for a call cut by RUN_TIMEOUT, its last partial line), ms per model-step (a step of K models at once counts K),
+// how many calls replayed a step graph and their dispatches per step, and webgpu's speedup over wasm.
 // Usage: node train-backends-table.mjs <work dir> <out.json> <out.md>
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +23,9 @@ function readRun(id, backend) {
   const latest = new Map();
   for (const l of all) if (!latest.has(l.call) || l.steps >= latest.get(l.call).steps) latest.set(l.call, l);
   const lines = [...latest.values()].filter((l) => l.steps > 0);
-  const steps = lines.reduce((a, l) => a + l.steps, 0);
+  // Model-steps: a step of K models at once (trainMlps, grouped cells) counts K.
+  const steps = lines.reduce((a, l) => a + l.steps * (l.models ?? 1), 0);
+  const graphDispatches = lines.filter((l) => l.dispatches !== undefined).map((l) => l.dispatches);
   const trainMs = lines.reduce((a, l) => a + l.ms, 0);
   const reasons = [...new Set(lines.map((l) => l.fallbackReason).filter(Boolean))];
   return {
@@ -42,6 +44,7 @@ function readRun(id, backend) {
     steps,
     trainSeconds: trainMs / 1000,
     msPerStep: steps > 0 ? trainMs / steps : null,
+    ...(graphDispatches.length ? { dispatchesPerStep: [Math.min(...graphDispatches), Math.max(...graphDispatches)] } : {}),
     ...(reasons.length ? { fallbackReasons: reasons } : {}),
   };
 }
@@ -67,7 +70,8 @@ const doc = { generatedAt: new Date().toISOString(), rows };
 writeFileSync(outJson, `${JSON.stringify(doc, null, 1)}\n`);
 
 const f = (v, d = 1) => (v === null || v === undefined ? '—' : v.toFixed(d));
-const steps = (r) => `${f(r.msPerStep, 2)} ms/step over ${r.steps} steps (${r.graphTrainings}/${r.trainings} graph)`;
+const dispatches = (r) => (r.dispatchesPerStep ? `, ${r.dispatchesPerStep[0] === r.dispatchesPerStep[1] ? r.dispatchesPerStep[0] : r.dispatchesPerStep.join('–')} dispatches/step` : '');
+const steps = (r) => `${f(r.msPerStep, 2)} ms/model-step over ${r.steps} model-steps (${r.graphTrainings}/${r.trainings} graph${dispatches(r)})`;
 const cell = (r) => (!r ? '—' : r.ok ? `${f(r.wallSeconds)} s, ${steps(r)}` : `${r.partial ? 'cut at RUN_TIMEOUT' : `FAILED (rc ${r.rc}${r.error ? `: ${r.error.slice(0, 60)}` : ''})`}${r.steps ? `, ${steps(r)}` : ''}`);
 const md = [
   '| reproduction | wasm | webgpu | webgpu speedup: wall (both finished) or steps in the same wall time (both cut) | per step |',

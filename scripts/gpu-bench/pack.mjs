@@ -73,7 +73,13 @@ async function main() {
       // gpu-kernels' benches run its sources; @lemma/optim (a layer above) is bundled from source against the
       // same gpu-kernels sources, so both share one copy (one step-graph recorder, one onReplay registry).
       ...(e.pkg === 'gpu-kernels'
-        ? { alias: { '@lemma/gpu-kernels': join(root, 'packages/gpu-kernels/src/index.ts'), '@lemma/optim': join(root, 'packages/optim/src/index.ts') } }
+        ? {
+            alias: {
+              '@lemma/gpu-kernels/validate': join(root, 'packages/gpu-kernels/src/validate/index.ts'),
+              '@lemma/gpu-kernels': join(root, 'packages/gpu-kernels/src/index.ts'),
+              '@lemma/optim': join(root, 'packages/optim/src/index.ts'),
+            },
+          }
         : {}),
       banner: { js: "import {createRequire as __lemmaCreateRequire} from 'module'; const require = __lemmaCreateRequire(import.meta.url);" },
       logLevel: 'warning',

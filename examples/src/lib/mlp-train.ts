@@ -217,7 +217,7 @@ export async function trainMlps(plans: readonly MlpTrainPlan[], data: MlpTrainDa
     });
   try {
     // Earlier reads only bound how far the host runs ahead of the device; each model's last loss is read after.
-    if (total > 0) await timedTrainSteps(step, batchAt, { steps: total, readEvery: READ_EVERY, run: K === 1 ? `mlp-seed${plan.seed}` : `mlp-seed${plan.seed}-k${K}` });
+    if (total > 0) await timedTrainSteps(step, batchAt, { steps: total, readEvery: READ_EVERY, run: K === 1 ? `mlp-seed${plan.seed}` : `mlp-seed${plan.seed}-k${K}`, models: K });
     const finals = total > 0 ? Float32Array.from(await lastLoss.data()) : new Float32Array(K).fill(Number.NaN);
     const kv = await Promise.all(ks.map(async (k) => (await k.data()) as Float32Array));
     const bv = await Promise.all(bs.map(async (b) => (b ? ((await b.data()) as Float32Array) : null)));

@@ -74,6 +74,8 @@ export interface TimedTrainStepsOptions extends TrainStepsOptions {
   run?: string | TrainRun;
   /** Added to each logged step (0-based, as trainSteps logs them), for a run continued over several calls. Default 0. */
   stepOffset?: number;
+  /** Models each step trains (K models at once), for the timing file's step counts. Default 1. */
+  models?: number;
 }
 
 /** Least time between two partial lines of one call. */
@@ -92,13 +94,17 @@ export interface TrainTiming {
   /** How the call ran; only when `done`. */
   mode?: TrainStepsResult['mode'];
   fallbackReason?: string;
+  /** Compute dispatches per replayed step; only when `done` in graph mode. */
+  dispatches?: number;
+  /** Models each step trains, when more than one (`steps` counts steps of all of them together). */
+  models?: number;
 }
 
 let calls = 0;
 
 /** The trainSteps options of a call: its own, with the TensorBoard summary of its run when LEMMA_TRAIN_LOGDIR is set. */
 function withSummary(options: TimedTrainStepsOptions): TrainStepsOptions {
-  const { run, stepOffset = 0, ...rest } = options;
+  const { run, stepOffset = 0, models: _models, ...rest } = options;
   if (rest.summary !== undefined || !process.env[TRAIN_LOGDIR_ENV]) return rest;
   const r = typeof run === 'object' ? run : openTrainRun(run);
   if (!r) return rest;
@@ -116,6 +122,8 @@ export async function timedTrainSteps(step: StepFn, batch: (i: number) => tf.Ten
   if (!file) return trainSteps(step, batch, options);
   const call = `${process.pid}-${threadId}-${calls++}`;
   const backend = tf.getBackend();
+  const models = timedOptions.models ?? 1;
+  const many = models > 1 ? { models } : {};
   // One short append per line: atomic enough for the cell pool's threads writing the same file.
   const write = (line: TrainTiming) => appendFileSync(file, `${JSON.stringify(line)}\n`);
   const t0 = performance.now();
@@ -127,11 +135,21 @@ export async function timedTrainSteps(step: StepFn, batch: (i: number) => tf.Ten
       const now = performance.now();
       if (now - last >= PARTIAL_EVERY_MS) {
         last = now;
-        write({ call, backend, steps: p.step + 1, ms: now - t0, done: false });
+        write({ call, backend, steps: p.step + 1, ms: now - t0, done: false, ...many });
       }
       onProgress?.(p);
     },
   });
-  write({ call, backend, steps: options.steps, ms: performance.now() - t0, done: true, mode: r.mode, ...(r.fallbackReason === undefined ? {} : { fallbackReason: r.fallbackReason }) });
+  write({
+    call,
+    backend,
+    steps: r.steps,
+    ms: performance.now() - t0,
+    done: true,
+    mode: r.mode,
+    ...many,
+    ...(r.graphStats ? { dispatches: r.graphStats.dispatches } : {}),
+    ...(r.fallbackReason === undefined ? {} : { fallbackReason: r.fallbackReason }),
+  });
   return r;
 }

@@ -1,7 +1,7 @@
 /**
  * The one training loop of the language-model reproductions: `steps` optimizer steps of a compiled tfjs-layers
  * model on batches from `batchAt`, with an evaluation callback. Runs on gpu-kernels' `trainSteps` (loss read back
- * every `readEvery` steps, asynchronously; a replayed step graph on webgpu), one `trainSteps` per evaluation span.
+ * every `readEvery` steps, asynchronously; a replayed step graph on webgpu, kept across the evaluations).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -39,21 +39,31 @@ export async function trainLoop(model: tfl.LayersModel, o: TrainLoopOptions): Pr
   // What trainOnBatch runs after its async input checks.
   const train = (inner as unknown as { makeTrainFunction(): TrainFunction }).makeTrainFunction();
   const onProgress = o.onProgress;
-  let trainMs = 0;
   const run = openTrainRun(o.run);
-  for (let start = 0; start < o.steps; start += o.evalEvery) {
-    const n = Math.min(o.evalEvery, o.steps - start);
-    const t0 = performance.now();
-    await timedTrainSteps(
-      train,
-      (i) => {
-        const { x, y } = o.batchAt(start + i);
-        return [x, y];
+  let evalMs = 0;
+  const t0 = performance.now();
+  // One trainSteps for the whole loop: the step graph is captured once and kept across the evaluations.
+  await timedTrainSteps(
+    train,
+    (i) => {
+      const { x, y } = o.batchAt(i);
+      return [x, y];
+    },
+    {
+      steps: o.steps,
+      readEvery: o.readEvery ?? 10,
+      evaluate: {
+        every: o.evalEvery,
+        run: async (done) => {
+          const e0 = performance.now();
+          await o.onEval(done);
+          evalMs += performance.now() - e0;
+        },
       },
-      { steps: n, readEvery: o.readEvery ?? 10, ...(run ? { run, stepOffset: start } : {}), ...(onProgress ? { onProgress: (p: { step: number; loss: number }) => onProgress({ step: start + p.step + 1, loss: p.loss }) } : {}) },
-    );
-    trainMs += performance.now() - t0;
-    await o.onEval(start + n);
-  }
+      ...(run ? { run } : {}),
+      ...(onProgress ? { onProgress: (p: { step: number; loss: number }) => onProgress({ step: p.step + 1, loss: p.loss }) } : {}),
+    },
+  );
+  const trainMs = performance.now() - t0 - evalMs;
   return trainMs / o.steps;
 }

@@ -1,7 +1,8 @@
 /** The per-group Luce choice on the active tfjs backend, through gpu-kernels' grouped Gumbel-max kernel. */
 import * as tf from '@tensorflow/tfjs-core';
 import { gumbelMaxSelect } from '@lemma/gpu-kernels';
-import { checkAllFinite, checkBeta, checkInteger, checkOptions, checkSeed, checkStream } from './validate';
+import { expectSeed } from '@lemma/gpu-kernels/validate';
+import { checkAllFinite, checkBeta, checkInteger, checkIntegerAtMost, checkOptions } from './argument-checks';
 
 /** Options of {@link luceSelectTensor}. */
 export interface LuceSelectTensorOptions {
@@ -25,8 +26,8 @@ export async function luceSelectTensor(scores: tf.Tensor | ArrayLike<number>, op
   checkOptions(fn, 'options', options, ['K', 'beta', 'seed', 'stream']);
   const K = checkInteger(fn, 'K', options.K, 1);
   const beta = checkBeta(fn, options.beta ?? 1);
-  const seed = checkSeed(fn, 'seed', options.seed);
-  const stream = checkStream(fn, 'stream', options.stream ?? 0);
+  const seed = expectSeed(fn, 'seed', options.seed);
+  const stream = checkIntegerAtMost(fn, 'stream', options.stream ?? 0, 0, 2 ** 32 - 1, 'a Philox stream id');
   if (scores instanceof tf.Tensor) {
     if (scores.isDisposed) throw new Error(`${fn}: scores is a disposed tensor`);
     if (scores.dtype !== 'float32') throw new Error(`${fn}: scores must be a float32 tensor, got dtype ${scores.dtype}`);

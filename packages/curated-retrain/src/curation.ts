@@ -3,17 +3,18 @@
  * implementations of one: only {@link luceSelect} realises the paper's per-group Luce choice (Algorithm 1).
  */
 import type { Rng } from '@lemma/gpu-kernels';
-import { checkBeta, checkInteger, checkNumberArray, checkRng } from './validate';
+import { expectArrayLike, expectRng } from '@lemma/gpu-kernels/validate';
+import { byType, checkBeta, checkInteger } from './argument-checks';
 
 function checkScores(fn: string, scores: ArrayLike<number>): void {
-  checkNumberArray(fn, 'scores', scores);
+  expectArrayLike(fn, 'scores', scores, byType);
   for (let i = 0; i < scores.length; i++) {
     if (!Number.isFinite(scores[i]!)) throw new Error(`${fn}: rewards must be finite, got ${scores[i]} at candidate ${i}`);
   }
 }
 
 function checkGroups(fn: string, scores: ArrayLike<number>, K: number): number {
-  checkNumberArray(fn, 'scores', scores);
+  expectArrayLike(fn, 'scores', scores, byType);
   checkInteger(fn, 'K', K, 1);
   if (scores.length % K !== 0) throw new Error(`${fn}: scores must hold whole groups of K=${K} candidates, got length ${scores.length}`);
   return scores.length / K;
@@ -33,7 +34,7 @@ export function luceSelect(scores: ArrayLike<number>, K: number, rng: Rng, beta 
   const G = checkGroups(fn, scores, K);
   checkBeta(fn, beta);
   checkScores(fn, scores);
-  checkRng(fn, 'rng', rng);
+  expectRng(fn, 'rng', rng, byType);
   if (sampler !== 'gumbel' && sampler !== 'inverse-cdf') throw new Error(`${fn}: sampler must be 'gumbel' or 'inverse-cdf', got ${String(sampler)}`);
   const out = new Int32Array(G);
   if (sampler === 'inverse-cdf') {
@@ -89,9 +90,9 @@ export function bestOfKSelect(scores: ArrayLike<number>, K: number): Int32Array 
  */
 export function globalSoftmaxSelect(scores: ArrayLike<number>, m: number, rng: Rng, beta = 1): Int32Array {
   const fn = 'globalSoftmaxSelect';
-  checkNumberArray(fn, 'scores', scores);
+  expectArrayLike(fn, 'scores', scores, byType);
   checkInteger(fn, 'm', m, 0);
-  checkRng(fn, 'rng', rng);
+  expectRng(fn, 'rng', rng, byType);
   if (m > scores.length) throw new Error(`${fn}: m must be <= the pool size ${scores.length}, got ${m}`);
   checkBeta(fn, beta);
   checkScores(fn, scores);

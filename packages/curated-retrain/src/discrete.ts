@@ -1,5 +1,5 @@
 /** Float64 summaries of discrete distributions used by the exact updates, the metrics and the tests. */
-import { checkAllFinite, checkDistribution, checkLength } from './validate';
+import { checkAllFinite, checkDistribution, checkLength } from './argument-checks';
 
 /** KL(p ‖ q) = Σ p log(p/q) in nats; Infinity when q = 0 somewhere p > 0. */
 export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {

@@ -3,7 +3,7 @@
  *   H^K_p(x) = E_{x_1..x_{K-1} ~ p}[ K e^{βr(x)} / (e^{βr(x)} + Σ_i e^{βr(x_i)}) ],
  * so one curation step maps p to p·H (Σ_x p(x) H(x) = 1). Everything here is float64 on typed arrays.
  */
-import { checkAllFinite, checkBeta, checkDistribution, checkInteger, checkIntegerAtMost, checkK, checkLength, checkOptions } from './validate';
+import { checkAllFinite, checkBeta, checkDistribution, checkInteger, checkIntegerAtMost, checkK, checkLength, checkOptions } from './argument-checks';
 
 /** Most count vectors the multinomial sum enumerates (each is stored: 5e6 terms = 80 MB). */
 const MAX_MULTINOMIAL_TERMS = 5e6;

@@ -1,8 +1,9 @@
 /** Per-iteration diagnostics of a retraining run, estimated from samples of the current model. */
 import { createRng } from '@lemma/gpu-kernels';
+import { expectSeed } from '@lemma/gpu-kernels/validate';
 import { entropy, klDivergence } from './discrete';
 import { checkSamples, type Samples } from './samples';
-import { checkAllFinite, checkBeta, checkDistribution, checkInteger, checkIntegerAtMost, checkLength, checkOptions, checkSeed } from './validate';
+import { checkAllFinite, checkBeta, checkDistribution, checkInteger, checkIntegerAtMost, checkLength, checkOptions } from './argument-checks';
 import { slicedWasserstein } from './wasserstein';
 
 /** How samples are binned for the histogram-based KL and entropy estimates. */
@@ -172,7 +173,7 @@ function checkMetricsInput(m: MetricsInput): void {
     checkIntegerAtMost(fn, 'm.numClasses', m.numClasses, 1, 1e7, 'one proportion per class');
   }
   if (m.realData !== null) checkSamples(fn, 'm.realData', m.realData, m.samples.dim);
-  checkSeed(fn, 'm.projectionSeed', m.projectionSeed);
+  expectSeed(fn, 'm.projectionSeed', m.projectionSeed);
   checkInteger(fn, 'm.curatedCount', m.curatedCount, 0);
   checkInteger(fn, 'm.realCount', m.realCount, 0);
 }

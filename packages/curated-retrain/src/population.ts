@@ -4,7 +4,7 @@
  */
 import { luceFactor, type LuceMethod } from './luce';
 import { normalize } from './discrete';
-import { checkAllFinite, checkBeta, checkDistribution, checkIntegerAtMost, checkK, checkLength, checkOptions, checkRatio } from './validate';
+import { checkAllFinite, checkBeta, checkDistribution, checkIntegerAtMost, checkK, checkLength, checkOptions, checkRatio } from './argument-checks';
 
 const STEP_KEYS = ['K', 'beta', 'operator', 'method'] as const;
 

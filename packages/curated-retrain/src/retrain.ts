@@ -3,13 +3,14 @@
  * from the current model, keep one per group by a curation operator, mix with real data, refit.
  */
 import { createRng, type Rng } from '@lemma/gpu-kernels';
+import { expectSeed } from '@lemma/gpu-kernels/validate';
 import { bestOfKSelect, globalSoftmaxSelect, luceSelect, type LuceSampler } from './curation';
 import { luceSelectTensor } from './curation-tensor';
 import { sinkhornDistance } from './sinkhorn-distance';
 import { checkBinning, computeIterationMetrics, gridBinningFor, histogram, type DensityBinning, type IterationMetrics } from './metrics';
 import type { GenerativeModel, RewardFn } from './model';
 import { checkSamples, concatSamples, headRows, selectRows, type Samples } from './samples';
-import { checkBeta, checkInteger, checkIntegerAtMost, checkK, checkOptions, checkRatio, checkSeed, MAX_SAMPLE_VALUES } from './validate';
+import { checkBeta, checkInteger, checkIntegerAtMost, checkK, checkOptions, checkRatio, MAX_SAMPLE_VALUES } from './argument-checks';
 
 const RETRAIN_KEYS = ['model', 'realData', 'reward', 'K', 'beta', 'syntheticToRealRatio', 'iterations', 'samplesPerIteration', 'curation', 'selection', 'sampler', 'seed', 'fitInitial', 'classify', 'numClasses', 'binning', 'evalSamples', 'sinkhorn', 'onIteration', 'signal'] as const;
 
@@ -135,7 +136,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   const beta = checkBeta(fn, options.beta ?? 1);
   const lambda = checkRatio(fn, options.syntheticToRealRatio);
   const T = checkInteger(fn, 'iterations', options.iterations, 0);
-  const seed = checkSeed(fn, 'seed', options.seed);
+  const seed = expectSeed(fn, 'seed', options.seed);
   const signal = options.signal;
   if (signal !== undefined && (typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) throw new Error(`${fn}: signal must be an AbortSignal, got ${typeof signal}`);
   const checkAbort = (t: number): void => {

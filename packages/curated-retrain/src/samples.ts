@@ -1,5 +1,6 @@
 /** A batch of points as a row-major float64 matrix: the currency between models, rewards and curators. */
-import { checkAllFinite, checkInteger, checkNumberArray } from './validate';
+import { expectArrayLike } from '@lemma/gpu-kernels/validate';
+import { byType, checkAllFinite, checkInteger } from './argument-checks';
 
 /** `n` points of dimension `dim`, row-major in `data` (length n·dim). Categorical models use dim 1 with class indices. */
 export interface Samples {
@@ -26,7 +27,7 @@ export function toSamples(values: ArrayLike<number> | readonly (readonly number[
     checkAllFinite(fn, 'values', data);
     return { n: rows.length, dim: d, data };
   }
-  const flat = checkNumberArray(fn, 'values', values);
+  const flat = expectArrayLike(fn, 'values', values, byType);
   const d = checkInteger(fn, 'dim', dim ?? 1, 1);
   if (flat.length % d !== 0) throw new Error(`${fn}: values must have a length divisible by dim=${d}, got length ${flat.length}`);
   const data = Float64Array.from(flat);
@@ -47,7 +48,7 @@ export function checkSamples(fn: string, name: string, s: Samples, dim?: number,
 /** Rows `idx` of `s`, in order. */
 export function selectRows(s: Samples, idx: ArrayLike<number>): Samples {
   checkSamples('selectRows', 's', s, undefined, true);
-  checkNumberArray('selectRows', 'idx', idx);
+  expectArrayLike('selectRows', 'idx', idx, byType);
   for (let i = 0; i < idx.length; i++) {
     const k = idx[i]!;
     if (!Number.isInteger(k) || k < 0 || k >= s.n) throw new Error(`selectRows: idx must hold row indices in [0, ${s.n - 1}], got ${k} at position ${i}`);

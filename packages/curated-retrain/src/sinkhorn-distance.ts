@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseSqDist } from '@lemma/gpu-kernels';
 import { sinkhorn } from '@lemma/ot-matching';
 import { checkSamples, type Samples } from './samples';
-import { checkFinite, checkIntegerAtMost, checkOptions } from './validate';
+import { checkFinite, checkIntegerAtMost, checkOptions } from './argument-checks';
 
 /** ot-matching's sinkhorn iteration cap (its MAX_SINKHORN_ITERATIONS), checked here so the error names this function. */
 const MAX_SINKHORN_ITERATIONS = 10_000_000;

@@ -6,8 +6,9 @@
  * an exact or entropic 2-D distance is wanted.
  */
 import type { Rng } from '@lemma/gpu-kernels';
+import { expectRng } from '@lemma/gpu-kernels/validate';
 import type { Samples } from './samples';
-import { checkAllFinite, checkFinite, checkIntegerAtMost, checkOptions, checkRng } from './validate';
+import { byType, checkAllFinite, checkFinite, checkIntegerAtMost, checkOptions } from './argument-checks';
 import { checkSamples } from './samples';
 
 /**
@@ -66,7 +67,7 @@ export function slicedWasserstein(a: Samples, b: Samples, options: SlicedWassers
   checkSamples(fn, 'a', a);
   checkSamples(fn, 'b', b);
   checkOptions(fn, 'options', options, ['projections', 'p', 'rng']);
-  checkRng(fn, 'options.rng', options.rng);
+  expectRng(fn, 'options.rng', options.rng, byType);
   if (a.dim !== b.dim) throw new Error(`${fn}: a and b must have the same dim, got ${a.dim} and ${b.dim}`);
   const p = checkFinite(fn, 'p', options.p ?? 2, { min: 1 });
   const d = a.dim;

@@ -1,5 +1,6 @@
 /** Measured sup-error estimates and the certified bounds of the layer lemma and the telescoping theorem. */
-import { createRng, expectFiniteArray, expectInteger, expectNumber, expectSeed } from '@lemma/gpu-kernels';
+import { createRng } from '@lemma/gpu-kernels';
+import { expectFiniteArray, expectInteger, expectNumber, expectSeed } from '@lemma/gpu-kernels/validate';
 import { networkForwardF64, networkVjpF64 } from './forward-f64';
 import { type EquivariantNetwork, checkNetwork, inputSize, outputSize } from './network';
 import { MAX_DENSE_ENTRIES } from './sparse';
@@ -54,6 +55,7 @@ export interface SupErrorOptions {
  * improve. Every point evaluated is a unit vector, so `max` stays a lower estimate of the sup.
  */
 export function estimateSupError(f: EquivariantNetwork, g: EquivariantNetwork, samples = 256, seed = 0, options: SupErrorOptions = {}): SupErrorEstimate {
+  // The approximation metric of Pensia et al., restated in Natale et al. Thm 5 [C]; the paper's own number is unread.
   checkNetwork('estimateSupError: f', f);
   checkNetwork('estimateSupError: g', g);
   if (options === null || typeof options !== 'object') throw new TypeError(`estimateSupError: options must be an options object, got ${String(options)}`);

@@ -2,7 +2,7 @@
  * Bases of Hom_G(rho_in, rho_out), the G-equivariant linear maps: the orbit (parameter-sharing) basis
  * for permutation actions and the generic null space of W rho_in(g) - rho_out(g) W over generators.
  */
-import { expectFiniteArray, expectFunction, expectInteger, expectOptions, invalidArgument } from '@lemma/gpu-kernels';
+import { expectFiniteArray, expectFunction, expectInteger, expectOptions, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { type PermAction, assertSameGroup } from './groups';
 import { matrixRank, nullSpace } from './nullspace';
 import { expectPermutation } from './permutation';

@@ -4,7 +4,7 @@
  * a map from an extra input fixed at 1 (the trivial representation) to F_out, {v_k} is exactly the equivariant
  * basis Hom_G(1, F_out), so the paper's construction and pruning apply to it unchanged (see construction.ts).
  */
-import { expectInteger, invalidArgument } from '@lemma/gpu-kernels';
+import { expectInteger, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { type PermAction, expectAction } from './groups';
 import { type EquivariantLayer, type LayerBias, checkLayer } from './network';
 import { MAX_ACTION_DIM } from './permutation';

@@ -1,5 +1,5 @@
 /** Closed-form equivariant bases: MLP, DeepSets, Maron et al.'s 2-order layers, (group) convolutions. */
-import { expectOneOf, expectOptions, invalidArgument } from '@lemma/gpu-kernels';
+import { expectOneOf, expectOptions, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { type EquivariantBasis, expectBasis, orbitBasis } from './basis';
 import { type ImageGroup, symmetricGroup, trivialAction } from './groups';
 import type { SparseMatrix } from './sparse';

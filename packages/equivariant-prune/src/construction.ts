@@ -15,7 +15,8 @@
  * (|U[-1, 1]|) and one subset-sum problem per (output copy, bias vector) solves
  * sum_{j in S} lambda_j mu[b,j,k] ≈ beta[b,k]. The units live in the even layer's `bias.units`.
  */
-import { createRng, expectFiniteArray, expectInteger, expectNumber, expectOptions, expectSeed, invalidArgument } from '@lemma/gpu-kernels';
+import { createRng } from '@lemma/gpu-kernels';
+import { expectFiniteArray, expectInteger, expectNumber, expectOptions, expectSeed, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { type EquivariantBasis, expectBasis } from './basis';
 import { biasCoeffsOf } from './bias';
 import { type EquivariantLayer, type EquivariantNetwork, MAX_COEFFS, checkNetwork } from './network';
@@ -290,6 +291,7 @@ export function pruneToTarget(target: EquivariantNetwork, random: RandomNetwork,
             for (let j = 0; j < m; j++) {
               const jj = sign * m + j;
               const h = a * 2 * m + jj;
+              // A product of two uniforms: Lueker's Cor. 3.3 ('contains a uniform') covers such samples [C, Natale].
               samples[inst * m + j] = Math.abs(lambda(a, jj)) * even.coeffs[(b * hidden + h) * K + k]!;
             }
           }
@@ -400,6 +402,7 @@ export interface ParameterReport {
  * lower-bound theorem: 2^M >= (1/2ε)^{#target coefficients}, so M >= target · log2(1/(2ε))).
  */
 export function parameterReport(target: EquivariantNetwork, pruned: EquivariantNetwork, eps: number): ParameterReport {
+  // Lower-bound theorem: its number is unknown (body unread); Pensia's dense form is quoted in Natale et al. App. 7 [C].
   checkNetwork('parameterReport: target', target);
   checkNetwork('parameterReport: pruned', pruned);
   expectNumber('parameterReport', 'eps', eps, { min: 0, exclusiveMin: true });

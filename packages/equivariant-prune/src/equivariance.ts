@@ -1,5 +1,5 @@
 /** Equivariance of a network, measured in float64: ‖f(g x) - g f(x)‖ over group elements. */
-import { expectInteger } from '@lemma/gpu-kernels';
+import { expectInteger } from '@lemma/gpu-kernels/validate';
 import { checkInput, networkForwardF64 } from './forward-f64';
 import { type PermAction, assertSameGroup } from './groups';
 import { type EquivariantNetwork, checkNetwork } from './network';

@@ -1,5 +1,5 @@
 /** Float64 reference forward pass and vector-Jacobian product of coefficient-parameterised networks. */
-import { expectInteger, invalidArgument } from '@lemma/gpu-kernels';
+import { expectInteger, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { biasVectorOf } from './bias';
 import { type EquivariantLayer, type EquivariantNetwork, checkLayer, checkNetwork, maskedCoeffsOf, outputWidth } from './network';
 import { sparseMatTVecAdd, sparseMatVecAdd } from './sparse';

@@ -5,7 +5,7 @@
  * generators in the same order, so generator i of the input action and of the output action are the
  * same group element.
  */
-import { expectBoolean, expectInteger, expectOptions, invalidArgument } from '@lemma/gpu-kernels';
+import { expectBoolean, expectInteger, expectOptions, invalidArgument } from '@lemma/gpu-kernels/validate';
 import {
   type Permutation,
   MAX_ACTION_DIM,

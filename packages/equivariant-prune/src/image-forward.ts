@@ -3,7 +3,7 @@
  * kernel of a layer assembled from its coefficients, G-invariant biases as per-channel conv biases.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { expectFiniteArray, expectInteger, expectOneOf, expectOptions, expectTensor, invalidArgument } from '@lemma/gpu-kernels';
+import { expectFiniteArray, expectInteger, expectOneOf, expectOptions, expectTensor, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { biasVectorOf } from './bias';
 import { type EquivariantLayer, type EquivariantNetwork, checkLayer, checkNetwork, maskedCoeffsOf } from './network';
 import { MAX_DENSE_ENTRIES } from './sparse';

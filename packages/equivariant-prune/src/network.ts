@@ -5,7 +5,8 @@
  * This file holds the data model and its validation; forward-f64.ts has the float64 reference forward,
  * tf-forward.ts the tensor path, equivariance.ts the equivariance check.
  */
-import { type Rng, expectFinite, expectFiniteArray, expectInteger, invalidArgument } from '@lemma/gpu-kernels';
+import type { Rng } from '@lemma/gpu-kernels';
+import { expectFinite, expectFiniteArray, expectInteger, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { type EquivariantBasis, expectBasis } from './basis';
 import { biasUnitCount } from './bias';
 import { MAX_DENSE_ENTRIES } from './sparse';

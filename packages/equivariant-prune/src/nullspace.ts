@@ -1,5 +1,5 @@
 /** Null spaces and ranks of small dense float64 matrices by Gaussian elimination with full pivoting. */
-import { expectInteger, expectNumber, invalidArgument } from '@lemma/gpu-kernels';
+import { expectInteger, expectNumber, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { MAX_DENSE_ENTRIES } from './sparse';
 
 /** Result of {@link rowEchelon}. */

@@ -3,7 +3,7 @@
  * permutation matrix P acts on vectors as (P x)[p[i]] = x[i].
  */
 
-import { expectInteger, invalidArgument } from '@lemma/gpu-kernels';
+import { expectInteger, invalidArgument } from '@lemma/gpu-kernels/validate';
 
 /** A permutation of {0, ..., n-1} stored as the image of each index. */
 export type Permutation = Int32Array;

@@ -1,5 +1,6 @@
 /** Sparse (COO) float64 matrices: basis elements of permutation representations are 0/1 and very sparse. */
-import { createRng, expectFiniteArray, expectInteger, expectNumber, expectSeed, invalidArgument } from '@lemma/gpu-kernels';
+import { createRng } from '@lemma/gpu-kernels';
+import { expectFiniteArray, expectInteger, expectNumber, expectSeed, invalidArgument } from '@lemma/gpu-kernels/validate';
 
 /** Largest dense matrix (rows·cols entries) built or read anywhere: a Float64Array of 2^27 entries is 1 GiB. */
 export const MAX_DENSE_ENTRIES = 1 << 27;

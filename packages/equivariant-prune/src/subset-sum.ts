@@ -7,7 +7,7 @@
  * (Equation numbers of the paper are not cited: its body was not available to us, see the notes.)
  */
 
-import { expectFinite, expectInteger, invalidArgument } from '@lemma/gpu-kernels';
+import { expectArrayLike, expectFinite, expectFiniteValues, expectInteger } from '@lemma/gpu-kernels/validate';
 
 /** Largest number of samples per instance (2^20 half-sums, 12 MiB of scratch). */
 export const MAX_SUBSET_SUM_SAMPLES = 40;
@@ -157,12 +157,8 @@ function solveInto(
   return value;
 }
 
-function checkFinite(where: string, name: string, a: ArrayLike<number>): void {
-  if (!(Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView)))) throw invalidArgument(where, name, 'an array of finite numbers', a, 'type');
-  for (let i = 0; i < a.length; i++) {
-    if (!Number.isFinite(a[i]!)) throw new Error(`${where}: ${name} must be finite, got ${a[i]} at index ${i}`);
-  }
-}
+/** The container check of sample arrays (entries are checked by expectFiniteValues). */
+const FINITE_ARRAY = { expected: 'an array of finite numbers' };
 
 /**
  * Solves min over subsets S of |target - sum_{i in S} samples_i| exactly (the empty set is allowed).
@@ -171,7 +167,7 @@ function checkFinite(where: string, name: string, a: ArrayLike<number>): void {
  * const { subset, error } = solveSubsetSum([0.3, -0.7, 0.55, 0.1], 0.4); // {0, 3}: error 0
  */
 export function solveSubsetSum(samples: ArrayLike<number>, target: number): SubsetSumSolution {
-  checkFinite('solveSubsetSum', 'samples', samples);
+  expectFiniteValues('solveSubsetSum', 'samples', expectArrayLike('solveSubsetSum', 'samples', samples, FINITE_ARRAY));
   const n = samples.length;
   if (n > MAX_SUBSET_SUM_SAMPLES) throw new Error(`solveSubsetSum: samples must have at most ${MAX_SUBSET_SUM_SAMPLES} entries, got ${n}`);
   expectFinite('solveSubsetSum', 'target', target);
@@ -188,14 +184,14 @@ export function solveSubsetSum(samples: ArrayLike<number>, target: number): Subs
  */
 export function solveSubsetSumBatch(samples: Float64Array, targets: Float64Array, n: number): SubsetSumBatch {
   expectInteger('solveSubsetSumBatch', 'n', n, { max: MAX_SUBSET_SUM_SAMPLES, expected: `an integer in [0, ${MAX_SUBSET_SUM_SAMPLES}]` });
-  if (!(Array.isArray(targets) || ArrayBuffer.isView(targets))) throw invalidArgument('solveSubsetSumBatch', 'targets', 'a Float64Array of finite numbers', targets, 'type');
-  if (!(Array.isArray(samples) || ArrayBuffer.isView(samples))) throw invalidArgument('solveSubsetSumBatch', 'samples', 'a Float64Array of finite numbers', samples, 'type');
+  expectArrayLike('solveSubsetSumBatch', 'targets', targets, { expected: 'a Float64Array of finite numbers' });
+  expectArrayLike('solveSubsetSumBatch', 'samples', samples, { expected: 'a Float64Array of finite numbers' });
   const count = targets.length;
   if (samples.length !== count * n) {
     throw new Error(`solveSubsetSumBatch: samples must have length targets.length·n = ${count * n}, got ${samples.length}`);
   }
-  checkFinite('solveSubsetSumBatch', 'samples', samples);
-  checkFinite('solveSubsetSumBatch', 'targets', targets);
+  expectFiniteValues('solveSubsetSumBatch', 'samples', samples);
+  expectFiniteValues('solveSubsetSumBatch', 'targets', targets);
   const scratch = new Scratch(n - (n >> 1));
   const selection = new Uint8Array(count * n);
   const value = new Float64Array(count);
@@ -209,7 +205,7 @@ export function solveSubsetSumBatch(samples: Float64Array, targets: Float64Array
 
 /** Exhaustive search over all 2^n subsets (n <= 24); the reference for tests. */
 export function bruteForceSubsetSum(samples: ArrayLike<number>, target: number): SubsetSumSolution {
-  checkFinite('bruteForceSubsetSum', 'samples', samples);
+  expectFiniteValues('bruteForceSubsetSum', 'samples', expectArrayLike('bruteForceSubsetSum', 'samples', samples, FINITE_ARRAY));
   const n = samples.length;
   if (n > 24) throw new Error(`bruteForceSubsetSum: samples must have at most 24 entries, got ${n}`);
   // A NaN target makes every error NaN, so the empty set would come back as the 'optimum'.

@@ -4,7 +4,7 @@
  * itself (cOut dOut x cIn dIn) is never formed. The image path (conv2d filters) is image-forward.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { expectFiniteArray, expectInteger, expectRank, expectTensor, invalidArgument } from '@lemma/gpu-kernels';
+import { expectFiniteArray, expectInteger, expectRank, expectTensor, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { type EquivariantBasis, expectBasis } from './basis';
 import { biasVectorOf } from './bias';
 import { type EquivariantLayer, type EquivariantNetwork, checkLayer, checkNetwork, maskedCoeffsOf } from './network';

@@ -25,8 +25,8 @@ import { selectBackend } from '../src/backend/select';
 import { randomUniform } from '../src/kernels/random/index';
 import { pairwiseSqDist } from '../src/kernels/pairwise/index';
 import { sinkhornHalfStep } from '../src/kernels/sinkhorn/index';
-import { sinkhornOnlineHalfStep } from '../src/kernels/sinkhornOnline/index';
-import { sinkhornOnlinePlan, sinkhornOnlineTuning } from '../src/kernels/sinkhornOnline/webgpu';
+import { sinkhornOnlineHalfStep } from '../src/kernels/sinkhorn-online/index';
+import { sinkhornOnlinePlan, sinkhornOnlineTuning } from '../src/kernels/sinkhorn-online/webgpu';
 import { timeLoop, runBench, type BenchRow } from './timing';
 
 /** `ms`, `hostMs` per iteration. */

@@ -7,15 +7,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/backend/select';
 import { webgpuInternals } from '../src/kernels/_shared/webgpu';
-import { runWGSL } from '../src/kernels/runWGSL/index';
+import { runWGSL } from '../src/kernels/run-wgsl/index';
 import { randomNormal, randomUniform } from '../src/kernels/random/index';
 import { pairwiseSqDist } from '../src/kernels/pairwise/index';
-import { logSumExp } from '../src/kernels/logSumExp/index';
+import { logSumExp } from '../src/kernels/log-sum-exp/index';
 import { sinkhornHalfStep } from '../src/kernels/sinkhorn/index';
-import { adamWRule } from '../src/kernels/elementwiseRule/adamw-fixture';
-import { applyElementwiseRule, createRuleSlots } from '../src/kernels/elementwiseRule/index';
-import { ruleTuning } from '../src/kernels/elementwiseRule/webgpu';
-import { lseReduceWebGPU, lseTuning } from '../src/kernels/logSumExp/webgpu';
+import { adamWRule } from '../src/kernels/elementwise-rule/adamw-fixture';
+import { applyElementwiseRule, createRuleSlots } from '../src/kernels/elementwise-rule/index';
+import { ruleTuning } from '../src/kernels/elementwise-rule/webgpu';
+import { lseReduceWebGPU, lseTuning } from '../src/kernels/log-sum-exp/webgpu';
 import { flushAndWait, timeLoop, runBench, type BenchRow } from './timing';
 // The kernels as they were before the multi-tensor AdamW and column-reduction rework, timed in the same run.
 

@@ -2,22 +2,98 @@
  * @packageDocumentation
  * Backend selection and the fused kernels shared by every `@lemma` package.
  */
-export * from './backend/index';
-export * from './validate/index';
-export * from './rng/index';
-export * from './kernels/runWGSL/index';
-export * from './kernels/random/index';
-export * from './kernels/gumbelMaxSelect/index';
-export * from './kernels/pairwise/index';
-export * from './kernels/logSumExp/index';
-export * from './kernels/sinkhorn/index';
-export * from './kernels/sinkhornOnline/index';
-export * from './kernels/elementwiseRule/index';
-export { GradScaler, gradScaleTuning } from './kernels/gradScale/index';
-export type { GradScale, SkipReport } from './kernels/gradScale/index';
-export { wasmSimdConfig } from './kernels/wasmSimd/index';
-export * from './train/index';
-export { PHILOX_WGSL, wordToUnit23 } from './rng/gpuPhilox';
+export {
+  selectBackend,
+  formatBackendReport,
+  resolveBackendChoice,
+  registerCoreGradients,
+  BACKEND_NAMES,
+  BackendUnavailableError,
+  getWebGPUBackend,
+  getGPUDevice,
+  isGpuBackend,
+  prepareWebGPU,
+  releaseWebGPU,
+  assertSingleTfjsCore,
+  tfjsCoreProblems,
+  TFJS_CORE_VERSION,
+} from './backend/index';
+export type { SelectBackendOptions, WasmPaths, BackendAttempt, BackendChoice, BackendName, BackendReport } from './backend/index';
+// The validation checks, re-exported from './validate' for compatibility: their home is the
+// `@lemma/gpu-kernels/validate` subpath, which every @lemma package imports them from (and which also has
+// describeType, expectArrayLike, expectLength, expectRng). Kept here so existing imports from the main entry still work.
+export {
+  describeValue,
+  invalidArgument,
+  expectNumber,
+  expectFinite,
+  expectPositive,
+  expectInteger,
+  expectSeed,
+  expectStream,
+  expectBoolean,
+  expectFunction,
+  expectOneOf,
+  expectOptions,
+  expectFiniteArray,
+  expectShape,
+  expectTensor,
+  expectRank,
+  toFloatTensor,
+  withOwned,
+  expectNumberArray,
+  expectFiniteValues,
+  expectObject,
+  expectLayersModel,
+  expectPermutation,
+} from './validate/index';
+export type { NumberRule } from './validate/index';
+export { philox4x32, keyFromSeed, uint32ToUnit, philoxWords, createRng, NormalStream } from './rng/index';
+export type { PhiloxKey, Rng } from './rng/index';
+export { runWGSL } from './kernels/run-wgsl/index';
+export type { BindingAccess, WGSLBinding, RunWGSLOptions } from './kernels/run-wgsl/index';
+export { randomUniform, randomNormal, randomGumbel } from './kernels/random/index';
+export type { RandomDistribution, RandomOptions } from './kernels/random/index';
+export { gumbelMaxSelect } from './kernels/gumbel-max-select/index';
+export type { GumbelMaxOptions } from './kernels/gumbel-max-select/index';
+export { pairwiseSqDist, innerProduct } from './kernels/pairwise/index';
+export { logSumExp } from './kernels/log-sum-exp/index';
+export type { LogSumExpOptions } from './kernels/log-sum-exp/index';
+export {
+  sinkhornHalfStep,
+  sinkhornIterations,
+  sinkhornMarginalError,
+  sinkhornPlan,
+  isSinkhornCostF16,
+  packSinkhornCostF16,
+} from './kernels/sinkhorn/index';
+export type {
+  SinkhornCostF16,
+  SinkhornConvention,
+  SinkhornAxis,
+  SinkhornHalfStepArgs,
+  SinkhornIterationsArgs,
+  SinkhornMarginalErrorArgs,
+} from './kernels/sinkhorn/index';
+export { sinkhornOnlineHalfStep, SINKHORN_ONLINE_MAX_DIM } from './kernels/sinkhorn-online/index';
+export type { SinkhornOnlineHalfStepArgs } from './kernels/sinkhorn-online/index';
+export { elementwiseRuleSupported, applyElementwiseRule, createRuleSlots } from './kernels/elementwise-rule/index';
+export type { ElementwiseRule, ElementwiseRuleOptions } from './kernels/elementwise-rule/index';
+export { GradScaler, gradScaleTuning } from './kernels/grad-scale/index';
+export type { GradScale, SkipReport } from './kernels/grad-scale/index';
+export { wasmSimdConfig } from './kernels/wasm-simd/index';
+export { isCapturing, onReplay, captureStepGraph, StepGraph, trainSteps } from './train/index';
+export type {
+  ReplayContext,
+  ReplayHook,
+  CapturedStep,
+  StepFn,
+  StepGraphStats,
+  TrainStepsEvaluate,
+  TrainStepsOptions,
+  TrainStepsResult,
+} from './train/index';
+export { PHILOX_WGSL, wordToUnit23 } from './rng/gpu-philox';
 
 // K models at once (issue #11 item 4): functional blocks whose parameters carry a leading model axis K.
 export { kMlp, kMlpForward, kLinear, kLinearVariables, kMatMulBias, kActivate } from './train/k-mlp';

@@ -45,20 +45,41 @@ async function time(step: () => void, sync: () => Promise<void>, iters: number):
 /**
  * Where the bench's variables and gradients are made: 'host' = tfjs's randomNormal (values drawn in JS, uploaded by
  * tfjs-webgpu like any CPU-made tensor, e.g. tfjs-layers' initial weights), 'device' = gpu-kernels' Philox kernel,
- * 'hostcopy' = host-made, then copied once on the device (same values as 'host' in a buffer a kernel wrote):
- * tells an uploaded buffer's cost from the values' cost.
+ * 'hostcopy' = host-made, then copied once on the device (same values as 'host' in a buffer a kernel wrote),
+ * 'devicevalues' = the 'device' values read back and uploaded like host-made ones, 'deviceafterupload' = 'device'
+ * after an upload of the same size that is then disposed, 'hostwrite' = a kernel-made buffer overwritten with host
+ * values by queue.writeBuffer: together they tell the values' cost from an upload's and a buffer's.
  */
-type Init = 'host' | 'device' | 'hostcopy';
+type Init = 'host' | 'device' | 'hostcopy' | 'devicevalues' | 'deviceafterupload' | 'hostwrite';
 
 /** `count` flat normal tensors of `each` entries with standard deviation `std` (seeds seed0, seed0 + 1, ...). */
-function normals(init: Init, count: number, each: number, std: number, seed0: number): tf.Tensor[] {
-  return Array.from({ length: count }, (_, i) =>
-    init === 'host'
-      ? tf.randomNormal([each], 0, std, 'float32', seed0 + i)
-      : init === 'hostcopy'
-        ? tf.tidy(() => tf.mul(tf.randomNormal([each], 0, std, 'float32', seed0 + i), 1))
-        : tf.tidy(() => tf.mul(randomNormal([each], seed0 + i), std)),
-  );
+async function normals(init: Init, count: number, each: number, std: number, seed0: number): Promise<tf.Tensor[]> {
+  const out: tf.Tensor[] = [];
+  for (let i = 0; i < count; i++) {
+    if (init === 'host') out.push(tf.randomNormal([each], 0, std, 'float32', seed0 + i));
+    else if (init === 'hostcopy') out.push(tf.tidy(() => tf.mul(tf.randomNormal([each], 0, std, 'float32', seed0 + i), 1)));
+    else if (init === 'hostwrite') {
+      const d = tf.tidy(() => tf.mul(randomNormal([each], seed0 + i), 0));
+      const be = tf.backend() as unknown as { device: GPUDevice; tensorMap: { get(id: unknown): { resource: GPUBuffer } } };
+      const host = (await tf.randomNormal([each], 0, std, 'float32', seed0 + i).data()) as Float32Array;
+      be.device.queue.writeBuffer(be.tensorMap.get(d.dataId).resource, 0, host.buffer, host.byteOffset, host.byteLength);
+      out.push(d);
+    } else {
+      if (init === 'deviceafterupload') {
+        const u = tf.randomNormal([each], 0, std, 'float32', seed0 + i);
+        const probe = tf.tidy(() => tf.slice(tf.add(u, 0), [0], [1])); // forces the upload
+        await probe.data();
+        tf.dispose([probe, u]);
+      }
+      const d = tf.tidy(() => tf.mul(randomNormal([each], seed0 + i), std));
+      if (init !== 'devicevalues') out.push(d);
+      else {
+        out.push(tf.tensor1d((await d.data()) as Float32Array));
+        d.dispose();
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -69,8 +90,8 @@ export async function compareWithRule(n: number, iters: number, tensors = 1, rou
   const backend = tf.getBackend();
   const each = Math.floor(n / tensors);
   const tag = `cmp_${n}_${tensors}_${Math.random().toString(36).slice(2)}`;
-  const vs = normals(init, tensors, each, 1, 1).map((t, i) => tf.variable(t, true, `${tag}_${i}`));
-  const gs = normals(init, tensors, each, 1e-2, 1000);
+  const vs = (await normals(init, tensors, each, 1, 1)).map((t, i) => tf.variable(t, true, `${tag}_${i}`));
+  const gs = await normals(init, tensors, each, 1e-2, 1000);
   const named = Object.fromEntries(vs.map((v, i) => [v.name, gs[i]!]));
   const sync = async (): Promise<void> => {
     const s = tf.slice(vs[tensors - 1]!, [0], [1]);
@@ -135,8 +156,8 @@ export const sizeLabel = (tensors: number, each: number): string => `${tensors}x
 /** Median-of-rounds time of our AdamW step (optionally clipped) over `tensors` flat variables of `each` parameters. */
 async function optimizerStep(id: string, tensors: number, each: number, clipNorm: number | undefined, iters: number, sync: () => Promise<void>, init: Init = 'host'): Promise<DocRow> {
   const tag = `${id}_${Math.random().toString(36).slice(2)}`;
-  const vs = normals(init, tensors, each, 1, 1).map((t, i) => tf.variable(t, true, `${tag}_${i}`));
-  const gs = normals(init, tensors, each, 1e-2, 1000);
+  const vs = (await normals(init, tensors, each, 1, 1)).map((t, i) => tf.variable(t, true, `${tag}_${i}`));
+  const gs = await normals(init, tensors, each, 1e-2, 1000);
   const named = Object.fromEntries(vs.map((v, i) => [v.name, gs[i]!]));
   // Decay on every variable (noDecay: []), as torch's AdamW(weight_decay=0.01) does.
   const opt = adamw({ learningRate: 1e-3, weightDecay: 0.01, noDecay: [], ...(clipNorm === undefined ? {} : { clipNorm }) });
@@ -197,6 +218,9 @@ export default async function main(): Promise<void> {
   rows.push(await optimizerStep('optim_adamw_step_clip_100M_deviceinit', 1, big, 1.0, iters, sync, 'device'));
   rows.push(await optimizerStep('optim_adamw_step_100M_deviceinit', 1, big, undefined, iters, sync, 'device'));
   rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostcopy', 1, big, 1.0, iters, sync, 'hostcopy'));
+  rows.push(await optimizerStep('optim_adamw_step_clip_100M_devicevalues', 1, big, 1.0, iters, sync, 'devicevalues'));
+  rows.push(await optimizerStep('optim_adamw_step_clip_100M_deviceafterupload', 1, big, 1.0, iters, sync, 'deviceafterupload'));
+  rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostwrite', 1, big, 1.0, iters, sync, 'hostwrite'));
   rows.push(await optimizerStep('optim_adamw_step_clip_100M_last', 1, big, 1.0, iters, sync));
   if (process.argv.includes('--detail')) {
     for (const row of await benchSize(big, smoke ? 3 : 20)) console.error(JSON.stringify(row));

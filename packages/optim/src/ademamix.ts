@@ -39,6 +39,7 @@ export class AdEMAMix extends FusedOptimizer<AdEMAMixOptions> {
     this.alphaAt = ademamixAlpha(o.alpha ?? 2, o.alphaWarmup ?? 0);
     const b1 = o.beta1 ?? 0.9;
     // β_start = β1 (paper Alg. 1); with β1 = 0 the half-life of β1 is undefined, so start from 0.5 (half-life 0).
+    // Default β3 0.9999; the paper's App. C.1.5 (cited by optax) finds a smaller β3 (0.999) better for short runs.
     this.beta3At = ademamixBeta3(o.beta3 ?? 0.9999, o.beta3Warmup ?? 0, b1 > 0 ? b1 : 0.5);
   }
   protected ruleFor(): FusedRule {

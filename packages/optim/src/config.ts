@@ -3,6 +3,7 @@
  * save/load (which camel-cases every string containing '_' on load, so strings are escaped here).
  */
 import type { serialization } from '@tensorflow/tfjs-core';
+import { expectNumber } from '@lemma/gpu-kernels/validate';
 import type { ScheduleSpec } from './schedule-spec';
 import type { Schedule } from './schedules';
 
@@ -49,7 +50,16 @@ export interface CommonOptions {
    * Per-model learning rates for K models trained together (parameters with a leading model axis of size K):
    * slice k of every variable (its first dimension must be K) is updated exactly as by a separate optimizer
    * whose learning rate and schedule factor (so the step and the decoupled weight decay) are multiplied by
-   * `learningRateScale[k]`. A variable whose first dimension is not K is an error naming it.
+   * `learningRateScale[k]`. A variable whose first dimension is not K is an error naming it. What is per model:
+   * - `clipNorm` clips each model by its own global norm: norm_k = sqrt(Σ over every variable of Σ over slice k
+   *   of g²), and slice k of every gradient is multiplied by min(1, clipNorm / (norm_k + 1e-6)), in float32 on
+   *   the backend (a separate optimizer on cpu/wasm sums in float64: the factors agree to ~1e-6 relative).
+   * - `noDecay: 'auto'` judges each variable by one model's shape (without the leading K): a [K, d] bias or
+   *   norm gain, rank 1 per model, is not decayed, a [K, m, n] weight is.
+   *
+   * The one exception: a NaN/Inf gradient in any model skips the step for all models (the `nonFinite` policy
+   * applies to the step as a whole). With `clipNorm`, a model whose float32 Σ g² overflows (|g| ≳ 1e19) counts
+   * as non-finite too.
    */
   learningRateScale?: number[];
 }
@@ -93,11 +103,13 @@ export function checkEps(cls: string, name: string, value: unknown): void {
   checkNumber(cls, name, value, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0 (0 gives 0/0 = NaN on a zero gradient)');
 }
 
-/** Throws `<cls>: <name> must be <expected>, got <value>` unless `value` is a finite number satisfying `rule`. */
+/**
+ * Throws `<cls>: <name> must be <expected>, got <value>` unless `value` is a number (not NaN or -Infinity) satisfying
+ * `rule`; +Infinity reaches `rule`, which decides (e.g. `clipSNR: Infinity` disables the clip). The shared
+ * `expectNumber` with a `test`: a TypeError for a non-number, a RangeError for a number the rule refuses.
+ */
 export function checkNumber(cls: string, name: string, value: unknown, rule: (v: number) => boolean, expected: string): void {
-  if (typeof value !== 'number' || Number.isNaN(value) || !rule(value)) {
-    throw new Error(`${cls}: ${name} must be ${expected}, got ${String(value)}`);
-  }
+  expectNumber(cls, name, value, { allowInfinity: true, test: rule, expected });
 }
 
 /** Validates {@link CommonOptions}. */

@@ -5,7 +5,8 @@
  * dispatches of one compute pass with nothing read back); rules marked `opsOnly` (Muon's matrix update),
  * `kernel: 'ops'` and backends without the fused kernel run the rule's tfjs-op form. Parameter groups live in
  * `param-groups.ts`, state and checkpoints in `optimizer-state.ts`, clipping and the non-finite policy in
- * `step-guard.ts`. Every argument is validated before anything is read or written.
+ * `step-guard.ts` (with `learningRateScale`, the per-model clip in `per-model-clip.ts`). Every argument is
+ * validated before anything is read or written.
  * The step counter t is 1-based and global (every variable shares it), like the optimizer's `iterations` + 1.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,6 +14,7 @@ import { applyElementwiseRule, elementwiseRuleSupported, isCapturing, onReplay }
 import { checkCommon, checkKeys, COMMON_KEYS, decodeConfig, encodeConfig, type CommonOptions } from './config';
 import { OptimizerState, type NamedTensor } from './optimizer-state';
 import { sliceContexts, stepContext, type StepContext } from './param-groups';
+import { clipPerModel } from './per-model-clip';
 import type { FusedRule, RuleScalars } from './rules';
 import { resolveSchedule } from './schedule-spec';
 import type { Schedule } from './schedules';
@@ -140,18 +142,29 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
         this.incrementIterations();
       });
     }
-    const decision = this.guard.decide(plans.map((p) => p.name), plans.map((p) => p.grad), capturing ? () => t : t);
-    if (decision.skip) {
+    // learningRateScale: each model is clipped by its own global norm (as K separate optimizers would), on the
+    // device where the gradients are (replay-safe); the guard then only checks the clipped gradients' finiteness.
+    const scale = this.options.learningRateScale;
+    const clipNorm = this.options.clipNorm;
+    const clipped = scale && clipNorm !== undefined ? clipPerModel(items.map((x) => x.grad), scale.length, clipNorm) : null;
+    try {
+      if (clipped) plans.forEach((p, i) => (p.grad = clipped[i]!));
+      const grads = plans.map((p) => p.grad);
+      const decision = this.guard.decide(plans.map((p) => p.name), grads, capturing ? () => t : t, clipped ? items.map((x) => x.grad) : undefined);
+      if (decision.skip) {
+        this.incrementIterations();
+        return;
+      }
+      const slots = plans.map((p) => this.state.slotsFor(p.name, p.rule, p.variable));
+      const onDevice = typeof decision.scale !== 'number';
+      if (onDevice) this.applyDevice(plans, slots, decision.scale as tf.Tensor, capturing ? (i) => this.plan(items[i]!.name, grads[i]!, items[i]!.variable, t, fused) : null);
+      else this.applyHost(plans, slots, decision.scale as number);
+      // No read-back inside a capture: skipped replayed steps are reported from the next eager step on.
+      if (onDevice && !capturing) this.guard.report();
       this.incrementIterations();
-      return;
+    } finally {
+      if (clipped) tf.dispose(clipped);
     }
-    const slots = plans.map((p) => this.state.slotsFor(p.name, p.rule, p.variable));
-    const onDevice = typeof decision.scale !== 'number';
-    if (onDevice) this.applyDevice(plans, slots, decision.scale as tf.Tensor, capturing ? (i) => this.plan(items[i]!.name, items[i]!.grad, items[i]!.variable, t, fused) : null);
-    else this.applyHost(plans, slots, decision.scale as number);
-    // No read-back inside a capture: skipped replayed steps are reported from the next eager step on.
-    if (onDevice && !capturing) this.guard.report();
-    this.incrementIterations();
   }
 
   /** Host scale: each variable's update with `gscale` folded into the rule's scalars. */

@@ -4,10 +4,26 @@
  * log-time schedules. Papers: arXiv 2602.05298 (ADANA), 2505.16098 (DANA), 2409.03137 (AdEMAMix).
  * Step convention: t is 1-based everywhere (PyTorch).
  */
-export * from './schedules';
+export {
+  logTimeCoefficient,
+  logTimeBeta,
+  dampingFactor,
+  logTimeWeightDecay,
+  danaDelta,
+  warmupCosine,
+  constantSchedule,
+  linearDecay,
+  ademamixAlpha,
+  halfLife,
+  betaFromHalfLife,
+  ademamixBeta3,
+  logTimeEmaWeights,
+} from './schedules';
+export type { Schedule, LogTimeWeightDecayOptions, WarmupCosineOptions, LinearDecayOptions } from './schedules';
 export type { ScheduleSpec } from './schedule-spec';
 export { resolveSchedule } from './schedule-spec';
 export type { CommonOptions, ParamGroup, NonFinitePolicy } from './config';
+export { clipPerModel } from './per-model-clip';
 export { FusedOptimizer, slotKey } from './fused-optimizer';
 export type { StepContext } from './fused-optimizer';
 export type { FusedRule, RuleScalars } from './rules';

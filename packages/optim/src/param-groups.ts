@@ -25,7 +25,10 @@ export interface StepContext {
 export function stepContext(cls: string, o: CommonOptions, schedule: Schedule, name: string, shape: number[], t: number): StepContext {
   const group = (o.groups ?? []).find((g) => matches(g.match, name));
   const noDecay = o.noDecay ?? 'auto';
-  const excluded = noDecay === 'auto' ? shape.length <= 1 || /embed/i.test(name) : matches(noDecay, name);
+  // 'auto' judges the rank of one model's variable: with learningRateScale, the shape without the leading K
+  // (a [K, d] bias is each model's [d] bias).
+  const rank = o.learningRateScale !== undefined ? shape.length - 1 : shape.length;
+  const excluded = noDecay === 'auto' ? rank <= 1 || /embed/i.test(name) : matches(noDecay, name);
   const s = schedule(t);
   if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) {
     throw new Error(`${cls}: schedule must return a finite number >= 0, got ${String(s)} at step ${t}`);

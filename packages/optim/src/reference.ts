@@ -131,6 +131,7 @@ export interface AdemamixRefState {
 
 /** AdEMAMix (apple/ml-ademamix PyTorch): m̂1 bias-corrected, m2 never; decoupled λ times the full lr. */
 export function ademamixRef(s: AdemamixRefState, g: number, t: number, h: AdemamixRefParams): AdemamixRefState {
+  // One step of the AdEMAMix paper's Algorithm 1 (arXiv 2409.03137).
   const m1 = h.beta1 * s.m1 + (1 - h.beta1) * g;
   const m2 = h.beta3 * s.m2 + (1 - h.beta3) * g;
   const v = h.beta2 * s.v + (1 - h.beta2) * g * g;

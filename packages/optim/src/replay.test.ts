@@ -45,6 +45,7 @@ describeEachBackend(
       ['AdamW, clipNorm, warmup-cosine schedule (t, lr, bias corrections, decay change every step)', () => adamw({ learningRate: 0.05, clipNorm: 0.5, schedule: { kind: 'warmupCosine', totalSteps: STEPS, warmupSteps: 2 } })],
       ['Adana, log-time decay (a, damp, decay change every step)', () => adana({ learningRate: 0.02, totalSteps: 100 })],
       ['AdamW with learningRateScale (per-model scalars)', () => adamw({ learningRate: 0.05, learningRateScale: [0.5, 1, 2], noDecay: [] })],
+      ['AdamW with learningRateScale and clipNorm (per-model clip, tfjs ops in the graph)', () => adamw({ learningRate: 0.05, learningRateScale: [0.5, 1, 2], clipNorm: 0.5 })],
     ] as [string, () => FusedOptimizer][]) {
       it(`${label}: replayed steps equal eager steps, float32-exact; the counter advances per replay`, async () => {
         tf.env().set('WEBGPU_CPU_FORWARD', false);

@@ -203,6 +203,7 @@ export const adamwRule: FusedRule = {
  * Scalars: b1, b2, b3, alpha, lr, ibc1 = 1/(1−β1^t), ibc2, eps, decay, gscale.
  */
 export const ademamixRule: FusedRule = {
+  // The AdEMAMix update of the paper's Algorithm 1 (arXiv 2409.03137), α(t) and β3(t) evaluated by the caller.
   name: 'ademamix',
   slots: ['m1', 'm2', 'v'],
   scalars: ['b1', 'b2', 'b3', 'alpha', 'lr', 'ibc1', 'ibc2', 'eps', 'decay', 'gscale'],

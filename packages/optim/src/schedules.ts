@@ -148,6 +148,7 @@ export function linearDecay(opts: LinearDecayOptions): Schedule {
  * steps, `end` afterwards. Evaluated at the 1-based step as the PyTorch reference does.
  */
 export function ademamixAlpha(end: number, warmup: number, start = 0): Schedule {
+  // The α scheduler of the AdEMAMix paper's Algorithm 1 (there T_α is usually the whole run T).
   requireFinite('ademamixAlpha', 'end', end, (v) => v >= 0, 'a finite number >= 0');
   requireFinite('ademamixAlpha', 'start', start, (v) => v >= 0, 'a finite number >= 0');
   requireFinite('ademamixAlpha', 'warmup', warmup, (v) => v >= 0, 'a finite number >= 0');
@@ -174,6 +175,7 @@ export function betaFromHalfLife(h: number): number {
  * (default β1) to that of `end` over `warmup` steps, so β3 rises monotonically and equals `end` from `warmup` on.
  */
 export function ademamixBeta3(end: number, warmup: number, start = 0.9): Schedule {
+  // The β3 scheduler of the AdEMAMix paper's Algorithm 1 (T_β3 usually T, β_start = β1).
   requireFinite('ademamixBeta3', 'end', end, (v) => v > 0 && v < 1, 'in (0, 1)');
   requireFinite('ademamixBeta3', 'start', start, (v) => v > 0 && v < 1, 'in (0, 1)');
   requireFinite('ademamixBeta3', 'warmup', warmup, (v) => v >= 0, 'a finite number >= 0');

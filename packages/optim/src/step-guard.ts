@@ -4,6 +4,8 @@
  * applies the policy: a non-finite step is skipped with a warning ('skip') or throws ('error'), at once when the
  * scale is on the host, else when the device's skip counter is read back (a few steps later; the error is thrown
  * by the next `applyGradients`). A skipped step advances the step counter like any other, on every backend.
+ * With `learningRateScale` the clip is per model and done before the guard (per-model-clip.ts); the guard then
+ * only checks finiteness, and a non-finite gradient in any model skips the step for all models.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { GradScaler } from '@lemma/gpu-kernels';
@@ -35,14 +37,24 @@ export class StepGuard {
 
   /**
    * The decision for step `t` over these gradients (`names[i]` names `grads[i]`); `t` may be a function of the
-   * replayed step (step graphs).
+   * replayed step (step graphs). With `learningRateScale` the guard only checks finiteness (no global clip):
+   * the optimizer has clipped each model by its own norm (`clipPerModel`, per-model-clip.ts) and passes those
+   * gradients, with the unclipped ones as `sources`, which only name the culprit in the message (a model's NaN
+   * spreads over all of its clipped slices, so the first non-finite clipped gradient need not be the bad one).
    */
-  decide(names: string[], grads: tf.Tensor[], t: number | (() => number)): GuardDecision {
+  decide(names: string[], grads: tf.Tensor[], t: number | (() => number), sources?: tf.Tensor[]): GuardDecision {
     const scaler = (this.scaler ??= new GradScaler());
-    const s = scaler.run(grads, this.options.clipNorm, t);
+    const clipNorm = this.options.learningRateScale !== undefined ? undefined : this.options.clipNorm;
+    const s = scaler.run(grads, clipNorm, t);
     if (!s.onHost) return { skip: false, scale: s.scale };
     if (s.nonFinite < 0) return { skip: false, scale: s.scale };
-    const msg = `${this.cls}: non-finite gradient for '${names[s.nonFinite]}' at step ${typeof t === 'function' ? t() : t}`;
+    let what = `for '${names[s.nonFinite]}'`;
+    if (sources) {
+      // Host backends only (synchronous): the first unclipped gradient holding a NaN/Inf, if any.
+      const src = scaler.run(sources, undefined, t);
+      what = src.onHost && src.nonFinite >= 0 ? `for '${names[src.nonFinite]}'` : '(the float32 sum of squares of a model overflows)';
+    }
+    const msg = `${this.cls}: non-finite gradient ${what} at step ${typeof t === 'function' ? t() : t}`;
     if ((this.options.nonFinite ?? 'skip') === 'error') throw new Error(msg);
     console.warn(`${msg}; step skipped`);
     return { skip: true };

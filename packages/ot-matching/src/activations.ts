@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { expectOneOf, expectOptions } from '@lemma/gpu-kernels';
+import { expectOneOf, expectOptions } from '@lemma/gpu-kernels/validate';
 import { linearSumAssignment } from './assignment';
 import type { PermutationSpec } from './permutation-spec';
 import type { Permutations } from './permute';

@@ -1,4 +1,4 @@
-import { expectBoolean, expectNumberArray, expectObject, expectOptions } from '@lemma/gpu-kernels';
+import { expectBoolean, expectNumberArray, expectObject, expectOptions } from '@lemma/gpu-kernels/validate';
 import { sparseSolve } from './assignment-sparse';
 
 /**

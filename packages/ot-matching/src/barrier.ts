@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { expectFiniteValues, expectInteger, expectLayersModel, expectObject, expectOneOf, expectOptions } from '@lemma/gpu-kernels';
+import { expectFiniteValues, expectInteger, expectLayersModel, expectObject, expectOneOf, expectOptions } from '@lemma/gpu-kernels/validate';
 import { checkModelInput, checkSameArchitecture, cloneModelAs, getParams, interpolateParamsAs, setParams, type Params } from './params';
 import { checkSpec } from './permutation-spec';
 import type { PermutationSpec } from './permutation-spec';

@@ -1,4 +1,4 @@
-import { expectFiniteValues, expectInteger, expectNumberArray, expectObject } from '@lemma/gpu-kernels';
+import { expectFiniteValues, expectInteger, expectNumberArray, expectObject } from '@lemma/gpu-kernels/validate';
 import type { Params } from './params';
 import { checkSpec, type PermutationSpec } from './permutation-spec';
 import { viewShape } from './permute';
@@ -24,6 +24,7 @@ export function approximateDimension(n: number, S: ArrayLike<number>): number {
  * Between 1 (all rows on one line) and min(n, d) (isotropic).
  */
 export function weightSupportDimension(rows: number, cols: number, W: ArrayLike<number>): number {
+  // Ferbach et al. Thm 5.4: weights near a k-dim subspace (Assumption 8) need widths set by k, not the input dimension.
   expectInteger('weightSupportDimension', 'rows', rows, { min: 0 });
   expectInteger('weightSupportDimension', 'cols', cols, { min: 0 });
   expectNumberArray('weightSupportDimension', 'W', W);

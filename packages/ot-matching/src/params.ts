@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { expectFiniteValues, expectLayersModel, expectObject } from '@lemma/gpu-kernels';
+import { expectFiniteValues, expectLayersModel, expectObject } from '@lemma/gpu-kernels/validate';
 
 /** One weight array of a model, row-major in the layer's own layout (Dense kernel [in, out], Conv2D [h, w, in, out]). */
 export interface Param {

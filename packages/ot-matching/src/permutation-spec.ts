@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { expectInteger, expectLayersModel, expectObject } from '@lemma/gpu-kernels';
+import { expectInteger, expectLayersModel, expectObject } from '@lemma/gpu-kernels/validate';
 import { paramKeys } from './params';
 
 /** Most units one permutation may permute (an Int32Array of 2^24 entries is 64 MB; more is a typo, not a layer). */

@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Rng } from '@lemma/gpu-kernels';
-import { describeValue, expectInteger, expectLayersModel, expectObject, expectPermutation } from '@lemma/gpu-kernels';
+import { describeValue, expectInteger, expectLayersModel, expectObject, expectPermutation } from '@lemma/gpu-kernels/validate';
 import { cloneModelAs, getParams, type Param, type Params } from './params';
 import { checkSpec, type ParamAxes, type PermutationSpec } from './permutation-spec';
 

@@ -1,4 +1,4 @@
-import { expectFiniteValues, expectNumberArray, expectOptions } from '@lemma/gpu-kernels';
+import { expectFiniteValues, expectNumberArray, expectOptions } from '@lemma/gpu-kernels/validate';
 import { dualObjectiveF64, stepMarginalErrorF64 } from './marginal-error';
 import { epsilonSchedule, validateSinkhornOptions, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectInteger, expectOptions, expectPositive, invalidArgument, SINKHORN_ONLINE_MAX_DIM, sinkhornOnlineHalfStep, toFloatTensor } from '@lemma/gpu-kernels';
+import { SINKHORN_ONLINE_MAX_DIM, sinkhornOnlineHalfStep } from '@lemma/gpu-kernels';
+import { expectInteger, expectOptions, expectPositive, invalidArgument, toFloatTensor } from '@lemma/gpu-kernels/validate';
 import { epsilonSchedule } from './sinkhorn-schedule';
 import { dualObjectiveF64, stepMarginalError } from './marginal-error';
 import { checkMass, checkWeights } from './sinkhorn-f64';

@@ -1,4 +1,4 @@
-import { expectBoolean, expectFunction, expectInteger, expectOneOf, expectOptions, expectPositive } from '@lemma/gpu-kernels';
+import { expectBoolean, expectFunction, expectInteger, expectOneOf, expectOptions, expectPositive } from '@lemma/gpu-kernels/validate';
 
 /** Options shared by the tensor and float64 Sinkhorn solvers. */
 export interface SinkhornOptions {

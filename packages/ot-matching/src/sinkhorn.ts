@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectFiniteValues, expectOneOf, expectOptions, expectRank, expectTensor, invalidArgument, pairwiseSqDist, sinkhornIterations, toFloatTensor } from '@lemma/gpu-kernels';
+import { pairwiseSqDist, sinkhornIterations } from '@lemma/gpu-kernels';
+import { expectFiniteValues, expectOneOf, expectOptions, expectRank, expectTensor, invalidArgument, toFloatTensor } from '@lemma/gpu-kernels/validate';
 import { epsilonSchedule, resolveEpsilon, validateSinkhornOptions, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
 import { dualObjectiveF64, stepMarginalError } from './marginal-error';
 import { checkMass, checkWeights } from './sinkhorn-f64';

@@ -1,4 +1,4 @@
-import { expectInteger, expectNumber, expectNumberArray, expectObject, expectOptions } from '@lemma/gpu-kernels';
+import { expectInteger, expectNumber, expectNumberArray, expectObject, expectOptions } from '@lemma/gpu-kernels/validate';
 import { linearSumAssignment } from './assignment';
 
 /** `n` points in `R^d`, row-major. */

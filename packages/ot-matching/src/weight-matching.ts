@@ -1,4 +1,5 @@
-import { createRng, expectBoolean, expectFiniteValues, expectInteger, expectObject, expectOneOf, expectOptions } from '@lemma/gpu-kernels';
+import { createRng } from '@lemma/gpu-kernels';
+import { expectBoolean, expectFiniteValues, expectInteger, expectObject, expectOneOf, expectOptions } from '@lemma/gpu-kernels/validate';
 import { linearSumAssignment } from './assignment';
 import type { Params } from './params';
 import { checkSpec, permToAxes, type PermutationSpec } from './permutation-spec';
@@ -101,6 +102,7 @@ export interface WeightMatchingResult {
  */
 export function weightMatching(A: Params, B: Params, spec: PermutationSpec, options: WeightMatchingOptions = {}): WeightMatchingResult {
   const fn = 'weightMatching';
+  // Coordinate descent, not an exact solve: exact weight matching is NP-hard (Git Re-Basin Lemma 1).
   expectOptions(fn, 'options', options, ['seed', 'maxSweeps', 'init']);
   if (options.seed !== undefined) expectInteger(fn, 'options.seed', options.seed, { min: 0 });
   if (options.maxSweeps !== undefined) expectInteger(fn, 'options.maxSweeps', options.maxSweeps, { min: 1 });
@@ -217,6 +219,7 @@ export function layerwiseOTAlignment(A: Params, B: Params, spec: PermutationSpec
     const normA = new Float64Array(n);
     const normB = new Float64Array(n);
     if (mode === 'covariance') {
+      // The covariance-weighted cost of Ferbach et al.'s experiments (supported by their Thm D.2 in a simplified case).
       const mom = options.moments?.[name];
       if (!mom) throw new Error(`layerwiseOTAlignment: cost 'covariance' needs moments['${name}'] (see layerInputMoments)`);
       if (!(mom.data instanceof Float64Array)) throw new Error(`layerwiseOTAlignment: options.moments['${name}'].data must be a Float64Array, got ${typeof mom.data}`);
@@ -252,6 +255,8 @@ export function layerwiseOTAlignment(A: Params, B: Params, spec: PermutationSpec
     } else {
       for (let t = 0; t < incoming.length; t++) addPlain(S, normA, normB, rowsA[t]!, rowsB[t]!, n, widths[t]!);
     }
+    // Exact OT between two uniform n-atom measures is an assignment (Ferbach et al. Lemma B.3, Birkhoff); this is
+    // the alignment whose LMC error their Thm 3.1 (two layers) and Thm 5.2 (i.i.d. layers) bound.
     // argmin Σ ||a_i - b_σ(i)||² = argmax Σ ⟨a_i, b_σ(i)⟩ (the norms do not depend on σ).
     const r = linearSumAssignment({ rows: n, cols: n, data: S }, { maximize: true });
     perms[name] = r.rowToCol;

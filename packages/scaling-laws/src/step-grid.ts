@@ -1,5 +1,5 @@
 /** Geometric (log-spaced) grids of integer steps at which risks are logged. */
-import { expectInteger, expectNumber } from '@lemma/gpu-kernels';
+import { expectInteger, expectNumber } from '@lemma/gpu-kernels/validate';
 
 /**
  * Distinct integer steps 0, 1, ..., up to `tMax` spaced geometrically with `perDecade` points per

@@ -62,21 +62,35 @@ export interface BiasData {
   runs: BiasRun[];
 }
 
+export interface BiasPlan {
+  /** Retraining iterations T. */
+  iterations: number;
+  /** Real data points (also the samples per iteration at λ = 1). */
+  nReal: number;
+  /** EM iterations of each GMM fit. */
+  emIterations: number;
+  /** Samples of each iteration's metrics (undefined: retrain's default, 2000). */
+  evalSamples?: number;
+}
+
+export const QUICK_PLAN: BiasPlan = { iterations: 10, nReal: 2000, emIterations: 200 };
+export const FULL_PLAN: BiasPlan = { iterations: 20, nReal: 5000, emIterations: 200 };
+
 /** Runs both settings from the same GMM seed and loop seed. */
-export async function runBias(ctx: ReproContext): Promise<BiasData> {
-  const T = ctx.quick ? 10 : 20;
+export async function runBias(ctx: ReproContext, plan: BiasPlan): Promise<BiasData> {
+  const T = plan.iterations;
   const K = 4;
   const lambda = 1;
-  const nReal = ctx.quick ? 2000 : 5000;
+  const nReal = plan.nReal;
   const dataSeed = ctx.seed * 1000 + 2;
   const { x: real } = mixtureSamples(nReal, BIAS_CENTRES, BIAS_STDS, BIAS_WEIGHTS, dataSeed);
   const runs: BiasRun[] = [];
   for (const s of [{ name: 'curated only', lambda: Infinity }, { name: `real + curated (λ=${lambda})`, lambda }]) {
-    const model = gaussianMixtureModel({ dim: 2, components: 5, seed: ctx.seed + 21, emIterations: 200 });
+    const model = gaussianMixtureModel({ dim: 2, components: 5, seed: ctx.seed + 21, emIterations: plan.emIterations });
     const out = await runWithSnapshots(
       ctx,
       s.name,
-      { model, realData: real, reward: confidenceReward, K, syntheticToRealRatio: s.lambda, iterations: T, seed: ctx.seed + 23, classify: predictClass, numClasses: 5 },
+      { model, realData: real, reward: confidenceReward, K, syntheticToRealRatio: s.lambda, iterations: T, seed: ctx.seed + 23, classify: predictClass, numClasses: 5, ...(plan.evalSamples === undefined ? {} : { evalSamples: plan.evalSamples }) },
       [0, T],
       400,
     );

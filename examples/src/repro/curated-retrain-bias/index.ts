@@ -5,7 +5,7 @@
 import type { IterationMetrics } from '@lemma/curated-retrain';
 import { CURATED_RETRAIN_PAPER, round } from '../../lib/curated-retraining';
 import type { Reproduction, ReproResult, Table } from '../../types';
-import { BIAS_CENTRES, runBias, type BiasData } from './experiment';
+import { BIAS_CENTRES, FULL_PLAN, QUICK_PLAN, runBias, type BiasData, type BiasPlan } from './experiment';
 import { biasFigures } from './figures';
 
 const last = (r: { metrics: IterationMetrics[] }) => r.metrics[r.metrics.length - 1]!;
@@ -49,10 +49,14 @@ export function biasResult(data: BiasData, seed: number): ReproResult {
   };
 }
 
-export const biasRepro: Reproduction = {
+/** A plan for the tests: both settings, two iterations on 200 points. */
+export const TINY_PLAN: BiasPlan = { iterations: 2, nReal: 200, emIterations: 20, evalSamples: 200 };
+
+export const reproduction: Reproduction = {
   id: 'curated-retrain-bias',
   title: 'Bias amplification: a confidence reward skews class proportions unless real data is re-injected',
   paper: CURATED_RETRAIN_PAPER,
   package: '@lemma/curated-retrain',
-  run: async (ctx) => biasResult(await runBias(ctx), ctx.seed),
+  run: async (ctx) => biasResult(await runBias(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN), ctx.seed),
+  runTiny: async (ctx) => biasResult(await runBias(ctx, TINY_PLAN), ctx.seed),
 };

@@ -29,10 +29,13 @@ export const EXPECTED = {
 
 const r4 = (v: number): number => Number(v.toFixed(4));
 
-/** The plan of a run: quick on CPUs, full otherwise; `tiny` shrinks it for the tests. */
+/** The plan of a run: quick on CPUs, full otherwise ({@link TINY_PLAN} for the tests). */
 export function digitsPlan(quick: boolean): DigitsPlan {
   return quick ? QUICK_PLAN : FULL_PLAN;
 }
+
+/** A plan for the tests: both rewards and settings, two seeds, two iterations on 200 digits. */
+export const TINY_PLAN: DigitsPlan = { nReal: 200, pcaDim: 4, components: 3, emIterations: 5, K: 4, gamma: 5, iterations: 2, classifierEpochs: 1, classifierDigits: 600, evalSamples: 100, seeds: [0, 1], gridDigits: 2 };
 
 /** Runs the reproduction for a given plan (exported so the test can run a tiny one). */
 export async function runDigits(ctx: Parameters<Reproduction['run']>[0], plan: DigitsPlan): Promise<ReproResult> {
@@ -133,10 +136,11 @@ export async function runDigits(ctx: Parameters<Reproduction['run']>[0], plan: D
   };
 }
 
-export const digitsRepro: Reproduction = {
+export const reproduction: Reproduction = {
   id: 'curated-retrain-digits',
   title: 'Curated retraining on MNIST digits: one-class reward collapses onto 0s, real data holds a plateau, a confidence reward amplifies bias',
   paper: PAPER,
   package: '@lemma/curated-retrain',
   run: (ctx) => runDigits(ctx, digitsPlan(ctx.quick)),
+  runTiny: (ctx) => runDigits(ctx, TINY_PLAN),
 };

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { exactMoons, moonsSamples, nearestMoon } from './experiment';
-import { runMoonsRepro } from './index';
-import { testContext } from '../../lib/test-context';
 
 describe('curated-retrain-moons', () => {
   it('the data is half on each moon and the exact grid update loses the lower moon only without real data', () => {
@@ -12,13 +10,5 @@ describe('curated-retrain-moons', () => {
     expect(ex.curated.lower[10]).toBeLessThan(0.01);
     expect(ex.mixed.lower[10]).toBeGreaterThan(0.2);
     expect(ex.curated.reward[10]).toBeGreaterThan(ex.mixed.reward[10]!);
-  });
-
-  it('runs a tiny plan and reports the metrics per seed', async () => {
-    const ctx = testContext(1);
-    const res = await runMoonsRepro(ctx, { nReal: 200, iterations: 2, K: 4, components: 3, seeds: [0, 1], evalSamples: 200 });
-    expect(res.metrics.lower_moon_share_curated_only_per_seed as number[]).toHaveLength(2);
-    expect(res.figures.map((f) => f.id)).toEqual(['moons-snapshots', 'moons-lower-share', 'moons-reward']);
-    expect(typeof res.reproduced).toBe('boolean');
   });
 });

@@ -12,6 +12,9 @@ import { meanCi } from '../curated-retrain-digits/experiment';
  */
 export const EXPECTED = { curatedLowerMax: 0.1, lambda1LowerMin: 0.15 };
 
+/** A plan for the tests: both settings, two seeds, two iterations on 200 points. */
+export const TINY_PLAN: MoonsPlan = { nReal: 200, iterations: 2, K: 4, components: 3, seeds: [0, 1], evalSamples: 200 };
+
 export async function runMoonsRepro(ctx: Parameters<Reproduction['run']>[0], plan: MoonsPlan): Promise<ReproResult> {
   const cells: MoonsCell[] = [Infinity, 1].flatMap((lambda) => plan.seeds.map((s) => ({ plan, lambda, seed: ctx.seed * 1000 + 200 + s })));
   const runs = await runMoons.map(ctx, cells, ctx.progress('two-moons runs', cells.length));
@@ -54,10 +57,11 @@ export async function runMoonsRepro(ctx: Parameters<Reproduction['run']>[0], pla
   };
 }
 
-export const moonsRepro: Reproduction = {
+export const reproduction: Reproduction = {
   id: 'curated-retrain-moons',
   title: 'Curated retraining on two moons: curated-only loses a moon, real data keeps both',
   paper: 'Ferbach, Bertrand, Bose, Gidel, "Self-Consuming Generative Models with Curated Data Provably Optimize Human Preferences" (NeurIPS 2024, arXiv 2407.09499)',
   package: '@lemma/curated-retrain',
   run: (ctx) => runMoonsRepro(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),
+  runTiny: (ctx) => runMoonsRepro(ctx, TINY_PLAN),
 };

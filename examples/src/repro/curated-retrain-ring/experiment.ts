@@ -83,6 +83,59 @@ export function exactRingCurves(T: number, K: number, lambda: number, cells: num
   return { curated, mixed, r, xs, ys };
 }
 
+/** What one GMM run costs; {@link GMM_BUDGET} unless a plan says otherwise. */
+export interface GmmBudget {
+  emIterations: number;
+  /** Samples of each iteration's metrics. */
+  evalSamples: number;
+  /** Entropic OT to the data: points per side and iterations. */
+  sinkhorn: { points: number; iterations: number };
+}
+
+export const GMM_BUDGET: GmmBudget = { emIterations: 200, evalSamples: 2000, sinkhorn: { points: 300, iterations: 150 } };
+
+/** The flow-matching MLP's runs (both settings). */
+export interface FlowPlan {
+  /** Real points it trains on (the first of the GMM runs' data). */
+  realSamples: number;
+  /** Retraining iterations. */
+  iterations: number;
+  stepsPerFit: number;
+  /** Fits on the real data before retraining starts (p_0 = A(D_real): a longer first fit). */
+  initialFits: number;
+  /** Euler steps of sampling. */
+  sampleSteps: number;
+  hidden: number;
+  evalSamples: number;
+  /** Whether this is the reduced budget of --quick (the figure's caption says so). */
+  reduced: boolean;
+}
+
+export interface RingPlan {
+  /** Retraining iterations T of the GMM runs and of the exact update. */
+  iterations: number;
+  nReal: number;
+  /** GMM seed indices per setting. */
+  seeds: number;
+  /** The GMM runs' cost (undefined: {@link GMM_BUDGET}). */
+  gmm?: GmmBudget;
+  flow: FlowPlan;
+}
+
+export const QUICK_PLAN: RingPlan = {
+  iterations: 10,
+  nReal: 2000,
+  seeds: 3,
+  // The flow-matching MLP (trained through timedTrainSteps): a smaller budget in quick mode (CPU backends are slow for neural nets).
+  flow: { realSamples: 1000, iterations: 5, stepsPerFit: 120, initialFits: 8, sampleSteps: 10, hidden: 64, evalSamples: 1000, reduced: true },
+};
+export const FULL_PLAN: RingPlan = {
+  iterations: 20,
+  nReal: 5000,
+  seeds: 3,
+  flow: { realSamples: 5000, iterations: 20, stepsPerFit: 500, initialFits: 4, sampleSteps: 24, hidden: 64, evalSamples: 2000, reduced: false },
+};
+
 /** One GMM run of the ring experiment: a setting (λ) and a seed index s (s = 0 reproduces the single-seed run). */
 interface RingGmmCell {
   lambda: number;
@@ -92,18 +145,21 @@ interface RingGmmCell {
   T: number;
   K: number;
   snapAt: number[];
+  /** Absent for {@link GMM_BUDGET} (so the cells of the quick and full plans, and their cache keys, stay as they were). */
+  budget?: GmmBudget;
 }
 
 export const ringSeeds = (baseSeed: number, s: number) => ({ data: baseSeed * 1000 + 1 + 7 * s, gmm: baseSeed + 11 + 100 * s, loop: baseSeed + 17 + 100 * s });
 
 const ringGmm = defineCells('curated-retrain-ring/gmm', async (c: RingGmmCell): Promise<{ metrics: IterationMetrics[]; snapshots: [number, Samples][] }> => {
   const seeds = ringSeeds(c.baseSeed, c.s);
+  const budget = c.budget ?? GMM_BUDGET;
   const { x: real } = mixtureSamples(c.nReal, RING_CENTRES, new Array(8).fill(RING_STD), new Array(8).fill(1 / 8), seeds.data);
   const snapshots: [number, Samples][] = [];
   const { metrics } = await retrain({
-    model: gaussianMixtureModel({ dim: 2, components: 8, seed: seeds.gmm, emIterations: 200 }),
+    model: gaussianMixtureModel({ dim: 2, components: 8, seed: seeds.gmm, emIterations: budget.emIterations }),
     realData: real, reward: ringReward, K: c.K, beta: 1, syntheticToRealRatio: c.lambda, iterations: c.T, seed: seeds.loop,
-    classify: nearestMode, numClasses: 8, sinkhorn: { points: 300, iterations: 150 }, evalSamples: 2000,
+    classify: nearestMode, numClasses: 8, sinkhorn: { ...budget.sinkhorn }, evalSamples: budget.evalSamples,
     onIteration: (m, x) => {
       if (c.snapAt.includes(m.iteration)) snapshots.push([m.iteration, { n: Math.min(400, x.n), dim: 2, data: x.data.slice(0, 2 * Math.min(400, x.n)) }]);
     },
@@ -122,6 +178,7 @@ export interface RingRun {
 
 /** Everything the verdict, metrics and figures need. */
 export interface RingData {
+  /** The flow-matching runs had the reduced budget of --quick. */
   quick: boolean;
   T: number;
   K: number;
@@ -137,13 +194,13 @@ export interface RingData {
   exact: ExactRing;
 }
 
-/** Runs the plan: GMM cells (settings × 3 seeds), then the flow-matching model in both settings, then the exact update. */
-export async function runRing(ctx: ReproContext): Promise<RingData> {
-  const quick = ctx.quick;
-  const T = quick ? 10 : 20;
+/** Runs the plan: GMM cells (settings × seeds, 3 in the quick and full plans), then the flow-matching model in both settings, then the exact update. */
+export async function runRing(ctx: ReproContext, plan: RingPlan): Promise<RingData> {
+  const quick = plan.flow.reduced;
+  const T = plan.iterations;
   const K = 4;
   const lambda = 1;
-  const nReal = quick ? 2000 : 5000;
+  const nReal = plan.nReal;
   const dataSeed = ctx.seed * 1000 + 1;
   const { x: real } = mixtureSamples(nReal, RING_CENTRES, new Array(8).fill(RING_STD), new Array(8).fill(1 / 8), dataSeed);
   const snapAt = [0, Math.round(T / 2), T];
@@ -152,22 +209,23 @@ export async function runRing(ctx: ReproContext): Promise<RingData> {
     { name: `real + curated (λ=${lambda})`, lambda, tag: `lambda${lambda}` },
   ];
   const runs: RingRun[] = [];
-  // The GMM runs go through the cell pool, 3 seeds per setting (data, initialisation and loop seeds all move).
-  const seedIdx = [0, 1, 2];
-  const gmmCells: RingGmmCell[] = settings.flatMap((st) => seedIdx.map((s) => ({ lambda: st.lambda, baseSeed: ctx.seed, s, nReal, T, K, snapAt })));
+  // The GMM runs go through the cell pool, plan.seeds per setting (data, initialisation and loop seeds all move).
+  const seedIdx = Array.from({ length: plan.seeds }, (_, s) => s);
+  const gmmCells: RingGmmCell[] = settings.flatMap((st) => seedIdx.map((s) => ({ lambda: st.lambda, baseSeed: ctx.seed, s, nReal, T, K, snapAt, ...(plan.gmm ? { budget: plan.gmm } : {}) })));
   const gmmOut = await ringGmm.map(ctx, gmmCells, ctx.progress('GMM runs (settings × seeds)', gmmCells.length));
   const bySetting = settings.map((st) => gmmCells.map((c, i) => ({ c, out: gmmOut[i]! })).filter((x) => x.c.lambda === st.lambda).map((x) => x.out));
   settings.forEach((st, k) => runs.push({ name: st.name, lambda: st.lambda, model: 'GMM', metrics: bySetting[k]![0]!.metrics, snapshots: new Map(bySetting[k]![0]!.snapshots) }));
 
-  // The flow-matching MLP (trained through timedTrainSteps): a smaller budget in quick mode (CPU backends are slow for neural nets).
-  const nUse = quick ? 1000 : nReal;
+  // The flow-matching MLP (trained through timedTrainSteps).
+  const fp = plan.flow;
+  const nUse = Math.min(fp.realSamples, nReal);
   const realUse: Samples = { n: nUse, dim: 2, data: real.data.subarray(0, 2 * nUse) };
-  const Tm = quick ? 5 : T;
+  const Tm = fp.iterations;
   for (const s of settings) {
-    const model = trainedFlowMatchingModel({ seed: ctx.seed + 13, stepsPerFit: quick ? 120 : 500, sampleSteps: quick ? 10 : 24, hidden: 64, layers: 3, run: `flow-matching-${s.tag}-seed${ctx.seed}` });
+    const model = trainedFlowMatchingModel({ seed: ctx.seed + 13, stepsPerFit: fp.stepsPerFit, sampleSteps: fp.sampleSteps, hidden: fp.hidden, layers: 3, run: `flow-matching-${s.tag}-seed${ctx.seed}` });
     try {
       // p_0 = A(D_real): the flow model gets a longer first fit (8x in quick mode, 4x in full); later refits warm-start from it.
-      for (let k = 0; k < (quick ? 8 : 4); k++) await model.fit(realUse);
+      for (let k = 0; k < fp.initialFits; k++) await model.fit(realUse);
       const out = await runWithSnapshots(
         ctx,
         `flow matching, ${s.name}`,
@@ -175,7 +233,7 @@ export async function runRing(ctx: ReproContext): Promise<RingData> {
           model, realData: realUse, reward: ringReward, K, beta: 1, syntheticToRealRatio: s.lambda, iterations: Tm,
           seed: ctx.seed + 17, fitInitial: false, classify: nearestMode,
           // The sliced distance is always on; entropic OT only for the GMM runs.
-          numClasses: 8, evalSamples: quick ? 1000 : 2000,
+          numClasses: 8, evalSamples: fp.evalSamples,
         },
         [0, Tm],
         400,

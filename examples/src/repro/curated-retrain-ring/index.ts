@@ -5,7 +5,7 @@
 import type { IterationMetrics } from '@lemma/curated-retrain';
 import { CURATED_RETRAIN_PAPER, round } from '../../lib/curated-retraining';
 import type { Reproduction, ReproResult, Table } from '../../types';
-import { RING_CENTRES, ringSeeds, runRing, type RingData } from './experiment';
+import { FULL_PLAN, QUICK_PLAN, RING_CENTRES, ringSeeds, runRing, type RingData, type RingPlan } from './experiment';
 import { exactReward, ringFigures } from './figures';
 
 type Run = { metrics: IterationMetrics[] };
@@ -86,10 +86,20 @@ export function ringResult(data: RingData, seed: number): ReproResult {
   };
 }
 
-export const ringRepro: Reproduction = {
+/** A plan for the tests: both models and settings, two seeds, two iterations at toy budgets. */
+export const TINY_PLAN: RingPlan = {
+  iterations: 2,
+  nReal: 200,
+  seeds: 2,
+  gmm: { emIterations: 20, evalSamples: 200, sinkhorn: { points: 50, iterations: 20 } },
+  flow: { realSamples: 100, iterations: 1, stepsPerFit: 5, initialFits: 1, sampleSteps: 2, hidden: 8, evalSamples: 100, reduced: true },
+};
+
+export const reproduction: Reproduction = {
   id: 'curated-retrain-ring',
   title: 'Curated retraining on a ring of 8 Gaussians: collapse to the reward region vs stability with real data',
   paper: CURATED_RETRAIN_PAPER,
   package: '@lemma/curated-retrain',
-  run: async (ctx) => ringResult(await runRing(ctx), ctx.seed),
+  run: async (ctx) => ringResult(await runRing(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN), ctx.seed),
+  runTiny: async (ctx) => ringResult(await runRing(ctx, TINY_PLAN), ctx.seed),
 };

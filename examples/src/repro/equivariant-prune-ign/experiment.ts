@@ -223,12 +223,32 @@ function r2(pred: ArrayLike<number>, y: ArrayLike<number>): number {
   return 1 - rss / tss;
 }
 
-/** Trains the target (Adam, cosine decay, coefficients clipped to [-1, 1]), prunes a random network to it, evaluates both. */
-export const graphCell = defineCells('equivariant-prune-ign/train-and-prune', async (cell: GraphCell): Promise<GraphCellResult> => {
-  const { arch, seed, n, width } = cell;
+/** A cell's architecture: its bases (the MPNN's from a template graph of the seed) and widths; pure in the cell. */
+function cellArch(cell: GraphCell): { a: Arch; template: EquivariantBasis | undefined } {
+  const template = cell.arch === 'mpnn' ? messagePassingBasis(sampleGraphs(createRng(cell.seed, 32), 1, cell.n).adj, cell.n) : undefined;
+  return { a: cell.arch === 'ign2' ? ign2Arch(cell.n, cell.width) : mpnnArch(cell.n, cell.width, template!), template };
+}
+
+/** The test graphs of a cell. */
+const testGraphsOf = (cell: GraphCell) => sampleGraphs(createRng(cell.seed, 34), cell.testGraphs, cell.n);
+
+/** A trained target as plain data (the bases are rebuilt from the cell), with its float32 test outputs. */
+export interface TrainedTarget {
+  cell: GraphCell;
+  coeffs: Float64Array[];
+  biases: Float64Array[];
+  f32Out: Float32Array;
+  trainSeconds: number;
+}
+
+/**
+ * Trains the target (Adam, cosine decay, coefficients clipped to [-1, 1]) on the run's backend. Pruning and the
+ * float64 evaluations are {@link graphPruneCell}'s, on host threads.
+ */
+export const graphTrainCell = defineCells('equivariant-prune-ign/train', async (cell: GraphCell): Promise<TrainedTarget> => {
+  const { arch, seed, n } = cell;
   const rng = createRng(seed, 31);
-  const template = arch === 'mpnn' ? messagePassingBasis(sampleGraphs(createRng(seed, 32), 1, n).adj, n) : undefined;
-  const a = arch === 'ign2' ? ign2Arch(n, width) : mpnnArch(n, width, template!);
+  const { a } = cellArch(cell);
   const t0 = Date.now();
   const coeffs = a.bases.map((b, i) => {
     const fan = a.widths[i]! * b.elements.length;
@@ -259,29 +279,30 @@ export const graphCell = defineCells('equivariant-prune-ign/train-and-prune', as
       const { x, adjHat } = inputs(adj, cell.batch);
       return [x, tf.tensor2d(Float32Array.from(y), [cell.batch, 1]), ...(adjHat ? [adjHat] : [])];
     },
-    { steps: cell.steps, readEvery: 50, run: `${arch}-n${n}-w${width}-seed${seed}` },
+    { steps: cell.steps, readEvery: 50, run: `${arch}-n${n}-w${cell.width}-seed${seed}` },
   );
   const trainSeconds = (Date.now() - t0) / 1000;
-  const test = sampleGraphs(createRng(seed, 34), cell.testGraphs, n);
+  const test = testGraphsOf(cell);
   const f32 = tf.tidy(() => {
     const { x, adjHat } = inputs(test.adj, cell.testGraphs);
     return forwardTf(arch, a, coeffs, biases, x, adjHat, consts);
   });
-  const f32Out = await f32.data();
-  const target: EquivariantNetwork = {
-    layers: await Promise.all(
-      a.bases.map(async (b, i) => ({
-        basis: b,
-        cIn: a.widths[i]!,
-        cOut: a.widths[i + 1]!,
-        coeffs: Float64Array.from(await coeffs[i]!.data()),
-        bias: { vectors: a.biasVectors[i]!, coeffs: Float64Array.from(await biases[i]!.data()) },
-      })),
-    ),
-  };
+  const f32Out = Float32Array.from(await f32.data());
+  const read = (vs: tf.Variable[]) => Promise.all(vs.map(async (v) => Float64Array.from(await v.data())));
+  const trained = { cell, coeffs: await read(coeffs), biases: await read(biases), f32Out, trainSeconds };
   tf.dispose([f32, ...coeffs, ...biases, ...consts.stacks, ...consts.biasT]);
   opt.dispose();
+  return trained;
+});
 
+/** Prunes a random network to a trained target and evaluates both in float64 (host work). */
+export const graphPruneCell = defineCells('equivariant-prune-ign/prune', async ({ cell, coeffs, biases, f32Out, trainSeconds }: TrainedTarget): Promise<GraphCellResult> => {
+  const { arch, seed, n } = cell;
+  const { a, template } = cellArch(cell);
+  const test = testGraphsOf(cell);
+  const target: EquivariantNetwork = {
+    layers: a.bases.map((b, i) => ({ basis: b, cIn: a.widths[i]!, cOut: a.widths[i + 1]!, coeffs: coeffs[i]!, bias: { vectors: a.biasVectors[i]!, coeffs: biases[i]! } })),
+  };
   const L = a.bases.length;
   const norms = a.bases.map((b) => basisNorm(b).norm);
   const perLayer = target.layers.map((l, i) =>

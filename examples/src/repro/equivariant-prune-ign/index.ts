@@ -2,9 +2,10 @@
  * equivariant-prune-ign: pruning random overparametrized graph networks (no training) to match trained ones, for a
  * 2-IGN in Maron et al.'s S_n basis and an MPNN in the message-passing basis {I, Â} (Ferbach et al. 2023, §5).
  */
+import { hostCells } from '../../lib/cell-pool';
 import { meanCi95 } from '../../lib/mean-interval';
 import type { Reproduction, ReproContext, ReproResult } from '../../types';
-import { type GraphArch, type GraphPlan, type GraphCellResult, graphCell, graphCells } from './experiment';
+import { type GraphArch, type GraphPlan, type GraphCellResult, graphCells, graphPruneCell, graphTrainCell } from './experiment';
 import { matchFigure, sweepFigure } from './figures';
 
 const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
@@ -25,6 +26,11 @@ const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ti
  * nearly independent of size). Hence one m for all layers; the per-layer result stays in the table.
  */
 export const EXPECTED = { maxR2Gap: 0.01, maxInvarianceError: 1e-9, minTargetR2: 0.3 };
+
+/** A plan for the tests: two seeds of narrow networks trained briefly, a small test set, one sweep point. */
+export function tinyGraphPlan(baseSeed: number): GraphPlan {
+  return { ...graphPlan(true, baseSeed), seeds: 2, ign: { width: 2, steps: 20, batch: 8 }, mpnn: { width: 2, steps: 20, batch: 8 }, testGraphs: 30, mCap: 12, sweep: [4] };
+}
 
 /** Quick and full plans. */
 export function graphPlan(quick: boolean, baseSeed: number): GraphPlan {
@@ -70,7 +76,13 @@ const fmt = (x: number, d = 4) => Number(x.toFixed(d));
 /** Runs a plan through the cell pool and judges it against {@link EXPECTED}. */
 export async function runGraphs(ctx: ReproContext, plan: GraphPlan): Promise<ReproResult> {
   const cells = graphCells(plan);
-  const results = await graphCell.map(ctx, cells, ctx.progress('train and prune', cells.length));
+  const bar = ctx.progress('train targets', cells.length);
+  const trained = await graphTrainCell.map(ctx, cells, bar);
+  bar.done();
+  // Pruning is float64 host work: on a GPU run it goes to wasm threads on every core.
+  const bar2 = ctx.progress('prune and evaluate', cells.length);
+  const results = await graphPruneCell.map(hostCells(ctx), trained, bar2);
+  bar2.done();
   const sums = (['ign2', 'mpnn'] as const).map((a) => summarise(a, results.filter((r) => r.arch === a)));
   const metrics: ReproResult['metrics'] = {};
   for (const s of sums) {
@@ -150,4 +162,5 @@ export const reproduction: Reproduction = {
   paper: PAPER,
   package: '@lemma/equivariant-prune',
   run: (ctx) => runGraphs(ctx, graphPlan(ctx.quick, ctx.seed)),
+  runTiny: (ctx) => runGraphs(ctx, tinyGraphPlan(ctx.seed)),
 };

@@ -32,6 +32,24 @@ export function lawPlan(quick: boolean, baseSeed: number): LawPlan {
   };
 }
 
+/** A plan for the tests: three configurations of three families and a two-point ε arm on n = 4, three seeds. */
+export function tinyLawPlan(baseSeed: number): LawPlan {
+  const eps = 0.1;
+  return {
+    configs: [
+      { id: 'a', family: 'maron-1to1', n: 4, copies: 1, depth: 1, eps },
+      { id: 'b', family: 'maron-1to1', n: 4, copies: 2, depth: 2, eps },
+      { id: 'c', family: 'deepsets-orbit', n: 4, copies: 1, depth: 2, eps },
+    ],
+    epsArm: epsArmConfigs([0.3, 0.1]).map((c) => ({ ...c, n: 4, copies: 1 })),
+    seeds: 3,
+    eps,
+    mMax: 16,
+    probes: 8,
+    baseSeed,
+  };
+}
+
 /** Runs a plan through the cell pool and judges it against {@link EXPECTED}. */
 export async function runLaw(ctx: ReproContext, plan: LawPlan): Promise<ReproResult> {
   const cells = lawCells(plan);
@@ -105,4 +123,5 @@ export const reproduction: Reproduction = {
   paper: PAPER,
   package: '@lemma/equivariant-prune',
   run: (ctx) => runLaw(ctx, lawPlan(ctx.quick, ctx.seed)),
+  runTiny: (ctx) => runLaw(ctx, tinyLawPlan(ctx.seed)),
 };

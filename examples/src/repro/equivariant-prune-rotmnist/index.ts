@@ -97,13 +97,33 @@ interface ConvSpec {
   cOut: number;
 }
 
-async function rotMnist(ctx: ReproContext): Promise<ReproResult> {
-  const C = ctx.quick ? 8 : 12;
-  const H = ctx.quick ? 32 : 48;
+export interface RotMnistPlan {
+  /** Copies C of each C4 conv layer (regular fields), and hidden units H of the dense head. */
+  channels: number;
+  head: number;
+  epochs: number;
+  /** Training and test digits of the fixture (undefined: all of them); the logits figure shows the first 150 test digits. */
+  trainDigits?: number;
+  testDigits?: number;
+  /** Test digits on which the masked (unfolded) ticket is evaluated, and on which quarter-turn invariance is checked (≤ testDigits). */
+  maskedDigits: number;
+  invarianceDigits: number;
+  /** The pruning's target error ε. */
+  eps: number;
+}
+
+export const QUICK_PLAN: RotMnistPlan = { channels: 8, head: 32, epochs: 10, maskedDigits: 4, invarianceDigits: 100, eps: 0.01 };
+export const FULL_PLAN: RotMnistPlan = { channels: 12, head: 48, epochs: 30, maskedDigits: 16, invarianceDigits: 100, eps: 0.01 };
+/** A plan for the tests: every phase on 64 training and 20 test digits, a narrow target, a loose ε. */
+export const TINY_PLAN: RotMnistPlan = { channels: 2, head: 4, epochs: 1, trainDigits: 64, testDigits: 20, maskedDigits: 2, invarianceDigits: 10, eps: 0.5 };
+
+export async function rotMnist(ctx: ReproContext, plan: RotMnistPlan): Promise<ReproResult> {
+  const C = plan.channels;
+  const H = plan.head;
   const data = loadMnistSubset();
-  const nTrain = data.train.n;
-  const nTest = data.test.n;
-  const epochs = ctx.quick ? 10 : 30;
+  const nTrain = Math.min(plan.trainDigits ?? data.train.n, data.train.n);
+  const nTest = Math.min(plan.testDigits ?? data.test.n, data.test.n);
+  const epochs = plan.epochs;
   const rng = createRng(ctx.seed, 21);
   const rotTrain = Uint8Array.from({ length: nTrain }, () => rng.int(4));
   const rotTest = Uint8Array.from({ length: nTest }, () => rng.int(4));
@@ -123,7 +143,7 @@ async function rotMnist(ctx: ReproContext): Promise<ReproResult> {
   const center = (x: Float32Array): Float32Array => x.map((v) => (v - mean) / sd);
   const xTrain = center(xTrainRaw);
   const xTest = center(prepareDigits(data.test.x, nTest, rotTest));
-  const yTest = data.test.y;
+  const yTest = data.test.y.subarray(0, nTest);
 
   const g = imageGroup('C4', 5, { translations: true });
   const lift = groupConvBasis(g, { from: 'scalar', to: 'regular', kernel: 3 });
@@ -227,7 +247,7 @@ async function rotMnist(ctx: ReproContext): Promise<ReproResult> {
   opt.dispose();
 
   // The construction: one random network per stage and for the head, pruned by subset sum (no training).
-  const eps = 0.01;
+  const eps = plan.eps;
   // The rule's constant (the theory leaves it unspecified): 1.3 keeps the heavy tail of the products λ·μ rare
   // while meet in the middle over m ≈ 27 samples stays fast (its cost grows as 2^(m/2)).
   const c = 1.3;
@@ -295,12 +315,12 @@ async function rotMnist(ctx: ReproContext): Promise<ReproResult> {
     if (bt === bp) agree++;
   }
   // The folded form is the masked random network with each input copy's kept hidden copies summed; check on a few digits.
-  const nCheck = ctx.quick ? 4 : 16;
+  const nCheck = plan.maskedDigits;
   const lm = await evalLogits(xTest, nCheck, 'masked');
   let foldGap = 0;
   for (let i = 0; i < nCheck * 10; i++) foldGap = Math.max(foldGap, Math.abs(lm[i]! - lp[i]!));
   // Invariance: logits of the same digits rotated by one more quarter turn (masked ticket on a few of them).
-  const nInv = 100;
+  const nInv = plan.invarianceDigits;
   const rot1 = center(prepareDigits(data.test.x, nInv, Uint8Array.from(rotTest.subarray(0, nInv), (r) => (r + 1) % 4)));
   const invT = await evalLogits(rot1, nInv, 'target');
   const invP = await evalLogits(rot1, nInv, 'pruned');
@@ -375,7 +395,7 @@ async function rotMnist(ctx: ReproContext): Promise<ReproResult> {
           $schema: VEGA_LITE,
           width: 300,
           height: 300,
-          data: { values: Array.from({ length: 1500 }, (_, i) => ({ target: lt[i], pruned: lp[i] })) },
+          data: { values: Array.from({ length: 10 * Math.min(150, nTest) }, (_, i) => ({ target: lt[i], pruned: lp[i] })) },
           mark: { type: 'point', size: 8, opacity: 0.5 },
           encoding: { x: { field: 'target', type: 'quantitative' }, y: { field: 'pruned', type: 'quantitative' } },
         },
@@ -390,5 +410,6 @@ export const reproduction: Reproduction = {
   title: 'Pruning a random C4 CNN to a trained C4 target on rotated MNIST',
   paper: PAPER,
   package: PKG,
-  run: rotMnist,
+  run: (ctx) => rotMnist(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),
+  runTiny: (ctx) => rotMnist(ctx, TINY_PLAN),
 };

@@ -70,10 +70,22 @@ function families(seed: number): Family[] {
   ];
 }
 
-async function scaling(ctx: ReproContext): Promise<ReproResult> {
-  const ms = ctx.quick ? [4, 6, 8, 10, 12, 14, 16, 18, 20] : [4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28];
-  const seeds = ctx.quick ? 5 : 15;
-  const probes = ctx.quick ? 128 : 512;
+export interface ScalingPlan {
+  /** Samples per coefficient m (hidden copies per sign). */
+  ms: number[];
+  /** Random networks per family and m. */
+  seeds: number;
+  /** Unit inputs of the sup-error estimate. */
+  probes: number;
+}
+
+export const QUICK_PLAN: ScalingPlan = { ms: [4, 6, 8, 10, 12, 14, 16, 18, 20], seeds: 5, probes: 128 };
+export const FULL_PLAN: ScalingPlan = { ms: [4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28], seeds: 15, probes: 512 };
+/** A plan for the tests: every family, three m, two seeds. */
+export const TINY_PLAN: ScalingPlan = { ms: [4, 6, 8], seeds: 2, probes: 16 };
+
+export async function scaling(ctx: ReproContext, plan: ScalingPlan): Promise<ReproResult> {
+  const { ms, seeds, probes } = plan;
   const fams = families(ctx.seed);
   const rows: Record<string, unknown>[] = [];
   const fits: Table['rows'] = [];
@@ -154,5 +166,6 @@ export const reproduction: Reproduction = {
   title: 'Error vs overparametrization: the log(1/eps) law for MLP, DeepSets, 2-order and C4 nets',
   paper: PAPER,
   package: PKG,
-  run: scaling,
+  run: (ctx) => scaling(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),
+  runTiny: (ctx) => scaling(ctx, TINY_PLAN),
 };

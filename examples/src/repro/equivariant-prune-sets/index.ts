@@ -36,9 +36,25 @@ import { VEGA_LITE } from '../../lib/figures';
 const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
 const PKG = '@lemma/equivariant-prune';
 
-async function setTask(ctx: ReproContext): Promise<ReproResult> {
+export interface SetsPlan {
+  /** Hidden channels C of the DeepSets target (widths 1, C, C, C, 1). */
+  width: number;
+  /** Adam steps of each target's training (batches of 128 sets). */
+  steps: number;
+  /** Test sets (at least 20: the invariance check reads the first 20). */
+  testSets: number;
+  /** The pruning's target error ε. */
+  eps: number;
+}
+
+export const QUICK_PLAN: SetsPlan = { width: 12, steps: 1200, testSets: 2000, eps: 0.01 };
+export const FULL_PLAN: SetsPlan = { width: 24, steps: 5000, testSets: 2000, eps: 0.01 };
+/** A plan for the tests: both tasks, a narrow target trained briefly, pruned to a loose ε. */
+export const TINY_PLAN: SetsPlan = { width: 3, steps: 20, testSets: 100, eps: 0.1 };
+
+export async function setTask(ctx: ReproContext, plan: SetsPlan): Promise<ReproResult> {
   const n = 6;
-  const C = ctx.quick ? 12 : 24;
+  const C = plan.width;
   const tasks = ['sum', 'max'] as const;
   const rows: Table['rows'] = [];
   const metrics: ReproResult['metrics'] = {};
@@ -50,7 +66,7 @@ async function setTask(ctx: ReproContext): Promise<ReproResult> {
   // G-invariant biases: S_n acts transitively on a set, so one scalar per copy times the all-ones vector;
   // after the readout the space is R^1 (trivial action), so the vector [1].
   const biasVectors = bases.map((b) => [onesVector(b.dOut)]);
-  const steps = ctx.quick ? 1200 : 5000;
+  const steps = plan.steps;
   for (const [ti, task] of tasks.entries()) {
     const rng = createRng(ctx.seed, 31 + ti);
     const sample = (count: number): { x: Float32Array; y: Float32Array } => {
@@ -120,24 +136,25 @@ async function setTask(ctx: ReproContext): Promise<ReproResult> {
     tf.dispose([...vars, ...biasVars, ...biasTensors, ...stacks]);
     opt.dispose();
     const norms = bases.map((b) => basisNorm(b).norm);
-    const eps = 0.01;
+    const eps = plan.eps;
     // c = 1.6: trained targets are not norm-1 (errors are amplified by prod ‖W_i‖), so more samples per coefficient
     // than for the unit-norm targets; capped at 30 to keep meet in the middle (2^(m/2) per half) fast.
     const samples = target.layers.map((l, i) => Math.min(30, hiddenCopiesFor({ nIn: l.cIn, nOut: l.cOut, basisSize: l.basis.elements.length, basisNorm: norms[i]!, depth: bases.length, eps, c: 1.6 })));
     const pruned = pruneToTarget(target, buildRandomNetwork(target, { samples, seed: ctx.seed + 40 + ti, selfBases }), { basisNorms: norms });
-    const test = sample(2000);
+    const nTest = plan.testSets;
+    const test = sample(nTest);
     const xt = Float64Array.from(test.x);
-    const yT = networkForwardF64(target, xt, 2000);
-    const yP = networkForwardF64(pruned.network, xt, 2000);
+    const yT = networkForwardF64(target, xt, nTest);
+    const yP = networkForwardF64(pruned.network, xt, nTest);
     let mseT = 0;
     let mseP = 0;
     let gap = 0;
     let variance = 0;
-    const mean = test.y.reduce((a, b) => a + b, 0) / 2000;
-    for (let i = 0; i < 2000; i++) {
-      mseT += (yT[i]! - test.y[i]!) ** 2 / 2000;
-      mseP += (yP[i]! - test.y[i]!) ** 2 / 2000;
-      variance += (test.y[i]! - mean) ** 2 / 2000;
+    const mean = test.y.reduce((a, b) => a + b, 0) / nTest;
+    for (let i = 0; i < nTest; i++) {
+      mseT += (yT[i]! - test.y[i]!) ** 2 / nTest;
+      mseP += (yP[i]! - test.y[i]!) ** 2 / nTest;
+      variance += (test.y[i]! - mean) ** 2 / nTest;
       gap = Math.max(gap, Math.abs(yT[i]! - yP[i]!));
       if (i < 300) points.push({ task, target: yT[i], pruned: yP[i] });
     }
@@ -193,5 +210,6 @@ export const reproduction: Reproduction = {
   title: 'Pruning a random DeepSets net to trained set-sum / set-max targets',
   paper: PAPER,
   package: PKG,
-  run: setTask,
+  run: (ctx) => setTask(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),
+  runTiny: (ctx) => setTask(ctx, TINY_PLAN),
 };

@@ -5,10 +5,11 @@
  * off directly.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { kCrossEntropy, kCrossEntropyPerModel } from '@lemma/gpu-kernels';
 import { adamw, adana, danaStarMK4, type ScheduleSpec } from '@lemma/optim';
-import { defineCells } from '../../lib/cell-pool';
-import { nonEmbeddingParams, tinyGPT } from '../../lib/models/tiny-gpt';
-import { trainLoop } from '../../lib/train-loop';
+import { defineGroupedCells } from '../../lib/cell-pool';
+import { kTinyGPT } from '../../lib/models/k-tiny-gpt';
+import { timedTrainSteps } from '../../lib/timed-train-steps';
 import { loadTextCorpus, type TextCorpus } from '../../fixtures/text';
 
 /** The optimizers compared. */
@@ -68,14 +69,23 @@ export interface CharLMRun extends CharLMCell {
   msPerStep: number;
 }
 
+/** What {@link makeCharLMOptimizer} may change in the recipe. */
+export interface CharLMOptimizerOptions {
+  /** K models trained together: one learning-rate scale per model (their parameters' leading axis is K). */
+  learningRateScale?: number[];
+  /** Global-norm clip (per model under learningRateScale); default the recipe's 0.5, null for none (tests). */
+  clipNorm?: number | null;
+}
+
 /**
  * The paper's recipe (launch.sh): warm-up T/50, cosine to 0.1×, global-norm clip 0.5; AdamW β (0.9, 0.999) with
  * λ = ω/(γ*T); ADANA and Dana-Star-MK4 κ = 0.85, δ = 8, ω = 4 (log-time decay ω/(T/10 + t)), MK4 clipSNR 2.
  * No decay on biases, norms or embeddings (noDecay 'auto').
  */
-export function makeCharLMOptimizer(name: CharLMOptimizer, lr: number, T: number): tf.Optimizer {
+export function makeCharLMOptimizer(name: CharLMOptimizer, lr: number, T: number, o: CharLMOptimizerOptions = {}): tf.Optimizer {
   const schedule: ScheduleSpec = { kind: 'warmupCosine', totalSteps: T, warmupSteps: Math.max(1, Math.round(T / 50)), floor: 0.1 };
-  const common = { learningRate: lr, schedule, clipNorm: 0.5 };
+  const clipNorm = o.clipNorm === undefined ? 0.5 : o.clipNorm;
+  const common = { learningRate: lr, schedule, ...(clipNorm === null ? {} : { clipNorm }), ...(o.learningRateScale ? { learningRateScale: o.learningRateScale } : {}) };
   switch (name) {
     case 'adamw':
       return adamw({ ...common, beta1: 0.9, beta2: 0.999, weightDecay: 4 / (lr * T) });
@@ -100,6 +110,19 @@ export function windows(corpus: TextCorpus, starts: readonly number[], L: number
   return { x: tf.tensor3d(x, [starts.length, L, V]), y: tf.tensor3d(y, [starts.length, L, 1]) };
 }
 
+/** Input and next-character ids of the L-character windows at `starts`, row-major [starts.length · L]. */
+export function windowIds(corpus: TextCorpus, starts: readonly number[], L: number): { x: Int32Array; y: Int32Array; n: number } {
+  const x = new Int32Array(starts.length * L);
+  const y = new Int32Array(starts.length * L);
+  starts.forEach((s, b) => {
+    for (let j = 0; j < L; j++) {
+      x[b * L + j] = corpus.ids[s + j]!;
+      y[b * L + j] = corpus.ids[s + j + 1]!;
+    }
+  });
+  return { x, y, n: starts.length };
+}
+
 /** Number of non-overlapping L-character training windows (each needs L + 1 characters: inputs and targets). */
 const windowCount = (split: number, L: number): number => Math.floor((split - 1 - L) / L) + 1;
 
@@ -119,50 +142,141 @@ export function uniqueTokens(split: number, steps: number, batch: number, L: num
   return Math.min(steps * batch, windowCount(split, L)) * L;
 }
 
-/** Trains one cell on the shipped text corpus. */
-export async function trainCharLM(cell: CharLMCell, corpus: TextCorpus = loadTextCorpus()): Promise<CharLMRun> {
-  const V = corpus.vocab.length;
-  const L = cell.context;
-  const model = tinyGPT(V, L, cell.size.d, cell.size.layers, cell.size.heads, cell.seed);
-  const P = nonEmbeddingParams(model);
-  const lr = cell.lrFactor * fitLr(cell.optimizer, P);
-  model.compile({ optimizer: makeCharLMOptimizer(cell.optimizer, lr, cell.steps), loss: 'sparseCategoricalCrossentropy' });
-  // Fixed validation windows, evenly spread over the held-out split (the same for every run).
-  const valLen = corpus.ids.length - corpus.split - L - 1;
-  const val = windows(corpus, Array.from({ length: cell.valWindows }, (_, i) => corpus.split + Math.floor((i * valLen) / cell.valWindows)), L);
-  const evalSteps: number[] = [];
-  const valLoss: number[] = [];
-  const evaluate = async (step: number) => {
-    const l = model.evaluate(val.x, val.y, { batchSize: 64 }) as tf.Scalar;
-    evalSteps.push(step);
-    valLoss.push((await l.data())[0]!);
-    l.dispose();
-  };
-  await evaluate(0);
-  const msPerStep = await trainLoop(model, {
-    steps: cell.steps,
-    batchAt: (t) => windows(corpus, trainStarts(corpus.split, cell.seed, t, cell.batch, L), L),
-    evalEvery: cell.evalEvery,
-    onEval: evaluate,
-  });
-  const params = model.countParams();
-  tf.dispose([val.x, val.y]);
-  model.optimizer.dispose();
-  model.dispose();
-  return {
-    ...cell,
-    lr,
-    evalSteps,
-    valLoss,
-    params,
-    nonEmbParams: P,
-    tokensSeen: cell.steps * cell.batch * L,
-    uniqueTokens: uniqueTokens(corpus.split, cell.steps, cell.batch, L),
-    msPerStep,
-  };
+/** Windows of the validation split per evaluation forward pass (as tfjs-layers' evaluate batchSize 64 did). */
+const VAL_CHUNK = 64;
+
+/** Steps between training-loss read-backs. */
+const READ_EVERY = 10;
+
+/** The fields the cells of one group share (everything but the seed): cells with equal keys may train together. */
+export function charLMGroupKey(c: CharLMCell): string {
+  return JSON.stringify([c.optimizer, c.size.d, c.size.layers, c.size.heads, c.lrFactor, c.steps, c.batch, c.context, c.evalEvery, c.valWindows]);
 }
 
-export const charLMCells = defineCells('optim-char-lm/train', (cell: CharLMCell) => trainCharLM(cell));
+/** Options of {@link trainCharLMGroup}. */
+export interface CharLMGroupOptions {
+  /** The text; default the shipped corpus. */
+  corpus?: TextCorpus;
+  /** Overrides the recipe's global-norm clip 0.5 (null: no clipping); for tests. */
+  clipNorm?: number | null;
+}
+
+/**
+ * Trains K cells that differ only in their seed as K tiny GPTs at once ({@link kTinyGPT}: parameters with a leading
+ * model axis, one step, one replayed step graph on webgpu). Model k starts from tinyGPT's weights for its seed and
+ * reads its own seed's windows ({@link trainStarts}); the loss is kCrossEntropy, the sum over models of each model's
+ * mean next-character loss, so each model's gradient is exactly its lone gradient. One optimizer with
+ * `learningRateScale` (all 1) steps the K slices as K separate optimizers would (noDecay 'auto' and the clip read
+ * per model). Every `evalEvery` steps (and at 0 and the end), each model's loss on the fixed validation windows.
+ * `msPerStep` is the group's training wall time (evaluations excluded) per model-step.
+ */
+export async function trainCharLMGroup(cells: readonly CharLMCell[], o: CharLMGroupOptions = {}): Promise<CharLMRun[]> {
+  if (cells.length === 0) throw new Error('trainCharLMGroup: cells must be non-empty');
+  const cell = cells[0]!;
+  const key = charLMGroupKey(cell);
+  cells.forEach((c, k) => {
+    if (charLMGroupKey(c) !== key) throw new Error(`trainCharLMGroup: cells trained together may differ only in seed; cells[${k}] is ${JSON.stringify(c)}, cells[0] is ${JSON.stringify(cell)}`);
+  });
+  const corpus = o.corpus ?? loadTextCorpus();
+  const K = cells.length;
+  const V = corpus.vocab.length;
+  const L = cell.context;
+  const B = cell.batch;
+  const N = B * L;
+  const net = kTinyGPT(V, L, cell.size.d, cell.size.layers, cell.size.heads, cells.map((c) => c.seed));
+  const P = net.nonEmbeddingParams();
+  const params = net.countParams();
+  const lr = cell.lrFactor * fitLr(cell.optimizer, P);
+  // learningRateScale also at K = 1: the variables are [1, ...] then, and noDecay 'auto' must judge the per-model shape.
+  const opt = makeCharLMOptimizer(cell.optimizer, lr, cell.steps, { learningRateScale: cells.map(() => 1), ...(o.clipNorm === undefined ? {} : { clipNorm: o.clipNorm }) });
+  const vars = net.variables();
+  // Fixed validation windows, evenly spread over the held-out split (the same for every run), shared by the K models.
+  const valLen = corpus.ids.length - corpus.split - L - 1;
+  const valStarts = Array.from({ length: cell.valWindows }, (_, i) => corpus.split + Math.floor((i * valLen) / cell.valWindows));
+  const chunks: { x: tf.Tensor; y: tf.Tensor; n: number }[] = [];
+  try {
+    for (let i = 0; i < valStarts.length; i += VAL_CHUNK) {
+      const w = windowIds(corpus, valStarts.slice(i, i + VAL_CHUNK), L);
+      const n = w.n;
+      chunks.push({ x: tf.tidy(() => tf.reshape(tf.cast(tf.oneHot(tf.tensor1d(w.x, 'int32'), V), 'float32'), [1, n, L, V])), y: tf.tensor1d(w.y, 'int32'), n });
+    }
+    const evalSteps: number[] = [];
+    const valLoss: number[][] = cells.map(() => []);
+    const evaluate = async (step: number) => {
+      // Each model's mean over every validation character: chunk means weighted by chunk size.
+      let sum: tf.Tensor | null = null;
+      for (const c of chunks) {
+        const part = tf.tidy(() => tf.mul(kCrossEntropyPerModel(tf.reshape(net.forward(c.x), [K, c.n * L, V]), c.y), c.n));
+        const next: tf.Tensor = sum ? tf.add(sum, part) : part;
+        if (sum) tf.dispose([sum, part]);
+        sum = next;
+      }
+      const v = await sum!.data();
+      sum!.dispose();
+      evalSteps.push(step);
+      valLoss.forEach((curve, k) => curve.push(v[k]! / valStarts.length));
+    };
+    // Batch of step t: input and target ids [K, B·L], model k's rows from its own seed's windows.
+    const batchAt = (t: number): tf.Tensor[] => {
+      const x = new Int32Array(K * N);
+      const y = new Int32Array(K * N);
+      cells.forEach((c, k) => {
+        const w = windowIds(corpus, trainStarts(corpus.split, c.seed, t, B, L), L);
+        x.set(w.x, k * N);
+        y.set(w.y, k * N);
+      });
+      return [tf.tensor2d(x, [K, N], 'int32'), tf.tensor2d(y, [K, N], 'int32')];
+    };
+    const step = ([ids, targets]: tf.Tensor[]): tf.Scalar =>
+      tf.tidy(() => {
+        const x = tf.reshape(tf.cast(tf.oneHot(ids as tf.Tensor2D, V), 'float32'), [K, B, L, V]);
+        const loss = opt.minimize(() => kCrossEntropy(tf.reshape(net.forward(x), [K, N, V]), targets!), true, vars)!;
+        // Logged loss: the mean over models of each model's training loss.
+        return tf.div(loss, K) as tf.Scalar;
+      });
+    await evaluate(0);
+    let evalMs = 0;
+    const t0 = performance.now();
+    await timedTrainSteps(step, batchAt, {
+      steps: cell.steps,
+      models: K,
+      readEvery: READ_EVERY,
+      evaluate: {
+        every: cell.evalEvery,
+        run: async (done) => {
+          const e0 = performance.now();
+          await evaluate(done);
+          evalMs += performance.now() - e0;
+        },
+      },
+      run: `charlm-${cell.optimizer}-d${cell.size.d}x${cell.size.layers}-lr${cell.lrFactor}-T${cell.steps}-seed${cells.map((c) => c.seed).join('_')}`,
+    });
+    const msPerStep = (performance.now() - t0 - evalMs) / (cell.steps * K);
+    return cells.map((c, k) => ({
+      ...c,
+      lr,
+      evalSteps: [...evalSteps],
+      valLoss: valLoss[k]!,
+      params,
+      nonEmbParams: P,
+      tokensSeen: c.steps * c.batch * L,
+      uniqueTokens: uniqueTokens(corpus.split, c.steps, c.batch, L),
+      msPerStep,
+    }));
+  } finally {
+    tf.dispose(chunks.flatMap((c) => [c.x, c.y]));
+    opt.dispose();
+    net.dispose();
+  }
+}
+
+/** Trains one cell on the shipped text corpus (a group of one). */
+export async function trainCharLM(cell: CharLMCell, corpus: TextCorpus = loadTextCorpus()): Promise<CharLMRun> {
+  return (await trainCharLMGroup([cell], { corpus }))[0]!;
+}
+
+/** The training cells: on webgpu, cells with equal {@link charLMGroupKey} (seeds of one setting) train as one group. */
+export const charLMCells = defineGroupedCells('optim-char-lm/train', (cells: CharLMCell[]) => trainCharLMGroup(cells));
 
 /**
  * First step at which a validation curve reaches `target`, linearly interpolated between evaluations; null when

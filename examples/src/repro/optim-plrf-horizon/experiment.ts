@@ -12,8 +12,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adamw, adana, ademamix, danaStarMK4, sgdMomentum, type ScheduleSpec } from '@lemma/optim';
 import { fitPowerLaw, NormalStream, plrfInstance, studentT975, type PlrfSpectrum } from '@lemma/scaling-laws';
-import { defineCells } from '../../lib/cell-pool';
-import { openTrainRun, timedTrainSteps } from '../../lib/timed-train-steps';
+import { defineGroupedCells } from '../../lib/cell-pool';
+import { timedTrainSteps } from '../../lib/timed-train-steps';
 
 /** The optimizers compared (all from @lemma/optim, paper hyperparameters; see {@link makeOptimizer}). */
 export const OPTIMIZERS = ['adana-k0.5', 'adana-k0.85', 'dana-star-mk4', 'adamw', 'ademamix-logtime', 'sgd-momentum'] as const;
@@ -55,6 +55,7 @@ export interface HorizonRun extends HorizonCell {
   curveExcess: number[];
   /** Final excess risk; null when the run diverged (stopped early). */
   finalExcess: number | null;
+  /** Wall time per step of one model (a step of a group of K models counts K). */
   msPerStep: number;
 }
 
@@ -64,9 +65,10 @@ export interface HorizonRun extends HorizonCell {
  * κ = 0.85, both warmed up over T; AdamW β = (0.9, 0.999); SGD-momentum μ = 0.9. No weight decay and no gradient
  * clipping anywhere: PLRF is a quadratic with its optimum away from 0, and the test is the momentum mechanism.
  */
-export function makeOptimizer(name: PlrfOptimizerName, lr: number, T: number): tf.Optimizer {
+export function makeOptimizer(name: PlrfOptimizerName, lr: number, T: number, learningRateScale?: number[]): tf.Optimizer {
   const schedule: ScheduleSpec = { kind: 'warmupCosine', totalSteps: T, warmupSteps: Math.max(1, Math.round(T / 50)), floor: 0.1 };
-  const common = { learningRate: lr, schedule, noDecay: 'auto' as const };
+  // K models in one [K, d] variable: model k's peak LR is lr · learningRateScale[k].
+  const common = { learningRate: lr, schedule, noDecay: 'auto' as const, ...(learningRateScale ? { learningRateScale } : {}) };
   switch (name) {
     case 'adana-k0.5':
       return adana({ ...common, kappa: 0.5, delta: 8 });
@@ -96,8 +98,10 @@ interface Instance {
 }
 let memo: Instance | undefined;
 
+const instanceKey = (p: PlrfProblem): string => `${p.alpha}/${p.beta}/${p.d}/${p.instanceSeed}`;
+
 function instanceFor(p: PlrfProblem): Instance {
-  const key = `${p.alpha}/${p.beta}/${p.d}/${p.instanceSeed}`;
+  const key = instanceKey(p);
   if (memo?.key === key) return memo;
   if (memo) tf.dispose([memo.U, memo.Ut, memo.sqrtLambda, memo.lambda, memo.thetaStar]);
   const s = plrfInstance({ alpha: p.alpha, beta: p.beta, d: p.d, seed: p.instanceSeed });
@@ -130,73 +134,128 @@ export function logSteps(T: number, n = 24): number[] {
 }
 
 /**
- * Trains one cell: θ₀ = 0, fresh batch of B Gaussian samples per step, the optimizer's own applyGradients. The
- * steps between two marks of the excess-risk curve are one timedTrainSteps call (a replayed step graph on webgpu):
- * the batch is drawn on the host in `batch(i)`, the step is tensor ops and the optimizer, and its loss is the excess
- * risk before the step (from w = Uᵀ(θ − θ*), which the gradient needs anyway). The curve is measured after each
- * segment, where a diverged run stops.
+ * Trains a group of cells that share the problem and horizon, as K models at once: the cells of each optimizer
+ * form one [K_o, d] variable with its own optimizer (model k's peak LR through learningRateScale), and every model
+ * has its own data stream (stream 7 of its seed, so the data never depends on the optimizer or the LR: common
+ * random numbers; models with equal seeds share their batches). θ₀ = 0, a fresh batch of B Gaussian samples per
+ * step, the optimizers' own applyGradients, all T steps in one timedTrainSteps call (one replayed step graph on
+ * webgpu for every optimizer of the group); the excess-risk curve is measured between steps at {@link logSteps},
+ * where a model that diverged stops recording (and training stops once all have).
  */
-export async function trainHorizon(cell: HorizonCell): Promise<HorizonRun> {
-  const { problem: p, T } = cell;
+export async function trainHorizonGroup(cells: readonly HorizonCell[]): Promise<HorizonRun[]> {
+  const c0 = cells[0]!;
+  const { problem: p, T } = c0;
   const inst = instanceFor(p);
-  const d = p.d, B = p.batch;
+  if (cells.some((c) => c.T !== T || instanceKey(c.problem) !== inst.key || c.problem.batch !== p.batch)) {
+    throw new Error('trainHorizonGroup: the cells of a group must share problem and T');
+  }
+  const d = p.d, B = p.batch, K = cells.length;
   const noise = Math.sqrt(2 * inst.spectrum.pInf);
-  // Stream 7 of the cell's seed: the data never depends on the optimizer or the LR (common random numbers).
-  const rng = new NormalStream(cell.seed, 7);
+  // One variable and optimizer per optimizer name; θ's rows (all models) are the cells in the order `order`.
+  const names = [...new Set(cells.map((c) => c.optimizer))];
+  const parts = names.map((name, j) => {
+    const rows = cells.flatMap((c, i) => (c.optimizer === name ? [i] : []));
+    const lrs = rows.map((i) => cells[i]!.lr);
+    const theta = tf.variable(tf.zeros([rows.length, d]), true, `plrf_theta_${name}_${T}_${c0.seed}_${j}`);
+    return { rows, theta, opt: makeOptimizer(name, lrs[0]!, T, rows.length > 1 ? lrs.map((l) => l / lrs[0]!) : undefined) };
+  });
+  const order = parts.flatMap((q) => q.rows);
+  const rowOf = new Map(order.map((i, r) => [i, r]));
+  const thetaAll = (): tf.Tensor2D => (parts.length === 1 ? parts[0]!.theta : tf.concat(parts.map((q) => q.theta), 0)) as tf.Tensor2D;
+  // Data streams in the order their seeds first appear among θ's rows; a row reads its seed's batch.
+  const seeds = [...new Set(order.map((i) => cells[i]!.seed))];
+  const S = seeds.length;
+  const streams = seeds.map((s) => new NormalStream(s, 7));
+  const seedOfRow = order.map((i) => seeds.indexOf(cells[i]!.seed));
+  const rowSeed = S > 1 && seedOfRow.some((s, r) => s !== r) ? tf.tensor1d(Int32Array.from(seedOfRow), 'int32') : null;
   const z64 = new Float64Array(B * d + B);
-  const theta = tf.variable(tf.zeros([1, d]), true, `plrf_theta_${cell.seed}`);
-  const opt = makeOptimizer(cell.optimizer, cell.lr, T);
-  const excess = (): tf.Scalar => tf.tidy(() => tf.mul(0.5, tf.sum(tf.mul(inst.lambda, tf.square(tf.matMul(tf.sub(theta, inst.thetaStar), inst.U))))));
-  const e0 = (await excess().data())[0]!;
-  const marks = logSteps(T);
-  const curveSteps: number[] = [];
-  const curveExcess: number[] = [];
-  let diverged = false;
+  // Per model: ½ Σ λ w² with w = (θ − θ*)U, i.e. ½(θ − θ*)ᵀK(θ − θ*) (the excess risk).
+  const excessOf = (w: tf.Tensor2D): tf.Tensor1D => tf.mul(0.5, tf.sum(tf.mul(inst.lambda, tf.square(w)), 1));
+  const rowsExcess = async (): Promise<Float32Array> => {
+    const e = tf.tidy(() => excessOf(tf.matMul(tf.sub(thetaAll(), inst.thetaStar), inst.U)));
+    const v = (await e.data()) as Float32Array;
+    e.dispose();
+    return v;
+  };
+  const e0 = (await rowsExcess())[0]!;
   const step = ([z, eps]: tf.Tensor[]): tf.Scalar => {
-    const [g, loss] = tf.tidy(() => {
-      // Row vectors: w = (θ − θ*)U is Uᵀ(θ − θ*), and gUᵀ maps an eigenbasis gradient back to θ coordinates.
-      const w = tf.matMul(tf.sub(theta, inst.thetaStar), inst.U);
+    const [gs, loss] = tf.tidy(() => {
+      // Row vectors: W = (θ − θ*)U is Uᵀ(θ − θ*) per model, and gUᵀ maps an eigenbasis gradient back to θ coordinates.
+      const W = tf.matMul(tf.sub(thetaAll(), inst.thetaStar), inst.U);
       const F = tf.mul(z!, inst.sqrtLambda); // eigenbasis features √λ ⊙ z
-      const r = tf.sub(tf.matMul(F, w, false, true), eps!); // residuals [B, 1]
-      // ∇ of ½ mean r² in θ coordinates, and the excess risk before the step.
-      return [tf.matMul(tf.div(tf.matMul(r, F, true, false), B), inst.Ut), tf.mul(0.5, tf.sum(tf.mul(inst.lambda, tf.square(w)))) as tf.Scalar] as const;
+      let gE: tf.Tensor2D; // ∇ of ½ mean r² in the eigenbasis, [K, d]
+      if (S === 1) {
+        const r = tf.sub(tf.matMul(F as tf.Tensor2D, W, false, true), eps!); // residuals [B, K]
+        gE = tf.div(tf.matMul(r, F as tf.Tensor2D, true, false), B);
+      } else {
+        const Fk = (rowSeed ? tf.gather(F, rowSeed) : F) as tf.Tensor3D; // [K, B, d]
+        const r = tf.sub(tf.matMul(Fk, tf.reshape(W, [K, d, 1])), rowSeed ? tf.gather(eps!, rowSeed) : eps!); // [K, B, 1]
+        gE = tf.reshape(tf.div(tf.matMul(r as tf.Tensor3D, Fk, true, false), B), [K, d]);
+      }
+      const grad = tf.matMul(gE, inst.Ut);
+      // A diverged model's non-finite gradient is zeroed: the optimizer would otherwise skip every model's step.
+      const g = tf.where(tf.isFinite(grad), grad, tf.zerosLike(grad));
+      const split = parts.length === 1 ? [g] : tf.split(g, parts.map((q) => q.rows.length), 0);
+      return [split, tf.mean(excessOf(W as tf.Tensor2D)) as tf.Scalar] as const;
     });
-    opt.applyGradients({ [theta.name]: g });
-    g.dispose();
+    parts.forEach((q, j) => q.opt.applyGradients({ [q.theta.name]: gs[j]! }));
+    tf.dispose(gs);
     return loss;
   };
   const batch = (): tf.Tensor[] => {
-    rng.fill(z64);
-    const eps32 = new Float32Array(B);
-    for (let i = 0; i < B; i++) eps32[i] = noise * z64[B * d + i]!;
-    return [tf.tensor2d(Float32Array.from(z64.subarray(0, B * d)), [B, d]), tf.tensor2d(eps32, [B, 1])];
+    const zs = new Float32Array(S * B * d);
+    const es = new Float32Array(S * B);
+    streams.forEach((rng, s) => {
+      rng.fill(z64);
+      zs.set(z64.subarray(0, B * d), s * B * d);
+      for (let i = 0; i < B; i++) es[s * B + i] = noise * z64[B * d + i]!;
+    });
+    return S === 1 ? [tf.tensor2d(zs, [B, d]), tf.tensor2d(es, [B, 1])] : [tf.tensor3d(zs, [S, B, d]), tf.tensor3d(es, [S, B, 1])];
   };
-  const run = openTrainRun(`${cell.optimizer}-T${T}-lr${cell.lr.toPrecision(3)}-seed${cell.seed}`);
+  const curves = cells.map(() => ({ steps: [] as number[], excess: [] as number[], diverged: false }));
+  const marks = logSteps(T);
+  const label = K === 1 ? `${c0.optimizer}-T${T}-lr${c0.lr.toPrecision(3)}-seed${c0.seed}` : `T${T}-k${K}-seed${c0.seed}`;
   const t0 = performance.now();
-  let t = 0;
-  for (const mark of marks) {
-    const n = mark - t;
-    await timedTrainSteps(step, batch, { steps: n, readEvery: n, ...(run ? { run, stepOffset: t } : {}) });
-    t = mark;
-    const e = excess();
-    const v = (await e.data())[0]!;
-    e.dispose();
-    curveSteps.push(t);
-    curveExcess.push(v);
-    // Diverged: non-finite, or 100× above the start (no good run ever comes back from there).
-    if (!Number.isFinite(v) || v > 100 * e0) {
-      diverged = true;
-      break;
-    }
-  }
-  const msPerStep = (performance.now() - t0) / Math.max(1, t);
-  opt.dispose();
-  theta.dispose();
-  return { ...cell, curveSteps, curveExcess, finalExcess: diverged ? null : curveExcess.at(-1)!, msPerStep };
+  const { steps: run } = await timedTrainSteps(step, batch, {
+    steps: T,
+    readEvery: T,
+    run: label,
+    models: K,
+    evaluate: {
+      at: marks,
+      run: async (done) => {
+        const v = await rowsExcess();
+        curves.forEach((c, k) => {
+          if (c.diverged) return;
+          const e = v[rowOf.get(k)!]!;
+          c.steps.push(done);
+          c.excess.push(e);
+          // Diverged: non-finite, or 100× above the start (no good run ever comes back from there).
+          c.diverged = !Number.isFinite(e) || e > 100 * e0;
+        });
+        return curves.some((c) => !c.diverged);
+      },
+    },
+  });
+  const msPerStep = (performance.now() - t0) / Math.max(1, run * K);
+  for (const q of parts) q.opt.dispose();
+  tf.dispose([...parts.map((q) => q.theta), ...(rowSeed ? [rowSeed] : [])]);
+  return cells.map((cell, k) => {
+    const c = curves[k]!;
+    return { ...cell, curveSteps: c.steps, curveExcess: c.excess, finalExcess: c.diverged ? null : c.excess.at(-1)!, msPerStep };
+  });
 }
 
-/** The cell function of the pool (worker threads build the instance once each). */
-export const horizonCells = defineCells('optim-plrf-horizon/train', trainHorizon);
+/** Trains one cell (a group of one). */
+export async function trainHorizon(cell: HorizonCell): Promise<HorizonRun> {
+  return (await trainHorizonGroup([cell]))[0]!;
+}
+
+/** The cell function of the pool: on webgpu, the cells of one horizon train together (worker threads build the instance once each). */
+export const horizonCells = defineGroupedCells('optim-plrf-horizon/train', trainHorizonGroup);
+const groupKey = (c: HorizonCell): string => `T${c.T}`;
+/** Models per group: a full sweep of one horizon (6 optimizers × 11 LRs) is one group. */
+const MAX_GROUP = 128;
 
 /** Peak LR grid: `center` × 2^k for k = −⌊n/2⌋ … n − 1 − ⌊n/2⌋ (a ×2 grid of n points). */
 export function lrGrid(center: number, n: number): number[] {
@@ -376,7 +435,7 @@ export async function runHorizonExperiment(
   for (const optimizer of optimizers)
     for (const T of horizons) for (const lr of lrGrid(lrCenter(optimizer, T), plan.lrPoints)) sweepCells.push({ problem, optimizer, T, lr, seed: ctx.seed });
   const bar1 = ctx.progress('LR sweep', sweepCells.length);
-  const sweep = await horizonCells.map(ctx, sweepCells, bar1);
+  const sweep = await horizonCells.map(ctx, sweepCells, groupKey, bar1, MAX_GROUP);
   bar1.done();
   const key = (o: string, T: number) => `${o}@${T}`;
   const byKey = new Map<string, HorizonRun[]>();
@@ -387,7 +446,7 @@ export async function runHorizonExperiment(
     if (b) for (let s = 1; s < plan.seeds; s++) seedCells.push({ problem, optimizer: b.optimizer, T: b.T, lr: b.lr, seed: ctx.seed + s });
   }
   const bar2 = ctx.progress('seeds at the best LR', seedCells.length);
-  const extra = await horizonCells.map(ctx, seedCells, bar2);
+  const extra = await horizonCells.map(ctx, seedCells, groupKey, bar2, MAX_GROUP);
   bar2.done();
   const scaling = optimizers.map((optimizer) => {
     const points = horizons.map((T): HorizonPoint => {

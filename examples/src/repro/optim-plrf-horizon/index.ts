@@ -20,6 +20,9 @@ export const FULL_PLAN: HorizonPlan = { problem: PROBLEM, optimizers: [...OPTIMI
 /** Quick mode: 2 horizons, a 3-point ×2 grid around the pilot's best LR, 2 seeds: 24 runs, 240k steps. */
 export const QUICK_PLAN: HorizonPlan = { problem: PROBLEM, optimizers: [...OPTIMIZERS], horizons: [2000, 8000], lrPoints: 3, seeds: 2 };
 
+/** A plan for the tests: ADANA κ = 0.5 and AdamW at d = 24, horizons 40 and 160, 3 LRs, 2 seeds. */
+export const TINY_PLAN: HorizonPlan = { problem: { alpha: 1, beta: 0.3, d: 24, batch: 4, instanceSeed: 3 }, optimizers: ['adana-k0.5', 'adamw'], horizons: [40, 160], lrPoints: 3, seeds: 2 };
+
 /**
  * The prediction, fixed before the run. DANA-decaying theory on PLRF (arXiv 2505.16098) gives ADANA with
  * κ = 1/(2α) an excess-risk exponent 2 − 1/(2α) times the (Adam/SGD-like) baseline's: 1.5 at α = 1. "≈" is taken as
@@ -129,4 +132,7 @@ export const plrfHorizon: Reproduction = {
   paper: 'Ferbach et al., "Logarithmic-time Schedules for Scaling Language Models with Momentum" (arXiv 2602.05298); DANA (arXiv 2505.16098)',
   package: '@lemma/optim',
   run: (ctx) => runPlrfHorizon(ctx),
+  runTiny: (ctx) => runPlrfHorizon(ctx, TINY_PLAN),
 };
+
+export const reproduction = plrfHorizon;

@@ -1,6 +1,6 @@
 import { selectBackend } from '@lemma/gpu-kernels';
 import { expect, it } from 'vitest';
-import { bestRun, computeMultipliers, fitHorizonSlope, lrGrid, stepsToReach, summariseLog, trainHorizon, type OptimizerScaling } from './experiment';
+import { bestRun, computeMultipliers, fitHorizonSlope, lrGrid, stepsToReach, summariseLog, trainHorizon, trainHorizonGroup, type OptimizerScaling, type PlrfOptimizerName } from './experiment';
 import { runPlrfHorizon } from './index';
 import { testContext } from '../../lib/test-context';
 
@@ -56,6 +56,27 @@ it('a training cell lowers the excess risk, is deterministic, and flags divergen
   expect(bad.finalExcess).toBeNull();
   expect(bad.curveSteps.at(-1)!).toBeLessThan(200);
 }, 60_000);
+
+it('K cells trained as one group give each cell trained alone: shared or own data, per-model LR, several optimizers, a diverging model isolated', async () => {
+  await selectBackend('cpu');
+  const problem = { alpha: 1, beta: 0.3, d: 24, batch: 4, instanceSeed: 3 };
+  const cell = (lr: number, seed: number, optimizer: PlrfOptimizerName = 'adamw') => ({ problem, optimizer, T: 150, lr, seed });
+  // One LR sweep at one seed (shared batches), one seed set (own batches), a mix of both (gathered batches), and
+  // several optimizers in one group (one variable and optimizer each, rows interleaved).
+  const mixed = [cell(1e-2, 5), cell(4e-3, 6, 'adana-k0.5'), cell(3e-2, 5), cell(1e3, 6, 'sgd-momentum'), cell(8e-3, 5, 'adana-k0.5')];
+  for (const cells of [[cell(1e-2, 5), cell(4e-2, 5), cell(1e3, 5)], [cell(2e-2, 5), cell(2e-2, 6)], [cell(1e-2, 5), cell(2e-2, 6), cell(4e-2, 5)], mixed]) {
+    const group = await trainHorizonGroup(cells);
+    for (const [k, c] of cells.entries()) {
+      const alone = await trainHorizon(c);
+      const g = group[k]!;
+      expect(g.curveSteps).toEqual(alone.curveSteps);
+      expect(g.finalExcess === null).toBe(alone.finalExcess === null);
+      // float32 matmuls over a batch axis of K vs 1 may sum in another order: a few ulps per step, compounding over 150 steps.
+      g.curveExcess.forEach((e, i) => expect(Math.abs(e - alone.curveExcess[i]!)).toBeLessThanOrEqual(1e-4 * Math.abs(alone.curveExcess[i]!) + 1e-12));
+    }
+  }
+  expect((await trainHorizonGroup([cell(1e3, 5)]))[0]!.finalExcess).toBeNull();
+}, 120_000);
 
 it('a micro plan runs end to end with the headline metrics', async () => {
   await selectBackend('cpu');

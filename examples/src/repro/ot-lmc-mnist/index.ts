@@ -70,13 +70,14 @@ export async function runWithPlan(ctx: ReproContext, plan: WidthSweepPlan): Prom
   return { summary, metrics, reproduced, tables, figures, seeds: data.seeds };
 }
 
-/** Reproductions for @lemma/ot-matching. */
-export const reproductions: Reproduction[] = [
-  {
-    id: 'ot-lmc-mnist',
-    title: 'Loss barrier of MNIST MLPs before and after neuron matching, across widths',
-    paper: PAPER,
-    package: '@lemma/ot-matching',
-    run: (ctx) => runWithPlan(ctx, ctx.quick ? quickPlan(ctx.seed) : fullPlan(ctx.seed)),
-  },
-];
+/** A plan for the tests: two narrow widths, two pairs, one epoch. */
+export const tinyPlan = (seed: number): WidthSweepPlan => ({ ...quickPlan(seed), widths: [8, 16], pairs: 2, epochs: 1, probeRows: 200 });
+
+export const reproduction: Reproduction = {
+  id: 'ot-lmc-mnist',
+  title: 'Loss barrier of MNIST MLPs before and after neuron matching, across widths',
+  paper: PAPER,
+  package: '@lemma/ot-matching',
+  run: (ctx) => runWithPlan(ctx, ctx.quick ? quickPlan(ctx.seed) : fullPlan(ctx.seed)),
+  runTiny: (ctx) => runWithPlan(ctx, tinyPlan(ctx.seed)),
+};

@@ -101,12 +101,14 @@ export async function runWithPlan(ctx: ReproContext, plan: PaperPlan): Promise<R
   return { summary, metrics, reproduced, tables, figures: paperFigures(data), seeds: data.seeds };
 }
 
-export const reproductions: Reproduction[] = [
-  {
-    id: 'ot-lmc-paper',
-    title: 'LMC after layer-wise OT matching across learning rates (the paper\'s MNIST 3×512 experiment)',
-    paper: PAPER,
-    package: '@lemma/ot-matching',
-    run: (ctx) => runWithPlan(ctx, ctx.quick ? quickPlan(ctx.seed) : fullPlan(ctx.seed)),
-  },
-];
+/** A plan for the tests: 3×24 networks, two learning rates, two pairs, one epoch. */
+export const tinyPlan = (seed: number): PaperPlan => ({ ...quickPlan(seed), sizes: [784, 24, 24, 24, 10], lrs: [1e-3, 0.1], pairs: 2, epochs: 1, probeRows: 300 });
+
+export const reproduction: Reproduction = {
+  id: 'ot-lmc-paper',
+  title: 'LMC after layer-wise OT matching across learning rates (the paper\'s MNIST 3×512 experiment)',
+  paper: PAPER,
+  package: '@lemma/ot-matching',
+  run: (ctx) => runWithPlan(ctx, ctx.quick ? quickPlan(ctx.seed) : fullPlan(ctx.seed)),
+  runTiny: (ctx) => runWithPlan(ctx, tinyPlan(ctx.seed)),
+};

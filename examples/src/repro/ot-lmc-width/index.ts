@@ -87,12 +87,14 @@ export async function runWithPlan(ctx: ReproContext, plan: WidthPlan): Promise<R
   return { summary, metrics, reproduced, tables, figures: widthFigures(data, theorySlope, w2TheorySlope), seeds: data.seeds };
 }
 
-export const reproductions: Reproduction[] = [
-  {
-    id: 'ot-lmc-width',
-    title: 'Matched LMC error and W₂ vs width for mean-field nets on a rank-k teacher (the rate the theory predicts)',
-    paper: PAPER,
-    package: '@lemma/ot-matching',
-    run: (ctx) => runWithPlan(ctx, ctx.quick ? quickPlan(ctx.seed) : fullPlan(ctx.seed)),
-  },
-];
+/** A plan for the tests: three narrow widths, three pairs each, 30 steps on small data. */
+export const tinyPlan = (seed: number): WidthPlan => ({ ...quickPlan(seed), widths: [16, 32, 64], pairs: [3, 3, 3], nTrain: 128, nTest: 256, steps: 30, inputDim: 40 });
+
+export const reproduction: Reproduction = {
+  id: 'ot-lmc-width',
+  title: 'Matched LMC error and W₂ vs width for mean-field nets on a rank-k teacher (the rate the theory predicts)',
+  paper: PAPER,
+  package: '@lemma/ot-matching',
+  run: (ctx) => runWithPlan(ctx, ctx.quick ? quickPlan(ctx.seed) : fullPlan(ctx.seed)),
+  runTiny: (ctx) => runWithPlan(ctx, tinyPlan(ctx.seed)),
+};

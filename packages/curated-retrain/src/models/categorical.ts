@@ -1,8 +1,9 @@
 /** Categorical model over {0, ..., C-1}: exact MLE by counts. */
 import type { Rng } from '@lemma/gpu-kernels';
+import { expectRng } from '@lemma/gpu-kernels/validate';
 import type { GenerativeModel } from '../model';
 import { checkSamples, type Samples } from '../samples';
-import { checkDistribution, checkIntegerAtMost, checkOptions, checkRng, checkSampleCount } from '../validate';
+import { byType, checkDistribution, checkIntegerAtMost, checkOptions, checkSampleCount } from '../argument-checks';
 
 /** A categorical model; `probs` is the current distribution (a copy). */
 export interface CategoricalModel extends GenerativeModel {
@@ -59,7 +60,7 @@ export function categoricalModel(options: CategoricalModelOptions): CategoricalM
     },
     sample(n: number, rng: Rng) {
       checkSampleCount('categoricalModel.sample', 'n', n, 1);
-      checkRng('categoricalModel.sample', 'rng', rng);
+      expectRng('categoricalModel.sample', 'rng', rng, byType);
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const u = rng.uniform() * cdf[C - 1]!;

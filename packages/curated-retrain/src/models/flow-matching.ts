@@ -5,9 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, trainSteps, type Rng, type StepFn, type TrainStepsOptions, type TrainStepsResult } from '@lemma/gpu-kernels';
+import { expectRng, expectSeed } from '@lemma/gpu-kernels/validate';
 import type { GenerativeModel } from '../model';
 import { checkSamples, type Samples } from '../samples';
-import { checkFinite, checkIntegerAtMost, checkOptions, checkRng, checkSampleCount, checkSeed } from '../validate';
+import { byType, checkFinite, checkIntegerAtMost, checkOptions, checkSampleCount } from '../argument-checks';
 
 /** Options of {@link flowMatchingModel}. */
 export interface FlowMatchingOptions {
@@ -67,7 +68,7 @@ export function flowMatchingModel(options: FlowMatchingOptions): FlowMatchingMod
   if (options.trainSteps !== undefined && typeof options.trainSteps !== 'function') throw new Error(`${fn}: trainSteps must be a function (step, batch, options, fit) => Promise<TrainStepsResult>, got ${typeof options.trainSteps}`);
   const train = options.trainSteps ?? trainSteps;
   let fits = 0;
-  const rng: Rng = createRng(checkSeed(fn, 'seed', options.seed));
+  const rng: Rng = createRng(expectSeed(fn, 'seed', options.seed));
   const trainRng = rng.fork(1);
 
   // Input: x (d), t, sin(2πt), cos(2πt) — the Fourier time features make the field's t-dependence easy to fit.
@@ -146,7 +147,7 @@ export function flowMatchingModel(options: FlowMatchingOptions): FlowMatchingMod
     },
     async sample(n: number, r: Rng) {
       checkSampleCount('flowMatchingModel.sample', 'n', n, d);
-      checkRng('flowMatchingModel.sample', 'rng', r);
+      expectRng('flowMatchingModel.sample', 'rng', r, byType);
       if (!shift || !scale) throw new Error('flowMatchingModel.sample: call fit() first (the model has not seen data)');
       const z = Float32Array.from(r.normalArray(n * d));
       const dt = 1 / sampleSteps;

@@ -1,9 +1,10 @@
 /** Multivariate Gaussian with full covariance: MLE (1/n) or unbiased (1/(n-1)) covariance. */
 import type { Rng } from '@lemma/gpu-kernels';
+import { expectArrayLike, expectRng } from '@lemma/gpu-kernels/validate';
 import { affineRows, cholesky, mahalanobisSq } from '../linalg';
 import type { GenerativeModel } from '../model';
 import { checkSamples, type Samples } from '../samples';
-import { checkAllFinite, checkIntegerAtMost, checkNumberArray, checkOptions, checkRng, checkSampleCount } from '../validate';
+import { byType, checkAllFinite, checkIntegerAtMost, checkOptions, checkSampleCount } from '../argument-checks';
 
 /** Largest dimension (a d×d covariance and an O(d³) Cholesky factor per fit). */
 const MAX_GAUSSIAN_DIM = 1024;
@@ -59,8 +60,8 @@ export function gaussianModel(options: GaussianModelOptions): GaussianModel {
   const d = checkIntegerAtMost(fn, 'dim', options.dim, 1, MAX_GAUSSIAN_DIM, 'the Cholesky factor costs dim³');
   const est = options.variance ?? 'mle';
   if (est !== 'mle' && est !== 'unbiased') throw new Error(`${fn}: variance must be 'mle' or 'unbiased', got ${String(est)}`);
-  let mean = options.mean ? Float64Array.from(checkNumberArray(fn, 'mean', options.mean)) : new Float64Array(d);
-  let cov = options.covariance ? Float64Array.from(checkNumberArray(fn, 'covariance', options.covariance)) : Float64Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
+  let mean = options.mean ? Float64Array.from(expectArrayLike(fn, 'mean', options.mean, byType)) : new Float64Array(d);
+  let cov = options.covariance ? Float64Array.from(expectArrayLike(fn, 'covariance', options.covariance, byType)) : Float64Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
   if (mean.length !== d) throw new Error(`${fn}: mean must have length dim=${d}, got ${mean.length}`);
   if (cov.length !== d * d) throw new Error(`${fn}: covariance must have length dim²=${d * d}, got ${cov.length}`);
   checkAllFinite(fn, 'mean', mean);
@@ -102,7 +103,7 @@ export function gaussianModel(options: GaussianModelOptions): GaussianModel {
     },
     sample(n: number, rng: Rng) {
       checkSampleCount('gaussianModel.sample', 'n', n, d);
-      checkRng('gaussianModel.sample', 'rng', rng);
+      expectRng('gaussianModel.sample', 'rng', rng, byType);
       const out = new Float64Array(n * d);
       affineRows(mean, chol.L, d, rng.normalArray(n * d), out);
       return { n, dim: d, data: out };

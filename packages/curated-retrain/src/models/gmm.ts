@@ -1,9 +1,10 @@
 /** Gaussian mixture fitted by EM (full covariances), warm-started from its current parameters on every refit. */
 import { createRng, type Rng } from '@lemma/gpu-kernels';
+import { expectRng, expectSeed } from '@lemma/gpu-kernels/validate';
 import { affineRows, cholesky, mahalanobisSq } from '../linalg';
 import type { GenerativeModel } from '../model';
 import { checkSamples, type Samples } from '../samples';
-import { checkFinite, checkInteger, checkIntegerAtMost, checkOptions, checkRng, checkSampleCount, checkSeed } from '../validate';
+import { byType, checkFinite, checkInteger, checkIntegerAtMost, checkOptions, checkSampleCount } from '../argument-checks';
 
 /** A Gaussian mixture; the getters return copies of the current parameters. */
 export interface GaussianMixtureModel extends GenerativeModel {
@@ -48,7 +49,7 @@ export function gaussianMixtureModel(options: GaussianMixtureOptions): GaussianM
   const maxIt = checkIntegerAtMost(fn, 'emIterations', options.emIterations ?? 100, 1, 100_000, 'EM iterations per fit');
   const tol = checkFinite(fn, 'tolerance', options.tolerance ?? 1e-6, { min: 0 });
   const reg = checkFinite(fn, 'regularization', options.regularization ?? 1e-6, { min: 0 });
-  const initRng: Rng = createRng(checkSeed(fn, 'seed', options.seed));
+  const initRng: Rng = createRng(expectSeed(fn, 'seed', options.seed));
   let weights = new Float64Array(M).fill(1 / M);
   let means = new Float64Array(M * d);
   let covs = new Float64Array(M * d * d);
@@ -172,7 +173,7 @@ export function gaussianMixtureModel(options: GaussianMixtureOptions): GaussianM
     },
     sample(n: number, rng: Rng) {
       checkSampleCount('gaussianMixtureModel.sample', 'n', n, d);
-      checkRng('gaussianMixtureModel.sample', 'rng', rng);
+      expectRng('gaussianMixtureModel.sample', 'rng', rng, byType);
       const out = new Float64Array(n * d);
       const cdf = new Float64Array(M);
       let s = 0;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installRecorder } from '../train/recorder';
+import { installWebGPUKernelFixes } from './webgpu-fixes';
 import { findVulkanLoader, loadDawn, NO_ADAPTER_FIX, PLATFORM, type DawnModule } from './platform';
 import type { BackendAttempt } from './types';
 
@@ -70,6 +71,7 @@ async function tryStart(): Promise<BackendAttempt> {
   }
   // Remembers bind groups from the start, so step graphs can relocate groups cached across steps.
   installRecorder();
+  installWebGPUKernelFixes();
   if (!tf.findBackendFactory('webgpu')) {
     return { name: 'webgpu', ok: false, reason: 'the tfjs webgpu backend did not register', detail };
   }

@@ -4,11 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { innerProduct, pairwiseSqDist } from '../kernels/pairwise/index';
-import { logSumExp } from '../kernels/logSumExp/index';
-import { gumbelMaxSelect } from '../kernels/gumbelMaxSelect/index';
+import { logSumExp } from '../kernels/log-sum-exp/index';
+import { gumbelMaxSelect } from '../kernels/gumbel-max-select/index';
 import { randomGumbel, randomNormal, randomUniform } from '../kernels/random/index';
 import { sinkhornHalfStep, sinkhornIterations, sinkhornMarginalError, sinkhornPlan } from '../kernels/sinkhorn/index';
-import { runWGSL } from '../kernels/runWGSL/index';
+import { runWGSL } from '../kernels/run-wgsl/index';
 import { createRng } from '../rng/rng';
 import { keyFromSeed, philoxWords } from '../rng/philox';
 import { expectOptions, expectSeed, toFloatTensor } from '../validate/index';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { randomNormal } from '../kernels/random/index';
 import { describeEachBackend } from '../testing/backends';
-import { wordToUnit23 } from './gpuPhilox';
+import { wordToUnit23 } from './gpu-philox';
 import { NormalStream, normalBlocksJs } from './normal-stream';
 import { normalBlocksWasm, WASM_CHUNK_BLOCKS } from './normal-wasm';
 import { keyFromSeed, philoxWords } from './philox';

@@ -3,4 +3,4 @@ export type { ReplayContext, ReplayHook } from './replay-hooks';
 export { captureStepGraph, StepGraph } from './step-graph';
 export type { CapturedStep, StepFn, StepGraphStats } from './step-graph';
 export { trainSteps } from './train-steps';
-export type { TrainStepsOptions, TrainStepsResult } from './train-steps';
+export type { TrainStepsEvaluate, TrainStepsOptions, TrainStepsResult } from './train-steps';

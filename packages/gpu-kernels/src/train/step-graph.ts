@@ -252,7 +252,19 @@ export class StepGraph {
       }
     }
     flush(be);
-    for (const t of batch) be.uploadToGPU(t.dataId);
+    // A batch tensor still on the host (made from typed arrays, as batches usually are) is written straight into its
+    // input slot by the queue; only one already on the GPU is copied in by the replay's encoder. tfjs's own upload
+    // would create (and destroy) a mapped staging buffer and a storage buffer per tensor per step.
+    const direct = batch.map((t) => {
+      const td = be.tensorMap.get(t.dataId) as { resource?: unknown; values?: ArrayBufferView | null } | undefined;
+      const plain = t.dtype === 'float32' || t.dtype === 'int32'; // bool is int32 on the GPU but bytes on the host
+      return plain && td !== undefined && !td.resource && ArrayBuffer.isView(td.values) ? td.values : null;
+    });
+    batch.forEach((t, i) => {
+      const v = direct[i];
+      if (v) be.queue.writeBuffer(this.inputSpecs[i]!.buffer, 0, v.buffer, v.byteOffset, v.byteLength);
+      else be.uploadToGPU(t.dataId);
+    });
     flush(be);
 
     const written = new Set<GPUBuffer>();
@@ -280,7 +292,7 @@ export class StepGraph {
     const enc = be.device.createCommandEncoder();
     batch.forEach((t, i) => {
       const s = this.inputSpecs[i]!;
-      enc.copyBufferToBuffer(be.tensorMap.get(t.dataId).resource as GPUBuffer, 0, s.buffer, 0, s.buffer.size);
+      if (!direct[i]) enc.copyBufferToBuffer(be.tensorMap.get(t.dataId).resource as GPUBuffer, 0, s.buffer, 0, s.buffer.size);
     });
     for (const r of this.rotated) {
       enc.copyBufferToBuffer(be.tensorMap.get(r.variable.dataId).resource as GPUBuffer, 0, r.buffer, 0, r.buffer.size);
@@ -405,7 +417,9 @@ export function captureStepGraph(step: StepFn, batches: [tf.Tensor[], tf.Tensor[
   const sb = signature(b.rec.events);
   const k = sa.findIndex((s, i) => s !== sb[i]);
   if (sa.length !== sb.length || k >= 0) {
-    fail(`its two runs recorded different command streams (${sa.length} vs ${sb.length} events, first difference at event ${k < 0 ? Math.min(sa.length, sb.length) : k}): the step must do the same work every call`);
+    const at = k < 0 ? Math.min(sa.length, sb.length) : k;
+    const around = (sig: string[]) => sig.slice(Math.max(0, at - 2), at + 3).join(' ');
+    fail(`its two runs recorded different command streams (${sa.length} vs ${sb.length} events, first difference at event ${at}: ${around(sa)} vs ${around(sb)}): the step must do the same work every call`);
   }
   if (a.outputs.length !== b.outputs.length) fail('its two runs returned different numbers of outputs');
 

@@ -8,7 +8,7 @@ import type { SummaryWriter } from '../logging/event-file';
 export interface TrainStepsOptions {
   /** Number of steps to run (an integer ≥ 1). */
   steps: number;
-  /** Read the loss back every `readEvery` steps (and after the last), asynchronously; default 10. */
+  /** Read the loss back every `readEvery` steps (and after the last and at each evaluation), asynchronously; default 10. */
   readEvery?: number;
   /** Called with each loss read back, in step order (0-based step index). */
   onProgress?: (p: { step: number; loss: number }) => void;
@@ -24,11 +24,28 @@ export interface TrainStepsOptions {
    * browser-safe. `tag` defaults to `'loss'`.
    */
   summary?: { writer: Pick<SummaryWriter, 'scalar'>; tag?: string };
+  /**
+   * Work between steps that keeps the step graph (an evaluation, a checkpoint, a point of a curve): `run(done)` is
+   * awaited after the steps where `done` (steps finished so far) is a multiple of `every` or listed in `at`, and
+   * after the last step; returning `false` stops training there (see {@link TrainStepsResult.steps}). Tensors it
+   * makes are its own; it must not reassign or dispose the variables the step updates.
+   */
+  evaluate?: TrainStepsEvaluate;
+}
+
+/** The between-steps callback of {@link TrainStepsOptions.evaluate}. */
+export interface TrainStepsEvaluate {
+  /** Run after every `every` steps (an integer ≥ 1). */
+  every?: number;
+  /** Run after these numbers of finished steps (integers in [1, steps]). */
+  at?: readonly number[];
+  /** Called with the number of finished steps; `false` stops training. */
+  run: (done: number) => void | boolean | Promise<void | boolean>;
 }
 
 /** What {@link trainSteps} did. */
 export interface TrainStepsResult {
-  /** The losses read back: one per `readEvery` steps, plus the last step. */
+  /** The losses read back: one per `readEvery` steps, plus the last step and the evaluated ones. */
   losses: { step: number; loss: number }[];
   /** `'graph'` when steps from 3 on were replayed from a step graph. */
   mode: 'graph' | 'eager';
@@ -36,9 +53,11 @@ export interface TrainStepsResult {
   fallbackReason?: string;
   /** Sizes of the step graph, in graph mode. */
   graphStats?: StepGraphStats;
+  /** Steps run: `steps`, or fewer when `evaluate.run` returned false. */
+  steps: number;
 }
 
-const KEYS = ['steps', 'readEvery', 'onProgress', 'graph', 'summary'] as const;
+const KEYS = ['steps', 'readEvery', 'onProgress', 'graph', 'summary', 'evaluate'] as const;
 /** Reads allowed in flight before the host waits for the oldest, so it never runs unboundedly ahead. */
 const MAX_PENDING_READS = 2;
 
@@ -59,7 +78,7 @@ export async function trainSteps(step: StepFn, batch: (i: number) => tf.Tensor[]
   expectFunction('trainSteps', 'step', step);
   expectFunction('trainSteps', 'batch', batch);
   if (options === undefined) throw new TypeError('trainSteps: options must be an object with at least { steps }');
-  const { steps, readEvery = 10, onProgress, graph = 'auto', summary } = expectOptions('trainSteps', 'options', options, KEYS);
+  const { steps, readEvery = 10, onProgress, graph = 'auto', summary, evaluate } = expectOptions('trainSteps', 'options', options, KEYS);
   expectInteger('trainSteps', 'steps', steps, { min: 1 });
   expectInteger('trainSteps', 'readEvery', readEvery, { min: 1 });
   if (onProgress !== undefined) expectFunction('trainSteps', 'onProgress', onProgress);
@@ -70,12 +89,13 @@ export async function trainSteps(step: StepFn, batch: (i: number) => tf.Tensor[]
     if (summary.tag !== undefined && (typeof summary.tag !== 'string' || summary.tag.length === 0)) throw invalidArgument('trainSteps', 'summary.tag', 'a non-empty string', summary.tag, 'type');
   }
   const tag = summary?.tag ?? 'loss';
+  const evalAt = evaluationPoints(steps, evaluate);
 
   const losses: { step: number; loss: number }[] = [];
   const pending: Promise<void>[] = [];
-  const result: TrainStepsResult = { losses, mode: 'eager' };
+  const result: TrainStepsResult = { losses, mode: 'eager', steps };
   const finish = async (i: number, outs: tf.Tensor[]): Promise<void> => {
-    const read = i % readEvery === readEvery - 1 || i === steps - 1;
+    const read = i % readEvery === readEvery - 1 || i === steps - 1 || evalAt(i + 1);
     const [loss, ...rest] = outs;
     tf.dispose(rest);
     if (!read || !loss) {
@@ -93,52 +113,71 @@ export async function trainSteps(step: StepFn, batch: (i: number) => tf.Tensor[]
     );
     if (pending.length > MAX_PENDING_READS) await pending.shift();
   };
-  const eager = async (i: number): Promise<void> => {
+  /** After step i: the evaluation due there; false when it stops training. */
+  const after = async (i: number): Promise<boolean> => {
+    if (!evalAt(i + 1) || (await evaluate!.run(i + 1)) !== false) return true;
+    result.steps = i + 1;
+    return false;
+  };
+  /** Step i, eagerly; `prime`: with CPU forwarding off (as capture runs), so the tensors it reads are on the GPU before capture. */
+  const eager = async (i: number, prime = false): Promise<boolean> => {
     const b = batch(i);
     let outs: tf.Tensor[];
+    const env = tf.env();
+    const forward = prime ? env.get('WEBGPU_CPU_FORWARD') : undefined;
     try {
+      if (prime) env.set('WEBGPU_CPU_FORWARD', false);
       const o = step(b);
       outs = o === undefined || o === null ? [] : Array.isArray(o) ? o : [o];
     } finally {
+      if (prime) env.set('WEBGPU_CPU_FORWARD', forward!);
       tf.dispose(b);
     }
     await finish(i, outs);
+    return after(i);
   };
 
-  const useGraph = graph !== false && tf.getBackend() === 'webgpu' && steps > 3;
+  // The two captured steps run back to back, so no evaluation may fall after the first of them: capture later.
+  let c = 1;
+  while (c + 2 < steps && evalAt(c + 1)) c++;
+  const useGraph = graph !== false && tf.getBackend() === 'webgpu' && c + 2 < steps;
   let i = 0;
   let g: StepGraph | null = null;
-  if (useGraph) {
-    await eager(i++);
-    const b1 = batch(1);
-    const b2 = batch(2);
-    try {
-      const cap = captureStepGraph(step, [b1, b2]);
-      g = cap.graph;
-      await finish(1, cap.outputs[0]);
-      await finish(2, cap.outputs[1]);
-      i = 3;
-    } catch (e) {
-      if (graph === true) throw e;
-      // Both captured steps ran (or the step itself threw): go on eagerly after them.
-      result.fallbackReason = (e as Error).message;
-      i = 3;
-    } finally {
-      tf.dispose([...b1, ...b2]);
-    }
-  }
+  let go = true;
   try {
-    if (g) {
+    if (useGraph) {
+      // Otherwise a constant the step reads that CPU forwarding kept on the host is uploaded by the first captured run only.
+      for (; i < c && go; i++) go = await eager(i, i === c - 1);
+      if (go) {
+        const b1 = batch(c);
+        const b2 = batch(c + 1);
+        try {
+          const cap = captureStepGraph(step, [b1, b2]);
+          g = cap.graph;
+          await finish(c, cap.outputs[0]);
+          await finish(c + 1, cap.outputs[1]);
+        } catch (e) {
+          if (graph === true) throw e;
+          // Both captured steps ran (or the step itself threw): go on eagerly after them.
+          result.fallbackReason = (e as Error).message;
+        } finally {
+          tf.dispose([...b1, ...b2]);
+        }
+        i = c + 2;
+        go = await after(c + 1);
+      }
+    }
+    if (g && go) {
       result.mode = 'graph';
       result.graphStats = g.stats;
-      for (; i < steps; i++) {
+      for (; i < steps && go; i++) {
         const b = batch(i);
         let outs: tf.Tensor[];
         try {
           outs = g.replay(b);
         } catch (e) {
           // Nothing was submitted: continue eagerly from this step.
-          if (graph === true || i > 3) throw e;
+          if (graph === true || i > c + 2) throw e;
           result.mode = 'eager';
           result.fallbackReason = (e as Error).message;
           tf.dispose(b);
@@ -146,13 +185,28 @@ export async function trainSteps(step: StepFn, batch: (i: number) => tf.Tensor[]
         }
         tf.dispose(b);
         await finish(i, outs);
+        go = await after(i);
       }
     }
-    for (; i < steps; i++) await eager(i);
+    for (; i < steps && go; i++) go = await eager(i);
     await Promise.all(pending);
   } finally {
     g?.dispose();
   }
   losses.sort((a, b) => a.step - b.step);
   return result;
+}
+
+/** Validates `evaluate` and returns whether an evaluation is due after `done` finished steps. */
+function evaluationPoints(steps: number, evaluate: TrainStepsEvaluate | undefined): (done: number) => boolean {
+  if (evaluate === undefined) return () => false;
+  const { every, at, run } = expectOptions('trainSteps', 'evaluate', evaluate, ['every', 'at', 'run']);
+  expectFunction('trainSteps', 'evaluate.run', run);
+  if (every !== undefined) expectInteger('trainSteps', 'evaluate.every', every, { min: 1 });
+  if (at !== undefined) {
+    if (!Array.isArray(at)) throw invalidArgument('trainSteps', 'evaluate.at', 'an array of step counts', at, 'type');
+    at.forEach((n, k) => expectInteger('trainSteps', `evaluate.at[${k}]`, n, { min: 1, max: steps }));
+  }
+  const marks = new Set(at ?? []);
+  return (done) => done === steps || (every !== undefined && done % every === 0) || marks.has(done);
 }

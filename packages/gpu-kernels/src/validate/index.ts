@@ -1,9 +1,15 @@
 /**
- * The input checks every `@lemma` package uses at its public entries. Each throws a `TypeError` or `RangeError`
- * whose message reads `<fn>: <arg> must be <expected>, got <what came>` and returns the checked value, so a call
- * site reads `const n = expectInteger('traceD', 'd', d, { min: 1 });`.
+ * The input checks every `@lemma` package uses at its public entries, exported once as `@lemma/gpu-kernels/validate`
+ * (and re-exported by the package's main entry). Each throws a `TypeError` or `RangeError` whose message reads
+ * `<fn>: <arg> must be <expected>, got <what came>` and returns the checked value, so a call site reads
+ * `const n = expectInteger('traceD', 'd', d, { min: 1 });`. Checks that name what came take an optional `describe`
+ * (default {@link describeValue}; {@link describeType} names it by type only).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../rng/rng';
+
+/** Names the value that came in an error message: {@link describeValue} (the default) or {@link describeType}. */
+export type DescribeValue = (v: unknown) => string;
 
 /** Describes a value for an error message without dumping large arrays or tensors. */
 export function describeValue(v: unknown): string {
@@ -23,9 +29,24 @@ export function describeValue(v: unknown): string {
   return `an object (${v.constructor?.name ?? 'null prototype'})`;
 }
 
-/** Builds the error `<fn>: <arg> must be <expected>, got <describeValue(got)>` (a TypeError for a wrong type). */
-export function invalidArgument(fn: string, arg: string, expected: string, got: unknown, kind: 'type' | 'range' = 'range'): Error {
-  const msg = `${fn}: ${arg} must be ${expected}, got ${describeValue(got)}`;
+/**
+ * Names a value by its type only, never quoting it: numbers, `null` and `undefined` as themselves, arrays and typed
+ * arrays as `an array of length n`, anything else (a DataView too) by its `typeof` (`'7'` reads `string`, `{}` reads
+ * `object`). The terser style of {@link describeValue}, for packages whose messages read `got string`.
+ */
+export function describeType(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) return `an array of length ${(v as ArrayLike<unknown>).length}`;
+  return typeof v;
+}
+
+/**
+ * Builds the error `<fn>: <arg> must be <expected>, got <describe(got)>` (a TypeError for a wrong type); `describe`
+ * defaults to {@link describeValue}.
+ */
+export function invalidArgument(fn: string, arg: string, expected: string, got: unknown, kind: 'type' | 'range' = 'range', describe: DescribeValue = describeValue): Error {
+  const msg = `${fn}: ${arg} must be ${expected}, got ${describe(got)}`;
   return kind === 'type' ? new TypeError(msg) : new RangeError(msg);
 }
 
@@ -43,6 +64,13 @@ export interface NumberRule {
   allowInfinity?: boolean;
   /** Replaces the generated expectation text, e.g. 'a probability in (0, 1)'. */
   expected?: string;
+  /**
+   * A further condition the bounds can't say, checked last (e.g. `(v) => v < 1 || v === 2`); a number failing it
+   * gets the same RangeError. Give `expected` with it: the generated text does not describe it.
+   */
+  test?: (v: number) => boolean;
+  /** Names the value that came (default {@link describeValue}). */
+  describe?: DescribeValue;
 }
 
 function ruleText(r: NumberRule): string {
@@ -63,14 +91,15 @@ function ruleText(r: NumberRule): string {
 /** Throws unless `v` is a number (never NaN) obeying `rule`; finite unless `rule.allowInfinity`. Returns `v`. */
 export function expectNumber(fn: string, arg: string, v: unknown, rule: NumberRule = {}): number {
   const r = rule.integer && rule.max === undefined ? { ...rule, max: Number.MAX_SAFE_INTEGER } : rule;
-  if (typeof v !== 'number') throw invalidArgument(fn, arg, ruleText(r), v, 'type');
+  if (typeof v !== 'number') throw invalidArgument(fn, arg, ruleText(r), v, 'type', r.describe);
   const ok =
     !Number.isNaN(v) &&
     (Number.isFinite(v) || (r.allowInfinity === true && v === Infinity)) &&
     (!r.integer || Number.isInteger(v)) &&
     (r.min === undefined || (r.exclusiveMin ? v > r.min : v >= r.min)) &&
-    (r.max === undefined || v === Infinity || (r.exclusiveMax ? v < r.max : v <= r.max));
-  if (!ok) throw invalidArgument(fn, arg, ruleText(r), v);
+    (r.max === undefined || v === Infinity || (r.exclusiveMax ? v < r.max : v <= r.max)) &&
+    (r.test === undefined || r.test(v));
+  if (!ok) throw invalidArgument(fn, arg, ruleText(r), v, 'range', r.describe);
   return v;
 }
 
@@ -84,9 +113,18 @@ export function expectPositive(fn: string, arg: string, v: unknown): number {
   return expectNumber(fn, arg, v, { min: 0, exclusiveMin: true });
 }
 
-/** Throws unless `v` is a safe integer in [min, max] (defaults: 0 and Number.MAX_SAFE_INTEGER). */
-export function expectInteger(fn: string, arg: string, v: unknown, range: { min?: number; max?: number; expected?: string } = {}): number {
-  return expectNumber(fn, arg, v, { integer: true, min: range.min ?? 0, max: range.max ?? Number.MAX_SAFE_INTEGER, ...(range.expected ? { expected: range.expected } : {}) });
+/**
+ * Throws unless `v` is an integer in [min, max] (defaults: 0 and Number.MAX_SAFE_INTEGER, so a safe integer; pass
+ * `max: Infinity` for any finite integer). `expected` and `describe` as in {@link NumberRule}.
+ */
+export function expectInteger(fn: string, arg: string, v: unknown, range: { min?: number; max?: number; expected?: string; describe?: DescribeValue } = {}): number {
+  return expectNumber(fn, arg, v, {
+    integer: true,
+    min: range.min ?? 0,
+    max: range.max ?? Number.MAX_SAFE_INTEGER,
+    ...(range.expected ? { expected: range.expected } : {}),
+    ...(range.describe ? { describe: range.describe } : {}),
+  });
 }
 
 /**
@@ -124,27 +162,70 @@ export function expectOneOf<const T extends string | number | boolean>(fn: strin
   return v as T;
 }
 
+/** How {@link expectOptions} treats `undefined` and words its errors. */
+export interface OptionsRule {
+  /** Reject `undefined` too (`<arg> must be an options object, got undefined`); by default it reads as `{}`. */
+  required?: boolean;
+  /** Names what came when it is not an object (default {@link describeValue}). */
+  describe?: DescribeValue;
+  /** The whole message for unknown key `key` (default `<fn>: <arg> has an unknown key '<key>'; known keys: …`). */
+  unknownKey?: (key: string) => string;
+}
+
 /**
- * Throws unless `v` is undefined or a plain object whose keys are all in `known` (an unknown key is an error, so a
- * misspelt option never passes silently). Returns the object (`{}` for undefined).
+ * Throws unless `v` is undefined (unless `rule.required`) or a plain object whose keys are all in `known` (an unknown
+ * key is an error, so a misspelt option never passes silently). Returns the object (`{}` for undefined).
  */
-export function expectOptions<T extends object>(fn: string, arg: string, v: T | undefined, known: readonly (keyof T & string)[]): T {
-  if (v === undefined) return {} as T;
-  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof tf.Tensor) throw invalidArgument(fn, arg, 'an options object', v, 'type');
+export function expectOptions<T extends object>(fn: string, arg: string, v: T | undefined, known: readonly (keyof T & string)[], rule: OptionsRule = {}): T {
+  if (v === undefined && !rule.required) return {} as T;
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof tf.Tensor) throw invalidArgument(fn, arg, 'an options object', v, 'type', rule.describe);
   for (const k of Object.keys(v)) {
     if (!(known as readonly string[]).includes(k)) {
-      throw new TypeError(`${fn}: ${arg} has an unknown key '${k}'; known keys: ${known.join(', ')}`);
+      throw new TypeError(rule.unknownKey ? rule.unknownKey(k) : `${fn}: ${arg} has an unknown key '${k}'; known keys: ${known.join(', ')}`);
     }
   }
   return v;
 }
 
+/**
+ * Throws unless `v` is an array or a typed array (not a DataView); its entries are not read, so this costs nothing
+ * on a large typed array (follow with {@link expectFiniteValues}; {@link expectNumberArray} also checks that a plain
+ * array holds numbers). `expected` defaults to 'an array of numbers'.
+ */
+export function expectArrayLike(fn: string, arg: string, v: unknown, rule: { expected?: string; describe?: DescribeValue } = {}): ArrayLike<number> {
+  if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) {
+    throw invalidArgument(fn, arg, rule.expected ?? 'an array of numbers', v, 'type', rule.describe);
+  }
+  return v as ArrayLike<number>;
+}
+
+/**
+ * Throws unless `a` has length `n`: `<fn>: <arg> must have length <n> (<why>), got length <a.length>`, the
+ * parenthesis only when `why` is given (e.g. 'one reward per atom of p'). Returns `a`.
+ */
+export function expectLength<A extends ArrayLike<unknown>>(fn: string, arg: string, a: A, n: number, why?: string): A {
+  if (a.length !== n) throw new RangeError(`${fn}: ${arg} must have length ${n}${why ? ` (${why})` : ''}, got length ${a.length}`);
+  return a;
+}
+
+/** The methods {@link expectRng} requires (those a sampler draws with). */
+const RNG_METHODS = ['uniform', 'normal', 'gumbel', 'int', 'uniformArray', 'normalArray'] as const;
+
+/**
+ * Throws unless `v` is an {@link Rng} from `createRng` (duck-typed on its drawing methods `uniform`, `normal`,
+ * `gumbel`, `int`, `uniformArray`, `normalArray`), so a seed number or `{}` fails at the call instead of as
+ * "rng.gumbel is not a function" mid-run.
+ */
+export function expectRng(fn: string, arg: string, v: unknown, rule: { describe?: DescribeValue } = {}): Rng {
+  const r = v as Record<string, unknown> | null | undefined;
+  const ok = r !== null && typeof r === 'object' && RNG_METHODS.every((m) => typeof r[m] === 'function');
+  if (!ok) throw invalidArgument(fn, arg, 'an Rng from createRng (gpu-kernels)', v, 'type', rule.describe);
+  return v as Rng;
+}
+
 /** Throws unless `a` is an array or typed array of finite numbers (of length `length` when given). */
 export function expectFiniteArray(fn: string, arg: string, a: unknown, length?: number): ArrayLike<number> {
-  if (!(Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView)))) {
-    throw invalidArgument(fn, arg, 'an array of finite numbers', a, 'type');
-  }
-  const arr = a as ArrayLike<unknown>;
+  const arr = expectArrayLike(fn, arg, a, { expected: 'an array of finite numbers' }) as ArrayLike<unknown>;
   if (length !== undefined && arr.length !== length) throw invalidArgument(fn, arg, `an array of length ${length}`, a);
   for (let i = 0; i < arr.length; i++) {
     const x = arr[i];

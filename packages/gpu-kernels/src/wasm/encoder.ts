@@ -1,6 +1,6 @@
 /**
  * The one WebAssembly binary encoder of the package, shared by the hand-assembled modules: the wasm backend's SIMD
- * optimizer kernels (kernels/wasmSimd) and NormalStream's Philox + Box-Muller generator (rng/normal-wasm.ts).
+ * optimizer kernels (kernels/wasm-simd) and NormalStream's Philox + Box-Muller generator (rng/normal-wasm.ts).
  * LEB128, sections, a module of functions that import one memory, and the scalar and SIMD opcodes those modules use
  * (numbers from the WebAssembly 2.0 spec). No toolchain: a module is assembled at load time and checked with
  * `WebAssembly.validate`.

@@ -5,7 +5,8 @@
  * for fixed (a, b) the model is linear in (E, A, B), solved by nonnegative weighted least squares.
  */
 import { minimizeLbfgs } from './lbfgs';
-import { createRng, expectFiniteArray, expectInteger, expectNumber, expectOneOf, expectOptions, expectPositive, expectSeed, invalidArgument } from '@lemma/gpu-kernels';
+import { createRng } from '@lemma/gpu-kernels';
+import { expectFiniteArray, expectInteger, expectNumber, expectOneOf, expectOptions, expectPositive, expectSeed, invalidArgument } from '@lemma/gpu-kernels/validate';
 
 /** Observed (N, D, L) points. */
 export interface ScalingObservations {

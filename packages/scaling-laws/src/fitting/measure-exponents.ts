@@ -10,7 +10,7 @@ import { genMomRiskODE } from '../theory/momentum-dynamics';
 import { plrfInstance } from '../theory/plrf';
 import { type SpectralInputs } from '../types';
 import { theoryInputs } from '../theory/theory-inputs';
-import { expectFinite, expectPositive } from '@lemma/gpu-kernels';
+import { expectFinite, expectPositive } from '@lemma/gpu-kernels/validate';
 
 /** Where the spectrum of each size comes from ('provided': passed in `spectra`, e.g. from a GPU). */
 export type SpectrumSource = 'empirical' | 'theory' | 'provided';

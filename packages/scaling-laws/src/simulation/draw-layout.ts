@@ -4,7 +4,7 @@
  * t * 2^34 + b * D + k with D = 4 ceil((d + 1) / 4), so each sample starts a Philox block and a GPU thread owning
  * modes 4q .. 4q+3 draws them with one Philox call (counter [b D / 4 + q, s, t, 0]).
  */
-import { invalidArgument } from '@lemma/gpu-kernels';
+import { invalidArgument } from '@lemma/gpu-kernels/validate';
 
 /** Elements of the stream one sample spans: d features and one label noise, padded to whole Philox blocks. */
 export function sampleStride(d: number): number {

@@ -1,4 +1,4 @@
-import { expectInteger, expectNumber, expectSeed, invalidArgument } from '@lemma/gpu-kernels';
+import { expectInteger, expectNumber, expectSeed, invalidArgument } from '@lemma/gpu-kernels/validate';
 import type { SimulationOptions, SpectralInputs } from '../types';
 import { validateHparams } from '../theory/schedule';
 import { checkRecursion, MAX_RECURSION_WORK } from '../theory/sgd-recursion';

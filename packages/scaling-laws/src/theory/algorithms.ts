@@ -6,7 +6,7 @@
  */
 import { danaHyperparameters } from '@lemma/optim';
 import { constant, type GenMomHparams } from './schedule';
-import { expectInteger } from '@lemma/gpu-kernels';
+import { expectInteger } from '@lemma/gpu-kernels/validate';
 
 /** The four algorithms of the DANA paper's PLRF experiments. */
 export type PlrfAlgorithm = 'sgd' | 'sgd-m' | 'dana-constant' | 'dana-decaying';

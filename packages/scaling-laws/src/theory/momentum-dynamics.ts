@@ -10,7 +10,7 @@
 import type { RiskCurve, SpectralInputs } from '../types';
 import { checkRecursion, MAX_RECURSION_WORK } from './sgd-recursion';
 import { evalHparams, validateHparams, type GenMomHparams, type GenMomValues } from './schedule';
-import { expectInteger, expectNumber, expectPositive } from '@lemma/gpu-kernels';
+import { expectInteger, expectNumber, expectPositive } from '@lemma/gpu-kernels/validate';
 
 /** Per-mode 3x3 increment matrix Omega (row-major 9) and forcing G (3) so that v' - v = Omega v + G R. */
 function modeMatrices(l: number, hp: GenMomValues, batch: number, om: Float64Array, G: Float64Array): void {

@@ -26,7 +26,7 @@
  * 2(alpha + beta) = 1 is ill-posed.
  */
 import { measureComputeOptimalExponents, type MeasureExponentOptions, type MeasuredExponents } from '../fitting/measure-exponents';
-import { expectFinite, expectPositive } from '@lemma/gpu-kernels';
+import { expectFinite, expectPositive } from '@lemma/gpu-kernels/validate';
 
 /** Phase labels of the 4+3 diagram. */
 export type SgdPhase = 'Ia' | 'Ib' | 'Ic' | 'II' | 'III' | 'IVa' | 'IVb' | 'ill-posed';

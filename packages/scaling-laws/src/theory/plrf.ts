@@ -5,11 +5,12 @@
  * Risk P(theta) = 1/2 E[(<W^T x, theta> - y)^2]  (the 1/2 follows the authors' code: RISK = MSE/2).
  * Conditional on W this is exactly Gaussian least squares: K = W^T D W, c = W^T D b,
  * theta* = K^-1 c, P_inf = 1/2 (b^T D b - c^T theta*), label-noise variance 2 P_inf.
+ * The model of DANA (arXiv 2505.16098) §2 and 4+3 (arXiv 2405.15074) §1–2; the equation numbers are not in the notes.
  */
 import { createRng } from '@lemma/gpu-kernels';
 import { symmetricEigen } from './eigen';
 import type { SpectralInputs } from '../types';
-import { expectFinite, expectInteger, expectPositive, expectSeed, invalidArgument } from '@lemma/gpu-kernels';
+import { expectFinite, expectInteger, expectPositive, expectSeed, invalidArgument } from '@lemma/gpu-kernels/validate';
 
 /** Options defining a PLRF instance. */
 export interface PlrfOptions {

@@ -5,7 +5,7 @@
  * g is the batch-mean gradient; gamma is its learning rate.
  */
 import type { RiskCurve, SpectralInputs } from '../types';
-import { expectFinite, expectFiniteArray, expectInteger, expectPositive, invalidArgument } from '@lemma/gpu-kernels';
+import { expectFinite, expectFiniteArray, expectInteger, expectPositive, invalidArgument } from '@lemma/gpu-kernels/validate';
 
 /** Thrown when the SGD Volterra kernel norm is >= 1 (risk diverges). */
 export class UnstableLearningRateError extends Error {

@@ -4,7 +4,7 @@
  * (absolutely continuous part), and P_inf from the deterministic-equivalent fixed point.
  */
 import type { SpectralInputs } from '../types';
-import { expectFinite, expectInteger, expectNumber, expectPositive } from '@lemma/gpu-kernels';
+import { expectFinite, expectInteger, expectNumber, expectPositive } from '@lemma/gpu-kernels/validate';
 
 /** Largest v (and d) the theory sums take: one pass over v terms is about 0.1 s at the cap. */
 const THEORY_MAX_V = 1e7;

@@ -106,6 +106,14 @@ export function uploadUniforms(be: WebGPUInternals, bytes: ArrayBuffer | ArrayBu
  * gpu-kernels turns a tensor into a buffer to bind.
  */
 export function bindTensor(be: WebGPUInternals, info: TensorInfo, access: BindingAccess): GPUBuffer {
+  // Beyond the device's limit a bind group is invalid and its dispatch silently does nothing (the output stays 0).
+  const bytes = 4 * info.shape.reduce((a, b) => a * b, 1);
+  const limit = be.device.limits.maxStorageBufferBindingSize;
+  if (bytes > limit) {
+    throw new Error(
+      `gpu-kernels: a tensor of shape [${info.shape.join(', ')}] (${bytes} bytes) exceeds this GPU device's maxStorageBufferBindingSize (${limit} bytes), so no kernel can bind it; split it into smaller tensors (e.g. several variables) or use a device with a larger limit`,
+    );
+  }
   be.uploadToGPU(info.dataId);
   const td = be.tensorMap.get(info.dataId);
   if (access === 'read_write') td.values = null;

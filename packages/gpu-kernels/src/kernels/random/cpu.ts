@@ -2,7 +2,7 @@ import { NormalStream } from '../../rng/normal-stream';
 import { keyFromSeed } from '../../rng/philox';
 import { makeOutput } from '../_shared/cpu';
 import type { KernelImpl, NoInputs } from '../_shared/kernel';
-import { philoxWordsFast } from './fastPhilox';
+import { philoxWordsFast } from './fast-philox';
 import type { RandomAttrs, RandomDistribution } from './kernel';
 
 const INV23 = 1 / 8388608;

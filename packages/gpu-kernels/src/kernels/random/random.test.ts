@@ -3,11 +3,11 @@ import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../testing/backends';
 import { assertAllClose } from '../../testing/numeric';
 import { keyFromSeed, philoxWords } from '../../rng/philox';
-import { wordToUnit23 } from '../../rng/gpuPhilox';
+import { wordToUnit23 } from '../../rng/gpu-philox';
 import { randomGumbel, randomNormal, randomUniform } from './index';
 import { randomReference } from './reference';
 
-describeEachBackend('random tensors', () => {
+describeEachBackend('random tensors', (backend) => {
   it('uniforms equal the philoxWords stream bit for bit (odd and multiple-of-4 sizes, several seeds and streams)', async () => {
     // 1028 and 8: sizes that take the webgpu kernel's vec4-store path.
     for (const [n, seed, stream] of [[1, 0, 0], [7, 42, 0], [1030, 3, 5], [33, 2 ** 40 + 7, 1], [1028, 11, 2], [8, 5, 0]] as const) {
@@ -58,6 +58,15 @@ describeEachBackend('random tensors', () => {
     expect(Array.from(a)).not.toEqual(Array.from(b));
     expect(Array.from(a)).not.toEqual(Array.from(c));
     expect(randomUniform([0, 3], 1).shape).toEqual([0, 3]);
+  });
+
+  it('on webgpu, a tensor larger than the device can bind is an error, not a silent tensor of zeros', () => {
+    if (backend !== 'webgpu') return;
+    const limit = (tf.backend() as unknown as { device: GPUDevice }).device.limits.maxStorageBufferBindingSize;
+    // Only where the limit is small enough to test cheaply (lavapipe: 128 MiB).
+    if (limit > 2 ** 28) return;
+    const n = limit / 4 + 4;
+    expect(() => randomNormal([n], 1)).toThrow(new RegExp(`shape \\[${n}\\] \\(${4 * n} bytes\\) exceeds this GPU device's maxStorageBufferBindingSize \\(${limit} bytes\\)`));
   });
 
   it('rejects bad arguments', () => {

@@ -1,5 +1,5 @@
 import { keyFromSeed, philoxWords } from '../../rng/philox';
-import { wordToUnit23 } from '../../rng/gpuPhilox';
+import { wordToUnit23 } from '../../rng/gpu-philox';
 import type { RandomDistribution } from './kernel';
 
 /**

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { runKernel } from '../_shared/kernel';
 import { registerOp } from '../_shared/register';
 // Registers the half step's kernel (the log-sum-exp reduction's Sinkhorn form) with the plain LSE.
-import '../logSumExp/index';
-import { SINKHORN_HALF_STEP } from '../logSumExp/kernel';
-import type { SinkhornHalfStepAttrs, SinkhornHalfStepInputs } from '../logSumExp/kernel';
+import '../log-sum-exp/index';
+import { SINKHORN_HALF_STEP } from '../log-sum-exp/kernel';
+import type { SinkhornHalfStepAttrs, SinkhornHalfStepInputs } from '../log-sum-exp/kernel';
 import { expectInteger, expectOneOf, expectOptions, expectPositive, expectRank, expectTensor, invalidArgument, toFloatTensor, withOwned } from '../../validate/index';
 import { isSinkhornCostF16 } from './f16';
 import type { SinkhornCostF16 } from './f16';

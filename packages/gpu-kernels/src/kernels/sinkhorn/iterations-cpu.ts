@@ -1,6 +1,6 @@
 import { makeOutput, readValues } from '../_shared/cpu';
 import type { KernelImpl } from '../_shared/kernel';
-import { lseReduceCpu } from '../logSumExp/cpu';
+import { lseReduceCpu } from '../log-sum-exp/cpu';
 import { unpackCostF16 } from './f16-cpu';
 import type { SinkhornIterationsAttrs, SinkhornIterationsInputs } from './kernel';
 

@@ -2,7 +2,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelImpl } from '../_shared/kernel';
 import { encodeDispatches, getPipeline, gpuOutput, grid2D, packUniforms, uploadUniforms, webgpuInternals } from '../_shared/webgpu';
 import type { EncodedDispatch, WebGPUInternals } from '../_shared/webgpu';
-import { colsMergeProgram, lseReduceWebGPU } from '../logSumExp/webgpu';
+import { colsMergeProgram, lseReduceWebGPU } from '../log-sum-exp/webgpu';
 import type { CostFormat, SinkhornIterationsAttrs, SinkhornIterationsInputs } from './kernel';
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The kernels of this folder: the fused multi-iteration Sinkhorn pass and the float16 cost packer. (The half step
- * is the log-sum-exp reduction's Sinkhorn form: its kernel lives in ../logSumExp/kernel.ts.)
+ * is the log-sum-exp reduction's Sinkhorn form: its kernel lives in ../log-sum-exp/kernel.ts.)
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { defineKernel } from '../_shared/kernel';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { liveFloat32 } from '../_shared/cpu';
-import { wasmSimdKernels } from '../wasmSimd/index';
+import { wasmSimdKernels } from '../wasm-simd/index';
 import type { RuleAttrs, RuleInputs, RuleScalars } from './kernel';
 
 /** Runs `fn(from, to, scalars)` over each slice of `n` elements (one slice without per-slice scalars). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keyFromSeed, philoxWords } from '../../rng/philox';
-import { philoxWordsFast } from './fastPhilox';
+import { philoxWordsFast } from './fast-philox';
 
 describe('philoxWordsFast', () => {
   it('equals philoxWords (the Random123-verified generator) for several keys, streams and lengths', () => {

@@ -1,7 +1,7 @@
 import { keyFromSeed } from '../../rng/philox';
 import { makeOutput, readValues } from '../_shared/cpu';
 import type { KernelImpl } from '../_shared/kernel';
-import { philoxWordsFast } from '../random/fastPhilox';
+import { philoxWordsFast } from '../random/fast-philox';
 import type { GumbelMaxAttrs, GumbelMaxInputs } from './kernel';
 
 /** CPU kernel: the reference's float32-faithful arithmetic with the allocation-free Philox. */

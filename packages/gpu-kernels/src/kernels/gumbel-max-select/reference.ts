@@ -1,5 +1,5 @@
 import { keyFromSeed, philoxWords } from '../../rng/philox';
-import { wordToUnit23 } from '../../rng/gpuPhilox';
+import { wordToUnit23 } from '../../rng/gpu-philox';
 
 /**
  * float64 reference of grouped Gumbel-max: for group g, argmax_k scores[g,k] + G_{gK+k} where G is the Gumbel

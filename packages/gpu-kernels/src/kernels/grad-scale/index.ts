@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { liveFloat32 } from '../_shared/cpu';
-import { wasmSimdKernels } from '../wasmSimd/index';
+import { wasmSimdKernels } from '../wasm-simd/index';
 import { GradScaleWebGPU, type SkipReport } from './webgpu';
 
 export type { SkipReport } from './webgpu';

@@ -1,5 +1,5 @@
 import { keyFromSeed } from '../../rng/philox';
-import { PHILOX_WGSL } from '../../rng/gpuPhilox';
+import { PHILOX_WGSL } from '../../rng/gpu-philox';
 import { gpuOutput, grid2D, packUniforms, recordDispatch, webgpuInternals } from '../_shared/webgpu';
 import type { KernelImpl } from '../_shared/kernel';
 import type { GumbelMaxAttrs, GumbelMaxInputs } from './kernel';
