@@ -48,9 +48,10 @@ async function time(step: () => void, sync: () => Promise<void>, iters: number):
  * 'hostcopy' = host-made, then copied once on the device (same values as 'host' in a buffer a kernel wrote),
  * 'devicevalues' = the 'device' values read back and uploaded like host-made ones, 'deviceafterupload' = 'device'
  * after an upload of the same size that is then disposed, 'hostwrite' = a kernel-made buffer overwritten with host
- * values by queue.writeBuffer: together they tell the values' cost from an upload's and a buffer's.
+ * values by one queue.writeBuffer, 'hostwrite8mb' = the same in 8 MiB writes (no large staging allocation):
+ * together they tell the values' cost from an upload's and a buffer's.
  */
-type Init = 'host' | 'device' | 'hostcopy' | 'devicevalues' | 'deviceafterupload' | 'hostwrite';
+type Init = 'host' | 'device' | 'hostcopy' | 'devicevalues' | 'deviceafterupload' | 'hostwrite' | 'hostwrite8mb';
 
 /** `count` flat normal tensors of `each` entries with standard deviation `std` (seeds seed0, seed0 + 1, ...). */
 async function normals(init: Init, count: number, each: number, std: number, seed0: number): Promise<tf.Tensor[]> {
@@ -58,11 +59,17 @@ async function normals(init: Init, count: number, each: number, std: number, see
   for (let i = 0; i < count; i++) {
     if (init === 'host') out.push(tf.randomNormal([each], 0, std, 'float32', seed0 + i));
     else if (init === 'hostcopy') out.push(tf.tidy(() => tf.mul(tf.randomNormal([each], 0, std, 'float32', seed0 + i), 1)));
-    else if (init === 'hostwrite') {
+    else if (init === 'hostwrite' || init === 'hostwrite8mb') {
       const d = tf.tidy(() => tf.mul(randomNormal([each], seed0 + i), 0));
       const be = tf.backend() as unknown as { device: GPUDevice; tensorMap: { get(id: unknown): { resource: GPUBuffer } } };
-      const host = (await tf.randomNormal([each], 0, std, 'float32', seed0 + i).data()) as Float32Array;
-      be.device.queue.writeBuffer(be.tensorMap.get(d.dataId).resource, 0, host.buffer, host.byteOffset, host.byteLength);
+      const h = tf.randomNormal([each], 0, std, 'float32', seed0 + i);
+      const host = (await h.data()) as Float32Array;
+      h.dispose();
+      const chunk = init === 'hostwrite' ? host.byteLength : 8 << 20;
+      for (let o = 0; o < host.byteLength; o += chunk) {
+        be.device.queue.writeBuffer(be.tensorMap.get(d.dataId).resource, o, host.buffer, host.byteOffset + o, Math.min(chunk, host.byteLength - o));
+        if (init === 'hostwrite8mb') await be.device.queue.onSubmittedWorkDone();
+      }
       out.push(d);
     } else {
       if (init === 'deviceafterupload') {
@@ -191,19 +198,22 @@ export default async function main(): Promise<void> {
   const small = Math.round(1e7 / scale);
   const iters = smoke ? 5 : 20;
   const rows: DocRow[] = [];
-  rows.push(await optimizerStep('optim_adamw_step_clip_100M', 1, big, 1.0, iters, sync));
-  rows.push(await optimizerStep('optim_adamw_step_clip_10M', 1, small, 1.0, iters, sync));
-  rows.push(await optimizerStep('optim_adamw_step_100M', 1, big, undefined, iters, sync));
+  // OPTIM_BENCH_ONLY=<id>,<id>: only these optimizerStep rows, in a fresh process (the buffer pool's history matters).
+  const only = process.env.OPTIM_BENCH_ONLY?.split(',');
+  const want = (id: string): boolean => !only || only.includes(id);
+  if (want('optim_adamw_step_clip_100M')) rows.push(await optimizerStep('optim_adamw_step_clip_100M', 1, big, 1.0, iters, sync));
+  if (want('optim_adamw_step_clip_10M')) rows.push(await optimizerStep('optim_adamw_step_clip_10M', 1, small, 1.0, iters, sync));
+  if (want('optim_adamw_step_100M')) rows.push(await optimizerStep('optim_adamw_step_100M', 1, big, undefined, iters, sync));
   const parts = gradScaleTuning.parts;
   for (const p of [512, 8192]) {
     gradScaleTuning.parts = p;
-    rows.push(await optimizerStep(`optim_adamw_step_clip_100M_parts${p}`, 1, big, 1.0, iters, sync));
+    if (want(`optim_adamw_step_clip_100M_parts${p}`)) rows.push(await optimizerStep(`optim_adamw_step_clip_100M_parts${p}`, 1, big, 1.0, iters, sync));
   }
   gradScaleTuning.parts = parts;
   // Where the step's time goes: the bare rule, rule + grad-scale passes and the clipped step, interleaved in rounds
   // (the same background for all three), with host-made and with device-made variables and gradients (the bare rule
   // ran at 1.68 ms here vs 0.99 ms in gpu-kernels' bench on device-made tensors, same card and run).
-  for (const init of ['host', 'device'] as const) {
+  for (const init of only ? [] : (['host', 'device'] as const)) {
     const sfx = init === 'host' ? '' : '_deviceinit';
     const ids: Record<string, string> = {
       rule_adamw_bare: `optim_rule_adamw_bare_100M${sfx}`,
@@ -215,13 +225,14 @@ export default async function main(): Promise<void> {
       console.error(`${ids[r.bench]}: ${r.ms.toFixed(3)} ms (host ${r.hostMs.toFixed(3)} ms)`);
     }
   }
-  rows.push(await optimizerStep('optim_adamw_step_clip_100M_deviceinit', 1, big, 1.0, iters, sync, 'device'));
-  rows.push(await optimizerStep('optim_adamw_step_100M_deviceinit', 1, big, undefined, iters, sync, 'device'));
-  rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostcopy', 1, big, 1.0, iters, sync, 'hostcopy'));
-  rows.push(await optimizerStep('optim_adamw_step_clip_100M_devicevalues', 1, big, 1.0, iters, sync, 'devicevalues'));
-  rows.push(await optimizerStep('optim_adamw_step_clip_100M_deviceafterupload', 1, big, 1.0, iters, sync, 'deviceafterupload'));
-  rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostwrite', 1, big, 1.0, iters, sync, 'hostwrite'));
-  rows.push(await optimizerStep('optim_adamw_step_clip_100M_last', 1, big, 1.0, iters, sync));
+  if (want('optim_adamw_step_clip_100M_deviceinit')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_deviceinit', 1, big, 1.0, iters, sync, 'device'));
+  if (want('optim_adamw_step_100M_deviceinit')) rows.push(await optimizerStep('optim_adamw_step_100M_deviceinit', 1, big, undefined, iters, sync, 'device'));
+  if (want('optim_adamw_step_clip_100M_hostcopy')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostcopy', 1, big, 1.0, iters, sync, 'hostcopy'));
+  if (want('optim_adamw_step_clip_100M_devicevalues')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_devicevalues', 1, big, 1.0, iters, sync, 'devicevalues'));
+  if (want('optim_adamw_step_clip_100M_deviceafterupload')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_deviceafterupload', 1, big, 1.0, iters, sync, 'deviceafterupload'));
+  if (want('optim_adamw_step_clip_100M_hostwrite')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostwrite', 1, big, 1.0, iters, sync, 'hostwrite'));
+  if (want('optim_adamw_step_clip_100M_hostwrite8mb')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostwrite8mb', 1, big, 1.0, iters, sync, 'hostwrite8mb'));
+  if (want('optim_adamw_step_clip_100M_last')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_last', 1, big, 1.0, iters, sync));
   if (process.argv.includes('--detail')) {
     for (const row of await benchSize(big, smoke ? 3 : 20)) console.error(JSON.stringify(row));
     for (const tensors of [1, 100]) for (const row of await compareWithRule(big, smoke ? 3 : 20, tensors)) console.error(JSON.stringify(row));

@@ -1,8 +1,6 @@
 import { selectBackend } from '@lemma/gpu-kernels';
 import { expect, it } from 'vitest';
 import { bestRun, computeMultipliers, fitHorizonSlope, lrGrid, stepsToReach, summariseLog, trainHorizon, trainHorizonGroup, type OptimizerScaling, type PlrfOptimizerName } from './experiment';
-import { runPlrfHorizon } from './index';
-import { testContext } from '../../lib/test-context';
 
 it('lrGrid is a ×2 grid of n points around the centre', () => {
   const g = lrGrid(1e-3, 11);
@@ -78,16 +76,3 @@ it('K cells trained as one group give each cell trained alone: shared or own dat
   expect((await trainHorizonGroup([cell(1e3, 5)]))[0]!.finalExcess).toBeNull();
 }, 120_000);
 
-it('a micro plan runs end to end with the headline metrics', async () => {
-  await selectBackend('cpu');
-  const ctx = testContext(0);
-  const plan = { problem: { alpha: 1, beta: 0.3, d: 24, batch: 4, instanceSeed: 3 }, optimizers: ['adana-k0.5', 'adamw'] as const, horizons: [40, 160], lrPoints: 3, seeds: 2 };
-  const r = await runPlrfHorizon(ctx, { ...plan, optimizers: [...plan.optimizers] });
-  for (const k of ['adana_loss_slope', 'adamw_loss_slope']) expect(typeof r.metrics[k]).toBe('number');
-  expect(r.metrics).not.toHaveProperty('adana_vs_adamw_compute_multiplier_T8000'); // no such horizon in this plan
-  expect(typeof r.metrics.adana_k0_5_vs_adamw_compute_multiplier_T160).toBe('number');
-  expect(r.metrics.runs).toBe(2 * 2 * 3 + 2 * 2 * 1);
-  expect(r.tables![0]!.rows).toHaveLength(2);
-  expect(r.figures.map((f) => f.id)).toEqual(['excess-vs-horizon', 'lr-sweeps', 'curves']);
-  expect(typeof r.reproduced).toBe('boolean');
-}, 120_000);
