@@ -19,7 +19,7 @@ mkdir -p "$OUT" "$WORK"
 LOG=$WORK/train-backends.log
 : > "$LOG"
 IDS=("$@")
-[ ${#IDS[@]} -gt 0 ] || IDS=(optim-char-lm ot-lmc-mnist ot-lmc-paper ot-lmc-width equivariant-prune-rotmnist equivariant-prune-sets equivariant-prune-ign curated-retrain-digits curated-retrain-ring curated-retrain-bias)
+[ ${#IDS[@]} -gt 0 ] || IDS=(optim-char-lm optim-plrf-horizon ot-lmc-mnist ot-lmc-paper ot-lmc-width equivariant-prune-rotmnist equivariant-prune-sets equivariant-prune-ign curated-retrain-digits curated-retrain-ring curated-retrain-bias)
 
 # The first folder (beside this script, LEMMA_GPU_PACK, the devpack, the bench pack) that holds a file matching $1.
 find_in_packs() {
