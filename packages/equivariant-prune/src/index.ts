@@ -72,7 +72,7 @@ export {
 export { invariantVectors, onesVector, biasUnitCount, effectiveBiasCoeffs, layerBiasVector } from './bias';
 export { layerForwardF64, networkForwardF64, networkVjpF64 } from './forward-f64';
 export { actOnBatch, equivarianceErrorF64, groupElementPairs } from './equivariance';
-export { basisStackTensor, layerForwardTf, biasVectorsTensor, biasFromCoeffs, layerForwardFromCoeffs, networkForwardTf } from './tf-forward';
+export { basisStackTensor, layerForwardTf, biasVectorsTensor, biasFromCoeffs, layerForwardFromCoeffs, networkForwardTf, kLayerForwardFromCoeffs, kBiasFromCoeffs } from './tf-forward';
 export {
   type ConvFilterSet,
   type ImageForwardOptions,

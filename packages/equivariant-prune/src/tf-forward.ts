@@ -112,6 +112,55 @@ function forwardFromCoeffs(basis: EquivariantBasis, cIn: number, cOut: number, c
   });
 }
 
+/**
+ * {@link layerForwardFromCoeffs} for M models of one architecture at once (seeds or tasks trained in one dispatch
+ * stream): coefficients [M, cOut·cIn·|B|] and inputs [M, batch, cIn·dIn] give [M, batch, cOut·dOut]; slice m is the
+ * layer of model m on its own batch. The basis stack is shared, so each matMul serves all M models.
+ */
+export function kLayerForwardFromCoeffs(
+  basis: EquivariantBasis,
+  cIn: number,
+  cOut: number,
+  coeffs: tf.Tensor,
+  x: tf.Tensor3D,
+  stack?: tf.Tensor2D,
+): tf.Tensor3D {
+  const fn = 'kLayerForwardFromCoeffs';
+  expectBasis(fn, 'basis', basis);
+  expectInteger(fn, 'cIn', cIn, { min: 1 });
+  expectInteger(fn, 'cOut', cOut, { min: 1 });
+  const { dIn, dOut } = basis;
+  const E = basis.elements.length;
+  expectTensor(fn, 'x', x, 'float32');
+  expectRank(fn, 'x', x, 3);
+  const [M, batch, width] = x.shape;
+  if (width !== cIn * dIn) throw invalidArgument(fn, 'x', `a tensor of shape [M, batch, ${cIn * dIn}] (cIn·dIn)`, x);
+  expectTensor(fn, 'coeffs', coeffs, 'float32');
+  if (coeffs.size !== M * cOut * cIn * E) throw new Error(`${fn}: coeffs must have ${M * cOut * cIn * E} entries (M·cOut·cIn·|B| with M = ${M} from x), got ${coeffs.size}`);
+  if (stack !== undefined && (stack.rank !== 2 || stack.shape[0] !== dIn || stack.shape[1] !== E * dOut)) {
+    throw invalidArgument(fn, 'stack', `a tensor of shape [${dIn}, ${E * dOut}] (see basisStackTensor)`, stack);
+  }
+  return tf.tidy(() => {
+    const z = tf.matMul(tf.reshape(x, [M * batch * cIn, dIn]), stack ?? basisStackTensor(basis)); // [M·batch·cIn, |B|·dOut]
+    const zt = tf.reshape(tf.transpose(tf.reshape(z, [M, batch, cIn, E, dOut]), [0, 2, 3, 1, 4]), [M, cIn * E, batch * dOut]);
+    const y = tf.matMul(tf.reshape(coeffs, [M, cOut, cIn * E]), zt); // [M, cOut, batch·dOut]
+    return tf.reshape(tf.transpose(tf.reshape(y, [M, cOut, batch, dOut]), [0, 2, 1, 3]), [M, batch, cOut * dOut]);
+  });
+}
+
+/** {@link biasFromCoeffs} for M models: coefficients [M, cOut·Kb] give biases [M, 1, cOut·dOut] (add to a K-layer's output). */
+export function kBiasFromCoeffs(cOut: number, coeffs: tf.Tensor, vectors: tf.Tensor2D): tf.Tensor3D {
+  const fn = 'kBiasFromCoeffs';
+  expectInteger(fn, 'cOut', cOut, { min: 1 });
+  expectTensor(fn, 'coeffs', coeffs, 'float32');
+  expectTensor(fn, 'vectors', vectors, 'float32');
+  expectRank(fn, 'vectors', vectors, 2);
+  const [Kb, d] = vectors.shape;
+  if (coeffs.rank < 1 || coeffs.size !== coeffs.shape[0]! * cOut * Kb) throw new Error(`${fn}: coeffs must be [M, ${cOut * Kb}] (cOut·Kb per model), got shape [${coeffs.shape.join(', ')}]`);
+  const M = coeffs.shape[0]!;
+  return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(coeffs, [M * cOut, Kb]), vectors), [M, 1, cOut * d]));
+}
+
 /** A network on a batch [batch, cIn·dIn] with ReLU between layers. */
 export function networkForwardTf(net: EquivariantNetwork, x: tf.Tensor2D): tf.Tensor2D {
   checkNetwork('networkForwardTf', net);
