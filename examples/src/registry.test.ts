@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { selectBackend } from '@lemma/gpu-kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VEGA_LITE } from './lib/figures';
+import { seedDerivationRecord, takeCalledSeedDerivations } from './lib/seeds';
 import { testContext } from './lib/test-context';
 import { REGISTRY } from './registry';
 import { renderSvg } from './render';
@@ -37,7 +38,12 @@ describe('every registered reproduction runs its tiny plan on the cpu backend, e
       const extra = existsSync(checkFile) ? ((await import(pathToFileURL(checkFile).href)) as { tinyRun: TinyRunCheck }).tinyRun : undefined;
       const ctx = testContext(extra?.seed ?? 1);
       // Through the runner, as the CLI runs a reproduction (its failure is caught into the record).
+      takeCalledSeedDerivations();
       const rec = await runReproduction({ ...r, run: r.runTiny }, { quick: ctx.quick, seed: ctx.seed, backend: ctx.backend, workers: ctx.workers, progress: false, log: () => {} });
+      // Every named seed derivation the run called (one worker: all in this thread) is declared, so results.json records it.
+      const declared = new Set(r.seedDerivations ?? []);
+      for (const d of takeCalledSeedDerivations()) expect(declared.has(d), `seed derivation '${d.seedName}' used but not in seedDerivations`).toBe(true);
+      if (declared.size) expect(rec.seedDerivations).toEqual(seedDerivationRecord([...declared]));
       expect(rec.error).toBeUndefined();
       expect(rec.ok).toBe(true);
       expect(rec.summary.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { renderSvg, svgToPng } from './render';
-import type { Figure, MetricValue, Table } from './types';
+import type { Figure, MetricValue, Reproduction, Table } from './types';
 
 /** One reproduction's entry in results.json. */
 export interface ReproRecord {
@@ -17,6 +17,8 @@ export interface ReproRecord {
   metrics: Record<string, MetricValue>;
   tables: Table[];
   seeds: Record<string, number>;
+  /** How the reproduction derives seeds from the base seed: name → formula (its declared {@link Reproduction.seedDerivations}). */
+  seedDerivations?: Record<string, string>;
   figures: (Omit<Figure, 'spec'> & { file: string; spec: Figure['spec'] })[];
 }
 

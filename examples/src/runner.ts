@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { seedDerivationRecord } from './lib/seeds';
 import { TRAIN_LOGDIR_ENV } from './lib/timed-train-steps';
 import { createProgress } from './progress';
 import type { ReproRecord } from './report';
@@ -56,6 +57,7 @@ export async function runReproduction(r: Reproduction, opts: RunOptions): Promis
   };
   const t0 = performance.now();
   const base = { id: r.id, title: r.title, paper: r.paper, package: r.package };
+  const derivations = r.seedDerivations?.length ? { seedDerivations: seedDerivationRecord(r.seedDerivations) } : {};
   // timedTrainSteps reads the folder from the environment, so that trainings deep in a reproduction, and in the
   // cell pool's worker threads (which copy the environment when they start), log without being handed it.
   const previousLogdir = process.env[TRAIN_LOGDIR_ENV];
@@ -72,6 +74,7 @@ export async function runReproduction(r: Reproduction, opts: RunOptions): Promis
       metrics: res.metrics,
       tables: res.tables ?? [],
       seeds: res.seeds,
+      ...derivations,
       figures: res.figures.map((f) => ({ ...f, file: `figures/${r.id}--${f.id}.svg` })),
     };
   } catch (e) {
@@ -86,6 +89,7 @@ export async function runReproduction(r: Reproduction, opts: RunOptions): Promis
       metrics: {},
       tables: [],
       seeds: { seed: opts.seed },
+      ...derivations,
       figures: [],
     };
   } finally {

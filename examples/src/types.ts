@@ -1,3 +1,5 @@
+import type { SeedDerivation } from './lib/seeds';
+
 /** A Vega-Lite spec (kept as plain JSON; rendered to SVG by the report builder). */
 export type VegaLiteSpec = Record<string, unknown>;
 
@@ -46,7 +48,7 @@ export interface Progress {
 export interface ReproContext {
   /** `--quick` (default on a CPU backend): minutes on a laptop CPU. */
   quick: boolean;
-  /** Base seed; derive others deterministically and record them in `seeds`. */
+  /** Base seed; derive others with named derivations (lib/seeds.ts, listed in {@link Reproduction.seedDerivations}) and record their values in `seeds`. */
   seed: number;
   /** The active tfjs backend name. */
   backend: string;
@@ -77,6 +79,11 @@ export interface Reproduction {
   package: string;
   /** Options a sweep may set (`--option key=value`); none means the reproduction takes none. */
   options?: Record<string, { type: 'number' | 'string' | 'boolean'; description: string }>;
+  /**
+   * Every named seed derivation (lib/seeds.ts `defineSeed`) its runs use, whether called in this thread or in the
+   * cell pool's workers; the runner records them in results.json as `seedDerivations: { name: formula }`.
+   */
+  seedDerivations?: readonly SeedDerivation<never>[];
   run(ctx: ReproContext): Promise<ReproResult>;
   /**
    * The same run on a tiny plan: every phase, metric, table and figure of {@link run} at toy sizes, in seconds on

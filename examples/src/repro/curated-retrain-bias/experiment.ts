@@ -6,6 +6,7 @@
 import { gaussianMixtureModel, type IterationMetrics, type Samples } from '@lemma/curated-retrain';
 import { mixtureSamples, runWithSnapshots } from '../../lib/curated-retraining';
 import type { ReproContext } from '../../types';
+import { defineSeed } from '../../lib/seeds';
 
 // Three overlapping classes near the origin and two isolated ones: the classifier is confident on the latter.
 export const BIAS_CENTRES = [[-1, 0], [1, 0], [0, 1.5], [4.5, 0], [0, -4]];
@@ -77,20 +78,27 @@ export const QUICK_PLAN: BiasPlan = { iterations: 10, nReal: 2000, emIterations:
 export const FULL_PLAN: BiasPlan = { iterations: 20, nReal: 5000, emIterations: 200 };
 
 /** Runs both settings from the same GMM seed and loop seed. */
+/** The seed of the real data. */
+export const biasDataSeed = defineSeed('data', 'base·1000 + 2', (base: number) => base * 1000 + 2);
+/** The seed of the GMM (both settings start from the same one). */
+export const biasGmmSeed = defineSeed('gmm', 'base + 21', (base: number) => base + 21);
+/** The seed of the retraining loop (curation draws). */
+export const biasLoopSeed = defineSeed('loop', 'base + 23', (base: number) => base + 23);
+
 export async function runBias(ctx: ReproContext, plan: BiasPlan): Promise<BiasData> {
   const T = plan.iterations;
   const K = 4;
   const lambda = 1;
   const nReal = plan.nReal;
-  const dataSeed = ctx.seed * 1000 + 2;
+  const dataSeed = biasDataSeed(ctx.seed);
   const { x: real } = mixtureSamples(nReal, BIAS_CENTRES, BIAS_STDS, BIAS_WEIGHTS, dataSeed);
   const runs: BiasRun[] = [];
   for (const s of [{ name: 'curated only', lambda: Infinity }, { name: `real + curated (λ=${lambda})`, lambda }]) {
-    const model = gaussianMixtureModel({ dim: 2, components: 5, seed: ctx.seed + 21, emIterations: plan.emIterations });
+    const model = gaussianMixtureModel({ dim: 2, components: 5, seed: biasGmmSeed(ctx.seed), emIterations: plan.emIterations });
     const out = await runWithSnapshots(
       ctx,
       s.name,
-      { model, realData: real, reward: confidenceReward, K, syntheticToRealRatio: s.lambda, iterations: T, seed: ctx.seed + 23, classify: predictClass, numClasses: 5, ...(plan.evalSamples === undefined ? {} : { evalSamples: plan.evalSamples }) },
+      { model, realData: real, reward: confidenceReward, K, syntheticToRealRatio: s.lambda, iterations: T, seed: biasLoopSeed(ctx.seed), classify: predictClass, numClasses: 5, ...(plan.evalSamples === undefined ? {} : { evalSamples: plan.evalSamples }) },
       [0, T],
       400,
     );

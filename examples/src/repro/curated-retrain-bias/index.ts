@@ -5,7 +5,7 @@
 import type { IterationMetrics } from '@lemma/curated-retrain';
 import { CURATED_RETRAIN_PAPER, round } from '../../lib/curated-retraining';
 import type { Reproduction, ReproResult, Table } from '../../types';
-import { BIAS_CENTRES, FULL_PLAN, QUICK_PLAN, runBias, type BiasData, type BiasPlan } from './experiment';
+import { BIAS_CENTRES, FULL_PLAN, QUICK_PLAN, runBias, type BiasData, type BiasPlan, biasDataSeed, biasGmmSeed, biasLoopSeed } from './experiment';
 import { biasFigures } from './figures';
 
 const last = (r: { metrics: IterationMetrics[] }) => r.metrics[r.metrics.length - 1]!;
@@ -45,7 +45,7 @@ export function biasResult(data: BiasData, seed: number): ReproResult {
     reproduced,
     tables: [table],
     figures: biasFigures(data),
-    seeds: { seed, data: data.dataSeed, gmm: seed + 21, loop: seed + 23 },
+    seeds: { seed, data: data.dataSeed, gmm: biasGmmSeed(seed), loop: biasLoopSeed(seed) },
   };
 }
 
@@ -57,6 +57,7 @@ export const reproduction: Reproduction = {
   title: 'Bias amplification: a confidence reward skews class proportions unless real data is re-injected',
   paper: CURATED_RETRAIN_PAPER,
   package: '@lemma/curated-retrain',
+  seedDerivations: [biasDataSeed, biasGmmSeed, biasLoopSeed],
   run: async (ctx) => biasResult(await runBias(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN), ctx.seed),
   runTiny: async (ctx) => biasResult(await runBias(ctx, TINY_PLAN), ctx.seed),
 };

@@ -10,6 +10,14 @@ import { defineCells } from '../../lib/cell-pool';
 import { frechetDistance } from '../../lib/frechet';
 import { classify, trainCnn, type CnnWeights } from './classifier';
 import { fitPca, project, reconstruct, type PcaBasis } from './pca';
+import { defineSeed } from '../../lib/seeds';
+
+/** The seed of the reward CNN (and the PCA). */
+export const digitsClassifierSeed = defineSeed('classifier', 'base·1000 + 31', (base: number) => base * 1000 + 31);
+/** The seed of a retraining loop, by seed index (shared by the rewards and settings). */
+export const digitsLoopSeed = defineSeed('loop', 'base·1000 + 100 + seedIndex', (base: number, s: number) => base * 1000 + 100 + s);
+/** The seed of a loop's GMM. */
+export const digitsGmmSeed = defineSeed('gmm', 'loop + 11', (loop: number) => loop + 11);
 
 /** Which reward the curator applies: r = γ·q₀(x) (one class) or r = γ·max_c q_c(x) (confidence). */
 export type DigitsReward = 'class0' | 'confidence';
@@ -144,7 +152,7 @@ export const runDigitsLoop = defineCells('curated-retrain-digits/loop', async (c
     last = { data: x.data, ...out };
     return out;
   };
-  const model = gaussianMixtureModel({ dim: plan.pcaDim, components: plan.components, seed: cell.seed + 11, emIterations: plan.emIterations, tolerance: 1e-4 });
+  const model = gaussianMixtureModel({ dim: plan.pcaDim, components: plan.components, seed: digitsGmmSeed(cell.seed), emIterations: plan.emIterations, tolerance: 1e-4 });
   const T = plan.iterations;
   const snapAt = [0, Math.round(T / 2), T];
   const result: LoopResult = { reward: cell.reward, setting: cell.setting, seed: cell.seed, classProportions: [], expectedReward: [], frechet: [], exactAtomShares: [], snapshots: [] };

@@ -3,7 +3,7 @@
  * MNIST standing in for CIFAR-10, a CNN reward model and a Gaussian-mixture generator in a PCA space of the digits.
  */
 import type { Reproduction, ReproResult, Table } from '../../types';
-import { FULL_PLAN, QUICK_PLAN, meanCi, prepareDigits, runDigitsLoop, tv, twoLevelPrediction, type DigitsPlan, type LoopCell, type LoopResult } from './experiment';
+import { FULL_PLAN, QUICK_PLAN, meanCi, prepareDigits, runDigitsLoop, tv, twoLevelPrediction, type DigitsPlan, type LoopCell, type LoopResult, digitsClassifierSeed, digitsGmmSeed, digitsLoopSeed } from './experiment';
 import { digitsFigures } from './figures';
 
 const PAPER = 'Ferbach, Bertrand, Bose, Gidel, "Self-Consuming Generative Models with Curated Data Provably Optimize Human Preferences" (NeurIPS 2024, arXiv 2407.09499)';
@@ -39,13 +39,13 @@ export const TINY_PLAN: DigitsPlan = { nReal: 200, pcaDim: 4, components: 3, emI
 
 /** Runs the reproduction for a given plan (exported so the test can run a tiny one). */
 export async function runDigits(ctx: Parameters<Reproduction['run']>[0], plan: DigitsPlan): Promise<ReproResult> {
-  const classifierSeed = ctx.seed * 1000 + 31;
+  const classifierSeed = digitsClassifierSeed(ctx.seed);
   const [prep] = await prepareDigits.map(ctx, [{ plan, seed: classifierSeed }], ctx.progress('reward CNN + PCA', 1));
   ctx.log(`curated-retrain-digits: CNN test accuracy ${prep!.testAccuracy.toFixed(3)} (PCA-projected digits ${prep!.testAccuracyProjected.toFixed(3)}, mean confidence ${prep!.testConfidenceProjected.toFixed(3)})`);
   const cells: LoopCell[] = [];
   for (const reward of ['class0', 'confidence'] as const) {
     for (const setting of ['curated-only', 'lambda1'] as const) {
-      for (const s of plan.seeds) cells.push({ plan, prep: prep!, reward, setting, seed: ctx.seed * 1000 + 100 + s });
+      for (const s of plan.seeds) cells.push({ plan, prep: prep!, reward, setting, seed: digitsLoopSeed(ctx.seed, s) });
     }
   }
   const runs = await runDigitsLoop.map(ctx, cells, ctx.progress('retraining loops', cells.length));
@@ -132,7 +132,7 @@ export async function runDigits(ctx: Parameters<Reproduction['run']>[0], plan: D
     reproduced,
     tables: [table],
     figures: digitsFigures(runs, EXPECTED.twoLevel),
-    seeds: { seed: ctx.seed, classifier: classifierSeed, ...Object.fromEntries(plan.seeds.map((s) => [`loop${s}`, ctx.seed * 1000 + 100 + s])) },
+    seeds: { seed: ctx.seed, classifier: classifierSeed, ...Object.fromEntries(plan.seeds.map((s) => [`loop${s}`, digitsLoopSeed(ctx.seed, s)])) },
   };
 }
 
@@ -141,6 +141,7 @@ export const reproduction: Reproduction = {
   title: 'Curated retraining on MNIST digits: one-class reward collapses onto 0s, real data holds a plateau, a confidence reward amplifies bias',
   paper: PAPER,
   package: '@lemma/curated-retrain',
+  seedDerivations: [digitsClassifierSeed, digitsLoopSeed, digitsGmmSeed],
   run: (ctx) => runDigits(ctx, digitsPlan(ctx.quick)),
   runTiny: (ctx) => runDigits(ctx, TINY_PLAN),
 };

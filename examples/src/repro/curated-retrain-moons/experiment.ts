@@ -6,6 +6,7 @@
 import { createRng } from '@lemma/gpu-kernels';
 import { curatedStep, gaussianMixtureModel, mixedStep, retrain, type Samples } from '@lemma/curated-retrain';
 import { defineCells } from '../../lib/cell-pool';
+import { defineSeed } from '../../lib/seeds';
 
 /** Sizes of one run. */
 export interface MoonsPlan {
@@ -107,14 +108,23 @@ export interface MoonsResult {
   snapshots: { iteration: number; data: Float64Array }[];
 }
 
+/** A run's seed, by seed index (shared by the two settings). */
+export const moonsRunSeed = defineSeed('run', 'base·1000 + 200 + seedIndex', (base: number, s: number) => base * 1000 + 200 + s);
+/** The seed of a run's real data. */
+export const moonsDataSeed = defineSeed('data', 'run·7 + 1', (run: number) => run * 7 + 1);
+/** The seed of a run's GMM. */
+export const moonsGmmSeed = defineSeed('gmm', 'run + 11', (run: number) => run + 11);
+/** The seed of a run's retraining loop. */
+export const moonsLoopSeed = defineSeed('loop', 'run + 17', (run: number) => run + 17);
+
 export const runMoons = defineCells('curated-retrain-moons/run', async (c: MoonsCell): Promise<MoonsResult> => {
-  const real = moonsSamples(c.plan.nReal, c.seed * 7 + 1);
+  const real = moonsSamples(c.plan.nReal, moonsDataSeed(c.seed));
   const T = c.plan.iterations;
   const snapAt = [0, Math.round(T / 2), T];
   const out: MoonsResult = { lambda: c.lambda, seed: c.seed, lowerShare: [], expectedReward: [], wasserstein: [], snapshots: [] };
   await retrain({
-    model: gaussianMixtureModel({ dim: 2, components: c.plan.components, seed: c.seed + 11, emIterations: 100 }),
-    realData: real, reward: moonsReward, K: c.plan.K, beta: 1, syntheticToRealRatio: c.lambda, iterations: T, seed: c.seed + 17,
+    model: gaussianMixtureModel({ dim: 2, components: c.plan.components, seed: moonsGmmSeed(c.seed), emIterations: 100 }),
+    realData: real, reward: moonsReward, K: c.plan.K, beta: 1, syntheticToRealRatio: c.lambda, iterations: T, seed: moonsLoopSeed(c.seed),
     classify: nearestMoon, numClasses: 2, evalSamples: c.plan.evalSamples,
     onIteration: (m, s) => {
       out.lowerShare.push(m.classProportions![1]!);

@@ -1,6 +1,6 @@
 /** curated-retrain-moons: the paper's two-moons toy, curated only vs real + curated, 3 seeds, with the exact grid oracle. */
 import type { Reproduction, ReproResult } from '../../types';
-import { FULL_PLAN, QUICK_PLAN, exactMoons, runMoons, type MoonsCell, type MoonsPlan } from './experiment';
+import { FULL_PLAN, QUICK_PLAN, exactMoons, runMoons, type MoonsCell, type MoonsPlan, moonsDataSeed, moonsGmmSeed, moonsLoopSeed, moonsRunSeed } from './experiment';
 import { moonsFigures } from './figures';
 import { meanCi } from '../curated-retrain-digits/experiment';
 
@@ -16,7 +16,7 @@ export const EXPECTED = { curatedLowerMax: 0.1, lambda1LowerMin: 0.15 };
 export const TINY_PLAN: MoonsPlan = { nReal: 200, iterations: 2, K: 4, components: 3, seeds: [0, 1], evalSamples: 200 };
 
 export async function runMoonsRepro(ctx: Parameters<Reproduction['run']>[0], plan: MoonsPlan): Promise<ReproResult> {
-  const cells: MoonsCell[] = [Infinity, 1].flatMap((lambda) => plan.seeds.map((s) => ({ plan, lambda, seed: ctx.seed * 1000 + 200 + s })));
+  const cells: MoonsCell[] = [Infinity, 1].flatMap((lambda) => plan.seeds.map((s) => ({ plan, lambda, seed: moonsRunSeed(ctx.seed, s) })));
   const runs = await runMoons.map(ctx, cells, ctx.progress('two-moons runs', cells.length));
   const T = plan.iterations;
   const exact = exactMoons(T, plan.K);
@@ -62,6 +62,7 @@ export const reproduction: Reproduction = {
   title: 'Curated retraining on two moons: curated-only loses a moon, real data keeps both',
   paper: 'Ferbach, Bertrand, Bose, Gidel, "Self-Consuming Generative Models with Curated Data Provably Optimize Human Preferences" (NeurIPS 2024, arXiv 2407.09499)',
   package: '@lemma/curated-retrain',
+  seedDerivations: [moonsRunSeed, moonsDataSeed, moonsGmmSeed, moonsLoopSeed],
   run: (ctx) => runMoonsRepro(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),
   runTiny: (ctx) => runMoonsRepro(ctx, TINY_PLAN),
 };

@@ -16,6 +16,7 @@ import { defineCells } from '../../lib/cell-pool';
 import { mixtureSamples, runWithSnapshots } from '../../lib/curated-retraining';
 import { trainedFlowMatchingModel } from '../../lib/models/flow-matching';
 import type { ReproContext } from '../../types';
+import { defineSeed } from '../../lib/seeds';
 
 export const RING_R = 2;
 export const RING_STD = 0.2;
@@ -149,7 +150,20 @@ interface RingGmmCell {
   budget?: GmmBudget;
 }
 
-export const ringSeeds = (baseSeed: number, s: number) => ({ data: baseSeed * 1000 + 1 + 7 * s, gmm: baseSeed + 11 + 100 * s, loop: baseSeed + 17 + 100 * s });
+/** The seed of the real data of GMM seed index s; the flow-matching runs use s = 0. */
+export const ringDataSeed = defineSeed('data', 'base·1000 + 1 + 7·seedIndex', (base: number, s: number) => base * 1000 + 1 + 7 * s);
+/** The seed of the GMM of seed index s. */
+export const ringGmmSeed = defineSeed('gmm', 'base + 11 + 100·seedIndex', (base: number, s: number) => base + 11 + 100 * s);
+/** The seed of the retraining loop of the GMM of seed index s. */
+export const ringGmmLoopSeed = defineSeed('gmmLoop', 'base + 17 + 100·seedIndex', (base: number, s: number) => base + 17 + 100 * s);
+/** The seed of the flow-matching model. */
+export const flowMatchingSeed = defineSeed('flowMatching', 'base + 13', (base: number) => base + 13);
+/** The seed of the flow-matching retraining loop. */
+export const flowMatchingLoopSeed = defineSeed('flowMatchingLoop', 'base + 17', (base: number) => base + 17);
+/** Every seed derivation of this reproduction. */
+export const RING_SEED_DERIVATIONS = [ringDataSeed, ringGmmSeed, ringGmmLoopSeed, flowMatchingSeed, flowMatchingLoopSeed];
+
+export const ringSeeds = (baseSeed: number, s: number) => ({ data: ringDataSeed(baseSeed, s), gmm: ringGmmSeed(baseSeed, s), loop: ringGmmLoopSeed(baseSeed, s) });
 
 const ringGmm = defineCells('curated-retrain-ring/gmm', async (c: RingGmmCell): Promise<{ metrics: IterationMetrics[]; snapshots: [number, Samples][] }> => {
   const seeds = ringSeeds(c.baseSeed, c.s);
@@ -201,7 +215,7 @@ export async function runRing(ctx: ReproContext, plan: RingPlan): Promise<RingDa
   const K = 4;
   const lambda = 1;
   const nReal = plan.nReal;
-  const dataSeed = ctx.seed * 1000 + 1;
+  const dataSeed = ringDataSeed(ctx.seed, 0);
   const { x: real } = mixtureSamples(nReal, RING_CENTRES, new Array(8).fill(RING_STD), new Array(8).fill(1 / 8), dataSeed);
   const snapAt = [0, Math.round(T / 2), T];
   const settings: { name: string; lambda: number; tag: string }[] = [
@@ -222,7 +236,7 @@ export async function runRing(ctx: ReproContext, plan: RingPlan): Promise<RingDa
   const realUse: Samples = { n: nUse, dim: 2, data: real.data.subarray(0, 2 * nUse) };
   const Tm = fp.iterations;
   for (const s of settings) {
-    const model = trainedFlowMatchingModel({ seed: ctx.seed + 13, stepsPerFit: fp.stepsPerFit, sampleSteps: fp.sampleSteps, hidden: fp.hidden, layers: 3, run: `flow-matching-${s.tag}-seed${ctx.seed}` });
+    const model = trainedFlowMatchingModel({ seed: flowMatchingSeed(ctx.seed), stepsPerFit: fp.stepsPerFit, sampleSteps: fp.sampleSteps, hidden: fp.hidden, layers: 3, run: `flow-matching-${s.tag}-seed${ctx.seed}` });
     try {
       // p_0 = A(D_real): the flow model gets a longer first fit (8x in quick mode, 4x in full); later refits warm-start from it.
       for (let k = 0; k < fp.initialFits; k++) await model.fit(realUse);
@@ -231,7 +245,7 @@ export async function runRing(ctx: ReproContext, plan: RingPlan): Promise<RingDa
         `flow matching, ${s.name}`,
         {
           model, realData: realUse, reward: ringReward, K, beta: 1, syntheticToRealRatio: s.lambda, iterations: Tm,
-          seed: ctx.seed + 17, fitInitial: false, classify: nearestMode,
+          seed: flowMatchingLoopSeed(ctx.seed), fitInitial: false, classify: nearestMode,
           // The sliced distance is always on; entropic OT only for the GMM runs.
           numClasses: 8, evalSamples: fp.evalSamples,
         },

@@ -5,7 +5,7 @@
 import type { IterationMetrics } from '@lemma/curated-retrain';
 import { CURATED_RETRAIN_PAPER, round } from '../../lib/curated-retraining';
 import type { Reproduction, ReproResult, Table } from '../../types';
-import { FULL_PLAN, QUICK_PLAN, RING_CENTRES, ringSeeds, runRing, type RingData, type RingPlan } from './experiment';
+import { FULL_PLAN, QUICK_PLAN, RING_CENTRES, ringSeeds, runRing, type RingData, type RingPlan, RING_SEED_DERIVATIONS, flowMatchingSeed, flowMatchingLoopSeed } from './experiment';
 import { exactReward, ringFigures } from './figures';
 
 type Run = { metrics: IterationMetrics[] };
@@ -82,7 +82,7 @@ export function ringResult(data: RingData, seed: number): ReproResult {
     reproduced,
     tables: [summaryTable, modeTable],
     figures: ringFigures(data),
-    seeds: { seed, data: data.dataSeed, flowMatching: seed + 13, loop: seed + 17, ...Object.fromEntries(seedIdx.flatMap((s) => Object.entries(ringSeeds(seed, s)).map(([k, v]) => [`gmm${s}_${k}`, v]))) },
+    seeds: { seed, data: data.dataSeed, flowMatching: flowMatchingSeed(seed), loop: flowMatchingLoopSeed(seed), ...Object.fromEntries(seedIdx.flatMap((s) => Object.entries(ringSeeds(seed, s)).map(([k, v]) => [`gmm${s}_${k}`, v]))) },
   };
 }
 
@@ -100,6 +100,7 @@ export const reproduction: Reproduction = {
   title: 'Curated retraining on a ring of 8 Gaussians: collapse to the reward region vs stability with real data',
   paper: CURATED_RETRAIN_PAPER,
   package: '@lemma/curated-retrain',
+  seedDerivations: RING_SEED_DERIVATIONS,
   run: async (ctx) => ringResult(await runRing(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN), ctx.seed),
   runTiny: async (ctx) => ringResult(await runRing(ctx, TINY_PLAN), ctx.seed),
 };

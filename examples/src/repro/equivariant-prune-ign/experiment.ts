@@ -37,6 +37,7 @@ import { adamw } from '@lemma/optim';
 import { defineCells } from '../../lib/cell-pool';
 import { cosineDecay, TFJS_ADAM_EPS } from '../../lib/learning-rate';
 import { timedTrainSteps } from '../../lib/timed-train-steps';
+import { defineSeed } from '../../lib/seeds';
 
 /** Which architecture a cell trains and prunes. */
 export type GraphArch = 'ign2' | 'mpnn';
@@ -312,7 +313,7 @@ export const graphPruneCell = defineCells('equivariant-prune-ign/prune', async (
   const uniform = Math.max(...perLayer);
   const samples = perLayer.map(() => uniform);
   // One draw large enough for the rule and every swept m; the rule's networks are its prefixes (restrictSamples).
-  const drawn = buildRandomNetwork(target, { samples: perLayer.map(() => Math.max(uniform, ...cell.sweep)), seed: seed + 40 });
+  const drawn = buildRandomNetwork(target, { samples: perLayer.map(() => Math.max(uniform, ...cell.sweep)), seed: graphRandomSeed(seed) });
   const random = restrictSamples(drawn, samples);
   const evalNet = (net: EquivariantNetwork): Float64Array => {
     if (arch === 'ign2') return networkForwardF64(net, ignInput(test.adj, n), cell.testGraphs);
@@ -382,10 +383,15 @@ export interface GraphPlan {
   sweep: number[];
 }
 
+/** A cell's seed: archOffset is 0 for the 2-IGN, 500 for the MPNN. */
+export const graphCellSeed = defineSeed('cell', 'base·1000 + archOffset(ign2 0, mpnn 500) + seedIndex', (base: number, archOffset: number, s: number) => base * 1000 + archOffset + s);
+/** The seed of a cell's random network. */
+export const graphRandomSeed = defineSeed('random', 'cell + 40', (cell: number) => cell + 40);
+
 /** One cell per (architecture, seed); seed = baseSeed·1000 + (0 for the 2-IGN, 500 for the MPNN) + seed index. */
 export function graphCells(plan: GraphPlan): GraphCell[] {
   const common = { n: plan.n, testGraphs: plan.testGraphs, eps: plan.eps, ruleC: plan.ruleC, mCap: plan.mCap, sweep: plan.sweep };
   return (['ign2', 'mpnn'] as const).flatMap((arch) =>
-    Array.from({ length: plan.seeds }, (_, s) => ({ arch, seed: plan.baseSeed * 1000 + (arch === 'ign2' ? 0 : 500) + s, ...common, ...(arch === 'ign2' ? plan.ign : plan.mpnn) })),
+    Array.from({ length: plan.seeds }, (_, s) => ({ arch, seed: graphCellSeed(plan.baseSeed, arch === 'ign2' ? 0 : 500, s), ...common, ...(arch === 'ign2' ? plan.ign : plan.mpnn) })),
   );
 }

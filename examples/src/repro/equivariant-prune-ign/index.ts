@@ -5,7 +5,7 @@
 import { hostCells } from '../../lib/cell-pool';
 import { meanCi95 } from '../../lib/mean-interval';
 import type { Reproduction, ReproContext, ReproResult } from '../../types';
-import { type GraphArch, type GraphPlan, type GraphCellResult, graphCells, graphPruneCell, graphTrainCell } from './experiment';
+import { type GraphArch, type GraphCellResult, graphCells, graphCellSeed, type GraphPlan, graphPruneCell, graphRandomSeed, graphTrainCell } from './experiment';
 import { matchFigure, sweepFigure } from './figures';
 
 const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
@@ -161,6 +161,7 @@ export const reproduction: Reproduction = {
   title: 'Pruning random 2-IGNs and {I, Â} message-passing nets to match trained ones on graph regression',
   paper: PAPER,
   package: '@lemma/equivariant-prune',
+  seedDerivations: [graphCellSeed, graphRandomSeed],
   run: (ctx) => runGraphs(ctx, graphPlan(ctx.quick, ctx.seed)),
   runTiny: (ctx) => runGraphs(ctx, tinyGraphPlan(ctx.seed)),
 };

@@ -29,6 +29,7 @@ import {
 import { defineCells } from '../../lib/cell-pool';
 import { olsFit } from '../../lib/linear-fit';
 import { median, quantile } from '../../lib/quantiles';
+import { defineSeed } from '../../lib/seeds';
 
 /** Target families: which equivariant basis B every layer F -> F uses. */
 export type LawFamily = 'deepsets-orbit' | 'maron-1to1' | 'maron-2to2' | 'c4-regular' | 'd4-regular';
@@ -161,7 +162,7 @@ export const lawCell = defineCells('equivariant-prune-law/samples-needed', async
   const eps = config.eps;
   const basis = lawBasis(config.family, config.n);
   const target = lawTarget(config, seed);
-  const random = buildRandomNetwork(target, { samples: mMax, seed: seed + 7919, selfBases: target.layers.map(() => basis) });
+  const random = buildRandomNetwork(target, { samples: mMax, seed: lawRandomSeed(seed), selfBases: target.layers.map(() => basis) });
   let evaluations = 0;
   // Sup error of the folded pruned network (equal to the pruned one, far cheaper) on the same probes for every m.
   const errAt = (m: number) => {
@@ -209,13 +210,18 @@ export const lawCell = defineCells('equivariant-prune-law/samples-needed', async
   };
 });
 
+/** A cell's seed (its target and probes): independent across configurations (by index) and seed indices. */
+export const lawCellSeed = defineSeed('cell', 'base·10000 + 100·configIndex + seedIndex', (base: number, ci: number, s: number) => base * 10_000 + 100 * ci + s);
+/** The seed of a cell's random network. */
+export const lawRandomSeed = defineSeed('random', 'cell + 7919', (cell: number) => cell + 7919);
+
 /**
  * The cells of a plan, one per (configuration, seed), law configurations first, then the ε arm;
  * seed = baseSeed·10^4 + 100·(configuration index) + seed index.
  */
 export function lawCells(plan: LawPlan): LawCell[] {
   return [...plan.configs, ...plan.epsArm].flatMap((config, ci) =>
-    Array.from({ length: plan.seeds }, (_, s) => ({ config, seed: plan.baseSeed * 10_000 + 100 * ci + s, mMax: plan.mMax, probes: plan.probes })),
+    Array.from({ length: plan.seeds }, (_, s) => ({ config, seed: lawCellSeed(plan.baseSeed, ci, s), mMax: plan.mMax, probes: plan.probes })),
   );
 }
 

@@ -3,7 +3,7 @@
  * log2(n_in·n_out·|B|·L/ε) (Ferbach et al. 2023, Thm 1), across S_n, C4 and D4 bases of sizes 2 to 72?
  */
 import type { Reproduction, ReproContext, ReproResult } from '../../types';
-import { type LawPlan, analyseLaw, epsArmConfigs, lawCell, lawCells, lawConfigs } from './experiment';
+import { analyseLaw, epsArmConfigs, lawCell, lawCells, lawCellSeed, lawConfigs, type LawPlan, lawRandomSeed } from './experiment';
 import { countsFigure, epsFigure, lawFigure } from './figures';
 
 const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
@@ -122,6 +122,7 @@ export const reproduction: Reproduction = {
   title: 'The overparametrization law: samples per coefficient vs log2(n_in·n_out·|B|·L/ε) across S_n, C4, D4 bases',
   paper: PAPER,
   package: '@lemma/equivariant-prune',
+  seedDerivations: [lawCellSeed, lawRandomSeed],
   run: (ctx) => runLaw(ctx, lawPlan(ctx.quick, ctx.seed)),
   runTiny: (ctx) => runLaw(ctx, tinyLawPlan(ctx.seed)),
 };

@@ -38,6 +38,12 @@ import { loadMnistSubset } from '../../fixtures/mnist';
 import type { ReproContext } from '../../types';
 import { cosineDecay, TFJS_ADAM_EPS } from '../../lib/learning-rate';
 import { timedTrainSteps } from '../../lib/timed-train-steps';
+import { defineSeed } from '../../lib/seeds';
+
+/** The seed of a stage's random network. */
+export const stageRandomSeed = defineSeed('stageRandom', 'base + 101 + stage', (base: number, stage: number) => base + 101 + stage);
+/** The seed of the head's random network. */
+export const headRandomSeed = defineSeed('headRandom', 'base + 110', (base: number) => base + 110);
 
 /** 28x28 -> 14x14 by 2x2 averaging, then rotate by r·90° (r per image). */
 export function prepareDigits(x: Float32Array, n: number, rots: Uint8Array): Float32Array {
@@ -289,11 +295,11 @@ export async function runRotMnist(ctx: Pick<ReproContext, 'seed' | 'progress'>, 
   const prunedStages = stageTargets.map((t, si) => {
     const norms = stages[si]!.map((l) => basisNorm(l.basis).norm);
     const ms = t.layers.map((l, li) => Math.min(40, hiddenCopiesFor({ nIn: l.cIn, nOut: l.cOut, basisSize: l.basis.elements.length, basisNorm: norms[li]!, depth: L, eps, c })));
-    const random = buildRandomNetwork(t, { samples: ms, seed: ctx.seed + 101 + si, selfBases: stages[si]!.map((l) => l.self) });
+    const random = buildRandomNetwork(t, { samples: ms, seed: stageRandomSeed(ctx.seed, si), selfBases: stages[si]!.map((l) => l.self) });
     return { ms, pruned: pruneToTarget(t, random, { basisNorms: norms }) };
   });
   const mHead = headTarget.layers.map((l) => hiddenCopiesFor({ nIn: l.cIn, nOut: l.cOut, basisSize: 1, basisNorm: 1, depth: L, eps, c }));
-  const headPruned = pruneToTarget(headTarget, buildRandomNetwork(headTarget, { samples: mHead, seed: ctx.seed + 110, selfBases: [head, head] }), { basisNorms: [1, 1] });
+  const headPruned = pruneToTarget(headTarget, buildRandomNetwork(headTarget, { samples: mHead, seed: headRandomSeed(ctx.seed), selfBases: [head, head] }), { basisNorms: [1, 1] });
   const pruneMs = performance.now() - t0;
 
   const setsFor = (si: number, which: 'target' | 'pruned' | 'masked'): ConvFilterSet[] =>
@@ -403,6 +409,6 @@ export async function runRotMnist(ctx: Pick<ReproContext, 'seed' | 'progress'>, 
     trainMs,
     pruneMs,
     evalMs,
-    seeds: { base: ctx.seed, rotations: ctx.seed, stageRandom: ctx.seed + 101, headRandom: ctx.seed + 110 },
+    seeds: { base: ctx.seed, rotations: ctx.seed, stageRandom: stageRandomSeed(ctx.seed, 0), headRandom: headRandomSeed(ctx.seed) },
   };
 }

@@ -2,7 +2,7 @@
  * equivariant-prune-rotmnist: a trained C4-equivariant CNN on rotated MNIST, matched by pruning a random C4 CNN.
  */
 import type { Reproduction, ReproContext, ReproResult } from '../../types';
-import { type RotMnistPlan, runRotMnist } from './experiment';
+import { headRandomSeed, type RotMnistPlan, runRotMnist, stageRandomSeed } from './experiment';
 import { logitsFigure } from './figures';
 
 export type { RotMnistPlan } from './experiment';
@@ -72,6 +72,7 @@ export const reproduction: Reproduction = {
   title: 'Pruning a random C4 CNN to a trained C4 target on rotated MNIST',
   paper: PAPER,
   package: PKG,
+  seedDerivations: [stageRandomSeed, headRandomSeed],
   run: (ctx) => rotMnist(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),
   runTiny: (ctx) => rotMnist(ctx, TINY_PLAN),
 };

@@ -29,6 +29,10 @@ import {
 import type { ReproContext } from '../../types';
 import { olsFit } from '../../lib/linear-fit';
 import { median } from '../../lib/quantiles';
+import { defineSeed } from '../../lib/seeds';
+
+/** The seed of a random network, by seed index (shared across families and m). */
+export const scalingRandomSeed = defineSeed('random', 'base·1000 + seedIndex', (base: number, s: number) => base * 1000 + s);
 
 /** Scales a layer to ‖W‖_F = 1 so ‖W‖_op <= 1 (the theorem's norm-bounded targets). */
 export function unitFrobeniusNorm(l: EquivariantLayer): EquivariantLayer {
@@ -116,7 +120,7 @@ export function runScaling(ctx: Pick<ReproContext, 'seed' | 'progress'>, plan: S
       const errs: number[] = [];
       const bounds: number[] = [];
       for (let s = 0; s < seeds; s++) {
-        const random = buildRandomNetwork(fam.target, { samples: m, seed: ctx.seed * 1000 + s, selfBases: fam.selfBases });
+        const random = buildRandomNetwork(fam.target, { samples: m, seed: scalingRandomSeed(ctx.seed, s), selfBases: fam.selfBases });
         const pruned = pruneToTarget(fam.target, random, { basisNorms: norms });
         errs.push(estimateSupError(fam.target, pruned.network, probes, s).max);
         bounds.push(telescopingBound(pruned.layers.map((r) => r.errorBound)));

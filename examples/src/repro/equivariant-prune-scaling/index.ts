@@ -3,7 +3,7 @@
  * direction) for MLP, DeepSets, 2-order and C4 targets. The size direction is tested by equivariant-prune-law.
  */
 import type { Reproduction, ReproContext, ReproResult, Table } from '../../types';
-import { type ScalingPlan, runScaling, samplesFor } from './experiment';
+import { runScaling, samplesFor, type ScalingPlan, scalingRandomSeed } from './experiment';
 import { errorFigure } from './figures';
 
 export type { ScalingPlan } from './experiment';
@@ -51,6 +51,7 @@ export const reproduction: Reproduction = {
   title: 'Error vs overparametrization: the log(1/eps) law for MLP, DeepSets, 2-order and C4 nets',
   paper: PAPER,
   package: PKG,
+  seedDerivations: [scalingRandomSeed],
   run: (ctx) => scaling(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),
   runTiny: (ctx) => scaling(ctx, TINY_PLAN),
 };

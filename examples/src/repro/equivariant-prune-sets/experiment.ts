@@ -29,6 +29,10 @@ import { adamw } from '@lemma/optim';
 import type { ReproContext } from '../../types';
 import { cosineDecay, TFJS_ADAM_EPS } from '../../lib/learning-rate';
 import { timedTrainSteps } from '../../lib/timed-train-steps';
+import { defineSeed } from '../../lib/seeds';
+
+/** The seed of a task's random network (task 0 sum, 1 max). */
+export const setsRandomSeed = defineSeed('random', 'base + 40 + task', (base: number, task: number) => base + 40 + task);
 
 export interface SetsPlan {
   /** Hidden channels C of the DeepSets target (widths 1, C, C, C, 1). */
@@ -163,7 +167,7 @@ export async function runSetTasks(ctx: Pick<ReproContext, 'seed' | 'progress'>, 
     // c = 1.6: trained targets are not norm-1 (errors are amplified by prod ‖W_i‖), so more samples per coefficient
     // than for the unit-norm targets; capped at 30 to keep meet in the middle (2^(m/2) per half) fast.
     const samples = target.layers.map((l, i) => Math.min(30, hiddenCopiesFor({ nIn: l.cIn, nOut: l.cOut, basisSize: l.basis.elements.length, basisNorm: norms[i]!, depth: bases.length, eps, c: 1.6 })));
-    const pruned = pruneToTarget(target, buildRandomNetwork(target, { samples, seed: ctx.seed + 40 + ti, selfBases }), { basisNorms: norms });
+    const pruned = pruneToTarget(target, buildRandomNetwork(target, { samples, seed: setsRandomSeed(ctx.seed, ti), selfBases }), { basisNorms: norms });
     const nTest = plan.testSets;
     const test = sample(nTest);
     const xt = Float64Array.from(test.x);
@@ -200,5 +204,5 @@ export async function runSetTasks(ctx: Pick<ReproContext, 'seed' | 'progress'>, 
       outputs,
     });
   }
-  return { n, tasks: results, seeds: { base: ctx.seed, sum: ctx.seed + 40, max: ctx.seed + 41 } };
+  return { n, tasks: results, seeds: { base: ctx.seed, sum: setsRandomSeed(ctx.seed, 0), max: setsRandomSeed(ctx.seed, 1) } };
 }

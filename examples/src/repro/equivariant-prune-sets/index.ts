@@ -2,7 +2,7 @@
  * equivariant-prune-sets: trained DeepSets set-sum / set-max targets, matched by pruning random DeepSets networks.
  */
 import type { Reproduction, ReproContext, ReproResult, Table } from '../../types';
-import { type SetsPlan, runSetTasks } from './experiment';
+import { runSetTasks, type SetsPlan, setsRandomSeed } from './experiment';
 import { outputsFigure } from './figures';
 
 export type { SetsPlan } from './experiment';
@@ -52,6 +52,7 @@ export const reproduction: Reproduction = {
   title: 'Pruning a random DeepSets net to trained set-sum / set-max targets',
   paper: PAPER,
   package: PKG,
+  seedDerivations: [setsRandomSeed],
   run: (ctx) => setTask(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),
   runTiny: (ctx) => setTask(ctx, TINY_PLAN),
 };

@@ -19,6 +19,7 @@ import {
   type ModelSize,
 } from './experiment';
 import { budgetFigure, curvesFigure } from './figures';
+import { defineSeed } from '../../lib/seeds';
 
 /** What one invocation trains. */
 export interface CharLMPlan {
@@ -89,6 +90,11 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 const fmt = (x: number | null | undefined, k = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toPrecision(k));
 
 /** Runs a plan: LR-factor sweep, then the long runs, through the cell pool. */
+/** The seed of the long runs of seed index i (every size and optimizer). */
+export const charLMRunSeed = defineSeed('run', 'base + seedIndex', (base: number, i: number) => base + i);
+/** The seed of the bootstrap of the compute multiplier's interval. */
+export const charLMBootstrapSeed = defineSeed('bootstrap', 'base + 1', (base: number) => base + 1);
+
 export async function runCharLM(ctx: ReproContext, plan: CharLMPlan = ctx.quick ? QUICK_PLAN : FULL_PLAN): Promise<ReproResult> {
   const base = { batch: plan.batch, context: plan.context, valWindows: plan.valWindows };
   const sweepCells: CharLMCell[] = CHARLM_OPTIMIZERS.flatMap((optimizer) =>
@@ -100,7 +106,7 @@ export async function runCharLM(ctx: ReproContext, plan: CharLMPlan = ctx.quick 
   const best = {} as Record<CharLMOptimizer, CharLMRun>;
   for (const r of sweep) if (!best[r.optimizer] || r.valLoss.at(-1)! < best[r.optimizer].valLoss.at(-1)!) best[r.optimizer] = r;
   const T = plan.steps;
-  const seeds = Array.from({ length: plan.seeds }, (_, i) => ctx.seed + i);
+  const seeds = Array.from({ length: plan.seeds }, (_, i) => charLMRunSeed(ctx.seed, i));
   const longCells: CharLMCell[] = [];
   for (const size of plan.sizes)
     for (const optimizer of CHARLM_OPTIMIZERS)
@@ -130,7 +136,7 @@ export async function runCharLM(ctx: ReproContext, plan: CharLMPlan = ctx.quick 
     for (const o of ['adana', 'dana-star-mk4'] as const) {
       const f = finals(o);
       const m = computeMultiplier(plan.adamMults, adamFinals, meanCurve, T, mean(f));
-      const ci = bootstrapMultiplier(plan.adamMults, adamFinals, adamCurves, T, f, 2000, ctx.seed + 1);
+      const ci = bootstrapMultiplier(plan.adamMults, adamFinals, adamCurves, T, f, 2000, charLMBootstrapSeed(ctx.seed));
       metrics[`${k}_${o.replace(/-/g, '_')}_final_val_loss`] = mean(f);
       metrics[`${k}_${o.replace(/-/g, '_')}_gap_nats`] = mean(adamFinals[0]!) - mean(f);
       metrics[`${k}_${o.replace(/-/g, '_')}_compute_multiplier`] = m.mult;
@@ -184,6 +190,7 @@ export const charLM: Reproduction = {
   title: 'ADANA vs AdamW vs Dana-Star-MK4: a character-level GPT on one pass of fresh text',
   paper: 'Ferbach et al., "Logarithmic-time Schedules for Scaling Language Models with Momentum" (arXiv 2602.05298)',
   package: '@lemma/optim',
+  seedDerivations: [charLMRunSeed, charLMBootstrapSeed],
   run: (ctx) => runCharLM(ctx),
   runTiny: (ctx) => runCharLM(ctx, TINY_PLAN),
 };

@@ -14,6 +14,10 @@ import { adamw, adana, ademamix, danaStarMK4, sgdMomentum, type ScheduleSpec } f
 import { fitPowerLaw, NormalStream, plrfInstance, studentT975, type PlrfSpectrum } from '@lemma/scaling-laws';
 import { defineGroupedCells } from '../../lib/cell-pool';
 import { timedTrainSteps } from '../../lib/timed-train-steps';
+import { defineSeed } from '../../lib/seeds';
+
+/** The seed of a run of seed index s: s = 0 for the learning-rate sweep, 1, 2, … for the extra seeds at the best rate. */
+export const horizonSeed = defineSeed('run', 'base + seedIndex', (base: number, s: number) => base + s);
 
 /** The optimizers compared (all from @lemma/optim, paper hyperparameters; see {@link makeOptimizer}). */
 export const OPTIMIZERS = ['adana-k0.5', 'adana-k0.85', 'dana-star-mk4', 'adamw', 'ademamix-logtime', 'sgd-momentum'] as const;
@@ -443,7 +447,7 @@ export async function runHorizonExperiment(
   const seedCells: HorizonCell[] = [];
   for (const runs of byKey.values()) {
     const b = bestRun(runs);
-    if (b) for (let s = 1; s < plan.seeds; s++) seedCells.push({ problem, optimizer: b.optimizer, T: b.T, lr: b.lr, seed: ctx.seed + s });
+    if (b) for (let s = 1; s < plan.seeds; s++) seedCells.push({ problem, optimizer: b.optimizer, T: b.T, lr: b.lr, seed: horizonSeed(ctx.seed, s) });
   }
   const bar2 = ctx.progress('seeds at the best LR', seedCells.length);
   const extra = await horizonCells.map(ctx, seedCells, groupKey, bar2, MAX_GROUP);

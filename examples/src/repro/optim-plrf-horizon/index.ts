@@ -6,7 +6,7 @@
  * AdamW needs to match it grow with T.
  */
 import type { MetricValue, Reproduction, ReproContext, ReproResult, Table } from '../../types';
-import { LABEL, OPTIMIZERS, runHorizonExperiment, type HorizonData, type HorizonPlan, type PlrfProblem } from './experiment';
+import { LABEL, OPTIMIZERS, runHorizonExperiment, type HorizonData, type HorizonPlan, type PlrfProblem, horizonSeed } from './experiment';
 import { horizonFigures } from './figures';
 
 const PROBLEM: PlrfProblem = { alpha: 1, beta: 0.3, d: 1000, batch: 16, instanceSeed: 20260207 };
@@ -115,7 +115,7 @@ export function horizonResult(data: HorizonData, seed: number): ReproResult {
     metrics,
     tables: [table],
     figures: horizonFigures(data),
-    seeds: { sweep: seed, ...Object.fromEntries(Array.from({ length: data.plan.seeds - 1 }, (_, i) => [`extra${i + 1}`, seed + i + 1])), instance: data.plan.problem.instanceSeed },
+    seeds: { sweep: seed, ...Object.fromEntries(Array.from({ length: data.plan.seeds - 1 }, (_, i) => [`extra${i + 1}`, horizonSeed(seed, i + 1)])), instance: data.plan.problem.instanceSeed },
   };
 }
 
@@ -131,6 +131,7 @@ export const plrfHorizon: Reproduction = {
   title: 'ADANA vs AdamW on power-law random features: the loss exponent over horizons 2k–32k',
   paper: 'Ferbach et al., "Logarithmic-time Schedules for Scaling Language Models with Momentum" (arXiv 2602.05298); DANA (arXiv 2505.16098)',
   package: '@lemma/optim',
+  seedDerivations: [horizonSeed],
   run: (ctx) => runPlrfHorizon(ctx),
   runTiny: (ctx) => runPlrfHorizon(ctx, TINY_PLAN),
 };

@@ -7,6 +7,7 @@ import { mean, sd } from '../../lib/stats';
 import type { Progress, ReproContext } from '../../types';
 import { hostCells } from '../../lib/cell-pool';
 import { analysePair, METHODS, PAPER_LRS, trainNets, type Method, type PairResult, type TrainCell } from '../ot-lmc-paper/experiment';
+import { defineSeed } from '../../lib/seeds';
 
 export interface WidthSweepPlan {
   data: 'subset' | '10k';
@@ -40,6 +41,9 @@ export interface WidthSweepData {
   seeds: Record<string, number>;
 }
 
+/** A net's seed: independent across widths, pairs and the two members (0, 1) of a pair. */
+export const widthNetSeed = defineSeed('net', 'base·100000 + width·10 + 2·pair + member', (base: number, width: number, pair: number, member: number) => base * 100000 + width * 10 + 2 * pair + member);
+
 export async function runWidthSweep(ctx: Pick<ReproContext, 'workers' | 'backend'>, plan: WidthSweepPlan, progress?: (label: string, total: number) => Progress): Promise<WidthSweepData> {
   const seeds: Record<string, number> = { base: plan.seed };
   const cells: TrainCell[] = [];
@@ -48,7 +52,7 @@ export async function runWidthSweep(ctx: Pick<ReproContext, 'workers' | 'backend
     for (let pair = 0; pair < plan.pairs; pair++) {
       meta.push({ width, pair });
       for (const member of [0, 1]) {
-        const seed = plan.seed * 100000 + width * 10 + 2 * pair + member;
+        const seed = widthNetSeed(plan.seed, width, pair, member);
         seeds[`width${width}_pair${pair}_${member === 0 ? 'A' : 'B'}`] = seed;
         cells.push({ data: plan.data, sizes: [784, ...Array<number>(plan.depth).fill(width), 10], lr: plan.lr, epochs: plan.epochs, batchSize: plan.batchSize, warmupSteps: 10, seed });
       }

@@ -2,7 +2,7 @@ import { fitLine } from '../../lib/stats';
 import type { ReproContext, ReproResult, Reproduction } from '../../types';
 import { METHOD_LABEL, METHODS, type Method } from '../ot-lmc-paper/experiment';
 import { PAPER } from '../ot-lmc-paper/index';
-import { fullPlan, quickPlan, runWidthSweep, widthStats, type WidthSweepPlan } from './experiment';
+import { fullPlan, quickPlan, runWidthSweep, widthNetSeed, widthStats, type WidthSweepPlan } from './experiment';
 import { VEGA_LITE } from '../../lib/figures';
 
 const MATCHED: Method[] = ['naive', 'covariance', 'activation', 'gitRebasin'];
@@ -78,6 +78,7 @@ export const reproduction: Reproduction = {
   title: 'Loss barrier of MNIST MLPs before and after neuron matching, across widths',
   paper: PAPER,
   package: '@lemma/ot-matching',
+  seedDerivations: [widthNetSeed],
   run: (ctx) => runWithPlan(ctx, ctx.quick ? quickPlan(ctx.seed) : fullPlan(ctx.seed)),
   runTiny: (ctx) => runWithPlan(ctx, tinyPlan(ctx.seed)),
 };

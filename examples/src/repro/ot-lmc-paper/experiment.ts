@@ -27,6 +27,7 @@ import { trainMlps, type MlpTrainPlan, type MlpWeights } from '../../lib/mlp-tra
 import { mean, sd } from '../../lib/stats';
 import { loadMnist10k, loadMnistSubset, type MnistSubset } from '../../fixtures/mnist';
 import type { Progress, ReproContext } from '../../types';
+import { defineSeed } from '../../lib/seeds';
 
 /** The alignments compared (the first three are the paper's; Git Re-Basin and no alignment are baselines). */
 export const METHODS = ['naive', 'covariance', 'activation', 'gitRebasin', 'none'] as const;
@@ -69,8 +70,9 @@ export function quickPlan(seed: number): PaperPlan {
 
 /** A net's seed: independent across learning rates, pairs and the two members of a pair. */
 export function netSeed(plan: PaperPlan, lrIndex: number, pair: number, member: 0 | 1): number {
-  return plan.seed * 1000 + lrIndex * 100 + pair * 2 + member;
+  return netSeedOf(plan.seed, lrIndex, pair, member);
 }
+export const netSeedOf = defineSeed('net', 'base·1000 + lrIndex·100 + 2·pair + member', (base: number, lrIndex: number, pair: number, member: number) => base * 1000 + lrIndex * 100 + pair * 2 + member);
 
 function loadData(which: PaperPlan['data']): MnistSubset {
   return which === '10k' ? loadMnist10k() : loadMnistSubset();

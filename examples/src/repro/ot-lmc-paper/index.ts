@@ -1,5 +1,5 @@
 import type { ReproContext, ReproResult, Reproduction } from '../../types';
-import { fullPlan, headline, METHOD_LABEL, METHODS, quickPlan, runPaper, SMALL_LR, type PaperPlan } from './experiment';
+import { fullPlan, headline, METHOD_LABEL, METHODS, netSeedOf, quickPlan, runPaper, SMALL_LR, type PaperPlan } from './experiment';
 import { paperFigures } from './figures';
 
 export const PAPER = 'Ferbach, Goujaud, Gidel, Dieuleveut — Proving Linear Mode Connectivity of Neural Networks via Optimal Transport (AISTATS 2024, arXiv 2310.19103); experiment of the authors\' notebook damienferbach/OT_LMC';
@@ -109,6 +109,7 @@ export const reproduction: Reproduction = {
   title: 'LMC after layer-wise OT matching across learning rates (the paper\'s MNIST 3×512 experiment)',
   paper: PAPER,
   package: '@lemma/ot-matching',
+  seedDerivations: [netSeedOf],
   run: (ctx) => runWithPlan(ctx, ctx.quick ? quickPlan(ctx.seed) : fullPlan(ctx.seed)),
   runTiny: (ctx) => runWithPlan(ctx, tinyPlan(ctx.seed)),
 };

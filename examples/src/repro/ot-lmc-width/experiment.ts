@@ -13,6 +13,7 @@ import { defineCells, defineGroupedCells, hostCells } from '../../lib/cell-pool'
 import { trainMlps, type MlpTrainPlan, type MlpWeights } from '../../lib/mlp-train';
 import { fitLine, mean } from '../../lib/stats';
 import type { Progress, ReproContext } from '../../types';
+import { defineSeed } from '../../lib/seeds';
 
 export interface WidthPlan {
   /** Teacher ranks. */
@@ -279,13 +280,15 @@ export interface WidthData {
   seeds: Record<string, number>;
 }
 
+/** A net's seed: independent across k, widths (by index), pairs and the two members (0, 1) of a pair. */
+export const widthNetSeed = defineSeed('net', 'base·100000 + k·1000 + widthIndex·50 + 2·pair + member', (base: number, k: number, wi: number, pair: number, member: number) => base * 100000 + k * 1000 + wi * 50 + 2 * pair + member);
+
 export function widthCells(plan: WidthPlan): WidthCell[] {
   const cells: WidthCell[] = [];
   for (const k of plan.ks)
     plan.widths.forEach((width, wi) => {
       for (let pair = 0; pair < plan.pairs[wi]!; pair++) {
-        const seedA = plan.seed * 100000 + k * 1000 + wi * 50 + 2 * pair;
-        cells.push({ k, width, pair, seedA, seedB: seedA + 1, problemSeed: plan.seed, inputDim: plan.inputDim, nTrain: plan.nTrain, nTest: plan.nTest, steps: plan.steps, eta: plan.eta, ts: plan.ts });
+        cells.push({ k, width, pair, seedA: widthNetSeed(plan.seed, k, wi, pair, 0), seedB: widthNetSeed(plan.seed, k, wi, pair, 1), problemSeed: plan.seed, inputDim: plan.inputDim, nTrain: plan.nTrain, nTest: plan.nTest, steps: plan.steps, eta: plan.eta, ts: plan.ts });
       }
     });
   // Largest widths first, so the longest cells do not finish last.

@@ -1,6 +1,6 @@
 import type { ReproContext, ReproResult, Reproduction } from '../../types';
 import { PAPER } from '../ot-lmc-paper/index';
-import { fullPlan, quickPlan, runWidth, widthMeans, type WidthPlan } from './experiment';
+import { fullPlan, quickPlan, runWidth, widthMeans, widthNetSeed, type WidthPlan } from './experiment';
 import { widthFigures } from './figures';
 
 /**
@@ -95,6 +95,7 @@ export const reproduction: Reproduction = {
   title: 'Matched LMC error and W₂ vs width for mean-field nets on a rank-k teacher (the rate the theory predicts)',
   paper: PAPER,
   package: '@lemma/ot-matching',
+  seedDerivations: [widthNetSeed],
   run: (ctx) => runWithPlan(ctx, ctx.quick ? quickPlan(ctx.seed) : fullPlan(ctx.seed)),
   runTiny: (ctx) => runWithPlan(ctx, tinyPlan(ctx.seed)),
 };

@@ -32,6 +32,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findUp } from '../../fixtures/path';
 import type { ReproContext } from '../../types';
+import { defineSeed } from '../../lib/seeds';
 
 export const LABEL: Record<PlrfAlgorithm, string> = { sgd: 'SGD', 'sgd-m': 'SGD-M', 'dana-constant': 'DANA-constant', 'dana-decaying': 'DANA-decaying' };
 
@@ -181,19 +182,24 @@ async function simulate(ctx: ReproContext, inst: SpectralInputs, alg: PlrfAlgori
 }
 
 /** 1. Loss curves on one PLRF instance per point: Monte Carlo (eigenbasis) vs the exact-spectrum ODE. */
+/** The seed of the PLRF instance (W) of (α, β) point index pi. */
+export const danaInstanceSeed = defineSeed('instance', 'base·1000 + pointIndex', (base: number, pi: number) => base * 1000 + pi);
+/** The seed of the Monte Carlo runs of algorithm index ai on an instance. */
+export const danaSimulationSeed = defineSeed('simulation', 'instance·10 + algorithmIndex', (instance: number, ai: number) => instance * 10 + ai);
+
 async function lossCurves(ctx: ReproContext, plan: DanaPlan, seeds: Record<string, number>): Promise<CurveSection[]> {
   const { d: dSim, steps: tSim, seeds: nSeeds } = plan.curves;
   const out: CurveSection[] = [];
   const prog = ctx.progress('PLRF loss curves', POINTS.length * PLRF_ALGORITHMS.length);
   for (const [pi, [alpha, beta]] of POINTS.entries()) {
-    const wSeed = ctx.seed * 1000 + pi;
+    const wSeed = danaInstanceSeed(ctx.seed, pi);
     seeds[`W_${alpha}_${beta}`] = wSeed;
     const inst = plrfInstance({ alpha, beta, d: dSim, seed: wSeed });
     const steps = geometricStepGrid(tSim, 16);
     const values: CurvePoint[] = [];
     const medianAbsZ = {} as Record<PlrfAlgorithm, number>;
     for (const [ai, alg] of PLRF_ALGORITHMS.entries()) {
-      const simSeed = wSeed * 10 + ai;
+      const simSeed = danaSimulationSeed(wSeed, ai);
       seeds[`mc_${alg}_${alpha}_${beta}`] = simSeed;
       const mc = await simulate(ctx, inst, alg, { alpha, beta, d: dSim, seeds: nSeeds, seed: simSeed, steps });
       const ode = genMomRiskODE(inst, { hparams: plrfHparams(alg, { alpha, beta, d: dSim }), tMax: tSim, dTau: 1e-2 });

@@ -3,7 +3,7 @@
  * compute-optimal exponents match the 4+3 theory; DANA-decaying raises the phase-Ia compute-optimal exponent η.
  */
 import type { MetricValue, ReproContext, ReproResult, Reproduction, Table } from '../../types';
-import { FULL_PLAN, LABEL, QUICK_PLAN, runDana, type DanaData, type DanaPlan } from './experiment';
+import { FULL_PLAN, LABEL, QUICK_PLAN, runDana, type DanaData, type DanaPlan, danaInstanceSeed, danaSimulationSeed } from './experiment';
 import { danaFigures } from './figures';
 
 const round = (x: number, k = 3): number => Math.round(x * 10 ** k) / 10 ** k;
@@ -84,6 +84,7 @@ export const reproduction: Reproduction = {
   title: 'Dimension-adapted momentum outscales SGD on power-law random features',
   paper: 'Dimension-adapted Momentum Outscales SGD (arXiv 2505.16098); 4+3 Phases of Compute-Optimal Neural Scaling Laws (arXiv 2405.15074)',
   package: '@lemma/scaling-laws',
+  seedDerivations: [danaInstanceSeed, danaSimulationSeed],
   run: (ctx) => runWithPlan(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),
   runTiny: (ctx) => runWithPlan(ctx, TINY_PLAN),
 };
