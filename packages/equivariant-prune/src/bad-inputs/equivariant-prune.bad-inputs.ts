@@ -30,7 +30,7 @@ import { applyPermutation, composePermutations, identityPermutation, invertPermu
 import { frobeniusNorm, operatorNorm, sparseFromDense, sparseIdentity, sparseToDense } from '../sparse';
 import { bruteForceSubsetSum, solveSubsetSum, solveSubsetSumBatch } from '../subset-sum';
 import { type ConvFilterSet, convBiasChannels, convKernelFromCoeffs, filterSetTensor, identityFilterSet, imageNetworkForwardTf, layerConvBias, layerConvKernel } from '../image-forward';
-import { basisStackTensor, biasFromCoeffs, biasVectorsTensor, layerForwardFromCoeffs, layerForwardTf, networkForwardTf } from '../tf-forward';
+import { basisStackTensor, biasFromCoeffs, biasVectorsTensor, kBiasFromCoeffs, kLayerForwardFromCoeffs, layerForwardFromCoeffs, layerForwardTf, networkForwardTf } from '../tf-forward';
 
 const cases: BadInputCase<never>[] = [];
 const add = <A>(c: BadInputCase<A>) => cases.push(c as unknown as BadInputCase<never>);
@@ -331,6 +331,12 @@ for (const [label, v] of SIZES) add({ fn: 'biasFromCoeffs', bad: `cOut: ${label}
 add({ fn: 'biasFromCoeffs', bad: 'coeffs: 3 entries for cOut 2', setup: () => ({ c: tf.zeros([3]), v: tf.ones([1, 3]) as tf.Tensor2D }), call: ({ c, v }: Bfc) => biasFromCoeffs(2, c, v), throws: /biasFromCoeffs: coeffs must have 2 entries \(cOut·Kb\), got 3/ });
 add({ fn: 'biasFromCoeffs', bad: 'vectors: rank 1', setup: () => ({ c: tf.zeros([2, 1]), v: tf.ones([3]) as unknown as tf.Tensor2D }), call: ({ c, v }: Bfc) => biasFromCoeffs(2, c, v), throws: /biasFromCoeffs: vectors must be a 2-D tensor, got shape \[3\]/ });
 add({ fn: 'biasFromCoeffs', bad: 'coeffs: a number array', setup: () => tf.ones([1, 3]) as tf.Tensor2D, call: (v: tf.Tensor2D) => biasFromCoeffs(2, bad([0, 0]), v), throws: /biasFromCoeffs: coeffs must be a float32 tensor, got an array of length 2/ });
+type Kfc = { c: tf.Tensor; x: tf.Tensor3D };
+add({ fn: 'kLayerForwardFromCoeffs', bad: 'x: rank 2', setup: () => ({ c: tf.zeros([1, 4]), x: tf.zeros([2, 6]) as unknown as tf.Tensor3D }), call: ({ c, x }: Kfc) => kLayerForwardFromCoeffs(ds3(), 2, 1, c, x), throws: /kLayerForwardFromCoeffs: x must be a 3-D tensor/ });
+add({ fn: 'kLayerForwardFromCoeffs', bad: 'x: wrong width', setup: () => ({ c: tf.zeros([2, 4]), x: tf.zeros([2, 3, 5]) as tf.Tensor3D }), call: ({ c, x }: Kfc) => kLayerForwardFromCoeffs(ds3(), 2, 1, c, x), throws: /kLayerForwardFromCoeffs: x must be a tensor of shape \[M, batch, 6\]/ });
+add({ fn: 'kLayerForwardFromCoeffs', bad: 'coeffs: one model for two', setup: () => ({ c: tf.zeros([1, 4]), x: tf.zeros([2, 3, 6]) as tf.Tensor3D }), call: ({ c, x }: Kfc) => kLayerForwardFromCoeffs(ds3(), 2, 1, c, x), throws: /kLayerForwardFromCoeffs: coeffs must have 8 entries/ });
+add({ fn: 'kBiasFromCoeffs', bad: 'coeffs: 3 entries per model for cOut 2', setup: () => ({ c: tf.zeros([2, 3]), v: tf.ones([1, 3]) as tf.Tensor2D }), call: ({ c, v }: Bfc) => kBiasFromCoeffs(2, c, v), throws: /kBiasFromCoeffs: coeffs must be \[M, 2\]/ });
+add({ fn: 'kBiasFromCoeffs', bad: 'vectors: rank 1', setup: () => ({ c: tf.zeros([2, 2]), v: tf.ones([3]) as unknown as tf.Tensor2D }), call: ({ c, v }: Bfc) => kBiasFromCoeffs(2, c, v), throws: /kBiasFromCoeffs: vectors must be a 2-D tensor, got shape \[3\]/ });
 const idSet = (): ConvFilterSet => identityFilterSet(2);
 for (const [label, ch] of [...SIZES, ['1e6', 1e6]] as [string, unknown][]) add({ fn: 'identityFilterSet', bad: `channels: ${label}`, call: () => identityFilterSet(bad(ch)), throws: /identityFilterSet: channels must be a positive integer/ });
 add({ fn: 'filterSetTensor', bad: 'set.filters[0]: wrong length (overflowed the buffer)', setup: idSet, call: (s: ConvFilterSet) => filterSetTensor({ ...s, filters: [new Float64Array(5)] }), throws: /filterSetTensor: set.filters\[0\] must be an array of length 4/ });
