@@ -4,10 +4,10 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eventFilesUnder, readEventFile, scalarsOf } from '@lemma/gpu-kernels/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TRAIN_LOSS_TAG } from './lib/timed-train-steps';
 import { LOCK_FILE } from './out-dir';
-import { eventFilesUnder, readEventFile, scalarsOf } from './testing/tfevents-reader';
 
 // The built CLI, run as a user runs it (the SIGINT handling and the runner child only exist there).
 const examples = resolve(dirname(fileURLToPath(import.meta.url)), '..');

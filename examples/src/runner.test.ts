@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@lemma/gpu-kernels';
+import { eventFilesUnder, readEventFile, scalarsOf } from '@lemma/gpu-kernels/testing';
 import { beforeAll, expect, it } from 'vitest';
 import { TRAIN_LOGDIR_ENV, TRAIN_LOSS_TAG, timedTrainSteps } from './lib/timed-train-steps';
 import { runReproduction } from './runner';
-import { eventFilesUnder, readEventFile, scalarsOf } from './testing/tfevents-reader';
 import type { Reproduction } from './types';
 
 beforeAll(async () => {

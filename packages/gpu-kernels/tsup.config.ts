@@ -14,7 +14,7 @@ const browserPlatform = {
 export default defineConfig([
   packageConfig({
     entry: { index: 'src/index.ts', validate: 'src/validate/index.ts', testing: 'src/testing/index.ts', tensorboard: 'src/logging/index.ts', 'bad-input-child': 'src/testing/bad-input-child.ts' },
-    external: ['vitest', 'fast-check', '@fast-check/vitest'],
+    external: ['vitest', 'fast-check', '@fast-check/vitest', 'protobufjs'],
   }),
   {
     ...packageConfig({ entry: { 'index.browser': 'src/index.ts' } }),

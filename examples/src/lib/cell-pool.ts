@@ -41,6 +41,8 @@ export function defineCells<C, R>(name: string, fn: (cell: C) => Promise<R>): Ce
 /** A cell function over groups of cells that share one computation; see {@link defineGroupedCells}. */
 export interface GroupedCellKernel<C, R> {
   readonly name: string;
+  /** Runs one group of cells together in this thread (one result per cell). */
+  run(cells: C[]): Promise<R[]>;
   /**
    * Runs every cell, results in the order of `cells`. On webgpu, cells with equal `key` run together in groups of up
    * to `maxGroup` (one dispatch stream serves them all); on cpu and wasm each cell is its own group, so the pool's
@@ -59,6 +61,7 @@ export function defineGroupedCells<C, R>(name: string, fn: (cells: C[]) => Promi
   defineCells(name, groupFn);
   return {
     name,
+    run: groupFn,
     async map(ctx, cells, key, progress, maxGroup = 64) {
       const byKey = new Map<string, number[]>();
       const groups: number[][] = [];

@@ -4,6 +4,11 @@ import type { Figure } from '../types';
 /** The one Vega-Lite schema every figure declares. */
 export const VEGA_LITE = 'https://vega.github.io/schema/vega-lite/v6.json';
 
+// The faceted-figure wrapper classProportionsFigure and sampleGridFigure share: one data set, one facet, one inner spec.
+function facetedFigure(id: string, title: string, caption: string, values: Record<string, number | string>[], facet: Record<string, unknown>, spec: Record<string, unknown>): Figure {
+  return { id, title, caption, spec: { $schema: VEGA_LITE, data: { values }, facet, spec } };
+}
+
 /**
  * A quantity over retraining / training iterations, one colour per `setting`: the 95% bootstrap band over the rows
  * of each (iteration, setting) and a line through their mean. `dash` names a field drawn as line dashes (e.g. Monte
@@ -49,26 +54,16 @@ export function classProportionsFigure(
   classField: string,
   opts: { meanOver?: boolean; classTitle?: string } = {},
 ): Figure {
-  return {
-    id,
-    title,
-    caption,
-    spec: {
-      $schema: VEGA_LITE,
-      data: { values: rows },
-      facet: { column: { field: 'setting', type: 'nominal', title: null } },
-      spec: {
-        width: 300,
-        height: 220,
-        mark: { type: 'line', point: true },
-        encoding: {
-          x: { field: 'iteration', type: 'quantitative', title: 'retraining iteration t' },
-          y: { field: 'proportion', type: 'quantitative', ...(opts.meanOver ? { aggregate: 'mean' } : {}), title: 'fraction of samples' },
-          color: { field: classField, type: 'nominal', ...(opts.classTitle === undefined ? {} : { title: opts.classTitle }) },
-        },
-      },
+  return facetedFigure(id, title, caption, rows, { column: { field: 'setting', type: 'nominal', title: null } }, {
+    width: 300,
+    height: 220,
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'iteration', type: 'quantitative', title: 'retraining iteration t' },
+      y: { field: 'proportion', type: 'quantitative', ...(opts.meanOver ? { aggregate: 'mean' } : {}), title: 'fraction of samples' },
+      color: { field: classField, type: 'nominal', ...(opts.classTitle === undefined ? {} : { title: opts.classTitle }) },
     },
-  };
+  });
 }
 
 /** One point of a curve over retraining iterations: `value` at `iteration` for the curve named `setting`. */
@@ -110,24 +105,15 @@ export function sampleGridFigure(
   color: { field: string; type: 'quantitative' | 'nominal' },
   extent: number,
 ): Figure {
-  return {
-    id,
-    title,
-    caption,
-    spec: {
-      $schema: VEGA_LITE,
-      data: { values: points },
-      facet: { row: { field: 'setting', type: 'nominal', title: null }, column: { field: 'iteration', type: 'ordinal', title: 'iteration t' } },
-      spec: {
-        width: 170,
-        height: 170,
-        mark: { type: 'circle', size: 8, opacity: 0.6 },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', scale: { domain: [-extent, extent] }, title: null },
-          y: { field: 'y', type: 'quantitative', scale: { domain: [-extent, extent] }, title: null },
-          color: { field: color.field, type: color.type, ...(color.type === 'quantitative' ? { scale: { scheme: 'viridis' } } : {}) },
-        },
-      },
+  const facet = { row: { field: 'setting', type: 'nominal', title: null }, column: { field: 'iteration', type: 'ordinal', title: 'iteration t' } };
+  return facetedFigure(id, title, caption, points, facet, {
+    width: 170,
+    height: 170,
+    mark: { type: 'circle', size: 8, opacity: 0.6 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', scale: { domain: [-extent, extent] }, title: null },
+      y: { field: 'y', type: 'quantitative', scale: { domain: [-extent, extent] }, title: null },
+      color: { field: color.field, type: color.type, ...(color.type === 'quantitative' ? { scale: { scheme: 'viridis' } } : {}) },
     },
-  };
+  });
 }

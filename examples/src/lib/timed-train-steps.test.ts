@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@lemma/gpu-kernels';
 import { afterEach, beforeAll, expect, it } from 'vitest';
-import { eventFilesUnder, readEventFile, scalarsOf } from '../testing/tfevents-reader';
+import { eventFilesUnder, readEventFile, scalarsOf } from '@lemma/gpu-kernels/testing';
 import { TRAIN_LOGDIR_ENV, TRAIN_LOSS_TAG, TRAIN_TIMING_ENV, openTrainRun, timedTrainSteps } from './timed-train-steps';
 import type { TimedTrainStepsOptions } from './timed-train-steps';
 import type { TrainTiming } from './timed-train-steps';

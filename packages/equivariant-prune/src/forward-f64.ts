@@ -2,7 +2,6 @@
 import { expectInteger, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { biasVectorOf } from './bias';
 import { type EquivariantLayer, type EquivariantNetwork, checkLayer, checkNetwork, maskedCoeffsOf, outputWidth } from './network';
-import { sparseMatTVecAdd, sparseMatVecAdd } from './sparse';
 
 /** Float64 reference of one layer on a batch (row-major batch x cIn·dIn). */
 export function layerForwardF64(layer: EquivariantLayer, x: Float64Array, batch: number): Float64Array {
@@ -28,23 +27,87 @@ function layerForwardUnchecked(where: string, layer: EquivariantLayer, x: Float6
   const { basis, cIn, cOut } = layer;
   const { dIn, dOut } = basis;
   if (x.length !== batch * cIn * dIn) throw new Error(`${where}: x must have length batch·cIn·dIn = ${batch * cIn * dIn}, got ${x.length}`);
-  const K = basis.elements.length;
-  const c = maskedCoeffsOf(layer);
+  const nz = nonzeroCoeffs(layer);
   const y = new Float64Array(batch * cOut * dOut);
-  for (let n = 0; n < batch; n++) {
-    for (let b = 0; b < cOut; b++) {
-      for (let a = 0; a < cIn; a++) {
-        for (let k = 0; k < K; k++) {
-          const alpha = c[(b * cIn + a) * K + k]!;
-          if (alpha === 0) continue;
-          sparseMatVecAdd(basis.elements[k]!, alpha, x, (n * cIn + a) * dIn, y, (n * cOut + b) * dOut);
-        }
+  // y_b = Σ_(a,k) α_bak E_k x_a: each used E_k x_a once, then dense sums (far fewer flops than applying E_k per
+  // coefficient when E_k has more than dOut nonzeros, e.g. the all-ones element); in chunks of samples laid out
+  // sample-innermost, so the inner loops run over the chunk.
+  const chunk = Math.min(CHUNK, batch);
+  const xt = new Float64Array(cIn * dIn * chunk);
+  const z = new Float64Array(nz.slotA.length * dOut * chunk);
+  const yt = new Float64Array(cOut * dOut * chunk);
+  for (let n0 = 0; n0 < batch; n0 += chunk) {
+    const nb = Math.min(chunk, batch - n0);
+    toSampleInner(x, n0, nb, cIn * dIn, xt);
+    z.fill(0);
+    yt.fill(0);
+    for (let s = 0; s < nz.slotA.length; s++) {
+      const { rowIdx, colIdx, values } = basis.elements[nz.slotK[s]!]!;
+      const xo = nz.slotA[s]! * dIn;
+      for (let e = 0; e < values.length; e++) {
+        const v = values[e]!;
+        const zo = (s * dOut + rowIdx[e]!) * nb;
+        const xoe = (xo + colIdx[e]!) * nb;
+        for (let r = 0; r < nb; r++) z[zo + r]! += v * xt[xoe + r]!;
       }
     }
+    for (let t = 0; t < nz.alpha.length; t++) {
+      const alpha = nz.alpha[t]!;
+      const yo = nz.b[t]! * dOut * nb;
+      const zo = nz.slot[t]! * dOut * nb;
+      for (let i = 0; i < dOut * nb; i++) yt[yo + i]! += alpha * z[zo + i]!;
+    }
+    fromSampleInner(yt, n0, nb, cOut * dOut, y);
   }
   const bv = biasVectorOf(layer);
   if (bv) for (let n = 0; n < batch; n++) for (let i = 0; i < bv.length; i++) y[n * bv.length + i]! += bv[i]!;
   return y;
+}
+
+/**
+ * A layer's nonzero (masked) coefficients as (output copy b, value, slot), with one slot per (input copy a, basis
+ * element k) that some coefficient uses: pruned networks keep few of their cIn·cOut·|B| coefficients.
+ */
+function nonzeroCoeffs(layer: EquivariantLayer): { b: Int32Array; alpha: Float64Array; slot: Int32Array; slotA: Int32Array; slotK: Int32Array } {
+  const { cIn, cOut } = layer;
+  const K = layer.basis.elements.length;
+  const c = maskedCoeffsOf(layer);
+  let count = 0;
+  const slotOf = new Int32Array(cIn * K).fill(-1);
+  const slotA: number[] = [];
+  const slotK: number[] = [];
+  for (let i = 0; i < c.length; i++) {
+    if (c[i] === 0) continue;
+    count++;
+    const ak = i % (cIn * K);
+    if (slotOf[ak] === -1) {
+      slotOf[ak] = slotA.length;
+      slotA.push(Math.floor(ak / K));
+      slotK.push(ak % K);
+    }
+  }
+  const nz = { b: new Int32Array(count), alpha: new Float64Array(count), slot: new Int32Array(count), slotA: Int32Array.from(slotA), slotK: Int32Array.from(slotK) };
+  let t = 0;
+  for (let i = 0; i < c.length; i++) {
+    if (c[i] === 0) continue;
+    nz.b[t] = Math.floor(i / (cIn * K));
+    nz.alpha[t] = c[i]!;
+    nz.slot[t++] = slotOf[i % (cIn * K)]!;
+  }
+  return nz;
+}
+
+/** Samples per chunk of the forward and VJP loops. */
+const CHUNK = 64;
+
+/** Rows n0..n0+nb of a row-major [batch, width] array into `out` laid out [width, nb] (the sample innermost). */
+function toSampleInner(x: Float64Array, n0: number, nb: number, width: number, out: Float64Array): void {
+  for (let r = 0; r < nb; r++) for (let f = 0; f < width; f++) out[f * nb + r] = x[(n0 + r) * width + f]!;
+}
+
+/** The inverse of {@link toSampleInner}: `t` laid out [width, nb] into rows n0..n0+nb of `y`. */
+function fromSampleInner(t: Float64Array, n0: number, nb: number, width: number, y: Float64Array): void {
+  for (let r = 0; r < nb; r++) for (let f = 0; f < width; f++) y[(n0 + r) * width + f] = t[f * nb + r]!;
 }
 
 /** In-place ReLU. */
@@ -90,18 +153,35 @@ export function networkVjpF64(net: EquivariantNetwork, x: Float64Array, batch: n
     }
     const { basis, cIn, cOut } = net.layers[i]!;
     const { dIn, dOut } = basis;
-    const K = basis.elements.length;
-    const c = maskedCoeffsOf(net.layers[i]!);
+    const nz = nonzeroCoeffs(net.layers[i]!);
     const gx = new Float64Array(batch * cIn * dIn);
-    for (let n = 0; n < batch; n++) {
-      for (let b = 0; b < cOut; b++) {
-        for (let a = 0; a < cIn; a++) {
-          for (let k = 0; k < K; k++) {
-            const alpha = c[(b * cIn + a) * K + k]!;
-            if (alpha !== 0) sparseMatTVecAdd(basis.elements[k]!, alpha, g, (n * cOut + b) * dOut, gx, (n * cIn + a) * dIn);
-          }
+    // The adjoint of the forward's factoring: w_ak = Σ_b α_bak g_b, then gx_a += E_kᵀ w_ak.
+    const chunk = Math.min(CHUNK, batch);
+    const gt = new Float64Array(cOut * dOut * chunk);
+    const w = new Float64Array(nz.slotA.length * dOut * chunk);
+    const gxt = new Float64Array(cIn * dIn * chunk);
+    for (let n0 = 0; n0 < batch; n0 += chunk) {
+      const nb = Math.min(chunk, batch - n0);
+      toSampleInner(g, n0, nb, cOut * dOut, gt);
+      w.fill(0);
+      gxt.fill(0);
+      for (let t = 0; t < nz.alpha.length; t++) {
+        const alpha = nz.alpha[t]!;
+        const go = nz.b[t]! * dOut * nb;
+        const wo = nz.slot[t]! * dOut * nb;
+        for (let j = 0; j < dOut * nb; j++) w[wo + j]! += alpha * gt[go + j]!;
+      }
+      for (let s = 0; s < nz.slotA.length; s++) {
+        const { rowIdx, colIdx, values } = basis.elements[nz.slotK[s]!]!;
+        const xo = nz.slotA[s]! * dIn;
+        for (let e = 0; e < values.length; e++) {
+          const v = values[e]!;
+          const wo = (s * dOut + rowIdx[e]!) * nb;
+          const xoe = (xo + colIdx[e]!) * nb;
+          for (let r = 0; r < nb; r++) gxt[xoe + r]! += v * w[wo + r]!;
         }
       }
+      fromSampleInner(gxt, n0, nb, cIn * dIn, gx);
     }
     g = gx;
   }

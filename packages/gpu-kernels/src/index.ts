@@ -79,7 +79,7 @@ export { sinkhornOnlineHalfStep, SINKHORN_ONLINE_MAX_DIM } from './kernels/sinkh
 export type { SinkhornOnlineHalfStepArgs } from './kernels/sinkhorn-online/index';
 export { elementwiseRuleSupported, applyElementwiseRule, createRuleSlots } from './kernels/elementwise-rule/index';
 export type { ElementwiseRule, ElementwiseRuleOptions } from './kernels/elementwise-rule/index';
-export { GradScaler, gradScaleTuning } from './kernels/grad-scale/index';
+export { GradScaler, gradScaleTuning, gradClipFactorOp } from './kernels/grad-scale/index';
 export type { GradScale, SkipReport } from './kernels/grad-scale/index';
 export { wasmSimdConfig } from './kernels/wasm-simd/index';
 export { isCapturing, onReplay, captureStepGraph, StepGraph, trainSteps } from './train/index';

@@ -49,19 +49,61 @@ async function time(step: () => void, sync: () => Promise<void>, iters: number):
  * 'devicevalues' = the 'device' values read back and uploaded like host-made ones, 'deviceafterupload' = 'device'
  * after an upload of the same size that is then disposed, 'hostwrite' = a kernel-made buffer overwritten with host
  * values by one queue.writeBuffer, 'hostwrite8mb' = the same in 8 MiB writes (no large staging allocation):
- * together they tell the values' cost from an upload's and a buffer's.
+ * together they tell the values' cost from an upload's and a buffer's. 'hostwritesame' = a kernel-made buffer
+ * overwritten by queue.writeBuffer with the values it already holds (same data, written once from the host);
+ * 'hostcopyfresh' = host-made, copied once on the device, and the upload's buffer destroyed rather than pooled (so
+ * no later tensor, e.g. an optimizer slot, reuses a host-written buffer); 'hostflushpool' = 'host', then every
+ * pooled free buffer destroyed before the optimizer makes its slots (host-written variables and gradients, slots in
+ * new buffers).
  */
-type Init = 'host' | 'device' | 'hostcopy' | 'devicevalues' | 'deviceafterupload' | 'hostwrite' | 'hostwrite8mb';
+type Init = 'host' | 'device' | 'hostcopy' | 'devicevalues' | 'deviceafterupload' | 'hostwrite' | 'hostwrite8mb' | 'hostwritesame' | 'hostcopyfresh' | 'hostflushpool';
+
+/** tfjs-webgpu internals the experiments below reach into (bench only). */
+interface WebGPUInternals {
+  device: GPUDevice;
+  tensorMap: { get(id: unknown): { resource: GPUBuffer } };
+  bufferManager: { freeBuffers: Map<string, GPUBuffer[]>; numFreeBuffers: number };
+}
+
+/** Disposes `t` and destroys its GPU buffer instead of leaving it in tfjs-webgpu's pool. */
+function disposeUnpooled(t: tf.Tensor): void {
+  const be = tf.backend() as unknown as WebGPUInternals;
+  const buf = be.tensorMap.get(t.dataId).resource;
+  t.dispose();
+  for (const list of be.bufferManager.freeBuffers.values()) {
+    const i = list.indexOf(buf);
+    if (i < 0) continue;
+    list.splice(i, 1);
+    be.bufferManager.numFreeBuffers--;
+    buf.destroy();
+    return;
+  }
+  throw new Error('disposeUnpooled: the buffer did not return to the pool');
+}
 
 /** `count` flat normal tensors of `each` entries with standard deviation `std` (seeds seed0, seed0 + 1, ...). */
 async function normals(init: Init, count: number, each: number, std: number, seed0: number): Promise<tf.Tensor[]> {
   const out: tf.Tensor[] = [];
   for (let i = 0; i < count; i++) {
-    if (init === 'host') out.push(tf.randomNormal([each], 0, std, 'float32', seed0 + i));
+    if (init === 'host' || init === 'hostflushpool') out.push(tf.randomNormal([each], 0, std, 'float32', seed0 + i));
     else if (init === 'hostcopy') out.push(tf.tidy(() => tf.mul(tf.randomNormal([each], 0, std, 'float32', seed0 + i), 1)));
+    else if (init === 'hostcopyfresh') {
+      const h = tf.randomNormal([each], 0, std, 'float32', seed0 + i);
+      const d = tf.mul(h, 1);
+      await d.data(); // the upload and the copy have run
+      disposeUnpooled(h);
+      out.push(d);
+    } else if (init === 'hostwritesame') {
+      const d = tf.tidy(() => tf.mul(randomNormal([each], seed0 + i), std));
+      const be = tf.backend() as unknown as WebGPUInternals;
+      const vals = (await d.data()) as Float32Array;
+      be.device.queue.writeBuffer(be.tensorMap.get(d.dataId).resource, 0, vals.buffer, vals.byteOffset, vals.byteLength);
+      await be.device.queue.onSubmittedWorkDone();
+      out.push(d);
+    }
     else if (init === 'hostwrite' || init === 'hostwrite8mb') {
       const d = tf.tidy(() => tf.mul(randomNormal([each], seed0 + i), 0));
-      const be = tf.backend() as unknown as { device: GPUDevice; tensorMap: { get(id: unknown): { resource: GPUBuffer } } };
+      const be = tf.backend() as unknown as WebGPUInternals;
       const h = tf.randomNormal([each], 0, std, 'float32', seed0 + i);
       const host = (await h.data()) as Float32Array;
       h.dispose();
@@ -166,6 +208,11 @@ async function optimizerStep(id: string, tensors: number, each: number, clipNorm
   const vs = (await normals(init, tensors, each, 1, 1)).map((t, i) => tf.variable(t, true, `${tag}_${i}`));
   const gs = await normals(init, tensors, each, 1e-2, 1000);
   const named = Object.fromEntries(vs.map((v, i) => [v.name, gs[i]!]));
+  if (init === 'hostflushpool') {
+    const bm = (tf.backend() as unknown as WebGPUInternals).bufferManager;
+    for (const list of bm.freeBuffers.values()) for (const b of list.splice(0)) b.destroy();
+    bm.numFreeBuffers = 0;
+  }
   // Decay on every variable (noDecay: []), as torch's AdamW(weight_decay=0.01) does.
   const opt = adamw({ learningRate: 1e-3, weightDecay: 0.01, noDecay: [], ...(clipNorm === undefined ? {} : { clipNorm }) });
   const drain = async (): Promise<void> => {
@@ -185,6 +232,31 @@ async function optimizerStep(id: string, tensors: number, each: number, clipNorm
   return row;
 }
 
+/**
+ * OPTIM_BENCH_PROBE=1: is the step's speed a property of the values? For host-made and device-made 100M tensors:
+ * their finite count, zeros and range, a plain tf.add's time, and the largest change of the variable after 1 step.
+ */
+async function probeValues(n: number, iters: number, sync: () => Promise<void>): Promise<void> {
+  for (const init of ['host', 'device', 'host', 'device'] as const) {
+    const [v] = await normals(init, 1, n, 1, 1);
+    const [g] = await normals(init, 1, n, 1e-2, 1000);
+    const stats = tf.tidy(() => [tf.sum(tf.cast(tf.isFinite(g!), 'float32')), tf.sum(tf.cast(tf.equal(g!, 0), 'float32')), tf.min(g!), tf.max(g!), tf.sum(tf.cast(tf.isFinite(v!), 'float32')), tf.mean(tf.abs(g!))]);
+    const st = await Promise.all(stats.map((t) => t.data()));
+    tf.dispose(stats);
+    const add = await time(() => tf.add(v!, g!).dispose(), sync, iters);
+    const vv = tf.variable(v!, true, `probe_${init}_${Math.random()}`);
+    const before = tf.clone(vv);
+    const opt = adamw({ learningRate: 1e-3, weightDecay: 0.01, noDecay: [], clipNorm: 1.0 });
+    opt.applyGradients({ [vv.name]: g! });
+    const d = tf.tidy(() => tf.max(tf.abs(tf.sub(vv, before))));
+    const delta = (await d.data())[0];
+    const step = await time(() => opt.applyGradients({ [vv.name]: g! }), sync, iters);
+    console.error(`probe ${init}: g finite ${st[0]![0]} zeros ${st[1]![0]} min ${st[2]![0]} max ${st[3]![0]} mean|g| ${st[5]![0]} v finite ${st[4]![0]}; add ${add.ms.toFixed(3)} ms; step ${step.ms.toFixed(3)} ms; max|Δv| after 1 step ${delta}`);
+    opt.dispose();
+    tf.dispose([d, before, vv, g!]);
+  }
+}
+
 /** Runs the GPU benchmark and prints one JSON document on stdout. */
 export default async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
@@ -198,6 +270,7 @@ export default async function main(): Promise<void> {
   const small = Math.round(1e7 / scale);
   const iters = smoke ? 5 : 20;
   const rows: DocRow[] = [];
+  if (process.env.OPTIM_BENCH_PROBE) return probeValues(big, iters, sync);
   // OPTIM_BENCH_ONLY=<id>,<id>: only these optimizerStep rows, in a fresh process (the buffer pool's history matters).
   const only = process.env.OPTIM_BENCH_ONLY?.split(',');
   const want = (id: string): boolean => !only || only.includes(id);
@@ -232,6 +305,9 @@ export default async function main(): Promise<void> {
   if (want('optim_adamw_step_clip_100M_deviceafterupload')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_deviceafterupload', 1, big, 1.0, iters, sync, 'deviceafterupload'));
   if (want('optim_adamw_step_clip_100M_hostwrite')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostwrite', 1, big, 1.0, iters, sync, 'hostwrite'));
   if (want('optim_adamw_step_clip_100M_hostwrite8mb')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostwrite8mb', 1, big, 1.0, iters, sync, 'hostwrite8mb'));
+  if (want('optim_adamw_step_clip_100M_hostwritesame')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostwritesame', 1, big, 1.0, iters, sync, 'hostwritesame'));
+  if (want('optim_adamw_step_clip_100M_hostcopyfresh')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostcopyfresh', 1, big, 1.0, iters, sync, 'hostcopyfresh'));
+  if (want('optim_adamw_step_clip_100M_hostflushpool')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostflushpool', 1, big, 1.0, iters, sync, 'hostflushpool'));
   if (want('optim_adamw_step_clip_100M_last')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_last', 1, big, 1.0, iters, sync));
   if (process.argv.includes('--detail')) {
     for (const row of await benchSize(big, smoke ? 3 : 20)) console.error(JSON.stringify(row));

@@ -4,11 +4,13 @@
  * a separate optimizer with the same `clipNorm` would clip model k alone.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { gradClipFactorOp } from '@lemma/gpu-kernels';
+import { expectInteger, expectPositive, expectTensor, invalidArgument } from '@lemma/gpu-kernels/validate';
 
 /**
  * Clips each of K models by its own global L2 norm. For model k,
  * norm_k = sqrt(Σ over every gradient of Σ over slice k of g²) and
- * factor_k = min(1, clipNorm / (norm_k + 1e-6)) (gpu-kernels' grad-scale formula, per model), and slice k of every
+ * factor_k = min(1, clipNorm / (norm_k + 1e-6)) (gpu-kernels' `gradClipFactorOp`, per model), and slice k of every
  * gradient is multiplied by factor_k.
  *
  * Non-finite gradients stay non-finite, so a step guard downstream still sees them: a model whose squared sum is
@@ -28,22 +30,18 @@ import * as tf from '@tensorflow/tfjs-core';
  * const [gW, gB] = clipPerModel([gradW, gradB], 3, 1.0); // gradW [3, 4, 5], gradB [3, 5]
  */
 export function clipPerModel(grads: readonly tf.Tensor[], models: number, clipNorm: number): tf.Tensor[] {
-  if (!Number.isSafeInteger(models) || models < 1) throw new Error(`clipPerModel: models must be an integer >= 1, got ${String(models)}`);
-  if (typeof clipNorm !== 'number' || !(clipNorm > 0) || !Number.isFinite(clipNorm)) {
-    throw new Error(`clipPerModel: clipNorm must be a finite number > 0, got ${String(clipNorm)}`);
-  }
+  expectInteger('clipPerModel', 'models', models, { min: 1 });
+  expectPositive('clipPerModel', 'clipNorm', clipNorm);
   for (const [i, g] of grads.entries()) {
-    if (!(g instanceof tf.Tensor) || g.isDisposed) throw new Error(`clipPerModel: grads[${i}] must be a live tf.Tensor`);
-    if (g.rank === 0 || g.shape[0] !== models) {
-      throw new Error(`clipPerModel: grads[${i}] must have first dimension ${models} (models), got shape [${g.shape.join(', ')}]`);
-    }
+    expectTensor('clipPerModel', `grads[${i}]`, g);
+    if (g.rank === 0 || g.shape[0] !== models) throw invalidArgument('clipPerModel', `grads[${i}]`, `a tensor with first dimension ${models} (models)`, g);
   }
   if (grads.length === 0) return [];
   return tf.tidy(() => {
     // Σ g² of each model's slice of each gradient ([K] each), then over all gradients.
     const parts = grads.map((g) => tf.sum(tf.reshape(tf.square(g), [models, g.size / models]), 1));
     const sumSq = parts.length === 1 ? parts[0]! : tf.addN(parts);
-    const clip = tf.minimum(1, tf.div(clipNorm, tf.add(tf.sqrt(sumSq), 1e-6)));
+    const clip = gradClipFactorOp(sumSq, clipNorm);
     const factor = tf.where(tf.isFinite(sumSq), clip, tf.fill([models], NaN));
     return grads.map((g) => tf.mul(g, tf.reshape(factor, [models, ...g.shape.slice(1).map(() => 1)])));
   });

@@ -15,13 +15,13 @@ import {
   type SparseMatrix,
   basisNorm,
   basisStackTensor,
-  biasFromCoeffs,
   biasVectorsTensor,
   buildRandomNetwork,
   equivarianceErrorF64,
   hiddenCopiesFor,
   invariantVectors,
-  layerForwardFromCoeffs,
+  kBiasFromCoeffs,
+  kLayerForwardFromCoeffs,
   maron2to1Basis,
   maron2to2Basis,
   networkForwardF64,
@@ -34,9 +34,10 @@ import {
   symmetricGroup,
 } from '@lemma/equivariant-prune';
 import { adamw } from '@lemma/optim';
-import { defineCells } from '../../lib/cell-pool';
+import { defineCells, defineGroupedCells } from '../../lib/cell-pool';
 import { cosineDecay, TFJS_ADAM_EPS } from '../../lib/learning-rate';
 import { timedTrainSteps } from '../../lib/timed-train-steps';
+import { readModelRows, stackModels } from '../../lib/stack-models';
 import { defineSeed } from '../../lib/seeds';
 
 /** Which architecture a cell trains and prunes. */
@@ -153,32 +154,6 @@ function mpnnArch(n: number, width: number, template: EquivariantBasis): Arch {
   return { bases: [template, template, setReadoutBasis(n)], widths: [1, width, width, 1], biasVectors: [[onesVector(n)], [onesVector(n)], [onesVector(1)]], inWidth: n };
 }
 
-/** The float32 training forward of an architecture on a batch (MPNN: Â per graph as a [batch, n, n] tensor). */
-function forwardTf(arch: GraphArch, a: Arch, coeffs: tf.Variable[], biases: tf.Variable[], x: tf.Tensor2D, adjHat: tf.Tensor3D | undefined, consts: { stacks: tf.Tensor2D[]; biasT: tf.Tensor2D[] }): tf.Tensor2D {
-  const batch = x.shape[0];
-  let h = x;
-  a.bases.forEach((b, i) => {
-    const cIn = a.widths[i]!;
-    const cOut = a.widths[i + 1]!;
-    let y: tf.Tensor2D;
-    if (arch === 'mpnn' && i < a.bases.length - 1) {
-      // h: [batch, cIn·n] copy-major -> [batch, n, cIn]; y = h W_I + (Â h) W_A with W_k[a, b] = coeff (b·cIn + a)·2 + k.
-      const n = b.dIn;
-      const hn = tf.transpose(tf.reshape(h, [batch, cIn, n]), [0, 2, 1]) as tf.Tensor3D;
-      const c = tf.reshape(coeffs[i]!, [cOut, cIn, 2]);
-      const wI = tf.transpose(tf.squeeze(tf.slice(c, [0, 0, 0], [cOut, cIn, 1]), [2])) as tf.Tensor2D;
-      const wA = tf.transpose(tf.squeeze(tf.slice(c, [0, 0, 1], [cOut, cIn, 1]), [2])) as tf.Tensor2D;
-      const mixed = tf.add(tf.matMul(tf.reshape(hn, [batch * n, cIn]), wI), tf.matMul(tf.reshape(tf.matMul(adjHat!, hn), [batch * n, cIn]), wA));
-      y = tf.reshape(tf.transpose(tf.reshape(mixed, [batch, n, cOut]), [0, 2, 1]), [batch, cOut * n]) as tf.Tensor2D;
-    } else {
-      y = layerForwardFromCoeffs(b, cIn, cOut, coeffs[i]!, h, consts.stacks[i]);
-    }
-    h = tf.add(y, biasFromCoeffs(cOut, biases[i]!, consts.biasT[i]!)) as tf.Tensor2D;
-    if (i < a.bases.length - 1) h = tf.relu(h);
-  });
-  return h;
-}
-
 /**
  * The 2-IGN's input: 2A - (11ᵀ - I), i.e. ±1 off the diagonal and 0 on it. An equivariant recoding of A; with 0/1
  * entries every first-layer channel sees inputs of one sign and whole layers of ReLUs start dead.
@@ -239,61 +214,143 @@ export interface TrainedTarget {
   coeffs: Float64Array[];
   biases: Float64Array[];
   f32Out: Float32Array;
+  /** Wall time of the training (init and steps) of the whole group: every model of a group has the same value. */
   trainSeconds: number;
 }
 
+/** The fields the cells of one group share (everything but the seed, keys sorted): cells with equal keys train together. */
+export function graphGroupKey(cell: GraphCell): string {
+  return JSON.stringify(Object.entries(cell).filter(([k]) => k !== 'seed').sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Throws unless the group is non-empty and its cells differ only in seed (naming the first cell that does not). */
+function checkGroup(cells: readonly GraphCell[]): void {
+  if (cells.length === 0) throw new Error('graphTrainGroup: cells must be non-empty');
+  const key = graphGroupKey(cells[0]!);
+  cells.forEach((c, k) => {
+    if (graphGroupKey(c) !== key) throw new Error(`graphTrainGroup: cells trained together may differ only in seed; cells[${k}] is ${JSON.stringify(c)}, cells[0] is ${JSON.stringify(cells[0])}`);
+  });
+}
+
+/** A cell's initial coefficients per layer: uniform with variance 1/fan, from its own stream createRng(seed, 31). */
+function initCoeffs(cell: GraphCell, a: Arch): Float32Array[] {
+  const rng = createRng(cell.seed, 31);
+  return a.bases.map((b, i) => {
+    const fan = a.widths[i]! * b.elements.length;
+    return Float32Array.from(rng.uniformArray(a.widths[i + 1]! * fan), (u) => (2 * u - 1) * Math.sqrt(3 / fan));
+  });
+}
+
+/** The K models' inputs [K, count, width] and (MPNN) Â of every graph [K·count, n, n], from each model's graphs. */
+function kInputs(arch: GraphArch, n: number, adjs: readonly Float64Array[], count: number): { x: tf.Tensor3D; adjHat: tf.Tensor3D | undefined } {
+  const K = adjs.length;
+  const x = tf.tensor3d(stackModels(adjs.map((adj) => (arch === 'ign2' ? ignInput(adj, n) : mpnnInput(adj, n)))), [K, count, arch === 'ign2' ? n * n : n]);
+  // Â divided on the backend in float32, as the one-model training did, so K = 1 replays it bit for bit.
+  const adjHat = arch === 'mpnn' ? tf.tidy(() => tf.div(tf.tensor3d(stackModels(adjs), [K * count, n, n]), n - 1) as tf.Tensor3D) : undefined;
+  return { x, adjHat };
+}
+
 /**
- * Trains the target (Adam, cosine decay, coefficients clipped to [-1, 1]) on the run's backend. Pruning and the
- * float64 evaluations are {@link graphPruneCell}'s, on host threads.
+ * One message-passing layer of K models: h [K, batch, cIn·n] (copy-major) -> [K, batch, cOut·n], y = h W_I + (Â h) W_A
+ * per model and graph, W_k[a, b] = coeff (b·cIn + a)·2 + k of the model's row of coeffs [K, cOut·cIn·2].
  */
-export const graphTrainCell = defineCells('equivariant-prune-ign/train', async (cell: GraphCell): Promise<TrainedTarget> => {
-  const { arch, seed, n } = cell;
-  const rng = createRng(seed, 31);
+function kMessagePassingLayer(cIn: number, cOut: number, n: number, coeffs: tf.Tensor, h: tf.Tensor3D, adjHat: tf.Tensor3D): tf.Tensor3D {
+  const [K, batch] = h.shape;
+  const hn = tf.transpose(tf.reshape(h, [K * batch, cIn, n]), [0, 2, 1]) as tf.Tensor3D; // [K·batch, n, cIn]
+  const c = tf.reshape(coeffs, [K, cOut, cIn, 2]);
+  const w = (k: number) => tf.transpose(tf.squeeze(tf.slice(c, [0, 0, 0, k], [K, cOut, cIn, 1]), [3]), [0, 2, 1]) as tf.Tensor3D; // [K, cIn, cOut]
+  const rows = (t: tf.Tensor) => tf.reshape(t, [K, batch * n, cIn]) as tf.Tensor3D;
+  const mixed = tf.add(tf.matMul(rows(hn), w(0)), tf.matMul(rows(tf.matMul(adjHat, hn)), w(1))); // [K, batch·n, cOut]
+  return tf.reshape(tf.transpose(tf.reshape(mixed, [K, batch, n, cOut]), [0, 1, 3, 2]), [K, batch, cOut * n]) as tf.Tensor3D;
+}
+
+/** Float32 constants of the forward: basis stacks (layers in the S_n / readout basis only) and bias vectors. */
+interface ForwardConsts {
+  stacks: (tf.Tensor2D | undefined)[];
+  biasT: tf.Tensor2D[];
+}
+
+/** True for the layers that use each graph's {I, Â} rather than a fixed basis. */
+const isMessagePassing = (arch: GraphArch, a: Arch, i: number): boolean => arch === 'mpnn' && i < a.bases.length - 1;
+
+function forwardConsts(arch: GraphArch, a: Arch): ForwardConsts {
+  return { stacks: a.bases.map((b, i) => (isMessagePassing(arch, a, i) ? undefined : basisStackTensor(b))), biasT: a.biasVectors.map((v) => biasVectorsTensor(v)) };
+}
+
+/** The float32 forward of K models of one architecture on their batches x [K, batch, width] -> [K, batch, 1]. */
+function kForwardTf(arch: GraphArch, a: Arch, coeffs: tf.Variable[], biases: tf.Variable[], x: tf.Tensor3D, adjHat: tf.Tensor3D | undefined, consts: ForwardConsts): tf.Tensor3D {
+  let h = x;
+  a.bases.forEach((b, i) => {
+    const cIn = a.widths[i]!;
+    const cOut = a.widths[i + 1]!;
+    const y = isMessagePassing(arch, a, i) ? kMessagePassingLayer(cIn, cOut, b.dIn, coeffs[i]!, h, adjHat!) : kLayerForwardFromCoeffs(b, cIn, cOut, coeffs[i]!, h, consts.stacks[i]);
+    h = tf.add(y, kBiasFromCoeffs(cOut, biases[i]!, consts.biasT[i]!)) as tf.Tensor3D;
+    if (i < a.bases.length - 1) h = tf.relu(h);
+  });
+  return h;
+}
+
+/**
+ * Σ_m mean_g (y_mg - ŷ_mg)²: a sum, not a mean, over models, so each model's gradient is its lone gradient (Adam's ε
+ * makes the scale matter). Per model the ops of tf.losses.meanSquaredError (sum, then divide by the count).
+ */
+function kMseSum(yt: tf.Tensor3D, pred: tf.Tensor3D): tf.Scalar {
+  return tf.sum(tf.div(tf.sum(tf.squaredDifference(yt, pred), [1, 2]), tf.scalar(yt.shape[1] * yt.shape[2]))) as tf.Scalar;
+}
+
+/**
+ * Trains K cells that differ only in seed as K models at once (Adam, cosine decay, coefficients clipped to [-1, 1]):
+ * parameters with a leading model axis, one step for all, one replayed step graph on webgpu (on cpu and wasm,
+ * {@link defineGroupedCells} makes each cell its own group). Model m starts from its seed's init and reads its seed's
+ * own batches, exactly as a lone training; K = 1 is the one-model training bit for bit. Pruning and the float64
+ * evaluations are {@link graphPruneCell}'s, on host threads.
+ */
+export const graphTrainGroup = defineGroupedCells('equivariant-prune-ign/train-group', async (cells: GraphCell[]): Promise<TrainedTarget[]> => {
+  checkGroup(cells);
+  const cell = cells[0]!;
+  const { arch, n } = cell;
+  const K = cells.length;
+  // The MPNN template basis only gives shapes here: its layers use each graph's own Â.
   const { a } = cellArch(cell);
   const t0 = Date.now();
-  const coeffs = a.bases.map((b, i) => {
-    const fan = a.widths[i]! * b.elements.length;
-    return tf.variable(tf.tensor1d(Float32Array.from(rng.uniformArray(a.widths[i + 1]! * fan), (u) => (2 * u - 1) * Math.sqrt(3 / fan))));
-  });
-  const biases = a.bases.map((_, i) => tf.variable(tf.zeros([a.widths[i + 1]! * a.biasVectors[i]!.length])));
-  const consts = { stacks: a.bases.map((b) => basisStackTensor(b)), biasT: a.biasVectors.map((v) => biasVectorsTensor(v)) };
-  const inputs = (adj: Float64Array, count: number) =>
-    tf.tidy(() => {
-      const x = tf.tensor2d(Float32Array.from(arch === 'ign2' ? ignInput(adj, n) : mpnnInput(adj, n)), [count, arch === 'ign2' ? n * n : n]);
-      const adjHat = arch === 'mpnn' ? (tf.div(tf.tensor3d(Float32Array.from(adj), [count, n, n]), n - 1) as tf.Tensor3D) : undefined;
-      return { x, adjHat };
+  const inits = cells.map((c) => initCoeffs(c, a));
+  // In tidy, so that the initial values the variables copy are disposed.
+  const coeffs = tf.tidy(() => a.bases.map((_, i) => tf.variable(tf.tensor2d(stackModels(inits.map((m) => m[i]!)), [K, inits[0]![i]!.length]))));
+  const biases = tf.tidy(() => a.bases.map((_, i) => tf.variable(tf.zeros([K, a.widths[i + 1]! * a.biasVectors[i]!.length]))));
+  const consts = forwardConsts(arch, a);
+  // Adam (no weight decay, tfjs' ε) with a cosine decay to 2% that the optimizer evaluates per step, so the step replays; elementwise, so one serves K models.
+  const opt = adamw({ learningRate: 0.01, weightDecay: 0, eps: TFJS_ADAM_EPS, schedule: cosineDecay(cell.steps, 0.02) });
+  const data = cells.map((c) => createRng(c.seed, 33));
+  try {
+    await timedTrainSteps(
+      ([x, yt, adjHat]) =>
+        tf.tidy(() => {
+          const loss = opt.minimize(() => kMseSum(yt as tf.Tensor3D, kForwardTf(arch, a, coeffs, biases, x as tf.Tensor3D, adjHat as tf.Tensor3D | undefined, consts)), true)!;
+          for (const v of [...coeffs, ...biases]) v.assign(tf.clipByValue(v, -1, 1));
+          // Logged loss: the mean over models of each model's training MSE.
+          return tf.div(loss, K) as tf.Scalar;
+        }),
+      () => {
+        const graphs = data.map((d) => sampleGraphs(d, cell.batch, n));
+        const { x, adjHat } = kInputs(arch, n, graphs.map((g) => g.adj), cell.batch);
+        return [x, tf.tensor3d(stackModels(graphs.map((g) => g.y)), [K, cell.batch, 1]), ...(adjHat ? [adjHat] : [])];
+      },
+      { steps: cell.steps, readEvery: 50, models: K, run: `${arch}-n${n}-w${cell.width}-seed${cells.map((c) => c.seed).join('_')}` },
+    );
+    const trainSeconds = (Date.now() - t0) / 1000;
+    const tests = cells.map((c) => testGraphsOf(c));
+    const f32 = tf.tidy(() => {
+      const { x, adjHat } = kInputs(arch, n, tests.map((t) => t.adj), cell.testGraphs);
+      return kForwardTf(arch, a, coeffs, biases, x, adjHat, consts);
     });
-  const lr0 = 0.01;
-  // Adam (no weight decay, tfjs' ε) with a cosine decay to 2% that the optimizer evaluates per step, so the step replays.
-  const opt = adamw({ learningRate: lr0, weightDecay: 0, eps: TFJS_ADAM_EPS, schedule: cosineDecay(cell.steps, 0.02) });
-  const data = createRng(seed, 33);
-  await timedTrainSteps(
-    ([x, yt, adjHat]) => {
-      const loss = opt.minimize(() => tf.losses.meanSquaredError(yt!, forwardTf(arch, a, coeffs, biases, x as tf.Tensor2D, adjHat as tf.Tensor3D | undefined, consts)) as tf.Scalar, true)!;
-      tf.tidy(() => {
-        for (const v of [...coeffs, ...biases]) v.assign(tf.clipByValue(v, -1, 1));
-      });
-      return loss;
-    },
-    () => {
-      const { adj, y } = sampleGraphs(data, cell.batch, n);
-      const { x, adjHat } = inputs(adj, cell.batch);
-      return [x, tf.tensor2d(Float32Array.from(y), [cell.batch, 1]), ...(adjHat ? [adjHat] : [])];
-    },
-    { steps: cell.steps, readEvery: 50, run: `${arch}-n${n}-w${cell.width}-seed${seed}` },
-  );
-  const trainSeconds = (Date.now() - t0) / 1000;
-  const test = testGraphsOf(cell);
-  const f32 = tf.tidy(() => {
-    const { x, adjHat } = inputs(test.adj, cell.testGraphs);
-    return forwardTf(arch, a, coeffs, biases, x, adjHat, consts);
-  });
-  const f32Out = Float32Array.from(await f32.data());
-  const read = (vs: tf.Variable[]) => Promise.all(vs.map(async (v) => Float64Array.from(await v.data())));
-  const trained = { cell, coeffs: await read(coeffs), biases: await read(biases), f32Out, trainSeconds };
-  tf.dispose([f32, ...coeffs, ...biases, ...consts.stacks, ...consts.biasT]);
-  opt.dispose();
-  return trained;
+    const out = await f32.data();
+    f32.dispose();
+    const [cs, bs] = [await readModelRows(coeffs, K), await readModelRows(biases, K)];
+    return cells.map((c, m) => ({ cell: c, coeffs: cs[m]!, biases: bs[m]!, f32Out: Float32Array.from(out.subarray(m * c.testGraphs, (m + 1) * c.testGraphs)), trainSeconds }));
+  } finally {
+    tf.dispose([...coeffs, ...biases, ...consts.biasT, ...consts.stacks.filter((s) => s !== undefined)]);
+    opt.dispose();
+  }
 });
 
 /** Prunes a random network to a trained target and evaluates both in float64 (host work). */

@@ -5,7 +5,7 @@
 import { hostCells } from '../../lib/cell-pool';
 import { meanCi95 } from '../../lib/mean-interval';
 import type { Reproduction, ReproContext, ReproResult } from '../../types';
-import { type GraphArch, type GraphCellResult, graphCells, graphCellSeed, type GraphPlan, graphPruneCell, graphRandomSeed, graphTrainCell } from './experiment';
+import { type GraphArch, type GraphCellResult, graphCells, graphCellSeed, graphGroupKey, type GraphPlan, graphPruneCell, graphRandomSeed, graphTrainGroup } from './experiment';
 import { matchFigure, sweepFigure } from './figures';
 
 const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
@@ -77,7 +77,8 @@ const fmt = (x: number, d = 4) => Number(x.toFixed(d));
 export async function runGraphs(ctx: ReproContext, plan: GraphPlan): Promise<ReproResult> {
   const cells = graphCells(plan);
   const bar = ctx.progress('train targets', cells.length);
-  const trained = await graphTrainCell.map(ctx, cells, bar);
+  // On webgpu the seeds of an architecture train as one K-model group (one dispatch stream); elsewhere cell by cell.
+  const trained = await graphTrainGroup.map(ctx, cells, graphGroupKey, bar);
   bar.done();
   // Pruning is float64 host work: on a GPU run it goes to wasm threads on every core.
   const bar2 = ctx.progress('prune and evaluate', cells.length);

@@ -5,3 +5,5 @@ export { arbMatrix, arbSimplex } from './arbitraries';
 export type { MatrixSample, ArbMatrixOptions } from './arbitraries';
 export { badInputTable } from './bad-input';
 export type { BadInputCase, BadInputOutcome, BadInputTableOptions } from './bad-input';
+export { readEventFile, scalarsOf, eventFilesUnder, bitwiseCrc32c, bitwiseMaskedCrc32c } from './tfevents-reader';
+export type { DecodedEvent, DecodedValue } from './tfevents-reader';

@@ -9,9 +9,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { liveFloat32 } from '../_shared/cpu';
 import { wasmSimdKernels } from '../wasm-simd/index';
+import { gradClipFactor, gradClipFactorOp } from './clip-factor';
 import { GradScaleWebGPU, type SkipReport } from './webgpu';
 
 export type { SkipReport } from './webgpu';
+export { gradClipFactorOp } from './clip-factor';
 export { gradScaleTuning } from './webgpu';
 
 /** A step's gradient scale: computed on the host, or kept on the device. */
@@ -80,7 +82,7 @@ export class GradScaler {
         if (!Number.isFinite(local)) return { onHost: true, scale: 0, nonFinite: i };
         sumSq += local;
       }
-      const scale = clipNorm !== undefined ? Math.min(1, clipNorm / (Math.sqrt(sumSq) + 1e-6)) : 1;
+      const scale = clipNorm !== undefined ? gradClipFactor(sumSq, clipNorm) : 1;
       return { onHost: true, scale, nonFinite: -1 };
     }
     this.unread++;
@@ -90,7 +92,7 @@ export class GradScaler {
     }
     const [scale, count] = tf.tidy(() => {
       const sumSq = tf.addN(grads.map((g) => tf.sum(tf.square(tf.cast(g, 'float32')))));
-      const clip = clipNorm !== undefined ? tf.minimum(1, tf.div(clipNorm, tf.add(tf.sqrt(sumSq), 1e-6))) : tf.onesLike(sumSq);
+      const clip = clipNorm !== undefined ? gradClipFactorOp(sumSq, clipNorm) : tf.onesLike(sumSq);
       const ok = tf.isFinite(sumSq);
       const s = tf.reshape(tf.where(ok, clip, tf.zerosLike(clip)), [1]);
       const bad = tf.cast(tf.logicalNot(ok), 'int32');

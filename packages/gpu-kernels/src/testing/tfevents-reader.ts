@@ -1,7 +1,7 @@
 /**
- * Test helper: an independent TensorBoard event-file reader, as in gpu-kernels' logging/tensorboard.test.ts
- * (TensorFlow's proto definitions decoded by protobufjs, a bitwise CRC-32C), so tests here can check what
- * `--logdir` writes without trusting our encoder.
+ * Test helper: an independent TensorBoard event-file reader. It decodes with TensorFlow's own proto definitions
+ * (parsed by protobufjs) and checks each record with a bitwise, table-free CRC-32C, so a mistake in our encoder
+ * or in our CRC table cannot cancel out.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,25 +20,42 @@ message Event { double wall_time = 1; int64 step = 2; oneof what { string file_v
 `;
 const Event = protobuf.parse(PROTO).root.lookupType('tensorflow.Event');
 
-function bitwiseCrc32c(b: Uint8Array): number {
+/** CRC-32C (Castagnoli) computed bit by bit: the reference the table-driven `crc32c` is checked against. */
+export function bitwiseCrc32c(bytes: Uint8Array): number {
   let c = ~0 >>> 0;
-  for (const byte of b) {
+  for (const byte of bytes) {
     c ^= byte;
     for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0x82f63b78 & -(c & 1));
   }
   return ~c >>> 0;
 }
-const mask = (c: number) => ((((c >>> 15) | (c << 17)) >>> 0) + 0xa282ead8) >>> 0;
 
-/** One decoded event. */
-export interface DecodedEvent {
-  wallTime: number;
-  step: number;
-  fileVersion?: string;
-  summary?: { value: { tag: string; simpleValue?: number }[] };
+/** TFRecord's masked CRC-32C of `bytes` (rotate right by 15, add 0xa282ead8), from {@link bitwiseCrc32c}. */
+export function bitwiseMaskedCrc32c(bytes: Uint8Array): number {
+  const c = bitwiseCrc32c(bytes);
+  return ((((c >>> 15) | (c << 17)) >>> 0) + 0xa282ead8) >>> 0;
 }
 
-/** Decodes every record of an event file, checking both masked CRC-32Cs of each; throws on any mismatch. */
+/** One decoded event; proto3 leaves out fields at their default, so step 0 reads as absent. */
+export interface DecodedEvent {
+  wallTime: number;
+  step?: number;
+  fileVersion?: string;
+  summary?: { value: DecodedValue[] };
+}
+
+/** One summary value of a {@link DecodedEvent}: a scalar, a histogram or an image. */
+export interface DecodedValue {
+  tag: string;
+  simpleValue?: number;
+  histo?: { num: number; sum: number; min: number; max: number; bucket: number[]; bucketLimit: number[] };
+  image?: { height: number; width: number; colorspace: number; encodedImageString: Uint8Array };
+}
+
+/**
+ * Decodes every record of an event file, checking both masked CRC-32Cs of each (of the 8-byte length and of the
+ * data) and that the records end exactly at the end of the file; throws naming the file and byte offset otherwise.
+ */
 export function readEventFile(file: string): DecodedEvent[] {
   const bytes = new Uint8Array(readFileSync(file));
   const out: DecodedEvent[] = [];
@@ -47,22 +64,22 @@ export function readEventFile(file: string): DecodedEvent[] {
   while (off < bytes.length) {
     if (off + 12 > bytes.length) throw new Error(`${file}: truncated record header at byte ${off}`);
     const len = Number(dv.getBigUint64(off, true));
-    if (dv.getUint32(off + 8, true) !== mask(bitwiseCrc32c(bytes.subarray(off, off + 8)))) throw new Error(`${file}: bad length CRC at byte ${off}`);
+    if (dv.getUint32(off + 8, true) !== bitwiseMaskedCrc32c(bytes.subarray(off, off + 8))) throw new Error(`${file}: bad length CRC at byte ${off}`);
     if (off + 16 + len > bytes.length) throw new Error(`${file}: truncated record at byte ${off}`);
     const data = bytes.subarray(off + 12, off + 12 + len);
-    if (dv.getUint32(off + 12 + len, true) !== mask(bitwiseCrc32c(data))) throw new Error(`${file}: bad data CRC at byte ${off}`);
+    if (dv.getUint32(off + 12 + len, true) !== bitwiseMaskedCrc32c(data)) throw new Error(`${file}: bad data CRC at byte ${off}`);
     out.push(Event.toObject(Event.decode(data), { longs: Number }) as DecodedEvent);
     off += 16 + len;
   }
   return out;
 }
 
-/** The scalars of one tag in an event file, as [step, value] pairs in file order. */
+/** The scalars of one tag in decoded events, as [step, value] pairs in file order (absent step or value: 0). */
 export function scalarsOf(events: DecodedEvent[], tag: string): [number, number][] {
   return events.flatMap((e) => (e.summary?.value ?? []).filter((v) => v.tag === tag).map((v) => [e.step ?? 0, v.simpleValue ?? 0] as [number, number]));
 }
 
-/** Every event file below `dir`, as paths relative to it (the runs are their folders). */
+/** Every event file below `dir`, as sorted paths relative to it (the runs are their folders). */
 export function eventFilesUnder(dir: string): string[] {
   const out: string[] = [];
   const walk = (rel: string) => {
