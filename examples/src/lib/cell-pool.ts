@@ -81,6 +81,18 @@ export function defineGroupedCells<C, R>(name: string, fn: (cells: C[]) => Promi
 }
 
 /**
+ * Throws unless `cells` is a non-empty group whose cells share `key` (they differ only in `what`), naming the first
+ * cell that does not: a K-model training's check that its models can share one step.
+ */
+export function expectOneGroup<C>(where: string, cells: readonly C[], key: (cell: C) => string, what: string): void {
+  if (cells.length === 0) throw new Error(`${where}: cells must be non-empty`);
+  const k0 = key(cells[0]!);
+  cells.forEach((c, k) => {
+    if (key(c) !== k0) throw new Error(`${where}: cells trained together may differ only in ${what}; cells[${k}] is ${JSON.stringify(c)}, cells[0] is ${JSON.stringify(cells[0])}`);
+  });
+}
+
+/**
  * Where to run cells that are host work (matching, small evaluations): on cpu and wasm, as `ctx` says; on a GPU
  * backend, wasm worker threads on every core, since the GPU run's single thread would otherwise do them one by one.
  */

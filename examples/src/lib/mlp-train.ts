@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@lemma/gpu-kernels';
 import { timedTrainSteps } from './timed-train-steps';
+import { stackModels } from './stack-models';
 
 /** Steps between loss read-backs (only the last one is used). */
 const READ_EVERY = 50;
@@ -135,17 +136,6 @@ function backprop(ks: tf.Tensor3D[], bs: (tf.Tensor2D | null)[], x: tf.Tensor3D,
   return { loss: value, grads: [...gk, ...gb] };
 }
 
-/** Stacks K row-major [rows, cols] arrays into one [K, rows, cols] buffer. */
-function stack(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 /**
  * Trains the plan's MLP on `data` and returns its weights. Results depend only on the plan and the data (seeded init,
  * seeded epoch shuffles, fixed op order on a given backend).
@@ -176,9 +166,9 @@ export async function trainMlps(plans: readonly MlpTrainPlan[], data: MlpTrainDa
   const outScale = meanField ? 1 / plan.sizes[1]! : 1;
   const din = plan.sizes[0]!;
   const dout = plan.sizes[L]!;
-  const ks = plan.sizes.slice(0, L).map((_, l) => tf.variable(tf.tensor3d(stack(w0.map((w) => w.kernels[l]!)), [K, plan.sizes[l]!, plan.sizes[l + 1]!])));
+  const ks = plan.sizes.slice(0, L).map((_, l) => tf.variable(tf.tensor3d(stackModels(w0.map((w) => w.kernels[l]!)), [K, plan.sizes[l]!, plan.sizes[l + 1]!])));
   // Mean-field nets have no output bias.
-  const bs = plan.sizes.slice(0, L).map((_, l) => (meanField && l === L - 1 ? null : tf.variable(tf.tensor2d(stack(w0.map((w) => w.biases[l]!)), [K, plan.sizes[l + 1]!]))));
+  const bs = plan.sizes.slice(0, L).map((_, l) => (meanField && l === L - 1 ? null : tf.variable(tf.tensor2d(stackModels(w0.map((w) => w.biases[l]!)), [K, plan.sizes[l + 1]!]))));
   const vars: tf.Variable[] = [...ks, ...bs.filter((b): b is tf.Variable<tf.Rank.R2> => b !== null)];
   const vel = vars.map((v) => tf.variable(tf.zerosLike(v), false));
   const lastLoss = tf.variable(tf.zeros([K]), false);

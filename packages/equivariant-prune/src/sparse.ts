@@ -80,25 +80,6 @@ export function denseOf(m: SparseMatrix): Float64Array {
   return out;
 }
 
-/** y += alpha · M x (x of length cols at offset xo, y of length rows at offset yo). */
-export function sparseMatVecAdd(
-  m: SparseMatrix,
-  alpha: number,
-  x: Float64Array,
-  xo: number,
-  y: Float64Array,
-  yo: number,
-): void {
-  const { rowIdx, colIdx, values } = m;
-  for (let e = 0; e < values.length; e++) y[yo + rowIdx[e]!]! += alpha * values[e]! * x[xo + colIdx[e]!]!;
-}
-
-/** x += alpha · Mᵀ y (y of length rows at offset yo, x of length cols at offset xo): the adjoint of {@link sparseMatVecAdd}. */
-export function sparseMatTVecAdd(m: SparseMatrix, alpha: number, y: Float64Array, yo: number, x: Float64Array, xo: number): void {
-  const { rowIdx, colIdx, values } = m;
-  for (let e = 0; e < values.length; e++) x[xo + colIdx[e]!]! += alpha * values[e]! * y[yo + rowIdx[e]!]!;
-}
-
 /** Identity matrix of size n in sparse form. */
 export function sparseIdentity(n: number): SparseMatrix {
   expectInteger('sparseIdentity', 'n', n, { max: MAX_DENSE_ENTRIES });

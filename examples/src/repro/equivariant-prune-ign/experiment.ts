@@ -34,7 +34,7 @@ import {
   symmetricGroup,
 } from '@lemma/equivariant-prune';
 import { adamw } from '@lemma/optim';
-import { defineCells, defineGroupedCells } from '../../lib/cell-pool';
+import { defineCells, defineGroupedCells, expectOneGroup } from '../../lib/cell-pool';
 import { cosineDecay, TFJS_ADAM_EPS } from '../../lib/learning-rate';
 import { timedTrainSteps } from '../../lib/timed-train-steps';
 import { readModelRows, stackModels } from '../../lib/stack-models';
@@ -223,15 +223,6 @@ export function graphGroupKey(cell: GraphCell): string {
   return JSON.stringify(Object.entries(cell).filter(([k]) => k !== 'seed').sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Throws unless the group is non-empty and its cells differ only in seed (naming the first cell that does not). */
-function checkGroup(cells: readonly GraphCell[]): void {
-  if (cells.length === 0) throw new Error('graphTrainGroup: cells must be non-empty');
-  const key = graphGroupKey(cells[0]!);
-  cells.forEach((c, k) => {
-    if (graphGroupKey(c) !== key) throw new Error(`graphTrainGroup: cells trained together may differ only in seed; cells[${k}] is ${JSON.stringify(c)}, cells[0] is ${JSON.stringify(cells[0])}`);
-  });
-}
-
 /** A cell's initial coefficients per layer: uniform with variance 1/fan, from its own stream createRng(seed, 31). */
 function initCoeffs(cell: GraphCell, a: Arch): Float32Array[] {
   const rng = createRng(cell.seed, 31);
@@ -306,7 +297,7 @@ function kMseSum(yt: tf.Tensor3D, pred: tf.Tensor3D): tf.Scalar {
  * evaluations are {@link graphPruneCell}'s, on host threads.
  */
 export const graphTrainGroup = defineGroupedCells('equivariant-prune-ign/train-group', async (cells: GraphCell[]): Promise<TrainedTarget[]> => {
-  checkGroup(cells);
+  expectOneGroup('graphTrainGroup', cells, graphGroupKey, 'seed');
   const cell = cells[0]!;
   const { arch, n } = cell;
   const K = cells.length;

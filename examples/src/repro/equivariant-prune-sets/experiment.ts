@@ -31,7 +31,7 @@ import type { ReproContext } from '../../types';
 import { cosineDecay, TFJS_ADAM_EPS } from '../../lib/learning-rate';
 import { timedTrainSteps } from '../../lib/timed-train-steps';
 import { readModelRows, stackModels } from '../../lib/stack-models';
-import { defineCells, defineGroupedCells, hostCells } from '../../lib/cell-pool';
+import { defineCells, defineGroupedCells, expectOneGroup, hostCells } from '../../lib/cell-pool';
 import { defineSeed } from '../../lib/seeds';
 
 /** The seed of a task's random network (task 0 sum, 1 max). */
@@ -127,11 +127,7 @@ export const setsGroupKey = (c: SetCell): string => JSON.stringify([c.seed, c.pl
  * to 2 % that the optimizer evaluates per step; coefficients are clipped to [-1, 1] after each step.
  */
 export const setsTrainGroup = defineGroupedCells('equivariant-prune-sets/train', async (cells: SetCell[]): Promise<TrainedSet[]> => {
-  if (cells.length === 0) throw new Error('setsTrainGroup: cells must be non-empty');
-  const key = setsGroupKey(cells[0]!);
-  cells.forEach((c, k) => {
-    if (setsGroupKey(c) !== key) throw new Error(`setsTrainGroup: cells trained together may differ only in task; cells[${k}] is ${JSON.stringify(c)}, cells[0] is ${JSON.stringify(cells[0])}`);
-  });
+  expectOneGroup('setsTrainGroup', cells, setsGroupKey, 'task');
   const { plan } = cells[0]!;
   const n = SET_SIZE;
   const K = cells.length;

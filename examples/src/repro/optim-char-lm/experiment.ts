@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kCrossEntropy, kCrossEntropyPerModel } from '@lemma/gpu-kernels';
 import { adamw, adana, danaStarMK4, type ScheduleSpec } from '@lemma/optim';
-import { defineGroupedCells } from '../../lib/cell-pool';
+import { defineGroupedCells, expectOneGroup } from '../../lib/cell-pool';
 import { kTinyGPT } from '../../lib/models/k-tiny-gpt';
 import { timedTrainSteps } from '../../lib/timed-train-steps';
 import { loadTextCorpus, type TextCorpus } from '../../fixtures/text';
@@ -171,12 +171,8 @@ export interface CharLMGroupOptions {
  * `msPerStep` is the group's training wall time (evaluations excluded) per model-step.
  */
 export async function trainCharLMGroup(cells: readonly CharLMCell[], o: CharLMGroupOptions = {}): Promise<CharLMRun[]> {
-  if (cells.length === 0) throw new Error('trainCharLMGroup: cells must be non-empty');
+  expectOneGroup('trainCharLMGroup', cells, charLMGroupKey, 'seed');
   const cell = cells[0]!;
-  const key = charLMGroupKey(cell);
-  cells.forEach((c, k) => {
-    if (charLMGroupKey(c) !== key) throw new Error(`trainCharLMGroup: cells trained together may differ only in seed; cells[${k}] is ${JSON.stringify(c)}, cells[0] is ${JSON.stringify(cell)}`);
-  });
   const corpus = o.corpus ?? loadTextCorpus();
   const K = cells.length;
   const V = corpus.vocab.length;
