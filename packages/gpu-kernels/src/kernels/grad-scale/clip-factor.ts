@@ -4,6 +4,7 @@
  * code; `gradScaleReference` restates it on purpose, as the independent test oracle).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { expectPositive, expectTensor } from '../../validate/index';
 
 // Added to the norm so a zero gradient divides safely (the WGSL pass uses the same constant).
 const GRAD_CLIP_EPSILON = 1e-6;
@@ -19,5 +20,7 @@ export function gradClipFactor(sumSq: number, clipNorm: number): number {
  * or 0 factor; callers decide what a non-finite step means.
  */
 export function gradClipFactorOp(sumSq: tf.Tensor, clipNorm: number): tf.Tensor {
+  expectTensor('gradClipFactorOp', 'sumSq', sumSq, 'float32');
+  expectPositive('gradClipFactorOp', 'clipNorm', clipNorm);
   return tf.tidy(() => tf.minimum(1, tf.div(clipNorm, tf.add(tf.sqrt(sumSq), GRAD_CLIP_EPSILON))));
 }

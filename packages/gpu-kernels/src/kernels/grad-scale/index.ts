@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { liveFloat32 } from '../_shared/cpu';
 import { wasmSimdKernels } from '../wasm-simd/index';
+import { expectPositive } from '../../validate/index';
 import { gradClipFactor, gradClipFactorOp } from './clip-factor';
 import { GradScaleWebGPU, type SkipReport } from './webgpu';
 
@@ -74,6 +75,8 @@ export class GradScaler {
    * before each replay of a captured step graph (webgpu).
    */
   run(grads: tf.Tensor[], clipNorm: number | undefined, step: number | (() => number)): GradScale {
+    // Checked once here, so the host, tfjs-op and WGSL paths refuse the same clip norms.
+    if (clipNorm !== undefined) expectPositive('GradScaler.run', 'clipNorm', clipNorm);
     if (GradScaler.onHost()) {
       let sumSq = 0;
       for (const [i, g] of grads.entries()) {
