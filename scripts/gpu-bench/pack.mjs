@@ -2,6 +2,7 @@
 // Packs a self-contained GPU benchmark folder (.bench/gpu/) for a bare x86-64 Linux GPU host with no Node:
 // node.xz (this Node binary), dawn.node.xz (Dawn's Node binding from the `webgpu` package), one esbuild bundle per
 // packages/*/bench/gpu.ts and gpu-<suffix>.ts, Debian's libvulkan1 (+ glvnd) .debs, each package's bench/gpu_peer.py (PyTorch) and run.sh.
+// The peers land in peers/<bundle>.py beside peer_timing.py (their shared CUDA-event / CUDA-graph timing helpers).
 // Usage: node scripts/gpu-bench/pack.mjs [--out DIR] [--bundles-only]   (wired as `pnpm bench:gpu`). Then on the host: ./run.sh
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, chmodSync, createWriteStream, createReadStream } from 'node:fs';
@@ -58,6 +59,8 @@ async function main() {
     }
   }
   if (entries.length === 0) throw new Error('no packages/*/bench/gpu*.ts found');
+  // The peers' shared timing module: run.sh runs `python3 peers/<name>.py`, so peers/ is first on the peer's sys.path.
+  copyFileSync(join(here, 'peer_timing.py'), join(out, 'peers', 'peer_timing.py'));
   const packages = [...new Set(entries.map((e) => e.pkg))];
   const { build } = await import(createRequire(join(root, 'package.json')).resolve('esbuild'));
   for (const e of entries) {

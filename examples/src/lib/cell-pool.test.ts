@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineCells, defineGroupedCells, hostCells, setCellCache } from './cell-pool';
+import { defineCells, defineGroupedCells, hostCells, MAX_GROUP_ENV, setCellCache } from './cell-pool';
 
 describe('cell pool', () => {
   it('runs cells inline in order when no worker entry is set, ticking progress per cell', async () => {
@@ -35,6 +35,25 @@ describe('cell pool', () => {
     expect(seen).toEqual(cells.map((x) => [x]));
     expect(cpu).toEqual(cells.map((x) => x * 10 + 1));
     expect(ticks).toBe(7);
+  });
+  it('caps groups at LEMMA_MAX_GROUP when no maxGroup is given, and refuses a value that is not a positive integer', async () => {
+    const sizes = defineGroupedCells('test/grouped-env', async (xs: number[]) => xs.map(() => xs.length));
+    const prev = process.env[MAX_GROUP_ENV];
+    try {
+      process.env[MAX_GROUP_ENV] = '2';
+      expect(await sizes.map({ workers: 1, backend: 'webgpu' }, [1, 2, 3, 4, 5], () => 'k')).toEqual([2, 2, 2, 2, 1]);
+      // An explicit maxGroup wins.
+      expect(await sizes.map({ workers: 1, backend: 'webgpu' }, [1, 2, 3], () => 'k', undefined, 3)).toEqual([3, 3, 3]);
+      delete process.env[MAX_GROUP_ENV];
+      expect(await sizes.map({ workers: 1, backend: 'webgpu' }, [1, 2, 3], () => 'k')).toEqual([3, 3, 3]);
+      for (const bad of ['0', '1.5', 'two']) {
+        process.env[MAX_GROUP_ENV] = bad;
+        await expect(sizes.map({ workers: 1, backend: 'webgpu' }, [1], () => 'k')).rejects.toThrow(/LEMMA_MAX_GROUP must be an integer >= 1/);
+      }
+    } finally {
+      if (prev === undefined) delete process.env[MAX_GROUP_ENV];
+      else process.env[MAX_GROUP_ENV] = prev;
+    }
   });
   it('runs host work on wasm threads when the reproduction runs on webgpu, and as asked elsewhere', () => {
     expect(hostCells({ workers: 1, backend: 'webgpu' }).backend).toBe('wasm');

@@ -46,9 +46,21 @@ export interface GroupedCellKernel<C, R> {
   /**
    * Runs every cell, results in the order of `cells`. On webgpu, cells with equal `key` run together in groups of up
    * to `maxGroup` (one dispatch stream serves them all); on cpu and wasm each cell is its own group, so the pool's
-   * threads give the parallelism. `progress` ticks once per cell.
+   * threads give the parallelism. `progress` ticks once per cell. `maxGroup` defaults to 64, or to the environment
+   * variable LEMMA_MAX_GROUP when set (to measure how a step's cost grows with K).
    */
   map(ctx: Pick<ReproContext, 'workers' | 'backend'>, cells: readonly C[], key: (cell: C) => string, progress?: Progress, maxGroup?: number): Promise<R[]>;
+}
+
+/** The environment variable that caps K-model groups when `maxGroup` is not given. */
+export const MAX_GROUP_ENV = 'LEMMA_MAX_GROUP';
+
+function maxGroupDefault(): number {
+  const v = process.env[MAX_GROUP_ENV];
+  if (v === undefined || v === '') return 64;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${MAX_GROUP_ENV} must be an integer >= 1, got '${v}'`);
+  return n;
 }
 
 /** Registers a cell function that takes a group of cells and returns one result per cell (e.g. K trainings at once). */
@@ -62,7 +74,7 @@ export function defineGroupedCells<C, R>(name: string, fn: (cells: C[]) => Promi
   return {
     name,
     run: groupFn,
-    async map(ctx, cells, key, progress, maxGroup = 64) {
+    async map(ctx, cells, key, progress, maxGroup = maxGroupDefault()) {
       const byKey = new Map<string, number[]>();
       const groups: number[][] = [];
       cells.forEach((c, i) => {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@lemma/gpu-kernels';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { eventFilesUnder, readEventFile, scalarsOf } from '@lemma/gpu-kernels/testing';
-import { TRAIN_LOGDIR_ENV, TRAIN_LOSS_TAG, TRAIN_TIMING_ENV, openTrainRun, timedTrainSteps } from './timed-train-steps';
+import { TRAIN_LOGDIR_ENV, TRAIN_LOSS_TAG, TRAIN_PROFILE_ENV, TRAIN_TIMING_ENV, openTrainRun, timedTrainSteps } from './timed-train-steps';
 import type { TimedTrainStepsOptions } from './timed-train-steps';
 import type { TrainTiming } from './timed-train-steps';
 
@@ -17,6 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'lemma-timing-'));
 afterEach(() => {
   delete process.env[TRAIN_TIMING_ENV];
   delete process.env[TRAIN_LOGDIR_ENV];
+  delete process.env[TRAIN_PROFILE_ENV];
 });
 
 /** A one-variable step: w -= 0.1·(w - x), loss (w - x)². */
@@ -45,6 +46,15 @@ it('appends a final line per call to the file LEMMA_TRAIN_TIMING names, and retu
   expect(a.losses.map((p) => p.step)).toEqual([1, 2]);
   expect(a.losses[0]!.loss).toBeCloseTo(0.01, 6);
   expect(a.losses[1]!.loss).toBeCloseTo(1.1881, 5);
+});
+
+it('writes no dispatch profile for an eager run (cpu): only a replayed step graph is profiled', async () => {
+  const file = join(dir, 'profile.jsonl');
+  process.env[TRAIN_PROFILE_ENV] = file;
+  const r = await run(4);
+  expect(r.mode).toBe('eager');
+  expect(r.losses.map((p) => p.step)).toEqual([1, 3]);
+  expect(existsSync(file)).toBe(false);
 });
 
 it('writes nothing once LEMMA_TRAIN_TIMING is unset', async () => {

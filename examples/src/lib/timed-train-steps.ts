@@ -6,6 +6,9 @@
  * the end, so that scripts/device/train-backends.sh can report ms per training step per reproduction and backend,
  * also for a run it stopped at its time limit.
  *
+ * Dispatch profile: when LEMMA_TRAIN_PROFILE names a file, each call in graph mode appends the GPU time of every
+ * dispatch of its first replayed step ({@link TrainProfile}); scripts/device/dispatch-profile-table.mjs sums them.
+ *
  * TensorBoard: when LEMMA_TRAIN_LOGDIR names a folder (the CLI's `--logdir` sets it to `<logdir>/<reproduction id>`
  * while a reproduction runs; worker threads inherit it), each call writes the losses it reads back as the scalar
  * {@link TRAIN_LOSS_TAG} into a run of its own, `<folder>/<run>/events.out.tfevents.*`, named by the call's `run`
@@ -17,12 +20,27 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { trainSteps } from '@lemma/gpu-kernels';
-import type { StepFn, TrainStepsOptions, TrainStepsResult } from '@lemma/gpu-kernels';
+import type { DispatchTiming, StepFn, TrainStepsOptions, TrainStepsResult } from '@lemma/gpu-kernels';
 import { createSummaryWriter } from '@lemma/gpu-kernels/tensorboard';
 import type { SummaryWriter } from '@lemma/gpu-kernels/tensorboard';
 
 /** The environment variable naming the timing file. */
 export const TRAIN_TIMING_ENV = 'LEMMA_TRAIN_TIMING';
+
+/**
+ * The environment variable naming the dispatch-profile file: when set, each call in graph mode times its first
+ * replayed step dispatch by dispatch (trainSteps' `onDispatchProfile`) and appends one {@link TrainProfile} line.
+ */
+export const TRAIN_PROFILE_ENV = 'LEMMA_TRAIN_PROFILE';
+
+/** One line of the dispatch-profile file. */
+export interface TrainProfile {
+  /** The call, as in the timing file (when LEMMA_TRAIN_TIMING is set too). */
+  call: string;
+  /** Models each step trains. */
+  models: number;
+  dispatches: DispatchTiming[];
+}
 
 /** The environment variable naming the folder of the TensorBoard training runs. */
 export const TRAIN_LOGDIR_ENV = 'LEMMA_TRAIN_LOGDIR';
@@ -112,17 +130,25 @@ function withSummary(options: TimedTrainStepsOptions): TrainStepsOptions {
   return { ...rest, summary: { writer, tag: TRAIN_LOSS_TAG } };
 }
 
+/** The trainSteps options of a call, with a dispatch profile appended to LEMMA_TRAIN_PROFILE's file when it is set. */
+function withProfile(options: TrainStepsOptions, call: string, models: number): TrainStepsOptions {
+  const file = process.env[TRAIN_PROFILE_ENV];
+  if (!file || options.onDispatchProfile) return options;
+  const line = (dispatches: DispatchTiming[]): TrainProfile => ({ call, models, dispatches });
+  return { ...options, onDispatchProfile: (d) => appendFileSync(file, `${JSON.stringify(line(d))}\n`) };
+}
+
 /**
  * Runs {@link trainSteps} with the same arguments and result, recording its progress and wall time when
  * LEMMA_TRAIN_TIMING is set and its losses in a TensorBoard run when LEMMA_TRAIN_LOGDIR is set.
  */
 export async function timedTrainSteps(step: StepFn, batch: (i: number) => tf.Tensor[], timedOptions: TimedTrainStepsOptions): Promise<TrainStepsResult> {
-  const options = withSummary(timedOptions);
+  const call = `${process.pid}-${threadId}-${calls++}`;
+  const models = timedOptions.models ?? 1;
+  const options = withProfile(withSummary(timedOptions), call, models);
   const file = process.env[TRAIN_TIMING_ENV];
   if (!file) return trainSteps(step, batch, options);
-  const call = `${process.pid}-${threadId}-${calls++}`;
   const backend = tf.getBackend();
-  const models = timedOptions.models ?? 1;
   const many = models > 1 ? { models } : {};
   // One short append per line: atomic enough for the cell pool's threads writing the same file.
   const write = (line: TrainTiming) => appendFileSync(file, `${JSON.stringify(line)}\n`);

@@ -9,9 +9,12 @@ Same ids and sizes as ours; one JSON document on stdout. Flags: --smoke, --quick
 """
 import datetime
 import json
+import os
 import sys
 
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts", "gpu-bench"))  # peer_timing.py: beside this file in the pack's peers/, else in scripts/gpu-bench
 import torch
+from peer_timing import elapsed_ms, time_ms
 
 smoke = "--smoke" in sys.argv
 quick = "--quick" in sys.argv
@@ -59,16 +62,7 @@ def stacked_ms(K, x, y):
             loss.backward()
             opt.step()
 
-        for _ in range(5):
-            step()
-        torch.cuda.synchronize()
-        a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        a.record()
-        for _ in range(iters):
-            step()
-        b.record()
-        torch.cuda.synchronize()
-        return round(a.elapsed_time(b) / iters, 4)
+        return round(time_ms(step, iters, warmup=5), 4)
     except Exception as e:  # noqa: BLE001 - report and keep the eager rows
         print(f"stacked compiled K={K}: {type(e).__name__}: {str(e)[:200]}", file=sys.stderr)
         return None
@@ -97,18 +91,13 @@ for K in (16, 1):
         loss.backward()
         opts[k].step()
 
-    for k in range(K):  # warm-up: 3 steps of every model, as ours
-        for _ in range(3):
-            step(k)
-    torch.cuda.synchronize()
-    a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    a.record()
-    for k in range(K):  # K sequential runs
-        for _ in range(iters):
-            step(k)
-    b.record()
-    torch.cuda.synchronize()
-    ms = a.elapsed_time(b) / iters
+    def runs(n):  # K sequential runs of n steps each
+        for k in range(K):
+            for _ in range(n):
+                step(k)
+
+    runs(3)  # warm-up: 3 steps of every model, as ours
+    ms = elapsed_ms(lambda: runs(iters)) / iters
     cms = stacked_ms(K, torch.stack(xs), torch.stack(ys))
     size = f"K={K} {'-'.join(map(str, sizes))} batch {B} adam"
     # One measurement, two ids: ours replays a step graph (the id) and runs eager tfjs ops (_eager); both

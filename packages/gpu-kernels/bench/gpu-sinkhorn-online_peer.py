@@ -3,8 +3,10 @@
 the n x m matrix). Same ids, sizes, data distribution (uniform in [0, 1]^d / sqrt(d)), eps = 0.05 and uniform
 weights. n = 1048576 runs row-chunked (chunks of 4096 x points against all y points, each chunk compiled once).
 CUDA-event timing over enough iterations. Prints one JSON document on stdout (run.sh saves it); progress on stderr."""
-import datetime, json, math, sys
+import datetime, json, math, os, sys
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts", "gpu-bench"))  # peer_timing.py: beside this file in the pack's peers/, else in scripts/gpu-bench
 import torch
+from peer_timing import time_ms
 
 quick = "--quick" in sys.argv
 smoke = "--smoke" in sys.argv
@@ -31,13 +33,7 @@ def half_chunked(xo, yi, pot, logm, eps):
 
 def bench(id_, size, iters, fn, pairs, note=None):
     try:
-        fn(); fn(); torch.cuda.synchronize()
-        a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        a.record()
-        for _ in range(iters):
-            fn()
-        b.record(); torch.cuda.synchronize()
-        ms = a.elapsed_time(b) / iters
+        ms = time_ms(fn, iters, warmup=2)
         row = {"id": id_, "size": size, "ms": round(ms, 4), "pairsPerSec": float(f"{pairs / (ms * 1e-3):.4g}")}
         if note:
             row["note"] = note

@@ -18,9 +18,10 @@ import json
 import math
 import os
 import sys
-import time
 
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts", "gpu-bench"))  # peer_timing.py: beside this file in the pack's peers/, else in scripts/gpu-bench
 import torch
+from peer_timing import capture_graph, time_ms
 
 quick = "--quick" in sys.argv
 smoke = "--smoke" in sys.argv
@@ -41,22 +42,6 @@ def iteration(f, g, C, loga, logb):
     return f, g
 
 
-def elapsed_ms(run, samples):
-    """Wall ms of `samples` calls of run() (each K iterations), GPU-timed with CUDA events (perf_counter on CPU)."""
-    if cuda:
-        a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        a.record()
-        for _ in range(samples):
-            run()
-        b.record()
-        torch.cuda.synchronize()
-        return a.elapsed_time(b)
-    t0 = time.perf_counter()
-    for _ in range(samples):
-        run()
-    return (time.perf_counter() - t0) * 1e3
-
-
 def time_variant(fn, C, loga, logb, n, graph):
     """ms per iteration of `fn` chained K times per sample, from zeros, after a warm-up as long as the timed loop."""
     st = {"f": torch.zeros(n, device=dev), "g": torch.zeros(n, device=dev)}
@@ -66,28 +51,22 @@ def time_variant(fn, C, loga, logb, n, graph):
         torch.cuda.synchronize()
         g_in = st["g"].clone()
         f_out, g_out = torch.zeros_like(st["f"]), torch.zeros_like(g_in)
-        side = torch.cuda.Stream()
-        side.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(side):
-            fn(f_out, g_in, C, loga, logb)
-        torch.cuda.current_stream().wait_stream(side)
-        cg = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(cg):
+
+        def body():
             f, g = f_out, g_in
             for _ in range(K):
                 f, g = fn(f, g, C, loga, logb)
             f_out.copy_(f)
             g_in.copy_(g)  # the next replay continues from this g, as ours does
-        run = cg.replay
+
+        # One iteration on a side stream, then the K chained iterations captured on torch.cuda.graph's own stream.
+        run = capture_graph(body, lambda: fn(f_out, g_in, C, loga, logb)).replay
     else:
         def run():
             for _ in range(K):
                 st["f"], st["g"] = fn(st["f"], st["g"], C, loga, logb)
-    for _ in range(CALLS):
-        run()
-    if cuda:
-        torch.cuda.synchronize()
-    return elapsed_ms(run, CALLS) / (CALLS * K)
+    # CALLS warm-up calls, then CALLS timed calls: CUDA events on the GPU, perf_counter in a CPU --smoke run.
+    return time_ms(run, CALLS, warmup=CALLS, clock="cuda" if cuda else "cpu") / K
 
 
 def bench(id_, n, C, nbytes):

@@ -8,11 +8,14 @@ stdout (run.sh saves it)."""
 import datetime
 import json
 import math
+import os
 import sys
 
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts", "gpu-bench"))  # peer_timing.py: beside this file in the pack's peers/, else in scripts/gpu-bench
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from peer_timing import elapsed_ms
 
 smoke = "--smoke" in sys.argv
 quick = "--quick" in sys.argv
@@ -70,18 +73,15 @@ def time_steps(model, batches, loss_fn, steps):
         opt.step()
         return loss
 
+    def run():
+        for i in range(steps):
+            loss = step(i)
+            if i % READ_EVERY == READ_EVERY - 1:
+                loss.item()
+
     for i in range(10):
         step(i)
-    torch.cuda.synchronize()
-    a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    a.record()
-    for i in range(steps):
-        loss = step(i)
-        if i % READ_EVERY == READ_EVERY - 1:
-            loss.item()
-    b.record()
-    torch.cuda.synchronize()
-    return a.elapsed_time(b) / steps
+    return elapsed_ms(run) / steps
 
 
 def bench(id_, size, make_model, batches, loss_fn, steps):

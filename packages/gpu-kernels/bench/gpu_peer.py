@@ -1,6 +1,8 @@
 """PyTorch peer of bench/gpu.ts: same ids and sizes, CUDA-event timing. Prints JSON on stdout (run.sh saves it)."""
-import json, math, sys, datetime
+import json, math, os, sys, datetime
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts", "gpu-bench"))  # peer_timing.py: beside this file in the pack's peers/, else in scripts/gpu-bench
 import torch
+from peer_timing import time_ms
 
 quick = "--quick" in sys.argv
 focus = "--focus" in sys.argv  # same subset as bench/gpu.ts --focus
@@ -10,13 +12,7 @@ rows = []
 
 
 def bench(id_, size, iters, fn, nbytes=None):
-    fn(); fn(); torch.cuda.synchronize()
-    a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    a.record()
-    for _ in range(iters):
-        fn()
-    b.record(); torch.cuda.synchronize()
-    ms = a.elapsed_time(b) / iters
+    ms = time_ms(fn, iters, warmup=2)
     row = {"id": id_, "size": size, "ms": round(ms, 4)}
     if nbytes:
         row["bytes"] = nbytes

@@ -89,6 +89,7 @@ export type {
   CapturedStep,
   StepFn,
   StepGraphStats,
+  DispatchTiming,
   TrainStepsEvaluate,
   TrainStepsOptions,
   TrainStepsResult,

@@ -12,7 +12,7 @@
  * stderr). Timing: 2 warm-up steps, then N steps between two queue drains (wall clock / N), median of 3 rounds.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { applyElementwiseRule, createRuleSlots, GradScaler, gradScaleTuning, randomNormal, selectBackend } from '@lemma/gpu-kernels';
+import { applyElementwiseRule, captureStepGraph, createRuleSlots, GradScaler, gradScaleTuning, randomNormal, selectBackend } from '@lemma/gpu-kernels';
 import { adamw, adamwRule } from '../src/index';
 import { adamwScalars } from '../src/adamw';
 import { benchSize } from './step-throughput';
@@ -225,11 +225,32 @@ async function optimizerStep(id: string, tensors: number, each: number, clipNorm
   for (let r = 0; r < 3; r++) runs.push(await time(() => opt.applyGradients(named), drain, iters));
   runs.sort((a, b) => a.ms - b.ms);
   const m = runs[1]!;
+  console.error(`${id}: runs ${runs.map((r) => `${r.ms.toFixed(3)} ms (host ${r.hostMs.toFixed(3)})`).join(', ')}`);
+  // OPTIM_BENCH_PROFILE=1: the same step, profiled, after the timed runs.
+  if (process.env.OPTIM_BENCH_PROFILE) await profileApply(id, opt, named, drain, iters);
   opt.dispose();
   tf.dispose([...vs, ...gs]);
   const row = { id, size: sizeLabel(tensors, each), ms: +m.ms.toFixed(4), hostMs: +m.hostMs.toFixed(4) };
   console.error(`${row.id} ${row.size}: ${row.ms} ms (host ${row.hostMs} ms)`);
   return row;
+}
+
+/**
+ * The optimizer step as a step graph, timed dispatch by dispatch (three profiled replays), then its unprofiled
+ * replay time: which kernel is slower under which conditions, and whether eager tfjs adds time to the GPU's.
+ */
+async function profileApply(tag: string, opt: tf.Optimizer, named: tf.NamedTensorMap, sync: () => Promise<void>, iters: number): Promise<void> {
+  const { graph, outputs } = captureStepGraph(() => opt.applyGradients(named), [[], []]);
+  tf.dispose(outputs.flat());
+  for (let r = 0; r < 3; r++) {
+    const p = await graph.replayProfiled([]);
+    const total = p.dispatches.reduce((a, d) => a + d.gpuMs, 0);
+    const parts = p.dispatches.map((d) => `${d.label}[${d.workgroups.join('x')}] ${d.gpuMs.toFixed(3)}`).join('; ');
+    console.error(`${tag} graph replay ${r}: ${total.toFixed(3)} ms GPU over ${p.dispatches.length} dispatches: ${parts}`);
+  }
+  const replay = await time(() => tf.dispose(graph.replay([])), sync, iters);
+  console.error(`${tag} graph replay (unprofiled): ${replay.ms.toFixed(3)} ms`);
+  graph.dispose();
 }
 
 /**
@@ -252,6 +273,7 @@ async function probeValues(n: number, iters: number, sync: () => Promise<void>):
     const delta = (await d.data())[0];
     const step = await time(() => opt.applyGradients({ [vv.name]: g! }), sync, iters);
     console.error(`probe ${init}: g finite ${st[0]![0]} zeros ${st[1]![0]} min ${st[2]![0]} max ${st[3]![0]} mean|g| ${st[5]![0]} v finite ${st[4]![0]}; add ${add.ms.toFixed(3)} ms; step ${step.ms.toFixed(3)} ms; max|Δv| after 1 step ${delta}`);
+    await profileApply(`probe ${init}`, opt, { [vv.name]: g! }, sync, iters);
     opt.dispose();
     tf.dispose([d, before, vv, g!]);
   }

@@ -6,9 +6,12 @@ parameter, a fixed gradient, weight decay 0.01 on it. Prints one JSON document o
 $OUT/optim.torch.json). Flags: --quick (sizes / 8), --smoke (sizes / 512). Run: python3 bench/gpu_peer.py [--quick]
 """
 import json
+import os
 import sys
 
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts", "gpu-bench"))  # peer_timing.py: beside this file in the pack's peers/, else in scripts/gpu-bench
 import torch
+from peer_timing import time_ms
 
 quick = "--quick" in sys.argv
 smoke = "--smoke" in sys.argv
@@ -23,23 +26,6 @@ def size_label(tensors: int, each: int) -> str:
     return f"{tensors}x{text}M params"
 
 
-def time_step(step, rounds: int = 3) -> float:
-    """Median over rounds of (2 warm-up steps, then `iters` steps between CUDA events) in ms per step."""
-    out = []
-    for _ in range(rounds):
-        for _ in range(2):
-            step()
-        torch.cuda.synchronize()
-        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        for _ in range(iters):
-            step()
-        end.record()
-        torch.cuda.synchronize()
-        out.append(start.elapsed_time(end) / iters)
-    return sorted(out)[len(out) // 2]
-
-
 def row(row_id: str, each: int, clip: bool) -> dict:
     gen = torch.Generator(device="cuda").manual_seed(1)
     p = torch.nn.Parameter(torch.randn(each, device="cuda", generator=gen))
@@ -52,7 +38,7 @@ def row(row_id: str, each: int, clip: bool) -> dict:
             torch.nn.utils.clip_grad_norm_(params, 1.0, foreach=True)
         opt.step()
 
-    ms = time_step(step)
+    ms = time_ms(step, iters, warmup=2, rounds=3)  # median over 3 rounds of (2 warm-up steps, `iters` timed steps)
     r = {"id": row_id, "size": size_label(1, each), "ms": round(ms, 4)}
     print(f"{row_id} {r['size']}: {ms:.3f} ms", file=sys.stderr)
     del opt, p

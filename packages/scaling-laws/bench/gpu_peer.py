@@ -5,10 +5,12 @@ for S = 64 seeds at once (eager PyTorch, plus a CUDA-graph variant that replays 
 Prints one JSON document (rows with bench/gpu.ts's ids and sizes). Run: python3 bench/gpu_peer.py
 """
 import json
+import os
 import sys
-import time
 
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts", "gpu-bench"))  # peer_timing.py: beside this file in the pack's peers/, else in scripts/gpu-bench
 import torch
+from peer_timing import capture_graph, elapsed_ms
 
 
 def run(d: int, B: int, S: int, steps: int, graph: bool) -> float:
@@ -33,27 +35,15 @@ def run(d: int, B: int, S: int, steps: int, graph: bool) -> float:
     torch.cuda.synchronize()
     if graph:
         per = 100
-        s = torch.cuda.Stream()
-        s.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(s):
-            for _ in range(3):
-                step()
-        torch.cuda.current_stream().wait_stream(s)
-        g = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(g, stream=s):
+
+        def body() -> None:
             for _ in range(per):
                 step()
-        torch.cuda.synchronize()
-        t0 = time.perf_counter()
-        for _ in range(steps // per):
-            g.replay()
-        torch.cuda.synchronize()
-        return (time.perf_counter() - t0) * 1000 / (per * (steps // per))
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step()
-    torch.cuda.synchronize()
-    return (time.perf_counter() - t0) * 1000 / steps
+
+        # 3 steps on a side stream, then `per` steps captured on that stream; wall clock over the replays.
+        g = capture_graph(body, step, warmup_calls=3, on_warmup_stream=True)
+        return elapsed_ms(g.replay, steps // per, clock="wall") / (per * (steps // per))
+    return elapsed_ms(step, steps, clock="wall") / steps
 
 
 def main() -> None:

@@ -236,8 +236,9 @@ function initCoeffs(cell: GraphCell, a: Arch): Float32Array[] {
 function kInputs(arch: GraphArch, n: number, adjs: readonly Float64Array[], count: number): { x: tf.Tensor3D; adjHat: tf.Tensor3D | undefined } {
   const K = adjs.length;
   const x = tf.tensor3d(stackModels(adjs.map((adj) => (arch === 'ign2' ? ignInput(adj, n) : mpnnInput(adj, n)))), [K, count, arch === 'ign2' ? n * n : n]);
-  // Â divided on the backend in float32, as the one-model training did, so K = 1 replays it bit for bit.
-  const adjHat = arch === 'mpnn' ? tf.tidy(() => tf.div(tf.tensor3d(stackModels(adjs), [K * count, n, n]), n - 1) as tf.Tensor3D) : undefined;
+  // Â in float32 on the host, rounded as tf.div rounds it (entries are 0 or 1/(n-1)): a batch of host tensors only, which a
+  // replayed step writes straight into its inputs, where a tfjs op here would run eagerly on the GPU every step.
+  const adjHat = arch === 'mpnn' ? tf.tensor3d(Float32Array.from(stackModels(adjs), (v) => v / (n - 1)), [K * count, n, n]) : undefined;
   return { x, adjHat };
 }
 

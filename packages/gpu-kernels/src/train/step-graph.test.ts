@@ -68,6 +68,44 @@ describeEachBackend(
       });
     }
 
+    it('a profiled replay is the same step as a replay, with one GPU time per dispatch', async () => {
+      tf.env().set('WEBGPU_CPU_FORWARD', false);
+      try {
+        const plain = await train(() => mlp([32, 64, 10], 16, 3), 5, true);
+        const m = mlp([32, 64, 10], 16, 3);
+        const opt = tf.train.adam(1e-2);
+        const step = optimizerStep(m, opt);
+        const batches = Array.from({ length: 5 }, (_, i) => m.batch(i));
+        const losses: tf.Tensor[] = [step(batches[0]!)];
+        const { graph, outputs } = captureStepGraph(step, [batches[1]!, batches[2]!]);
+        losses.push(outputs[0][0]!, outputs[1][0]!);
+        expect(graph.canProfile).toBe(true);
+        const prof = await graph.replayProfiled(batches[3]!);
+        losses.push(prof.outputs[0]!, graph.replay(batches[4]!)[0]!);
+        expect(prof.dispatches.length).toBe(graph.stats.dispatches);
+        expect(prof.dispatches.map((d) => d.index)).toEqual(prof.dispatches.map((_, i) => i));
+        for (const d of prof.dispatches) {
+          expect(d.gpuMs).toBeGreaterThanOrEqual(0);
+          expect(Number.isFinite(d.gpuMs)).toBe(true);
+          expect(d.workgroups.every((w) => Number.isInteger(w) && w >= 1)).toBe(true);
+          expect(d.boundBytes).toBeGreaterThan(0);
+        }
+        // tfjs labels its pipelines with the program's class name.
+        expect(prof.dispatches.some((d) => /MatMul/.test(d.label))).toBe(true);
+        expect(prof.dispatches.reduce((a, d) => a + d.gpuMs, 0)).toBeGreaterThan(0);
+        const l = await Promise.all(losses.map(async (t) => (await t.data())[0]!));
+        expect(l).toEqual(plain.losses);
+        const p = await params(m);
+        p.forEach((x, i) => expect(Array.from(x)).toEqual(Array.from(plain.p[i]!)));
+        graph.dispose();
+        tf.dispose([...losses, ...batches.flat()]);
+        opt.dispose();
+        m.dispose();
+      } finally {
+        tf.env().set('WEBGPU_CPU_FORWARD', true);
+      }
+    });
+
     it('refuses a step that reads back', () => {
       const m = mlp([8, 4], 2, 1);
       const opt = tf.train.sgd(0.1);

@@ -25,6 +25,26 @@ export interface StepGraphStats {
   hooks: number;
 }
 
+/** The GPU time of one dispatch of a profiled replay ({@link StepGraph.replayProfiled}). */
+export interface DispatchTiming {
+  /** Position among the step's dispatches. */
+  index: number;
+  /** The compute pipeline's label (tfjs names its programs, e.g. `MatMulPackedProgram`; Lemma's kernels by key). */
+  label: string;
+  /** Workgroups dispatched (x, y, z). */
+  workgroups: [number, number, number];
+  /** Bytes of the buffer ranges bound to the dispatch (an upper bound on what it can read and write). */
+  boundBytes: number;
+  /** GPU time between the start and the end of the dispatch's pass, in ms. */
+  gpuMs: number;
+}
+
+/** How a profiled replay times passes: the timestamp writes of each pass, and the query resolve at the end. */
+interface ReplayTiming {
+  pass(c: Extract<Cmd, { kind: 'dispatch' }>): GPUComputePassDescriptor;
+  resolve(enc: GPUCommandEncoder): void;
+}
+
 type Cmd =
   | { kind: 'dispatch'; pipeline: GPUComputePipeline; groups: (GPUBindGroup | null)[]; x: number; y: number; z: number }
   | { kind: 'copy'; src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; size: number }
@@ -232,6 +252,59 @@ export class StepGraph {
    * or disposed since capture, or a host-written value varies between steps with no onReplay hook.
    */
   replay(batch: tf.Tensor[]): tf.Tensor[] {
+    return this.run(batch, null);
+  }
+
+  /** Whether {@link StepGraph.replayProfiled} can run: the device has the `timestamp-query` feature. */
+  get canProfile(): boolean {
+    return this.be.device.features.has('timestamp-query');
+  }
+
+  /**
+   * Like {@link StepGraph.replay} (one real step), with each compute dispatch in a compute pass of its own whose
+   * GPU timestamps give the dispatch's GPU time: where a step's GPU time goes, dispatch by dispatch. Diagnostic only
+   * (a pass per dispatch and the read-back cost more than a replay). Resolves once the GPU has run the step.
+   * @throws when the device lacks the `timestamp-query` feature, or for the reasons `replay` throws.
+   */
+  async replayProfiled(batch: tf.Tensor[]): Promise<{ outputs: tf.Tensor[]; dispatches: DispatchTiming[] }> {
+    if (this.disposed) throw new Error('StepGraph.replayProfiled: the graph was disposed');
+    const device = this.be.device;
+    if (!this.canProfile) {
+      throw new Error("StepGraph.replayProfiled: the WebGPU device has no 'timestamp-query' feature (the adapter does not offer it), so dispatches cannot be timed");
+    }
+    const list = this.batches.flatMap((b) => b.cmds.filter((c): c is Extract<Cmd, { kind: 'dispatch' }> => c.kind === 'dispatch'));
+    const count = 2 * list.length;
+    const querySet = device.createQuerySet({ type: 'timestamp', count });
+    const resolved = device.createBuffer({ size: 8 * count, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+    const read = device.createBuffer({ size: 8 * count, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    let n = 0;
+    try {
+      const outputs = this.run(batch, {
+        pass: () => ({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * n, endOfPassWriteIndex: 2 * n++ + 1 } }),
+        resolve: (enc) => {
+          enc.resolveQuerySet(querySet, 0, count, resolved, 0);
+          enc.copyBufferToBuffer(resolved, 0, read, 0, 8 * count);
+        },
+      });
+      await read.mapAsync(GPUMapMode.READ);
+      const ns = new BigInt64Array(read.getMappedRange().slice(0));
+      read.unmap();
+      const dispatches = list.map((c, i) => ({
+        index: i,
+        label: c.pipeline.label || '(unlabelled)',
+        workgroups: [c.x, c.y, c.z] as [number, number, number],
+        boundBytes: c.groups.reduce((a, g) => a + (g ? (bindGroupRecord(g)?.entries.reduce((e, x) => e + (x.size ?? x.buffer.size - x.offset), 0) ?? 0) : 0), 0),
+        gpuMs: Number(ns[2 * i + 1]! - ns[2 * i]!) / 1e6,
+      }));
+      return { outputs, dispatches };
+    } finally {
+      querySet.destroy();
+      resolved.destroy();
+      read.destroy();
+    }
+  }
+
+  private run(batch: tf.Tensor[], timing: ReplayTiming | null): tf.Tensor[] {
     if (this.disposed) throw new Error('StepGraph.replay: the graph was disposed');
     const be = this.be;
     if (tf.backend() !== (be as unknown)) throw new Error(`StepGraph.replay: the graph was captured on webgpu, but the active backend is '${tf.getBackend()}'`);
@@ -305,7 +378,7 @@ export class StepGraph {
       for (const c of b.cmds) {
         if (c.kind === 'dispatch') {
           if (!pass) {
-            pass = enc.beginComputePass();
+            pass = enc.beginComputePass(timing?.pass(c));
             pipeline = null;
             bound.length = 0;
           }
@@ -321,6 +394,11 @@ export class StepGraph {
             }
           }
           pass.dispatchWorkgroups(c.x, c.y, c.z);
+          // Profiling: each dispatch in a pass of its own, timed by the pass's timestamps.
+          if (timing) {
+            pass.end();
+            pass = null;
+          }
         } else {
           if (pass) {
             pass.end();
@@ -338,6 +416,7 @@ export class StepGraph {
       enc.copyBufferToBuffer(s.buffer, 0, be.tensorMap.get(info.dataId).resource as GPUBuffer, 0, s.buffer.size);
       return tf.engine().makeTensorFromTensorInfo(info);
     });
+    timing?.resolve(enc);
     be.queue.submit([enc.finish()]);
     // Values a read cached on the host are stale now.
     for (const h of this.held) be.tensorMap.get(h.dataId).values = null;

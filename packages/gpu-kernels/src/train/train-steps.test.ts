@@ -29,7 +29,16 @@ describeEachBackend('trainSteps', (backend) => {
           const seen: number[] = [];
           const logged: [string, number, number][] = [];
           const writer = { scalar: (tag: string, value: number, s: number) => void logged.push([tag, value, s]) };
-          const r = await trainSteps(step, (i) => m.batch(i), { steps: 9, readEvery: 4, onProgress: (p) => seen.push(p.step), summary: { writer, tag: 'train/loss' } });
+          const profiles: number[] = [];
+          const r = await trainSteps(step, (i) => m.batch(i), {
+            steps: 9,
+            readEvery: 4,
+            onProgress: (p) => seen.push(p.step),
+            summary: { writer, tag: 'train/loss' },
+            onDispatchProfile: (d) => profiles.push(d.length),
+          });
+          // The first replayed step is profiled (and is still a normal step: the parameters below match).
+          expect(profiles).toEqual(backend === 'webgpu' ? [r.graphStats!.dispatches] : []);
           expect(r.losses.map((l) => l.step)).toEqual([3, 7, 8]);
           expect(seen).toEqual([3, 7, 8]);
           // Every loss read back is logged once, with its step, under the tag given.

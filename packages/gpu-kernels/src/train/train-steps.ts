@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectFunction, expectInteger, expectOneOf, expectOptions, invalidArgument } from '../validate';
 import { captureStepGraph } from './step-graph';
-import type { StepFn, StepGraph, StepGraphStats } from './step-graph';
+import type { DispatchTiming, StepFn, StepGraph, StepGraphStats } from './step-graph';
 import type { SummaryWriter } from '../logging/event-file';
 
 /** Options of {@link trainSteps}. */
@@ -31,6 +31,12 @@ export interface TrainStepsOptions {
    * makes are its own; it must not reassign or dispose the variables the step updates.
    */
   evaluate?: TrainStepsEvaluate;
+  /**
+   * Diagnostic: in graph mode, the first replayed step runs as {@link StepGraph.replayProfiled} and its per-dispatch
+   * GPU times are handed to this callback (the step itself is a normal step). Needs the device's `timestamp-query`
+   * feature; without it the callback gets nothing and training goes on unprofiled.
+   */
+  onDispatchProfile?: (dispatches: DispatchTiming[]) => void;
 }
 
 /** The between-steps callback of {@link TrainStepsOptions.evaluate}. */
@@ -57,7 +63,7 @@ export interface TrainStepsResult {
   steps: number;
 }
 
-const KEYS = ['steps', 'readEvery', 'onProgress', 'graph', 'summary', 'evaluate'] as const;
+const KEYS = ['steps', 'readEvery', 'onProgress', 'graph', 'summary', 'evaluate', 'onDispatchProfile'] as const;
 /** Reads allowed in flight before the host waits for the oldest, so it never runs unboundedly ahead. */
 const MAX_PENDING_READS = 2;
 
@@ -78,10 +84,11 @@ export async function trainSteps(step: StepFn, batch: (i: number) => tf.Tensor[]
   expectFunction('trainSteps', 'step', step);
   expectFunction('trainSteps', 'batch', batch);
   if (options === undefined) throw new TypeError('trainSteps: options must be an object with at least { steps }');
-  const { steps, readEvery = 10, onProgress, graph = 'auto', summary, evaluate } = expectOptions('trainSteps', 'options', options, KEYS);
+  const { steps, readEvery = 10, onProgress, graph = 'auto', summary, evaluate, onDispatchProfile: profile } = expectOptions('trainSteps', 'options', options, KEYS);
   expectInteger('trainSteps', 'steps', steps, { min: 1 });
   expectInteger('trainSteps', 'readEvery', readEvery, { min: 1 });
   if (onProgress !== undefined) expectFunction('trainSteps', 'onProgress', onProgress);
+  if (profile !== undefined) expectFunction('trainSteps', 'onDispatchProfile', profile);
   expectOneOf('trainSteps', 'graph', graph, ['auto', true, false]);
   if (summary !== undefined) {
     expectOptions('trainSteps', 'summary', summary, ['writer', 'tag']);
@@ -174,7 +181,11 @@ export async function trainSteps(step: StepFn, batch: (i: number) => tf.Tensor[]
         const b = batch(i);
         let outs: tf.Tensor[];
         try {
-          outs = g.replay(b);
+          if (profile && i === c + 2 && g.canProfile) {
+            const p = await g.replayProfiled(b);
+            outs = p.outputs;
+            profile(p.dispatches);
+          } else outs = g.replay(b);
         } catch (e) {
           // Nothing was submitted: continue eagerly from this step.
           if (graph === true || i > c + 2) throw e;

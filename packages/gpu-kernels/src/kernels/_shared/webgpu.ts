@@ -64,6 +64,7 @@ export function getPipeline(device: GPUDevice, key: string, code: string): GPUCo
     return hit.pipeline;
   }
   const pipeline = device.createComputePipeline({
+    label: key,
     layout: 'auto',
     compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
   });

@@ -158,6 +158,7 @@ function ruleVariant(device: GPUDevice, rule: ElementwiseRule, st: RuleState, k:
   const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout, group1Layout(st, scaled, sliced)] });
   const make = (vec4: boolean): GPUComputePipeline =>
     device.createComputePipeline({
+      label: `elementwiseRule:${rule.name}`,
       layout: pipelineLayout,
       compute: { module: device.createShaderModule({ code: ruleCode(rule, vec4, k, scaled, sliced) }), entryPoint: 'main' },
     });
