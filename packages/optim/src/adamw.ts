@@ -35,7 +35,7 @@ export function checkDecayBelowOne(cls: string, lr: number, weightDecay: number)
 /** Option keys of AdamW beyond the common ones. */
 export const ADAMW_KEYS = ['beta1', 'beta2', 'eps', 'weightDecay'];
 
-/** AdamW scalars at step t for one variable. */
+/** AdamW scalars at step t for one variable (torch.optim.AdamW docs' algorithm; no paper equation cited). */
 export function adamwScalars(o: AdamWOptions, ctx: StepContext): RuleScalars {
   const b1 = o.beta1 ?? 0.9;
   const b2 = o.beta2 ?? 0.999;

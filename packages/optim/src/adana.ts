@@ -8,7 +8,7 @@ import { FusedOptimizer, type StepContext } from './fused-optimizer';
 import { adanaRule, danaStarRule, NO_CLIP, type FusedRule, type RuleScalars } from './rules';
 import { logTimeCoefficient } from './schedules';
 
-/** Options of {@link Adana} and its variants. Defaults follow the paper: κ 0.85, δ 8, ω 4, ε 1e-8. */
+/** Options of {@link Adana} and its variants. Defaults: κ 0.85, δ 8, ω 4 (README, `scripts/launch.sh`), ε 1e-8 (`adana.py`). */
 export interface AdanaOptions extends CommonOptions {
   /** Damping exponent κ ∈ [0, 1]: the momentum weight is (1 + t)^(1−κ). Default 0.85. */
   kappa?: number;
@@ -29,7 +29,7 @@ export interface AdanaOptions extends CommonOptions {
   weightDecay?: number;
   /** Multiplier of the momentum term (authors' gamma_3_factor). Default 1; 0 gives log-time RMSProp. */
   gamma3Factor?: number;
-  /** SNR clip of the momentum coefficient (Dana-MK4). Default: off for ADANA/Dana-Star, 2 for the MK4 variants. */
+  /** SNR clip of the momentum coefficient (Dana-MK4). Default: off for ADANA/Dana-Star, 2 for the MK4 variants (`launch.sh` CLIPSNR). */
   clipSNR?: number;
 }
 
@@ -94,7 +94,10 @@ abstract class AdanaFamily extends FusedOptimizer<AdanaOptions> {
     return this.variant.star ? danaStarRule : adanaRule;
   }
 
-  /** λ(t): ω/(wd_ts + t) (wd_ts = `wdTimescale` or T/10), the constant `weightDecay`, or 0. */
+  /**
+   * λ(t): ω/(wd_ts + t) (wd_ts = `wdTimescale` or T/10), the constant `weightDecay`, or 0. README: λ(t) = ω/t;
+   * code: `adana.py` wd/(1 + step/wd_ts) with `launch.sh` wd = ω/wd_ts (no equation number: paper text not reachable).
+   */
   weightDecayAt(t: number): number {
     const o = this.options;
     if (o.weightDecay !== undefined) return o.weightDecay;
@@ -108,14 +111,16 @@ abstract class AdanaFamily extends FusedOptimizer<AdanaOptions> {
     const kappa = o.kappa ?? 0.85;
     const clip = o.clipSNR ?? this.variant.defaultClip;
     const common = {
-      a: logTimeCoefficient(t, o.delta ?? 8),
+      a: logTimeCoefficient(t, o.delta ?? 8), // δ/(δ+t): `adana.py::ADana.step` (README β1(t) = β2(t))
       lr,
       lr3: lr * (o.gamma3Factor ?? 1),
       clip: clip === undefined || !Number.isFinite(clip) ? NO_CLIP : clip,
       eps: o.eps ?? 1e-8,
-      decay: 1 - this.weightDecayAt(t) * ctx.scheduleFactor * ctx.decayScale, // WD after the step, times s(t)
+      decay: 1 - this.weightDecayAt(t) * ctx.scheduleFactor * ctx.decayScale, // WD after the step, times s(t): `adana.py` wd_factor
     };
+    // Dana-Star: eff_t^(1−κ) and τ_reg's floor 1/(1+t) as `dana_star_mk4.py::DANA_STAR_MK4._update_param_compiled`.
     if (this.variant.star) return { ...common, t, ek: 1 - kappa, tmin: 1 / (1 + t) };
+    // α(t) = (1+t)^(1−κ): README "damped Nesterov"; `adana.py` effective_time = 1 + step (no equation number).
     return { ...common, damp: Math.pow(1 + t, 1 - kappa) };
   }
 }

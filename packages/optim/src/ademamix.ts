@@ -1,4 +1,7 @@
-/** AdEMAMix (arXiv 2409.03137, official PyTorch): a fast bias-corrected EMA plus α times a slow, uncorrected one. */
+/**
+ * AdEMAMix (arXiv 2409.03137, official PyTorch): a fast bias-corrected EMA plus α times a slow, uncorrected one.
+ * Paper Alg. 1 (no equation numbers recorded); code apple/ml-ademamix `pytorch/ademamix.py::AdEMAMix.step`.
+ */
 import * as tf from '@tensorflow/tfjs-core';
 import { ADAMW_KEYS, checkAdamOptions, type AdamWOptions } from './adamw';
 import { checkNumber } from './config';
@@ -16,7 +19,7 @@ export interface AdEMAMixOptions extends AdamWOptions {
   alphaWarmup?: number;
   /** β3 warm-up length, linear in half-life from β1 (paper: T). Default 0 (none). */
   beta3Warmup?: number;
-  /** Extra multiplier of the slow EMA's term, α·γ3f·m2 (the authors' `gamma_3_factor`, ademamix.py). Default 1. */
+  /** Extra multiplier of the slow EMA's term, α·γ3f·m2 (ADANA authors' `gamma_3_factor`, mlexpos/adana `src/optim/ademamix.py`). Default 1. */
   gamma3Factor?: number;
 }
 
@@ -55,10 +58,10 @@ export class AdEMAMix extends FusedOptimizer<AdEMAMixOptions> {
       b3: this.beta3At(ctx.t),
       alpha: this.alphaAt(ctx.t) * (o.gamma3Factor ?? 1),
       lr: ctx.lr,
-      ibc1: 1 / (1 - Math.pow(b1, ctx.t)),
+      ibc1: 1 / (1 - Math.pow(b1, ctx.t)), // bias correction of m1 and ν only, never m2 (`AdEMAMix.step`)
       ibc2: 1 / Math.sqrt(1 - Math.pow(b2, ctx.t)),
       eps: o.eps ?? 1e-8,
-      decay: 1 - ctx.lr * (o.weightDecay ?? 0) * ctx.decayScale,
+      decay: 1 - ctx.lr * (o.weightDecay ?? 0) * ctx.decayScale, // λ times the full lr, as `AdEMAMix.step`
     };
   }
 }

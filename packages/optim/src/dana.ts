@@ -2,6 +2,8 @@
  * DANA (arXiv 2505.16098, "Dimension-adapted Momentum Outscales SGD"): generalized momentum SGD
  * y ← (1 − Δ(t))·y + γ1·g; θ ← θ − γ2·g − γ3(t)·y, with Δ(t) = δ/(δ + t − 1) (Δ(1) = 1, the authors' 0-based count)
  * and γ3 either constant ∝ 1/d (DANA-constant) or decaying as a power of t (DANA-decaying).
+ * Paper text not reachable (no equation numbers); the rule is LosVolterrosHermanos/Experimental
+ * `power_law_rf/optimizers.py::dana_optimizer`, the schedules its `powerlaw_schedule`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkDecayBelowOne } from './adamw';
@@ -29,12 +31,13 @@ export interface DanaOptions extends CommonOptions {
   layerwise?: boolean;
   /** Decay exponent of γ3 for 'decaying' (1/(2α) on power-law data). Default 0.5. */
   exponent?: number;
-  /** Decoupled weight decay λ (θ shrinks by lr·λ per step). Default 0. */
+  /** Decoupled weight decay λ (θ shrinks by lr·λ per step; ours, `dana_optimizer` has none). Default 0. */
   weightDecay?: number;
 }
 
 /** γ3 at 1-based step t: c·γ2/d or c·γ2·t^(−exponent) (authors: `powerlaw_schedule(c·γ2, 0, −1/(2α), 1)` at count t − 1). */
 export function danaGamma3(o: DanaOptions, gamma2: number, t: number, layerSize?: number): number {
+  // g3_constant / g3_decay of mlexpos/adana `jax/dana_plrf.py::main`; layerwise: Experimental `dana_optimizer_layerwise`.
   const c = o.c ?? 0.5;
   if ((o.variant ?? 'decaying') === 'constant') return (c * gamma2) / (o.layerwise ? Math.max(1, layerSize ?? 1) : o.d!);
   return c * gamma2 * Math.pow(t, -(o.exponent ?? 0.5));
@@ -93,7 +96,7 @@ export interface DanaProblem {
   v?: number;
 }
 
-/** DANA hyperparameters from the paper's rules (authors' `dana_plrf.py`). */
+/** DANA hyperparameters from the authors' PLRF code (`jax/dana_plrf.py`; the paper's own statement is unconfirmed). */
 export interface DanaHyperparameters {
   gamma1: number;
   /** γ2 = 0.5·min(1, B/tr K). */
@@ -111,9 +114,10 @@ export interface DanaHyperparameters {
 }
 
 /**
- * The paper's hyperparameter rules for DANA on power-law data: γ1 = 1, γ2 = ½·min(1, B/tr K),
+ * The authors' hyperparameter rules for DANA on power-law data: γ1 = 1, γ2 = ½·min(1, B/tr K),
  * δ = 4 + (α+β)/α, γ3 = ½·γ2/d (constant) or ½·γ2·t^(−(1−κ_b)/(2α)) (decaying), κ_b = ln B/ln d.
- * `@lemma/scaling-laws` imports this.
+ * Source: mlexpos/adana `jax/dana_plrf.py::main`, batch exponent `jax/lr_m_sweeps.py::get_tanea_hparams` (code, not
+ * the paper: its text was not reachable, so no equation numbers). `@lemma/scaling-laws` imports this.
  */
 export function danaHyperparameters(p: DanaProblem): DanaHyperparameters {
   checkNumber('danaHyperparameters', 'alpha', p.alpha, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');

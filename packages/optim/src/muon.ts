@@ -9,6 +9,7 @@ import { checkKeys, checkNumber, type CommonOptions } from './config';
 import { FusedOptimizer, type StepContext } from './fused-optimizer';
 import { adamwRule, type FusedRule, type RuleScalars } from './rules';
 
+// (a, b, c) of mlexpos/adana `src/optim/muon.py::zeropower_via_newtonschulz5` (from KellerJordan/Muon); no paper equation.
 const NS_COEFFS = [3.4445, -4.775, 2.0315] as const;
 
 /**
@@ -48,7 +49,7 @@ export interface MuonOptions extends CommonOptions {
    * matches AdamW's; the AdamW fallback's β then default to the paper's (0.8, 0.999)).
    */
   scaling?: 'keller' | 'dMuon';
-  /** D-Muon's matched AdamW update RMS (Moonlight's `matched_adamw_rms`). Default 0.2. Only with scaling 'dMuon'. */
+  /** D-Muon's matched AdamW update RMS (`matched_adamw_rms`, default 0.2 in mlexpos/adana `src/config/base.py`). Only with scaling 'dMuon'. */
   matchedAdamwRms?: number;
   /** AdamW settings of the non-2-D parameters (paper: β (0.8, 0.999)); lr defaults to `learningRate`. */
   adam?: { learningRate?: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number };
@@ -66,6 +67,7 @@ export function muonRule(nsSteps: number): FusedRule {
       throw new Error('Muon: the 2-D update needs matrix products and runs as tfjs ops only');
     },
     tf(p, g, [buf], k) {
+      // buf ← μ·buf + g; Nesterov u = g + μ·buf: `src/optim/muon.py::Muon.step`; decay as `DistributedMuon.step`.
       const bi = tf.add(tf.mul(buf!, k.mu!), g);
       const u = k.nesterov! > 0.5 ? tf.add(g, tf.mul(bi, k.mu!)) : bi;
       const o = newtonSchulz(u as tf.Tensor2D, nsSteps);
@@ -78,6 +80,7 @@ const MUON_KEYS = ['momentum', 'nesterov', 'nsSteps', 'weightDecay', 'adam', 'sc
 
 /** The update scale of a rows×cols parameter: √max(1, rows/cols), or D-Muon's matchedAdamwRms·√max(rows, cols). */
 export function muonScale(o: Pick<MuonOptions, 'scaling' | 'matchedAdamwRms'>, shape: number[]): number {
+  // 'dMuon': `src/optim/muon.py::adjust_lr_wd_for_muon`; 'keller': `Muon.step` (`max(1, rows/cols) ** 0.5`).
   const [rows, cols] = shape as [number, number];
   return o.scaling === 'dMuon' ? (o.matchedAdamwRms ?? 0.2) * Math.sqrt(Math.max(rows, cols)) : Math.sqrt(Math.max(1, rows / cols));
 }
@@ -116,6 +119,7 @@ export class Muon extends FusedOptimizer<MuonOptions> {
     const o = this.options;
     if (rule === adamwRule) {
       const adamLr = (o.adam?.learningRate ?? o.learningRate) * ctx.scheduleFactor;
+      // The paper's D-Muon baseline: `scripts/launch.sh` d-muon flags --beta1 0.8 --beta2 0.999.
       const paperBetas = o.scaling === 'dMuon' ? { beta1: 0.8, beta2: 0.999 } : {};
       return adamwScalars({ learningRate: adamLr, weightDecay: 0, ...paperBetas, ...o.adam }, { ...ctx, lr: adamLr });
     }

@@ -28,11 +28,13 @@ export function stepContext(cls: string, o: CommonOptions, schedule: Schedule, n
   // 'auto' judges the rank of one model's variable: with learningRateScale, the shape without the leading K
   // (a [K, d] bias is each model's [d] bias).
   const rank = o.learningRateScale !== undefined ? shape.length - 1 : shape.length;
+  // 'auto' mirrors the authors' no-decay set (biases, norms, nn.Embedding): mlexpos/adana `src/models/base.py::get_parameter_group_specs`.
   const excluded = noDecay === 'auto' ? rank <= 1 || /embed/i.test(name) : matches(noDecay, name);
   const s = schedule(t);
   if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) {
     throw new Error(`${cls}: schedule must return a finite number >= 0, got ${String(s)} at step ${t}`);
   }
+  // lr_t = γ*·γ(t), the ADANA README's update rule (no equation number: paper text not reachable).
   const sf = s * (group?.lrScale ?? 1);
   return { name, t, scheduleFactor: sf, lr: o.learningRate * sf, decayScale: excluded ? 0 : (group?.weightDecayScale ?? 1), shape };
 }

@@ -11,7 +11,7 @@ import { expectInteger, expectPositive, expectTensor, invalidArgument } from '@l
  * Clips each of K models by its own global L2 norm. For model k,
  * norm_k = sqrt(Σ over every gradient of Σ over slice k of g²) and
  * factor_k = min(1, clipNorm / (norm_k + 1e-6)) (gpu-kernels' `gradClipFactorOp`, per model), and slice k of every
- * gradient is multiplied by factor_k.
+ * gradient is multiplied by factor_k. torch.nn.utils.clip_grad_norm_'s form; no paper equation.
  *
  * Non-finite gradients stay non-finite, so a step guard downstream still sees them: a model whose squared sum is
  * not finite (a NaN/±Inf entry, or a float32 overflow of Σ g², |g| ≳ 1e19) gets factor NaN, which makes its whole

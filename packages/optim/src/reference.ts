@@ -30,7 +30,7 @@ export interface AdanaRefState {
   v: number;
 }
 
-/** ADANA / Dana-MK4 step for one coordinate (`adana.py` `_update_param_compiled`, 1-based t). */
+/** ADANA / Dana-MK4 step for one coordinate (mlexpos/adana `src/optim/adana.py::ADana._update_param_compiled`, 1-based t; no equation number). */
 export function adanaRef(s: AdanaRefState, g: number, t: number, h: AdanaRefParams): AdanaRefState {
   const a = h.delta / (h.delta + t); // 1 − β(t), log-time
   const m = s.m + a * (g - s.m);
@@ -47,7 +47,7 @@ export interface DanaStarRefState extends AdanaRefState {
   tau: number;
 }
 
-/** Dana-Star(-MK4) step for one coordinate (`dana_star_mk4.py`; WD after the step, times s(t), like ADANA). */
+/** Dana-Star(-MK4) step for one coordinate (`dana_star_mk4.py::DANA_STAR_MK4._update_param_compiled`; WD after the step, times s(t), like ADANA). */
 export function danaStarRef(s: DanaStarRefState, g: number, t: number, h: AdanaRefParams): DanaStarRefState {
   const a = h.delta / (h.delta + t);
   const m = s.m + a * (g - s.m);
@@ -64,13 +64,13 @@ export function danaStarRef(s: DanaStarRefState, g: number, t: number, h: AdanaR
   return { theta, m, v, tau };
 }
 
-/** Per-step DANA coefficients (2505.16098 Gen-Mom-SGD), already evaluated at step t. */
+/** Per-step DANA coefficients (2505.16098 Gen-Mom-SGD, equation number unknown), already evaluated at step t. */
 export interface DanaRefParams {
   /** Δ(t) (1 at t = 1). */
   Delta: number;
   gamma1: number;
   gamma2: number;
-  /** γ3(t): constant c·γ2/d (DANA-constant) or c·γ2·(1+t)^(−1/(2α)) (DANA-decaying). */
+  /** γ3(t): constant c·γ2/d (DANA-constant) or c·γ2·(1+c)^(−1/(2α)) at the 0-based count c = t − 1 (DANA-decaying). */
   gamma3: number;
 }
 
@@ -80,7 +80,7 @@ export interface DanaRefState {
   y: number;
 }
 
-/** DANA step: y ← (1 − Δ)y + γ1 g; θ ← θ − γ2 g − γ3 y. */
+/** DANA step: y ← (1 − Δ)y + γ1 g; θ ← θ − γ2 g − γ3 y (Experimental `power_law_rf/optimizers.py::dana_optimizer`). */
 export function danaRef(s: DanaRefState, g: number, h: DanaRefParams): DanaRefState {
   const y = (1 - h.Delta) * s.y + h.gamma1 * g;
   return { theta: s.theta - h.gamma2 * g - h.gamma3 * y, y };
@@ -103,7 +103,7 @@ export interface AdamWRefState {
   v: number;
 }
 
-/** AdamW exactly as `torch.optim.AdamW` (decay first, ε after bias correction). */
+/** AdamW exactly as `torch.optim.AdamW` (decay first, ε after bias correction; its docs' algorithm, no paper equation). */
 export function adamwRef(s: AdamWRefState, g: number, t: number, h: AdamWRefParams): AdamWRefState {
   let theta = s.theta * (1 - h.lr * h.weightDecay);
   const m = h.beta1 * s.m + (1 - h.beta1) * g;
@@ -131,7 +131,7 @@ export interface AdemamixRefState {
 
 /** AdEMAMix (apple/ml-ademamix PyTorch): m̂1 bias-corrected, m2 never; decoupled λ times the full lr. */
 export function ademamixRef(s: AdemamixRefState, g: number, t: number, h: AdemamixRefParams): AdemamixRefState {
-  // One step of the AdEMAMix paper's Algorithm 1 (arXiv 2409.03137).
+  // One step of the AdEMAMix paper's Algorithm 1 (arXiv 2409.03137), as apple/ml-ademamix `pytorch/ademamix.py::AdEMAMix.step`.
   const m1 = h.beta1 * s.m1 + (1 - h.beta1) * g;
   const m2 = h.beta3 * s.m2 + (1 - h.beta3) * g;
   const v = h.beta2 * s.v + (1 - h.beta2) * g * g;
@@ -156,7 +156,7 @@ export interface SgdMomentumRefState {
   buf: number;
 }
 
-/** SGD with momentum: buf ← μ·buf + g; d = nesterov ? g + μ·buf : buf; θ ← θ(1 − lr·λ) − lr·d. */
+/** SGD with momentum: buf ← μ·buf + g; d = nesterov ? g + μ·buf : buf; θ ← θ(1 − lr·λ) − lr·d (torch.optim.SGD form). */
 export function sgdMomentumRef(s: SgdMomentumRefState, g: number, h: SgdMomentumRefParams): SgdMomentumRefState {
   const buf = h.momentum * s.buf + g;
   const d = h.nesterov ? g + h.momentum * buf : buf;
@@ -172,7 +172,8 @@ export function binomial(n: number, k: number): number {
 
 /**
  * Newton–Schulz quintic iteration (Muon, KellerJordan coefficients 3.4445, −4.7750, 2.0315) in float64 on a
- * row-major rows×cols matrix. Returns an approximately semi-orthogonal matrix of the same shape.
+ * row-major rows×cols matrix, as mlexpos/adana `src/optim/muon.py::zeropower_via_newtonschulz5`. Returns an
+ * approximately semi-orthogonal matrix of the same shape.
  */
 export function newtonSchulzRef(g: Float64Array, rows: number, cols: number, steps = 5): Float64Array {
   const [a, b, c] = [3.4445, -4.775, 2.0315];
@@ -231,7 +232,10 @@ export interface MuonRefParams {
   weightDecay: number;
   /** Newton–Schulz iterations (default 5). */
   nsSteps?: number;
-  /** D-Muon (Moonlight): scale lr·rms·√max(rows, cols) instead of lr·√max(1, rows/cols); the matched RMS (paper 0.2). */
+  /**
+   * D-Muon (Moonlight): scale lr·rms·√max(rows, cols) instead of lr·√max(1, rows/cols) (`muon.py::adjust_lr_wd_for_muon`);
+   * the matched RMS (authors' default 0.2).
+   */
   dMuonRms?: number;
 }
 

@@ -26,8 +26,9 @@ export interface FusedRule extends ElementwiseRule {
 }
 
 /**
- * ADANA / Dana-MK4 (`adana.py`). Scalars: a = δ/(δ+t), lr, lr3 = lr·γ3f, damp = (1+t)^(1−κ), clip (3e38 = off),
- * eps, decay = 1 − λ(t)·s(t), gscale.
+ * ADANA / Dana-MK4 (authors' mlexpos/adana `src/optim/adana.py::ADana._update_param_compiled`; arXiv 2602.05298's
+ * text was not reachable, so no equation number). Scalars: a = δ/(δ+t), lr, lr3 = lr·γ3f, damp = (1+t)^(1−κ),
+ * clip (3e38 = off), eps, decay = 1 − λ(t)·s(t), gscale.
  */
 export const adanaRule: FusedRule = {
   name: 'adana',
@@ -49,6 +50,7 @@ export const adanaRule: FusedRule = {
     const S = v!;
     for (let i = 0; i < p.length; i++) {
       const gi = g[i]! * gscale!;
+      // β1(t) = β2(t) = 1 − δ/(δ+t) (ADANA README "log-time momentum"; adana.py m.lerp_, v.mul_/addcmul_).
       const mi = M[i]! + a! * (gi - M[i]!);
       const vi = b * S[i]! + a! * gi * gi;
       const inv = 1 / (Math.sqrt(vi) + eps!);
@@ -56,6 +58,7 @@ export const adanaRule: FusedRule = {
       // sign(m)·min(damp·|m|/D, clip) as one clamp of damp·m/D.
       const x = damp! * r;
       const c = x > clip! ? clip! : x < -clip! ? -clip! : x;
+      // adana.py `g3_term`, then `p.mul_(1 + wd_factor)`; the "+ m/D" is in the code only, not the README rule.
       p[i] = (p[i]! - lr! * gi * inv - lr3! * (c + r)) * decay!;
       M[i] = mi;
       S[i] = vi;
@@ -74,7 +77,8 @@ export const adanaRule: FusedRule = {
 };
 
 /**
- * Dana-Star(-MK4) (`dana_star_mk4.py`): per-coordinate τ estimates how often a gradient is nonzero and rescales
+ * Dana-Star(-MK4) (authors' `src/optim/dana_star_mk4.py::DANA_STAR_MK4._update_param_compiled`; no equation
+ * number, paper text not reachable): per-coordinate τ estimates how often a gradient is nonzero and rescales
  * time. Scalars: a, lr, lr3, t, ek = 1 − κ, clip, eps, decay, tmin = 1/(1+t), gscale.
  */
 export const danaStarRule: FusedRule = {
@@ -102,6 +106,7 @@ export const danaStarRule: FusedRule = {
       const mi = m![i]! + a! * (gi - m![i]!);
       const vi = b * v![i]! + a! * gi * gi;
       const sv = Math.sqrt(vi);
+      // τ ← lerp(τ, |g|/(|g|+√v+ε), a), τ_reg, eff_t: dana_star_mk4.py (`tau.lerp_`, `p_estimate`, `effective_time`).
       const ti = b * tau![i]! + a! * (Math.abs(gi) / (Math.abs(gi) + sv + eps!));
       const tc = Math.min(ti, 0.5);
       const treg = Math.max(tc / (1 - tc), tmin!);
@@ -134,7 +139,11 @@ export const danaStarRule: FusedRule = {
   },
 };
 
-/** DANA (2505.16098): y ← keep·y + γ1 g; θ ← (θ − γ2 g − γ3 y)·decay. Scalars: keep = 1 − Δ(t), g1, g2, g3, decay, gscale. */
+/**
+ * DANA (2505.16098): y ← keep·y + γ1 g; θ ← (θ − γ2 g − γ3 y)·decay. Scalars: keep = 1 − Δ(t), g1, g2, g3, decay, gscale.
+ * The paper's Gen-Mom-SGD (equation number unknown: paper text not reachable), as LosVolterrosHermanos/Experimental
+ * `power_law_rf/optimizers.py::dana_optimizer` `update_fn`; `decay` is ours (that code has no weight decay).
+ */
 export const danaRule: FusedRule = {
   name: 'dana',
   slots: ['y'],
@@ -162,6 +171,7 @@ export const danaRule: FusedRule = {
 /**
  * AdamW in PyTorch's form: θ ← θ·decay − stepSize·m/(√v·ibc2 + ε), decay = 1 − lr·λ, stepSize = lr/(1−β1^t),
  * ibc2 = 1/√(1−β2^t). Scalars: b1, b2, stepSize, ibc2, eps, decay, gscale.
+ * Source: torch.optim.AdamW docs' algorithm (no paper equation; not from the ADANA/DANA papers).
  */
 export const adamwRule: FusedRule = {
   name: 'adamw',
@@ -203,7 +213,7 @@ export const adamwRule: FusedRule = {
  * Scalars: b1, b2, b3, alpha, lr, ibc1 = 1/(1−β1^t), ibc2, eps, decay, gscale.
  */
 export const ademamixRule: FusedRule = {
-  // The AdEMAMix update of the paper's Algorithm 1 (arXiv 2409.03137), α(t) and β3(t) evaluated by the caller.
+  // AdEMAMix paper (arXiv 2409.03137) Alg. 1, terms as apple/ml-ademamix `pytorch/ademamix.py::AdEMAMix.step`; α(t), β3(t) from the caller.
   name: 'ademamix',
   slots: ['m1', 'm2', 'v'],
   scalars: ['b1', 'b2', 'b3', 'alpha', 'lr', 'ibc1', 'ibc2', 'eps', 'decay', 'gscale'],
@@ -238,7 +248,10 @@ export const ademamixRule: FusedRule = {
   },
 };
 
-/** SGD with (Nesterov) momentum, PyTorch form, decoupled decay. Scalars: mu, lr, nesterov (0|1), decay, gscale. */
+/**
+ * SGD with (Nesterov) momentum, PyTorch form, decoupled decay. Scalars: mu, lr, nesterov (0|1), decay, gscale.
+ * torch.optim.SGD's buffer (also Muon's, mlexpos/adana `src/optim/muon.py::Muon.step`); no paper equation.
+ */
 export const sgdMomentumRule: FusedRule = {
   name: 'sgd_momentum',
   slots: ['buf'],

@@ -20,9 +20,9 @@ function requireStep(fn: string, t: number, min = 0): void {
 }
 
 /**
- * Log-time EMA coefficient a_t = 1 − β(t) = δ/(δ + t) shared by ADANA's first and second moments (paper §2;
- * `adana.py`: `alpha = delta / (delta + step)`). With `zeroBased` the count c = t − 1 is used instead (optax), so
- * the first coefficient is exactly 1.
+ * Log-time EMA coefficient a_t = 1 − β(t) = δ/(δ + t) shared by ADANA's first and second moments (ADANA README;
+ * `src/optim/adana.py::ADana.step`: `alpha = delta / (delta + step)`; no equation number, paper text not reachable).
+ * With `zeroBased` the count c = t − 1 is used instead (optax, `jax/optimizers.py`), so the first coefficient is exactly 1.
  */
 export function logTimeCoefficient(t: number, delta: number, zeroBased = false): number {
   requireFinite('logTimeCoefficient', 'delta', delta, (v) => v > 0, 'a finite number > 0');
@@ -36,7 +36,7 @@ export function logTimeBeta(t: number, delta: number): number {
   return 1 - logTimeCoefficient(t, delta);
 }
 
-/** ADANA's damping α(t) = (1 + t)^(1 − κ): the weight of the Nesterov momentum term (README; `adana.py`). */
+/** ADANA's damping α(t) = (1 + t)^(1 − κ): the weight of the Nesterov momentum term (README; `adana.py::ADana._update_param_compiled`). */
 export function dampingFactor(t: number, kappa: number): number {
   requireFinite('dampingFactor', 'kappa', kappa, (v) => v >= 0 && v <= 1, 'in [0, 1]');
   requireStep('dampingFactor', t);
@@ -54,8 +54,9 @@ export interface LogTimeWeightDecayOptions {
 }
 
 /**
- * Log-time weight decay λ(t) = ω/(T/10 + t) (paper §2: λ(t) = ω/t, code: wd/(1 + t/wd_ts) with wd = ω/wd_ts,
- * wd_ts = T/10). Multiply by the LR schedule factor s(t) = lr_t/lr_peak (never by the peak LR) before use.
+ * Log-time weight decay λ(t) = ω/(T/10 + t) (ADANA README: λ(t) = ω/t; code `adana.py::ADana._update_param_compiled`:
+ * wd/(1 + t/wd_ts), with `scripts/launch.sh` wd = ω/wd_ts, wd_ts = T/10; no equation number, paper text not reachable).
+ * Multiply by the LR schedule factor s(t) = lr_t/lr_peak (never by the peak LR) before use.
  */
 export function logTimeWeightDecay(opts: LogTimeWeightDecayOptions): Schedule {
   const { omega, totalSteps } = opts;
@@ -70,8 +71,9 @@ export function logTimeWeightDecay(opts: LogTimeWeightDecayOptions): Schedule {
 }
 
 /**
- * DANA's momentum decay Δ(t) = δ/(δ + t) (2505.16098 Gen-Mom-SGD; `powerlaw_schedule(1, 0, −1, δ)`), evaluated at
- * the 0-based count c = t − 1 as the authors' code does, so Δ(1) = 1 and y₁ = γ1·g.
+ * DANA's momentum decay Δ(t) = δ/(δ + t) (2505.16098 Gen-Mom-SGD, equation number unknown; Experimental
+ * `power_law_rf/optimizers.py::powerlaw_schedule(1, 0, −1, δ)`), evaluated at the 0-based count c = t − 1 as the
+ * authors' `dana_optimizer` does, so Δ(1) = 1 and y₁ = γ1·g.
  */
 export function danaDelta(t: number, delta: number): number {
   return logTimeCoefficient(t, delta, true);
@@ -81,9 +83,9 @@ export function danaDelta(t: number, delta: number): number {
 export interface WarmupCosineOptions {
   /** Total number of steps T. */
   totalSteps: number;
-  /** Linear warm-up length (paper: T/50). Default: round(T/50). */
+  /** Linear warm-up length (authors' `launch.sh`: T/50). Default: round(T/50). */
   warmupSteps?: number;
-  /** Factor at the end of the cosine, as a fraction of the peak (paper: 0.1). Default 0.1. */
+  /** Factor at the end of the cosine, as a fraction of the peak (authors' `launch.sh`: 0.1). Default 0.1. */
   floor?: number;
   /** Factor at step 0 of the warm-up (authors' `cos_inf`: 1/100). Default 0.01. */
   initial?: number;
@@ -91,7 +93,8 @@ export interface WarmupCosineOptions {
 
 /**
  * LR schedule factor s(t) ∈ [0, 1]: linear warm-up from `initial` to 1 over `warmupSteps`, then cosine from 1 to
- * `floor` at `totalSteps`, and `floor` afterwards (authors' `cos_inf`). Multiply by the peak LR to get lr_t.
+ * `floor` at `totalSteps`, and `floor` afterwards (authors' `src/optim/schedule.py::cos_inf_schedule`, with
+ * `scripts/launch.sh`'s div_factor 1e2, final_div_factor 1e-1, warm-up T/50). Multiply by the peak LR to get lr_t.
  */
 export function warmupCosine(opts: WarmupCosineOptions): Schedule {
   const { totalSteps } = opts;
@@ -127,7 +130,7 @@ export interface LinearDecayOptions {
   floor?: number;
 }
 
-/** Linear warm-up (from 0) then linear decay from 1 to `floor` at `totalSteps`, constant afterwards. */
+/** Linear warm-up (from 0) then linear decay from 1 to `floor` at `totalSteps`, constant afterwards. Ours; no paper source. */
 export function linearDecay(opts: LinearDecayOptions): Schedule {
   const { totalSteps } = opts;
   requireFinite('linearDecay', 'totalSteps', totalSteps, (v) => v >= 1, 'a finite number >= 1');
@@ -144,8 +147,8 @@ export function linearDecay(opts: LinearDecayOptions): Schedule {
 }
 
 /**
- * AdEMAMix α warm-up (official `linear_warmup_scheduler`): linear from `start` (default 0) to `end` over `warmup`
- * steps, `end` afterwards. Evaluated at the 1-based step as the PyTorch reference does.
+ * AdEMAMix α warm-up (apple/ml-ademamix `pytorch/ademamix.py::linear_warmup_scheduler`): linear from `start`
+ * (default 0) to `end` over `warmup` steps, `end` afterwards. Evaluated at the 1-based step as the PyTorch reference does.
  */
 export function ademamixAlpha(end: number, warmup: number, start = 0): Schedule {
   // The α scheduler of the AdEMAMix paper's Algorithm 1 (there T_α is usually the whole run T).
@@ -160,19 +163,20 @@ export function ademamixAlpha(end: number, warmup: number, start = 0): Schedule 
   };
 }
 
-/** Half-life in steps of an EMA with decay β: f(β) = ln 0.5 / ln β − 1 (AdEMAMix reference, without its 1e-8). */
+/** Half-life in steps of an EMA with decay β: f(β) = ln 0.5 / ln β − 1 (`linear_hl_warmup_scheduler`'s `f`, without its 1e-8). */
 export function halfLife(beta: number): number {
   return Math.log(0.5) / Math.log(beta) - 1;
 }
 
-/** Inverse of {@link halfLife}: β = 0.5^(1/(h + 1)). */
+/** Inverse of {@link halfLife}: β = 0.5^(1/(h + 1)) (`linear_hl_warmup_scheduler`'s `f_inv`). */
 export function betaFromHalfLife(h: number): number {
   return Math.pow(0.5, 1 / (h + 1));
 }
 
 /**
- * AdEMAMix β3 warm-up (official `linear_hl_warmup_scheduler`): the half-life moves linearly from that of `start`
- * (default β1) to that of `end` over `warmup` steps, so β3 rises monotonically and equals `end` from `warmup` on.
+ * AdEMAMix β3 warm-up (apple/ml-ademamix `pytorch/ademamix.py::linear_hl_warmup_scheduler`): the half-life moves
+ * linearly from that of `start` (default β1) to that of `end` over `warmup` steps, so β3 rises monotonically and
+ * equals `end` from `warmup` on.
  */
 export function ademamixBeta3(end: number, warmup: number, start = 0.9): Schedule {
   // The β3 scheduler of the AdEMAMix paper's Algorithm 1 (T_β3 usually T, β_start = β1).
@@ -191,7 +195,8 @@ export function ademamixBeta3(end: number, warmup: number, start = 0.9): Schedul
 
 /**
  * Weights w_s the log-time EMA (1-based, a_t = δ/(δ+t)) puts on gradients s = 1..T in m_T. They sum to
- * 1 − 1/C(T+δ, δ), and their mean age Σ(T − s)·w_s/Σw_s is T/(δ + 1): memory that grows with T.
+ * 1 − 1/C(T+δ, δ), and their mean age Σ(T − s)·w_s/Σw_s is T/(δ + 1): memory that grows with T (our algebra,
+ * checked numerically; not taken from the papers or the authors' code).
  */
 export function logTimeEmaWeights(T: number, delta: number): Float64Array {
   requireFinite('logTimeEmaWeights', 'T', T, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');

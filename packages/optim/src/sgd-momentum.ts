@@ -15,7 +15,7 @@ export interface SgdMomentumOptions extends CommonOptions {
   weightDecay?: number;
 }
 
-/** SGD-momentum: buf ← μ·buf + g; θ ← θ(1 − lr·λ) − lr·(nesterov ? g + μ·buf : buf). */
+/** SGD-momentum: buf ← μ·buf + g; θ ← θ(1 − lr·λ) − lr·(nesterov ? g + μ·buf : buf). torch.optim.SGD form; no paper equation. */
 export class SgdMomentum extends FusedOptimizer<SgdMomentumOptions> {
   /** Class name used by tfjs serialization. */
   static readonly className = 'SgdMomentum';
