@@ -6,7 +6,7 @@
 # webgpu speedup), train-backends.md and train-backends-logs.tar.xz to $OUT (default ./train-backends-out); the CLI's
 # report folders stay in $WORK (default /tmp/lemma-train-backends).
 # Environment: BACKENDS ("wasm webgpu"), WORKERS (unset: the CLI's default, all cores on wasm and 1 on webgpu),
-# RUN_TIMEOUT (s per run, 1500), LEMMA_GPU_PACK (folder with node.xz / dawn.node.xz / the Vulkan .debs when they
+# RUN_TIMEOUT (s per run, 1500), NODE_FLAGS (extra node flags, e.g. --cpu-prof --cpu-prof-dir=DIR, which NODE_OPTIONS refuses), LEMMA_GPU_PACK (folder with node.xz / dawn.node.xz / the Vulkan .debs when they
 # are not beside this script; else <repo>/.bench/devpack/gpu, then <repo>/.bench/gpu), VK_DRIVER_FILES (default:
 # the NVIDIA ICD of the driver mount; e.g. /usr/share/vulkan/icd.d/lvp_icd.json for lavapipe).
 set -u
@@ -54,7 +54,7 @@ for id in "${IDS[@]}"; do
     rm -rf "$base" "$base.timing.jsonl"
     echo "== $id on $b" | tee -a "$LOG" >&2
     t0=$(date +%s%N)
-    LEMMA_TRAIN_TIMING=$base.timing.jsonl timeout "${RUN_TIMEOUT:-1500}" "$NODE" "$HERE/cli.mjs" "$id" --quick --backend "$b" ${WORKERS:+--workers "$WORKERS"} --out "$base" > "$base.stdout" 2> "$base.stderr"
+    LEMMA_TRAIN_TIMING=$base.timing.jsonl timeout "${RUN_TIMEOUT:-1500}" "$NODE" ${NODE_FLAGS:-} "$HERE/cli.mjs" "$id" --quick --backend "$b" ${WORKERS:+--workers "$WORKERS"} --out "$base" > "$base.stdout" 2> "$base.stderr"
     rc=$?
     echo "$rc" > "$base.rc"
     echo "   rc $rc in $(( ($(date +%s%N) - t0) / 1000000 )) ms: $(tail -1 "$base.stdout")" | tee -a "$LOG" >&2
