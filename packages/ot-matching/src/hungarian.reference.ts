@@ -1,4 +1,48 @@
 /**
+ * Test oracles of the assignment solver (assignment.test.ts, assignment-sparse.test.ts), sharing no code with it:
+ * the dual-certificate check, an independent Hungarian solver and brute force.
+ */
+import { expect } from 'vitest';
+import type { AssignmentResult } from './assignment';
+
+/** Magnitudes are <= 10 and n <= 40, so sums carry at most ~1e-12 absolute rounding: 1e-9 is a safe tolerance. */
+export const TOL = 1e-9;
+
+/** Asserts optimality through the dual certificate: dual sum = cost, reduced costs >= 0 and 0 on the assigned pairs. */
+export function checkCertificate(rows: number, cols: number, c: Float64Array, r: AssignmentResult, maximize = false): void {
+  const s = maximize ? -1 : 1;
+  let dual = 0;
+  for (let i = 0; i < rows; i++) dual += r.u[i]!;
+  for (let j = 0; j < cols; j++) dual += r.v[j]!;
+  expect(Math.abs(dual - r.cost)).toBeLessThan(TOL * (1 + Math.abs(r.cost)));
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const red = s * (c[i * cols + j]! - r.u[i]! - r.v[j]!);
+      expect(red).toBeGreaterThanOrEqual(-TOL);
+      if (r.rowToCol[i] === j) expect(Math.abs(red)).toBeLessThan(TOL);
+    }
+  }
+  // Output is injective on the smaller side and consistent both ways.
+  const k = Math.min(rows, cols);
+  let assigned = 0;
+  for (let i = 0; i < rows; i++) {
+    const j = r.rowToCol[i]!;
+    if (j >= 0) {
+      assigned++;
+      expect(r.colToRow[j]).toBe(i);
+    }
+  }
+  expect(assigned).toBe(k);
+}
+
+/** Cost of an assignment summed from the matrix (unassigned rows, -1, contribute nothing). */
+export function costOf(cols: number, c: Float64Array, rowToCol: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < rowToCol.length; i++) if (rowToCol[i]! >= 0) s += c[i * cols + rowToCol[i]!]!;
+  return s;
+}
+
+/**
  * Independent O(n^2 m) Hungarian algorithm (Kuhn-Munkres with potentials, e-maxx formulation) for rows <= cols.
  * Test oracle only: shares no code with the Jonker-Volgenant solver in assignment.ts.
  */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '@lemma/gpu-kernels';
 import { activateBackend } from '@lemma/gpu-kernels/testing';
-import { flowMatchingModel, type FlowMatchingModel } from './models/flow-matching';
-import { toSamples } from './samples';
+import { flowMatchingModel, type FlowMatchingModel } from './flow-matching';
+import { toSamples } from '../samples';
 
 // CPU backend only: the model is plain tfjs ops, and a tiny net keeps this under a few seconds.
 describe('flowMatchingModel [cpu]', () => {
