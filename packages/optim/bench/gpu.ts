@@ -54,9 +54,10 @@ async function time(step: () => void, sync: () => Promise<void>, iters: number):
  * 'hostcopyfresh' = host-made, copied once on the device, and the upload's buffer destroyed rather than pooled (so
  * no later tensor, e.g. an optimizer slot, reuses a host-written buffer); 'hostflushpool' = 'host', then every
  * pooled free buffer destroyed before the optimizer makes its slots (host-written variables and gradients, slots in
- * new buffers).
+ * new buffers). 'hostprelude' = 'host', then one tfjs op on the variables and gradients (as OPTIM_BENCH_PROBE runs
+ * before its step) before the optimizer exists; 'deviceidle' = 'device', then 3 s with the GPU idle before timing.
  */
-type Init = 'host' | 'device' | 'hostcopy' | 'devicevalues' | 'deviceafterupload' | 'hostwrite' | 'hostwrite8mb' | 'hostwritesame' | 'hostcopyfresh' | 'hostflushpool';
+type Init = 'host' | 'device' | 'hostcopy' | 'devicevalues' | 'deviceafterupload' | 'hostwrite' | 'hostwrite8mb' | 'hostwritesame' | 'hostcopyfresh' | 'hostflushpool' | 'hostprelude' | 'deviceidle';
 
 /** tfjs-webgpu internals the experiments below reach into (bench only). */
 interface WebGPUInternals {
@@ -85,7 +86,7 @@ function disposeUnpooled(t: tf.Tensor): void {
 async function normals(init: Init, count: number, each: number, std: number, seed0: number): Promise<tf.Tensor[]> {
   const out: tf.Tensor[] = [];
   for (let i = 0; i < count; i++) {
-    if (init === 'host' || init === 'hostflushpool') out.push(tf.randomNormal([each], 0, std, 'float32', seed0 + i));
+    if (init === 'host' || init === 'hostflushpool' || init === 'hostprelude') out.push(tf.randomNormal([each], 0, std, 'float32', seed0 + i));
     else if (init === 'hostcopy') out.push(tf.tidy(() => tf.mul(tf.randomNormal([each], 0, std, 'float32', seed0 + i), 1)));
     else if (init === 'hostcopyfresh') {
       const h = tf.randomNormal([each], 0, std, 'float32', seed0 + i);
@@ -208,6 +209,12 @@ async function optimizerStep(id: string, tensors: number, each: number, clipNorm
   const vs = (await normals(init, tensors, each, 1, 1)).map((t, i) => tf.variable(t, true, `${tag}_${i}`));
   const gs = await normals(init, tensors, each, 1e-2, 1000);
   const named = Object.fromEntries(vs.map((v, i) => [v.name, gs[i]!]));
+  if (init === 'hostprelude') {
+    const s = tf.tidy(() => tf.slice(tf.add(vs[0]!, gs[0]!), [0], [1]));
+    await s.data();
+    s.dispose();
+  }
+  if (init === 'deviceidle') await new Promise((r) => setTimeout(r, 3000));
   if (init === 'hostflushpool') {
     const bm = (tf.backend() as unknown as WebGPUInternals).bufferManager;
     for (const list of bm.freeBuffers.values()) for (const b of list.splice(0)) b.destroy();
@@ -330,6 +337,8 @@ export default async function main(): Promise<void> {
   if (want('optim_adamw_step_clip_100M_hostwritesame')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostwritesame', 1, big, 1.0, iters, sync, 'hostwritesame'));
   if (want('optim_adamw_step_clip_100M_hostcopyfresh')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostcopyfresh', 1, big, 1.0, iters, sync, 'hostcopyfresh'));
   if (want('optim_adamw_step_clip_100M_hostflushpool')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostflushpool', 1, big, 1.0, iters, sync, 'hostflushpool'));
+  if (want('optim_adamw_step_clip_100M_hostprelude')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_hostprelude', 1, big, 1.0, iters, sync, 'hostprelude'));
+  if (want('optim_adamw_step_clip_100M_deviceidle')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_deviceidle', 1, big, 1.0, iters, sync, 'deviceidle'));
   if (want('optim_adamw_step_clip_100M_last')) rows.push(await optimizerStep('optim_adamw_step_clip_100M_last', 1, big, 1.0, iters, sync));
   if (process.argv.includes('--detail')) {
     for (const row of await benchSize(big, smoke ? 3 : 20)) console.error(JSON.stringify(row));

@@ -77,12 +77,20 @@ const fmt = (x: number, d = 4) => Number(x.toFixed(d));
 export async function runGraphs(ctx: ReproContext, plan: GraphPlan): Promise<ReproResult> {
   const cells = graphCells(plan);
   const bar = ctx.progress('train targets', cells.length);
-  // On webgpu the seeds of an architecture train as one K-model group (one dispatch stream); elsewhere cell by cell.
-  const trained = await graphTrainGroup.map(ctx, cells, graphGroupKey, bar);
-  bar.done();
-  // Pruning is float64 host work: on a GPU run it goes to wasm threads on every core.
   const bar2 = ctx.progress('prune and evaluate', cells.length);
-  const results = await graphPruneCell.map(hostCells(ctx), trained, bar2);
+  // On webgpu the seeds of an architecture train as one K-model group (one dispatch stream); elsewhere cell by cell.
+  // Pruning is float64 host work on wasm threads: on a GPU run one architecture's pruning overlaps the next one's
+  // training (on the CPU backends every cell trains at once on the pool, so training all first keeps the cores busy).
+  const stages = ctx.backend === 'webgpu' ? (['ign2', 'mpnn'] as const).map((a) => cells.filter((c) => c.arch === a)) : [cells];
+  const pruning: Promise<GraphCellResult[]>[] = [];
+  for (const stage of stages) {
+    const trained = await graphTrainGroup.map(ctx, stage, graphGroupKey, bar);
+    const p = graphPruneCell.map(hostCells(ctx), trained, bar2);
+    p.catch(() => undefined); // awaited below; until then a failure must not be an unhandled rejection
+    pruning.push(p);
+  }
+  bar.done();
+  const results = (await Promise.all(pruning)).flat();
   bar2.done();
   const sums = (['ign2', 'mpnn'] as const).map((a) => summarise(a, results.filter((r) => r.arch === a)));
   const metrics: ReproResult['metrics'] = {};
