@@ -38,7 +38,7 @@ export function checkLength(fn: string, name: string, a: ArrayLike<number>, n: n
   expectLength(fn, name, expectArrayLike(fn, name, a, byType), n, what);
 }
 
-/** Throws unless `options` is a plain object (undefined included) whose keys are all in `allowed`. */
+/** Throws unless `options` is a plain object (undefined is refused: callers pass `{}` for the defaults) whose keys are all in `allowed`. */
 export function checkOptions<T>(fn: string, name: string, options: T, allowed: readonly string[]): T {
   const unknownKey = (k: string) => `${fn}: unknown option '${k}' in ${name} (allowed: ${allowed.join(', ')})`;
   return expectOptions(fn, name, options as object, allowed as never, { required: true, unknownKey, ...byType }) as T;

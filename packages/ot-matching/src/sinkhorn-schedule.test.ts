@@ -97,6 +97,8 @@ describe('validateSinkhornOptions', () => {
       [{ epsilonScaling: { start: -1 } }, /^f: options.epsilonScaling.start must be a finite number > 0, got -1$/],
       [{ epsilonScaling: { stageIterations: 1e6 } }, /^f: options.epsilonScaling.stageIterations must be a non-negative integer <= 100000, got 1000000$/],
       [{ epsilonScaling: { decay: 1 } }, /^f: options.epsilonScaling.decay must be in \(0, 1\), got 1$/],
+      // A string is named as one, not printed like the number it spells.
+      [{ epsilonScaling: { decay: '0.5' } }, /^f: options.epsilonScaling.decay must be in \(0, 1\), got '0.5' \(a string\)$/],
     ];
     for (const [options, re] of bad) expect(() => validateSinkhornOptions('f', options as never, [])).toThrow(re);
   });

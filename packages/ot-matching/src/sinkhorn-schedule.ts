@@ -1,4 +1,4 @@
-import { expectBoolean, expectFunction, expectInteger, expectOneOf, expectOptions, expectPositive } from '@lemma/gpu-kernels/validate';
+import { expectBoolean, expectFunction, expectInteger, expectOneOf, expectOptions, expectPositive, invalidArgument } from '@lemma/gpu-kernels/validate';
 
 /** Options shared by the tensor and float64 Sinkhorn solvers. */
 export interface SinkhornOptions {
@@ -86,7 +86,7 @@ export function epsilonSchedule(fn: string, reg: number, stats: CostStats, optio
   const scaling = options.epsilonScaling ?? {};
   if (scaling === false || warm) return { target, stages: [target], stageIterations: 0 };
   const decay = scaling.decay ?? 0.5;
-  if (!(decay > 0 && decay < 1)) throw new Error(`${fn}: epsilonScaling.decay must be in (0, 1), got ${decay}`);
+  if (!(typeof decay === 'number' && decay > 0 && decay < 1)) throw invalidArgument(fn, 'epsilonScaling.decay', 'in (0, 1)', decay, typeof decay === 'number' ? 'range' : 'type');
   const start = Math.max(scaling.start ?? stats.max - stats.min, target);
   const stages: number[] = [];
   for (let e = start; e > target && stages.length < 200; e *= decay) stages.push(e);
@@ -115,6 +115,8 @@ export function validateSinkhornOptions(fn: string, options: SinkhornOptions, ex
     expectOptions(fn, 'options.epsilonScaling', sc, ['start', 'decay', 'stageIterations']);
     if (sc.start !== undefined) expectPositive(fn, 'options.epsilonScaling.start', sc.start);
     if (sc.stageIterations !== undefined) expectInteger(fn, 'options.epsilonScaling.stageIterations', sc.stageIterations, { min: 0, max: MAX_STAGE_ITERATIONS });
-    if (sc.decay !== undefined && !(typeof sc.decay === 'number' && sc.decay > 0 && sc.decay < 1)) throw new Error(`${fn}: options.epsilonScaling.decay must be in (0, 1), got ${String(sc.decay)}`);
+    if (sc.decay !== undefined && !(typeof sc.decay === 'number' && sc.decay > 0 && sc.decay < 1)) {
+      throw invalidArgument(fn, 'options.epsilonScaling.decay', 'in (0, 1)', sc.decay, typeof sc.decay === 'number' ? 'range' : 'type');
+    }
   }
 }
