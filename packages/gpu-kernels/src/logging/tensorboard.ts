@@ -74,11 +74,18 @@ export function histogramRecord(tag: string, values: ArrayLike<number>, step: nu
     sum += x;
     sq += x * x;
   }
-  // bucket_limit[i] is the right edge of bucket i; the last edge is max itself.
-  const width = max > min ? (max - min) / nb : 1;
-  const limits = Array.from({ length: nb }, (_, i) => (i === nb - 1 ? max : min + width * (i + 1)));
+  // bucket_limit[i] is the right edge of bucket i; the last edge is max itself. Constant values: unit-wide buckets
+  // ending at the value, all counts in the last, so the edges still increase.
   const counts = new Array<number>(nb).fill(0);
-  for (let i = 0; i < values.length; i++) counts[Math.min(nb - 1, Math.floor((values[i]! - min) / width))]! += 1;
+  let limits: number[];
+  if (max > min) {
+    const width = (max - min) / nb;
+    limits = Array.from({ length: nb }, (_, i) => (i === nb - 1 ? max : min + width * (i + 1)));
+    for (let i = 0; i < values.length; i++) counts[Math.min(nb - 1, Math.floor((values[i]! - min) / width))]! += 1;
+  } else {
+    limits = Array.from({ length: nb }, (_, i) => max - (nb - 1 - i));
+    counts[nb - 1] = values.length;
+  }
   const h = new ProtoWriter().double(1, min).double(2, max).double(3, values.length).double(4, sum).double(5, sq).packedDoubles(6, limits).packedDoubles(7, counts).finish();
   const v = new ProtoWriter().string(1, tag).bytes(5, h).finish();
   return event(wallTime, step, (w) => w.bytes(5, new ProtoWriter().bytes(1, v).finish()));
