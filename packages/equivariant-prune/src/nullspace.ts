@@ -2,6 +2,9 @@
 import { expectInteger, expectNumber, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { MAX_DENSE_ENTRIES } from './sparse';
 
+/** Most multiply-adds one elimination may take (rows·cols·min(rows, cols)): about 10-20 s of JS, not hours. */
+export const MAX_ECHELON_WORK = 2 ** 34;
+
 /** Result of {@link rowEchelon}. */
 export interface Echelon {
   /** Reduced row-echelon form (row-major, rows x cols), only the first `rank` rows meaningful. */
@@ -27,6 +30,8 @@ function echelon(fn: string, a: Float64Array, rows: number, cols: number, tol?: 
   expectInteger(fn, 'rows', rows);
   expectInteger(fn, 'cols', cols);
   if (rows * cols > MAX_DENSE_ENTRIES) throw new RangeError(`${fn}: rows·cols must be <= ${MAX_DENSE_ENTRIES}, got ${rows}·${cols}`);
+  const work = rows * cols * Math.min(rows, cols);
+  if (work > MAX_ECHELON_WORK) throw new RangeError(`${fn}: rows·cols·min(rows, cols) (the elimination's work) must be <= ${MAX_ECHELON_WORK}, got ${work} for ${rows}x${cols}`);
   if (tol !== undefined) expectNumber(fn, 'tol', tol, { min: 0 });
   if (!(Array.isArray(a) || ArrayBuffer.isView(a))) throw invalidArgument(fn, 'a', `a Float64Array of length rows·cols = ${rows * cols}`, a, 'type');
   if (a.length !== rows * cols) throw new Error(`${fn}: a must have length ${rows * cols}, got ${a.length}`);

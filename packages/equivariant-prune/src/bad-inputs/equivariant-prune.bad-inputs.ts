@@ -144,6 +144,7 @@ for (const [label, tol] of [['NaN (rank 0)', Number.NaN], ['-1', -1], ['Infinity
 }
 add({ fn: 'rowEchelon', bad: 'cols: 1.5', call: () => rowEchelon(eye2(), 2, bad(1.5)), throws: /rowEchelon: cols must be a non-negative integer, got 1.5/ });
 add({ fn: 'rowEchelon', bad: 'rows·cols: 2^28', call: () => rowEchelon(new Float64Array(0), 2 ** 14, 2 ** 14), throws: /rowEchelon: rows·cols must be <= 134217728/ });
+add({ fn: 'rowEchelon', bad: '8192x8192 (under the entry cap, 2^39 multiply-adds)', call: () => rowEchelon(new Float64Array(0), 2 ** 13, 2 ** 13), throws: /rowEchelon: rows·cols·min\(rows, cols\) \(the elimination's work\) must be <= 17179869184, got 549755813888 for 8192x8192/ });
 add({ fn: 'nullSpace', bad: 'a: NaN entry', call: () => nullSpace(Float64Array.from([Number.NaN, 0]), 1, 2), throws: /nullSpace: a must be finite, got NaN at index 0/ });
 add({ fn: 'nullSpace', bad: "a: 'ab'", call: () => nullSpace(bad('ab'), 1, 2), throws: /nullSpace: a must be a Float64Array of length rows·cols = 2, got 'ab'/ });
 
