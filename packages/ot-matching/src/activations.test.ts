@@ -1,12 +1,12 @@
 import { fc } from '@fast-check/vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, selectBackend } from '@lemma/gpu-kernels';
+import { selectBackend } from '@lemma/gpu-kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activationMatching, layerInputMoments, sequentialOutputs } from './activations';
 import { getParams } from './params';
 import { sequentialPermutationSpec } from './permutation-spec';
-import { applyPermutation, invertPermutation, randomPermutations } from './permute';
-import { makeCnn, makeMlp, randomInputs } from './test-models';
+import { invertPermutation } from './permute';
+import { hiddenlyPermutedMlp, makeCnn, randomInputs } from './test-models';
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -16,10 +16,7 @@ describe('activation matching', () => {
   it('returns the inverse permutation on every live unit, and a permutation with correlation', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 1e6 }), async (seed) => {
-        const A = await makeMlp([6, 10, 9, 4], seed);
-        const spec = sequentialPermutationSpec(A);
-        const q = randomPermutations(spec, createRng(seed, 1));
-        const B = await applyPermutation(A, spec, q);
+        const { A, B, spec, q } = await hiddenlyPermutedMlp(seed);
         const x = randomInputs([64, 6], seed);
         const am = await activationMatching(A, B, x, spec);
         // Correlation (with REPAIR's +1e-4 in the denominator) can prefer a strongly correlated pair of high-variance

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng } from '@lemma/gpu-kernels';
 import { getParams, setParams, type Param, type Params } from './params';
-import type { PermutationSpec } from './permutation-spec';
+import { sequentialPermutationSpec, type PermutationSpec } from './permutation-spec';
+import { applyPermutation, randomPermutations, type Permutations } from './permute';
 
 /** Gives every parameter N(0, 1/fan-in)-like values from a Philox stream (tfjs initialisers are not seeded by us). */
 export async function randomize(model: tfl.LayersModel, seed: number): Promise<tfl.LayersModel> {
@@ -48,6 +49,14 @@ export async function makeCnn(seed: number): Promise<tfl.Sequential> {
 }
 
 /** Seeded normal inputs of the given shape. */
+/** A seeded 6-10-9-4 MLP A and B = A with its hidden units permuted by q (the permutations to recover). */
+export async function hiddenlyPermutedMlp(seed: number): Promise<{ A: tfl.Sequential; B: tfl.LayersModel; spec: PermutationSpec; q: Permutations }> {
+  const A = await makeMlp([6, 10, 9, 4], seed);
+  const spec = sequentialPermutationSpec(A);
+  const q = randomPermutations(spec, createRng(seed, 1));
+  return { A, B: await applyPermutation(A, spec, q), spec, q };
+}
+
 export function randomInputs(shape: number[], seed: number): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   return tf.tensor(Float32Array.from(createRng(seed, 7).normalArray(n)), shape);

@@ -5,7 +5,7 @@ import { layerInputMoments } from './activations';
 import { getParams } from './params';
 import { sequentialPermutationSpec } from './permutation-spec';
 import { applyPermutation, invertPermutation, permuteParams, randomPermutations } from './permute';
-import { makeCnn, makeMlp, randomInputs, residualMlp } from './test-models';
+import { hiddenlyPermutedMlp, makeCnn, makeMlp, randomInputs, residualMlp } from './test-models';
 import { layerwiseOTAlignment, matchingObjective, weightMatching } from './weight-matching';
 
 beforeAll(async () => {
@@ -16,10 +16,7 @@ describe('matching recovers a hidden permutation', () => {
   it('weight matching and layerwise OT return the inverse permutation exactly', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 1e6 }), async (seed) => {
-        const A = await makeMlp([6, 10, 9, 4], seed);
-        const spec = sequentialPermutationSpec(A);
-        const q = randomPermutations(spec, createRng(seed, 1));
-        const B = await applyPermutation(A, spec, q);
+        const { A, B, spec, q } = await hiddenlyPermutedMlp(seed);
         const [pa, pb] = [await getParams(A), await getParams(B)];
         const wm = weightMatching(pa, pb, spec, { seed });
         const ot = layerwiseOTAlignment(pa, pb, spec);
