@@ -134,8 +134,10 @@ function withSummary(options: TimedTrainStepsOptions): TrainStepsOptions {
 function withProfile(options: TrainStepsOptions, call: string, models: number): TrainStepsOptions {
   const file = process.env[TRAIN_PROFILE_ENV];
   if (!file || options.onDispatchProfile) return options;
-  const line = (dispatches: DispatchTiming[]): TrainProfile => ({ call, models, dispatches });
-  return { ...options, onDispatchProfile: (d) => appendFileSync(file, `${JSON.stringify(line(d))}\n`) };
+  return {
+    ...options,
+    onDispatchProfile: (dispatches) => appendFileSync(file, `${JSON.stringify({ call, models, dispatches } satisfies TrainProfile)}\n`),
+  };
 }
 
 /**

@@ -41,7 +41,7 @@ export interface DispatchTiming {
 
 /** How a profiled replay times passes: the timestamp writes of each pass, and the query resolve at the end. */
 interface ReplayTiming {
-  pass(c: Extract<Cmd, { kind: 'dispatch' }>): GPUComputePassDescriptor;
+  pass(): GPUComputePassDescriptor;
   resolve(enc: GPUCommandEncoder): void;
 }
 
@@ -378,7 +378,7 @@ export class StepGraph {
       for (const c of b.cmds) {
         if (c.kind === 'dispatch') {
           if (!pass) {
-            pass = enc.beginComputePass(timing?.pass(c));
+            pass = enc.beginComputePass(timing?.pass());
             pipeline = null;
             bound.length = 0;
           }
