@@ -10,6 +10,8 @@
  * (tuning: the default is `gradScaleTuning.parts`). Flags: `--quick` (sizes / 8), `--smoke` (sizes / 512, for
  * lavapipe), `--detail` (also the older comparisons against tf.train.adam and the bare rule, as JSON lines on
  * stderr). Timing: 2 warm-up steps, then N steps between two queue drains (wall clock / N), median of 3 rounds.
+ * Environment: OPTIM_BENCH_ONLY=<id>,... (only those step rows, e.g. one per fresh process), OPTIM_BENCH_PROFILE=1
+ * (each step row also replayed as a step graph with per-dispatch GPU times), OPTIM_BENCH_PROBE=1 (the value probe).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { applyElementwiseRule, captureStepGraph, createRuleSlots, GradScaler, gradScaleTuning, randomNormal, selectBackend } from '@lemma/gpu-kernels';
