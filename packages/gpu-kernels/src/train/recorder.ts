@@ -130,7 +130,8 @@ export function installRecorder(): boolean {
       if (key !== null) {
         bindGroupTuning.misses++;
         groupCache.set(key, group);
-        if (groupCache.size > bindGroupTuning.capacity) groupCache.delete(groupCache.keys().next().value as string);
+        // A while, not an if: a capacity lowered since the last insert shrinks the cache to it.
+        while (groupCache.size > bindGroupTuning.capacity) groupCache.delete(groupCache.keys().next().value as string);
       }
       return group;
     },
