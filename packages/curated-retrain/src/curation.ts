@@ -26,7 +26,7 @@ export type LuceSampler = 'gumbel' | 'inverse-cdf';
 /**
  * Algorithm 1's Luce choice: candidates come in consecutive groups of K; from each group pick one with
  * P(k) = e^{βr_k}/Σ_j e^{βr_j}. `gumbel` (default): k* = argmax_k (β r_k + G_k), G_k ~ Gumbel(0,1) i.i.d. (the
- * Gumbel-max trick, the same construction as the tensor path); `inverse-cdf`: one uniform per group against the
+ * Gumbel-max trick, standard; notes §1, the same construction as the tensor path); `inverse-cdf`: one uniform per group against the
  * group's softmax, K times fewer random numbers (about 4x faster on the CPU). Returns each winner's flat index.
  */
 export function luceSelect(scores: ArrayLike<number>, K: number, rng: Rng, beta = 1, sampler: LuceSampler = 'gumbel'): Int32Array {
@@ -68,7 +68,7 @@ export function luceSelect(scores: ArrayLike<number>, K: number, rng: Rng, beta 
   return out;
 }
 
-/** Hard best-of-K (β -> ∞): the highest-reward candidate of each consecutive group of K (ties: the first). */
+/** Hard best-of-K (β -> ∞): the highest-reward candidate of each consecutive group of K (ties: the first). Ours, not the paper's. */
 export function bestOfKSelect(scores: ArrayLike<number>, K: number): Int32Array {
   const fn = 'bestOfKSelect';
   const G = checkGroups(fn, scores, K);
@@ -84,7 +84,7 @@ export function bestOfKSelect(scores: ArrayLike<number>, K: number): Int32Array 
 
 /**
  * "Score one pool, sample globally": draws `m` distinct candidates from the whole pool with sequential
- * probabilities ∝ e^{β r} without replacement (Gumbel-top-m). This is the filter of some follow-up code; it is
+ * probabilities ∝ e^{β r} without replacement (Gumbel-top-m). This is Wei-0125/Adversarial-Curation's Gaussian-8 filter (notes §5); it is
  * NOT Ferbach et al.'s operator: as m approaches the pool size it keeps almost everything, and its population
  * limit is not p·H^K.
  */

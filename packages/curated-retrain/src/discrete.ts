@@ -1,7 +1,7 @@
 /** Float64 summaries of discrete distributions used by the exact updates, the metrics and the tests. */
 import { checkAllFinite, checkDistribution, checkLength } from './argument-checks';
 
-/** KL(p ‖ q) = Σ p log(p/q) in nats; Infinity when q = 0 somewhere p > 0. */
+/** KL(p ‖ q) = Σ p log(p/q) in nats; Infinity when q = 0 somewhere p > 0 (standard). */
 export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
   checkDistribution('klDivergence', 'p', p);
   checkDistribution('klDivergence', 'q', q);

@@ -3,6 +3,7 @@
  * Self-consuming generative models with curated data (Ferbach, Bertrand, Bose, Gidel; arXiv 2407.09499):
  * exact Luce/H_K population updates, the Monte Carlo retraining loop with per-group Gumbel-max curation,
  * pluggable models (categorical, Gaussian, Gaussian mixture, flow-matching MLP) and per-iteration metrics.
+ * Citations: Algorithm 1 [P], Eq. 6/8, Lemmas 2.1/2.2, Thm 2.1 [S]; Theorems 2.2–2.4's text is unreachable (notes §2).
  */
 export { luceH, luceHLimit, luceHBradleyTerry, multinomialTermCount } from './luce';
 export type { LuceOptions, LuceMethod } from './luce';

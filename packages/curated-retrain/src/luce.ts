@@ -2,6 +2,7 @@
  * The Luce (multinomial-logit) curation factor H^K_p of Ferbach et al. (2024), Eq. 6:
  *   H^K_p(x) = E_{x_1..x_{K-1} ~ p}[ K e^{βr(x)} / (e^{βr(x)} + Σ_i e^{βr(x_i)}) ],
  * so one curation step maps p to p·H (Σ_x p(x) H(x) = 1). Everything here is float64 on typed arrays.
+ * Eq. 6 is [S] (third-party copy); β inside the exponent is [U] (Algorithm 1 only calls β a 'reward multiplicative factor').
  */
 import { checkAllFinite, checkBeta, checkDistribution, checkInteger, checkIntegerAtMost, checkK, checkLength, checkOptions } from './argument-checks';
 
@@ -20,8 +21,8 @@ export interface LuceOptions {
   /** Reward scale: choices are ∝ exp(beta·r). Default 1. */
   beta?: number;
   /**
-   * `multinomial`: exact sum over count vectors of the K-1 rivals (over distinct reward levels);
-   * `quadrature`: the integral form H_i = K w_i ∫_0^∞ e^{-w_i s} (Σ_j p_j e^{-w_j s})^{K-1} ds on a log-spaced
+   * `multinomial`: exact sum over count vectors of the K-1 rivals (over distinct reward levels; notes §1 [D], ours);
+   * `quadrature`: the integral form (notes §1 [D], not a paper equation) H_i = K w_i ∫_0^∞ e^{-w_i s} (Σ_j p_j e^{-w_j s})^{K-1} ds on a log-spaced
    * trapezoid grid with log-sum-exp (accurate to ~1e-12 relative); `auto` (default) picks multinomial when it has
    * at most `maxMultinomialTerms` terms.
    */
@@ -233,7 +234,7 @@ export function luceHLimit(p: ArrayLike<number>, r: ArrayLike<number>, beta = 1)
   return hLimitFromLogw(pp, logw);
 }
 
-/** K = 2 (Bradley–Terry): H_2(x) = 2 E_{Y~p}[σ(β(r(x) - r(Y)))], σ the logistic function. */
+/** K = 2 (Bradley–Terry): H_2(x) = 2 E_{Y~p}[σ(β(r(x) - r(Y)))], σ the logistic function (Eq. 6 at K = 2; notes §1 [D]). */
 export function luceHBradleyTerry(p: ArrayLike<number>, r: ArrayLike<number>, beta = 1): Float64Array {
   const { p: pp } = prepare('luceHBradleyTerry', p, r, beta);
   const out = new Float64Array(pp.length);

@@ -1,4 +1,4 @@
-/** Per-iteration diagnostics of a retraining run, estimated from samples of the current model. */
+/** Per-iteration diagnostics of a retraining run, estimated from samples of the current model (the paper's FID/precision/recall are not here). */
 import { createRng } from '@lemma/gpu-kernels';
 import { expectSeed } from '@lemma/gpu-kernels/validate';
 import { entropy, klDivergence } from './discrete';
@@ -20,15 +20,15 @@ export interface IterationMetrics {
   meanExpReward: number;
   /** Reward quantiles at {@link RewardQuantileLevels} (0.05, 0.25, 0.5, 0.75, 0.95). */
   rewardQuantiles: number[];
-  /** KL(p_data ‖ p_t) on the binning (the direction bounded by log(1+λ) with real data); null without real data or binning. */
+  /** KL(p_data ‖ p_t) on the binning (bounded by log(1+λ) with real data: notes §2(a) [D], not Thms 2.2–2.4, which are unreachable); null without real data or binning. */
   klToData: number | null;
   /** KL(p_t ‖ p_0) on the binning; null without binning. */
   klToInitial: number | null;
   /** Entropy of the binned p_t in nats (for a grid: of the bin probabilities); null without binning. */
   entropy: number | null;
-  /** Fraction of samples per class (from `classify`, or the values of a categorical model); null otherwise. */
+  /** Fraction of samples per class (from `classify`, or the values of a categorical model); null otherwise (the CIFAR plots' proportions, notes §3 [S]). */
   classProportions: number[] | null;
-  /** Sliced Wasserstein-2 distance to the real data (see wasserstein.ts); null without real data. */
+  /** Sliced Wasserstein-2 distance to the real data (see wasserstein.ts; standard, Rabin et al. 2011; ours as a metric); null without real data. */
   wassersteinToData: number | null;
   /** Entropic OT distance to the real data (ot-matching's Sinkhorn, see sinkhorn-distance.ts); null unless requested. */
   sinkhornToData: number | null;

@@ -1,6 +1,7 @@
 /**
  * Exact population (infinite-sample, exact-MLE) updates of curated retraining for discrete models, in float64:
  * Eq. 6 p_{t+1} = p_t H^K_{p_t} (curated only) and Eq. 8 p_{t+1} = p_data/(1+λ) + λ/(1+λ) p_t H^K_{p_t}.
+ * (Eq. 6/8 are [S]; the real-data Theorems 2.2–2.4 are unreachable (notes §2), so nothing here cites them.)
  */
 import { luceFactor, type LuceMethod } from './luce';
 import { normalize } from './discrete';
@@ -34,7 +35,7 @@ export interface MixedStepOptions extends ExactStepOptions {
 
 /**
  * Hard best-of-K (β -> ∞) on a discrete distribution: the reward CDF maps F -> F^K, and within each reward level
- * mass is split in proportion to p.
+ * mass is split in proportion to p. Ours (notes §1 [D]), not a paper equation.
  */
 export function bestOfKStep(p: ArrayLike<number>, r: ArrayLike<number>, K: number): Float64Array {
   return bestOfKStepAs('bestOfKStep', p, r, K);
@@ -79,7 +80,7 @@ function curatedStepAs(fn: string, p: ArrayLike<number>, r: ArrayLike<number>, o
   return normalize(out);
 }
 
-/** One step with real data (Eq. 8): p_data/(1+λ) + λ/(1+λ)·p H^K_p, renormalised; λ = syntheticToRealRatio. */
+/** One step with real data (Eq. 8 [S]): p_data/(1+λ) + λ/(1+λ)·p H^K_p, renormalised; λ = syntheticToRealRatio (Algorithm 1's λ). */
 export function mixedStep(p: ArrayLike<number>, pData: ArrayLike<number>, r: ArrayLike<number>, options: MixedStepOptions): Float64Array {
   return mixedStepAs('mixedStep', p, pData, r, options);
 }
@@ -154,7 +155,7 @@ export function topLevelLimit(p0: ArrayLike<number>, r: ArrayLike<number>): Floa
 /**
  * Fixed point of the K -> ∞ update with real data: p*(x) = p_data(x) / (1 + λ - λ e^{βr(x)}/Z) where
  * Z = E_{p*}[e^{βr}] is the unique root above λ max e^{βr} / (1+λ) (requires p_data > 0 at the best reward).
- * Derived in the package notes (not a statement of the paper); iterating {@link mixedStep} with K = Infinity converges to it.
+ * Derived in the package notes §2(d) [D] (not a statement of the paper; Thms 2.2–2.4 unreachable); iterating {@link mixedStep} with K = Infinity converges to it.
  */
 export function infiniteKFixedPoint(pData: ArrayLike<number>, r: ArrayLike<number>, options: { syntheticToRealRatio: number; beta?: number }): Float64Array {
   const fn = 'infiniteKFixedPoint';

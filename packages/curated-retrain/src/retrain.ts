@@ -19,8 +19,8 @@ const RETRAIN_KEYS = ['model', 'realData', 'reward', 'K', 'beta', 'syntheticToRe
  * - `luce` (Algorithm 1): from each group of K fresh candidates keep one with P ∝ e^{βr} (Gumbel-max per group);
  * - `best-of-k`: keep each group's highest reward (β -> ∞);
  * - `global`: score one pool of m·K candidates and draw m of them without replacement ∝ e^{βr} — a different
- *   operator (used by some follow-up code), not the paper's;
- * - `none`: no curation, refit on m plain samples (the model-collapse control).
+ *   operator (Wei-0125/Adversarial-Curation's filter, notes §5), not the paper's;
+ * - `none`: no curation, refit on m plain samples (the model-collapse control: Shumailov et al., Bertrand et al.; notes §4).
  */
 export type CurationMode = 'luce' | 'best-of-k' | 'global' | 'none';
 
@@ -37,7 +37,7 @@ export interface RetrainOptions {
   /** Choices ∝ exp(beta·r) (default 1). */
   beta?: number;
   /**
-   * λ = (synthetic count)/(real count) in each refit's training set, in [0, Infinity]:
+   * λ = (synthetic count)/(real count) in each refit's training set, in [0, Infinity] (Algorithm 1: λn curated per n real):
    * 0 = real data only, Infinity = curated synthetic data only (real data dropped after the initial fit).
    */
   syntheticToRealRatio: number;
@@ -59,7 +59,7 @@ export interface RetrainOptions {
   sampler?: LuceSampler;
   /** Seed of every random choice in the loop (model sampling, Gumbel noise, metric projections). */
   seed: number;
-  /** Fit the model on realData before the first iteration, p_0 = A(D_real) (default true when realData is given). */
+  /** Fit the model on realData before the first iteration, p_0 = A(D_real) (Algorithm 1; default true when realData is given). */
   fitInitial?: boolean;
   /** Optional classifier for class proportions (e.g. nearest mode), with `numClasses`. */
   classify?: (x: Samples) => Int32Array | Promise<Int32Array>;
@@ -272,6 +272,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
     }
     // Metrics of p_{t-1}, from the same candidates the curator saw.
     await record(t - 1, pool, poolRewards, pending.curated, pending.real);
+    // Algorithm 1's refit p_t = A(D_real ∪ D_filtered) [P]; λ = Infinity drops D_real (fully synthetic, notes §1).
     const useReal = real && lambda !== Infinity;
     const parts: Samples[] = [];
     if (useReal) parts.push(real!);

@@ -59,7 +59,7 @@ export interface SlicedWassersteinOptions {
 }
 
 /**
- * Sliced Wasserstein-p distance (E_θ W_p^p(θ·a, θ·b))^{1/p} over uniform directions θ on the sphere.
+ * Sliced Wasserstein-p distance (E_θ W_p^p(θ·a, θ·b))^{1/p} over uniform directions θ on the sphere (standard, Rabin et al. 2011).
  * For a translation by v it equals |v|·(E|θ_1|^p)^{1/p}, e.g. |v|/sqrt(dim) for p = 2.
  */
 export function slicedWasserstein(a: Samples, b: Samples, options: SlicedWassersteinOptions): number {

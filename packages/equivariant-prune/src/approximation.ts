@@ -1,4 +1,4 @@
-/** Measured sup-error estimates and the certified bounds of the layer lemma and the telescoping theorem. */
+/** Measured sup-error estimates and the certified bounds of the layer lemma (unnumbered in the notes) and the telescoping theorem. */
 import { createRng } from '@lemma/gpu-kernels';
 import { expectFiniteArray, expectInteger, expectNumber, expectSeed } from '@lemma/gpu-kernels/validate';
 import { networkForwardF64, networkVjpF64 } from './forward-f64';
@@ -148,6 +148,6 @@ function ascend(f: EquivariantNetwork, g: EquivariantNetwork, starts: Float64Arr
 export function telescopingBound(deltas: readonly number[]): number {
   expectFiniteArray('telescopingBound', 'deltas', deltas);
   deltas.forEach((d, i) => expectNumber('telescopingBound', `deltas[${i}]`, d, { min: 0 }));
-  // Thm 1 = the layer lemma applied ℓ times (Reproducibility Statement [C]); the telescoping product is Pensia's [C].
+  // 'main_approx_network' = the layer lemma applied ℓ times (Reproducibility Statement [C]; taken as Thm 1); telescoping: Pensia's [C].
   return deltas.reduce((p, d) => p * (1 + d), 1) - 1;
 }

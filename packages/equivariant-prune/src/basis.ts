@@ -1,6 +1,7 @@
 /**
  * Bases of Hom_G(rho_in, rho_out), the G-equivariant linear maps: the orbit (parameter-sharing) basis
  * for permutation actions and the generic null space of W rho_in(g) - rho_out(g) W over generators.
+ * Orbit basis: standard parameter sharing (Ravanbakhsh et al. 2017; notes §5 [R]); null-space route: ours (notes §5).
  */
 import { expectFiniteArray, expectFunction, expectInteger, expectOptions, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { type PermAction, assertSameGroup } from './groups';
@@ -56,7 +57,7 @@ export interface OrbitBasisOptions {
 /**
  * The orbit basis: one 0/1 matrix per G-orbit of index pairs (i_out, j_in), since W is equivariant
  * iff W[pi_out(i), pi_in(j)] = W[i, j] for every generator. When in and out are the same action, one
- * diagonal orbit is replaced by the identity so that I is a basis element (§2 of the paper's construction).
+ * diagonal orbit is replaced by the identity so that I is a basis element (the construction figure needs I ∈ B_{i->i} [C], notes §2).
  */
 export function orbitBasis(actionIn: PermAction, actionOut: PermAction, options: OrbitBasisOptions = {}): EquivariantBasis {
   assertSameGroup('orbitBasis', actionIn, actionOut);
@@ -147,6 +148,7 @@ export function permutationMatrix(p: ArrayLike<number>): Float64Array {
  * The generic route: a basis of {W : W rho_in(g) = rho_out(g) W for all generators g} by Gaussian
  * elimination on the (|gens| dOut dIn) x (dOut dIn) constraint matrix. Works for any representation
  * matrices (dense row-major, one per generator); keep dOut·dIn below ~1500.
+ * Equivariance W ρ_in(g) = ρ_out(g) W: notes §1 [C, Natale]; solving it over generators is ours (notes §5).
  */
 export function nullSpaceBasis(
   rhoIn: readonly Float64Array[],
@@ -218,6 +220,7 @@ export function nullSpaceBasisOfActions(actionIn: PermAction, actionOut: PermAct
 /**
  * Makes the identity a basis element when it lies in the span: puts I first and keeps each remaining
  * element only if it raises the rank (so the result spans the same space with I in it).
+ * Ours: notes §5 'extend {I} to a basis' (the construction needs I ∈ B_{i->i}).
  */
 export function includeIdentity(elements: readonly SparseMatrix[], n: number): { elements: SparseMatrix[]; identityIndex: number } {
   expectInteger('includeIdentity', 'n', n, { min: 1 });
@@ -242,7 +245,7 @@ export function includeIdentity(elements: readonly SparseMatrix[], n: number): {
   return { elements: kept, identityIndex: 0 };
 }
 
-/** Largest |b rho_in(g) - rho_out(g) b| entry over basis elements and generators (0 for an exact basis). */
+/** Largest |b rho_in(g) - rho_out(g) b| entry over basis elements and generators (0 for an exact basis; notes §8 invariant 1). */
 export function basisEquivarianceResidual(basis: EquivariantBasis, actionIn: PermAction, actionOut: PermAction): number {
   expectBasis('basisEquivarianceResidual', 'basis', basis);
   assertSameGroup('basisEquivarianceResidual', actionIn, actionOut);
@@ -287,7 +290,7 @@ export interface BasisNormResult {
 /**
  * The basis norm ‖B‖. The max of a convex function over the cube is attained at a vertex, so for
  * K <= maxExact the 2^K sign patterns are enumerated (power iteration each); otherwise the bound
- * ‖A‖_2 <= sqrt(‖A‖_1 ‖A‖_inf) applied to S = sum |b_k| (entrywise) is returned.
+ * ‖A‖_2 <= sqrt(‖A‖_1 ‖A‖_inf) applied to S = sum |b_k| (entrywise) is returned (a standard norm inequality; ours here).
  */
 export function basisNorm(basis: EquivariantBasis, maxExact = 8): BasisNormResult {
   expectBasis('basisNorm', 'basis', basis);

@@ -3,6 +3,7 @@
  * (rho(g) v_k = v_k), e.g. one scalar per copy times the all-ones vector for a regular or transitive field. Seen as
  * a map from an extra input fixed at 1 (the trivial representation) to F_out, {v_k} is exactly the equivariant
  * basis Hom_G(1, F_out), so the paper's construction and pruning apply to it unchanged (see construction.ts).
+ * Ours: the notes record no bias treatment of the paper; escnn likewise allows biases only on trivial irreps (notes §7 [C]).
  */
 import { expectInteger, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { type PermAction, expectAction } from './groups';

@@ -26,13 +26,13 @@ function checkN(where: string, n: number, max: number): void {
   }
 }
 
-/** The trivial group on R (one MLP weight per channel pair): B = {[1]}. */
+/** The trivial group on R (one MLP weight per channel pair): B = {[1]} (notes §5 table; Pensia et al. 2020's MLP case). */
 export function mlpBasis(): EquivariantBasis {
   const a = trivialAction(1);
   return { name: 'MLP {1}', dIn: 1, dOut: 1, elements: [fromEntries(1, 1, [[0, 0, 1]])], identityIndex: 0, actionIn: a, actionOut: a };
 }
 
-/** DeepSets (S_n on R^n): {I, 11ᵀ/n} (Maron's 'inf' normalization, so ‖B‖ = 2). */
+/** DeepSets (S_n on R^n): {I, 11ᵀ/n} (Maron's 'inf' normalization, so ‖B‖ = 2). Standard (Zaheer et al. 2017) = Maron's ops_1_to_1 (notes §5). */
 export function deepSetsBasis(n: number): EquivariantBasis {
   checkN('deepSetsBasis', n, MAX_BASIS_N.deepSets);
   const id: [number, number, number][] = [];
@@ -45,7 +45,7 @@ export function deepSetsBasis(n: number): EquivariantBasis {
   return { name: `DeepSets n=${n}`, dIn: n, dOut: n, elements: [fromEntries(n, n, id), fromEntries(n, n, mean)], identityIndex: 0, actionIn: a, actionOut: a };
 }
 
-/** S_n-invariant readout R^n -> R: {1ᵀ/n} (mean pooling), the only equivariant map from a set to a scalar. */
+/** S_n-invariant readout R^n -> R: {1ᵀ/n} (mean pooling), the only equivariant map from a set to a scalar (standard, Zaheer et al. 2017). */
 export function setReadoutBasis(n: number): EquivariantBasis {
   checkN('setReadoutBasis', n, MAX_BASIS_N.setReadout);
   const g = symmetricGroup(n);
@@ -57,7 +57,7 @@ export function setReadoutBasis(n: number): EquivariantBasis {
 /**
  * Maron et al. (2019) 2 -> 2 layer: the 15 ops of `ops_2_to_2` with 'inf' normalization (sums over
  * one index / n, over two indices / n²). Linearly independent only for n >= 4 (rank 14 at n = 3, 8 at n = 2).
- * Op 10 (index 9) is the identity.
+ * Op 10 (index 9) is the identity. Source: Maron et al.'s reference code `ops_2_to_2` (notes §5 [C]); no paper equation number.
  */
 export function maron2to2Basis(n: number): EquivariantBasis {
   checkN('maron2to2Basis', n, MAX_BASIS_N.maron2to2);
@@ -94,7 +94,7 @@ export function maron2to2Basis(n: number): EquivariantBasis {
   return { name: `Maron 2->2 n=${n}`, dIn: N, dOut: N, elements: ops.map((e) => fromEntries(N, N, e)), identityIndex: 9, actionIn: a, actionOut: a };
 }
 
-/** Maron 1 -> 2 (S_n on R^n to R^{n x n}): 5 ops, independent for n >= 3 (rank 4 at n = 2). */
+/** Maron 1 -> 2 (S_n on R^n to R^{n x n}): 5 ops, independent for n >= 3 (rank 4 at n = 2); Maron's code `ops_1_to_2` (notes §5). */
 export function maron1to2Basis(n: number): EquivariantBasis {
   checkN('maron1to2Basis', n, MAX_BASIS_N.maron1to2);
   const N = n * n;
@@ -112,7 +112,7 @@ export function maron1to2Basis(n: number): EquivariantBasis {
   return { name: `Maron 1->2 n=${n}`, dIn: n, dOut: N, elements: ops.map((e) => fromEntries(N, n, e)), identityIndex: -1, actionIn: g.set(), actionOut: g.pairs() };
 }
 
-/** Maron 2 -> 1 (S_n on R^{n x n} to R^n): 5 ops, independent for n >= 3 (rank 4 at n = 2). */
+/** Maron 2 -> 1 (S_n on R^{n x n} to R^n): 5 ops, independent for n >= 3 (rank 4 at n = 2); Maron's code `ops_2_to_1` (notes §5). */
 export function maron2to1Basis(n: number): EquivariantBasis {
   checkN('maron2to1Basis', n, MAX_BASIS_N.maron2to1);
   const N = n * n;
@@ -158,6 +158,7 @@ export interface GroupConvBasisOptions {
  * restricted to pairs whose pixels differ by at most (k-1)/2 in each coordinate (mod size). Regular ->
  * regular has dimension |G| k² (C4, k = 3: 36); scalar -> regular k²; scalar -> scalar = C_N/D_N-invariant
  * kernels (C4, k = 3: 3). For a trivial point group this is a plain circular CNN (k² shifts).
+ * Standard G-CNN (Cohen & Welling 2016) as an orbit basis; dimensions from notes §5 [V]; escnn's R2Conv is the reference.
  */
 export function groupConvBasis(group: ImageGroup, options: GroupConvBasisOptions): EquivariantBasis {
   expectImageGroup('groupConvBasis', group);
@@ -189,7 +190,7 @@ export function groupConvBasis(group: ImageGroup, options: GroupConvBasisOptions
  * The conv2d filters of a translation-equivariant image basis: filter[u, v, cin, cout] = W[(cout, p0),
  * (cin, p0 + (u - r, v - r))] read at a centre pixel p0. Returned as one Float64Array per basis element of
  * shape [k, k, inChannels, outChannels] (row-major), where channels are |G| for regular fields and 1 for scalar.
- * With these filters, 'same' zero-padded convolution of any square image is equivariant to the point group.
+ * With these filters, 'same' zero-padded convolution of any square image is equivariant to the point group. Ours.
  */
 export function convFilters(basis: EquivariantBasis, group: ImageGroup, kernel: number): { filters: Float64Array[]; inChannels: number; outChannels: number } {
   expectBasis('convFilters', 'basis', basis);

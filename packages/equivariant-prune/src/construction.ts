@@ -1,13 +1,14 @@
 /**
- * The paper's construction (Ferbach et al. 2023, Fig. 1 / Thm 1): each target layer F_i^{n_i} -> F_{i+1}^{n_{i+1}}
+ * The paper's construction (Ferbach et al. 2023: its construction figure [C], number not in the notes; Thm 1): each target layer F_i^{n_i} -> F_{i+1}^{n_{i+1}}
  * becomes two random layers, F_i^{n_i} -> F_i^{n_i·2m} (basis B_{i->i}, which contains I) and
  * F_i^{n_i·2m} -> F_{i+1}^{n_{i+1}} (basis B_{i->i+1}), with every coefficient U[-1, 1]. Pruning keeps, in
  * the first layer, only the identity coefficient from input copy a to its own hidden copies, and in the
  * second layer the coefficients chosen by one subset-sum problem per (output copy, input copy, basis
  * element, sign). Hidden copies j < m of input copy a get a positive identity coefficient, j >= m a negative
  * one (the ± split behind x = relu(x) - relu(-x)).
+ * Numbers: Thm 1 and Lemma 1 via Natale et al. 2024 [C]; no equation numbers (the paper body was unread, notes §0).
  *
- * Biases: a G-invariant bias sum_k beta[b,k] v_k is a linear map from an extra input fixed at 1 (the trivial
+ * Biases (ours; the notes record no bias construction of the paper): a G-invariant bias sum_k beta[b,k] v_k is a linear map from an extra input fixed at 1 (the trivial
  * representation) to F_out, with equivariant basis {v_k} (G-fixed vectors). The construction treats that
  * input like any other copy: the odd layer sends the constant 1 to m hidden constant units
  * u_j = relu(lambda_j · 1), the even layer sends unit j to output copy b with sum_k mu[b,j,k] v_k. Since the
@@ -40,7 +41,7 @@ export interface HiddenCopiesRule {
   c?: number;
 }
 
-/** m = ceil(c · log2(n_in n_out max(|B|, ‖B‖) L / eps)) samples per subset-sum instance (Thm 1). */
+/** m = ceil(c · log2(n_in n_out max(|B|, ‖B‖) L / eps)) samples per subset-sum instance (Thm 1; this form is [R], notes §4/§8.8). */
 export function hiddenCopiesFor(rule: HiddenCopiesRule): number {
   if (rule === null || typeof rule !== 'object') throw invalidArgument('hiddenCopiesFor', 'rule', 'a HiddenCopiesRule { nIn, nOut, basisSize, basisNorm, depth, eps }', rule, 'type');
   expectOptions('hiddenCopiesFor', 'rule', rule, ['nIn', 'nOut', 'basisSize', 'basisNorm', 'depth', 'eps', 'c']);
@@ -88,7 +89,7 @@ function identityBasis(d: number): EquivariantBasis {
   };
 }
 
-/** Draws the random network of the construction for `target` (two layers per target layer; Fig. 1, odd and even layers). */
+/** Draws the random network of the construction for `target` (two layers per target layer; the construction figure's odd and even layers [C]). */
 export function buildRandomNetwork(target: EquivariantNetwork, options: RandomNetworkOptions): RandomNetwork {
   checkNetwork('buildRandomNetwork: target', target);
   if (options === undefined) throw invalidArgument('buildRandomNetwork', 'options', 'an options object { samples, seed }', options, 'type');
@@ -122,7 +123,7 @@ export function buildRandomNetwork(target: EquivariantNetwork, options: RandomNe
     const Ks = self.elements.length;
     const odd = new Float64Array(hidden * cIn * Ks);
     for (let q = 0; q < odd.length; q++) odd[q] = 2 * rng.uniform() - 1;
-    // ± split (Fig. 1's odd layer [C]; the sign split is Pensia's x = σ(x) − σ(−x), reconstructed [R]): hidden copy
+    // ± split (the construction figure's odd layer [C]; the sign split is Pensia's x = σ(x) − σ(−x), reconstructed [R]): hidden copy
     // (a, j) has a positive identity coefficient for j < m, negative for j >= m.
     for (let a = 0; a < cIn; a++) {
       for (let j = 0; j < 2 * m; j++) {
@@ -247,6 +248,7 @@ export interface PruneOptions {
  * then Thm 1's induction): solves the subset-sum instances
  * sum_{j in S+} lambda_j mu_{j,b,k} ≈ alpha[b,a,k] and sum_{j in S-} |lambda_j| mu_{j,b,k} ≈ -alpha[b,a,k]
  * exactly by meet in the middle and keeps exactly those coefficients.
+ * (Pensia-style two instances per coefficient, notes §2 [R]; the paper's own preprocessing is unknown.)
  */
 export function pruneToTarget(target: EquivariantNetwork, random: RandomNetwork, options: PruneOptions = {}): PrunedNetwork {
   checkNetwork('pruneToTarget: target', target);
@@ -314,7 +316,7 @@ export function pruneToTarget(target: EquivariantNetwork, random: RandomNetwork,
               evenMask[(b * hidden + h) * K + k] = 1;
               used[h] = 1;
             }
-            // Folded block: g(x) = W+ relu(x) + W- relu(-x), W± from the achieved sums.
+            // Folded block: g(x) = W+ relu(x) + W- relu(-x), W± from the achieved sums (ours: an equivalent form).
             fold[(b * 2 * cIn + sign * cIn + a) * K + k] = sol.value[inst]!;
           }
         }
@@ -387,7 +389,7 @@ export function pruneToTarget(target: EquivariantNetwork, random: RandomNetwork,
 
 /** Parameter counts of the construction (equivariant parameters = basis coefficients). */
 export interface ParameterReport {
-  /** Target coefficients sum_i n_i n_{i+1} |B_i| (plus bias coefficients; random/kept also count bias units). */
+  /** Target coefficients sum_i n_i n_{i+1} |B_i| (notes §4 [R]) (plus bias coefficients; random/kept also count bias units). */
   target: number;
   /** Coefficients of the random network. */
   random: number;

@@ -1,4 +1,4 @@
-/** Equivariance of a network, measured in float64: ‖f(g x) - g f(x)‖ over group elements. */
+/** Equivariance of a network, measured in float64: ‖f(g x) - g f(x)‖ over group elements (notes §8 invariant 2; cf. escnn check_equivariance). */
 import { expectInteger } from '@lemma/gpu-kernels/validate';
 import { checkInput, networkForwardF64 } from './forward-f64';
 import { type PermAction, assertSameGroup } from './groups';

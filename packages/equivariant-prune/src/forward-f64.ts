@@ -29,7 +29,7 @@ function layerForwardUnchecked(where: string, layer: EquivariantLayer, x: Float6
   if (x.length !== batch * cIn * dIn) throw new Error(`${where}: x must have length batch·cIn·dIn = ${batch * cIn * dIn}, got ${x.length}`);
   const nz = nonzeroCoeffs(layer);
   const y = new Float64Array(batch * cOut * dOut);
-  // y_b = Σ_(a,k) α_bak E_k x_a: each used E_k x_a once, then dense sums (far fewer flops than applying E_k per
+  // y_b = Σ_(a,k) α_bak E_k x_a (the Kronecker form, notes §1 [C]): each used E_k x_a once, then dense sums (far fewer flops than applying E_k per
   // coefficient when E_k has more than dOut nonzeros, e.g. the all-ones element); in chunks of samples laid out
   // sample-innermost, so the inner loops run over the chunk.
   const chunk = Math.min(CHUNK, batch);

@@ -1,6 +1,7 @@
 /**
  * Finite groups acting on feature spaces by permutations. Pointwise ReLU commutes with a representation
- * only when every rho(g) is a permutation matrix, so these are the actions the construction supports.
+ * only when every rho(g) is a permutation matrix, so these are the actions the construction supports
+ * (notes §1 [C]; escnn's 'pointwise' rule). Groups and actions are standard; no paper numbers.
  * An action lists one index permutation per group generator; two actions of the same group list their
  * generators in the same order, so generator i of the input action and of the output action are the
  * same group element.
@@ -110,7 +111,7 @@ export function trivialAction(dim: number): PermAction {
   return permAction(`trivial on R^${dim}`, 'trivial', dim, [identityPermutation(dim)]);
 }
 
-/** The symmetric group S_n with its two generators, a transposition (0 1) and the n-cycle. */
+/** The symmetric group S_n with its two generators, a transposition (0 1) and the n-cycle (standard; notes §5). */
 export interface SymmetricGroup {
   readonly n: number;
   /** S_n permuting the n elements of a set (DeepSets). */
@@ -175,7 +176,7 @@ export interface ImageGroup {
   readonly translations: boolean;
   /** One scalar channel: pixels move, values unchanged (dim size^2). */
   scalarField(): PermAction;
-  /** One regular field: |G| orientation channels, index h·size² + p, acted on by (h, p) -> (g h, g p). */
+  /** One regular field: |G| orientation channels, index h·size² + p, acted on by (h, p) -> (g h, g p) (ρ_reg, notes §5; standard, escnn). */
   regularField(): PermAction;
   /** The trivial representation on R (invariant outputs). */
   invariant(): PermAction;

@@ -37,6 +37,7 @@ export function filterSetTensor(set: ConvFilterSet): tf.Tensor2D {
 /**
  * Differentiable conv2d kernel [k, k, cIn·inCh, cOut·outCh] from coefficients [cOut, cIn·K] and the
  * filter tensor of {@link filterSetTensor}: W = sum_k alpha[b,a,k] filter_k, placed at copy block (a, b).
+ * Like escnn's R2Conv basisexpansion(weights) (notes §7 [C]).
  */
 export function convKernelFromCoeffs(set: ConvFilterSet, cIn: number, cOut: number, coeffs: tf.Tensor, filters: tf.Tensor2D): tf.Tensor4D {
   const fn = 'convKernelFromCoeffs';

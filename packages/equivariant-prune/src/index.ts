@@ -3,6 +3,7 @@
  * Equivariant strong lottery tickets (Ferbach, Tsirigotis, Gidel, Bose, ICLR 2023, arXiv 2206.04270):
  * permutation groups, equivariant bases, coefficient-parameterised layers, the random overparametrized
  * construction and its pruning by exact subset sum.
+ * Citations: only Thm 1 and Lemma 1 are numbered (via Natale et al. 2024); the paper body and any code were unavailable.
  */
 
 // Groups acting by permutations.

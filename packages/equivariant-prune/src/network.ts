@@ -1,7 +1,7 @@
 /**
  * Equivariant layers parameterised by basis coefficients with Kronecker structure over channel copies:
- * W = sum_{b,a,k} alpha[b,a,k] E_{ba} ⊗ b_k, so pruning a coefficient (mask 0) keeps W equivariant.
- * Networks are f(x) = W_L relu(W_{L-1} ... relu(W_1 x) + c_1) + c_L with optional G-invariant biases (bias.ts).
+ * W = sum_{b,a,k} alpha[b,a,k] E_{ba} ⊗ b_k, so pruning a coefficient (mask 0) keeps W equivariant (notes §1 [C, Natale]).
+ * Networks are f(x) = W_L relu(W_{L-1} ... relu(W_1 x) + c_1) + c_L with optional G-invariant biases (bias.ts; f: notes §1 [C], biases ours).
  * This file holds the data model and its validation; forward-f64.ts has the float64 reference forward,
  * tf-forward.ts the tensor path, equivariance.ts the equivariance check.
  */

@@ -1,4 +1,4 @@
-/** Null spaces and ranks of small dense float64 matrices by Gaussian elimination with full pivoting. */
+/** Null spaces and ranks of small dense float64 matrices by Gaussian elimination with full pivoting (standard linear algebra). */
 import { expectInteger, expectNumber, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { MAX_DENSE_ENTRIES } from './sparse';
 

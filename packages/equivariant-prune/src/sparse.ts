@@ -90,7 +90,7 @@ export function sparseIdentity(n: number): SparseMatrix {
 
 /**
  * Largest singular value of a dense row-major matrix by power iteration on AᵀA (seeded start).
- * Power iteration approaches the true value from below, so it never over-reports the norm.
+ * Power iteration approaches the true value from below, so it never over-reports the norm (standard).
  */
 export function operatorNorm(a: Float64Array, rows: number, cols: number, iterations = 200, seed = 0): number {
   expectInteger('operatorNorm', 'rows', rows);

@@ -1,10 +1,11 @@
 /**
- * Exact random subset sum by meet in the middle (Horowitz–Sahni): each half's 2^(n/2) subset sums are
+ * Exact random subset sum by meet in the middle (Horowitz–Sahni 1974, standard; notes §3): each half's 2^(n/2) subset sums are
  * produced already sorted by repeated merging (no comparator sort), then two pointers find the pair of
  * half-sums closest to the target. O(2^(n/2)) time and memory per instance; n <= 40.
  * The paper's Lemma 1 (random subset sum, Lueker 1998 Cor. 2.5): n = O(log 1/ε) U[-1, 1] samples approximate every
  * z in [-1, 1] within ε with high probability; this solver finds the optimal subset, not just one within ε.
- * (Equation numbers of the paper are not cited: its body was not available to us, see the notes.)
+ * (Lemma 1's number via Natale et al. [C]; no equation numbers: the paper body was unread, and no authors' code was found.)
+ * Reference solvers (MIP, not MITM): Pensia's subset-sum/utils.py::FindSubset, da Cunha's Solver.jl::randomsubsetsum (notes §3).
  */
 
 import { expectArrayLike, expectFinite, expectFiniteValues, expectInteger } from '@lemma/gpu-kernels/validate';

@@ -1,6 +1,6 @@
 /**
  * Dense forward passes on tfjs tensors (any backend: webgpu, wasm, cpu): the Kronecker structure
- * W = sum alpha[b,a,k] E_ba ⊗ b_k is applied as two matmuls, Z = x · [b_1ᵀ ... b_Kᵀ] then Y = C · Z, so W
+ * W = sum alpha[b,a,k] E_ba ⊗ b_k (notes §1 [C, Natale]) is applied as two matmuls, Z = x · [b_1ᵀ ... b_Kᵀ] then Y = C · Z, so W
  * itself (cOut dOut x cIn dIn) is never formed. The image path (conv2d filters) is image-forward.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';

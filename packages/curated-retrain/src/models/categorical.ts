@@ -1,4 +1,4 @@
-/** Categorical model over {0, ..., C-1}: exact MLE by counts. */
+/** Categorical model over {0, ..., C-1}: exact MLE by counts (notes §7: the exact-update comparison). */
 import type { Rng } from '@lemma/gpu-kernels';
 import { expectRng } from '@lemma/gpu-kernels/validate';
 import type { GenerativeModel } from '../model';

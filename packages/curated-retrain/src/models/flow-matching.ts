@@ -1,6 +1,7 @@
 /**
  * A small neural generative model in tfjs: conditional flow matching (rectified-flow path x_t = (1-t) x0 + t x1,
  * target velocity x1 - x0) with an MLP velocity field, sampled by the midpoint ODE rule. Meant for 2-D toys.
+ * Standard CFM (Lipman et al. 2023; Liu et al. 2023); the paper's CIFAR model is probably OT-CFM (torchcfm) [U], notes §3.
  * Call `selectBackend()` from `@lemma/gpu-kernels` first (it registers the gradients tfjs-core needs).
  */
 import * as tf from '@tensorflow/tfjs-core';

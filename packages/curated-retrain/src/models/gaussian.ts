@@ -39,7 +39,7 @@ export interface GaussianModel extends GenerativeModel {
 /** Options of {@link gaussianModel}. */
 export interface GaussianModelOptions {
   dim: number;
-  /** 'mle' (default): divide by n, E[σ²_t] = ((n-1)/n)^t σ²_0 under refitting; 'unbiased': divide by n-1 (a martingale that still collapses a.s.). */
+  /** 'mle' (default): divide by n, E[σ²_t] = ((n-1)/n)^t σ²_0 under refitting; 'unbiased': divide by n-1 (a martingale that still collapses a.s.; notes §4 [D], cf. Shumailov et al. Thm 3.1). */
   variance?: VarianceEstimator;
   /** Initial mean (default 0). */
   mean?: ArrayLike<number>;

@@ -1,4 +1,4 @@
-/** Gaussian mixture fitted by EM (full covariances), warm-started from its current parameters on every refit. */
+/** Gaussian mixture fitted by EM (standard, Dempster et al. 1977; full covariances), warm-started from its current parameters on every refit. */
 import { createRng, type Rng } from '@lemma/gpu-kernels';
 import { expectRng, expectSeed } from '@lemma/gpu-kernels/validate';
 import { affineRows, cholesky, mahalanobisSq } from '../linalg';
