@@ -42,14 +42,15 @@ export function specLayers(fn: string, spec: PermutationSpec): Record<string, { 
 /** Options of {@link activationMatching}. */
 export interface ActivationMatchingOptions {
   /**
-   * 'crossMoment' (uncentred E[a bᵀ], Git Re-Basin), 'covariance' (centred E[(a - ā)(b - b̄)ᵀ], the activation
-   * matching of Ferbach et al.'s experiments) or 'correlation' (Pearson, as in REPAIR). Default 'crossMoment'.
+   * 'crossMoment' (uncentred E[a bᵀ], samuela/git-re-basin code), 'covariance' (centred E[(a - ā)(b - b̄)ᵀ], the
+   * activation matching of Ferbach et al.'s experiments, OT_LMC notebook) or 'correlation' (Pearson
+   * cov/(σ_A σ_Bᵀ + 1e-4), as in the KellerJordan/REPAIR code). Default 'crossMoment'.
    */
   method?: 'crossMoment' | 'covariance' | 'correlation';
 }
 
 /**
- * Activation matching (Git Re-Basin Sec. 3.1): for each hidden layer independently, the assignment maximising the
+ * Activation matching (Git Re-Basin; section number not in the notes): for each hidden layer independently, the assignment maximising the
  * summed cross-moment (or correlation) between A's units and B's permuted units on a batch of inputs.
  *
  * @example
@@ -108,6 +109,7 @@ export async function activationMatching(
  * `layerwiseOTAlignment`. For a Dense producer x is the layer input; for a Conv2D producer x is one receptive-field
  * patch (kh·kw·cin values in the kernel's [h, w, in] order), averaged over every output position, so that
  * w̃ᵀ E[x̃x̃ᵀ] w̃ is the mean squared pre-activation of the unit over the feature map.
+ * Σ = uncentred E[xxᵀ] of the layer input: OT_LMC notebook's "WM (ours)"; the bias row and Conv2D patches are ours.
  */
 export async function layerInputMoments(model: tfl.LayersModel, x: tf.Tensor, spec: PermutationSpec): Promise<Record<string, InputMoment>> {
   const layers = specLayers('layerInputMoments', spec);

@@ -30,6 +30,7 @@ export interface BarrierResult {
   loss: number[];
   accuracy: number[];
   /** max_t [L(θ_t) - ((1 - t) L(θ_A) + t L(θ_B))] (0 at the endpoints, so >= 0). */
+  // Frankle/Entezari form (as Ferbach et al.), not Git Re-Basin Def. 2.2, which subtracts ½(L(θ_A) + L(θ_B)).
   lossBarrier: number;
   /** max_t [((1 - t) acc(θ_A) + t acc(θ_B)) - acc(θ_t)]. */
   accuracyBarrier: number;

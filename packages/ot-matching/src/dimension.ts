@@ -5,6 +5,7 @@ import { viewShape } from './permute';
 import { unitRows } from './weight-matching';
 
 /** Dim(S) = tr(S)² / tr(S²) of a symmetric positive semi-definite n x n matrix (the participation ratio). */
+// Ferbach et al.'s "approximate dimension" (experiments; damienferbach/OT_LMC notebook); no equation number in the notes.
 export function approximateDimension(n: number, S: ArrayLike<number>): number {
   expectInteger('approximateDimension', 'n', n, { min: 0 });
   expectNumberArray('approximateDimension', 'S', S);
@@ -19,8 +20,8 @@ export function approximateDimension(n: number, S: ArrayLike<number>): number {
 }
 
 /**
- * Approximate dimension of the support of a layer's weight rows w_1..w_n ∈ R^d (Ferbach et al., Sec. 5):
- * Dim(S) with S = (1/n) Σ_i w_i w_iᵀ, computed through the smaller of the two Gram matrices (same nonzero spectrum).
+ * Approximate dimension of the support of a layer's weight rows w_1..w_n ∈ R^d (Ferbach et al.'s experiments):
+ * Dim(S) with S = (1/n) Σ_i w_i w_iᵀ (∝ WᵀW of the OT_LMC notebook), computed through the smaller of the two Gram matrices (same nonzero spectrum).
  * Between 1 (all rows on one line) and min(n, d) (isotropic).
  */
 export function weightSupportDimension(rows: number, cols: number, W: ArrayLike<number>): number {

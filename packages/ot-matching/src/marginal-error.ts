@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 /**
  * L1 marginal error of a log-domain Sinkhorn iterate from two consecutive potentials of one side, never forming P
- * (KL convention, notes §5.9): the marginal of P(·, p_prev) on that side is w ⊙ exp((p_prev − p_next)/ε), so its
+ * (KL convention; ours, from the standard log-domain update): the marginal of P(·, p_prev) on that side is w ⊙ exp((p_prev − p_next)/ε), so its
  * L1 distance to w (w > 0) is Σ_i w_i·|expm1((p_prev_i − p_next_i)/ε)|.
  *
  * The one marginal-error formula of every Sinkhorn solver in this package (the materialised and point-cloud tensor

@@ -45,7 +45,7 @@ async function producerStats(model: tfl.LayersModel, params: Params, x: tf.Tenso
 }
 
 /**
- * REPAIR (Jordan et al. 2023): rescales every hidden unit of the interpolated parameters so its pre-activation mean
+ * REPAIR (Jordan et al. 2023, arXiv 2211.08403; KellerJordan/REPAIR code): rescales every hidden unit of the interpolated parameters so its pre-activation mean
  * and std on `x` equal the interpolation of the endpoints' (μ_t = (1-t) μ_A + t μ_B, σ_t likewise), layer by layer
  * from the input (each correction changes the statistics downstream). Folds the correction into kernel and bias.
  * Where a BatchNormalization layer follows the producer, its running statistics are reset to the interpolated net's
@@ -73,7 +73,7 @@ export async function repairParamsAs(fn: string, A: tfl.LayersModel, B: tfl.Laye
       const next = A.layers[producer + 1];
       if (next?.getClassName() === 'BatchNormalization') {
         // A BatchNorm after the producer renormalises its units itself: REPAIR reduces to resetting that layer's
-        // running statistics to the interpolated net's own (Jordan et al. 2023, Sec. 4; Git Re-Basin's "BN reset").
+        // running statistics to the interpolated net's own (as the REPAIR code's BatchNorm reset; Git Re-Basin recomputes BN stats).
         await resetBatchNorm(work, out, x, producer);
         continue;
       }
@@ -84,6 +84,7 @@ export async function repairParamsAs(fn: string, A: tfl.LayersModel, B: tfl.Laye
       const units = kernel.shape[kernel.shape.length - 1]!;
       if (!keys[1]) throw new Error(`repairParams: layer ${producer} needs a bias to absorb the mean correction`);
       const bias = out[keys[1]]!;
+      // y ← σ_goal (y − μ_cur)/σ_cur + μ_goal, μ/σ_goal interpolated: KellerJordan/REPAIR code, folded into W, b (ours).
       for (let u = 0; u < units; u++) {
         const goalMean = (1 - t) * sa.mean[u]! + t * sb.mean[u]!;
         const goalStd = (1 - t) * sa.std[u]! + t * sb.std[u]!;

@@ -19,7 +19,7 @@ export interface SinkhornF64Init {
 /**
  * Float64 log-domain Sinkhorn on typed arrays: the one float64 reference of the package's solvers (`sinkhorn`,
  * `sinkhornPointClouds`, their divergences) and of the reproductions, and a CPU fallback. Same algorithm, potential
- * convention (KL(P | a⊗b), notes §5.9) and options as `sinkhorn` (ε-scaling, relative ε, marginal-error stopping
+ * convention (KL(P | a⊗b)) and options as `sinkhorn` (ε-scaling, relative ε, marginal-error stopping
  * with the same `stepMarginalErrorF64`, warm starts, `onCheck`).
  *
  * @example
@@ -76,7 +76,7 @@ export function sinkhornF64(
   const colTmp = new Float64Array(n);
   let gNext = new Float64Array(m);
 
-  // f_i = -ε LSE_j(log b_j + (g_j - C_ij)/ε)   (log-domain Sinkhorn, KL(P | a⊗b) form)
+  // f_i = -ε LSE_j(log b_j + (g_j - C_ij)/ε)   (standard log-domain Sinkhorn, Cuturi 2013 / POT `sinkhorn_log`; KL(P | a⊗b) form)
   const rows = (eps: number): void => {
     for (let i = 0; i < n; i++) {
       let best = -Infinity;

@@ -173,7 +173,8 @@ async function dualValue(src: Cloud, dst: Cloud, f: tf.Tensor1D, g: tf.Tensor1D)
 
 /**
  * Alternating online half steps over the ε schedule, on KL potentials throughout (the half step takes the other
- * side's log-weights: f_i = −ε LSE_j(log b_j + (g_j − ‖x_i − y_j‖²)/ε), notes §5.9; no conversion between stages).
+ * side's log-weights: f_i = −ε LSE_j(log b_j + (g_j − ‖x_i − y_j‖²)/ε), standard log-domain Sinkhorn; no conversion
+ * between stages).
  * The row step that measures ‖P·1 − a‖₁ of (f, g) is the next iteration's row step.
  */
 async function solve(src: Cloud, dst: Cloud, r: Resolved, diameter: number, fn: string): Promise<SinkhornPointCloudResult> {
@@ -319,7 +320,7 @@ export async function sinkhornPointClouds(
 }
 
 /**
- * Debiased Sinkhorn divergence between point clouds (Feydy et al. 2019, eq. 4):
+ * Debiased Sinkhorn divergence between point clouds (Feydy et al. 2019; GeomLoss `debias=True`):
  * S_ε = OT_ε(a, b) − ½ OT_ε(a, a) − ½ OT_ε(b, b), with one ε and one ε schedule (diameter of x and y together) for
  * all three terms: the cross term by {@link sinkhornPointClouds}' iteration, the two self terms by GeomLoss's
  * symmetric (averaged) update, all with the online half step. Non-negative, zero when the

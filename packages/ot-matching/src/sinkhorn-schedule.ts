@@ -41,7 +41,7 @@ export interface SinkhornCheck {
 
 /** Scalars reported by both Sinkhorn solvers (sums over the potentials and the plan accumulated in float64). */
 export interface SinkhornStats {
-  /** Entropic OT cost ⟨f, a⟩ + ⟨g, b⟩ = ⟨P, C⟩ + ε KL(P | a⊗b) at convergence (the dual objective, eq. of §5.9). */
+  /** Entropic OT cost ⟨f, a⟩ + ⟨g, b⟩ = ⟨P, C⟩ + ε KL(P | a⊗b) at convergence (standard entropic-OT dual objective). */
   regularizedCost: number;
   /** ⟨P, C⟩ (NaN when the plan is not returned). */
   transportCost: number;
@@ -81,6 +81,7 @@ export function resolveEpsilon(fn: string, reg: number, stats: CostStats, rel: S
 }
 
 /** Builds the ε schedule from `reg`, the cost statistics and the options (shared by both solvers). */
+// Geometric ε-scaling with warm starts: standard (POT `sinkhorn_epsilon_scaling`, GeomLoss `scaling`); this start and decay are ours.
 export function epsilonSchedule(fn: string, reg: number, stats: CostStats, options: SinkhornOptions, warm: boolean): EpsilonSchedule {
   const target = resolveEpsilon(fn, reg, stats, options.relativeEpsilon);
   const scaling = options.epsilonScaling ?? {};

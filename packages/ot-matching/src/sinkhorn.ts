@@ -30,8 +30,9 @@ type Vec = tf.Tensor | tf.TensorLike;
  * active tfjs backend in float32; `sinkhornF64` is its float64 reference.
  *
  * Potentials are the KL(P | a⊗b) ones everywhere (warm starts, ε stages, results), P_ij = a_i b_j
- * exp((f_i + g_j − C_ij)/ε), updated by (notes §5.9) f_i = −ε LSE_j(log b_j + (g_j − C_ij)/ε),
- * g_j = −ε LSE_i(log a_i + (f_i − C_ij)/ε). The iterations between two checks run as one call of gpu-kernels'
+ * exp((f_i + g_j − C_ij)/ε), updated by f_i = −ε LSE_j(log b_j + (g_j − C_ij)/ε),
+ * g_j = −ε LSE_i(log a_i + (f_i − C_ij)/ε) (standard log-domain Sinkhorn, Cuturi 2013; POT's `sinkhorn_log`,
+ * with f, g shifted by ε log a, ε log b). The iterations between two checks run as one call of gpu-kernels'
  * fused `sinkhornIterations` kernel in this convention (one pass over M per iteration on WebGPU); `kernel: 'tfjs'`
  * uses plain tfjs ops instead. Every `checkEvery` iterations the column-marginal error of the iterate is read back
  * and summed in float64 (`stepMarginalErrorF64`); the dual objective and ⟨P, C⟩ are float64 sums of the float32
@@ -119,7 +120,7 @@ export async function sinkhorn(
         const run = fused ? fusedIterations(C, loga, logb, eps) : tfjsIterations(C, loga, logb, eps);
         try {
           // Blocks of `every` iterations (the last one shorter) end in a check: k − 1 iterations, then the last one
-          // from the kept g, whose column step gives the error of the iterate (stepMarginalError, notes §5.9).
+          // from the kept g, whose column step gives the error of the iterate (stepMarginalError; ours).
           for (let done = 0; done < cap; ) {
             const block = Math.min(every, cap - done);
             if (block > 1) [f, g] = run(f, g, block - 1);
@@ -175,7 +176,7 @@ interface Iterate {
 /** Iterations through gpu-kernels' fused `sinkhornIterations` kernel in the KL convention (one pass over C each on WebGPU). */
 function fusedIterations(C: tf.Tensor2D, loga: tf.Tensor1D, logb: tf.Tensor1D, eps: number): Iterate {
   const run = ((f: tf.Tensor1D, g: tf.Tensor1D, k: number, disposeG = true): [tf.Tensor1D, tf.Tensor1D] => {
-    // f_i = −ε LSE_j(log b_j + (g_j − C_ij)/ε), then g_j = −ε LSE_i(log a_i + (f_i − C_ij)/ε)
+    // f_i = −ε LSE_j(log b_j + (g_j − C_ij)/ε), then g_j = −ε LSE_i(log a_i + (f_i − C_ij)/ε) (standard log-domain Sinkhorn)
     const out = sinkhornIterations({ C, logA: loga, logB: logb, eps, iterations: k, g, convention: 'kl' });
     f.dispose();
     if (disposeG) g.dispose();
@@ -234,7 +235,7 @@ export interface SinkhornDivergenceResult {
 
 /**
  * Debiased Sinkhorn divergence between point clouds x [n, d] and y [m, d] with cost ||x - y||²:
- * S_ε(x, y) = OT_ε(x, y) - ½ OT_ε(x, x) - ½ OT_ε(y, y) (Genevay et al. 2018; Feydy et al. 2019, eq. 4).
+ * S_ε(x, y) = OT_ε(x, y) - ½ OT_ε(x, x) - ½ OT_ε(y, y) (Genevay et al. 2018; Feydy et al. 2019; GeomLoss `debias=True`).
  * Non-negative, zero when x = y, and → W_2² as ε → 0.
  *
  * All three terms use one ε: `reg`, or with `relativeEpsilon` reg · stat(C_xy), resolved once from the cross cost

@@ -36,7 +36,7 @@ function addGram(S: Float64Array, A: Float64Array, B: Float64Array, n: number, r
   }
 }
 
-/** Σ_w ⟨A_w, π(B)_w⟩ over the spec's parameters: the weight-matching objective (Git Re-Basin eq. 3). */
+/** Σ_w ⟨A_w, π(B)_w⟩ over the spec's parameters: the weight-matching objective (Git Re-Basin, the objective of Alg. 1). */
 export function matchingObjective(A: Params, B: Params, spec: PermutationSpec, perms: Permutations): number {
   checkPermutations('matchingObjective', perms, spec);
   checkMatchedParams('matchingObjective', A, B, spec);
@@ -96,6 +96,7 @@ export interface WeightMatchingResult {
  * Weight matching by coordinate descent (Git Re-Basin Alg. 1): visit the permutations in a seeded random order; for
  * each, solve one linear assignment on S = Σ_{(w, axis)} A_w B̃_wᵀ (B̃ with all other permutations applied) and keep
  * it if it improves; stop after a sweep without improvement. The objective Σ_w ⟨A_w, π(B)_w⟩ never decreases.
+ * S and the sweep follow samuela/git-re-basin's `weight_matching` (PermutationCoordinateDescent, max_iter 100).
  *
  * @example
  * const { perms } = weightMatching(await getParams(a), await getParams(b), sequentialPermutationSpec(a));
@@ -166,7 +167,7 @@ export interface LayerwiseOTOptions {
   moments?: Record<string, InputMoment>;
   /**
    * Include the bias (and any other incoming parameter) in the cost (default true). `false` matches on the kernel
-   * alone, as the paper's experiments do: cost −W_B W_Aᵀ ('euclidean') or −W_B Σ W_Aᵀ ('covariance', Σ = E[xxᵀ], the
+   * alone, as the paper's experiments do (OT_LMC notebook): cost −W_B W_Aᵀ ('euclidean') or −W_B Σ W_Aᵀ ('covariance', Σ = E[xxᵀ], the
    * top-left d x d block of a (d+1) x (d+1) moment).
    */
   bias?: boolean;
@@ -180,7 +181,7 @@ export interface LayerwiseOTResult {
 }
 
 /**
- * The paper's one-pass alignment (Ferbach et al., Sec. 3): layer by layer from the input, treat the incoming weight
+ * The paper's one-pass alignment (Ferbach et al.; section number not in the notes): layer by layer from the input, treat the incoming weight
  * vectors of each layer's units as a uniform empirical measure, align B's inputs with the permutation already found
  * for the previous layer, and solve the exact OT (an assignment, Birkhoff) with squared-Euclidean or
  * covariance-weighted cost.
@@ -220,6 +221,7 @@ export function layerwiseOTAlignment(A: Params, B: Params, spec: PermutationSpec
     const normB = new Float64Array(n);
     if (mode === 'covariance') {
       // The covariance-weighted cost of Ferbach et al.'s experiments (supported by their Thm D.2 in a simplified case).
+      // Kernel-only form −W_B Σ W_Aᵀ, Σ = uncentred E[xxᵀ]: damienferbach/OT_LMC notebook, "WM (ours)".
       const mom = options.moments?.[name];
       if (!mom) throw new Error(`layerwiseOTAlignment: cost 'covariance' needs moments['${name}'] (see layerInputMoments)`);
       if (!(mom.data instanceof Float64Array)) throw new Error(`layerwiseOTAlignment: options.moments['${name}'].data must be a Float64Array, got ${typeof mom.data}`);
@@ -257,7 +259,7 @@ export function layerwiseOTAlignment(A: Params, B: Params, spec: PermutationSpec
     }
     // Exact OT between two uniform n-atom measures is an assignment (Ferbach et al. Lemma B.3, Birkhoff); this is
     // the alignment whose LMC error their Thm 3.1 (two layers) and Thm 5.2 (i.i.d. layers) bound.
-    // argmin Σ ||a_i - b_σ(i)||² = argmax Σ ⟨a_i, b_σ(i)⟩ (the norms do not depend on σ).
+    // argmin Σ ||a_i - b_σ(i)||² = argmax Σ ⟨a_i, b_σ(i)⟩ (the norms do not depend on σ; standard).
     const r = linearSumAssignment({ rows: n, cols: n, data: S }, { maximize: true });
     perms[name] = r.rowToCol;
     let c = 0;

@@ -3,7 +3,7 @@ import { expectInteger, expectNumber } from '@lemma/gpu-kernels/validate';
 
 /**
  * Distinct integer steps 0, 1, ..., up to `tMax` spaced geometrically with `perDecade` points per
- * decade (the authors log at 1.1^k; perDecade = 24 is about that). `tMax` is a safe integer >= 1 and
+ * decade (the authors log at 1.1^k in Experimental `least_squares.py`; perDecade = 24 is about that). `tMax` is a safe integer >= 1 and
  * `perDecade` a number in (0, 10^5] (past that the ratio 10^(1/perDecade) is 1 in effect and every integer is a point).
  */
 export function geometricStepGrid(tMax: number, perDecade = 24): number[] {

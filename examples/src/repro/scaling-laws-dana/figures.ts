@@ -43,8 +43,8 @@ export function danaFigures(data: DanaData): Figure[] {
     id: 'phase-diagram',
     title: `4+3 phase diagram of SGD on PLRF (boundaries 2 alpha = 1, 2 beta = 1, beta = alpha, alpha = 1/4, alpha = ${round(PHASE_IV_SPLIT_ALPHA, 4)})`,
     caption:
-      'Colour: phase. SGD exponents (tooltip) are the closed forms quoted for Ia, II and III and our derivation from the loss decomposition ' +
-      'below the high-dimensional line (Ib, Ic, IVa, IVb; provenance "derived"). IV splits at alpha = 1 - 1/sqrt(2), where the SGD-noise ' +
+      'Colour: phase. SGD exponents (tooltip) are closed forms derived from the loss decomposition (provenance "derived"): the 4+3 ' +
+      'table for Ia, II and III (checked numerically, one third-party anchor in III) and below the high-dimensional line Ib, Ic, IVa, IVb. IV splits at alpha = 1 - 1/sqrt(2), where the SGD-noise ' +
       'exponent 2 - 1/(2 alpha) equals alpha; the a/b lettering follows Ia/Ib/Ic (a = larger alpha) and is not confirmed against the paper.',
     spec: {
       $schema: VEGA_LITE,

@@ -3,6 +3,7 @@
  * Epoch AI): minimise sum Huber_delta(log Lhat - log L) with delta = 1e-3, log Lhat = LSE(log A - a log N,
  * log B - b log D, log E), by L-BFGS from a grid of starts. Variable projection supplies good starts:
  * for fixed (a, b) the model is linear in (E, A, B), solved by nonnegative weighted least squares.
+ * Sources: Hoffmann et al. Approach 3 (no equation number in the notes); Epoch `epoch-research/analyzing-chinchilla`.
  */
 import { minimizeLbfgs } from './lbfgs';
 import { createRng } from '@lemma/gpu-kernels';
@@ -72,6 +73,7 @@ function validateFitOptions(fn: string, opts: ChinchillaFitOptions, extra: reado
 const MAX_RESAMPLES = 1e5;
 
 /** The Huber objective in log space over parameters x = (log A, log B, log E, a, b), with gradient. */
+// Gradient sum clip(r, ±delta) (w_N, w_D, w_E, -w_N ln N, -w_D ln D), w the LSE softmax weights: ours (standard calculus).
 function makeObjective(o: ScalingObservations, idx: Int32Array, delta: number) {
   const n = idx.length;
   const lN = new Float64Array(n), lD = new Float64Array(n), lL = new Float64Array(n);
@@ -108,6 +110,7 @@ function makeObjective(o: ScalingObservations, idx: Int32Array, delta: number) {
 /**
  * Variable projection: for fixed exponents (a, b), (E, A, B) >= 0 minimising sum ((Lhat - L)/L)^2
  * (relative error ~ log error), by trying every active set of the 3-variable NNLS.
+ * Idea of VPNLS (Open-Athena, arXiv 2603.22339); this relative-error NNLS form is ours.
  */
 export function projectLinear(o: ScalingObservations, a: number, b: number): { E: number; A: number; B: number; sse: number } {
   const n = o.N.length;
@@ -262,7 +265,7 @@ export function chinchillaLoss(p: ChinchillaParams, N: number, D: number): numbe
 
 /**
  * Compute-optimal allocation under C = 6 N D: N_opt = G (C/6)^(b/(a+b)), D_opt = G^-1 (C/6)^(a/(a+b)),
- * G = (a A / (b B))^(1/(a+b)).
+ * G = (a A / (b B))^(1/(a+b)). Hoffmann et al.'s closed form (no equation number in the notes).
  */
 export function chinchillaOptimalAllocation(p: ChinchillaParams, C: number): { N: number; D: number; tokensPerParam: number; loss: number } {
   if (!(C > 0) || !Number.isFinite(C)) throw new Error(`chinchillaOptimalAllocation: C must be a finite number > 0, got ${C}`);

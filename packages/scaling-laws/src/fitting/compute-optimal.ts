@@ -1,6 +1,7 @@
 /**
  * Compute-optimal frontier by isoFLOP minimisation: with flops f = t d, P*(f) = min_d P_d(f / d) over a
  * family of loss curves (one per model size d), and d*(f) its argmin (refined by a parabola in log d).
+ * The isoFLOP envelope is Chinchilla Approach 1 as 4+3 used it (no equation number); the parabola refinement is ours.
  */
 import { fitPowerLaw, interpLogLog, type PowerLawFit } from './powerlaw-fit';
 

@@ -1,4 +1,5 @@
 /** Limited-memory BFGS on Float64Arrays (two-loop recursion, backtracking Armijo line search). */
+// Standard L-BFGS (Nocedal's two-loop recursion); used for Chinchilla Approach 3's Huber fit.
 
 /** Objective: returns f(x) and writes the gradient into `grad`. */
 export type Objective = (x: Float64Array, grad: Float64Array) => number;

@@ -1,4 +1,5 @@
 /** Power-law fits of loss curves: least squares of log y on log x over a window, with t-based intervals. */
+// Standard OLS in log-log, as the authors' `dana_powerlaw_fits.py` fits value = A tokens^beta.
 
 /** A fitted y ~ A x^slope (so a decaying loss has slope < 0 and exponent = -slope). */
 export interface PowerLawFit {

@@ -2,6 +2,7 @@
  * Monte Carlo of Gen-Mom-SGD on PLRF in the eigenbasis of K, exact in distribution, O(B d) per step
  * per seed: with w = U^T (theta - theta*), each sample's features are f = sqrt(lambda) * z, z ~ N(0, I_d),
  * and its residual is f.w - eps with eps ~ N(0, 2 P_inf) (the PLRF reduction). Risk = 1/2 sum lambda w^2 + P_inf.
+ * Ours (derived from the reduction); the update is Experimental optimizers.py `dana_optimizer`'s y, theta step.
  */
 import type { SimulationOptions, SimulationResult, SpectralInputs } from '../types';
 import { evalHparams } from '../theory/schedule';

@@ -1,6 +1,7 @@
 /**
  * Dense O(B v d) reference simulator: samples x in R^v (x_j = j^-alpha z_j), features W^T x and labels
  * <x, b> exactly as the model is defined, with a materialised W. For tests of the eigenbasis simulator.
+ * The authors' dense oracle (Experimental power_law_rf.py `get_data`) and `dana_optimizer` update.
  */
 import { plrfSpectrum, buildPlrfMatrices, samplePlrfW, type PlrfOptions } from '../theory/plrf';
 import { evalHparams } from '../theory/schedule';

@@ -3,6 +3,7 @@
  * through `@lemma/gpu-kernels`' runWGSL: one workgroup per seed, many steps per dispatch, float32 state.
  * Features are regenerated from the counter-based Philox stream the CPU simulator reads (draw-layout.ts), so
  * nothing of size B d is ever stored: each step computes the B residuals by workgroup reductions, then the gradient.
+ * Same update as simulate-cpu.ts (Experimental optimizers.py `dana_optimizer`); the eigenbasis reduction is ours.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { runWGSL, getGPUDevice, keyFromSeed, PHILOX_WGSL } from '@lemma/gpu-kernels';

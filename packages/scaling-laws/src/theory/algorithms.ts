@@ -1,6 +1,6 @@
 /**
  * Named PLRF algorithms (SGD, SGD-M, DANA-constant, DANA-decaying) as Gen-Mom-SGD schedules, built from
- * `@lemma/optim`'s DANA hyperparameter rules (`danaHyperparameters`, the authors' `dana_plrf.py`):
+ * `@lemma/optim`'s DANA hyperparameter rules (`danaHyperparameters`, the authors' mlexpos/adana `jax/dana_plrf.py`):
  * gamma2 = 1/2 min(1, B / Tr K), Delta(t) = delta/(delta + t) with delta = 4 + (alpha + beta)/alpha,
  * DANA-constant gamma3 = gamma2 / (2 d), DANA-decaying gamma3 = gamma2/2 (1 + t)^-((1 - kappa_b)/(2 alpha)).
  */
@@ -29,7 +29,7 @@ export interface PlrfHparamOptions {
 /**
  * Hyperparameters of `algorithm` on PLRF(alpha, beta, d). SGD uses DANA's gamma2. SGD-M (constant
  * Delta = 1 - mu) splits the same effective rate gamma2 + gamma3/Delta = gamma2 evenly between the direct
- * step and the buffer, so its exponents equal SGD's (time is not rescaled).
+ * step and the buffer, so its exponents equal SGD's (time is not rescaled; DANA abstract per third-party notes).
  */
 export function plrfHparams(algorithm: PlrfAlgorithm, opts: PlrfHparamOptions): GenMomHparams {
   const fn = 'plrfHparams';

@@ -1,11 +1,12 @@
 /**
  * Expected risk of the Gen-Mom-SGD family through per-mode second moments v_k = (rho, sigma, chi)
- * = (E e_k^2, E y_k^2, E e_k y_k), e = theta - theta* in the eigenbasis (DANA "ODE (7)").
+ * = (E e_k^2, E y_k^2, E e_k y_k), e = theta - theta* in the eigenbasis (the authors'
+ * "ODE (7)" as named in Experimental `power_law_rf/ode.py`; its equation number in the DANA paper is not in the notes).
  * With a = gamma2 + gamma1 gamma3, c = gamma3 (1 - Delta), E g^2 = ((B+1)/B) lambda^2 rho + lambda R / B:
  *   rho'   = rho - 2 a lambda rho - 2 c chi + a^2 E g^2 + 2 a c lambda chi + c^2 sigma
  *   sigma' = (1-Delta)^2 sigma + 2 (1-Delta) gamma1 lambda chi + gamma1^2 E g^2
  *   chi'   = (1-Delta) chi + gamma1 lambda rho - a (1-Delta) lambda chi - a gamma1 E g^2 - c (1-Delta) sigma - c gamma1 lambda chi
- * These are exact for Gaussian features; R = 2 P_inf + sum_k lambda_k rho_k.
+ * These are exact for Gaussian features (derived in the notes); R = 2 P_inf + sum_k lambda_k rho_k.
  */
 import type { RiskCurve, SpectralInputs } from '../types';
 import { checkRecursion, MAX_RECURSION_WORK } from './sgd-recursion';
@@ -13,6 +14,7 @@ import { evalHparams, validateHparams, type GenMomHparams, type GenMomValues } f
 import { expectInteger, expectNumber, expectPositive } from '@lemma/gpu-kernels/validate';
 
 /** Per-mode 3x3 increment matrix Omega (row-major 9) and forcing G (3) so that v' - v = Omega v + G R. */
+// Omega and G as in Experimental power_law_rf/ode.py (`ode_resolvent_log_implicit`).
 function modeMatrices(l: number, hp: GenMomValues, batch: number, om: Float64Array, G: Float64Array): void {
   const { g1, g2, g3, delta } = hp;
   const a = g2 + g1 * g3;
@@ -45,7 +47,7 @@ export interface MomentumTheoryOptions {
 
 /**
  * Exact expected risk, one discrete step at a time (O(d) per step), recorded on `steps`.
- * Starts at theta_0 = 0, y_0 = 0.
+ * Starts at theta_0 = 0, y_0 = 0. Ours: the module's one-step map applied exactly (no ODE discretisation).
  */
 export function genMomExpectedRisk(inputs: SpectralInputs, opts: MomentumTheoryOptions & { steps: number[] }): RiskCurve {
   const fn = 'genMomExpectedRisk';
@@ -102,6 +104,7 @@ export interface MomentumOdeOptions extends MomentumTheoryOptions {
  * The log-time implicit-Euler ODE solver (tau = log(1 + t)): dv_k/dt = Omega_k(t) v_k + G_k(t) R(t)
  * with h = d tau * e^(tau + d tau); each mode's (I - h Omega_k) is inverted in closed form and the
  * rank-one coupling through R is solved by Sherman-Morrison. O(d) per solver step, ~ln(T)/dTau steps.
+ * Port of Experimental power_law_rf/ode.py `ode_resolvent_log_implicit` (no paper equation number in the notes).
  */
 export function genMomRiskODE(inputs: SpectralInputs, opts: MomentumOdeOptions): RiskCurve {
   const fn = 'genMomRiskODE';
@@ -159,7 +162,7 @@ export function genMomRiskODE(inputs: SpectralInputs, opts: MomentumOdeOptions):
       sx += l * x0;
       sy += l * y0;
     }
-    // Sherman-Morrison: s = lambda . v_new_rho solves s = sx + h s sy.
+    // Sherman-Morrison (as in ode.py): s = lambda . v_new_rho solves s = sx + h s sy.
     const s = sx / (1 - h * sy);
     R = 2 * pInf;
     for (let i = 0; i < 3 * d; i++) v[i] = x[i]! + h * y[i]! * s;

@@ -102,6 +102,18 @@ describe('derived compute-optimal exponents below the high-dimensional line', ()
     }
   });
 
+  it('label the high-dimensional phases Ia, II and III derived too (the notes derive them; no paper table is confirmed)', () => {
+    for (const [a, b, eta] of [
+      [1, 0.3, 1.6 / 3], // (2a + 2b - 1) / (2a + 1)
+      [1, 0.7, 2.4 / 3.4], // (2a + 2b - 1) / (2(a + b))
+      [1, 1.5, 0.75], // 1 - 1/(4a)
+    ] as const) {
+      const p = predictExponents(a, b).sgd;
+      expect(p.provenance).toBe('derived');
+      expect(p.eta!).toBeCloseTo(eta, 12);
+    }
+  });
+
   it('are continuous across every phase boundary (property)', () => {
     // Lines crossed: 2a = 1 (Ib|Ia, IVa|III), 2b = 1 (Ib|Ic, Ib|IV, Ia|II), a = 1/4 (Ic|IVb), a = 1 - 1/sqrt 2
     // (IVb|IVa), b = a (II|III). Each closed form must meet its neighbour's on the line (xi excepted at IVb|IVa).

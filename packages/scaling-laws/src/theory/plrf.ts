@@ -6,6 +6,7 @@
  * Conditional on W this is exactly Gaussian least squares: K = W^T D W, c = W^T D b,
  * theta* = K^-1 c, P_inf = 1/2 (b^T D b - c^T theta*), label-noise variance 2 P_inf.
  * The model of DANA (arXiv 2505.16098) §2 and 4+3 (arXiv 2405.15074) §1–2; the equation numbers are not in the notes.
+ * The reduction to Gaussian least squares is ours (derived); conventions follow Experimental `power_law_rf/power_law_rf.py`.
  */
 import { createRng } from '@lemma/gpu-kernels';
 import { symmetricEigen } from './eigen';
@@ -67,6 +68,7 @@ function resolve(fn: string, opts: PlrfOptions): { alpha: number; beta: number; 
 }
 
 /** Rows of W in order j = 1..v from the Philox stream of `seed` (the one source of truth for W). */
+// W_ij ~ N(0, 1/d): as Experimental power_law_rf.py `initialize_random` (random.normal((v, d)) / sqrt(d)).
 function* wRows(d: number, v: number, seed: number): Generator<Float64Array> {
   const rng = createRng(seed, 17);
   const s = 1 / Math.sqrt(d);
@@ -89,6 +91,7 @@ export function samplePlrfW(opts: PlrfOptions): Float64Array {
 /**
  * Builds K = W^T D W and c = W^T D b by streaming the rows of W (never stores W): O(v d^2) time,
  * O(d^2) memory. Rows are accumulated in blocks of 16 so each row of K is reused from cache.
+ * Streamed K = sum_j j^-2alpha w_j w_j^T, c = sum_j j^(-2alpha-beta) w_j: ours (the authors form checkW = D^1/2 W densely).
  */
 export function buildPlrfMatrices(opts: PlrfOptions): PlrfMatrices {
   return buildMatrices('buildPlrfMatrices', opts);
@@ -135,7 +138,10 @@ function buildMatrices(fn: string, opts: PlrfOptions): PlrfMatrices {
   return { alpha, beta, d, v, K, c, bDb };
 }
 
-/** Eigendecomposes K (float64) and returns lambda (descending), U, theta*, rho(0) and P_inf. */
+/**
+ * Eigendecomposes K (float64) and returns lambda (descending), U, theta*, rho(0) and P_inf.
+ * lambda, rho(0) = (u_k^T theta*)^2: the quantities of Experimental power_law_rf.py `get_hessian_spectra`, `get_rhos`.
+ */
 export function plrfSpectrum(m: PlrfMatrices): PlrfSpectrum {
   const { d, K, c } = m;
   const eig = symmetricEigen(K, d);
@@ -165,7 +171,7 @@ export function plrfSpectrum(m: PlrfMatrices): PlrfSpectrum {
   for (let k = 0; k < d; k++) cTheta += coef[k]! * coef[k]! * lambda[k]!;
   const rho0 = new Float64Array(d);
   for (let k = 0; k < d; k++) rho0[k] = coef[k]! * coef[k]!;
-  // P_inf = 1/2 (b^T D b - c^T K^-1 c); clamp the O(eps) cancellation at large d.
+  // P_inf = 1/2 (b^T D b - c^T K^-1 c) (ours: the derived reduction); clamp the O(eps) cancellation at large d.
   const pInf = Math.max(0, 0.5 * (m.bDb - cTheta));
   return { d, lambda, rho0, pInf, U, thetaStar };
 }
@@ -176,6 +182,7 @@ export function plrfInstance(opts: PlrfOptions): PlrfSpectrum {
 }
 
 /** Exact population risk 1/2 ||D^{1/2}(W theta - b)||^2 from a materialised W (dense reference). */
+// As Experimental power_law_rf.py `get_population_risk`: 1/2 ||checkW theta - checkb||^2.
 export function plrfDenseRisk(W: Float64Array, theta: Float64Array, alpha: number, beta: number): number {
   const d = theta.length;
   const v = W.length / d;
@@ -189,7 +196,7 @@ export function plrfDenseRisk(W: Float64Array, theta: Float64Array, alpha: numbe
   return 0.5 * s;
 }
 
-/** Risk from the reduction: 1/2 (theta - theta*)^T K (theta - theta*) + P_inf. */
+/** Risk from the reduction: 1/2 (theta - theta*)^T K (theta - theta*) + P_inf (ours: derived, no paper equation). */
 export function plrfReducedRisk(m: PlrfMatrices, s: PlrfSpectrum, theta: Float64Array): number {
   const d = m.d;
   const e = new Float64Array(d);

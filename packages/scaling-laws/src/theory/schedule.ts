@@ -1,11 +1,12 @@
 /**
- * Hyperparameters of the Gen-Mom-SGD family (DANA eq. for y_t, theta_t):
+ * Hyperparameters of the Gen-Mom-SGD family (DANA's update; equation number not in the notes; Experimental
+ * `power_law_rf/optimizers.py` `dana_optimizer`):
  *   y_t = (1 - Delta(t)) y_{t-1} + gamma1(t) g_t,   theta_{t+1} = theta_t - gamma2(t) g_t - gamma3(t) y_t.
  * Each hyperparameter is a power law in step count, so the same schedule runs on the CPU, in the
  * ODE and inside a WGSL kernel.
  */
 
-/** value(t) = scale * (1 + t / timeScale)^power. */
+/** value(t) = scale * (1 + t / timeScale)^power (Experimental optimizers.py `powerlaw_schedule` without its floor). */
 export interface PowerLaw {
   scale: number;
   power: number;

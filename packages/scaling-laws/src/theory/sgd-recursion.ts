@@ -3,6 +3,7 @@
  *   rho_k(t+1) = q_k rho_k(t) + (gamma^2 / B) lambda_k R(t),  q_k = 1 - 2 gamma lambda_k + gamma^2 ((B+1)/B) lambda_k^2,
  *   R(t) = 2 P(t) = sum_k lambda_k rho_k(t) + 2 P_inf  (a discrete Volterra equation).
  * g is the batch-mean gradient; gamma is its learning rate.
+ * Ours (derived for Gaussian data); 4+3's batch-sum form is in Experimental `colabs/SGD_powerlaws_approximate_loss_curves.ipynb`.
  */
 import type { RiskCurve, SpectralInputs } from '../types';
 import { expectFinite, expectFiniteArray, expectInteger, expectPositive, invalidArgument } from '@lemma/gpu-kernels/validate';
@@ -18,6 +19,7 @@ export class UnstableLearningRateError extends Error {
 /**
  * Volterra kernel norm ||K|| = sum_t K(t) = (gamma/B) sum_k lambda_k / (2 - gamma (B+1) lambda_k / B).
  * Returns Infinity when some mode is itself unstable (q_k >= 1).
+ * Ours (derived); at B = 1 it is the notebook's `tt_knorm_limit` (SGD_powerlaws_approximate_loss_curves.ipynb).
  */
 export function sgdKernelNorm(lambda: Float64Array, lr: number, batch = 1): number {
   expectPositive('sgdKernelNorm', 'lr', lr);
@@ -32,6 +34,7 @@ export function sgdKernelNorm(lambda: Float64Array, lr: number, batch = 1): numb
 }
 
 /** Constant-LR limit of the risk, P(inf) = P_inf / (1 - ||K||); throws {@link UnstableLearningRateError} if ||K|| >= 1. */
+// Noise floor of the Volterra equation: ours (derived, checked numerically), no paper equation in the notes.
 export function sgdRiskFloor(inputs: SpectralInputs, lr: number, batch = 1): number {
   const kn = sgdKernelNorm(inputs.lambda, lr, batch);
   if (!(kn < 1)) throw new UnstableLearningRateError(kn, lr);
@@ -89,6 +92,7 @@ export function sgdExpectedRisk(inputs: SpectralInputs, opts: SgdRecursionOption
   const rho = Float64Array.from(rho0);
   for (let k = 0; k < d; k++) {
     const l = lambda[k]!;
+    // q_k and the kernel weight (gamma^2/B) lambda_k of the module's recursion (ours, derived).
     q[k] = 1 - 2 * lr * l + ((lr * lr * (batch + 1)) / batch) * l * l;
     kr[k] = ((lr * lr) / batch) * l;
   }

@@ -1,6 +1,6 @@
 /**
  * "Theory inputs" for the loss curves without any random matrix (authors' `theory_rhos`,
- * `theory_limit_loss`): lambda_j = j^-2alpha, rho_j = j^-2beta (pure point) + c_beta / d
+ * `theory_limit_loss` in Experimental `power_law_rf/deterministic_equivalent.py`): lambda_j = j^-2alpha, rho_j = j^-2beta (pure point) + c_beta / d
  * (absolutely continuous part), and P_inf from the deterministic-equivalent fixed point.
  */
 import type { SpectralInputs } from '../types';
@@ -35,6 +35,7 @@ function simpson(f: (x: number) => number, a: number, b: number, n: number): num
 /**
  * kappa solving kappa = 1 / int_0^{v/d} dx / (kappa + x^{2 alpha}) (2 alpha > 1), started at
  * c^{-2 alpha} with c = int_0^inf dx/(1 + x^{2 alpha}) = (pi / 2alpha) / sin(pi / 2alpha).
+ * Port of deterministic_equivalent.py `theory_kappa`.
  */
 export function theoryKappa(alpha: number, v: number, d: number): number {
   expectNumber('theoryKappa', 'alpha', alpha, { min: 0.5, exclusiveMin: true });
@@ -54,7 +55,7 @@ export function theoryKappa(alpha: number, v: number, d: number): number {
   return kappa;
 }
 
-/** tau solving tau = 1 / sum_{j<v} 1/(d (j^{2 alpha} + tau)) (2 alpha < 1 branch of the limit loss). */
+/** tau solving tau = 1 / sum_{j<v} 1/(d (j^{2 alpha} + tau)) (2 alpha < 1 branch of the limit loss; deterministic_equivalent.py `theory_tau`). */
 export function theoryTau(alpha: number, v: number, d: number): number {
   expectPositive('theoryTau', 'alpha', alpha);
   expectInteger('theoryTau', 'd', d, { min: 1 });
@@ -75,7 +76,7 @@ export function theoryTau(alpha: number, v: number, d: number): number {
   return tau;
 }
 
-/** Deterministic-equivalent limit risk P_inf (with the 1/2) for PLRF(alpha, beta, v, d). */
+/** Deterministic-equivalent limit risk P_inf (with the 1/2) for PLRF(alpha, beta, v, d) (deterministic_equivalent.py `theory_limit_loss`). */
 export function theoryLimitRisk(alpha: number, beta: number, v: number, d: number): number {
   const fn = 'theoryLimitRisk';
   expectPositive(fn, 'alpha', alpha);
@@ -93,7 +94,7 @@ export function theoryLimitRisk(alpha: number, beta: number, v: number, d: numbe
   return 0.5 * s;
 }
 
-/** Spectral inputs from the deterministic theory: no random matrix. */
+/** Spectral inputs from the deterministic theory: no random matrix (deterministic_equivalent.py `theory_rhos`). */
 export function theoryInputs(opts: TheoryInputOptions): SpectralInputs {
   const fn = 'theoryInputs';
   const { alpha, beta, d } = opts;
