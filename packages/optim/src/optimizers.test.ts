@@ -9,9 +9,10 @@ import { AdEMAMix, ademamix } from './ademamix';
 import { Dana, dana, danaGamma3 } from './dana';
 import type { FusedOptimizer } from './fused-optimizer';
 import { Muon, muon } from './muon';
-import { adamwRef, adanaRef, ademamixRef, danaRef, danaStarRef, sgdMomentumRef } from './reference';
-import { ademamixAlpha, ademamixBeta3, danaDelta, warmupCosine } from './schedules';
+import { adamwRef, adanaRef, ademamixRef, danaRef, sgdMomentumRef } from './reference';
+import { ademamixAlpha, ademamixBeta3, danaDelta } from './schedules';
 import { SgdMomentum, sgdMomentum } from './sgd-momentum';
+import { gradSequence, perCoordinate, runSteps, uniqueName } from './test-trajectories';
 
 describe('construction errors name the argument, the expectation and the value', () => {
   it.each([
@@ -33,91 +34,35 @@ describe('construction errors name the argument, the expectation and the value',
 });
 
 const SHAPE = [4, 4]; // 16 elements: the vec4 WGSL program on webgpu (the scalar one by the [3] bias in the groups test)
-const STEPS = 6;
-
-/** A seeded sequence of gradients for a [4, 4] variable. */
-function gradSequence(seed: number): Float64Array[] {
-  const rng = createRng(seed);
-  return Array.from({ length: STEPS }, () => Float64Array.from(rng.normalArray(16)));
-}
-
-/** Runs `opt` for STEPS steps on a fresh variable; returns its final values. */
-async function runOptimizer(opt: FusedOptimizer, init: Float64Array, grads: Float64Array[], name: string): Promise<Float32Array> {
-  const v = tf.variable(tf.tensor(Float32Array.from(init), SHAPE), true, name);
-  for (const g of grads) {
-    const gt = tf.tensor(Float32Array.from(g), SHAPE);
-    opt.applyGradients({ [name]: gt });
-    gt.dispose();
-  }
-  const out = (await v.data()) as Float32Array;
-  v.dispose();
-  opt.dispose();
-  return out;
-}
-
-/** Runs a per-coordinate reference over the same gradients. */
-function runReference<S extends { theta: number }>(init: Float64Array, grads: Float64Array[], start: (x: number) => S, step: (s: S, g: number, t: number) => S): Float64Array {
-  return init.map((x, j) => {
-    let s = start(x);
-    grads.forEach((g, i) => {
-      s = step(s, g[j]!, i + 1);
-    });
-    return s.theta;
-  });
-}
-
-let varCounter = 0;
-const uniqueName = (p: string): string => `${p}_${varCounter++}`;
+const runOptimizer = (opt: FusedOptimizer, init: Float64Array, grads: Float64Array[], name: string): Promise<Float32Array> => runSteps(opt, init, grads, SHAPE, name);
 
 describeEachBackend('optimizers match the float64 reference over several scheduled steps', () => {
   const init = Float64Array.from(createRng(3).normalArray(16));
   const grads = gradSequence(4);
   const T = 40;
-  const sched = warmupCosine({ totalSteps: T, warmupSteps: 3 });
   // 6 steps of ~15 float32 ops from float32-rounded inputs; the weights are O(1): 2e-5 relative + 2e-6 absolute.
   const tol = { rtol: 2e-5, atol: 2e-6 };
 
-  it('Adana (log-time weight decay times s(t))', async () => {
-    const opt = adana({ learningRate: 0.02, totalSteps: T, schedule: { kind: 'warmupCosine', totalSteps: T, warmupSteps: 3 } });
-    const got = await runOptimizer(opt, init, grads, uniqueName('adana'));
-    const want = runReference(init, grads, (x) => ({ theta: x, m: 0, v: 0 }), (s, g, t) =>
-      adanaRef(s, g, t, { lr: 0.02 * sched(t), scheduleFactor: sched(t), delta: 8, kappa: 0.85, eps: 1e-8, gamma3Factor: 1, clipSNR: Infinity, weightDecay: 4 / (T / 10 + t) }),
-    );
-    assertAllClose(got, want, { ...tol, label: 'Adana' });
-  });
-
   it("kernel: 'ops' (plain tfjs ops) gives the same ADANA and AdamW trajectories", async () => {
     const ad = await runOptimizer(adana({ learningRate: 0.02, totalSteps: T, kernel: 'ops' }), init, grads, uniqueName('adanaops'));
-    const want = runReference(init, grads, (x) => ({ theta: x, m: 0, v: 0 }), (s, g, t) =>
+    const want = perCoordinate(init, grads, (x) => ({ theta: x, m: 0, v: 0 }), (s, g, t) =>
       adanaRef(s, g, t, { lr: 0.02, scheduleFactor: 1, delta: 8, kappa: 0.85, eps: 1e-8, gamma3Factor: 1, clipSNR: Infinity, weightDecay: 4 / (T / 10 + t) }),
     );
     assertAllClose(ad, want, { ...tol, label: 'Adana ops' });
     const aw = await runOptimizer(adamw({ learningRate: 0.01, kernel: 'ops' }), init, grads, uniqueName('adamwops'));
     const h = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 };
-    assertAllClose(aw, runReference(init, grads, (x) => ({ theta: x, m: 0, v: 0 }), (s, g, t) => adamwRef(s, g, t, h)), { ...tol, label: 'AdamW ops' });
-  });
-
-  it('DanaMK4 and DanaStarMK4 (clipSNR 2), DanaStar', async () => {
-    const h = (t: number) => ({ lr: 0.02, scheduleFactor: 1, delta: 8, kappa: 0.85, eps: 1e-8, gamma3Factor: 1, clipSNR: 2, weightDecay: 0 });
-    const mk4 = await runOptimizer(new DanaMK4({ learningRate: 0.02 }), init, grads, uniqueName('mk4'));
-    assertAllClose(mk4, runReference(init, grads, (x) => ({ theta: x, m: 0, v: 0 }), (s, g, t) => adanaRef(s, g, t, h(t))), { ...tol, label: 'DanaMK4' });
-    const star = await runOptimizer(new DanaStarMK4({ learningRate: 0.02 }), init, grads, uniqueName('star'));
-    const starRef = runReference(init, grads, (x) => ({ theta: x, m: 0, v: 0, tau: 0 }), (s, g, t) => danaStarRef(s, g, t, h(t)));
-    assertAllClose(star, starRef, { ...tol, label: 'DanaStarMK4' });
-    const plain = await runOptimizer(new DanaStar({ learningRate: 0.02 }), init, grads, uniqueName('starplain'));
-    const plainRef = runReference(init, grads, (x) => ({ theta: x, m: 0, v: 0, tau: 0 }), (s, g, t) => danaStarRef(s, g, t, { ...h(t), clipSNR: Infinity }));
-    assertAllClose(plain, plainRef, { ...tol, label: 'DanaStar' });
+    assertAllClose(aw, perCoordinate(init, grads, (x) => ({ theta: x, m: 0, v: 0 }), (s, g, t) => adamwRef(s, g, t, h)), { ...tol, label: 'AdamW ops' });
   });
 
   it('AdamW (PyTorch form) and AdEMAMix with warm-ups', async () => {
     const got = await runOptimizer(adamw({ learningRate: 0.01, weightDecay: 0.1 }), init, grads, uniqueName('adamw'));
     const h = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 };
-    assertAllClose(got, runReference(init, grads, (x) => ({ theta: x, m: 0, v: 0 }), (s, g, t) => adamwRef(s, g, t, h)), { ...tol, label: 'AdamW' });
+    assertAllClose(got, perCoordinate(init, grads, (x) => ({ theta: x, m: 0, v: 0 }), (s, g, t) => adamwRef(s, g, t, h)), { ...tol, label: 'AdamW' });
     const opt = ademamix({ learningRate: 0.01, weightDecay: 0.1, alpha: 5, beta3: 0.999, alphaWarmup: 4, beta3Warmup: 4 });
     const mix = await runOptimizer(opt, init, grads, uniqueName('ademamix'));
     const al = ademamixAlpha(5, 4);
     const b3 = ademamixBeta3(0.999, 4, 0.9);
-    const mixRef = runReference(init, grads, (x) => ({ theta: x, m1: 0, m2: 0, v: 0 }), (s, g, t) => ademamixRef(s, g, t, { ...h, alpha: al(t), beta3: b3(t) }));
+    const mixRef = perCoordinate(init, grads, (x) => ({ theta: x, m1: 0, m2: 0, v: 0 }), (s, g, t) => ademamixRef(s, g, t, { ...h, alpha: al(t), beta3: b3(t) }));
     assertAllClose(mix, mixRef, { ...tol, label: 'AdEMAMix' });
   });
 
@@ -125,13 +70,13 @@ describeEachBackend('optimizers match the float64 reference over several schedul
     for (const variant of ['decaying', 'constant'] as const) {
       const o = { learningRate: 0.05, variant, d: 15, delta: 6 };
       const got = await runOptimizer(dana(o), init, grads, uniqueName('dana'));
-      const want = runReference(init, grads, (x) => ({ theta: x, y: 0 }), (s, g, t) =>
+      const want = perCoordinate(init, grads, (x) => ({ theta: x, y: 0 }), (s, g, t) =>
         danaRef(s, g, { Delta: danaDelta(t, 6), gamma1: 1, gamma2: 0.05, gamma3: danaGamma3(o, 0.05, t) }),
       );
       assertAllClose(got, want, { ...tol, label: `Dana ${variant}` });
     }
     const sgd = await runOptimizer(sgdMomentum({ learningRate: 0.05, nesterov: true, weightDecay: 0.1 }), init, grads, uniqueName('sgdm'));
-    const sgdRef = runReference(init, grads, (x) => ({ theta: x, buf: 0 }), (s, g) => sgdMomentumRef(s, g, { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.1 }));
+    const sgdRef = perCoordinate(init, grads, (x) => ({ theta: x, buf: 0 }), (s, g) => sgdMomentumRef(s, g, { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.1 }));
     assertAllClose(sgd, sgdRef, { ...tol, label: 'SgdMomentum' });
   });
 
@@ -140,7 +85,7 @@ describeEachBackend('optimizers match the float64 reference over several schedul
     const one = [grads[0]!];
     const clipped = await runOptimizer(sgdMomentum({ learningRate: 0.1, clipNorm: 0.5 }), init, one, uniqueName('clip'));
     const scaled = [grads[0]!.map((x) => (x * 0.5) / (norm + 1e-6))];
-    const want = runReference(init, scaled, (x) => ({ theta: x, buf: 0 }), (s, g) => sgdMomentumRef(s, g, { lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0 }));
+    const want = perCoordinate(init, scaled, (x) => ({ theta: x, buf: 0 }), (s, g) => sgdMomentumRef(s, g, { lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0 }));
     assertAllClose(clipped, want, { ...tol, label: 'clipNorm' });
   });
 
@@ -269,24 +214,6 @@ describeEachBackend('save with includeOptimizer and reload resumes bit for bit',
       tf.dispose([x, y]);
     });
   }
-
-  it('setWeights matches state by variable name, not position', async () => {
-    const name = uniqueName('keyed');
-    const v = tf.variable(tf.ones([4]), true, name);
-    const a = adamw({ learningRate: 0.1 });
-    a.applyGradients({ [name]: tf.tensor1d([1, 2, 3, 4]) });
-    const weights = await a.getWeights();
-    expect(weights.map((w) => w.name)).toEqual(['iter', `${name}/m`, `${name}/v`]);
-    const b = adamw({ learningRate: 0.1 });
-    await b.setWeights([weights[2]!, weights[0]!, weights[1]!]); // shuffled
-    const wb = await b.getWeights();
-    expect(wb.map((w) => w.name)).toEqual(['iter', `${name}/m`, `${name}/v`]);
-    expect(Array.from(await wb[1]!.tensor.data())).toEqual(Array.from(await weights[1]!.tensor.data()));
-    expect(b.iterations).toBe(1);
-    a.dispose();
-    b.dispose();
-    v.dispose();
-  });
 });
 
 it('every optimizer class is registered for deserialization', () => {
