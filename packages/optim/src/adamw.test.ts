@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@lemma/gpu-kernels';
 import { assertAllClose, describeEachBackend } from '@lemma/gpu-kernels/testing';
 import { describe, expect, it } from 'vitest';
 import { ADAMW_KEYS, AdamW, adamw, adamwScalars, checkAdamOptions, checkDecayBelowOne } from './adamw';
 import type { StepContext } from './fused-optimizer';
+import { runSteps } from './test-trajectories';
 
 const ctx = (t: number, lr: number, decayScale = 1): StepContext => ({ name: 'w', t, lr, scheduleFactor: 1, decayScale, shape: [2, 2] });
 
@@ -81,28 +81,17 @@ function adamw64(theta: number, grads: number[], lr: number, b1: number, b2: num
   return theta;
 }
 
-let serial = 0;
-
 describeEachBackend('AdamW with default options matches a plain float64 AdamW', () => {
   it('5 steps on a [3, 4] weight: the default λ = 0.01 and β (0.9, 0.999) are applied', async () => {
     const rng = createRng(21);
     const init = Float64Array.from(rng.normalArray(12), Math.fround);
     const grads = Array.from({ length: 5 }, () => Float64Array.from(rng.normalArray(12), Math.fround));
-    const v = tf.variable(tf.tensor(Float32Array.from(init), [3, 4]), true, `adamw_defaults_${serial++}`);
-    const opt = adamw({ learningRate: 0.05 });
-    for (const g of grads) {
-      const gt = tf.tensor(Float32Array.from(g), [3, 4]);
-      opt.applyGradients({ [v.name]: gt });
-      gt.dispose();
-    }
-    const got = await v.data();
+    const got = await runSteps(adamw({ learningRate: 0.05 }), init, grads, [3, 4]);
     const want = Array.from(init, (x, j) => adamw64(x, grads.map((g) => g[j]!), 0.05, 0.9, 0.999, 1e-8, 0.01));
     // 5 steps of ~12 float32 ops on O(1) weights from float32 inputs: 2e-5 relative + 2e-6 absolute (as optimizers.test.ts).
     assertAllClose(got, want, { rtol: 2e-5, atol: 2e-6, label: 'AdamW defaults' });
     // Without the default decay the result is measurably different (λ·lr·5 ≈ 2.5e-3 relative): the default is not 0.
     const noDecay = Array.from(init, (x, j) => adamw64(x, grads.map((g) => g[j]!), 0.05, 0.9, 0.999, 1e-8, 0));
     expect(Math.max(...Array.from(got, (x, i) => Math.abs(x - noDecay[i]!)))).toBeGreaterThan(1e-4);
-    v.dispose();
-    opt.dispose();
   });
 });
