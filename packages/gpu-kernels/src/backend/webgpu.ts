@@ -14,10 +14,6 @@ function dawnFlags(): string[] {
   return extra ? extra.split(',').filter(Boolean) : [];
 }
 
-/** The tfjs webgpu backend's factory, as it registered itself at import, and its priority there. */
-let webgpuFactory: Parameters<typeof tf.registerBackend>[1] | undefined;
-const WEBGPU_PRIORITY = 3;
-
 async function tryStart(): Promise<BackendAttempt> {
   if (PLATFORM === 'browser' || typeof process === 'undefined' || !process.versions?.node) {
     // In a browser the page's navigator.gpu is used as is.
@@ -76,9 +72,6 @@ async function tryStart(): Promise<BackendAttempt> {
   // Remembers bind groups from the start, so step graphs can relocate groups cached across steps.
   installRecorder();
   installWebGPUKernelFixes();
-  // The backend registers itself once, at import: keep its factory so a start after releaseWebGPU can register it again.
-  webgpuFactory ??= tf.findBackendFactory('webgpu') ?? undefined;
-  if (!tf.findBackendFactory('webgpu') && webgpuFactory) tf.registerBackend('webgpu', webgpuFactory, WEBGPU_PRIORITY);
   if (!tf.findBackendFactory('webgpu')) {
     return { name: 'webgpu', ok: false, reason: 'the tfjs webgpu backend did not register', detail };
   }
