@@ -30,6 +30,12 @@ describe('prepareWebGPU', () => {
     if (first.ok) expect(tf.findBackendFactory('webgpu')).toBeNull();
     const again = prepareWebGPU();
     expect(again).not.toBe(before);
-    expect((await again).name).toBe('webgpu');
+    const second = await again;
+    expect(second.name).toBe('webgpu');
+    // A backend that started once cannot start again in this process, and says why.
+    if (first.ok) {
+      expect(second.ok).toBe(false);
+      expect(second.reason).toMatch(/registers itself once per process, at import: after releaseWebGPU it cannot be started again in this process/);
+    }
   });
 });

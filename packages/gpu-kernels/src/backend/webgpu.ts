@@ -14,6 +14,9 @@ function dawnFlags(): string[] {
   return extra ? extra.split(',').filter(Boolean) : [];
 }
 
+/** Set once releaseWebGPU has removed a registered backend (see tryStart's reason for a later start). */
+let released = false;
+
 async function tryStart(): Promise<BackendAttempt> {
   if (PLATFORM === 'browser' || typeof process === 'undefined' || !process.versions?.node) {
     // In a browser the page's navigator.gpu is used as is.
@@ -73,7 +76,12 @@ async function tryStart(): Promise<BackendAttempt> {
   installRecorder();
   installWebGPUKernelFixes();
   if (!tf.findBackendFactory('webgpu')) {
-    return { name: 'webgpu', ok: false, reason: 'the tfjs webgpu backend did not register', detail };
+    // tfjs-webgpu registers itself once, at import. Registering its factory again after releaseWebGPU would start a
+    // second Dawn device in this process, which crashed or hung the process at exit in 3 of 10 runs on lavapipe.
+    const reason = released
+      ? 'the tfjs webgpu backend registers itself once per process, at import: after releaseWebGPU it cannot be started again in this process'
+      : 'the tfjs webgpu backend did not register';
+    return { name: 'webgpu', ok: false, reason, detail };
   }
   const software =
     Boolean((info as GPUAdapterInfo & { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter) ||
@@ -94,6 +102,7 @@ export function prepareWebGPU(): Promise<BackendAttempt> {
 export function releaseWebGPU(): void {
   const g = globalThis as { navigator?: NavigatorLike };
   if (g.navigator?.gpu && typeof process !== 'undefined' && process.versions?.node) {
+    if (tf.findBackendFactory('webgpu')) released = true;
     try {
       tf.removeBackend('webgpu');
     } catch {
