@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { createRng } from '@lemma/gpu-kernels';
-import { deepSetsBasis } from './closed-forms';
+import { deepSetsBasis, maron2to1Basis, maron2to2Basis } from './closed-forms';
 import { actOnBatch, groupElementPairs } from './equivariance';
-import { networkForwardF64, networkVjpF64, reluInPlace } from './forward-f64';
+import { layerForwardF64, networkForwardF64, networkVjpF64, reluInPlace } from './forward-f64';
 import { symmetricGroup } from './groups';
-import { type EquivariantNetwork, randomLayer } from './network';
+import { type EquivariantNetwork, layerDenseMatrix, randomLayer } from './network';
 
 describe('float64 reference forward', () => {
   test.prop([fc.integer({ min: 0, max: 1e6 })], { numRuns: 20 })('ReLU commutes with permutations; x = relu(x) - relu(-x)', (seed) => {
@@ -25,6 +25,32 @@ describe('float64 reference forward', () => {
     const rot = (v: Float64Array) => Float64Array.from([-v[1]!, v[0]!]); // 90-degree rotation of R^2
     expect(reluInPlace(rot(x))).not.toEqual(rot(reluInPlace(Float64Array.from(x))));
   });
+
+  // Wide-in/narrow-out layers take the output-first order, narrow-in/wide-out ones the input-first order; sparse
+  // coefficients (as in pruned layers) change which slots and pairs exist.
+  test.prop([fc.integer({ min: 0, max: 1e6 }), fc.constantFrom([12, 2], [2, 12], [3, 3]), fc.boolean(), fc.double({ min: 0, max: 0.9, noNaN: true })], { numRuns: 30 })(
+    'a layer equals its dense matrix (both summation orders, sparse coefficients, 2→2 and 2→1 bases)',
+    (seed, [cIn, cOut], twoToOne, sparsity) => {
+      const rng = createRng(seed);
+      const basis = twoToOne ? maron2to1Basis(4) : maron2to2Basis(4);
+      const layer = randomLayer(basis, cIn, cOut, rng);
+      for (let i = 0; i < layer.coeffs.length; i++) if (rng.uniform() < sparsity) layer.coeffs[i] = 0;
+      const batch = 3;
+      const x = rng.normalArray(batch * cIn * basis.dIn);
+      const y = layerForwardF64(layer, x, batch);
+      const W = layerDenseMatrix(layer);
+      const rows = cOut * basis.dOut;
+      const cols = cIn * basis.dIn;
+      for (let n = 0; n < batch; n++) {
+        for (let r = 0; r < rows; r++) {
+          let want = 0;
+          for (let c = 0; c < cols; c++) want += W[r * cols + c]! * x[n * cols + c]!;
+          // Sums of <= 12·16·|B| O(1) products in two orders: ~1e-13 absolute.
+          expect(Math.abs(y[n * rows + r]! - want)).toBeLessThan(1e-10);
+        }
+      }
+    },
+  );
 
   it('checks shapes with named errors', () => {
     // The DeepSets S5 case of equivariance.test.ts, channels [2, 3, 1], seed 1.

@@ -28,34 +28,60 @@ function layerForwardUnchecked(where: string, layer: EquivariantLayer, x: Float6
   const { dIn, dOut } = basis;
   if (x.length !== batch * cIn * dIn) throw new Error(`${where}: x must have length batch·cIn·dIn = ${batch * cIn * dIn}, got ${x.length}`);
   const nz = nonzeroCoeffs(layer);
-  const y = new Float64Array(batch * cOut * dOut);
-  // y_b = Σ_(a,k) α_bak E_k x_a (the Kronecker form, notes §1 [C]): each used E_k x_a once, then dense sums (far fewer flops than applying E_k per
-  // coefficient when E_k has more than dOut nonzeros, e.g. the all-ones element); in chunks of samples laid out
-  // sample-innermost, so the inner loops run over the chunk.
+  const nnz = basis.elements.map((e) => e.values.length);
+  // y_b = Σ_(a,k) α_bak E_k x_a (the Kronecker form, notes §1 [C]) in whichever order costs fewer flops: applying each
+  // used E_k to its input copies first (z_ak = E_k x_a, then dense sums), or summing the input copies first
+  // (w_bk = Σ_a α_bak x_a, then E_k w_bk). A wide pruned layer (many input copies, few outputs) favours the second.
+  let costInputFirst = nz.alpha.length * dOut;
+  for (let s = 0; s < nz.slotK.length; s++) costInputFirst += nnz[nz.slotK[s]!]!;
+  let costOutputFirst = nz.alpha.length * dIn;
+  for (let p = 0; p < nz.pairK.length; p++) costOutputFirst += nnz[nz.pairK[p]!]!;
+  const outputFirst = costOutputFirst < costInputFirst;
+  // In chunks of samples laid out sample-innermost, so the inner loops run over the chunk.
   const chunk = Math.min(CHUNK, batch);
   const xt = new Float64Array(cIn * dIn * chunk);
-  const z = new Float64Array(nz.slotA.length * dOut * chunk);
+  const z = new Float64Array((outputFirst ? nz.pairK.length * dIn : nz.slotA.length * dOut) * chunk);
   const yt = new Float64Array(cOut * dOut * chunk);
+  const y = new Float64Array(batch * cOut * dOut);
   for (let n0 = 0; n0 < batch; n0 += chunk) {
     const nb = Math.min(chunk, batch - n0);
     toSampleInner(x, n0, nb, cIn * dIn, xt);
     z.fill(0);
     yt.fill(0);
-    for (let s = 0; s < nz.slotA.length; s++) {
-      const { rowIdx, colIdx, values } = basis.elements[nz.slotK[s]!]!;
-      const xo = nz.slotA[s]! * dIn;
-      for (let e = 0; e < values.length; e++) {
-        const v = values[e]!;
-        const zo = (s * dOut + rowIdx[e]!) * nb;
-        const xoe = (xo + colIdx[e]!) * nb;
-        for (let r = 0; r < nb; r++) z[zo + r]! += v * xt[xoe + r]!;
+    if (outputFirst) {
+      for (let t = 0; t < nz.alpha.length; t++) {
+        const alpha = nz.alpha[t]!;
+        const zo = nz.pair[t]! * dIn * nb;
+        const xo = nz.a[t]! * dIn * nb;
+        for (let i = 0; i < dIn * nb; i++) z[zo + i]! += alpha * xt[xo + i]!;
       }
-    }
-    for (let t = 0; t < nz.alpha.length; t++) {
-      const alpha = nz.alpha[t]!;
-      const yo = nz.b[t]! * dOut * nb;
-      const zo = nz.slot[t]! * dOut * nb;
-      for (let i = 0; i < dOut * nb; i++) yt[yo + i]! += alpha * z[zo + i]!;
+      for (let p = 0; p < nz.pairK.length; p++) {
+        const { rowIdx, colIdx, values } = basis.elements[nz.pairK[p]!]!;
+        const yo = nz.pairB[p]! * dOut;
+        for (let e = 0; e < values.length; e++) {
+          const v = values[e]!;
+          const yoe = (yo + rowIdx[e]!) * nb;
+          const zoe = (p * dIn + colIdx[e]!) * nb;
+          for (let r = 0; r < nb; r++) yt[yoe + r]! += v * z[zoe + r]!;
+        }
+      }
+    } else {
+      for (let s = 0; s < nz.slotA.length; s++) {
+        const { rowIdx, colIdx, values } = basis.elements[nz.slotK[s]!]!;
+        const xo = nz.slotA[s]! * dIn;
+        for (let e = 0; e < values.length; e++) {
+          const v = values[e]!;
+          const zo = (s * dOut + rowIdx[e]!) * nb;
+          const xoe = (xo + colIdx[e]!) * nb;
+          for (let r = 0; r < nb; r++) z[zo + r]! += v * xt[xoe + r]!;
+        }
+      }
+      for (let t = 0; t < nz.alpha.length; t++) {
+        const alpha = nz.alpha[t]!;
+        const yo = nz.b[t]! * dOut * nb;
+        const zo = nz.slot[t]! * dOut * nb;
+        for (let i = 0; i < dOut * nb; i++) yt[yo + i]! += alpha * z[zo + i]!;
+      }
     }
     fromSampleInner(yt, n0, nb, cOut * dOut, y);
   }
@@ -65,36 +91,57 @@ function layerForwardUnchecked(where: string, layer: EquivariantLayer, x: Float6
 }
 
 /**
- * A layer's nonzero (masked) coefficients as (output copy b, value, slot), with one slot per (input copy a, basis
- * element k) that some coefficient uses: pruned networks keep few of their cIn·cOut·|B| coefficients.
+ * A layer's nonzero (masked) coefficients as (output copy b, input copy a, value), indexed two ways: by slot, one per
+ * (input copy a, basis element k) that some coefficient uses, and by pair, one per (output copy b, basis element k).
+ * Pruned networks keep few of their cIn·cOut·|B| coefficients.
  */
-function nonzeroCoeffs(layer: EquivariantLayer): { b: Int32Array; alpha: Float64Array; slot: Int32Array; slotA: Int32Array; slotK: Int32Array } {
+function nonzeroCoeffs(layer: EquivariantLayer): {
+  b: Int32Array;
+  a: Int32Array;
+  alpha: Float64Array;
+  slot: Int32Array;
+  slotA: Int32Array;
+  slotK: Int32Array;
+  pair: Int32Array;
+  pairB: Int32Array;
+  pairK: Int32Array;
+} {
   const { cIn, cOut } = layer;
   const K = layer.basis.elements.length;
   const c = maskedCoeffsOf(layer);
   let count = 0;
+  for (let i = 0; i < c.length; i++) if (c[i] !== 0) count++;
   const slotOf = new Int32Array(cIn * K).fill(-1);
+  const pairOf = new Int32Array(cOut * K).fill(-1);
   const slotA: number[] = [];
   const slotK: number[] = [];
-  for (let i = 0; i < c.length; i++) {
-    if (c[i] === 0) continue;
-    count++;
-    const ak = i % (cIn * K);
-    if (slotOf[ak] === -1) {
-      slotOf[ak] = slotA.length;
-      slotA.push(Math.floor(ak / K));
-      slotK.push(ak % K);
-    }
-  }
-  const nz = { b: new Int32Array(count), alpha: new Float64Array(count), slot: new Int32Array(count), slotA: Int32Array.from(slotA), slotK: Int32Array.from(slotK) };
+  const pairB: number[] = [];
+  const pairK: number[] = [];
+  const nz = { b: new Int32Array(count), a: new Int32Array(count), alpha: new Float64Array(count), slot: new Int32Array(count), pair: new Int32Array(count) };
   let t = 0;
   for (let i = 0; i < c.length; i++) {
     if (c[i] === 0) continue;
-    nz.b[t] = Math.floor(i / (cIn * K));
+    // Coefficients are laid out [cOut][cIn][K].
+    const b = Math.floor(i / (cIn * K));
+    const ak = i % (cIn * K);
+    const k = ak % K;
+    if (slotOf[ak] === -1) {
+      slotOf[ak] = slotA.length;
+      slotA.push(Math.floor(ak / K));
+      slotK.push(k);
+    }
+    if (pairOf[b * K + k] === -1) {
+      pairOf[b * K + k] = pairB.length;
+      pairB.push(b);
+      pairK.push(k);
+    }
+    nz.b[t] = b;
+    nz.a[t] = Math.floor(ak / K);
     nz.alpha[t] = c[i]!;
-    nz.slot[t++] = slotOf[i % (cIn * K)]!;
+    nz.slot[t] = slotOf[ak]!;
+    nz.pair[t++] = pairOf[b * K + k]!;
   }
-  return nz;
+  return { ...nz, slotA: Int32Array.from(slotA), slotK: Int32Array.from(slotK), pairB: Int32Array.from(pairB), pairK: Int32Array.from(pairK) };
 }
 
 /** Samples per chunk of the forward and VJP loops. */
