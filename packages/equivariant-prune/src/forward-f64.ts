@@ -109,39 +109,59 @@ function nonzeroCoeffs(layer: EquivariantLayer): {
   const { cIn, cOut } = layer;
   const K = layer.basis.elements.length;
   const c = maskedCoeffsOf(layer);
-  let count = 0;
-  for (let i = 0; i < c.length; i++) if (c[i] !== 0) count++;
+  // Sized for every coefficient, then cut to the count: this runs once per layer per call (per graph for the MPNN).
+  const size = c.length;
+  const nb = new Int32Array(size);
+  const na = new Int32Array(size);
+  const alpha = new Float64Array(size);
+  const slot = new Int32Array(size);
+  const pair = new Int32Array(size);
   const slotOf = new Int32Array(cIn * K).fill(-1);
   const pairOf = new Int32Array(cOut * K).fill(-1);
-  const slotA: number[] = [];
-  const slotK: number[] = [];
-  const pairB: number[] = [];
-  const pairK: number[] = [];
-  const nz = { b: new Int32Array(count), a: new Int32Array(count), alpha: new Float64Array(count), slot: new Int32Array(count), pair: new Int32Array(count) };
+  const slotA = new Int32Array(Math.min(size, cIn * K));
+  const slotK = new Int32Array(slotA.length);
+  const pairB = new Int32Array(Math.min(size, cOut * K));
+  const pairK = new Int32Array(pairB.length);
   let t = 0;
-  for (let i = 0; i < c.length; i++) {
-    if (c[i] === 0) continue;
-    // Coefficients are laid out [cOut][cIn][K].
-    const b = Math.floor(i / (cIn * K));
-    const ak = i % (cIn * K);
-    const k = ak % K;
-    if (slotOf[ak] === -1) {
-      slotOf[ak] = slotA.length;
-      slotA.push(Math.floor(ak / K));
-      slotK.push(k);
+  let slots = 0;
+  let pairs = 0;
+  // Coefficients are laid out [cOut][cIn][K].
+  for (let b = 0, i = 0; b < cOut; b++) {
+    for (let a = 0; a < cIn; a++) {
+      for (let k = 0; k < K; k++, i++) {
+        const v = c[i]!;
+        if (v === 0) continue;
+        const ak = a * K + k;
+        if (slotOf[ak] === -1) {
+          slotOf[ak] = slots;
+          slotA[slots] = a;
+          slotK[slots++] = k;
+        }
+        const bk = b * K + k;
+        if (pairOf[bk] === -1) {
+          pairOf[bk] = pairs;
+          pairB[pairs] = b;
+          pairK[pairs++] = k;
+        }
+        nb[t] = b;
+        na[t] = a;
+        alpha[t] = v;
+        slot[t] = slotOf[ak]!;
+        pair[t++] = pairOf[bk]!;
+      }
     }
-    if (pairOf[b * K + k] === -1) {
-      pairOf[b * K + k] = pairB.length;
-      pairB.push(b);
-      pairK.push(k);
-    }
-    nz.b[t] = b;
-    nz.a[t] = Math.floor(ak / K);
-    nz.alpha[t] = c[i]!;
-    nz.slot[t] = slotOf[ak]!;
-    nz.pair[t++] = pairOf[b * K + k]!;
   }
-  return { ...nz, slotA: Int32Array.from(slotA), slotK: Int32Array.from(slotK), pairB: Int32Array.from(pairB), pairK: Int32Array.from(pairK) };
+  return {
+    b: nb.subarray(0, t),
+    a: na.subarray(0, t),
+    alpha: alpha.subarray(0, t),
+    slot: slot.subarray(0, t),
+    pair: pair.subarray(0, t),
+    slotA: slotA.subarray(0, slots),
+    slotK: slotK.subarray(0, slots),
+    pairB: pairB.subarray(0, pairs),
+    pairK: pairK.subarray(0, pairs),
+  };
 }
 
 /** Samples per chunk of the forward and VJP loops. */

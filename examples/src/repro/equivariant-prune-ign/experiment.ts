@@ -159,7 +159,10 @@ function mpnnArch(n: number, width: number, template: EquivariantBasis): Arch {
  * entries every first-layer channel sees inputs of one sign and whole layers of ReLUs start dead.
  */
 export function ignInput(adj: Float64Array, n: number): Float64Array {
-  return adj.map((v, t) => ((t % (n * n)) % (n + 1) === 0 ? 0 : 2 * v - 1));
+  // A plain loop: it runs for every training batch, where a typed-array map with a callback cost ~0.1 µs an entry.
+  const x = new Float64Array(adj.length);
+  for (let t = 0; t < adj.length; t++) x[t] = (t % (n * n)) % (n + 1) === 0 ? 0 : 2 * adj[t]! - 1;
+  return x;
 }
 
 /**
