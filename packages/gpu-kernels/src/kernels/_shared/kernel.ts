@@ -33,9 +33,13 @@ export interface KernelArgs<I, A> {
 /** One backend's implementation of a kernel. */
 export type KernelImpl<I, A> = (args: KernelArgs<I, A>) => TensorInfo | TensorInfo[];
 
-/** The gradient of a kernel: the inputs it saves (in order) and, per input, a thunk for its gradient. */
+/**
+ * The gradient of a kernel: the inputs it saves (in order), which of its outputs it saves after them (tfjs's
+ * `outputsToSave`, e.g. a reduction whose gradient reuses its result) and, per input, a thunk for its gradient.
+ */
 export interface KernelGradient<I extends object, A extends object> {
   inputsToSave: (keyof I & string)[];
+  outputsToSave?: boolean[];
   gradFunc(dy: Tensor, saved: Tensor[], attrs: A): { [K in keyof I]?: () => Tensor };
 }
 

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { runKernel } from '../_shared/kernel';
-import { registerOp } from '../_shared/register';
-import { expectOneOf, expectOptions, expectRank, invalidArgument, toFloatTensor, withOwned } from '../../validate/index';
+import { op } from '../_shared/op';
+import { registerOp, registerOpGradient } from '../_shared/register';
+import { expectOneOf, expectOptions, expectRank, invalidArgument } from '../../validate/index';
 import { logSumExpCpu, sinkhornHalfStepCpu } from './cpu';
 import { LOG_SUM_EXP, SINKHORN_HALF_STEP } from './kernel';
 import { logSumExpWebGPU, sinkhornHalfStepWebGPU } from './webgpu';
@@ -10,15 +11,13 @@ registerOp(LOG_SUM_EXP, { webgpu: logSumExpWebGPU, cpu: logSumExpCpu });
 // The half step is this reduction's Sinkhorn form; its op is `sinkhornHalfStep` (../sinkhorn/index.ts).
 registerOp(SINKHORN_HALF_STEP, { webgpu: sinkhornHalfStepWebGPU, cpu: sinkhornHalfStepCpu });
 
-// d LSE / d x = softmax along the reduced axis (registered with the raw API: the gradient also saves the output).
-tf.registerGradient({
-  kernelName: LOG_SUM_EXP.name,
+// d LSE / d x = softmax along the reduced axis, from the saved input and output.
+registerOpGradient(LOG_SUM_EXP, {
   inputsToSave: ['x'],
   outputsToSave: [true],
-  gradFunc: (dy, saved, attrs) => {
+  gradFunc: (dy, saved, { axis }) => {
     const [x, lse] = saved as [tf.Tensor, tf.Tensor];
-    const axis = (attrs as { axis: number }).axis;
-    return { x: () => tf.mul(tf.expandDims(dy as tf.Tensor, axis), tf.exp(tf.sub(x, tf.expandDims(lse, axis)))) };
+    return { x: () => tf.mul(tf.expandDims(dy, axis), tf.exp(tf.sub(x, tf.expandDims(lse, axis)))) };
   },
 });
 
@@ -40,8 +39,7 @@ export function logSumExp(x: tf.Tensor | tf.TensorLike, opts: LogSumExpOptions =
   const o = expectOptions('logSumExp', 'opts', opts, ['axis']);
   const a = expectOneOf('logSumExp', 'opts.axis', o.axis ?? 1, [0, 1, -1]);
   const axis = a === 0 ? 0 : 1;
-  return withOwned((own) => {
-    const t = own(toFloatTensor('logSumExp', 'x', x), x);
+  return op('logSumExp', { x }, ({ x: t }) => {
     expectRank('logSumExp', 'x', t, 2);
     const reduced = axis === 1 ? t.shape[1] : t.shape[0];
     if (reduced === 0) throw invalidArgument('logSumExp', 'x', `a tensor with a non-empty axis ${axis} (the reduced one)`, t);

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { runKernel } from '../_shared/kernel';
 import { registerOp } from '../_shared/register';
-import { expectOneOf, expectOptions, expectPositive, invalidArgument, toFloatTensor, withOwned } from '../../validate/index';
+import { op } from '../_shared/op';
+import { expectOneOf, expectOptions, expectPositive, invalidArgument } from '../../validate/index';
 import type { SinkhornAxis } from '../sinkhorn/index';
 import { sinkhornOnlineCpu } from './cpu';
 import { SINKHORN_ONLINE, SINKHORN_ONLINE_MAX_DIM } from './kernel';
@@ -56,43 +57,39 @@ export interface SinkhornOnlineHalfStepArgs {
  * }
  */
 export function sinkhornOnlineHalfStep(args: SinkhornOnlineHalfStepArgs): tf.Tensor1D {
-  const op = 'sinkhornOnlineHalfStep';
-  expectOptions(op, 'args', args, ['x', 'y', 'potential', 'logWeights', 'logMarginal', 'eps', 'axis']);
-  const axis = expectOneOf(op, 'axis', args.axis, ['rows', 'cols']);
-  const eps = expectPositive(op, 'eps', args.eps);
-  return withOwned((own) => {
-    const x = own(toFloatTensor(op, 'x', args.x), args.x);
-    const y = own(toFloatTensor(op, 'y', args.y), args.y);
+  const name = 'sinkhornOnlineHalfStep';
+  expectOptions(name, 'args', args, ['x', 'y', 'potential', 'logWeights', 'logMarginal', 'eps', 'axis']);
+  const axis = expectOneOf(name, 'axis', args.axis, ['rows', 'cols']);
+  const eps = expectPositive(name, 'eps', args.eps);
+  const { x: x0, y: y0, potential: p0, logWeights: w0, logMarginal: m0 } = args;
+  return op(name, { x: x0, y: y0, potential: p0, logWeights: w0, logMarginal: m0 }, ({ x, y, potential, logWeights, logMarginal }) => {
     const points = `a 2-D tensor [points, d] with 1 to ${MAX_POINTS} points and 1 ≤ d ≤ ${SINKHORN_ONLINE_MAX_DIM}`;
     const okPoints = (t: tf.Tensor): boolean =>
       t.rank === 2 && t.shape[0]! >= 1 && t.shape[0]! <= MAX_POINTS && t.shape[1]! >= 1 && t.shape[1]! <= SINKHORN_ONLINE_MAX_DIM;
-    if (!okPoints(x)) throw invalidArgument(op, 'x', points, x);
-    if (!okPoints(y)) throw invalidArgument(op, 'y', points, y);
+    if (!okPoints(x)) throw invalidArgument(name, 'x', points, x);
+    if (!okPoints(y)) throw invalidArgument(name, 'y', points, y);
     const [n, d] = x.shape as [number, number];
     const m = y.shape[0]!;
-    if (y.shape[1] !== d) throw invalidArgument(op, 'y', `a 2-D tensor [m, ${d}] (the point dimension of x)`, y);
+    if (y.shape[1] !== d) throw invalidArgument(name, 'y', `a 2-D tensor [m, ${d}] (the point dimension of x)`, y);
     const rows = axis === 'rows';
-    const potential = own(toFloatTensor(op, 'potential', args.potential), args.potential);
     const potLen = rows ? m : n;
     const margLen = rows ? n : m;
     if (potential.rank !== 1 || potential.shape[0] !== potLen) {
-      throw invalidArgument(op, 'potential', `a 1-D tensor of length ${potLen} (points of ${rows ? 'y' : 'x'})`, potential);
+      throw invalidArgument(name, 'potential', `a 1-D tensor of length ${potLen} (points of ${rows ? 'y' : 'x'})`, potential);
     }
-    if (args.logWeights === undefined && args.logMarginal === undefined) {
-      throw invalidArgument(op, 'logWeights', `a 1-D tensor of length ${potLen} (points of ${rows ? 'y' : 'x'}; or give logMarginal)`, undefined, 'type');
+    if (logWeights === undefined && logMarginal === undefined) {
+      throw invalidArgument(name, 'logWeights', `a 1-D tensor of length ${potLen} (points of ${rows ? 'y' : 'x'}; or give logMarginal)`, undefined, 'type');
     }
     const inputs: { x: tf.Tensor; y: tf.Tensor; potential: tf.Tensor; logWeights?: tf.Tensor; logMarginal?: tf.Tensor } = { x, y, potential };
-    if (args.logWeights !== undefined) {
-      const logWeights = own(toFloatTensor(op, 'logWeights', args.logWeights), args.logWeights);
+    if (logWeights !== undefined) {
       if (logWeights.rank !== 1 || logWeights.shape[0] !== potLen) {
-        throw invalidArgument(op, 'logWeights', `a 1-D tensor of length ${potLen} (points of ${rows ? 'y' : 'x'})`, logWeights);
+        throw invalidArgument(name, 'logWeights', `a 1-D tensor of length ${potLen} (points of ${rows ? 'y' : 'x'})`, logWeights);
       }
       inputs.logWeights = logWeights;
     }
-    if (args.logMarginal !== undefined) {
-      const logMarginal = own(toFloatTensor(op, 'logMarginal', args.logMarginal), args.logMarginal);
+    if (logMarginal !== undefined) {
       if (logMarginal.rank !== 1 || logMarginal.shape[0] !== margLen) {
-        throw invalidArgument(op, 'logMarginal', `a 1-D tensor of length ${margLen} (points of ${rows ? 'x' : 'y'})`, logMarginal);
+        throw invalidArgument(name, 'logMarginal', `a 1-D tensor of length ${margLen} (points of ${rows ? 'x' : 'y'})`, logMarginal);
       }
       inputs.logMarginal = logMarginal;
     }
