@@ -19,35 +19,7 @@ export {
   TFJS_CORE_VERSION,
 } from './backend/index';
 export type { SelectBackendOptions, WasmPaths, BackendAttempt, BackendChoice, BackendName, BackendReport } from './backend/index';
-// The validation checks, re-exported from './validate' for compatibility: their home is the
-// `@lemma/gpu-kernels/validate` subpath, which every @lemma package imports them from (and which also has
-// describeType, expectArrayLike, expectLength, expectRng). Kept here so existing imports from the main entry still work.
-export {
-  describeValue,
-  invalidArgument,
-  expectNumber,
-  expectFinite,
-  expectPositive,
-  expectInteger,
-  expectSeed,
-  expectStream,
-  expectBoolean,
-  expectFunction,
-  expectOneOf,
-  expectOptions,
-  expectFiniteArray,
-  expectShape,
-  expectTensor,
-  expectRank,
-  toFloatTensor,
-  withOwned,
-  expectNumberArray,
-  expectFiniteValues,
-  expectObject,
-  expectLayersModel,
-  expectPermutation,
-} from './validate/index';
-export type { NumberRule } from './validate/index';
+// The validation checks are exported once, from the `@lemma/gpu-kernels/validate` subpath (./validate/index.ts).
 export { philox4x32, keyFromSeed, uint32ToUnit, philoxWords, createRng, NormalStream } from './rng/index';
 export type { PhiloxKey, Rng } from './rng/index';
 export { runWGSL } from './kernels/run-wgsl/index';
