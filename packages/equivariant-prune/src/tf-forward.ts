@@ -75,7 +75,9 @@ export function biasFromCoeffs(cOut: number, coeffs: tf.Tensor, vectors: tf.Tens
 
 /**
  * The same layer with coefficients given as a tensor [cOut, cIn·K] (differentiable: use it to train
- * targets with tf.grad / optimizers). `stack` may pass a cached {@link basisStackTensor}.
+ * targets with tf.grad / optimizers). `stack` may pass a cached {@link basisStackTensor}. Shapes and dtypes are
+ * checked; the values of `coeffs` are not (that would read a possibly-GPU tensor back every call): a NaN in it
+ * propagates to the output, as in tfjs's own ops.
  */
 export function layerForwardFromCoeffs(
   basis: EquivariantBasis,
@@ -92,7 +94,6 @@ export function layerForwardFromCoeffs(
   const { dIn, dOut } = basis;
   const K = basis.elements.length;
   expectInput(fn, 'x', x, 2, `[batch, ${cIn * dIn}] (cIn·dIn)`, cIn * dIn);
-  // NaN inside a coefficient tensor is not checked: that would need a read-back of a (possibly GPU) tensor.
   expectTensor(fn, 'coeffs', coeffs, 'float32');
   if (coeffs.size !== cOut * cIn * K) throw new Error(`layerForwardFromCoeffs: coeffs must have ${cOut * cIn * K} entries (cOut·cIn·K), got ${coeffs.size}`);
   if (stack !== undefined) expectInput(fn, 'stack', stack, 2, `[${dIn}, ${K * dOut}] (dIn, |B|·dOut; see basisStackTensor)`, K * dOut);
