@@ -143,6 +143,89 @@ describe('linearSumAssignment', () => {
     expect(linearSumAssignment({ rows: 0, cols: 3, data: [] }).cost).toBe(0);
   });
 
+  it("issue #17's example: number[][] in, scipy's (rowInd, colInd) out", () => {
+    const r = linearSumAssignment([[4, 1], [2, 3]]);
+    expect(Array.from(r.rowInd)).toEqual([0, 1]);
+    expect(Array.from(r.colInd)).toEqual([1, 0]);
+    expect(r.cost).toBe(3);
+    expect(Array.from(r.rowToCol)).toEqual([1, 0]);
+    const mx = linearSumAssignment([[4, 1], [2, 3]], { maximize: true });
+    expect([Array.from(mx.rowInd), Array.from(mx.colInd), mx.cost]).toEqual([[0, 1], [0, 1], 7]);
+  });
+
+  it("matches scipy.optimize.linear_sum_assignment's outputs (unique optima; square, wide, tall, typed array + shape)", () => {
+    const cases: [number[][], boolean, number[], number[], number][] = [
+      // scipy's docstring example.
+      [[[4, 1, 3], [2, 0, 5], [3, 2, 2]], false, [0, 1, 2], [1, 0, 2], 5],
+      // More columns than rows: every row, ascending.
+      [[[5, 1, 3]], false, [0], [1], 1],
+      [[[1, 9, 2, 8], [7, 3, 9, 0]], false, [0, 1], [0, 3], 1],
+      // More rows than columns: the chosen rows, ascending, with their columns (scipy sorts by row).
+      [[[1], [0], [3]], false, [1], [0], 0],
+      [[[9, 9], [1, 9], [9, 9], [9, 2]], false, [1, 3], [0, 1], 3],
+      [[[9, 2], [9, 9], [1, 9]], false, [0, 2], [1, 0], 3],
+      [[[9, 2], [8, 7], [1, 9]], true, [0, 2], [0, 1], 18],
+    ];
+    for (const [C, maximize, rowInd, colInd, cost] of cases) {
+      const rows = C.length;
+      const cols = C[0]!.length;
+      for (const r of [linearSumAssignment(C, { maximize }), linearSumAssignment(Float64Array.from(C.flat()), [rows, cols], { maximize }), linearSumAssignment(Float32Array.from(C.flat()), [rows, cols], { maximize })]) {
+        expect([Array.from(r.rowInd), Array.from(r.colInd), r.cost], JSON.stringify(C)).toEqual([rowInd, colInd, cost]);
+      }
+    }
+  });
+
+  it('empty matrices: no pairs, cost 0, like scipy on a 0 x n or n x 0 array', () => {
+    for (const r of [linearSumAssignment([]), linearSumAssignment([[], []]), linearSumAssignment(new Float64Array(0), [0, 3])]) {
+      expect([r.rowInd.length, r.colInd.length, r.cost]).toEqual([0, 0, 0]);
+    }
+    expect(Array.from(linearSumAssignment([[], []]).rowToCol)).toEqual([-1, -1]);
+  });
+
+  it('rejects ragged rows, flat data without a shape and a bad shape, naming the argument', () => {
+    expect(() => linearSumAssignment([[4, 1], [2]])).toThrow(/^linearSumAssignment: C\[1\] must have length 2 \(that of C\[0\]: the rows of C must have one length\), got length 1$/);
+    expect(() => linearSumAssignment([[4, 1], 2] as never)).toThrow(/^linearSumAssignment: C\[1\] must be an array of numbers, got 2$/);
+    expect(() => linearSumAssignment(Float64Array.of(4, 1, 2, 3) as never)).toThrow(/^linearSumAssignment: shape must be given for flat data \(C is a Float64Array of length 4\)/);
+    expect(() => linearSumAssignment(Float64Array.of(4, 1, 2, 3), [2, 2, 1] as never)).toThrow(/^linearSumAssignment: shape must be a \[rows, cols\] pair of non-negative integers, got an array of length 3$/);
+    expect(() => linearSumAssignment(Float64Array.of(4, 1, 2), [2, 2])).toThrow(/rows\*cols = 4 entries, got 3/);
+    expect(() => linearSumAssignment([[4, 1]], { maximise: true } as never)).toThrow(/unknown key 'maximise' \(did you mean 'maximize'\?\)/);
+  });
+
+  test.prop([arbCost(12), fc.boolean()], { numRuns: 80 })(
+    'number[][] and (typed array, shape) give the same result as { rows, cols, data }',
+    ({ rows, cols, data }, maximize) => {
+      const ref = linearSumAssignment({ rows, cols, data }, { maximize });
+      const nested = Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols)));
+      expect(linearSumAssignment(nested, { maximize })).toEqual(ref);
+      expect(linearSumAssignment(data, [rows, cols], { maximize })).toEqual(ref);
+      expect(linearSumAssignment(Array.from(data), [rows, cols], { maximize })).toEqual(ref);
+      expect(linearSumAssignment({ rows, cols, data: Array.from(data) }, { maximize })).toEqual(ref);
+      const f32 = Float32Array.from(data);
+      const nested32 = Array.from({ length: rows }, (_, i) => Array.from(f32.subarray(i * cols, (i + 1) * cols)));
+      expect(linearSumAssignment(f32, [rows, cols], { maximize })).toEqual(linearSumAssignment(nested32, { maximize }));
+    },
+  );
+
+  test.prop([arbCost(12), fc.boolean()], { numRuns: 80 })(
+    'rowInd / colInd: length min(rows, cols), rows ascending, agreeing with rowToCol and colToRow, summing to cost',
+    ({ rows, cols, data }, maximize) => {
+      const r = linearSumAssignment(data, [rows, cols], { maximize });
+      const k = Math.min(rows, cols);
+      expect(r.rowInd.length).toBe(k);
+      expect(r.colInd.length).toBe(k);
+      let cost = 0;
+      for (let t = 0; t < k; t++) {
+        if (t > 0) expect(r.rowInd[t]!).toBeGreaterThan(r.rowInd[t - 1]!);
+        expect(r.rowToCol[r.rowInd[t]!]).toBe(r.colInd[t]);
+        expect(r.colToRow[r.colInd[t]!]).toBe(r.rowInd[t]);
+        cost += data[r.rowInd[t]! * cols + r.colInd[t]!]!;
+      }
+      if (rows <= cols) expect(Array.from(r.rowInd)).toEqual(Array.from({ length: rows }, (_, i) => i));
+      expect(r.rowToCol.filter((j) => j >= 0).length).toBe(k);
+      expect(Math.abs(cost - r.cost)).toBeLessThan(TOL);
+    },
+  );
+
   it('does not modify the caller\'s matrix', () => {
     const c = Float64Array.from([3, 1, 2, 2, 3, 1, 1, 2, 3]);
     const copy = c.slice();

@@ -1,4 +1,4 @@
-import { expectBoolean, expectNumberArray, expectObject, expectOptions } from '@lemma/gpu-kernels/validate';
+import { describeValue, expectBoolean, expectLength, expectNumberArray, expectObject, expectOptions, expectShape, invalidArgument } from '@lemma/gpu-kernels/validate';
 import { sparseSolve } from './assignment-sparse';
 
 /**
@@ -16,11 +16,18 @@ export interface AssignmentOptions {
 
 /** An optimal assignment with its dual certificate. */
 export interface AssignmentResult {
+  /**
+   * Rows of the assigned pairs in ascending order, scipy's `row_ind` (`scipy.optimize.linear_sum_assignment`):
+   * length min(rows, cols), `0..rows-1` when rows <= cols.
+   */
+  rowInd: Int32Array;
+  /** Columns of the assigned pairs, `colInd[k]` matched to `rowInd[k]` (scipy's `col_ind`). */
+  colInd: Int32Array;
   /** `rowToCol[i]` = column assigned to row i, or -1 when there are more rows than columns and i is left out. */
   rowToCol: Int32Array;
   /** `colToRow[j]` = row assigned to column j, or -1 when column j is left out. */
   colToRow: Int32Array;
-  /** Sum of the chosen entries. */
+  /** Sum of the chosen entries, `Σ_k C[rowInd[k]][colInd[k]]`. */
   cost: number;
   /**
    * Row duals. Minimising: `C[i][j] - u[i] - v[j] >= 0` everywhere, `= 0` on assigned pairs, and
@@ -38,27 +45,102 @@ export interface CostMatrix {
   data: Float64Array | Float32Array | ArrayLike<number>;
 }
 
+/** A cost matrix as its rows (`number[][]`, or typed-array rows), all of one length. */
+export type CostRows = readonly ArrayLike<number>[];
+
+const FN = 'linearSumAssignment';
+const OPTION_KEYS = ['maximize'] as const;
+
 /**
- * Solves `min_σ Σ_i C[i][σ(i)]` over injective maps from the smaller side to the larger one.
- * `+Infinity` marks a forbidden pair (an error is thrown when no assignment avoids them); NaN and `-Infinity` are errors.
+ * Solves `min_σ Σ_i C[i][σ(i)]` over injective maps from the smaller side to the larger one, like scipy's
+ * `linear_sum_assignment`. The cost matrix comes as its rows (`number[][]`), as a `{ rows, cols, data }` object, or
+ * as flat row-major data with its shape `(data, [rows, cols])` (the order of `tf.tensor2d(values, shape)`; a
+ * `Float64Array` is used without a copy). `+Infinity` marks a forbidden pair (an error is thrown when no assignment
+ * avoids them); NaN and `-Infinity` are errors.
+ *
+ * Returns scipy's `rowInd` / `colInd` (the assigned pairs, rows ascending) beside both maps, the cost and a dual
+ * certificate. Where several assignments are optimal, which one is returned may differ from scipy's (the cost does not).
  *
  * @example
- * const { rowToCol, cost } = linearSumAssignment({ rows: 2, cols: 2, data: [4, 1, 2, 3] }); // [1, 0], 3
+ * const { rowInd, colInd, cost } = linearSumAssignment([[4, 1], [2, 3]]); // [0, 1], [1, 0], 3
+ * linearSumAssignment(Float64Array.from([4, 1, 2, 3]), [2, 2], { maximize: true }).colInd; // [0, 1]
  */
-export function linearSumAssignment(C: CostMatrix, options: AssignmentOptions = {}): AssignmentResult {
-  expectOptions('linearSumAssignment', 'options', options, ['maximize']);
-  if (options.maximize !== undefined) expectBoolean('linearSumAssignment', 'options.maximize', options.maximize);
-  expectObject('linearSumAssignment', 'C', C, 'a cost matrix { rows, cols, data }');
+export function linearSumAssignment(C: CostRows | CostMatrix, options?: AssignmentOptions): AssignmentResult;
+export function linearSumAssignment(data: Float64Array | Float32Array | ArrayLike<number>, shape: readonly [rows: number, cols: number], options?: AssignmentOptions): AssignmentResult;
+export function linearSumAssignment(
+  C: CostRows | CostMatrix | ArrayLike<number>,
+  shapeOrOptions?: readonly [number, number] | AssignmentOptions,
+  maybeOptions?: AssignmentOptions,
+): AssignmentResult {
+  const withShape = Array.isArray(shapeOrOptions);
+  if (!withShape && maybeOptions !== undefined) throw invalidArgument(FN, 'shape', 'a [rows, cols] array before the options', shapeOrOptions, 'type');
+  const options = expectOptions(FN, 'options', (withShape ? maybeOptions : shapeOrOptions) as AssignmentOptions | undefined, OPTION_KEYS, { closest: true });
+  if (options.maximize !== undefined) expectBoolean(FN, 'options.maximize', options.maximize);
+  const M = withShape ? fromShape(C, shapeOrOptions) : isFlat(C) ? missingShape(C) : Array.isArray(C) ? fromRows(C as CostRows) : fromObject(C);
+  return withScipyIndices(solve(M, options.maximize === true));
+}
+
+/** True for a typed array or a plain array whose first entry is a number (flat data, which needs a shape). */
+function isFlat(C: unknown): C is ArrayLike<number> {
+  return (ArrayBuffer.isView(C) && !(C instanceof DataView)) || (Array.isArray(C) && typeof C[0] === 'number');
+}
+
+function missingShape(C: ArrayLike<number>): never {
+  throw invalidArgument(FN, 'shape', `given for flat data (C is ${describeValue(C)}): call linearSumAssignment(data, [rows, cols])`, undefined, 'type');
+}
+
+/** `(data, [rows, cols])`: the data as is (checked by {@link solve}). */
+function fromShape(data: unknown, shape: unknown): CostMatrix {
+  const s = expectShape(FN, 'shape', shape);
+  if (s.length !== 2) throw invalidArgument(FN, 'shape', 'a [rows, cols] pair of non-negative integers', shape);
+  return { rows: s[0]!, cols: s[1]!, data: expectNumberArray(FN, 'data', data) };
+}
+
+/** `number[][]`: every row an array of numbers of the length of `C[0]`, copied into one row-major Float64Array. */
+function fromRows(C: CostRows): CostMatrix {
+  const rows = C.length;
+  const cols = rows === 0 ? 0 : expectNumberArray(FN, 'C[0]', C[0]).length;
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const row = expectNumberArray(FN, `C[${i}]`, C[i]);
+    expectLength(FN, `C[${i}]`, row, cols, 'that of C[0]: the rows of C must have one length');
+    for (let j = 0; j < cols; j++) data[i * cols + j] = row[j]!;
+  }
+  return { rows, cols, data };
+}
+
+/** `{ rows, cols, data }`: an object with a numeric `data` (sizes checked by {@link solve}). */
+function fromObject(C: unknown): CostMatrix {
+  const M = expectObject<CostMatrix>(FN, 'C', C, 'a cost matrix: number[][], { rows, cols, data } or (data, [rows, cols])');
+  // A string or an array holding strings would pass the range checks and turn `cost` into a concatenation.
+  expectNumberArray(FN, 'C.data', M.data);
+  return M;
+}
+
+/** scipy's `(row_ind, col_ind)` from `rowToCol`: the assigned rows ascending and their columns. */
+function withScipyIndices(r: Omit<AssignmentResult, 'rowInd' | 'colInd'>): AssignmentResult {
+  const k = Math.min(r.rowToCol.length, r.colToRow.length);
+  const rowInd = new Int32Array(k);
+  const colInd = new Int32Array(k);
+  let n = 0;
+  for (let i = 0; i < r.rowToCol.length; i++) {
+    const j = r.rowToCol[i]!;
+    if (j < 0) continue;
+    rowInd[n] = i;
+    colInd[n++] = j;
+  }
+  return { rowInd, colInd, ...r };
+}
+
+/** The solver on a checked-shape matrix (entries validated here). */
+function solve(C: CostMatrix, maximize: boolean): Omit<AssignmentResult, 'rowInd' | 'colInd'> {
   const { rows, cols, data } = C;
-  // A string or an array holding strings would pass the range checks below and turn `cost` into a concatenation.
-  expectNumberArray('linearSumAssignment', 'C.data', data);
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
     throw new Error(`linearSumAssignment: rows and cols must be non-negative integers, got ${rows} x ${cols}`);
   }
   if (data.length !== rows * cols) {
     throw new Error(`linearSumAssignment: data must have rows*cols = ${rows * cols} entries, got ${data.length}`);
   }
-  const maximize = options.maximize === true;
   const transpose = rows > cols;
   const nr = transpose ? cols : rows;
   const nc = transpose ? rows : cols;

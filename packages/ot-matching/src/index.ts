@@ -5,7 +5,7 @@
  * weight/activation matching, interpolation, REPAIR and loss barriers for tfjs-layers models.
  */
 export { linearSumAssignment } from './assignment';
-export type { AssignmentOptions, AssignmentResult, CostMatrix } from './assignment';
+export type { AssignmentOptions, AssignmentResult, CostMatrix, CostRows } from './assignment';
 export { wassersteinExact, groundCost } from './wasserstein';
 export type { PointCloud, WassersteinOptions, WassersteinResult } from './wasserstein';
 export { sinkhorn, sinkhornDivergence, squaredDistances } from './sinkhorn';

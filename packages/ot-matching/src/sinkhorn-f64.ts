@@ -1,6 +1,6 @@
 import { expectFiniteValues, expectNumberArray, expectOptions } from '@lemma/gpu-kernels/validate';
 import { dualObjectiveF64, stepMarginalErrorF64 } from './marginal-error';
-import { epsilonSchedule, validateSinkhornOptions, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
+import { epsilonSchedule, validateSinkhornOptions, warnUnconverged, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
 
 /** Result of {@link sinkhornF64}. Potentials follow the KL convention: P_ij = a_i b_j exp((f_i + g_j - C_ij)/ε). */
 export interface SinkhornF64Result extends SinkhornStats {
@@ -20,7 +20,8 @@ export interface SinkhornF64Init {
  * Float64 log-domain Sinkhorn on typed arrays: the one float64 reference of the package's solvers (`sinkhorn`,
  * `sinkhornPointClouds`, their divergences) and of the reproductions, and a CPU fallback. Same algorithm, potential
  * convention (KL(P | a⊗b)) and options as `sinkhorn` (ε-scaling, relative ε, marginal-error stopping
- * with the same `stepMarginalErrorF64`, warm starts, `onCheck`).
+ * with the same `stepMarginalErrorF64`, warm starts, `onCheck`); like it, warns once when it stops unconverged
+ * (`warn: false` silences it).
  *
  * @example
  * const r = sinkhornF64([0.5, 0.5], [0.5, 0.5], Float64Array.from([0, 1, 1, 0]), 0.01);
@@ -140,7 +141,9 @@ export function sinkhornF64(
   }
   f = Float64Array.from(f);
   g = Float64Array.from(g);
-  return { f, g, plan, regularizedCost: reg2, transportCost, epsilon: eps, iterations, marginalError: err, converged: err < threshold };
+  const converged = err < threshold;
+  if (options.warn ?? true) warnUnconverged('sinkhornF64', [{ converged, marginalError: err, iterations }], threshold, eps, 'reg');
+  return { f, g, plan, regularizedCost: reg2, transportCost, epsilon: eps, iterations, marginalError: err, converged };
 }
 
 /** Checks a weight vector: positive, finite. Sums are compared by the caller. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SINKHORN_ONLINE_MAX_DIM, sinkhornOnlineHalfStep } from '@lemma/gpu-kernels';
-import { expectInteger, expectOptions, expectPositive, invalidArgument, toFloatTensor } from '@lemma/gpu-kernels/validate';
-import { epsilonSchedule } from './sinkhorn-schedule';
+import { expectBoolean, expectInteger, expectOptions, expectPositive, invalidArgument, toFloatTensor } from '@lemma/gpu-kernels/validate';
+import { epsilonSchedule, SINKHORN_OPTIONS_RULE, warnUnconverged } from './sinkhorn-schedule';
 import { dualObjectiveF64, stepMarginalError } from './marginal-error';
 import { checkMass, checkWeights } from './sinkhorn-f64';
 
@@ -32,6 +32,11 @@ export interface SinkhornPointCloudOptions {
   threshold?: number;
   /** Check the marginal error every this many iterations at the target ε (default 10; each check reads back). */
   checkEvery?: number;
+  /**
+   * Warn (one `console.warn` per call) when a solve stops at `maxIterations` above `threshold` (default true);
+   * `false` silences it. `converged` in the result says the same either way.
+   */
+  warn?: boolean;
 }
 
 /** Convergence report of one point-cloud Sinkhorn solve. */
@@ -73,7 +78,7 @@ export interface SinkhornDivergencePointCloudResult {
   converged: boolean;
 }
 
-const OPTION_KEYS = ['a', 'b', 'blur', 'eps', 'scaling', 'diameter', 'stageIterations', 'maxIterations', 'threshold', 'checkEvery'] as const;
+const OPTION_KEYS = ['a', 'b', 'blur', 'eps', 'scaling', 'diameter', 'stageIterations', 'maxIterations', 'threshold', 'checkEvery', 'warn'] as const;
 
 /** Checked scalar options, with ε resolved once. */
 interface Resolved {
@@ -83,10 +88,14 @@ interface Resolved {
   maxIterations: number;
   threshold: number;
   checkEvery: number;
+  warn: boolean;
 }
 
+/** How these solvers take ε, for the non-convergence warning. */
+const EPS_NAME = 'options.blur (or options.eps)';
+
 function resolveOptions(fn: string, o: SinkhornPointCloudOptions): Resolved {
-  expectOptions(fn, 'options', o, OPTION_KEYS);
+  expectOptions(fn, 'options', o, OPTION_KEYS, SINKHORN_OPTIONS_RULE);
   if (o.blur !== undefined && o.eps !== undefined) throw new Error(`${fn}: options.blur and options.eps both set, got blur ${o.blur} and eps ${o.eps}; give one (ε = blur²)`);
   if (o.blur !== undefined) expectPositive(fn, 'options.blur', o.blur);
   if (o.eps !== undefined) expectPositive(fn, 'options.eps', o.eps);
@@ -95,6 +104,7 @@ function resolveOptions(fn: string, o: SinkhornPointCloudOptions): Resolved {
   if (o.stageIterations !== undefined) expectInteger(fn, 'options.stageIterations', o.stageIterations, { min: 1 });
   if (o.maxIterations !== undefined) expectInteger(fn, 'options.maxIterations', o.maxIterations, { min: 1 });
   if (o.checkEvery !== undefined) expectInteger(fn, 'options.checkEvery', o.checkEvery, { min: 1 });
+  if (o.warn !== undefined) expectBoolean(fn, 'options.warn', o.warn);
   const s = o.scaling;
   if (s !== undefined && s !== false && !(typeof s === 'number' && s > 0 && s < 1)) throw new Error(`${fn}: options.scaling must be a number in (0, 1) or false, got ${String(s)}`);
   return {
@@ -104,6 +114,7 @@ function resolveOptions(fn: string, o: SinkhornPointCloudOptions): Resolved {
     maxIterations: o.maxIterations ?? 1000,
     threshold: o.threshold ?? 1e-3,
     checkEvery: o.checkEvery ?? 10,
+    warn: o.warn ?? true,
   };
 }
 
@@ -302,7 +313,8 @@ async function withClouds<R>(
  * cost or plan: each half step is one online log-sum-exp over the points (`sinkhornOnlineHalfStep` of
  * @lemma/gpu-kernels), so memory is O((n + m)·d) and n can reach 10⁶ per side. GeomLoss-style ε: `blur` (ε =
  * blur²) or `eps`, reached by ε-scaling from diameter² with ratio scaling². Potentials use the KL convention of
- * `sinkhorn` (same f, g as `sinkhorn(a, b, pairwiseSqDist(x, y), ε)`); no plan is returned.
+ * `sinkhorn` (same f, g as `sinkhorn(a, b, pairwiseSqDist(x, y), ε)`); no plan is returned. Stopping at
+ * `maxIterations` above `threshold` warns once (`warn: false` silences it).
  *
  * @example
  * const x = tf.randomNormal([20000, 2]), y = tf.randomNormal([30000, 2], 1);
@@ -316,7 +328,11 @@ export async function sinkhornPointClouds(
   options: SinkhornPointCloudOptions = {},
 ): Promise<SinkhornPointCloudResult> {
   const fn = 'sinkhornPointClouds';
-  return withClouds(fn, x, y, options, (cx, cy, r, diameter) => solve(cx, cy, r, diameter, fn));
+  return withClouds(fn, x, y, options, async (cx, cy, r, diameter) => {
+    const out = await solve(cx, cy, r, diameter, fn);
+    if (r.warn) warnUnconverged(fn, [out], r.threshold, r.eps, EPS_NAME);
+    return out;
+  });
 }
 
 /**
@@ -325,6 +341,7 @@ export async function sinkhornPointClouds(
  * all three terms: the cross term by {@link sinkhornPointClouds}' iteration, the two self terms by GeomLoss's
  * symmetric (averaged) update, all with the online half step. Non-negative, zero when the
  * clouds and weights coincide, symmetric, and → W₂² as ε → 0 (cost ‖x − y‖², not GeomLoss's ½‖x − y‖²).
+ * Unconverged solves warn once for the call, naming each (`warn: false` silences it).
  *
  * @example
  * const { value, xy } = await sinkhornDivergencePointClouds(tf.randomNormal([5000, 3]), tf.randomNormal([4000, 3], 2), { blur: 0.1 });
@@ -341,6 +358,7 @@ export async function sinkhornDivergencePointClouds(
     tf.dispose([f, g]);
     const xx = await solveSelf(cx, r, diameter, fn);
     const yy = await solveSelf(cy, r, diameter, fn);
+    if (r.warn) warnUnconverged(fn, [{ label: 'xy', ...xy }, { label: 'xx', ...xx }, { label: 'yy', ...yy }], r.threshold, r.eps, EPS_NAME);
     return { value: xy.regularizedCost - 0.5 * xx.regularizedCost - 0.5 * yy.regularizedCost, epsilon: r.eps, xy, xx, yy, converged: xy.converged && xx.converged && yy.converged };
   });
 }

@@ -76,7 +76,7 @@ describe('epsilonSchedule', () => {
 
 describe('validateSinkhornOptions', () => {
   it('accepts every documented option and the caller’s extra keys', () => {
-    const all = { relativeEpsilon: 'std' as const, epsilonScaling: { start: 2, decay: 0.7, stageIterations: 5 }, threshold: 1e-8, maxIterations: MAX_SINKHORN_ITERATIONS, checkEvery: 3, returnPlan: false, onCheck: () => undefined };
+    const all = { relativeEpsilon: 'std' as const, epsilonScaling: { start: 2, decay: 0.7, stageIterations: 5 }, threshold: 1e-8, maxIterations: MAX_SINKHORN_ITERATIONS, checkEvery: 3, returnPlan: false, onCheck: () => undefined, warn: false };
     expect(() => validateSinkhornOptions('f', all, [])).not.toThrow();
     expect(() => validateSinkhornOptions('f', {}, [])).not.toThrow();
     expect(() => validateSinkhornOptions('f', { epsilonScaling: false, relativeEpsilon: false }, [])).not.toThrow();
@@ -85,7 +85,7 @@ describe('validateSinkhornOptions', () => {
 
   it('rejects unknown keys and bad values, naming the option', () => {
     const bad: [unknown, RegExp][] = [
-      [{ init: {} }, /^f: options has an unknown key 'init'; known keys: relativeEpsilon, epsilonScaling, threshold, maxIterations, checkEvery, returnPlan, onCheck$/],
+      [{ init: {} }, /^f: options has an unknown key 'init'; known keys: relativeEpsilon, epsilonScaling, threshold, maxIterations, checkEvery, returnPlan, onCheck, warn$/],
       [null, /^f: options must be an options object, got null$/],
       [{ relativeEpsilon: 'median' }, /^f: options.relativeEpsilon must be 'mean', 'std', 'max' or false, got 'median'/],
       [{ threshold: 0 }, /^f: options.threshold must be a finite number > 0, got 0$/],
@@ -93,6 +93,9 @@ describe('validateSinkhornOptions', () => {
       [{ checkEvery: 0 }, /^f: options.checkEvery must be a positive integer, got 0$/],
       [{ returnPlan: 'yes' }, /^f: options.returnPlan must be true or false, got 'yes'/],
       [{ onCheck: 3 }, /^f: options.onCheck must be a function, got 3$/],
+      [{ warn: 1 }, /^f: options.warn must be true or false, got 1$/],
+      [{ numItermax: 5 }, /^f: options has an unknown key 'numItermax' \(did you mean 'maxIterations'\?\); known keys: relativeEpsilon, /],
+      [{ stopThr: 1e-9 }, /^f: options has an unknown key 'stopThr' \(did you mean 'threshold'\?\)/],
       [{ epsilonScaling: { begin: 1 } }, /^f: options.epsilonScaling has an unknown key 'begin'; known keys: start, decay, stageIterations$/],
       [{ epsilonScaling: { start: -1 } }, /^f: options.epsilonScaling.start must be a finite number > 0, got -1$/],
       [{ epsilonScaling: { stageIterations: 1e6 } }, /^f: options.epsilonScaling.stageIterations must be a non-negative integer <= 100000, got 1000000$/],

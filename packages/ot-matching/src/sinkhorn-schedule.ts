@@ -25,6 +25,12 @@ export interface SinkhornOptions {
    * record a convergence curve. Reading the error back is what a check costs anyway; the callback adds nothing.
    */
   onCheck?: (check: SinkhornCheck) => void;
+  /**
+   * Warn (one `console.warn` per call) when the solve stops at `maxIterations` with the marginal error still at or
+   * above `threshold`, as POT does (default true). `false` silences it, e.g. for a deliberate fixed iteration count;
+   * the result's `converged` says the same either way.
+   */
+  warn?: boolean;
 }
 
 /** What {@link SinkhornOptions.onCheck} receives at one check. */
@@ -100,11 +106,36 @@ export const MAX_SINKHORN_ITERATIONS = 10_000_000;
 /** Per warm-up stage (up to 200 stages precede the target ε). */
 const MAX_STAGE_ITERATIONS = 100_000;
 
-const OPTION_KEYS = ['relativeEpsilon', 'epsilonScaling', 'threshold', 'maxIterations', 'checkEvery', 'returnPlan', 'onCheck'] as const;
+const OPTION_KEYS = ['relativeEpsilon', 'epsilonScaling', 'threshold', 'maxIterations', 'checkEvery', 'returnPlan', 'onCheck', 'warn'] as const;
+
+/**
+ * Option names of POT (`ot.sinkhorn`), OTT-JAX and GeomLoss mapped to ours, for "did you mean" (a name whose target
+ * the solver does not take is ignored: `reg` means `eps` only for the point-cloud solvers, where ε is an option).
+ */
+export const SINKHORN_ALIASES: Readonly<Record<string, string>> = {
+  numItermax: 'maxIterations',
+  maxIter: 'maxIterations',
+  max_iter: 'maxIterations',
+  max_iterations: 'maxIterations',
+  stopThr: 'threshold',
+  tol: 'threshold',
+  tolerance: 'threshold',
+  log: 'onCheck',
+  verbose: 'onCheck',
+  warmstart: 'init',
+  warm_start: 'init',
+  inner_iterations: 'checkEvery',
+  reg: 'eps',
+  epsilon: 'eps',
+};
+
+/** The `expectOptions` rule of every Sinkhorn entry: POT-style aliases and the closest spelling as "did you mean". */
+export const SINKHORN_OPTIONS_RULE = { aliases: SINKHORN_ALIASES, closest: true } as const;
 
 /** Validates the shared Sinkhorn options (and the solver's own extra keys, checked by the caller). */
 export function validateSinkhornOptions(fn: string, options: SinkhornOptions, extraKeys: readonly string[]): void {
-  expectOptions(fn, 'options', options as Record<string, unknown>, [...OPTION_KEYS, ...extraKeys]);
+  expectOptions(fn, 'options', options as Record<string, unknown>, [...OPTION_KEYS, ...extraKeys], SINKHORN_OPTIONS_RULE);
+  if (options.warn !== undefined) expectBoolean(fn, 'options.warn', options.warn);
   if (options.relativeEpsilon !== undefined) expectOneOf(fn, 'options.relativeEpsilon', options.relativeEpsilon, ['mean', 'std', 'max', false]);
   if (options.threshold !== undefined) expectPositive(fn, 'options.threshold', options.threshold);
   if (options.maxIterations !== undefined) expectInteger(fn, 'options.maxIterations', options.maxIterations, { min: 1, max: MAX_SINKHORN_ITERATIONS });
@@ -120,4 +151,35 @@ export function validateSinkhornOptions(fn: string, options: SinkhornOptions, ex
       throw invalidArgument(fn, 'options.epsilonScaling.decay', 'in (0, 1)', sc.decay, typeof sc.decay === 'number' ? 'range' : 'type');
     }
   }
+}
+
+/** What {@link warnUnconverged} reports of one solve. */
+export interface SolveReport {
+  /** Names the solve when a call runs several (`xy`, `xx`, `yy`). */
+  label?: string;
+  converged: boolean;
+  marginalError: number;
+  iterations: number;
+}
+
+/** A number for a message: 3 significant digits, exponent form below 1e-3 (`3.21e-4`, `1e-6`, `0.05`). */
+function short(x: number): string {
+  if (!Number.isFinite(x) || x === 0) return String(x);
+  return Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6 ? x.toExponential(2).replace(/\.?0+e/, 'e') : String(Number(x.toPrecision(3)));
+}
+
+/**
+ * One `console.warn` for a call whose solves did not all converge (none when they did): what each unconverged solve
+ * reached against the threshold, and the options to change (POT's "Sinkhorn did not converge" in our names). `epsName`
+ * is how the caller gives ε (`reg` or `options.blur / options.eps`).
+ */
+export function warnUnconverged(fn: string, solves: readonly SolveReport[], threshold: number, epsilon: number, epsName: string): void {
+  const bad = solves.filter((s) => !s.converged);
+  if (bad.length === 0) return;
+  const what = bad.map((s) => `${s.label ? `${s.label}: ` : ''}marginal error ${short(s.marginalError)} after ${s.iterations} iteration${s.iterations === 1 ? '' : 's'}`).join('; ');
+  console.warn(
+    `${fn}: Sinkhorn did not converge (${what}; options.threshold is ${short(threshold)}, ε = ${short(epsilon)}). ` +
+      `Increase options.maxIterations or ${epsName} (a larger ε converges in fewer iterations), or raise options.threshold; ` +
+      'options.warn: false silences this warning.',
+  );
 }

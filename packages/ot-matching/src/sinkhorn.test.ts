@@ -94,7 +94,7 @@ describeEachBackend('sinkhorn (tensors)', () => {
     for (const c of C64) mean += Math.fround(c) / C64.length;
     const x0 = tf.tensor2d(xs, [40, d]);
     const y0 = tf.tensor2d(ys, [40, d]);
-    const quick = await sinkhornDivergence(x0, y0, 0.05, { relativeEpsilon: 'mean', maxIterations: 1, epsilonScaling: false });
+    const quick = await sinkhornDivergence(x0, y0, 0.05, { relativeEpsilon: 'mean', maxIterations: 1, epsilonScaling: false, warn: false });
     expect(quick.epsilon).toBeCloseTo(0.05 * mean, 6);
     for (const t of [quick.xy, quick.xx, quick.yy]) expect(t.epsilon).toBe(quick.epsilon);
     tf.dispose([x0, y0]);
@@ -123,7 +123,7 @@ describeEachBackend('sinkhorn (tensors)', () => {
     const x = tf.tensor2d(Float32Array.from(createRng(3).normalArray(24)), [12, 2]);
     const y = tf.add(x, 0.3) as tf.Tensor2D;
     const before = tf.memory().numTensors;
-    const cut = await sinkhornDivergence(x, y, 0.01, { maxIterations: 2, epsilonScaling: false });
+    const cut = await sinkhornDivergence(x, y, 0.01, { maxIterations: 2, epsilonScaling: false, warn: false });
     expect(tf.memory().numTensors).toBe(before);
     expect(cut.converged).toBe(false);
     expect(cut.xy.converged).toBe(false);
@@ -161,7 +161,7 @@ describeEachBackend('sinkhorn (tensors)', () => {
     const C = [[0, 1, 2], [1, 0, 1], [2, 1, 0], [0.5, 0.2, 0.9]];
     const a = [0.1, 0.2, 0.3, 0.4];
     const b = [0.3, 0.3, 0.4];
-    const opts = { threshold: 1e-30, maxIterations: 25, checkEvery: 10, epsilonScaling: { stageIterations: 3 } };
+    const opts = { threshold: 1e-30, maxIterations: 25, checkEvery: 10, epsilonScaling: { stageIterations: 3 }, warn: false };
     const seen: SinkhornCheck[] = [];
     const r = await sinkhorn(a, b, C, 0.2, { ...opts, returnPlan: false, onCheck: (c) => seen.push(c) });
     const seen64: SinkhornCheck[] = [];

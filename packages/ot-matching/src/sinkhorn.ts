@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseSqDist, sinkhornIterations } from '@lemma/gpu-kernels';
 import { expectFiniteValues, expectOneOf, expectOptions, expectRank, expectTensor, invalidArgument, toFloatTensor } from '@lemma/gpu-kernels/validate';
-import { epsilonSchedule, resolveEpsilon, validateSinkhornOptions, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
+import { epsilonSchedule, resolveEpsilon, validateSinkhornOptions, warnUnconverged, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
 import { dualObjectiveF64, stepMarginalError } from './marginal-error';
 import { checkMass, checkWeights } from './sinkhorn-f64';
 
@@ -37,6 +37,10 @@ type Vec = tf.Tensor | tf.TensorLike;
  * uses plain tfjs ops instead. Every `checkEvery` iterations the column-marginal error of the iterate is read back
  * and summed in float64 (`stepMarginalErrorF64`); the dual objective and ⟨P, C⟩ are float64 sums of the float32
  * potentials and plan entries read back.
+ *
+ * A solve that stops at `maxIterations` above `threshold` reports `converged: false` and warns once (`console.warn`,
+ * naming the error reached and the options to change); `warn: false` silences it. Unknown option keys are errors,
+ * with "did you mean" for POT's names (`numItermax` → `maxIterations`, `stopThr` → `threshold`, `log` → `onCheck`).
  *
  * @example
  * const r = await sinkhorn([0.5, 0.5], [0.5, 0.5], [[0, 1], [1, 0]], 0.05);
@@ -154,7 +158,9 @@ export async function sinkhorn(
         transportCost = 0;
         for (let k = 0; k < terms.length; k++) transportCost += terms[k]!;
       }
-      return { f, g, plan, regularizedCost, transportCost, epsilon: eps, iterations, marginalError: err, converged: err < threshold };
+      const converged = err < threshold;
+      if (options.warn ?? true) warnUnconverged(fn, [{ converged, marginalError: err, iterations }], threshold, eps, 'reg');
+      return { f, g, plan, regularizedCost, transportCost, epsilon: eps, iterations, marginalError: err, converged };
     } catch (e) {
       tf.dispose([f, g]);
       throw e;
@@ -241,7 +247,7 @@ export interface SinkhornDivergenceResult {
  * All three terms use one ε: `reg`, or with `relativeEpsilon` reg · stat(C_xy), resolved once from the cross cost
  * (the debiasing only cancels the entropic bias at a common ε). Returns the value with the three solves' reports
  * rather than a bare number, so an unconverged inner solve is visible (`converged`; since 0.2 — read `.value`
- * where a number was used).
+ * where a number was used). Unconverged inner solves warn once for the call, naming each (`warn: false` silences it).
  *
  * @example
  * const { value, converged } = await sinkhornDivergence(tf.randomNormal([64, 2]), tf.randomNormal([64, 2]), 0.05);
@@ -286,7 +292,8 @@ export async function sinkhornDivergence(x: tf.Tensor2D, y: tf.Tensor2D, reg: nu
       eps = resolveEpsilon(fn, reg, { mean: mean!, std: std!, max: max!, min: min! }, relativeEpsilon);
     }
     const solve = async (C: tf.Tensor2D, wp: Vec, wq: Vec): Promise<SinkhornStats> => {
-      const { f, g, plan: _plan, ...stats } = await sinkhorn(wp, wq, C, eps, { ...rest, returnPlan: false });
+      // The inner solves stay quiet: the divergence warns once for all three below.
+      const { f, g, plan: _plan, ...stats } = await sinkhorn(wp, wq, C, eps, { ...rest, returnPlan: false, warn: false });
       tf.dispose([f, g]);
       return stats;
     };
@@ -301,6 +308,7 @@ export async function sinkhornDivergence(x: tf.Tensor2D, y: tf.Tensor2D, reg: nu
     };
     const xx = await self(x, a);
     const yy = await self(y, b);
+    if (options.warn ?? true) warnUnconverged(fn, [{ label: 'xy', ...xy }, { label: 'xx', ...xx }, { label: 'yy', ...yy }], options.threshold ?? 1e-6, eps, 'reg');
     return { value: xy.regularizedCost - 0.5 * xx.regularizedCost - 0.5 * yy.regularizedCost, epsilon: eps, xy, xx, yy, converged: xy.converged && xx.converged && yy.converged };
   } finally {
     Cxy.dispose();

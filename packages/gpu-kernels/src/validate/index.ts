@@ -168,20 +168,77 @@ export interface OptionsRule {
   required?: boolean;
   /** Names what came when it is not an object (default {@link describeValue}). */
   describe?: DescribeValue;
-  /** The whole message for unknown key `key` (default `<fn>: <arg> has an unknown key '<key>'; known keys: …`). */
-  unknownKey?: (key: string) => string;
+  /**
+   * The whole message for unknown key `key` (default `<fn>: <arg> has an unknown key '<key>'; known keys: …`, with
+   * ` (did you mean '<suggestion>'?)` after the key when {@link suggestKey} finds one); `suggestion` is that key.
+   */
+  unknownKey?: (key: string, suggestion: string | undefined) => string;
+  /**
+   * Names users bring from other libraries, mapped to ours (`{ numItermax: 'maxIterations', lr: 'learningRate' }`),
+   * matched exactly, then ignoring case. A name mapped to a key outside `known` is ignored, so one table can serve
+   * several functions. See {@link suggestKey}.
+   */
+  aliases?: Readonly<Record<string, string>>;
+  /** Also suggest the known key closest in spelling (see {@link suggestKey}; default false). */
+  closest?: boolean;
+}
+
+/**
+ * The known key an unknown `key` most likely meant: its entry in `aliases` (matched exactly, then ignoring case) when that is a
+ * known key; else, with `closest`, the known key nearest in case-insensitive edit distance when that distance is at
+ * most max(2, ⌊key.length / 3⌋) and less than key.length (so `x` is not "meant" as `a`); else undefined. The "did you mean" of {@link expectOptions}, exported so a package
+ * with its own message format can reuse it.
+ */
+export function suggestKey(key: string, known: readonly string[], rule: { aliases?: Readonly<Record<string, string>>; closest?: boolean } = {}): string | undefined {
+  const entries = Object.entries(rule.aliases ?? {});
+  const lower = key.toLowerCase();
+  const alias = entries.find(([name]) => name === key) ?? entries.find(([name]) => name.toLowerCase() === lower);
+  if (alias !== undefined && known.includes(alias[1])) return alias[1];
+  if (!rule.closest) return undefined;
+  let best: string | undefined;
+  let bestD = Math.min(Math.max(2, Math.floor(key.length / 3)), key.length - 1) + 1;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestD) {
+      best = k;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance (insertions, deletions and substitutions cost 1). */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = d[j]!;
+      d[j] = Math.min(cur + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return d[b.length]!;
 }
 
 /**
  * Throws unless `v` is undefined (unless `rule.required`) or a plain object whose keys are all in `known` (an unknown
- * key is an error, so a misspelt option never passes silently). Returns the object (`{}` for undefined).
+ * key is an error, so a misspelt option never passes silently; `rule.aliases` / `rule.closest` add a "did you mean").
+ * Returns the object (`{}` for undefined).
+ *
+ * @example
+ * expectOptions('sinkhorn', 'options', { numItermax: 10 }, ['maxIterations'], { aliases: { numItermax: 'maxIterations' } });
+ * // TypeError: sinkhorn: options has an unknown key 'numItermax' (did you mean 'maxIterations'?); known keys: maxIterations
  */
 export function expectOptions<T extends object>(fn: string, arg: string, v: T | undefined, known: readonly (keyof T & string)[], rule: OptionsRule = {}): T {
   if (v === undefined && !rule.required) return {} as T;
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof tf.Tensor) throw invalidArgument(fn, arg, 'an options object', v, 'type', rule.describe);
   for (const k of Object.keys(v)) {
     if (!(known as readonly string[]).includes(k)) {
-      throw new TypeError(rule.unknownKey ? rule.unknownKey(k) : `${fn}: ${arg} has an unknown key '${k}'; known keys: ${known.join(', ')}`);
+      const hint = suggestKey(k, known, rule);
+      const mean = hint === undefined ? '' : ` (did you mean '${hint}'?)`;
+      throw new TypeError(rule.unknownKey ? rule.unknownKey(k, hint) : `${fn}: ${arg} has an unknown key '${k}'${mean}; known keys: ${known.join(', ')}`);
     }
   }
   return v;

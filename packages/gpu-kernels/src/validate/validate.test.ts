@@ -11,6 +11,7 @@ import {
   expectOptions,
   expectRng,
   invalidArgument,
+  suggestKey,
 } from './index';
 
 /** The error `f` throws (fails the test when it returns). */
@@ -91,6 +92,40 @@ describe('expectOptions rule', () => {
     expect(thrown(() => expectOptions('f', 'options', { a: 1, b: 2 }, ['a'] as never, rule)).message).toBe("f: unknown option 'b' in options (allowed: a)");
     const o = { a: 1 };
     expect(expectOptions('f', 'options', o, ['a'], rule)).toBe(o);
+  });
+});
+
+describe('expectOptions "did you mean"', () => {
+  const known = ['maxIterations', 'threshold', 'checkEvery'];
+  const aliases = { numItermax: 'maxIterations', stopThr: 'threshold', lr: 'learningRate' };
+  it('suggests the aliased key, keeping the message format around it', () => {
+    expect(thrown(() => expectOptions('f', 'options', { numItermax: 5 }, known as never, { aliases })).message).toBe(
+      "f: options has an unknown key 'numItermax' (did you mean 'maxIterations'?); known keys: maxIterations, threshold, checkEvery",
+    );
+    expect(thrown(() => expectOptions('f', 'options', { stopThr: 1e-9 }, known as never, { aliases })).message).toMatch(/unknown key 'stopThr' \(did you mean 'threshold'\?\)/);
+    // Lower-cased lookup; an alias whose target is not a known key is ignored (one table serves several functions).
+    expect(thrown(() => expectOptions('f', 'options', { NUMITERMAX: 5 }, known as never, { aliases })).message).toMatch(/did you mean 'maxIterations'/);
+    expect(thrown(() => expectOptions('f', 'options', { lr: 1 }, known as never, { aliases })).message).toBe("f: options has an unknown key 'lr'; known keys: maxIterations, threshold, checkEvery");
+  });
+  it('suggests the closest spelling only with closest: true (existing messages unchanged by default)', () => {
+    expect(thrown(() => expectOptions('f', 'options', { maxIteration: 5 }, known as never)).message).toBe("f: options has an unknown key 'maxIteration'; known keys: maxIterations, threshold, checkEvery");
+    expect(thrown(() => expectOptions('f', 'options', { maxIteration: 5 }, known as never, { closest: true })).message).toMatch(/unknown key 'maxIteration' \(did you mean 'maxIterations'\?\)/);
+    expect(thrown(() => expectOptions('f', 'options', { verbose: true }, known as never, { closest: true })).message).not.toMatch(/did you mean/);
+  });
+  it('passes the suggestion to a custom unknownKey', () => {
+    const unknownKey = (k: string, s: string | undefined) => `f: unknown option '${k}'${s ? ` (did you mean '${s}'?)` : ''}`;
+    expect(thrown(() => expectOptions('f', 'options', { stopThr: 1 }, known as never, { aliases, unknownKey })).message).toBe("f: unknown option 'stopThr' (did you mean 'threshold'?)");
+  });
+  it('suggestKey: aliases first, then the nearest key within max(2, len/3) edits, case-insensitive', () => {
+    expect(suggestKey('numItermax', known, { aliases, closest: true })).toBe('maxIterations');
+    expect(suggestKey('Threshhold', known, { closest: true })).toBe('threshold');
+    expect(suggestKey('checkevery', known)).toBeUndefined();
+    expect(suggestKey('checkevery', known, { closest: true })).toBe('checkEvery');
+    expect(suggestKey('toString', known, { aliases })).toBeUndefined();
+    expect(suggestKey('abc', known, { closest: true })).toBeUndefined();
+    // Never a whole-word replacement: a one-letter key is not "meant" as another one-letter key.
+    expect(suggestKey('x', ['a', 'b'], { closest: true })).toBeUndefined();
+    expect(suggestKey('ab', ['a', 'b'], { closest: true })).toBe('a');
   });
 });
 

@@ -61,7 +61,14 @@ const badSpec = (over: Partial<PermutationSpec>) => ({ perms: { P0: 4 }, params:
 
 // --- linearSumAssignment -------------------------------------------------------------------------------------
 const M22 = { rows: 2, cols: 2, data: [4, 1, 2, 3] };
-add({ fn: 'linearSumAssignment', bad: 'C: null', call: () => linearSumAssignment(null as never), throws: /linearSumAssignment: C must be a cost matrix \{ rows, cols, data \}, got null/ });
+add({ fn: 'linearSumAssignment', bad: 'C: null', call: () => linearSumAssignment(null as never), throws: /linearSumAssignment: C must be a cost matrix: number\[\]\[\], \{ rows, cols, data \} or \(data, \[rows, cols\]\), got null/ });
+add({ fn: 'linearSumAssignment', bad: 'C: ragged number[][]', call: () => linearSumAssignment([[4, 1], [2]]), throws: /linearSumAssignment: C\[1\] must have length 2 \(that of C\[0\]: the rows of C must have one length\), got length 1/ });
+add({ fn: 'linearSumAssignment', bad: "C: [[4, '1']]", call: () => linearSumAssignment([[4, '1']] as never), throws: /linearSumAssignment: C\[0\] must be an array of numbers, got an array of length 2/ });
+add({ fn: 'linearSumAssignment', bad: 'C: a flat array without a shape', call: () => linearSumAssignment([4, 1, 2, 3] as never), throws: /linearSumAssignment: shape must be given for flat data \(C is an array of length 4\): call linearSumAssignment\(data, \[rows, cols\]\), got undefined/ });
+add({ fn: 'linearSumAssignment', bad: 'shape: [4]', call: () => linearSumAssignment(Float64Array.of(4, 1, 2, 3), [4] as never), throws: /linearSumAssignment: shape must be a \[rows, cols\] pair of non-negative integers, got an array of length 1/ });
+add({ fn: 'linearSumAssignment', bad: 'shape: [2, 1.5]', call: () => linearSumAssignment(Float64Array.of(4, 1, 2, 3), [2, 1.5]), throws: /linearSumAssignment: shape must be an array of non-negative integers/ });
+add({ fn: 'linearSumAssignment', bad: 'shape: [2, 3] for 4 entries', call: () => linearSumAssignment(Float64Array.of(4, 1, 2, 3), [2, 3]), throws: /linearSumAssignment: data must have rows\*cols = 6 entries, got 4/ });
+add({ fn: 'linearSumAssignment', bad: 'options in place of the shape, then more options', call: () => (linearSumAssignment as (...args: unknown[]) => unknown)([[4, 1]], {}, {}), throws: /linearSumAssignment: shape must be a \[rows, cols\] array before the options, got an object/ });
 add({ fn: 'linearSumAssignment', bad: 'C.rows: 1.5', call: () => linearSumAssignment({ rows: 1.5, cols: 2, data: [1, 2, 3] }), throws: /linearSumAssignment: rows and cols must be non-negative integers, got 1.5 x 2/ });
 add({ fn: 'linearSumAssignment', bad: 'C.cols: NaN', call: () => linearSumAssignment({ rows: 2, cols: Number.NaN, data: [] }), throws: /linearSumAssignment: rows and cols must be non-negative integers/ });
 add({ fn: 'linearSumAssignment', bad: 'C.data: too short', call: () => linearSumAssignment({ ...M22, data: [1, 2, 3] }), throws: /linearSumAssignment: data must have rows\*cols = 4 entries, got 3/ });
@@ -71,7 +78,7 @@ add({ fn: 'linearSumAssignment', bad: 'C.data: NaN', call: () => linearSumAssign
 add({ fn: 'linearSumAssignment', bad: 'C.data: -Infinity', call: () => linearSumAssignment({ ...M22, data: Float64Array.of(4, -Infinity, 2, 3) }), throws: /linearSumAssignment: C must not contain -Infinity/ });
 add({ fn: 'linearSumAssignment', bad: 'C.data: all +Infinity', call: () => linearSumAssignment({ ...M22, data: [Infinity, Infinity, Infinity, Infinity] }), throws: /linearSumAssignment: infeasible, every pair of C is forbidden/ });
 add({ fn: 'linearSumAssignment', bad: "options.maximize: 'yes'", call: () => linearSumAssignment(M22, { maximize: 'yes' } as never), throws: /linearSumAssignment: options.maximize must be true or false, got 'yes'/ });
-add({ fn: 'linearSumAssignment', bad: 'options: unknown key', call: () => linearSumAssignment(M22, { maximise: true } as never), throws: /linearSumAssignment: options has an unknown key 'maximise'/ });
+add({ fn: 'linearSumAssignment', bad: 'options: unknown key', call: () => linearSumAssignment(M22, { maximise: true } as never), throws: /linearSumAssignment: options has an unknown key 'maximise' \(did you mean 'maximize'\?\)/ });
 add({ fn: 'linearSumAssignment', bad: "options: 'max'", call: () => linearSumAssignment(M22, 'max' as never), throws: /linearSumAssignment: options must be an options object, got 'max'/ });
 add({ fn: 'linearSumAssignment', bad: 'C: 0 x 3', call: () => linearSumAssignment({ rows: 0, cols: 3, data: [] }), accepts: 'an empty side assigns nothing at cost 0' });
 add({
@@ -129,7 +136,11 @@ const SHARED_BAD_OPTIONS: [string, Record<string, unknown>, string][] = [
   ['epsilonScaling: unknown key', { epsilonScaling: { steps: 3 } }, "options.epsilonScaling has an unknown key 'steps'"],
   ["returnPlan: 'yes'", { returnPlan: 'yes' }, "options.returnPlan must be true or false, got 'yes'"],
   ["onCheck: 'log' (called at the first check)", { onCheck: 'log' }, "options.onCheck must be a function, got 'log'"],
-  ['options: unknown key', { maxIter: 10 }, "options has an unknown key 'maxIter'"],
+  ['options: unknown key', { maxIter: 10 }, "options has an unknown key 'maxIter' (did you mean 'maxIterations'?)"],
+  ["options: POT's numItermax", { numItermax: 10 }, "options has an unknown key 'numItermax' (did you mean 'maxIterations'?); known keys: "],
+  ["options: POT's stopThr", { stopThr: 1e-9 }, "options has an unknown key 'stopThr' (did you mean 'threshold'?)"],
+  ["options: POT's log", { log: true }, "options has an unknown key 'log' (did you mean 'onCheck'?)"],
+  ["warn: 'no'", { warn: 'no' }, "options.warn must be true or false, got 'no'"],
   ['init: unknown key', { init: { h: 1 } }, "options.init has an unknown key 'h'"],
 ];
 const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
