@@ -43,7 +43,7 @@ export async function solveOt(x: Point[], y: Point[], eps: number): Promise<OtSo
   const Y = tf.tensor2d(y);
   const C = squaredDistances(X, Y);
   try {
-    const r = await sinkhorn(new Array(x.length).fill(1 / x.length), new Array(y.length).fill(1 / y.length), C, eps, { maxIterations: 2000, threshold: 1e-5 });
+    const r = await sinkhorn(new Array(x.length).fill(1 / x.length), new Array(y.length).fill(1 / y.length), C, eps, { maxIterations: 2000, threshold: 1e-5, warn: false }); // the page shows converged itself
     const plan = (await r.plan!.data()) as Float32Array;
     tf.dispose([r.f, r.g, r.plan!]);
     return { plan, n: x.length, m: y.length, transportCost: r.transportCost, iterations: r.iterations, marginalError: r.marginalError, converged: r.converged };
