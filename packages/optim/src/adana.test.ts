@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@lemma/gpu-kernels';
 import { assertAllClose, describeEachBackend } from '@lemma/gpu-kernels/testing';
 import { describe, expect, it } from 'vitest';
@@ -91,7 +90,11 @@ describe('ADANA-family scalars: log-time EMA, damping, clip defaults per variant
       expect(opt.getClassName()).toBe(name);
       const back = cls.fromConfig(cls, opt.getConfig()) as FusedOptimizer<AdanaOptions>;
       expect(back).toBeInstanceOf(cls);
-      expect(back.options).toEqual(opt.options);
+      expect(back.options).toEqual(opt.resolvedOptions);
+      expect(back.resolvedOptions).toEqual(opt.resolvedOptions);
+      // Saved with the defaults: κ as given, δ 8, ε 1e-8, ω 4, γ3 factor 1, and the MK4 variants' clipSNR 2.
+      expect(opt.resolvedOptions).toMatchObject({ kappa: 0.7, delta: 8, eps: 1e-8, omega: 4, gamma3Factor: 1, noDecay: 'auto' });
+      expect(opt.resolvedOptions.clipSNR).toBe(name.endsWith('MK4') ? 2 : undefined);
       opt.dispose();
       back.dispose();
     }
@@ -150,7 +153,7 @@ describeEachBackend('ADANA family matches the float64 reference over several sch
   });
 
   it('DanaMK4 and DanaStarMK4 (clipSNR 2), DanaStar', async () => {
-    const h = (t: number) => ({ lr: 0.02, scheduleFactor: 1, delta: 8, kappa: 0.85, eps: 1e-8, gamma3Factor: 1, clipSNR: 2, weightDecay: 0 });
+    const h = (_t: number) => ({ lr: 0.02, scheduleFactor: 1, delta: 8, kappa: 0.85, eps: 1e-8, gamma3Factor: 1, clipSNR: 2, weightDecay: 0 });
     const mk4 = await runOptimizer(new DanaMK4({ learningRate: 0.02 }), init, grads, uniqueName('mk4'));
     assertAllClose(mk4, perCoordinate(init, grads, (x) => ({ theta: x, m: 0, v: 0 }), (s, g, t) => adanaRef(s, g, t, h(t))), { ...tol, label: 'DanaMK4' });
     const star = await runOptimizer(new DanaStarMK4({ learningRate: 0.02 }), init, grads, uniqueName('star'));

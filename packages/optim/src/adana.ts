@@ -2,9 +2,9 @@
  * ADANA and its variants (arXiv 2602.05298; authors' `adana.py`, `dana_star_mk4.py`): log-time moments,
  * κ-damped Nesterov momentum, log-time weight decay. Step t is 1-based.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { checkEps, checkNumber, type CommonOptions } from './config';
 import { FusedOptimizer, type StepContext } from './fused-optimizer';
+import { registerOptimizer } from './register';
 import { adanaRule, danaStarRule, NO_CLIP, type FusedRule, type RuleScalars } from './rules';
 import { logTimeCoefficient } from './schedules';
 
@@ -33,6 +33,9 @@ export interface AdanaOptions extends CommonOptions {
   clipSNR?: number;
 }
 
+/** ADANA-family defaults (README, `scripts/launch.sh`, `adana.py`); ω only matters with log-time weight decay. */
+export const ADANA_DEFAULTS = { kappa: 0.85, delta: 8, eps: 1e-8, omega: 4, gamma3Factor: 1 } as const;
+
 function checkAdana(cls: string, o: AdanaOptions): void {
   if (o.kappa !== undefined) checkNumber(cls, 'kappa', o.kappa, (v) => v >= 0 && v <= 1, 'in [0, 1]');
   if (o.delta !== undefined) checkNumber(cls, 'delta', o.delta, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
@@ -50,9 +53,9 @@ function checkAdana(cls: string, o: AdanaOptions): void {
   if (o.clipSNR !== undefined) checkNumber(cls, 'clipSNR', o.clipSNR, (v) => v > 0, 'a number > 0');
   const ts = wdTimescaleOf(o);
   // λ(1) = ω/(wd_ts + 1) is the largest decay; at 1 or more the factor 1 − λ(1)·s(1) flips or zeroes every weight.
-  if (ts !== undefined && (o.omega ?? 4) / (ts + 1) >= 1) {
+  if (ts !== undefined && (o.omega ?? ADANA_DEFAULTS.omega) / (ts + 1) >= 1) {
     throw new Error(
-      `${cls}: omega/(wdTimescale + 1) must be < 1 (the weight-decay factor 1 − λ(1) would be <= 0), got ${o.omega ?? 4}/(${ts} + 1)` +
+      `${cls}: omega/(wdTimescale + 1) must be < 1 (the weight-decay factor 1 − λ(1) would be <= 0), got ${o.omega ?? ADANA_DEFAULTS.omega}/(${ts} + 1)` +
         `${o.wdTimescale === undefined ? ` with wdTimescale = totalSteps/10 = ${ts}; raise totalSteps or lower omega` : ''}`,
     );
   }
@@ -90,6 +93,13 @@ abstract class AdanaFamily extends FusedOptimizer<AdanaOptions> {
     this.variant = VARIANTS[cls];
   }
 
+  protected override defaults(): Partial<AdanaOptions> {
+    const { omega, ...rest } = ADANA_DEFAULTS;
+    const clip = this.variant.defaultClip;
+    // ω belongs to the log-time decay: a constant weightDecay excludes it.
+    return { ...rest, ...(this.options.weightDecay === undefined ? { omega } : {}), ...(clip === undefined ? {} : { clipSNR: clip }) };
+  }
+
   protected ruleFor(): FusedRule {
     return this.variant.star ? danaStarRule : adanaRule;
   }
@@ -102,20 +112,20 @@ abstract class AdanaFamily extends FusedOptimizer<AdanaOptions> {
     const o = this.options;
     if (o.weightDecay !== undefined) return o.weightDecay;
     const ts = wdTimescaleOf(o);
-    return ts === undefined ? 0 : (o.omega ?? 4) / (ts + t);
+    return ts === undefined ? 0 : (o.omega ?? ADANA_DEFAULTS.omega) / (ts + t);
   }
 
   protected scalarsFor(ctx: StepContext): RuleScalars {
     const o = this.options;
     const { t, lr } = ctx;
-    const kappa = o.kappa ?? 0.85;
+    const kappa = o.kappa ?? ADANA_DEFAULTS.kappa;
     const clip = o.clipSNR ?? this.variant.defaultClip;
     const common = {
-      a: logTimeCoefficient(t, o.delta ?? 8), // δ/(δ+t): `adana.py::ADana.step` (README β1(t) = β2(t))
+      a: logTimeCoefficient(t, o.delta ?? ADANA_DEFAULTS.delta), // δ/(δ+t): `adana.py::ADana.step` (README β1(t) = β2(t))
       lr,
-      lr3: lr * (o.gamma3Factor ?? 1),
+      lr3: lr * (o.gamma3Factor ?? ADANA_DEFAULTS.gamma3Factor),
       clip: clip === undefined || !Number.isFinite(clip) ? NO_CLIP : clip,
-      eps: o.eps ?? 1e-8,
+      eps: o.eps ?? ADANA_DEFAULTS.eps,
       decay: 1 - this.weightDecayAt(t) * ctx.scheduleFactor * ctx.decayScale, // WD after the step, times s(t): `adana.py` wd_factor
     };
     // Dana-Star: eff_t^(1−κ) and τ_reg's floor 1/(1+t) as `dana_star_mk4.py::DANA_STAR_MK4._update_param_compiled`.
@@ -161,7 +171,7 @@ export class DanaStarMK4 extends AdanaFamily {
   }
 }
 
-for (const cls of [Adana, DanaMK4, DanaStar, DanaStarMK4]) tf.serialization.registerClass(cls);
+for (const cls of [Adana, DanaMK4, DanaStar, DanaStarMK4]) registerOptimizer(cls);
 
 /** `new Adana(options)`, tfjs style. */
 export const adana = (options: AdanaOptions): Adana => new Adana(options);

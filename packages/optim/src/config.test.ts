@@ -23,6 +23,10 @@ test.prop([fc.array(fc.string({ unit: fc.constantFrom('a', '_', '%', '/', '5', '
   },
 );
 
-it('drops functions and non-finite numbers (they cannot be saved)', () => {
-  expect(encodeConfig({ a: () => 1, b: Infinity, c: 3 })).toEqual({ c: 3 });
+it('refuses functions (naming where), keeps ±Infinity (e.g. clipSNR: Infinity, "no clip") through JSON, drops undefined', () => {
+  expect(() => encodeConfig({ a: 1, nested: { f: () => 1 } }, 'options')).toThrow("encodeConfig: options.nested.f is a function, which cannot be saved");
+  expect(() => encodeConfig({ x: [1, Number.NaN] })).toThrow('encodeConfig: config.x[1] is NaN, which cannot be saved');
+  const enc = encodeConfig({ b: Infinity, n: -Infinity, c: 3, u: undefined });
+  expect(enc).toEqual({ b: { nonFiniteNumber: 'Infinity' }, n: { nonFiniteNumber: '-Infinity' }, c: 3 });
+  expect(decodeConfig(throughTfjs(JSON.parse(JSON.stringify(enc))))).toEqual({ b: Infinity, n: -Infinity, c: 3 });
 });

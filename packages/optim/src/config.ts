@@ -3,7 +3,7 @@
  * save/load (which camel-cases every string containing '_' on load, so strings are escaped here).
  */
 import type { serialization } from '@tensorflow/tfjs-core';
-import { expectNumber } from '@lemma/gpu-kernels/validate';
+import { expectNumber, expectObject, expectOneOf, expectOptions, invalidArgument } from '@lemma/gpu-kernels/validate';
 import type { ScheduleSpec } from './schedule-spec';
 import type { Schedule } from './schedules';
 
@@ -38,8 +38,10 @@ export interface CommonOptions {
    */
   nonFinite?: NonFinitePolicy;
   /**
-   * Variables that never get weight decay: names, a RegExp, or 'auto' (default): rank ≤ 1 variables (biases,
-   * norm gains/offsets) and names matching /embed/i.
+   * Variables that never get weight decay: names, a RegExp, or 'auto': rank ≤ 1 variables (biases, norm
+   * gains/offsets) and names matching /embed/i (the ADANA authors' no-decay set). Default: `[]` (every variable is
+   * decayed, as `torch.optim` does for the parameters it is given) for {@link AdamW} and {@link SgdMomentum},
+   * whose names promise torch's behaviour; 'auto' for the ADANA family, DANA, AdEMAMix and Muon.
    */
   noDecay?: string[] | RegExp | 'auto';
   /** Per-variable-group overrides; the first group whose `match` accepts a name applies. */
@@ -84,18 +86,27 @@ function editDistance(a: string, b: string): number {
   return d[b.length]!;
 }
 
-/** Throws on an option key outside `allowed`, suggesting the closest one (`epsilon` → `eps`, `lr` → `learningRate`). */
+/** The suggestion for an unknown key: optim's alias table first (`epsilon` → `eps`), else the nearest allowed key. */
+function suggest(key: string, allowed: readonly string[]): string | undefined {
+  const alias = ALIASES[key] ?? ALIASES[key.toLowerCase()];
+  if (alias !== undefined && allowed.includes(alias)) return alias;
+  const ranked = allowed.map((k) => [k, editDistance(key, k)] as const).sort((x, y) => x[1] - y[1]);
+  return ranked[0] && ranked[0][1] <= Math.max(2, Math.floor(key.length / 3)) ? ranked[0][0] : undefined;
+}
+
+/**
+ * Throws on an option key outside `allowed`, suggesting the closest one (`epsilon` → `eps`, `lr` → `learningRate`):
+ * the shared `expectOptions` (a TypeError) with optim's own "did you mean" message. `o` must be an object; `prefix`
+ * names a nested object (`'groups[0].'`, `'adam.'`) in the message.
+ */
 export function checkKeys(cls: string, o: object, allowed: readonly string[], prefix = ''): void {
-  for (const key of Object.keys(o)) {
-    if (allowed.includes(key)) continue;
-    const alias = ALIASES[key] ?? ALIASES[key.toLowerCase()];
-    let best = alias !== undefined && allowed.includes(alias) ? alias : undefined;
-    if (!best) {
-      const ranked = allowed.map((k) => [k, editDistance(key, k)] as const).sort((x, y) => x[1] - y[1]);
-      if (ranked[0] && ranked[0][1] <= Math.max(2, Math.floor(key.length / 3))) best = ranked[0][0];
-    }
-    throw new Error(`${cls}: unknown option '${prefix}${key}'${best ? ` (did you mean '${prefix}${best}'?)` : ''}; expected one of ${allowed.map((k) => prefix + k).join(', ')}`);
-  }
+  expectOptions(cls, prefix ? prefix.replace(/\.$/, '') : 'options', o as Record<string, unknown>, allowed, {
+    required: true,
+    unknownKey: (key) => {
+      const best = suggest(key, allowed);
+      return `${cls}: unknown option '${prefix}${key}'${best ? ` (did you mean '${prefix}${best}'?)` : ''}; expected one of ${allowed.map((k) => prefix + k).join(', ')}`;
+    },
+  });
 }
 
 /** Validates an ε added to a denominator: > 0, since ε = 0 divides 0 by 0 (NaN weights) on a zero gradient. */
@@ -112,33 +123,29 @@ export function checkNumber(cls: string, name: string, value: unknown, rule: (v:
   expectNumber(cls, name, value, { allowInfinity: true, test: rule, expected });
 }
 
-/** Validates {@link CommonOptions}. */
+/** Validates {@link CommonOptions} (not the keys: see {@link checkKeys}). */
 export function checkCommon(cls: string, o: CommonOptions): void {
-  if (o === null || typeof o !== 'object') throw new Error(`${cls}: options must be an object, got ${String(o)}`);
+  expectObject(cls, 'options', o, 'an object');
   checkNumber(cls, 'learningRate', o.learningRate, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
   if (o.clipNorm !== undefined) {
     checkNumber(cls, 'clipNorm', o.clipNorm, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
   }
-  if (o.nonFinite !== undefined && o.nonFinite !== 'skip' && o.nonFinite !== 'error') {
-    throw new Error(`${cls}: nonFinite must be 'skip' or 'error', got '${String(o.nonFinite)}'`);
-  }
+  if (o.nonFinite !== undefined) expectOneOf(cls, 'nonFinite', o.nonFinite, ['skip', 'error']);
   if (o.noDecay !== undefined && o.noDecay !== 'auto' && !(o.noDecay instanceof RegExp) && !(Array.isArray(o.noDecay) && o.noDecay.every((x) => typeof x === 'string'))) {
-    throw new Error(`${cls}: noDecay must be 'auto', a RegExp or an array of variable names, got ${String(o.noDecay)}`);
+    throw invalidArgument(cls, 'noDecay', "'auto', a RegExp or an array of variable names", o.noDecay, 'type');
   }
-  if (o.kernel !== undefined && o.kernel !== 'auto' && o.kernel !== 'ops') {
-    throw new Error(`${cls}: kernel must be 'auto' or 'ops', got '${String(o.kernel)}'`);
-  }
+  if (o.kernel !== undefined) expectOneOf(cls, 'kernel', o.kernel, ['auto', 'ops']);
   if (o.learningRateScale !== undefined) {
     const s = o.learningRateScale;
-    if (!Array.isArray(s) || s.length === 0) throw new Error(`${cls}: learningRateScale must be a non-empty array of numbers (one per model), got ${String(s)}`);
+    if (!Array.isArray(s) || s.length === 0) throw invalidArgument(cls, 'learningRateScale', 'a non-empty array of numbers (one per model)', s, 'type');
     s.forEach((v, k) => checkNumber(cls, `learningRateScale[${k}]`, v, (x) => x >= 0 && Number.isFinite(x), 'a finite number >= 0'));
   }
-  if (o.groups !== undefined && !Array.isArray(o.groups)) throw new Error(`${cls}: groups must be an array, got ${String(o.groups)}`);
+  if (o.groups !== undefined && !Array.isArray(o.groups)) throw invalidArgument(cls, 'groups', 'an array', o.groups, 'type');
   for (const [i, g] of (o.groups ?? []).entries()) {
-    if (g === null || typeof g !== 'object') throw new Error(`${cls}: groups[${i}] must be an object, got ${String(g)}`);
+    expectObject(cls, `groups[${i}]`, g, 'an object');
     checkKeys(cls, g, ['match', 'lrScale', 'weightDecayScale'], `groups[${i}].`);
     if (!(g.match instanceof RegExp) && !Array.isArray(g.match)) {
-      throw new Error(`${cls}: groups[${i}].match must be a RegExp or an array of variable names, got ${String(g.match)}`);
+      throw invalidArgument(cls, `groups[${i}].match`, 'a RegExp or an array of variable names', g.match, 'type');
     }
     if (g.lrScale !== undefined) {
       checkNumber(cls, `groups[${i}].lrScale`, g.lrScale, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
@@ -163,19 +170,26 @@ const unescapeString = (s: string): string => s.replace(/%5F/g, '_').replace(/%2
 
 /**
  * Encodes options into a tfjs ConfigDict: strings escaped ('_' → '%5F'), RegExps as `{regexSource, regexFlags}`,
- * functions and non-finite numbers dropped (a function schedule cannot be saved; reloading falls back to constant).
+ * ±Infinity (e.g. `clipSNR: Infinity`, "no clip") as `{nonFiniteNumber: '±Infinity'}` (JSON has no Infinity, and
+ * dropping it would reload the option's default), `undefined` dropped. A function cannot be saved: it throws,
+ * naming where it is (`FusedOptimizer.getConfig` refuses a function `schedule` first, with the alternative).
  */
-export function encodeConfig(value: unknown): serialization.ConfigDictValue | undefined {
+export function encodeConfig(value: unknown, path = 'config'): serialization.ConfigDictValue | undefined {
   if (value === null) return null;
   if (typeof value === 'string') return escapeString(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return value;
+    if (Number.isNaN(value)) throw new Error(`encodeConfig: ${path} is NaN, which cannot be saved`);
+    return { nonFiniteNumber: value > 0 ? 'Infinity' : '-Infinity' };
+  }
   if (typeof value === 'boolean') return value;
-  if (typeof value === 'function' || value === undefined) return undefined;
+  if (value === undefined) return undefined;
+  if (typeof value === 'function') throw new Error(`encodeConfig: ${path} is a function, which cannot be saved`);
   if (value instanceof RegExp) return { regexSource: escapeString(value.source), regexFlags: value.flags };
-  if (Array.isArray(value)) return value.map((v) => encodeConfig(v) ?? null) as serialization.ConfigDictValue;
+  if (Array.isArray(value)) return value.map((v, i) => encodeConfig(v, `${path}[${i}]`) ?? null) as serialization.ConfigDictValue;
   const out: serialization.ConfigDict = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const e = encodeConfig(v);
+    const e = encodeConfig(v, `${path}.${k}`);
     if (e !== undefined) out[k] = e;
   }
   return out;
@@ -188,6 +202,7 @@ export function decodeConfig(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if (typeof o.regexSource === 'string') return new RegExp(unescapeString(o.regexSource), String(o.regexFlags ?? ''));
+    if (o.nonFiniteNumber === 'Infinity' || o.nonFiniteNumber === '-Infinity') return o.nonFiniteNumber === 'Infinity' ? Infinity : -Infinity;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(o)) out[k] = decodeConfig(v);
     return out;

@@ -5,10 +5,10 @@
  * Paper text not reachable (no equation numbers); the rule is LosVolterrosHermanos/Experimental
  * `power_law_rf/optimizers.py::dana_optimizer`, the schedules its `powerlaw_schedule`.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { checkDecayBelowOne } from './adamw';
 import { checkNumber, type CommonOptions } from './config';
 import { FusedOptimizer, type StepContext } from './fused-optimizer';
+import { registerOptimizer } from './register';
 import { danaRule, type FusedRule, type RuleScalars } from './rules';
 import { danaDelta } from './schedules';
 
@@ -35,12 +35,15 @@ export interface DanaOptions extends CommonOptions {
   weightDecay?: number;
 }
 
+/** DANA's defaults (`d` has none: it is required for variant 'constant' unless `layerwise`). */
+export const DANA_DEFAULTS = { variant: 'decaying', delta: 8, gamma1: 1, c: 0.5, exponent: 0.5, weightDecay: 0, layerwise: false } as const;
+
 /** γ3 at 1-based step t: c·γ2/d or c·γ2·t^(−exponent) (authors: `powerlaw_schedule(c·γ2, 0, −1/(2α), 1)` at count t − 1). */
 export function danaGamma3(o: DanaOptions, gamma2: number, t: number, layerSize?: number): number {
   // g3_constant / g3_decay of mlexpos/adana `jax/dana_plrf.py::main`; layerwise: Experimental `dana_optimizer_layerwise`.
-  const c = o.c ?? 0.5;
-  if ((o.variant ?? 'decaying') === 'constant') return (c * gamma2) / (o.layerwise ? Math.max(1, layerSize ?? 1) : o.d!);
-  return c * gamma2 * Math.pow(t, -(o.exponent ?? 0.5));
+  const c = o.c ?? DANA_DEFAULTS.c;
+  if ((o.variant ?? DANA_DEFAULTS.variant) === 'constant') return (c * gamma2) / (o.layerwise ? Math.max(1, layerSize ?? 1) : o.d!);
+  return c * gamma2 * Math.pow(t, -(o.exponent ?? DANA_DEFAULTS.exponent));
 }
 
 /** DANA-constant / DANA-decaying as a fused tfjs optimizer. γ3 = 0 (c = 0) is plain SGD. */
@@ -63,21 +66,24 @@ export class Dana extends FusedOptimizer<DanaOptions> {
     checkDecayBelowOne('Dana', o.learningRate, o.weightDecay ?? 0);
     if (o.variant === 'constant' && !o.layerwise) checkNumber('Dana', 'd', o.d, (v) => v >= 1 && Number.isFinite(v), "a finite number >= 1 (the model size) for variant 'constant'");
   }
+  protected override defaults(): Partial<DanaOptions> {
+    return { ...DANA_DEFAULTS };
+  }
   protected ruleFor(): FusedRule {
     return danaRule;
   }
   protected scalarsFor(ctx: StepContext): RuleScalars {
     const o = this.options;
     return {
-      keep: 1 - danaDelta(ctx.t, o.delta ?? 8),
-      g1: o.gamma1 ?? 1,
+      keep: 1 - danaDelta(ctx.t, o.delta ?? DANA_DEFAULTS.delta),
+      g1: o.gamma1 ?? DANA_DEFAULTS.gamma1,
       g2: ctx.lr,
       g3: danaGamma3(o, ctx.lr, ctx.t, ctx.shape.reduce((a, b) => a * b, 1)),
-      decay: 1 - ctx.lr * (o.weightDecay ?? 0) * ctx.decayScale,
+      decay: 1 - ctx.lr * (o.weightDecay ?? DANA_DEFAULTS.weightDecay) * ctx.decayScale,
     };
   }
 }
-tf.serialization.registerClass(Dana);
+registerOptimizer(Dana);
 
 /** `new Dana(options)`, tfjs style. */
 export const dana = (options: DanaOptions): Dana => new Dana(options);

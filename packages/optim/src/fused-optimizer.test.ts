@@ -24,7 +24,7 @@ class Toy extends FusedOptimizer<CommonOptions> {
   }
   protected scalarsFor(ctx: StepContext): RuleScalars {
     this.seen.push(ctx);
-    return { mu: 0.9, lr: ctx.lr, nesterov: 0, decay: 1 };
+    return { mu: 0.9, lr: ctx.lr, nesterov: 0, decay: 1, wd: 0 };
   }
 }
 
@@ -49,15 +49,17 @@ describe('FusedOptimizer construction', () => {
 });
 
 describeEachBackend('FusedOptimizer step counter, update and state', () => {
-  it('t is 1-based and global: every variable of a step sees the same t, a late variable starts at the current t', () => {
+  it('t is 1-based and per variable (torch): a late variable starts at t = 1; the schedule runs on the optimizer step', () => {
     const a = tf.variable(tf.zeros([2, 2]), true, uniqueName('ta'));
     const b = tf.variable(tf.zeros([3]), true, uniqueName('tb'));
-    const opt = new Toy({ learningRate: 0.1 });
+    const opt = new Toy({ learningRate: 0.1, schedule: (t) => 1 / t });
     expect(opt.iterations).toBe(0);
     tf.tidy(() => opt.applyGradients({ [a.name]: tf.onesLike(a) }));
     tf.tidy(() => opt.applyGradients({ [a.name]: tf.onesLike(a), [b.name]: tf.onesLike(b) }));
     tf.tidy(() => opt.applyGradients([{ name: b.name, tensor: tf.onesLike(b) }])); // the list form counts the same
-    expect(opt.seen.map((c) => [c.name, c.t])).toEqual([[a.name, 1], [a.name, 2], [b.name, 2], [b.name, 3]]);
+    expect(opt.seen.map((c) => [c.name, c.t])).toEqual([[a.name, 1], [a.name, 2], [b.name, 1], [b.name, 2]]);
+    // The LR schedule counts optimizer steps (torch's LR schedulers): b's first step has s(2) = 1/2.
+    expect(opt.seen.map((c) => c.scheduleFactor)).toEqual([1, 0.5, 0.5, 1 / 3]);
     expect(opt.iterations).toBe(3);
     tf.dispose([a, b]);
     opt.dispose();
@@ -83,17 +85,19 @@ describeEachBackend('FusedOptimizer step counter, update and state', () => {
     opt.dispose();
   });
 
-  it('getWeights is iter then <variable>/<slot>; setWeights on a fresh optimizer resumes bit for bit at t + 1', async () => {
+  it('getWeights is iter, <variable>/<slot>, <variable>/step; setWeights on a fresh optimizer resumes bit for bit at t + 1', async () => {
     const v = tf.variable(tf.tensor2d([[1, 2], [3, 4]]), true, uniqueName('resume'));
     const step = (opt: Toy, x: number[]): void => tf.tidy(() => opt.applyGradients({ [v.name]: tf.tensor2d(x, [2, 2]) }));
     const a = new Toy({ learningRate: 0.1, schedule: (t) => 1 / t });
     step(a, [1, -1, 2, 0.5]);
     step(a, [0.3, 0.2, -4, 1]);
     const ws = await a.getWeights();
-    expect(ws.map((w) => w.name)).toEqual(['iter', slotKey(v.name, 'buf')]);
+    expect(ws.map((w) => w.name)).toEqual(['iter', slotKey(v.name, 'buf'), slotKey(v.name, 'step')]);
     expect(Array.from(await ws[0]!.tensor.data())).toEqual([2]);
+    expect(Array.from(await ws[2]!.tensor.data())).toEqual([2]);
+    expect(ws[2]!.tensor.dtype).toBe('int32');
     const saved = ws.map(copy);
-    tf.dispose(ws[0]!.tensor);
+    tf.dispose([ws[0]!.tensor, ws[2]!.tensor]);
     const theta = tf.tidy(() => tf.mul(v, 1)) as tf.Tensor2D;
     step(a, [1, 1, 1, 1]);
     const wantNext = Array.from(await v.data());
@@ -115,15 +119,30 @@ describeEachBackend('FusedOptimizer step counter, update and state', () => {
     for (const o of [a, b, fresh]) o.dispose();
   });
 
-  it("setWeights with only 'iter' sets the step counter of an optimizer without state", async () => {
-    const opt = new Toy({ learningRate: 0.1 });
+  it("setWeights with only 'iter' sets the optimizer's step (the schedule's); a variable without state starts at t = 1", async () => {
+    const opt = new Toy({ learningRate: 0.1, schedule: (t) => 1 / t });
     const it0 = tf.scalar(41);
     await opt.setWeights([{ name: 'iter', tensor: it0 }]);
     expect(opt.iterations).toBe(41);
     const v = tf.variable(tf.zeros([2]), true, uniqueName('iter'));
     tf.tidy(() => opt.applyGradients({ [v.name]: tf.onesLike(v) }));
-    expect(opt.seen[0]!.t).toBe(42);
+    expect(opt.seen[0]!.t).toBe(1);
+    expect(opt.seen[0]!.scheduleFactor).toBe(1 / 42);
     tf.dispose([it0, v]);
+    opt.dispose();
+  });
+
+  it("an old checkpoint (one global 'iter', no <variable>/step) gives each restored variable the count iter", async () => {
+    const v = tf.variable(tf.tensor1d([1, 2]), true, uniqueName('legacy'));
+    const opt = new Toy({ learningRate: 0.1 });
+    const iter = tf.scalar(7, 'int32');
+    const buf = tf.tensor1d([0.5, -0.5]);
+    await opt.setWeights([{ name: 'iter', tensor: iter }, { name: slotKey(v.name, 'buf'), tensor: buf }]);
+    tf.tidy(() => opt.applyGradients({ [v.name]: tf.onesLike(v) }));
+    expect(opt.seen.map((c) => c.t)).toEqual([8]); // as the single counter of the release that wrote it
+    const ws = await opt.getWeights();
+    expect(Array.from(await ws.find((w) => w.name === slotKey(v.name, 'step'))!.tensor.data())).toEqual([8]);
+    tf.dispose([v, iter, buf, ws[0]!.tensor, ...ws.filter((w) => w.name.endsWith('/step')).map((w) => w.tensor)]);
     opt.dispose();
   });
 
@@ -134,11 +153,11 @@ describeEachBackend('FusedOptimizer step counter, update and state', () => {
     const a = adamw({ learningRate: 0.1 });
     a.applyGradients({ [name]: tf.tensor1d([1, 2, 3, 4]) });
     const weights = await a.getWeights();
-    expect(weights.map((w) => w.name)).toEqual(['iter', `${name}/m`, `${name}/v`]);
+    expect(weights.map((w) => w.name)).toEqual(['iter', `${name}/m`, `${name}/v`, `${name}/step`]);
     const b = adamw({ learningRate: 0.1 });
-    await b.setWeights([weights[2]!, weights[0]!, weights[1]!]); // shuffled
+    await b.setWeights([weights[2]!, weights[3]!, weights[0]!, weights[1]!]); // shuffled
     const wb = await b.getWeights();
-    expect(wb.map((w) => w.name)).toEqual(['iter', `${name}/m`, `${name}/v`]);
+    expect(wb.map((w) => w.name)).toEqual(['iter', `${name}/m`, `${name}/v`, `${name}/step`]);
     expect(Array.from(await wb[1]!.tensor.data())).toEqual(Array.from(await weights[1]!.tensor.data()));
     expect(b.iterations).toBe(1);
     a.dispose();

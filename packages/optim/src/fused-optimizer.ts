@@ -7,16 +7,20 @@
  * `param-groups.ts`, state and checkpoints in `optimizer-state.ts`, clipping and the non-finite policy in
  * `step-guard.ts` (with `learningRateScale`, the per-model clip in `per-model-clip.ts`). Every argument is
  * validated before anything is read or written.
- * The step counter t is 1-based and global (every variable shares it), like the optimizer's `iterations` + 1.
+ * Steps are 1-based and counted per variable, as torch counts them per parameter: a variable's t is the number of
+ * steps it has been updated in (this one included), so one first seen at optimizer step 3 gets the bias correction
+ * of t = 1; the LR schedule is evaluated at the optimizer's step (`iterations` + 1), as torch's LR schedulers are.
+ * Both are saved by `getWeights` (`iter` and `<variable>/step`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { applyElementwiseRule, elementwiseRuleSupported, isCapturing, onReplay } from '@lemma/gpu-kernels';
+import { expectObject } from '@lemma/gpu-kernels/validate';
 import { checkCommon, checkKeys, COMMON_KEYS, decodeConfig, encodeConfig, type CommonOptions } from './config';
 import { OptimizerState, type NamedTensor } from './optimizer-state';
 import { sliceContexts, stepContext, type StepContext } from './param-groups';
 import { clipPerModel } from './per-model-clip';
 import type { FusedRule, RuleScalars } from './rules';
-import { resolveSchedule } from './schedule-spec';
+import { resolveSchedule, scheduleSpecWithDefaults } from './schedule-spec';
 import type { Schedule } from './schedules';
 import { StepGuard } from './step-guard';
 
@@ -40,6 +44,20 @@ interface Plan {
 
 const shapeText = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
+/**
+ * The `configVersion` written by {@link FusedOptimizer.getConfig}: 2 = every option resolved, defaults included.
+ * A config without it was saved by an earlier release, which wrote only the options the user passed; `fromConfig`
+ * then applies the class's `legacyDefaults` (the defaults of that release where they have changed since).
+ */
+export const CONFIG_VERSION = 2;
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x) && !(x instanceof RegExp);
+
+/** `o` without its `undefined` entries (an explicit `undefined` means "the default"). */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** Base class of the fused optimizers; subclasses say which rule applies to a variable and its per-step scalars. */
 export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> extends tf.Optimizer {
   /** The options this optimizer was built with (validated). */
@@ -47,17 +65,47 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
   private readonly schedule: Schedule;
   private readonly state: OptimizerState;
   private readonly guard: StepGuard;
+  private resolved: O | undefined;
 
   /** `keys`: the option keys this class accepts beyond {@link COMMON_KEYS} (any other key is an error). */
   protected constructor(cls: string, options: O, keys: readonly string[] = []) {
     super();
-    if (options === null || typeof options !== 'object') throw new Error(`${cls}: options must be an object, got ${String(options)}`);
+    expectObject(cls, 'options', options, 'an object');
     checkKeys(cls, options, [...COMMON_KEYS, ...keys]);
     checkCommon(cls, options);
     this.options = options;
     this.schedule = resolveSchedule(options.schedule);
     this.state = new OptimizerState(cls, (name, shape) => this.ruleFor(name, shape));
     this.guard = new StepGuard(cls, options);
+  }
+
+  /**
+   * The class's own option defaults (they may depend on other options, e.g. Muon's `scaling`): merged over the
+   * common ones and under the user's options by {@link resolvedOptions}; a default that is a plain object is merged
+   * one level deep with the user's object (Muon's `adam`). The scalars must use the same values.
+   */
+  protected defaults(): Partial<O> {
+    return {};
+  }
+
+  /**
+   * The options with every default filled in (what {@link getConfig} saves): the user's options over the class's
+   * {@link defaults} over the common ones (`nonFinite` 'skip', `kernel` 'auto', `noDecay` 'auto', a schedule
+   * spec's own defaults, each group's `lrScale` and `weightDecayScale` 1). Options that are off when absent
+   * (`clipNorm`, `learningRateScale`, ADANA's `totalSteps`, …) stay absent. A function `schedule` is kept as is.
+   */
+  get resolvedOptions(): O {
+    if (this.resolved) return this.resolved;
+    const o = this.options;
+    const own = this.defaults() as Record<string, unknown>;
+    const r: Record<string, unknown> = { nonFinite: 'skip', kernel: 'auto', noDecay: 'auto', ...own, ...defined(o) };
+    for (const [k, d] of Object.entries(own)) {
+      const given = (o as Record<string, unknown>)[k];
+      if (isPlainObject(d) && isPlainObject(given)) r[k] = { ...d, ...defined(given) };
+    }
+    r.schedule = typeof o.schedule === 'function' ? o.schedule : scheduleSpecWithDefaults(o.schedule);
+    if (o.groups) r.groups = o.groups.map((g) => ({ lrScale: 1, weightDecayScale: 1, ...defined(g) }));
+    return (this.resolved = r as O);
   }
 
   /** The fused rule that updates variable `name` (most optimizers: one rule for all). */
@@ -71,7 +119,7 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
     return rule.tf(p, g, slots, k);
   }
 
-  /** The LR schedule factor s(t) at 1-based step t. */
+  /** The LR schedule factor s(t) at the optimizer's 1-based step t. */
   scheduleFactor(t: number): number {
     return this.schedule(t);
   }
@@ -114,32 +162,38 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
     return k;
   }
 
-  /** The plan of one variable at step t: its rule, context and scalars (validated). */
-  private plan(name: string, grad: tf.Tensor, variable: tf.Variable, t: number, fused: boolean): Plan {
+  /** The plan of one variable at its step t (the optimizer's step `globalT`): rule, context and scalars (validated). */
+  private plan(name: string, grad: tf.Tensor, variable: tf.Variable, t: number, globalT: number, fused: boolean): Plan {
     const rule = this.ruleFor(name, variable.shape);
-    const ctx = stepContext(this.getClassName(), this.options, this.schedule, name, variable.shape, t);
+    const ctx = stepContext(this.getClassName(), this.resolvedOptions, this.schedule, name, variable.shape, t, globalT);
     const scale = this.options.learningRateScale;
     const sliceK = scale ? sliceContexts(this.getClassName(), ctx, scale).map((c) => this.scalarsChecked(c, rule)) : undefined;
     return { name, grad, variable, rule, ctx, k: this.scalarsChecked(ctx, rule), sliceK, ops: !fused || rule.opsOnly === true };
   }
 
   /**
-   * Applies one step of gradients (tfjs's `minimize`/`model.fit` call this). Replay-safe on webgpu: while a step
-   * graph is captured (gpu-kernels' `captureStepGraph`), a replay hook advances the step counter and every
-   * per-step scalar (t, the scheduled lr, bias corrections, decay factors) is recomputed for the replayed step.
+   * Applies one step of gradients (tfjs's `minimize`/`model.fit` call this). Each variable's step count advances
+   * by one (a skipped non-finite step included, like `iterations`). Replay-safe on webgpu: while a step graph is
+   * captured (gpu-kernels' `captureStepGraph`), a replay hook advances the step counters and every per-step scalar
+   * (each variable's t, the scheduled lr, bias corrections, decay factors) is recomputed for the replayed step.
    */
   applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     this.guard.throwPending();
     const fused = this.options.kernel !== 'ops' && elementwiseRuleSupported();
     const items = this.collect(variableGradients);
+    const names = items.map((x) => x.name);
+    const localSteps = (): number[] => items.map(({ name, variable }) => this.state.stepOf(name, variable.shape) + 1);
     let t = this.iterations + 1;
-    const plans = items.map(({ name, grad, variable }) => this.plan(name, grad, variable, t, fused));
+    let locals = localSteps();
+    const plans = items.map(({ name, grad, variable }, i) => this.plan(name, grad, variable, locals[i]!, t, fused));
     const capturing = isCapturing();
     // Registered first, so it runs before the hooks below re-read t.
     if (capturing) {
       onReplay(() => {
         t = this.iterations + 1;
+        locals = localSteps();
         this.incrementIterations();
+        this.state.advance(names);
       });
     }
     // learningRateScale: each model is clipped by its own global norm (as K separate optimizers would), on the
@@ -151,17 +205,20 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
       if (clipped) plans.forEach((p, i) => (p.grad = clipped[i]!));
       const grads = plans.map((p) => p.grad);
       const decision = this.guard.decide(plans.map((p) => p.name), grads, capturing ? () => t : t, clipped ? items.map((x) => x.grad) : undefined);
+      // Slots first (zeros for a new variable), also for a skipped step: it counts for every variable it carried.
+      const slots = plans.map((p) => this.state.slotsFor(p.name, p.rule, p.variable));
       if (decision.skip) {
         this.incrementIterations();
+        this.state.advance(names);
         return;
       }
-      const slots = plans.map((p) => this.state.slotsFor(p.name, p.rule, p.variable));
       const onDevice = typeof decision.scale !== 'number';
-      if (onDevice) this.applyDevice(plans, slots, decision.scale as tf.Tensor, capturing ? (i) => this.plan(items[i]!.name, grads[i]!, items[i]!.variable, t, fused) : null);
+      if (onDevice) this.applyDevice(plans, slots, decision.scale as tf.Tensor, capturing ? (i) => this.plan(items[i]!.name, grads[i]!, items[i]!.variable, locals[i]!, t, fused) : null);
       else this.applyHost(plans, slots, decision.scale as number);
       // No read-back inside a capture: skipped replayed steps are reported from the next eager step on.
       if (onDevice && !capturing) this.guard.report();
       this.incrementIterations();
+      this.state.advance(names);
     } finally {
       if (clipped) tf.dispose(clipped);
     }
@@ -201,7 +258,8 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
       const k: RuleScalars = { ...p.k, gscale: 1 };
       const sliceK = p.sliceK?.map((x) => ({ ...x, gscale: 1 }));
       if (!ruleIds.has(p.rule)) ruleIds.set(p.rule, ruleIds.size);
-      const key = `${ruleIds.get(p.rule)}|${(sliceK ?? [k]).map((x: RuleScalars) => p.rule.scalars.map((n) => x[n]).join(",")).join(";")}`;
+      // The variable's own t is in the key: a group shares its first variable's scalars on every replay too.
+      const key = `${ruleIds.get(p.rule)}|${p.ctx.t}|${(sliceK ?? [k]).map((x: RuleScalars) => p.rule.scalars.map((n) => x[n]).join(",")).join(";")}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { rule: p.rule, k, sliceK, first: i, vars: [], grads: [], slots: [] }));
       g.vars.push(p.variable);
@@ -239,15 +297,20 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
     return parts[0]!.map((_, o) => tf.stack(Array.from({ length: K }, (_, j) => parts[j]![o]!)));
   }
 
-  /** All state, keyed by name: `iter`, then `<variable>/<slot>` for every slot of every variable. */
+  /**
+   * All state, keyed by name: `iter` (the optimizer's step count), then `<variable>/<slot>` for every slot of every
+   * variable, then `<variable>/step` (each variable's own step count, an int32 scalar). `iter` and the step counts
+   * are fresh tensors; the slots are the optimizer's own variables.
+   */
   override async getWeights(): Promise<NamedTensor[]> {
-    return [await this.saveIterations(), ...this.state.entries()];
+    return [await this.saveIterations(), ...this.state.entries(), ...this.state.stepEntries()];
   }
 
   /**
    * Restores state saved by {@link getWeights}, matching slots by variable name (order does not matter). Every
    * value is validated first (see `OptimizerState.restore`; `iter` must be an integer >= 0); a bad checkpoint
-   * throws and changes nothing.
+   * throws and changes nothing. A checkpoint without `<variable>/step` entries (saved before per-variable step
+   * counts, when one counter served every variable) gives each restored variable the count `iter`.
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const cls = this.getClassName();
@@ -261,22 +324,45 @@ export abstract class FusedOptimizer<O extends CommonOptions = CommonOptions> ex
       iterations = (await iter.tensor.data())[0]!;
       if (!Number.isSafeInteger(iterations) || iterations < 0) throw new Error(`${cls}: setWeights: 'iter' must be an integer >= 0, got ${iterations}`);
     }
-    await this.state.restore(weightValues.filter((w) => w !== iter));
+    await this.state.restore(weightValues.filter((w) => w !== iter), iterations ?? this.iterations);
     if (iterations !== undefined) this.iterations_ = iterations;
   }
 
-  /** Serializable config (see {@link encodeConfig}); a function schedule cannot be saved. */
+  /**
+   * Serializable config (tfjs-layers saves it with `model.save(..., { includeOptimizer: true })`): every option
+   * resolved, defaults included ({@link resolvedOptions}), so a reloaded model resumes with the same
+   * hyper-parameters even if a default changes in a later release, plus `configVersion` ({@link CONFIG_VERSION}).
+   * @throws when `schedule` is a function: it cannot be saved, and the reloaded optimizer would silently run
+   * another schedule. Use a {@link ScheduleSpec} (`{ kind: 'warmupCosine' | 'linear' | 'constant', ... }`).
+   */
   override getConfig(): tf.serialization.ConfigDict {
-    return (encodeConfig(this.options) ?? {}) as tf.serialization.ConfigDict;
+    if (typeof this.options.schedule === 'function') {
+      throw new Error(
+        `${this.getClassName()}: getConfig: option 'schedule' is a function, which cannot be saved (a reloaded model ` +
+          `would resume with a different schedule). Pass a serialisable schedule spec instead: { kind: 'warmupCosine', ` +
+          `totalSteps, warmupSteps?, floor?, initial? }, { kind: 'linear', totalSteps, warmupSteps?, floor? } or ` +
+          `{ kind: 'constant', value? }; or save the model without includeOptimizer.`,
+      );
+    }
+    return { ...(encodeConfig(this.resolvedOptions, 'options') as tf.serialization.ConfigDict), configVersion: CONFIG_VERSION };
   }
 
-  /** Rebuilds an optimizer from {@link FusedOptimizer.getConfig} (tfjs-layers calls this on model load). */
+  /**
+   * Rebuilds an optimizer from {@link FusedOptimizer.getConfig} (tfjs-layers calls this on model load). A config
+   * without `configVersion` comes from an earlier release, which saved only the options the user passed: the
+   * class's `legacyDefaults` (that release's defaults, where they differ from today's) fill the options it lacks,
+   * so such a model also resumes as it was trained.
+   */
   static override fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    const { customObjects: _ignored, ...rest } = config; // tfjs-layers' deserializer adds this key
-    return new cls(decodeConfig(rest));
+    const { customObjects: _ignored, configVersion, ...rest } = config; // tfjs-layers' deserializer adds customObjects
+    if (configVersion !== undefined && configVersion !== CONFIG_VERSION) {
+      throw new Error(`${cls.className}: fromConfig: configVersion must be ${CONFIG_VERSION} (or absent, for a config saved before version 2), got ${String(configVersion)}`);
+    }
+    const legacy = configVersion === undefined ? ((cls as unknown as { legacyDefaults?: object }).legacyDefaults ?? {}) : {};
+    return new cls({ ...legacy, ...(decodeConfig(rest) as object) });
   }
 
   /** Disposes the optimizer's state variables. */

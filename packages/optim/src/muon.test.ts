@@ -1,15 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@lemma/gpu-kernels';
 import { assertAllClose, describeEachBackend } from '@lemma/gpu-kernels/testing';
-import { it } from 'vitest';
-import { muon } from './muon';
-import { adamwRef, muonRef, type AdamWRefState, type MuonRefState } from './reference';
+import { expect, it } from 'vitest';
+import { muon, muonScale } from './muon';
+import { adamwRef, muonRef, newtonSchulzRef, type AdamWRefState, type MuonRefState } from './reference';
 
 let counter = 0;
 
 describeEachBackend('Muon matches the float64 reference of its full step', () => {
   const STEPS = 4;
-  // A tall matrix (transposed inside Newton–Schulz, scale √(5/3)), a wide one and a bias (AdamW fallback).
+  // A tall kernel [5, 3] (transposed inside Newton–Schulz; torch weight [3, 5], scale 1), a wide one [3, 4] (scale
+  // √(4/3)) and a bias (AdamW fallback).
   const shapes: Record<string, [number, number] | [number]> = { tall: [5, 3], wide: [3, 4], bias: [4] };
   const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 
@@ -58,4 +59,53 @@ describeEachBackend('Muon matches the float64 reference of its full step', () =>
       assertAllClose(got.bias!, b.map((s) => s.theta), { rtol: 2e-5, atol: 2e-6, label: 'Muon bias (AdamW)' });
     });
   }
+});
+
+/** Row-major transpose of a rows×cols matrix. */
+function transpose(a: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j]!;
+  return out;
+}
+
+describeEachBackend("Muon's shape scale follows torch's [out, in] orientation (tfjs kernels are [in, out])", () => {
+  it('a Dense(8→2) kernel [8, 2] (torch Linear(8, 2).weight [2, 8]) gets scale √max(1, 2/8) = 1, not the former 2', async () => {
+    const [fanIn, fanOut] = [8, 2];
+    const n = fanIn * fanOut;
+    const rng = createRng(41);
+    const init = Float64Array.from(rng.normalArray(n), Math.fround);
+    const grads = Array.from({ length: 3 }, () => Float64Array.from(rng.normalArray(n), Math.fround));
+    const lr = 0.05;
+    const opt = muon({ learningRate: lr, momentum: 0.9, nesterov: true });
+    const v = tf.variable(tf.tensor2d(Float32Array.from(init), [fanIn, fanOut]), true, `muon_dense_${counter++}`);
+    for (const g of grads) tf.tidy(() => opt.applyGradients({ [v.name]: tf.tensor2d(Float32Array.from(g), [fanIn, fanOut]) }));
+    const got = Float64Array.from(await v.data());
+    v.dispose();
+    opt.dispose();
+
+    // torch, in torch's layout (KellerJordan `Muon.step`): W [out, in] = θᵀ; buf ← μ·buf + G; U = G + μ·buf;
+    // W ← W − lr·√max(1, W.size(-2)/W.size(-1))·NS₅(U), here √max(1, 2/8) = 1.
+    const torchStep = (scaleOverride?: number): Float64Array => {
+      let W = transpose(init, fanIn, fanOut);
+      let buf = new Float64Array(n);
+      for (const g of grads) {
+        const G = transpose(g, fanIn, fanOut);
+        buf = buf.map((b, i) => 0.9 * b + G[i]!);
+        const U = G.map((x, i) => x + 0.9 * buf[i]!);
+        const O = newtonSchulzRef(U, fanOut, fanIn);
+        const scale = scaleOverride ?? Math.sqrt(Math.max(1, fanOut / fanIn));
+        W = W.map((w, i) => w - lr * scale * O[i]!);
+      }
+      return transpose(W, fanOut, fanIn);
+    };
+    const want = torchStep();
+    // Newton–Schulz in float32 over 3 steps (see the test above): 1e-4·lr absolute + 2e-6 relative.
+    assertAllClose(got, want, { rtol: 2e-6, atol: 1e-4 * lr, label: 'Muon Dense(8→2)' });
+    // The former orientation (√max(1, 8/2) = 2) is far outside that tolerance: the steps differ by lr·|O| ≈ 1e-2.
+    const old = torchStep(2);
+    expect(Math.max(...Array.from(got, (x, i) => Math.abs(x - old[i]!)))).toBeGreaterThan(1e-3);
+    expect(muonScale({}, [8, 2])).toBe(1);
+    expect(muonScale({}, [2, 8])).toBe(2); // Dense(2→8): torch's Linear(2, 8).weight is [8, 2], √(8/2)
+    expect(muonScale({ scaling: 'dMuon' }, [8, 2])).toBeCloseTo(0.2 * Math.sqrt(8), 15); // symmetric
+  });
 });

@@ -2,11 +2,17 @@
  * Muon (KellerJordan; the ADANA paper's baseline): Nesterov momentum orthogonalised by a quintic Newton–Schulz
  * iteration on 2-D parameters; every other parameter falls back to AdamW. The matrix update runs as tfjs ops; the AdamW
  * fallback runs as the fused kernel of the backend.
+ *
+ * Orientation: a 2-D variable is read as a tfjs-layers kernel, [in, out] — the transpose of torch's [out, in]
+ * `weight` — so KellerJordan's scale √max(1, rows/cols) of the torch weight is √max(1, out/in) = √max(1, shape[1] /
+ * shape[0]) here (a Dense(8→2) kernel [8, 2] gets 1, as torch's Linear(8, 2) does). Newton–Schulz itself does not
+ * depend on the orientation (NS(Gᵀ) = NS(G)ᵀ).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamwScalars, checkAdamOptions, checkDecayBelowOne } from './adamw';
+import { ADAMW_DEFAULTS, adamwScalars, checkAdamOptions, checkDecayBelowOne } from './adamw';
 import { checkKeys, checkNumber, type CommonOptions } from './config';
 import { FusedOptimizer, type StepContext } from './fused-optimizer';
+import { registerOptimizer } from './register';
 import { adamwRule, type FusedRule, type RuleScalars } from './rules';
 
 // (a, b, c) of mlexpos/adana `src/optim/muon.py::zeropower_via_newtonschulz5` (from KellerJordan/Muon); no paper equation.
@@ -44,9 +50,10 @@ export interface MuonOptions extends CommonOptions {
   /** Decoupled weight decay of 2-D parameters (θ shrinks by lr·λ). Default 0. */
   weightDecay?: number;
   /**
-   * Update scaling of 2-D parameters: 'keller' (default; KellerJordan's √max(1, rows/cols)) or 'dMuon' (the ADANA
-   * paper's baseline, Moonlight's distributed Muon: lr·√max(rows, cols)·`matchedAdamwRms`, so the update RMS
-   * matches AdamW's; the AdamW fallback's β then default to the paper's (0.8, 0.999)).
+   * Update scaling of 2-D parameters: 'keller' (default; KellerJordan's √max(1, rows/cols) of torch's [out, in]
+   * weight, i.e. √max(1, out/in) of a tfjs [in, out] kernel) or 'dMuon' (the ADANA paper's baseline, Moonlight's
+   * distributed Muon: lr·√max(rows, cols)·`matchedAdamwRms`, so the update RMS matches AdamW's; the AdamW
+   * fallback's β then default to the paper's (0.8, 0.999)).
    */
   scaling?: 'keller' | 'dMuon';
   /** D-Muon's matched AdamW update RMS (`matched_adamw_rms`, default 0.2 in mlexpos/adana `src/config/base.py`). Only with scaling 'dMuon'. */
@@ -55,7 +62,7 @@ export interface MuonOptions extends CommonOptions {
   adam?: { learningRate?: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number };
 }
 
-/** The 2-D Muon rule (tfjs ops only; scalar `scale`: √max(1, rows/cols), or D-Muon's rms·√max(rows, cols)). */
+/** The 2-D Muon rule (tfjs ops only; scalar `scale`: see {@link muonScale}). */
 export function muonRule(nsSteps: number): FusedRule {
   return {
     name: 'muon',
@@ -76,14 +83,24 @@ export function muonRule(nsSteps: number): FusedRule {
   };
 }
 
+/** The paper's D-Muon baseline: `scripts/launch.sh` d-muon flags --beta1 0.8 --beta2 0.999 (the AdamW fallback's β). */
+const MUON_DMUON_ADAM_BETAS = { beta1: 0.8, beta2: 0.999 } as const;
+
 const MUON_KEYS = ['momentum', 'nesterov', 'nsSteps', 'weightDecay', 'adam', 'scaling', 'matchedAdamwRms'];
 
-/** The update scale of a rows×cols parameter: √max(1, rows/cols), or D-Muon's matchedAdamwRms·√max(rows, cols). */
+/**
+ * The update scale of a 2-D tfjs variable of `shape` [in, out]: 'keller' √max(1, out/in) (torch's √max(1, rows/cols)
+ * of the transposed [out, in] weight), or D-Muon's matchedAdamwRms·√max(in, out) (symmetric).
+ */
 export function muonScale(o: Pick<MuonOptions, 'scaling' | 'matchedAdamwRms'>, shape: number[]): number {
-  // 'dMuon': `src/optim/muon.py::adjust_lr_wd_for_muon`; 'keller': `Muon.step` (`max(1, rows/cols) ** 0.5`).
-  const [rows, cols] = shape as [number, number];
-  return o.scaling === 'dMuon' ? (o.matchedAdamwRms ?? 0.2) * Math.sqrt(Math.max(rows, cols)) : Math.sqrt(Math.max(1, rows / cols));
+  // 'dMuon': `src/optim/muon.py::adjust_lr_wd_for_muon`; 'keller': `Muon.step` (`max(1, rows/cols) ** 0.5` on p of
+  // torch shape [out, in], i.e. [rows, cols] = [shape[1], shape[0]] here).
+  const [fanIn, fanOut] = shape as [number, number];
+  return o.scaling === 'dMuon' ? (o.matchedAdamwRms ?? MUON_DEFAULTS.matchedAdamwRms) * Math.sqrt(Math.max(fanIn, fanOut)) : Math.sqrt(Math.max(1, fanOut / fanIn));
 }
+
+/** Muon's defaults (`matchedAdamwRms` only with scaling 'dMuon'; the AdamW fallback's in {@link Muon}'s `adam`). */
+export const MUON_DEFAULTS = { momentum: 0.95, nesterov: true, nsSteps: 5, weightDecay: 0, scaling: 'keller', matchedAdamwRms: 0.2 } as const;
 
 /** Muon with an AdamW fallback for biases, norms and anything not 2-D. */
 export class Muon extends FusedOptimizer<MuonOptions> {
@@ -110,7 +127,17 @@ export class Muon extends FusedOptimizer<MuonOptions> {
       if (o.scaling !== 'dMuon') throw new Error(`Muon: matchedAdamwRms needs scaling 'dMuon'`);
       checkNumber('Muon', 'matchedAdamwRms', o.matchedAdamwRms, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
     }
-    this.rule2d = muonRule(o.nsSteps ?? 5);
+    this.rule2d = muonRule(o.nsSteps ?? MUON_DEFAULTS.nsSteps);
+  }
+  protected override defaults(): Partial<MuonOptions> {
+    const { matchedAdamwRms, ...rest } = MUON_DEFAULTS;
+    const dMuon = this.options.scaling === 'dMuon';
+    const betas = dMuon ? MUON_DMUON_ADAM_BETAS : { beta1: ADAMW_DEFAULTS.beta1, beta2: ADAMW_DEFAULTS.beta2 };
+    return {
+      ...rest,
+      ...(dMuon ? { matchedAdamwRms } : {}),
+      adam: { learningRate: this.options.learningRate, ...betas, eps: ADAMW_DEFAULTS.eps, weightDecay: 0 },
+    };
   }
   protected ruleFor(_name: string, shape: number[]): FusedRule {
     return shape.length === 2 ? this.rule2d : adamwRule;
@@ -119,20 +146,19 @@ export class Muon extends FusedOptimizer<MuonOptions> {
     const o = this.options;
     if (rule === adamwRule) {
       const adamLr = (o.adam?.learningRate ?? o.learningRate) * ctx.scheduleFactor;
-      // The paper's D-Muon baseline: `scripts/launch.sh` d-muon flags --beta1 0.8 --beta2 0.999.
-      const paperBetas = o.scaling === 'dMuon' ? { beta1: 0.8, beta2: 0.999 } : {};
+      const paperBetas = o.scaling === 'dMuon' ? MUON_DMUON_ADAM_BETAS : {};
       return adamwScalars({ learningRate: adamLr, weightDecay: 0, ...paperBetas, ...o.adam }, { ...ctx, lr: adamLr });
     }
     return {
-      mu: o.momentum ?? 0.95,
+      mu: o.momentum ?? MUON_DEFAULTS.momentum,
       lr: ctx.lr,
-      nesterov: (o.nesterov ?? true) ? 1 : 0,
-      decay: 1 - ctx.lr * (o.weightDecay ?? 0) * ctx.decayScale,
+      nesterov: (o.nesterov ?? MUON_DEFAULTS.nesterov) ? 1 : 0,
+      decay: 1 - ctx.lr * (o.weightDecay ?? MUON_DEFAULTS.weightDecay) * ctx.decayScale,
       scale: muonScale(o, ctx.shape),
     };
   }
 }
-tf.serialization.registerClass(Muon);
+registerOptimizer(Muon);
 
 /** `new Muon(options)`, tfjs style. */
 export const muon = (options: MuonOptions): Muon => new Muon(options);

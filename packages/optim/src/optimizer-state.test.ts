@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeEachBackend } from '@lemma/gpu-kernels/testing';
 import { describe, expect, it } from 'vitest';
-import { OptimizerState, slotKey, type NamedTensor } from './optimizer-state';
+import { OptimizerState, slotKey, STEP_KEY, type NamedTensor } from './optimizer-state';
 import { adamwRule, sgdMomentumRule } from './rules';
 
 let counter = 0;
@@ -167,5 +167,54 @@ describeEachBackend('OptimizerState: slots, entries and restore', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(state.entries()).toEqual([]);
     tf.dispose([v, z2, z4]);
+  });
+
+  it('per-variable step counts: 0 on first use, advance, stepEntries as int32 <variable>/step, restored with the slots', async () => {
+    const state = adamState();
+    const a = tf.variable(tf.zeros([2]), true, fresh('cnt_a'));
+    const b = tf.variable(tf.zeros([2]), true, fresh('cnt_b'));
+    expect(state.stepOf(a.name, a.shape)).toBe(0);
+    state.slotsFor(a.name, adamwRule, a);
+    state.advance([a.name]);
+    state.slotsFor(b.name, adamwRule, b);
+    state.advance([a.name, b.name]);
+    expect([state.stepOf(a.name, a.shape), state.stepOf(b.name, b.shape)]).toEqual([2, 1]);
+    const steps = state.stepEntries();
+    expect(steps.map((e) => [e.name, e.tensor.dtype])).toEqual([[slotKey(a.name, STEP_KEY), 'int32'], [slotKey(b.name, STEP_KEY), 'int32']]);
+    expect(await values(steps.map((e) => e.tensor))).toEqual([[2], [1]]);
+    expect(() => state.advance([fresh('none')])).toThrow(/internal: no state/);
+
+    const other = adamState();
+    await other.restore([...state.entries(), ...steps]);
+    expect([other.stepOf(a.name, a.shape), other.stepOf(b.name, b.shape)]).toEqual([2, 1]);
+    // A checkpoint without counts (an old one) gives every variable the legacy count.
+    const old = adamState();
+    await old.restore(state.entries(), 7);
+    expect([old.stepOf(a.name, a.shape), old.stepOf(b.name, b.shape)]).toEqual([7, 7]);
+    tf.dispose([a, b, ...steps.map((e) => e.tensor)]);
+    for (const s of [state, other, old]) s.dispose();
+  });
+
+  it('restore rejects bad step counts by message: not one element, not an integer >= 0, without slots, given for only some', async () => {
+    const state = adamState();
+    const [n, k] = [fresh('badstep'), fresh('badstep2')];
+    const z = tf.zeros([2]);
+    const pair = (name: string): NamedTensor[] => [{ name: `${name}/m`, tensor: z }, { name: `${name}/v`, tensor: z }];
+    const two = tf.tensor1d([1, 2], 'int32');
+    const half = tf.scalar(1.5);
+    const neg = tf.scalar(-1, 'int32');
+    const one = tf.scalar(1, 'int32');
+    const cases: [NamedTensor[], RegExp][] = [
+      [[...pair(n), { name: `${n}/step`, tensor: two }], new RegExp(`^Opt: setWeights: '${n}/step' must be a one-element tensor, got shape \\[2\\]`)],
+      [[...pair(n), { name: `${n}/step`, tensor: half }], new RegExp(`^Opt: setWeights: '${n}/step' must be an integer >= 0, got 1.5`)],
+      [[...pair(n), { name: `${n}/step`, tensor: neg }], /must be an integer >= 0, got -1/],
+      [[{ name: `${n}/step`, tensor: one }], new RegExp(`^Opt: setWeights: '${n}/step' is given without the variable's slots`)],
+      [[...pair(n), ...pair(k), { name: `${n}/step`, tensor: one }], new RegExp(`^Opt: setWeights: missing '${k}/step' \\(the checkpoint gives the step count of other variables\\)`)],
+      [[...pair(n), { name: `${n}/step`, tensor: one }, { name: `${n}/step`, tensor: one }], new RegExp(`'${n}/step' is given twice`)],
+    ];
+    for (const [weights, message] of cases) await expect(state.restore(weights)).rejects.toThrow(message);
+    expect(state.entries()).toEqual([]);
+    tf.dispose([z, two, half, neg, one]);
+    state.dispose();
   });
 });

@@ -75,15 +75,18 @@ describeEachBackend('optimizers match the float64 reference over several schedul
       );
       assertAllClose(got, want, { ...tol, label: `Dana ${variant}` });
     }
-    const sgd = await runOptimizer(sgdMomentum({ learningRate: 0.05, nesterov: true, weightDecay: 0.1 }), init, grads, uniqueName('sgdm'));
+    const sgd = await runOptimizer(sgdMomentum({ learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.1 }), init, grads, uniqueName('sgdm'));
     const sgdRef = perCoordinate(init, grads, (x) => ({ theta: x, buf: 0 }), (s, g) => sgdMomentumRef(s, g, { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.1 }));
-    assertAllClose(sgd, sgdRef, { ...tol, label: 'SgdMomentum' });
+    assertAllClose(sgd, sgdRef, { ...tol, label: 'SgdMomentum (coupled decay)' });
+    const dec = await runOptimizer(sgdMomentum({ learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.1, decoupledWeightDecay: true }), init, grads, uniqueName('sgdm'));
+    const decRef = perCoordinate(init, grads, (x) => ({ theta: x, buf: 0 }), (s, g) => sgdMomentumRef(s, g, { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.1, decoupled: true }));
+    assertAllClose(dec, decRef, { ...tol, label: 'SgdMomentum (decoupled decay)' });
   });
 
   it('global-norm clipping equals running on pre-scaled gradients', async () => {
     const norm = Math.sqrt(grads[0]!.reduce((a, x) => a + x * x, 0));
     const one = [grads[0]!];
-    const clipped = await runOptimizer(sgdMomentum({ learningRate: 0.1, clipNorm: 0.5 }), init, one, uniqueName('clip'));
+    const clipped = await runOptimizer(sgdMomentum({ learningRate: 0.1, momentum: 0.9, clipNorm: 0.5 }), init, one, uniqueName('clip'));
     const scaled = [grads[0]!.map((x) => (x * 0.5) / (norm + 1e-6))];
     const want = perCoordinate(init, scaled, (x) => ({ theta: x, buf: 0 }), (s, g) => sgdMomentumRef(s, g, { lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0 }));
     assertAllClose(clipped, want, { ...tol, label: 'clipNorm' });
@@ -92,7 +95,7 @@ describeEachBackend('optimizers match the float64 reference over several schedul
   it("parameter groups: lrScale 0 freezes a variable; 'auto' no-decay spares rank-1 variables", async () => {
     const a = tf.variable(tf.ones([2, 2]), true, uniqueName('frozen'));
     const b = tf.variable(tf.ones([3]), true, uniqueName('bias'));
-    const opt = adamw({ learningRate: 0.1, weightDecay: 0.5, groups: [{ match: [a.name], lrScale: 0 }] });
+    const opt = adamw({ learningRate: 0.1, weightDecay: 0.5, noDecay: 'auto', groups: [{ match: [a.name], lrScale: 0 }] });
     opt.applyGradients({ [a.name]: tf.onesLike(a), [b.name]: tf.zerosLike(b) });
     expect(Array.from(await a.data())).toEqual([1, 1, 1, 1]);
     expect(Array.from(await b.data())).toEqual([1, 1, 1]); // zero gradient, no decay on a bias
@@ -192,6 +195,9 @@ describeEachBackend('save with includeOptimizer and reload resumes bit for bit',
     ['Adana', () => adana({ learningRate: 0.02, totalSteps: 100, schedule: { kind: 'warmupCosine', totalSteps: 100 }, noDecay: /dense_[0-9]+%?\/bias/ })],
     ['AdEMAMix', () => ademamix({ learningRate: 0.02, alphaWarmup: 50, beta3Warmup: 50 })],
     ['Muon', () => muon({ learningRate: 0.05 })],
+    ['AdamW', () => adamw({ learningRate: 0.02, schedule: { kind: 'linear', totalSteps: 20, warmupSteps: 2 } })],
+    ['SgdMomentum', () => sgdMomentum({ learningRate: 0.2, momentum: 0.9, weightDecay: 0.01, schedule: { kind: 'constant', value: 0.5 } })],
+    ['DanaMK4', () => new DanaMK4({ learningRate: 0.02, clipSNR: Infinity })],
   ] as [string, () => tf.Optimizer][]) {
     it(name, async () => {
       const { x, y } = dataset();
@@ -214,6 +220,116 @@ describeEachBackend('save with includeOptimizer and reload resumes bit for bit',
       tf.dispose([x, y]);
     });
   }
+});
+
+/** One instance of every class with only the required options, and the options it needs besides. */
+const ALL: [string, () => FusedOptimizer][] = [
+  ['Adana', () => adana({ learningRate: 0.02, totalSteps: 50 })],
+  ['Adana (constant weightDecay)', () => adana({ learningRate: 0.02, weightDecay: 0.01 })],
+  ['DanaMK4', () => new DanaMK4({ learningRate: 0.02 })],
+  ['DanaStar', () => new DanaStar({ learningRate: 0.02 })],
+  ['DanaStarMK4', () => new DanaStarMK4({ learningRate: 0.02, totalSteps: 50 })],
+  ['Dana', () => dana({ learningRate: 0.05 })],
+  ['Dana (constant)', () => dana({ learningRate: 0.05, variant: 'constant', d: 20 })],
+  ['AdamW', () => adamw({ learningRate: 0.05 })],
+  ['AdEMAMix', () => ademamix({ learningRate: 0.05 })],
+  ['SgdMomentum', () => sgdMomentum({ learningRate: 0.1, weightDecay: 0.05 })],
+  ['Muon', () => muon({ learningRate: 0.05 })],
+  ['Muon (dMuon)', () => muon({ learningRate: 0.05, scaling: 'dMuon' })],
+];
+
+/** Runs `opt` for 4 steps on a [4, 3] weight and a [3] bias from seeded values; returns both (bit patterns). */
+async function trajectory(opt: FusedOptimizer): Promise<number[]> {
+  const rng = createRng(19);
+  const w = tf.variable(tf.tensor2d(Float32Array.from(rng.normalArray(12)), [4, 3]), true, uniqueName('cfg_w'));
+  const b = tf.variable(tf.tensor1d(Float32Array.from(rng.normalArray(3))), true, uniqueName('cfg_b'));
+  for (let t = 0; t < 4; t++) {
+    tf.tidy(() => opt.applyGradients({ [w.name]: tf.tensor2d(Float32Array.from(rng.normalArray(12)), [4, 3]), [b.name]: tf.tensor1d(Float32Array.from(rng.normalArray(3))) }));
+  }
+  const out = [...(await w.data()), ...(await b.data())];
+  tf.dispose([w, b]);
+  opt.dispose();
+  return out;
+}
+
+describe('saved configs include the defaults', () => {
+  it.each(ALL)('%s: getConfig writes every resolved option; the JSON round trip rebuilds them', (_label, make) => {
+    const opt = make();
+    const config = opt.getConfig();
+    expect(config.configVersion).toBe(2);
+    const cls = opt.constructor as typeof AdamW;
+    const back = cls.fromConfig(cls, JSON.parse(JSON.stringify(config)) as tf.serialization.ConfigDict) as FusedOptimizer;
+    expect(back.resolvedOptions).toEqual(opt.resolvedOptions);
+    expect(back.getConfig()).toEqual(config);
+    // Every option the user did not pass is there, with its default (no key of the class is left unresolved but
+    // those that are off when absent).
+    for (const key of ['nonFinite', 'kernel', 'noDecay', 'schedule']) expect(config).toHaveProperty(key);
+    opt.dispose();
+    back.dispose();
+  });
+
+  describeEachBackend('the saved defaults are the ones the update uses', () => {
+    it.each(ALL)('%s: an optimizer built from its resolved options follows the same trajectory, bit for bit', async (_label, make) => {
+      const opt = make();
+      const cls = opt.constructor as new (o: unknown) => FusedOptimizer;
+      const explicit = new cls(opt.resolvedOptions);
+      expect(await trajectory(explicit)).toEqual(await trajectory(opt));
+    });
+  });
+
+  it("DanaMK4 clipSNR: Infinity (no clip) survives the JSON config (it used to reload as the default clip 2)", () => {
+    const opt = new DanaMK4({ learningRate: 0.02, clipSNR: Infinity });
+    const back = DanaMK4.fromConfig(DanaMK4, JSON.parse(JSON.stringify(opt.getConfig())) as tf.serialization.ConfigDict) as DanaMK4;
+    expect(back.resolvedOptions.clipSNR).toBe(Infinity);
+    opt.dispose();
+    back.dispose();
+  });
+
+  it('a schedule spec is saved with its own defaults and rebuilds the same factor at every step', () => {
+    const opt = adamw({ learningRate: 0.1, schedule: { kind: 'warmupCosine', totalSteps: 200 } });
+    expect(opt.getConfig().schedule).toEqual({ kind: 'warmupCosine', totalSteps: 200, warmupSteps: 4, floor: 0.1, initial: 0.01 });
+    const back = AdamW.fromConfig(AdamW, JSON.parse(JSON.stringify(opt.getConfig())) as tf.serialization.ConfigDict) as AdamW;
+    for (let t = 1; t <= 210; t++) expect(back.scheduleFactor(t)).toBe(opt.scheduleFactor(t));
+    opt.dispose();
+    back.dispose();
+  });
+
+  it("an old SgdMomentum config (no configVersion) loads with 0.1.x's defaults: μ 0.9, decoupled decay, noDecay 'auto'", () => {
+    const old = SgdMomentum.fromConfig(SgdMomentum, { learningRate: 0.1, weightDecay: 0.01 }) as SgdMomentum;
+    expect(old.resolvedOptions).toMatchObject({ momentum: 0.9, decoupledWeightDecay: true, noDecay: 'auto', weightDecay: 0.01, nesterov: false });
+    const mu = SgdMomentum.fromConfig(SgdMomentum, { learningRate: 0.1, momentum: 0.5 }) as SgdMomentum;
+    expect(mu.resolvedOptions.momentum).toBe(0.5);
+    const now = sgdMomentum({ learningRate: 0.1 });
+    expect(now.resolvedOptions).toMatchObject({ momentum: 0, decoupledWeightDecay: false, noDecay: [], weightDecay: 0, nesterov: false });
+    for (const o of [old, mu, now]) o.dispose();
+  });
+});
+
+describe('a function schedule is refused when the optimizer is saved', () => {
+  const message = /AdamW: getConfig: option 'schedule' is a function, which cannot be saved .*Pass a serialisable schedule spec instead: \{ kind: 'warmupCosine'/;
+
+  it('getConfig throws, naming the option and the spec alternative', () => {
+    const opt = adamw({ learningRate: 0.1, schedule: (t) => 1 / t });
+    expect(() => opt.getConfig()).toThrow(message);
+    opt.dispose();
+  });
+
+  it('model.save with includeOptimizer rejects; without it the model saves (the optimizer is not written)', async () => {
+    const model = mlp(3);
+    model.compile({ optimizer: adamw({ learningRate: 0.1, schedule: (t) => 1 / t }), loss: 'meanSquaredError' });
+    await expect(saveToMemory(model)).rejects.toThrow(message);
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    expect(saved?.modelTopology).toBeDefined();
+    expect(saved?.trainingConfig).toBeUndefined();
+    model.optimizer.dispose();
+    model.dispose();
+  });
 });
 
 it('every optimizer class is registered for deserialization', () => {

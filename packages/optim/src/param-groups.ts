@@ -6,9 +6,17 @@ import type { Schedule } from './schedules';
 export interface StepContext {
   /** Variable name. */
   name: string;
-  /** 1-based step. */
+  /**
+   * This variable's 1-based step: how many steps it has been updated in, this one included (torch's per-parameter
+   * `state['step']`). The rule's time-dependent scalars (bias corrections, log-time coefficients, warm-ups of
+   * β3/α, log-time weight decay) use it, so a variable first seen at optimizer step 3 starts at t = 1. It equals the
+   * optimizer's step (`iterations + 1`) for a variable updated in every step since the first.
+   */
   t: number;
-  /** Schedule factor s(t) (times the group's lrScale, and the model's learningRateScale[k] for slice k). */
+  /**
+   * Schedule factor s(T) at the optimizer's 1-based step T = iterations + 1 (the LR schedule counts optimizer steps,
+   * as torch's LR schedulers do), times the group's lrScale, and the model's learningRateScale[k] for slice k.
+   */
   scheduleFactor: number;
   /** lr_t = γ*·s(t)·lrScale (·learningRateScale[k]). */
   lr: number;
@@ -19,10 +27,12 @@ export interface StepContext {
 }
 
 /**
- * The step context of variable `name`: its group's multipliers and the schedule factor, which must be a finite
- * number >= 0 (a schedule returning NaN or a negative factor is an error at the step, before anything changes).
+ * The step context of variable `name` at its own step `t` and the optimizer's step `globalT` (default `t`): its
+ * group's multipliers and the schedule factor s(globalT), which must be a finite number >= 0 (a schedule returning
+ * NaN or a negative factor is an error at the step, before anything changes). `o.noDecay` unset reads as 'auto'
+ * (the optimizers pass their resolved options, where it is set).
  */
-export function stepContext(cls: string, o: CommonOptions, schedule: Schedule, name: string, shape: number[], t: number): StepContext {
+export function stepContext(cls: string, o: CommonOptions, schedule: Schedule, name: string, shape: number[], t: number, globalT = t): StepContext {
   const group = (o.groups ?? []).find((g) => matches(g.match, name));
   const noDecay = o.noDecay ?? 'auto';
   // 'auto' judges the rank of one model's variable: with learningRateScale, the shape without the leading K
@@ -30,9 +40,9 @@ export function stepContext(cls: string, o: CommonOptions, schedule: Schedule, n
   const rank = o.learningRateScale !== undefined ? shape.length - 1 : shape.length;
   // 'auto' mirrors the authors' no-decay set (biases, norms, nn.Embedding): mlexpos/adana `src/models/base.py::get_parameter_group_specs`.
   const excluded = noDecay === 'auto' ? rank <= 1 || /embed/i.test(name) : matches(noDecay, name);
-  const s = schedule(t);
+  const s = schedule(globalT);
   if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) {
-    throw new Error(`${cls}: schedule must return a finite number >= 0, got ${String(s)} at step ${t}`);
+    throw new Error(`${cls}: schedule must return a finite number >= 0, got ${String(s)} at step ${globalT}`);
   }
   // lr_t = γ*·γ(t), the ADANA README's update rule (no equation number: paper text not reachable).
   const sf = s * (group?.lrScale ?? 1);

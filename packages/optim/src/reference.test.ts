@@ -156,6 +156,20 @@ describe('exact identities', () => {
     expect(n1.theta).toBeCloseTo(-0.19, 14);
     expect(sgdMomentumRef(a1, 1, h).theta).toBeCloseTo(-0.1 - 0.19, 14);
   });
+
+  it("SGD-momentum weight decay: coupled as torch's weight_decay (λθ in the buffer) unless decoupled", () => {
+    // θ0 = 1, lr 0.1, μ 0.9, λ 0.5, zero gradients (issue #17): torch 0.731375 after three steps, decoupled 0.95³.
+    const h = { lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0.5 };
+    let c = { theta: 1, buf: 0 };
+    let d = { theta: 1, buf: 0 };
+    for (let t = 0; t < 3; t++) {
+      c = sgdMomentumRef(c, 0, h);
+      d = sgdMomentumRef(d, 0, { ...h, decoupled: true });
+    }
+    expect(c.theta).toBeCloseTo(0.731375, 14);
+    expect(d.theta).toBeCloseTo(0.857375, 14);
+    expect(d.buf).toBe(0); // decoupled decay never enters the buffer
+  });
 });
 
 describe('AdEMAMix rare-gradient regression vs ADANA', () => {
@@ -217,6 +231,16 @@ describe('golden values (independent numpy implementation of the PyTorch formula
         (x) => ({ theta: x, m: 0, v: 0 }),
         (s, g, t) => adanaRef(s, g, t, adanaParams({ weightDecay: 0.05 / (1 + t / 10), clipSNR: clip })),
       );
+      got.forEach((x, j) => expect(x).toBeCloseTo(golden[key][j]!, 12));
+    }
+  });
+
+  it("SGD-momentum as torch.optim.SGD (lr 1e-2, momentum 0.9, weight_decay 0.1 coupled; plain and Nesterov)", () => {
+    for (const [key, nesterov] of [
+      ['sgd', false],
+      ['sgdNesterov', true],
+    ] as const) {
+      const got = run((x) => ({ theta: x, buf: 0 }), (s, g) => sgdMomentumRef(s, g, { lr: 1e-2, momentum: 0.9, nesterov, weightDecay: 0.1 }));
       got.forEach((x, j) => expect(x).toBeCloseTo(golden[key][j]!, 12));
     }
   });

@@ -142,12 +142,14 @@ export function ademamixRef(s: AdemamixRefState, g: number, t: number, h: Ademam
   return { theta: s.theta * (1 - h.lr * h.weightDecay) - h.lr * update, m1, m2, v };
 }
 
-/** SGD-momentum hyperparameters (PyTorch form, decoupled decay). */
+/** SGD-momentum hyperparameters (torch.optim.SGD form, dampening 0). */
 export interface SgdMomentumRefParams {
   lr: number;
   momentum: number;
   nesterov: boolean;
   weightDecay: number;
+  /** Decoupled decay θ(1 − lr·λ) instead of torch's coupled g + λθ (default false: coupled, as torch). */
+  decoupled?: boolean;
 }
 
 /** State of one coordinate of SGD-momentum. */
@@ -156,11 +158,15 @@ export interface SgdMomentumRefState {
   buf: number;
 }
 
-/** SGD with momentum: buf ← μ·buf + g; d = nesterov ? g + μ·buf : buf; θ ← θ(1 − lr·λ) − lr·d (torch.optim.SGD form). */
+/**
+ * SGD with momentum as torch.optim.SGD (dampening 0): g ← g + λθ (coupled `weight_decay`); buf ← μ·buf + g;
+ * d = nesterov ? g + μ·buf : buf; θ ← θ − lr·d. With `decoupled`: no λθ in g, θ ← θ(1 − lr·λ) − lr·d.
+ */
 export function sgdMomentumRef(s: SgdMomentumRefState, g: number, h: SgdMomentumRefParams): SgdMomentumRefState {
-  const buf = h.momentum * s.buf + g;
-  const d = h.nesterov ? g + h.momentum * buf : buf;
-  return { theta: s.theta * (1 - h.lr * h.weightDecay) - h.lr * d, buf };
+  const gi = h.decoupled ? g : g + h.weightDecay * s.theta;
+  const buf = h.momentum * s.buf + gi;
+  const d = h.nesterov ? gi + h.momentum * buf : buf;
+  return { theta: s.theta * (h.decoupled ? 1 - h.lr * h.weightDecay : 1) - h.lr * d, buf };
 }
 
 /** Binomial coefficient C(n, k) for real n (Γ-free product form; k a non-negative integer). */
@@ -233,13 +239,13 @@ export interface MuonRefParams {
   /** Newton–Schulz iterations (default 5). */
   nsSteps?: number;
   /**
-   * D-Muon (Moonlight): scale lr·rms·√max(rows, cols) instead of lr·√max(1, rows/cols) (`muon.py::adjust_lr_wd_for_muon`);
+   * D-Muon (Moonlight): scale lr·rms·√max(rows, cols) instead of lr·√max(1, cols/rows) (`muon.py::adjust_lr_wd_for_muon`);
    * the matched RMS (authors' default 0.2).
    */
   dMuonRms?: number;
 }
 
-/** State of a 2-D Muon parameter: θ and the momentum buffer, row-major rows×cols. */
+/** State of a 2-D Muon parameter: θ and the momentum buffer, row-major rows×cols (a tfjs [in, out] kernel). */
 export interface MuonRefState {
   theta: Float64Array;
   buf: Float64Array;
@@ -248,8 +254,9 @@ export interface MuonRefState {
 /**
  * One Muon step on a row-major rows×cols parameter in float64, as `src/muon.ts` documents it (KellerJordan's Muon,
  * the SGD-momentum form of modded-nanogpt): buf ← μ·buf + g; u = g + μ·buf (Nesterov) or buf;
- * θ ← θ·(1 − lr·λ) − lr·√max(1, rows/cols)·NS₅(u), NS₅ = {@link newtonSchulzRef} (Frobenius normalisation, tall
- * matrices transposed). KellerJordan's current `muon_update` keeps buf as an EMA (`lerp` with 1 − μ) and uses
+ * θ ← θ·(1 − lr·λ) − lr·√max(1, cols/rows)·NS₅(u), NS₅ = {@link newtonSchulzRef} (Frobenius normalisation, tall
+ * matrices transposed). The parameter is a tfjs kernel, rows = in and cols = out: the transpose of torch's [out, in]
+ * weight, whose scale √max(1, out/in) KellerJordan writes as √max(1, rows/cols) of the torch shape. KellerJordan's current `muon_update` keeps buf as an EMA (`lerp` with 1 − μ) and uses
  * u = lerp(g, buf, μ): that u is (1 − μ) times this one, so the orthogonalised update is the same up to NS's 1e-7
  * normalisation guard. Non-2-D parameters use {@link adamwRef}.
  */
@@ -262,7 +269,7 @@ export function muonRef(s: MuonRefState, g: ArrayLike<number>, rows: number, col
     u[i] = h.nesterov ? g[i]! + h.momentum * buf[i]! : buf[i]!;
   }
   const o = newtonSchulzRef(u, rows, cols, h.nsSteps ?? 5);
-  const scale = h.dMuonRms !== undefined ? h.dMuonRms * Math.sqrt(Math.max(rows, cols)) : Math.sqrt(Math.max(1, rows / cols));
+  const scale = h.dMuonRms !== undefined ? h.dMuonRms * Math.sqrt(Math.max(rows, cols)) : Math.sqrt(Math.max(1, cols / rows));
   const theta = s.theta.map((x, i) => x * (1 - h.lr * h.weightDecay) - h.lr * scale * o[i]!);
   return { theta, buf };
 }

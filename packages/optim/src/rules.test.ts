@@ -16,7 +16,9 @@ const cases: { rule: FusedRule; k: RuleScalars }[] = [
     rule: ademamixRule,
     k: { b1: 0.9, b2: 0.999, b3: 0.9999, alpha: 5, lr: 0.01, ibc1: 1 / (1 - 0.9 ** 3), ibc2: 1 / Math.sqrt(1 - 0.999 ** 3), eps: 1e-8, decay: 0.999, gscale: 1 },
   },
-  { rule: sgdMomentumRule, k: { mu: 0.9, lr: 0.1, nesterov: 1, decay: 0.99, gscale: 1 } },
+  { rule: sgdMomentumRule, k: { mu: 0.9, lr: 0.1, nesterov: 1, decay: 0.99, wd: 0, gscale: 1 } },
+  // torch's coupled weight decay (g + λθ), with a clip factor: every term of the rule at once.
+  { rule: sgdMomentumRule, k: { mu: 0.5, lr: 0.1, nesterov: 0, decay: 1, wd: 0.3, gscale: 0.8 } },
 ];
 
 function inputs(rule: FusedRule, seed: number): { p: Float64Array; g: Float64Array; slots: Float64Array[] } {

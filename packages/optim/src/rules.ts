@@ -249,24 +249,26 @@ export const ademamixRule: FusedRule = {
 };
 
 /**
- * SGD with (Nesterov) momentum, PyTorch form, decoupled decay. Scalars: mu, lr, nesterov (0|1), decay, gscale.
+ * SGD with (Nesterov) momentum, torch.optim.SGD's form (dampening 0), with both kinds of weight decay: g ← g·gscale
+ * + wd·θ (torch's coupled `weight_decay`), buf ← μ·buf + g, θ ← θ·decay − lr·(nesterov ? g + μ·buf : buf) (decay =
+ * 1 − lr·λ for decoupled decay). Scalars: mu, lr, nesterov (0|1), decay, wd, gscale.
  * torch.optim.SGD's buffer (also Muon's, mlexpos/adana `src/optim/muon.py::Muon.step`); no paper equation.
  */
 export const sgdMomentumRule: FusedRule = {
   name: 'sgd_momentum',
   slots: ['buf'],
-  scalars: ['mu', 'lr', 'nesterov', 'decay', 'gscale'],
+  scalars: ['mu', 'lr', 'nesterov', 'decay', 'wd', 'gscale'],
   wgsl: /* wgsl */ `
-  let gi = g * s.gscale;
+  let gi = g * s.gscale + s.wd * p;
   buf = s.mu * buf + gi;
   var d = buf;
   if (s.nesterov > 0.5) { d = gi + s.mu * buf; }
   p = p * s.decay - s.lr * d;`,
   cpu(p, g, [buf], k) {
-    const { mu, lr, nesterov, decay, gscale } = k as Record<string, number>;
+    const { mu, lr, nesterov, decay, wd, gscale } = k as Record<string, number>;
     const nest = nesterov! > 0.5;
     for (let i = 0; i < p.length; i++) {
-      const gi = g[i]! * gscale!;
+      const gi = g[i]! * gscale! + wd! * p[i]!;
       const bi = mu! * buf![i]! + gi;
       const d = nest ? gi + mu! * bi : bi;
       p[i] = p[i]! * decay! - lr! * d;
@@ -274,7 +276,7 @@ export const sgdMomentumRule: FusedRule = {
     }
   },
   tf(p, g, [buf], k) {
-    const gi = tf.mul(g, k.gscale!);
+    const gi = tf.add(tf.mul(g, k.gscale!), tf.mul(p, k.wd!));
     const bi = tf.add(tf.mul(buf!, k.mu!), gi);
     const d = k.nesterov! > 0.5 ? tf.add(gi, tf.mul(bi, k.mu!)) : bi;
     return [tf.sub(tf.mul(p, k.decay!), tf.mul(d, k.lr!)), bi];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSchedule, type ScheduleSpec } from './schedule-spec';
+import { resolveSchedule, scheduleSpecWithDefaults, type ScheduleSpec } from './schedule-spec';
 import { linearDecay, warmupCosine } from './schedules';
 
 describe('resolveSchedule', () => {
@@ -35,5 +35,37 @@ describe('resolveSchedule', () => {
     expect(() => resolveSchedule({ kind: 'step' } as unknown as ScheduleSpec)).toThrow(
       "schedule: kind must be 'constant', 'warmupCosine' or 'linear', got 'step'",
     );
+  });
+
+  it('rejects a key the kind does not have (a misspelt option would be saved and ignored), and a spec that is not an object', () => {
+    expect(() => resolveSchedule({ kind: 'warmupCosine', totalSteps: 10, warmup: 2 } as unknown as ScheduleSpec)).toThrow(
+      /^schedule: unknown option 'warmup'; expected one of kind, totalSteps, warmupSteps, floor, initial/,
+    );
+    expect(() => resolveSchedule({ kind: 'linear', totalSteps: 10, initial: 0.1 } as unknown as ScheduleSpec)).toThrow(/unknown option 'initial'/);
+    expect(() => resolveSchedule({ kind: 'constant', valeu: 2 } as unknown as ScheduleSpec)).toThrow(/unknown option 'valeu' \(did you mean 'value'\?\)/);
+    expect(() => resolveSchedule('cosine' as unknown as ScheduleSpec)).toThrow(/^schedule: schedule must be a ScheduleSpec .* or a function of the step, got 'cosine' \(a string\)/);
+  });
+});
+
+describe('scheduleSpecWithDefaults (what saved configs record)', () => {
+  it('fills every default of each kind and builds the same schedule at every step', () => {
+    const specs: ScheduleSpec[] = [
+      { kind: 'warmupCosine', totalSteps: 120 },
+      { kind: 'warmupCosine', totalSteps: 40, warmupSteps: 0, floor: 0 },
+      { kind: 'linear', totalSteps: 30 },
+      { kind: 'linear', totalSteps: 30, warmupSteps: 3, floor: 0.2 },
+      { kind: 'constant' },
+      { kind: 'constant', value: 0.3 },
+    ];
+    expect(scheduleSpecWithDefaults(specs[0])).toEqual({ kind: 'warmupCosine', totalSteps: 120, warmupSteps: 2, floor: 0.1, initial: 0.01 });
+    expect(scheduleSpecWithDefaults(specs[2])).toEqual({ kind: 'linear', totalSteps: 30, warmupSteps: 0, floor: 0 });
+    expect(scheduleSpecWithDefaults(specs[4])).toEqual({ kind: 'constant', value: 1 });
+    expect(scheduleSpecWithDefaults(undefined)).toEqual({ kind: 'constant', value: 1 });
+    for (const spec of specs) {
+      const full = scheduleSpecWithDefaults(spec);
+      expect(scheduleSpecWithDefaults(full)).toEqual(full);
+      const [a, b] = [resolveSchedule(spec), resolveSchedule(full)];
+      for (let t = 0; t <= 130; t++) expect(b(t)).toBe(a(t));
+    }
   });
 });

@@ -5,19 +5,10 @@
  * Step convention: `t` is **1-based** (the first update has t = 1), as in PyTorch and the authors' PyTorch code.
  * The JAX/optax references use a 0-based count c = t − 1; see {@link logTimeCoefficient}'s `zeroBased` option.
  */
+import { expectNumber } from '@lemma/gpu-kernels/validate';
 
 /** A schedule maps the 1-based step `t` to a number (a factor, a coefficient, a learning rate). */
 export type Schedule = (t: number) => number;
-
-function requireFinite(fn: string, name: string, value: number, rule: (v: number) => boolean, expected: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !rule(value)) {
-    throw new Error(`${fn}: ${name} must be ${expected}, got ${String(value)}`);
-  }
-}
-
-function requireStep(fn: string, t: number, min = 0): void {
-  requireFinite(fn, 't', t, (v) => v >= min, `a finite number >= ${min}`);
-}
 
 /**
  * Log-time EMA coefficient a_t = 1 − β(t) = δ/(δ + t) shared by ADANA's first and second moments (ADANA README;
@@ -25,8 +16,8 @@ function requireStep(fn: string, t: number, min = 0): void {
  * With `zeroBased` the count c = t − 1 is used instead (optax, `jax/optimizers.py`), so the first coefficient is exactly 1.
  */
 export function logTimeCoefficient(t: number, delta: number, zeroBased = false): number {
-  requireFinite('logTimeCoefficient', 'delta', delta, (v) => v > 0, 'a finite number > 0');
-  requireStep('logTimeCoefficient', t, zeroBased ? 1 : 0);
+  expectNumber('logTimeCoefficient', 'delta', delta, { min: 0, exclusiveMin: true });
+  expectNumber('logTimeCoefficient', 't', t, { min: zeroBased ? 1 : 0 });
   const s = zeroBased ? t - 1 : t;
   return delta / (delta + s);
 }
@@ -38,8 +29,8 @@ export function logTimeBeta(t: number, delta: number): number {
 
 /** ADANA's damping α(t) = (1 + t)^(1 − κ): the weight of the Nesterov momentum term (README; `adana.py::ADana._update_param_compiled`). */
 export function dampingFactor(t: number, kappa: number): number {
-  requireFinite('dampingFactor', 'kappa', kappa, (v) => v >= 0 && v <= 1, 'in [0, 1]');
-  requireStep('dampingFactor', t);
+  expectNumber('dampingFactor', 'kappa', kappa, { min: 0, max: 1, expected: 'in [0, 1]' });
+  expectNumber('dampingFactor', 't', t, { min: 0 });
   return Math.pow(1 + t, 1 - kappa);
 }
 
@@ -60,12 +51,12 @@ export interface LogTimeWeightDecayOptions {
  */
 export function logTimeWeightDecay(opts: LogTimeWeightDecayOptions): Schedule {
   const { omega, totalSteps } = opts;
-  requireFinite('logTimeWeightDecay', 'omega', omega, (v) => v >= 0, 'a finite number >= 0');
-  requireFinite('logTimeWeightDecay', 'totalSteps', totalSteps, (v) => v > 0, 'a finite number > 0');
+  expectNumber('logTimeWeightDecay', 'omega', omega, { min: 0 });
+  expectNumber('logTimeWeightDecay', 'totalSteps', totalSteps, { min: 0, exclusiveMin: true });
   const ts = opts.timescale ?? totalSteps / 10;
-  requireFinite('logTimeWeightDecay', 'timescale', ts, (v) => v > 0, 'a finite number > 0');
+  expectNumber('logTimeWeightDecay', 'timescale', ts, { min: 0, exclusiveMin: true });
   return (t) => {
-    requireStep('logTimeWeightDecay', t);
+    expectNumber('logTimeWeightDecay', 't', t, { min: 0 });
     return omega / (ts + t);
   };
 }
@@ -91,22 +82,24 @@ export interface WarmupCosineOptions {
   initial?: number;
 }
 
+/** {@link WarmupCosineOptions} with every default filled in, as {@link warmupCosine} uses them (saved configs record these). */
+export function warmupCosineDefaults(opts: WarmupCosineOptions): Required<WarmupCosineOptions> {
+  return { totalSteps: opts.totalSteps, warmupSteps: opts.warmupSteps ?? Math.round(opts.totalSteps / 50), floor: opts.floor ?? 0.1, initial: opts.initial ?? 0.01 };
+}
+
 /**
  * LR schedule factor s(t) ∈ [0, 1]: linear warm-up from `initial` to 1 over `warmupSteps`, then cosine from 1 to
  * `floor` at `totalSteps`, and `floor` afterwards (authors' `src/optim/schedule.py::cos_inf_schedule`, with
  * `scripts/launch.sh`'s div_factor 1e2, final_div_factor 1e-1, warm-up T/50). Multiply by the peak LR to get lr_t.
  */
 export function warmupCosine(opts: WarmupCosineOptions): Schedule {
-  const { totalSteps } = opts;
-  requireFinite('warmupCosine', 'totalSteps', totalSteps, (v) => v >= 1, 'a finite number >= 1');
-  const warmup = opts.warmupSteps ?? Math.round(totalSteps / 50);
-  const floor = opts.floor ?? 0.1;
-  const initial = opts.initial ?? 0.01;
-  requireFinite('warmupCosine', 'warmupSteps', warmup, (v) => v >= 0 && v <= totalSteps, `in [0, totalSteps=${totalSteps}]`);
-  requireFinite('warmupCosine', 'floor', floor, (v) => v >= 0 && v <= 1, 'in [0, 1]');
-  requireFinite('warmupCosine', 'initial', initial, (v) => v >= 0 && v <= 1, 'in [0, 1]');
+  expectNumber('warmupCosine', 'totalSteps', opts.totalSteps, { min: 1 });
+  const { totalSteps, warmupSteps: warmup, floor, initial } = warmupCosineDefaults(opts);
+  expectNumber('warmupCosine', 'warmupSteps', warmup, { test: (v) => v >= 0 && v <= totalSteps, expected: `in [0, totalSteps=${totalSteps}]` });
+  expectNumber('warmupCosine', 'floor', floor, { min: 0, max: 1, expected: 'in [0, 1]' });
+  expectNumber('warmupCosine', 'initial', initial, { min: 0, max: 1, expected: 'in [0, 1]' });
   return (t) => {
-    requireStep('warmupCosine', t);
+    expectNumber('warmupCosine', 't', t, { min: 0 });
     if (t < warmup) return initial + (1 - initial) * (t / warmup);
     if (t >= totalSteps) return floor;
     const progress = (t - warmup) / Math.max(1, totalSteps - warmup);
@@ -116,7 +109,7 @@ export function warmupCosine(opts: WarmupCosineOptions): Schedule {
 
 /** A constant schedule factor (1 by default). */
 export function constantSchedule(value = 1): Schedule {
-  requireFinite('constantSchedule', 'value', value, (v) => v >= 0, 'a finite number >= 0');
+  expectNumber('constantSchedule', 'value', value, { min: 0 });
   return () => value;
 }
 
@@ -130,16 +123,19 @@ export interface LinearDecayOptions {
   floor?: number;
 }
 
+/** {@link LinearDecayOptions} with every default filled in, as {@link linearDecay} uses them. */
+export function linearDecayDefaults(opts: LinearDecayOptions): Required<LinearDecayOptions> {
+  return { totalSteps: opts.totalSteps, warmupSteps: opts.warmupSteps ?? 0, floor: opts.floor ?? 0 };
+}
+
 /** Linear warm-up (from 0) then linear decay from 1 to `floor` at `totalSteps`, constant afterwards. Ours; no paper source. */
 export function linearDecay(opts: LinearDecayOptions): Schedule {
-  const { totalSteps } = opts;
-  requireFinite('linearDecay', 'totalSteps', totalSteps, (v) => v >= 1, 'a finite number >= 1');
-  const warmup = opts.warmupSteps ?? 0;
-  const floor = opts.floor ?? 0;
-  requireFinite('linearDecay', 'warmupSteps', warmup, (v) => v >= 0 && v < totalSteps, `in [0, totalSteps=${totalSteps})`);
-  requireFinite('linearDecay', 'floor', floor, (v) => v >= 0 && v <= 1, 'in [0, 1]');
+  expectNumber('linearDecay', 'totalSteps', opts.totalSteps, { min: 1 });
+  const { totalSteps, warmupSteps: warmup, floor } = linearDecayDefaults(opts);
+  expectNumber('linearDecay', 'warmupSteps', warmup, { test: (v) => v >= 0 && v < totalSteps, expected: `in [0, totalSteps=${totalSteps})` });
+  expectNumber('linearDecay', 'floor', floor, { min: 0, max: 1, expected: 'in [0, 1]' });
   return (t) => {
-    requireStep('linearDecay', t);
+    expectNumber('linearDecay', 't', t, { min: 0 });
     if (t < warmup) return t / warmup;
     if (t >= totalSteps) return floor;
     return 1 - (1 - floor) * ((t - warmup) / (totalSteps - warmup));
@@ -152,11 +148,11 @@ export function linearDecay(opts: LinearDecayOptions): Schedule {
  */
 export function ademamixAlpha(end: number, warmup: number, start = 0): Schedule {
   // The α scheduler of the AdEMAMix paper's Algorithm 1 (there T_α is usually the whole run T).
-  requireFinite('ademamixAlpha', 'end', end, (v) => v >= 0, 'a finite number >= 0');
-  requireFinite('ademamixAlpha', 'start', start, (v) => v >= 0, 'a finite number >= 0');
-  requireFinite('ademamixAlpha', 'warmup', warmup, (v) => v >= 0, 'a finite number >= 0');
+  expectNumber('ademamixAlpha', 'end', end, { min: 0 });
+  expectNumber('ademamixAlpha', 'start', start, { min: 0 });
+  expectNumber('ademamixAlpha', 'warmup', warmup, { min: 0 });
   return (t) => {
-    requireStep('ademamixAlpha', t);
+    expectNumber('ademamixAlpha', 't', t, { min: 0 });
     if (warmup === 0 || t >= warmup) return end;
     const a = t / warmup;
     return (1 - a) * start + a * end;
@@ -180,13 +176,13 @@ export function betaFromHalfLife(h: number): number {
  */
 export function ademamixBeta3(end: number, warmup: number, start = 0.9): Schedule {
   // The β3 scheduler of the AdEMAMix paper's Algorithm 1 (T_β3 usually T, β_start = β1).
-  requireFinite('ademamixBeta3', 'end', end, (v) => v > 0 && v < 1, 'in (0, 1)');
-  requireFinite('ademamixBeta3', 'start', start, (v) => v > 0 && v < 1, 'in (0, 1)');
-  requireFinite('ademamixBeta3', 'warmup', warmup, (v) => v >= 0, 'a finite number >= 0');
+  expectNumber('ademamixBeta3', 'end', end, { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, expected: 'in (0, 1)' });
+  expectNumber('ademamixBeta3', 'start', start, { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, expected: 'in (0, 1)' });
+  expectNumber('ademamixBeta3', 'warmup', warmup, { min: 0 });
   const hs = halfLife(start);
   const he = halfLife(end);
   return (t) => {
-    requireStep('ademamixBeta3', t);
+    expectNumber('ademamixBeta3', 't', t, { min: 0 });
     if (warmup === 0 || t >= warmup) return end;
     const a = t / warmup;
     return betaFromHalfLife((1 - a) * hs + a * he);
@@ -199,7 +195,7 @@ export function ademamixBeta3(end: number, warmup: number, start = 0.9): Schedul
  * checked numerically; not taken from the papers or the authors' code).
  */
 export function logTimeEmaWeights(T: number, delta: number): Float64Array {
-  requireFinite('logTimeEmaWeights', 'T', T, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
+  expectNumber('logTimeEmaWeights', 'T', T, { integer: true, min: 1, expected: 'an integer >= 1' });
   const w = new Float64Array(T);
   // Weight of gradient s in m_T: a_s · Π_{j=s+1..T} (1 − a_j), built backwards.
   let tail = 1;

@@ -11,6 +11,7 @@ import { ademamix } from './ademamix';
 import { dana } from './dana';
 import type { FusedOptimizer } from './fused-optimizer';
 import { muon } from './muon';
+import { sgdMomentum } from './sgd-momentum';
 
 /** What one case found. */
 export interface CaseResult {
@@ -44,6 +45,9 @@ function trained(opt: FusedOptimizer, shape: number[], tag: string): tf.Variable
   g.dispose();
   return v;
 }
+
+/** The tensors `getWeights` creates for the caller (`iter` and the `<variable>/step` counts; the slots are the optimizer's). */
+const owned = (ws: { name: string; tensor: tf.Tensor }[]): tf.Tensor[] => ws.filter((w) => w.name === 'iter' || w.name.endsWith('/step')).map((w) => w.tensor);
 
 async function unchanged(v: tf.Variable, want: number[]): Promise<string | null> {
   const got = Array.from(await v.data());
@@ -109,10 +113,10 @@ export function validationCases(): Case[] {
           after: async () => {
             const now = await opt.getWeights();
             const m = Array.from(await now[1]!.tensor.data());
-            tf.dispose(now[0]!.tensor);
+            tf.dispose(owned(now));
             return m.every((x, i) => x === m0[i]) ? null : 'state changed';
           },
-          cleanup: () => (tf.dispose([v, w, ws[0]!.tensor]), opt.dispose()),
+          cleanup: () => (tf.dispose([v, w, ...owned(ws)]), opt.dispose()),
         };
       },
     });
@@ -126,7 +130,27 @@ export function validationCases(): Case[] {
         const ws = await opt.getWeights();
         return {
           call: () => opt.setWeights(ws.map((x) => (x.name === 'iter' ? x : { name: x.name, tensor: w }))),
-          cleanup: () => (tf.dispose([v, w, ws[0]!.tensor]), opt.dispose()),
+          cleanup: () => (tf.dispose([v, w, ...owned(ws)]), opt.dispose()),
+        };
+      },
+    });
+    cases.push({
+      name: `${label}: setWeights with a fractional per-variable step count`,
+      error: /setWeights: 'val_\w+\/step' must be an integer >= 0, got 2.5/,
+      setup: async () => {
+        const opt = make();
+        const v = trained(opt, [4], 'stepcount');
+        const bad = tf.scalar(2.5);
+        const ws = await opt.getWeights();
+        return {
+          call: () => opt.setWeights(ws.map((x) => (x.name.endsWith('/step') ? { name: x.name, tensor: bad } : x))),
+          after: async () => {
+            const now = await opt.getWeights();
+            const step = (await now.find((w) => w.name.endsWith('/step'))!.tensor.data())[0];
+            tf.dispose(owned(now));
+            return step === 1 && opt.iterations === 1 ? null : `state changed: step ${step}, iterations ${opt.iterations}`;
+          },
+          cleanup: () => (tf.dispose([v, bad, ...owned(ws)]), opt.dispose()),
         };
       },
     });
@@ -190,6 +214,8 @@ export function validationCases(): Case[] {
   cases.push(construction('unknown key epsilon', () => adamw({ learningRate: 0.1, epsilon: 1e-8 } as never), /AdamW: unknown option 'epsilon' \(did you mean 'eps'\?\)/));
   cases.push(construction('unknown key lr', () => adana({ lr: 0.1 } as never), /Adana: unknown option 'lr' \(did you mean 'learningRate'\?\)/));
   cases.push(construction('unknown key in a group', () => adamw({ learningRate: 0.1, groups: [{ match: /x/, lrscale: 2 } as never] }), /unknown option 'groups\[0\]\.lrscale' \(did you mean 'groups\[0\]\.lrScale'\?\)/));
+  cases.push(construction('SgdMomentum nesterov without momentum (torch refuses it too)', () => sgdMomentum({ learningRate: 0.1, nesterov: true }), /SgdMomentum: nesterov needs momentum > 0/));
+  cases.push(construction('unknown key in a schedule spec', () => adamw({ learningRate: 0.1, schedule: { kind: 'linear', totalSteps: 9, warmup: 1 } as never }), /schedule: unknown option 'warmup'/));
   cases.push(construction('unknown key in Muon.adam', () => muon({ learningRate: 0.1, adam: { betas: 0.9 } as never }), /Muon: unknown option 'adam\.betas'/));
   cases.push(construction('learningRateScale with a negative entry', () => adamw({ learningRate: 0.1, learningRateScale: [1, -1] }), /AdamW: learningRateScale\[1\] must be a finite number >= 0, got -1/));
   for (const [label, value] of [['NaN', Number.NaN], ['negative', -0.5]] as const) {

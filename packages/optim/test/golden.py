@@ -46,10 +46,23 @@ def ademamix(lr=1e-2, b1=0.9, b2=0.999, b3=0.999, alpha=5.0, eps=1e-8, wd=0.1, T
         p = p - lr * (u + wd * p)
     return p
 
+def sgd(lr=1e-2, momentum=0.9, wd=0.1, nesterov=False):
+    # torch.optim.sgd._single_tensor_sgd (dampening 0): weight_decay is coupled (added to the gradient), the buffer
+    # starts as a clone of the first d_p.
+    p, buf = theta0.copy(), None
+    for g in grads:
+        d_p = g + wd * p
+        buf = d_p.copy() if buf is None else momentum * buf + d_p
+        d_p = d_p + momentum * buf if nesterov else buf
+        p = p - lr * d_p
+    return p
+
 print(json.dumps({
     "theta0": theta0.tolist(), "grads": [g.tolist() for g in grads],
     "adamw": adamw().tolist(),
     "adana": adana().tolist(),
     "danaMK4": adana(clipsnr=0.5).tolist(),
     "ademamix": ademamix().tolist(),
+    "sgd": sgd().tolist(),
+    "sgdNesterov": sgd(nesterov=True).tolist(),
 }, indent=1))
