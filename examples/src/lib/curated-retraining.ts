@@ -4,9 +4,6 @@ import { retrain, type IterationMetrics, type Samples } from '@lemma/curated-ret
 import type { ReproContext } from '../types';
 import type { IterationRow } from './figures';
 
-/** The paper of the curated-retraining reproductions. */
-export const CURATED_RETRAIN_PAPER = 'Ferbach, Bertrand, Bose, Gidel, "Self-Consuming Generative Models with Curated Data Provably Optimize Human Preferences" (NeurIPS 2024, arXiv 2407.09499)';
-
 /** Samples from an isotropic Gaussian mixture with the given centres, stds and weights (also returns the labels). */
 export function mixtureSamples(n: number, centres: number[][], stds: number[], weights: number[], seed: number): { x: Samples; labels: Int32Array } {
   const rng = createRng(seed);
@@ -48,6 +45,3 @@ export async function runWithSnapshots(
 export function curveRows(metrics: IterationMetrics[], setting: string, key: 'expectedReward' | 'klToData' | 'wassersteinToData' | 'sinkhornToData'): IterationRow[] {
   return metrics.map((m) => ({ iteration: m.iteration, value: (m[key] as number | null) ?? NaN, setting }));
 }
-
-/** `v` rounded to `d` decimals (non-finite values unchanged). */
-export const round = (v: number, d = 4): number => (Number.isFinite(v) ? Number(v.toFixed(d)) : v);

@@ -1,4 +1,10 @@
-/** Ordinary least squares y = a + b x with standard errors (the classical homoscedastic formulas) and R². */
+/**
+ * Ordinary least squares y = a + b x with standard errors (the classical homoscedastic formulas) and R²: the one line
+ * fit of the reproductions.
+ */
+import { mean } from './stats';
+
+/** A fitted line y = intercept + slope·x. */
 export interface LinearFit {
   intercept: number;
   slope: number;
@@ -10,12 +16,12 @@ export interface LinearFit {
   n: number;
 }
 
-/** Fits y = a + b x by least squares; needs at least two distinct x. */
+/** Fits y = a + b x by least squares; needs at least two distinct x (throws otherwise). */
 export function olsFit(xs: readonly number[], ys: readonly number[]): LinearFit {
   const n = xs.length;
   if (ys.length !== n || n < 2) throw new Error(`olsFit: xs and ys must have the same length >= 2, got ${n} and ${ys.length}`);
-  const mx = xs.reduce((s, v) => s + v, 0) / n;
-  const my = ys.reduce((s, v) => s + v, 0) / n;
+  const mx = mean(xs);
+  const my = mean(ys);
   let sxx = 0;
   let sxy = 0;
   let syy = 0;

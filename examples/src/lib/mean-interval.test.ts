@@ -34,3 +34,12 @@ it('meanCi95 is mean ± t_{0.975, n−1}·sd/√n (tabulated t for n − 1 ≤ 3
   expect(Number.isNaN(one.sd) && Number.isNaN(one.lo)).toBe(true);
   expect(() => meanCi95([])).toThrow('meanCi95: values must not be empty');
 });
+
+it('meanNormalCi95 is mean ± 1.96·sd/√n, with a zero half-width for one value', async () => {
+  const { meanNormalCi95 } = await import('./mean-interval');
+  // 0 and 2: mean 1, sd √2, half-width 1.96·√2/√2 = 1.96.
+  const two = meanNormalCi95([0, 2]);
+  expect(two.mean).toBe(1);
+  expect(two.ci).toBeCloseTo(1.96, 14);
+  expect(meanNormalCi95([5])).toEqual({ mean: 5, ci: 0 });
+});

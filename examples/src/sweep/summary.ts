@@ -1,6 +1,7 @@
 /** Aggregates a sweep's store: per parameter set (seeds pooled), mean, standard deviation and count of each numeric metric. */
 import type { ParamValue } from './spec';
 import { finishedTrials, type TrialRecord } from './store';
+import { mean, sd } from '../lib/stats';
 
 /** One parameter set of a sweep, its seeds pooled. */
 export interface SweepGroup {
@@ -29,9 +30,7 @@ export function summarizeSweep(records: readonly TrialRecord[], sortBy?: string)
     seeds: g.seeds.sort((a, b) => a - b),
     metrics: Object.fromEntries(
       [...g.values].map(([m, v]) => {
-        const mean = v.reduce((a, b) => a + b, 0) / v.length;
-        const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
-        return [m, { mean, sd, n: v.length }];
+        return [m, { mean: mean(v), sd: sd(v), n: v.length }];
       }),
     ),
   }));

@@ -1,5 +1,6 @@
 /** curated-retrain-bias: data → Vega-Lite specs. */
-import { curveRows, round } from '../../lib/curated-retraining';
+import { curveRows } from '../../lib/curated-retraining';
+import { round } from '../../lib/format';
 import { classProportionsFigure, iterationLineFigure, sampleGridFigure } from '../../lib/figures';
 import type { Figure } from '../../types';
 import { CONF_GAMMA, predictClass, type BiasData } from './experiment';

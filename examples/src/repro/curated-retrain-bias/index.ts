@@ -3,7 +3,8 @@
  * towards the classes the classifier is sure of, unless real data is re-injected.
  */
 import type { IterationMetrics } from '@lemma/curated-retrain';
-import { CURATED_RETRAIN_PAPER, round } from '../../lib/curated-retraining';
+import { round } from '../../lib/format';
+import { CURATED_RETRAIN_PAPER } from '../../lib/papers';
 import type { Reproduction, ReproResult, Table } from '../../types';
 import { BIAS_CENTRES, FULL_PLAN, QUICK_PLAN, runBias, type BiasData, type BiasPlan, biasDataSeed, biasGmmSeed, biasLoopSeed } from './experiment';
 import { biasFigures } from './figures';

@@ -214,12 +214,3 @@ export function twoLevelPrediction(K: number, gamma: number, T: number): { curat
   const mix = iteratePopulation(p0, r, { K, iterations: T, syntheticToRealRatio: 1, pData: p0 });
   return { curatedOnly: cur.map((p) => p[0]!), lambda1: mix.map((p) => p[0]!) };
 }
-
-/** Mean and the half-width of a normal 95% interval (1.96·sd/√n) across seeds. */
-export function meanCi(v: number[]): { mean: number; ci: number } {
-  const n = v.length;
-  const mean = v.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return { mean, ci: 0 };
-  const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  return { mean, ci: (1.96 * sd) / Math.sqrt(n) };
-}

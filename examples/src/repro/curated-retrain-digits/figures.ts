@@ -2,16 +2,14 @@
 import type { Figure } from '../../types';
 import type { DigitsReward, DigitsSetting, LoopResult } from './experiment';
 import { classProportionsFigure, iterationBandFigure, VEGA_LITE } from '../../lib/figures';
-
+import { round } from '../../lib/format';
 
 const SETTING: Record<DigitsSetting, string> = { 'curated-only': 'curated only', lambda1: 'real + curated (λ = 1)' };
 const REWARD: Record<DigitsReward, string> = { class0: 'r = 5·q₀(x)', confidence: 'r = 5·max_c q_c(x)' };
 
-const r4 = (v: number): number => Number(v.toFixed(4));
-
 /** One row per (run, iteration) of a per-iteration series. */
 function seriesRows(runs: LoopResult[], value: (r: LoopResult, t: number) => number, label: (r: LoopResult) => string): Record<string, number | string>[] {
-  return runs.flatMap((r) => r.expectedReward.map((_, t) => ({ iteration: t, value: r4(value(r, t)), setting: label(r), seed: r.seed })));
+  return runs.flatMap((r) => r.expectedReward.map((_, t) => ({ iteration: t, value: round(value(r, t)), setting: label(r), seed: r.seed })));
 }
 
 /** Every figure of the reproduction. */
@@ -22,13 +20,13 @@ export function digitsFigures(runs: LoopResult[], twoLevel: { curatedOnly: numbe
   const exactRows = [
     ...seriesRows(class0, (r, t) => r.exactAtomShares[t]?.[0] ?? NaN, (r) => `exact update on the t=0 samples: ${SETTING[r.setting]}`),
   ];
-  const twoLevelRows = (['curatedOnly', 'lambda1'] as const).flatMap((k) => twoLevel[k].map((v, t) => ({ iteration: t, value: r4(v), setting: `exact two-level (confident classifier): ${k === 'curatedOnly' ? 'curated only' : 'λ = 1'}` })));
+  const twoLevelRows = (['curatedOnly', 'lambda1'] as const).flatMap((k) => twoLevel[k].map((v, t) => ({ iteration: t, value: round(v), setting: `exact two-level (confident classifier): ${k === 'curatedOnly' ? 'curated only' : 'λ = 1'}` })));
   const dashed = (values: Record<string, number | string>[]) => ({
     data: { values },
     mark: { type: 'line', strokeDash: [4, 3] },
     encoding: { x: { field: 'iteration', type: 'quantitative' }, y: { field: 'value', type: 'quantitative', aggregate: 'mean' }, color: { field: 'setting', type: 'nominal' } },
   });
-  const propRows = conf.flatMap((r) => r.classProportions.map((p, t) => p.map((v, c) => ({ iteration: t, proportion: r4(v), digit: String(c), setting: SETTING[r.setting], seed: r.seed }))).flat());
+  const propRows = conf.flatMap((r) => r.classProportions.map((p, t) => p.map((v, c) => ({ iteration: t, proportion: round(v), digit: String(c), setting: SETTING[r.setting], seed: r.seed }))).flat());
   const gridRows: Record<string, number | string>[] = [];
   const perRow = (runs[0]?.snapshots[0]?.images.length ?? 196) / 196;
   for (const r of runs.filter((x) => x.seed === runs[0]!.seed)) {

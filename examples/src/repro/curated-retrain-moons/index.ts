@@ -2,7 +2,10 @@
 import type { Reproduction, ReproResult } from '../../types';
 import { FULL_PLAN, QUICK_PLAN, exactMoons, runMoons, type MoonsCell, type MoonsPlan, moonsDataSeed, moonsGmmSeed, moonsLoopSeed, moonsRunSeed } from './experiment';
 import { moonsFigures } from './figures';
-import { meanCi } from '../curated-retrain-digits/experiment';
+import { meanNormalCi95 } from '../../lib/mean-interval';
+import { mean } from '../../lib/stats';
+import { CURATED_RETRAIN_PAPER } from '../../lib/papers';
+import { round } from '../../lib/format';
 
 /**
  * Expected outcome, stated before the run (mean over seeds at t = T): curated only keeps < 10% of its samples on
@@ -22,29 +25,28 @@ export async function runMoonsRepro(ctx: Parameters<Reproduction['run']>[0], pla
   const exact = exactMoons(T, plan.K);
   const cur = runs.filter((r) => r.lambda === Infinity);
   const mix = runs.filter((r) => r.lambda === 1);
-  const lowCur = meanCi(cur.map((r) => r.lowerShare[T]!));
-  const lowMix = meanCi(mix.map((r) => r.lowerShare[T]!));
+  const lowCur = meanNormalCi95(cur.map((r) => r.lowerShare[T]!));
+  const lowMix = meanNormalCi95(mix.map((r) => r.lowerShare[T]!));
   const rises = runs.every((r) => r.expectedReward[T]! > r.expectedReward[0]!);
   const reproduced = lowCur.mean < EXPECTED.curatedLowerMax && lowMix.mean > EXPECTED.lambda1LowerMin && rises;
-  const r4 = (v: number) => Number(v.toFixed(4));
   return {
-    summary: `moons: lower-moon share ${r4(meanCi(cur.map((r) => r.lowerShare[0]!)).mean)} → ${r4(lowCur.mean)} curated-only (exact ${r4(exact.curated.lower[T]!)}) vs ${r4(lowMix.mean)} with λ=1 (exact ${r4(exact.mixed.lower[T]!)})`,
+    summary: `moons: lower-moon share ${round(mean(cur.map((r) => r.lowerShare[0]!)))} → ${round(lowCur.mean)} curated-only (exact ${round(exact.curated.lower[T]!)}) vs ${round(lowMix.mean)} with λ=1 (exact ${round(exact.mixed.lower[T]!)})`,
     metrics: {
-      lower_moon_share_curated_only_final: r4(lowCur.mean),
-      lower_moon_share_curated_only_final_ci95: r4(lowCur.ci),
-      lower_moon_share_lambda1_final: r4(lowMix.mean),
-      lower_moon_share_lambda1_final_ci95: r4(lowMix.ci),
-      exact_lower_moon_share_curated_only_final: r4(exact.curated.lower[T]!),
-      exact_lower_moon_share_lambda1_final: r4(exact.mixed.lower[T]!),
-      reward_curated_only_final: r4(meanCi(cur.map((r) => r.expectedReward[T]!)).mean),
-      reward_lambda1_final: r4(meanCi(mix.map((r) => r.expectedReward[T]!)).mean),
-      exact_reward_curated_only_final: r4(exact.curated.reward[T]!),
-      exact_reward_lambda1_final: r4(exact.mixed.reward[T]!),
-      reward_initial: r4(meanCi(runs.map((r) => r.expectedReward[0]!)).mean),
-      sliced_w2_curated_only_final: r4(meanCi(cur.map((r) => r.wasserstein[T]!)).mean),
-      sliced_w2_lambda1_final: r4(meanCi(mix.map((r) => r.wasserstein[T]!)).mean),
-      lower_moon_share_curated_only_per_seed: cur.map((r) => r4(r.lowerShare[T]!)),
-      lower_moon_share_lambda1_per_seed: mix.map((r) => r4(r.lowerShare[T]!)),
+      lower_moon_share_curated_only_final: round(lowCur.mean),
+      lower_moon_share_curated_only_final_ci95: round(lowCur.ci),
+      lower_moon_share_lambda1_final: round(lowMix.mean),
+      lower_moon_share_lambda1_final_ci95: round(lowMix.ci),
+      exact_lower_moon_share_curated_only_final: round(exact.curated.lower[T]!),
+      exact_lower_moon_share_lambda1_final: round(exact.mixed.lower[T]!),
+      reward_curated_only_final: round(mean(cur.map((r) => r.expectedReward[T]!))),
+      reward_lambda1_final: round(mean(mix.map((r) => r.expectedReward[T]!))),
+      exact_reward_curated_only_final: round(exact.curated.reward[T]!),
+      exact_reward_lambda1_final: round(exact.mixed.reward[T]!),
+      reward_initial: round(mean(runs.map((r) => r.expectedReward[0]!))),
+      sliced_w2_curated_only_final: round(mean(cur.map((r) => r.wasserstein[T]!))),
+      sliced_w2_lambda1_final: round(mean(mix.map((r) => r.wasserstein[T]!))),
+      lower_moon_share_curated_only_per_seed: cur.map((r) => round(r.lowerShare[T]!)),
+      lower_moon_share_lambda1_per_seed: mix.map((r) => round(r.lowerShare[T]!)),
       reward_rises_every_run: rises,
       iterations: T,
       K: plan.K,
@@ -60,7 +62,7 @@ export async function runMoonsRepro(ctx: Parameters<Reproduction['run']>[0], pla
 export const reproduction: Reproduction = {
   id: 'curated-retrain-moons',
   title: 'Curated retraining on two moons: curated-only loses a moon, real data keeps both',
-  paper: 'Ferbach, Bertrand, Bose, Gidel, "Self-Consuming Generative Models with Curated Data Provably Optimize Human Preferences" (NeurIPS 2024, arXiv 2407.09499)',
+  paper: CURATED_RETRAIN_PAPER,
   package: '@lemma/curated-retrain',
   seedDerivations: [moonsRunSeed, moonsDataSeed, moonsGmmSeed, moonsLoopSeed],
   run: (ctx) => runMoonsRepro(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),

@@ -1,6 +1,7 @@
 /** curated-retrain-ring: data → Vega-Lite specs. */
 import { expectation, klDivergence } from '@lemma/curated-retrain';
-import { curveRows, round } from '../../lib/curated-retraining';
+import { curveRows } from '../../lib/curated-retraining';
+import { round } from '../../lib/format';
 import { iterationLineFigure, sampleGridFigure, VEGA_LITE } from '../../lib/figures';
 import type { Figure } from '../../types';
 import { GAMMA, R_MIN, TARGET, ringReward, type RingData } from './experiment';

@@ -3,7 +3,8 @@
  * re-injected (λ = 1) the KL to the data stays within log(1 + λ).
  */
 import type { IterationMetrics } from '@lemma/curated-retrain';
-import { CURATED_RETRAIN_PAPER, round } from '../../lib/curated-retraining';
+import { round } from '../../lib/format';
+import { CURATED_RETRAIN_PAPER } from '../../lib/papers';
 import type { Reproduction, ReproResult, Table } from '../../types';
 import { FULL_PLAN, QUICK_PLAN, RING_CENTRES, ringSeeds, runRing, type RingData, type RingPlan, RING_SEED_DERIVATIONS, flowMatchingSeed, flowMatchingLoopSeed } from './experiment';
 import { exactReward, ringFigures } from './figures';

@@ -7,8 +7,8 @@ import { meanCi95 } from '../../lib/mean-interval';
 import type { Reproduction, ReproContext, ReproResult } from '../../types';
 import { type GraphArch, type GraphCellResult, graphCells, graphCellSeed, graphGroupKey, type GraphPlan, graphPruneCell, graphRandomSeed, graphTrainGroup } from './experiment';
 import { matchFigure, sweepFigure } from './figures';
-
-const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
+import { EQUIVARIANT_PRUNE_PAPER } from '../../lib/papers';
+import { round } from '../../lib/format';
 
 /**
  * Stated before the run. With one m for every layer from the rule (ε = 0.01, c = 1.6, the largest layer's
@@ -71,8 +71,6 @@ function summarise(arch: GraphArch, rs: readonly GraphCellResult[]): ArchSummary
   return { arch, target, pruned, gap, maxGap, invariance, ok };
 }
 
-const fmt = (x: number, d = 4) => Number(x.toFixed(d));
-
 /** Runs a plan through the cell pool and judges it against {@link EXPECTED}. */
 export async function runGraphs(ctx: ReproContext, plan: GraphPlan): Promise<ReproResult> {
   const cells = graphCells(plan);
@@ -122,7 +120,7 @@ export async function runGraphs(ctx: ReproContext, plan: GraphPlan): Promise<Rep
     sweepMs.map((m) => {
       const at = results.filter((r) => r.arch === arch).flatMap((r) => r.sweep.filter((s) => s.m === m));
       if (at.length === 0) return [arch, m, null, null];
-      return [arch, m, fmt(meanCi95(at.map((s) => s.prunedR2)).mean), fmt(Math.max(...at.map((s) => s.maxGap)), 5)];
+      return [arch, m, round(meanCi95(at.map((s) => s.prunedR2)).mean), round(Math.max(...at.map((s) => s.maxGap)), 5)];
     }),
   );
   const seeds: Record<string, number> = { base: ctx.seed };
@@ -141,8 +139,8 @@ export async function runGraphs(ctx: ReproContext, plan: GraphPlan): Promise<Rep
           const rs = results.filter((r) => r.arch === s.arch);
           return [
             s.arch,
-            `${fmt(s.target.mean)} [${fmt(s.target.lo)}, ${fmt(s.target.hi)}]`,
-            `${fmt(s.pruned.mean)} [${fmt(s.pruned.lo)}, ${fmt(s.pruned.hi)}]`,
+            `${round(s.target.mean)} [${round(s.target.lo)}, ${round(s.target.hi)}]`,
+            `${round(s.pruned.mean)} [${round(s.pruned.lo)}, ${round(s.pruned.hi)}]`,
             `${s.gap.mean.toExponential(2)} [${s.gap.lo.toExponential(2)}, ${s.gap.hi.toExponential(2)}]`,
             Number(s.maxGap.toExponential(2)),
             Number(s.invariance.toExponential(2)),
@@ -157,7 +155,7 @@ export async function runGraphs(ctx: ReproContext, plan: GraphPlan): Promise<Rep
       {
         title: 'Per seed',
         columns: ['architecture', 'seed', 'target R²', 'pruned R² (one m)', 'max gap', 'pruned R², per-layer rule m', 'per-layer m', 'train s'],
-        rows: results.map((r) => [r.arch, r.seed, fmt(r.targetR2), fmt(r.prunedR2), Number(r.maxGap.toExponential(2)), fmt(r.perLayerPrunedR2), r.perLayerSamples.join('/'), fmt(r.trainSeconds, 1)]),
+        rows: results.map((r) => [r.arch, r.seed, round(r.targetR2), round(r.prunedR2), Number(r.maxGap.toExponential(2)), round(r.perLayerPrunedR2), r.perLayerSamples.join('/'), round(r.trainSeconds, 1)]),
       },
     ],
     figures: [matchFigure(results), sweepFigure(results)],
@@ -168,7 +166,7 @@ export async function runGraphs(ctx: ReproContext, plan: GraphPlan): Promise<Rep
 export const reproduction: Reproduction = {
   id: 'equivariant-prune-ign',
   title: 'Pruning random 2-IGNs and {I, Â} message-passing nets to match trained ones on graph regression',
-  paper: PAPER,
+  paper: EQUIVARIANT_PRUNE_PAPER,
   package: '@lemma/equivariant-prune',
   seedDerivations: [graphCellSeed, graphRandomSeed],
   run: (ctx) => runGraphs(ctx, graphPlan(ctx.quick, ctx.seed)),

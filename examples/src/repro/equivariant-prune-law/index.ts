@@ -5,8 +5,7 @@
 import type { Reproduction, ReproContext, ReproResult } from '../../types';
 import { analyseLaw, epsArmConfigs, lawCell, lawCells, lawCellSeed, lawConfigs, type LawPlan, lawRandomSeed } from './experiment';
 import { countsFigure, epsFigure, lawFigure } from './figures';
-
-const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
+import { EQUIVARIANT_PRUNE_PAPER } from '../../lib/papers';
 
 /**
  * Stated before the run. Thm 1 only bounds m from above by O(log(n_in n_out max(|B|,‖B‖) L/ε)); the reading under
@@ -120,7 +119,7 @@ export async function runLaw(ctx: ReproContext, plan: LawPlan): Promise<ReproRes
 export const reproduction: Reproduction = {
   id: 'equivariant-prune-law',
   title: 'The overparametrization law: samples per coefficient vs log2(n_in·n_out·|B|·L/ε) across S_n, C4, D4 bases',
-  paper: PAPER,
+  paper: EQUIVARIANT_PRUNE_PAPER,
   package: '@lemma/equivariant-prune',
   seedDerivations: [lawCellSeed, lawRandomSeed],
   run: (ctx) => runLaw(ctx, lawPlan(ctx.quick, ctx.seed)),

@@ -4,10 +4,10 @@
 import type { Reproduction, ReproContext, ReproResult } from '../../types';
 import { headRandomSeed, type RotMnistPlan, runRotMnist, stageRandomSeed } from './experiment';
 import { logitsFigure } from './figures';
+import { EQUIVARIANT_PRUNE_PAPER } from '../../lib/papers';
 
 export type { RotMnistPlan } from './experiment';
 
-const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
 const PKG = '@lemma/equivariant-prune';
 
 export const QUICK_PLAN: RotMnistPlan = { channels: 8, head: 32, epochs: 10, maskedDigits: 4, invarianceDigits: 100, eps: 0.01 };
@@ -70,7 +70,7 @@ export async function rotMnist(ctx: ReproContext, plan: RotMnistPlan): Promise<R
 export const reproduction: Reproduction = {
   id: 'equivariant-prune-rotmnist',
   title: 'Pruning a random C4 CNN to a trained C4 target on rotated MNIST',
-  paper: PAPER,
+  paper: EQUIVARIANT_PRUNE_PAPER,
   package: PKG,
   seedDerivations: [stageRandomSeed, headRandomSeed],
   run: (ctx) => rotMnist(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),

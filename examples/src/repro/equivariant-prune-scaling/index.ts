@@ -5,10 +5,10 @@
 import type { Reproduction, ReproContext, ReproResult, Table } from '../../types';
 import { runScaling, samplesFor, type ScalingPlan, scalingRandomSeed } from './experiment';
 import { errorFigure } from './figures';
+import { EQUIVARIANT_PRUNE_PAPER } from '../../lib/papers';
 
 export type { ScalingPlan } from './experiment';
 
-const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
 const PKG = '@lemma/equivariant-prune';
 
 export const QUICK_PLAN: ScalingPlan = { ms: [4, 6, 8, 10, 12, 14, 16, 18, 20], seeds: 5, probes: 128 };
@@ -49,7 +49,7 @@ export async function scaling(ctx: ReproContext, plan: ScalingPlan): Promise<Rep
 export const reproduction: Reproduction = {
   id: 'equivariant-prune-scaling',
   title: 'Error vs overparametrization: the log(1/eps) law for MLP, DeepSets, 2-order and C4 nets',
-  paper: PAPER,
+  paper: EQUIVARIANT_PRUNE_PAPER,
   package: PKG,
   seedDerivations: [scalingRandomSeed],
   run: (ctx) => scaling(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),

@@ -33,6 +33,7 @@ import { timedTrainSteps } from '../../lib/timed-train-steps';
 import { readModelRows, stackModels } from '../../lib/stack-models';
 import { defineCells, defineGroupedCells, expectOneGroup, hostCells } from '../../lib/cell-pool';
 import { defineSeed } from '../../lib/seeds';
+import { mean } from '../../lib/stats';
 
 /** The seed of a task's random network (task 0 sum, 1 max). */
 export const setsRandomSeed = defineSeed('random', 'base + 40 + task', (base: number, task: number) => base + 40 + task);
@@ -56,7 +57,7 @@ export const SET_TASKS = ['sum', 'max'] as const;
 export type SetTask = (typeof SET_TASKS)[number];
 
 /** The label of one set: its mean (set-sum, scaled by 1/n) or its largest element (set-max). */
-export const setLabel = (task: SetTask, s: Float32Array): number => (task === 'sum' ? s.reduce((a, b) => a + b, 0) / s.length : Math.max(...s));
+export const setLabel = (task: SetTask, s: Float32Array): number => (task === 'sum' ? mean(s) : Math.max(...s));
 
 /** What one task measured (float64 forwards on the test sets). */
 export interface SetTaskResult {
@@ -203,11 +204,11 @@ export const setsPruneCell = defineCells('equivariant-prune-sets/prune', async (
   let gap = 0;
   let variance = 0;
   const outputs: SetTaskResult['outputs'] = [];
-  const mean = testY.reduce((a, b) => a + b, 0) / nTest;
+  const yMean = mean(testY);
   for (let i = 0; i < nTest; i++) {
     mseT += (yT[i]! - testY[i]!) ** 2 / nTest;
     mseP += (yP[i]! - testY[i]!) ** 2 / nTest;
-    variance += (testY[i]! - mean) ** 2 / nTest;
+    variance += (testY[i]! - yMean) ** 2 / nTest;
     gap = Math.max(gap, Math.abs(yT[i]! - yP[i]!));
     if (i < 300) outputs.push({ target: yT[i]!, pruned: yP[i]! });
   }

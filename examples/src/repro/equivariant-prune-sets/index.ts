@@ -4,10 +4,10 @@
 import type { Reproduction, ReproContext, ReproResult, Table } from '../../types';
 import { runSetTasks, type SetsPlan, setsRandomSeed } from './experiment';
 import { outputsFigure } from './figures';
+import { EQUIVARIANT_PRUNE_PAPER } from '../../lib/papers';
 
 export type { SetsPlan } from './experiment';
 
-const PAPER = 'A General Framework For Proving The Equivariant Strong Lottery Ticket Hypothesis (Ferbach et al., ICLR 2023, arXiv 2206.04270)';
 const PKG = '@lemma/equivariant-prune';
 
 export const QUICK_PLAN: SetsPlan = { width: 12, steps: 1200, testSets: 2000, eps: 0.01 };
@@ -50,7 +50,7 @@ export async function setTask(ctx: ReproContext, plan: SetsPlan): Promise<ReproR
 export const reproduction: Reproduction = {
   id: 'equivariant-prune-sets',
   title: 'Pruning a random DeepSets net to trained set-sum / set-max targets',
-  paper: PAPER,
+  paper: EQUIVARIANT_PRUNE_PAPER,
   package: PKG,
   seedDerivations: [setsRandomSeed],
   run: (ctx) => setTask(ctx, ctx.quick ? QUICK_PLAN : FULL_PLAN),

@@ -11,6 +11,7 @@ import { defineGroupedCells, expectOneGroup } from '../../lib/cell-pool';
 import { kTinyGPT } from '../../lib/models/k-tiny-gpt';
 import { timedTrainSteps } from '../../lib/timed-train-steps';
 import { loadTextCorpus, type TextCorpus } from '../../fixtures/text';
+import { mean } from '../../lib/stats';
 
 /** The optimizers compared. */
 export const CHARLM_OPTIMIZERS = ['adamw', 'adana', 'dana-star-mk4'] as const;
@@ -308,8 +309,6 @@ export function matchingBudget(mults: readonly number[], losses: readonly number
   if (!(slope < 0)) return { mult: null, extrapolated: true };
   return { mult: mults[n - 1]! * Math.exp((target - losses[n - 1]!) / slope), extrapolated: true };
 }
-
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
  * AdamW's compute multiplier to match `target` (another optimizer's mean final loss) from its runs at each budget:

@@ -20,6 +20,9 @@ import {
 } from './experiment';
 import { budgetFigure, curvesFigure } from './figures';
 import { defineSeed } from '../../lib/seeds';
+import { mean } from '../../lib/stats';
+import { LOG_TIME_SCHEDULES_PAPER } from '../../lib/papers';
+import { formatPrecision } from '../../lib/format';
 
 /** What one invocation trains. */
 export interface CharLMPlan {
@@ -86,9 +89,6 @@ export const TINY_PLAN: CharLMPlan = { sizes: [{ d: 8, layers: 1, heads: 2 }], s
  */
 export const PREDICTION = { multiplier: 1.2, gapNats: [0.02, 0.04] as [number, number], claim: 'multiplier interval above 1 at every size' };
 
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const fmt = (x: number | null | undefined, k = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toPrecision(k));
-
 /** Runs a plan: LR-factor sweep, then the long runs, through the cell pool. */
 /** The seed of the long runs of seed index i (every size and optimizer). */
 export const charLMRunSeed = defineSeed('run', 'base + seedIndex', (base: number, i: number) => base + i);
@@ -143,11 +143,11 @@ export async function runCharLM(ctx: ReproContext, plan: CharLMPlan = ctx.quick 
       metrics[`${k}_${o.replace(/-/g, '_')}_compute_multiplier_lo`] = ci.lo;
       metrics[`${k}_${o.replace(/-/g, '_')}_compute_multiplier_hi`] = ci.hi;
       metrics[`${k}_${o.replace(/-/g, '_')}_compute_multiplier_extrapolated`] = m.extrapolated;
-      row.push(Number(mean(f).toFixed(4)), `${fmt(m.mult)} [${fmt(ci.lo)}, ${fmt(ci.hi)}]${m.extrapolated ? ' (extrap.)' : ''}`);
+      row.push(Number(mean(f).toFixed(4)), `${formatPrecision(m.mult)} [${formatPrecision(ci.lo)}, ${formatPrecision(ci.hi)}]${m.extrapolated ? ' (extrap.)' : ''}`);
       if (o === 'adana') {
         if (!(ci.lo !== null && ci.lo > 1)) allAbove = false;
         headline = { m: m.mult, lo: ci.lo, hi: ci.hi };
-        verdictParts.push(`${label}: ${fmt(m.mult)}× [${fmt(ci.lo)}, ${fmt(ci.hi)}], gap ${fmt(mean(adamFinals[0]!) - mean(f), 2)} nats`);
+        verdictParts.push(`${label}: ${formatPrecision(m.mult)}× [${formatPrecision(ci.lo)}, ${formatPrecision(ci.hi)}], gap ${formatPrecision(mean(adamFinals[0]!) - mean(f), 2)} nats`);
       }
     }
     rows.push(row);
@@ -188,7 +188,7 @@ export async function runCharLM(ctx: ReproContext, plan: CharLMPlan = ctx.quick 
 export const charLM: Reproduction = {
   id: 'optim-char-lm',
   title: 'ADANA vs AdamW vs Dana-Star-MK4: a character-level GPT on one pass of fresh text',
-  paper: 'Ferbach et al., "Logarithmic-time Schedules for Scaling Language Models with Momentum" (arXiv 2602.05298)',
+  paper: LOG_TIME_SCHEDULES_PAPER,
   package: '@lemma/optim',
   seedDerivations: [charLMRunSeed, charLMBootstrapSeed],
   run: (ctx) => runCharLM(ctx),

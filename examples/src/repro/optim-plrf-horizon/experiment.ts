@@ -15,6 +15,7 @@ import { fitPowerLaw, NormalStream, plrfInstance, studentT975, type PlrfSpectrum
 import { defineGroupedCells } from '../../lib/cell-pool';
 import { timedTrainSteps } from '../../lib/timed-train-steps';
 import { defineSeed } from '../../lib/seeds';
+import { mean, sd } from '../../lib/stats';
 
 /** The seed of a run of seed index s: s = 0 for the learning-rate sweep, 1, 2, … for the extra seeds at the best rate. */
 export const horizonSeed = defineSeed('run', 'base + seedIndex', (base: number, s: number) => base + s);
@@ -282,13 +283,17 @@ export interface LogSummary {
   n: number;
 }
 
+/**
+ * {@link LogSummary} of positive values. Not lib/mean-interval's meanCi95: the t quantile is the scaling-laws
+ * package's (Cornish-Fisher beyond 20 degrees of freedom), the half-width is (t·sd)/√n, and one value gives a
+ * zero-width interval.
+ */
 export function summariseLog(values: readonly number[]): LogSummary {
   const l = values.map(Math.log);
   const n = l.length;
-  const m = l.reduce((a, b) => a + b, 0) / n;
+  const m = mean(l);
   if (n < 2) return { meanLog: m, lo: m, hi: m, n };
-  const sd = Math.sqrt(l.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1));
-  const h = (studentT975(n - 1) * sd) / Math.sqrt(n);
+  const h = (studentT975(n - 1) * sd(l)) / Math.sqrt(n);
   return { meanLog: m, lo: m - h, hi: m + h, n };
 }
 
@@ -382,8 +387,8 @@ function scalingOf(optimizer: PlrfOptimizerName, points: HorizonPoint[]): Optimi
   const slope = fitHorizonSlope(Ts, ys);
   let logA: number | null = null;
   if (slope) {
-    const mx = Ts.reduce((a, t) => a + Math.log(t), 0) / Ts.length;
-    const my = ys.reduce((a, y) => a + Math.log(y), 0) / ys.length;
+    const mx = mean(Ts.map(Math.log));
+    const my = mean(ys.map(Math.log));
     logA = my + slope.slope * mx;
   }
   return { optimizer, points, slope, logA };

@@ -8,6 +8,8 @@
 import type { MetricValue, Reproduction, ReproContext, ReproResult, Table } from '../../types';
 import { LABEL, OPTIMIZERS, runHorizonExperiment, type HorizonData, type HorizonPlan, type PlrfProblem, horizonSeed } from './experiment';
 import { horizonFigures } from './figures';
+import { LOG_TIME_SCHEDULES_PAPER } from '../../lib/papers';
+import { formatPrecision } from '../../lib/format';
 
 const PROBLEM: PlrfProblem = { alpha: 1, beta: 0.3, d: 1000, batch: 16, instanceSeed: 20260207 };
 
@@ -36,8 +38,6 @@ export const PREDICTION = {
   minMultiplierAt8000: 2,
   multiplierGrows: true,
 };
-
-const fmt = (x: number | null | undefined, k = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toPrecision(k));
 
 /** Metrics, tables and verdict from the experiment's data. */
 export function horizonResult(data: HorizonData, seed: number): ReproResult {
@@ -95,18 +95,18 @@ export function horizonResult(data: HorizonData, seed: number): ReproResult {
     columns: ['optimizer', ...horizons.map((T) => `T=${T}`), 'exponent s [95% CI]', ...horizons.map((T) => `AdamW steps ÷ T at ${T}`)],
     rows: data.scaling.map((s) => [
       LABEL[s.optimizer],
-      ...s.points.map((p) => (p.summary ? `${fmt(Math.exp(p.summary.meanLog))} (${fmt(p.bestLr, 2)}${p.atEdge ? ', grid edge' : ''})` : 'diverged')),
+      ...s.points.map((p) => (p.summary ? `${formatPrecision(Math.exp(p.summary.meanLog))} (${formatPrecision(p.bestLr, 2)}${p.atEdge ? ', grid edge' : ''})` : 'diverged')),
       s.slope ? `${s.slope.slope.toFixed(3)} [${s.slope.lo.toFixed(3)}, ${s.slope.hi.toFixed(3)}]` : '—',
       ...horizons.map((T) => {
         const m = data.multipliers.find((x) => x.optimizer === s.optimizer && x.T === T);
-        return s.optimizer === 'adamw' ? '1' : m ? `${fmt(m.multiplier)} [${fmt(m.lo)}, ${fmt(m.hi)}]${m.extrapolated ? ' (extrap.)' : ''}` : '—';
+        return s.optimizer === 'adamw' ? '1' : m ? `${formatPrecision(m.multiplier)} [${formatPrecision(m.lo)}, ${formatPrecision(m.hi)}]${m.extrapolated ? ' (extrap.)' : ''}` : '—';
       }),
     ]),
   };
   const verdict = [
-    `ADANA κ=0.5 exponent ${fmt(adana?.slope)} vs AdamW ${fmt(adam?.slope)}: ratio ${fmt(ratio)} (predicted ≈ ${PREDICTION.slopeRatio}, ${ratioOk ? 'within' : 'outside'} [${PREDICTION.slopeRatioRange.join(', ')}])`,
-    `AdamW needs ${fmt(m8?.multiplier)}× the steps at T=8000 (predicted ≥ ${PREDICTION.minMultiplierAt8000}${m8?.extrapolated ? '; extrapolated along AdamW\'s power law' : ''})`,
-    `multiplier ${fmt(first?.multiplier)} at T=${horizons[0]} → ${fmt(last?.multiplier)} at T=${horizons.at(-1)} (${growsOk ? 'grows' : 'does not grow'})`,
+    `ADANA κ=0.5 exponent ${formatPrecision(adana?.slope)} vs AdamW ${formatPrecision(adam?.slope)}: ratio ${formatPrecision(ratio)} (predicted ≈ ${PREDICTION.slopeRatio}, ${ratioOk ? 'within' : 'outside'} [${PREDICTION.slopeRatioRange.join(', ')}])`,
+    `AdamW needs ${formatPrecision(m8?.multiplier)}× the steps at T=8000 (predicted ≥ ${PREDICTION.minMultiplierAt8000}${m8?.extrapolated ? '; extrapolated along AdamW\'s power law' : ''})`,
+    `multiplier ${formatPrecision(first?.multiplier)} at T=${horizons[0]} → ${formatPrecision(last?.multiplier)} at T=${horizons.at(-1)} (${growsOk ? 'grows' : 'does not grow'})`,
   ];
   if (edges.length) verdict.push(`best LR on the grid edge for ${edges.join(', ')}`);
   return {
@@ -129,7 +129,7 @@ export async function runPlrfHorizon(ctx: ReproContext, plan: HorizonPlan = ctx.
 export const plrfHorizon: Reproduction = {
   id: 'optim-plrf-horizon',
   title: 'ADANA vs AdamW on power-law random features: the loss exponent over horizons 2k–32k',
-  paper: 'Ferbach et al., "Logarithmic-time Schedules for Scaling Language Models with Momentum" (arXiv 2602.05298); DANA (arXiv 2505.16098)',
+  paper: `${LOG_TIME_SCHEDULES_PAPER}; DANA (arXiv 2505.16098)`,
   package: '@lemma/optim',
   seedDerivations: [horizonSeed],
   run: (ctx) => runPlrfHorizon(ctx),

@@ -6,8 +6,12 @@
 import { mean, sd } from '../../lib/stats';
 import type { Progress, ReproContext } from '../../types';
 import { hostCells } from '../../lib/cell-pool';
+import { olsFit } from '../../lib/linear-fit';
 import { analysePair, METHODS, PAPER_LRS, trainNets, type Method, type PairResult, type TrainCell } from '../ot-lmc-paper/experiment';
 import { defineSeed } from '../../lib/seeds';
+
+/** The alignments compared: ot-lmc-paper's, whose per-pair analysis this sweep runs at every width. */
+export { METHOD_LABEL, METHODS, type Method } from '../ot-lmc-paper/experiment';
 
 export interface WidthSweepPlan {
   data: 'subset' | '10k';
@@ -72,4 +76,14 @@ export function widthStats(data: WidthSweepData): { width: number; method: Metho
       return { width, method, barrier: mean(b), barrierSd: sd(b), half: mean(h), halfSd: sd(h) };
     }),
   );
+}
+
+/**
+ * Per method, the OLS line of the barrier on log2(width) over every pair (a diagnostic: the paper plots no width
+ * axis); slope and standard error NaN when the rows hold fewer than two widths.
+ */
+export function widthTrends(data: WidthSweepData): Record<Method, { slope: number; slopeSe: number }> {
+  const x = data.rows.map((r) => Math.log2(r.width));
+  const fit = (m: Method) => (new Set(x).size > 1 ? olsFit(x, data.rows.map((r) => r.methods[m].barrier)) : { slope: Number.NaN, slopeSe: Number.NaN });
+  return Object.fromEntries(METHODS.map((m) => [m, fit(m)])) as Record<Method, { slope: number; slopeSe: number }>;
 }

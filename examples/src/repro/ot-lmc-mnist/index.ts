@@ -1,9 +1,7 @@
-import { fitLine } from '../../lib/stats';
+import { OT_LMC_PAPER } from '../../lib/papers';
 import type { ReproContext, ReproResult, Reproduction } from '../../types';
-import { METHOD_LABEL, METHODS, type Method } from '../ot-lmc-paper/experiment';
-import { PAPER } from '../ot-lmc-paper/index';
-import { fullPlan, quickPlan, runWidthSweep, widthNetSeed, widthStats, type WidthSweepPlan } from './experiment';
-import { VEGA_LITE } from '../../lib/figures';
+import { fullPlan, METHOD_LABEL, METHODS, quickPlan, runWidthSweep, widthNetSeed, widthStats, widthTrends, type Method, type WidthSweepPlan } from './experiment';
+import { barrierFigure } from './figures';
 
 const MATCHED: Method[] = ['naive', 'covariance', 'activation', 'gitRebasin'];
 
@@ -21,7 +19,7 @@ export async function runWithPlan(ctx: ReproContext, plan: WidthSweepPlan): Prom
   const stats = widthStats(data);
   const below = (m: Method) => data.rows.every((r) => r.methods[m].barrier < r.methods.none.barrier);
   const checks = Object.fromEntries(MATCHED.map((m) => [`${m}_below_unaligned_every_pair`, below(m)]));
-  const trends = Object.fromEntries(METHODS.map((m) => [m, fitLine(data.rows.map((r) => Math.log2(r.width)), data.rows.map((r) => r.methods[m].barrier))])) as Record<Method, ReturnType<typeof fitLine>>;
+  const trends = widthTrends(data);
   const metrics: ReproResult['metrics'] = { ...checks, widths: plan.widths, pairs_per_width: plan.pairs, lr: plan.lr, epochs: plan.epochs, depth: plan.depth, seconds: (performance.now() - t0) / 1000 };
   for (const m of METHODS) {
     metrics[`${m}_barrier_slope_per_log2_width`] = trends[m].slope;
@@ -32,25 +30,7 @@ export async function runWithPlan(ctx: ReproContext, plan: WidthSweepPlan): Prom
     metrics[`width${s.width}_${s.method}_barrier_sd`] = s.barrierSd;
     metrics[`width${s.width}_${s.method}_half_loss`] = s.half;
   }
-  const points = data.rows.flatMap((r) => METHODS.map((m) => ({ width: r.width, method: METHOD_LABEL[m], barrier: r.methods[m].barrier, half: r.methods[m].half })));
-  const figures: ReproResult['figures'] = [
-    {
-      id: 'barrier-vs-width',
-      title: 'Test loss barrier (max over t) vs width, before and after matching',
-      caption: `MLP 784-${plan.depth}×width-10, SGD momentum 0.9 + warmup/cosine at lr ${plan.lr.toPrecision(2)}, ${plan.epochs} epochs, ${plan.pairs} pairs per width (points; line = mean). Git Re-Basin weight matching is the baseline; the width trend is a diagnostic (the paper plots no width axis).`,
-      spec: {
-        $schema: VEGA_LITE,
-        width: 520,
-        height: 320,
-        data: { values: points },
-        encoding: { x: { field: 'width', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'hidden width' }, color: { field: 'method', type: 'nominal', title: null } },
-        layer: [
-          { mark: { type: 'point', opacity: 0.4 }, encoding: { y: { field: 'barrier', type: 'quantitative', title: 'max_t test loss barrier' } } },
-          { mark: { type: 'line' }, encoding: { y: { aggregate: 'mean', field: 'barrier', type: 'quantitative' } } },
-        ],
-      },
-    },
-  ];
+  const figures: ReproResult['figures'] = [barrierFigure(data)];
   const tables: ReproResult['tables'] = [
     {
       title: `Test loss barrier by width (mean ± sd over ${plan.pairs} pairs)`,
@@ -76,7 +56,7 @@ export const tinyPlan = (seed: number): WidthSweepPlan => ({ ...quickPlan(seed),
 export const reproduction: Reproduction = {
   id: 'ot-lmc-mnist',
   title: 'Loss barrier of MNIST MLPs before and after neuron matching, across widths',
-  paper: PAPER,
+  paper: OT_LMC_PAPER,
   package: '@lemma/ot-matching',
   seedDerivations: [widthNetSeed],
   run: (ctx) => runWithPlan(ctx, ctx.quick ? quickPlan(ctx.seed) : fullPlan(ctx.seed)),

@@ -1,8 +1,8 @@
 import type { ReproContext, ReproResult, Reproduction } from '../../types';
 import { fullPlan, headline, METHOD_LABEL, METHODS, netSeedOf, quickPlan, runPaper, SMALL_LR, type PaperPlan } from './experiment';
 import { paperFigures } from './figures';
-
-export const PAPER = 'Ferbach, Goujaud, Gidel, Dieuleveut — Proving Linear Mode Connectivity of Neural Networks via Optimal Transport (AISTATS 2024, arXiv 2310.19103); experiment of the authors\' notebook damienferbach/OT_LMC';
+import { mean } from '../../lib/stats';
+import { OT_LMC_PAPER } from '../../lib/papers';
 
 /**
  * Expected outcome, read off the authors' figure before any run: the covariance-weighted matching's test loss at
@@ -77,7 +77,7 @@ export async function runWithPlan(ctx: ReproContext, plan: PaperPlan): Promise<R
       rows: plan.lrs.flatMap((lr) => {
         const rs = data.pairs.filter((r) => r.lr === lr);
         return rs[0]!.dimWtW.map((_, l) => {
-          const avg = (f: (r: (typeof rs)[number]) => number) => +(rs.reduce((a, r) => a + f(r), 0) / rs.length).toFixed(2);
+          const avg = (f: (r: (typeof rs)[number]) => number) => +mean(rs.map(f)).toFixed(2);
           return [+lr.toPrecision(3), l + 1, avg((r) => r.dimWtW[l]!), avg((r) => r.dimWSigmaW[l]!), avg((r) => r.dimSigma[l]!)];
         });
       }),
@@ -107,7 +107,7 @@ export const tinyPlan = (seed: number): PaperPlan => ({ ...quickPlan(seed), size
 export const reproduction: Reproduction = {
   id: 'ot-lmc-paper',
   title: 'LMC after layer-wise OT matching across learning rates (the paper\'s MNIST 3×512 experiment)',
-  paper: PAPER,
+  paper: OT_LMC_PAPER,
   package: '@lemma/ot-matching',
   seedDerivations: [netSeedOf],
   run: (ctx) => runWithPlan(ctx, ctx.quick ? quickPlan(ctx.seed) : fullPlan(ctx.seed)),

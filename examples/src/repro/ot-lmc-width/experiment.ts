@@ -11,7 +11,8 @@ import { createRng } from '@lemma/gpu-kernels';
 import { interpolateParams, layerwiseOTAlignment, permuteParams, type InputMoment, type Params, type PermutationSpec } from '@lemma/ot-matching';
 import { defineCells, defineGroupedCells, hostCells } from '../../lib/cell-pool';
 import { trainMlps, type MlpTrainPlan, type MlpWeights } from '../../lib/mlp-train';
-import { fitLine, mean } from '../../lib/stats';
+import { mean } from '../../lib/stats';
+import { olsFit } from '../../lib/linear-fit';
 import type { Progress, ReproContext } from '../../types';
 import { defineSeed } from '../../lib/seeds';
 
@@ -302,7 +303,9 @@ export function fitSlopes(plan: WidthPlan, pairs: WidthPairResult[]): SlopeFit[]
       for (const quantity of ['barrier', 'gap', 'w2'] as const) {
         const rows = pairs.filter((r) => r.k === k);
         const ok = rows.filter((r) => r.methods[method][quantity] > 0);
-        const f = ok.length > 2 ? fitLine(ok.map((r) => Math.log(r.width)), ok.map((r) => Math.log(r.methods[method][quantity]))) : { slope: Number.NaN, slopeSe: Number.NaN };
+        const x = ok.map((r) => Math.log(r.width));
+        // Three points or more at two widths or more; else no slope (NaN).
+        const f = ok.length > 2 && new Set(x).size > 1 ? olsFit(x, ok.map((r) => Math.log(r.methods[method][quantity]))) : { slope: Number.NaN, slopeSe: Number.NaN };
         out.push({ k, method, quantity, slope: f.slope, slopeSe: f.slopeSe, used: ok.length, dropped: rows.length - ok.length });
       }
   return out;

@@ -1,5 +1,5 @@
 import type { ReproContext, ReproResult, Reproduction } from '../../types';
-import { PAPER } from '../ot-lmc-paper/index';
+import { OT_LMC_PAPER } from '../../lib/papers';
 import { fullPlan, quickPlan, runWidth, widthMeans, widthNetSeed, type WidthPlan } from './experiment';
 import { widthFigures } from './figures';
 
@@ -93,7 +93,7 @@ export const tinyPlan = (seed: number): WidthPlan => ({ ...quickPlan(seed), widt
 export const reproduction: Reproduction = {
   id: 'ot-lmc-width',
   title: 'Matched LMC error and W₂ vs width for mean-field nets on a rank-k teacher (the rate the theory predicts)',
-  paper: PAPER,
+  paper: OT_LMC_PAPER,
   package: '@lemma/ot-matching',
   seedDerivations: [widthNetSeed],
   run: (ctx) => runWithPlan(ctx, ctx.quick ? quickPlan(ctx.seed) : fullPlan(ctx.seed)),

@@ -33,6 +33,7 @@ import { join } from 'node:path';
 import { findUp } from '../../fixtures/path';
 import type { ReproContext } from '../../types';
 import { defineSeed } from '../../lib/seeds';
+import { roundScaled } from '../../lib/format';
 
 export const LABEL: Record<PlrfAlgorithm, string> = { sgd: 'SGD', 'sgd-m': 'SGD-M', 'dana-constant': 'DANA-constant', 'dana-decaying': 'DANA-decaying' };
 
@@ -156,8 +157,6 @@ export interface DanaData {
   seeds: Record<string, number>;
 }
 
-const round = (x: number, k = 3): number => Math.round(x * 10 ** k) / 10 ** k;
-
 /** Thins a curve to about `n` log-spaced points for plotting. */
 function thin(steps: ArrayLike<number>, ys: ArrayLike<number>, n = 120): { t: number; y: number }[] {
   const out: { t: number; y: number }[] = [];
@@ -261,7 +260,7 @@ export function phaseGrid(): PhaseCell[] {
   for (let i = 0; i < 60; i++) for (let j = 0; j < 50; j++) {
     const alpha = dA * (i + 0.5), beta = dB * (j + 0.5);
     const p = predictExponents(alpha, beta);
-    grid.push({ alpha: round(alpha), beta: round(beta), a0: round(dA * i), a1: round(dA * (i + 1)), b0: round(dB * j), b1: round(dB * (j + 1)), phase: p.phase, eta: p.sgd.eta === null ? null : round(p.sgd.eta), xi: p.sgd.xi === null ? null : round(p.sgd.xi), source: p.sgd.provenance });
+    grid.push({ alpha: roundScaled(alpha), beta: roundScaled(beta), a0: roundScaled(dA * i), a1: roundScaled(dA * (i + 1)), b0: roundScaled(dB * j), b1: roundScaled(dB * (j + 1)), phase: p.phase, eta: p.sgd.eta === null ? null : roundScaled(p.sgd.eta), xi: p.sgd.xi === null ? null : roundScaled(p.sgd.xi), source: p.sgd.provenance });
   }
   return grid;
 }

@@ -3,8 +3,7 @@ import { classifyPhase, PHASE_IV_SPLIT_ALPHA } from '@lemma/scaling-laws';
 import { VEGA_LITE } from '../../lib/figures';
 import type { Figure } from '../../types';
 import { LABEL, type DanaData } from './experiment';
-
-const round = (x: number, k = 3): number => Math.round(x * 10 ** k) / 10 ** k;
+import { roundScaled } from '../../lib/format';
 
 function logLogLine(title: string, values: object[], x: string, y: string, color: string, dash?: string): Record<string, unknown> {
   return {
@@ -41,7 +40,7 @@ export function danaFigures(data: DanaData): Figure[] {
   };
   figures.push({
     id: 'phase-diagram',
-    title: `4+3 phase diagram of SGD on PLRF (boundaries 2 alpha = 1, 2 beta = 1, beta = alpha, alpha = 1/4, alpha = ${round(PHASE_IV_SPLIT_ALPHA, 4)})`,
+    title: `4+3 phase diagram of SGD on PLRF (boundaries 2 alpha = 1, 2 beta = 1, beta = alpha, alpha = 1/4, alpha = ${roundScaled(PHASE_IV_SPLIT_ALPHA, 4)})`,
     caption:
       'Colour: phase. SGD exponents (tooltip) are closed forms derived from the loss decomposition (provenance "derived"): the 4+3 ' +
       'table for Ia, II and III (checked numerically, one third-party anchor in III) and below the high-dimensional line Ib, Ic, IVa, IVb. IV splits at alpha = 1 - 1/sqrt(2), where the SGD-noise ' +

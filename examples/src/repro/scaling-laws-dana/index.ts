@@ -5,8 +5,7 @@
 import type { MetricValue, ReproContext, ReproResult, Reproduction, Table } from '../../types';
 import { FULL_PLAN, LABEL, QUICK_PLAN, runDana, type DanaData, type DanaPlan, danaInstanceSeed, danaSimulationSeed } from './experiment';
 import { danaFigures } from './figures';
-
-const round = (x: number, k = 3): number => Math.round(x * 10 ** k) / 10 ** k;
+import { roundScaled } from '../../lib/format';
 
 /**
  * A plan for the tests: every section at toy sizes (small instances, few seeds, a few fixture spectra). The
@@ -19,7 +18,7 @@ export function danaResult(data: DanaData): ReproResult {
   const metrics: Record<string, MetricValue> = {};
   const tables: Table[] = [];
   for (const c of data.curves) {
-    for (const [alg, z] of Object.entries(c.medianAbsZ)) metrics[`mc_vs_ode_median_abs_z_${alg}_${c.alpha}_${c.beta}`] = round(z, 3);
+    for (const [alg, z] of Object.entries(c.medianAbsZ)) metrics[`mc_vs_ode_median_abs_z_${alg}_${c.alpha}_${c.beta}`] = roundScaled(z, 3);
     metrics[`pinf_${c.alpha}_${c.beta}`] = c.pInf;
   }
 
@@ -27,20 +26,20 @@ export function danaResult(data: DanaData): ReproResult {
   const rows: (string | number | null)[][] = [];
   for (const e of data.exponents) {
     if (e.checked && Math.abs(e.exponent - e.theory!) > e.tol) expOk = false;
-    rows.push([`(${e.alpha}, ${e.beta})`, e.phase, LABEL[e.algorithm], `[${e.window[0]}, ${e.window[1]}]`, round(e.exponent), e.theory === null ? null : round(e.theory), e.checked ? `+-${e.tol}` : e.algorithm === 'dana-decaying' && e.theory !== null ? 'no (F_ac takes over; see pure-point row)' : 'no']);
-    metrics[`loss_exponent_${e.algorithm}_${e.alpha}_${e.beta}`] = round(e.exponent, 4);
+    rows.push([`(${e.alpha}, ${e.beta})`, e.phase, LABEL[e.algorithm], `[${e.window[0]}, ${e.window[1]}]`, roundScaled(e.exponent), e.theory === null ? null : roundScaled(e.theory), e.checked ? `+-${e.tol}` : e.algorithm === 'dana-decaying' && e.theory !== null ? 'no (F_ac takes over; see pure-point row)' : 'no']);
+    metrics[`loss_exponent_${e.algorithm}_${e.alpha}_${e.beta}`] = roundScaled(e.exponent, 4);
   }
   const pp = data.purePoint;
   if (Math.abs(pp.exponent - pp.theory) > 0.05) expOk = false;
-  rows.push([`(${pp.alpha}, ${pp.beta})`, 'II', `${LABEL['dana-decaying']} (pure-point F_pp, d = ${pp.d})`, `[${pp.window[0]}, ${pp.window[1]}]`, round(pp.exponent), round(pp.theory), '+-0.05']);
-  metrics[`loss_exponent_dana-decaying_pure-point_${pp.alpha}_${pp.beta}`] = round(pp.exponent, 4);
+  rows.push([`(${pp.alpha}, ${pp.beta})`, 'II', `${LABEL['dana-decaying']} (pure-point F_pp, d = ${pp.d})`, `[${pp.window[0]}, ${pp.window[1]}]`, roundScaled(pp.exponent), roundScaled(pp.theory), '+-0.05']);
+  metrics[`loss_exponent_dana-decaying_pure-point_${pp.alpha}_${pp.beta}`] = roundScaled(pp.exponent, 4);
   tables.push({ title: `Loss exponents: fitted on theory-input ODE curves (d = ${data.plan.exponents.d} unless stated) vs closed form`, columns: ['(alpha, beta)', 'phase', 'algorithm', 'step window', 'fitted', 'theory', 'checked'], rows });
 
   const measRows: (string | number | null)[][] = [];
   for (const m of data.measured) {
-    measRows.push([`(${m.alpha}, ${m.beta})`, m.phase, round(m.etaDerived), round(m.eta), `[${round(m.etaCI95[0])}, ${round(m.etaCI95[1])}]`, round(m.xiDerived), round(m.xi), `[${round(m.xiCI95[0])}, ${round(m.xiCI95[1])}]`, `${m.sizes[0]}..${m.sizes[m.sizes.length - 1]}`, `${m.device} (seed ${m.seed})`]);
-    metrics[`eta_measured_sgd_${m.alpha}_${m.beta}`] = round(m.eta, 4);
-    metrics[`xi_measured_sgd_${m.alpha}_${m.beta}`] = round(m.xi, 4);
+    measRows.push([`(${m.alpha}, ${m.beta})`, m.phase, roundScaled(m.etaDerived), roundScaled(m.eta), `[${roundScaled(m.etaCI95[0])}, ${roundScaled(m.etaCI95[1])}]`, roundScaled(m.xiDerived), roundScaled(m.xi), `[${roundScaled(m.xiCI95[0])}, ${roundScaled(m.xiCI95[1])}]`, `${m.sizes[0]}..${m.sizes[m.sizes.length - 1]}`, `${m.device} (seed ${m.seed})`]);
+    metrics[`eta_measured_sgd_${m.alpha}_${m.beta}`] = roundScaled(m.eta, 4);
+    metrics[`xi_measured_sgd_${m.alpha}_${m.beta}`] = roundScaled(m.xi, 4);
   }
   tables.push({
     title: `Below the high-dimensional line: derived SGD exponents vs isoFLOP sweeps on GPU-computed spectra (fixture; flops up to ${data.plan.measured.fMax.toExponential().replace('+', '')})`,
@@ -53,9 +52,9 @@ export function danaResult(data: DanaData): ReproResult {
   for (const f of data.frontiers) {
     const th = f.theory;
     if (f.algorithm === 'sgd' && th.eta !== null && (Math.abs(f.eta - th.eta) > 0.03 || Math.abs(f.xi - th.xi!) > 0.03)) coOk = false;
-    coRows.push([`(${f.alpha}, ${f.beta})`, f.phase, LABEL[f.algorithm], round(f.eta), th.eta === null ? null : round(th.eta), round(f.xi), th.xi === null ? null : round(th.xi), th.provenance]);
-    metrics[`eta_${f.algorithm}_${f.alpha}_${f.beta}`] = round(f.eta, 4);
-    metrics[`xi_${f.algorithm}_${f.alpha}_${f.beta}`] = round(f.xi, 4);
+    coRows.push([`(${f.alpha}, ${f.beta})`, f.phase, LABEL[f.algorithm], roundScaled(f.eta), th.eta === null ? null : roundScaled(th.eta), roundScaled(f.xi), th.xi === null ? null : roundScaled(th.xi), th.provenance]);
+    metrics[`eta_${f.algorithm}_${f.alpha}_${f.beta}`] = roundScaled(f.eta, 4);
+    metrics[`xi_${f.algorithm}_${f.alpha}_${f.beta}`] = roundScaled(f.xi, 4);
   }
   tables.push({
     title: 'Compute-optimal exponents from isoFLOP sweeps (P* ~ f^-eta, d* ~ f^xi, f = t d)',
@@ -64,10 +63,10 @@ export function danaResult(data: DanaData): ReproResult {
   });
 
   const danaGain = (metrics['eta_dana-decaying_1_0.3'] as number) - (metrics['eta_sgd_1_0.3'] as number);
-  metrics.dana_eta_gain_phase_Ia = round(danaGain, 4);
+  metrics.dana_eta_gain_phase_Ia = roundScaled(danaGain, 4);
   const reproduced = expOk && coOk && danaGain > 0.05;
   return {
-    summary: `SGD exponents match 4+3 theory (${expOk && coOk ? 'within tolerance' : 'NOT within tolerance'}); DANA-decaying raises the phase-Ia compute-optimal exponent eta by ${round(danaGain)} over SGD`,
+    summary: `SGD exponents match 4+3 theory (${expOk && coOk ? 'within tolerance' : 'NOT within tolerance'}); DANA-decaying raises the phase-Ia compute-optimal exponent eta by ${roundScaled(danaGain)} over SGD`,
     metrics,
     reproduced,
     tables,
