@@ -89,7 +89,8 @@ export function makeCharLMOptimizer(name: CharLMOptimizer, lr: number, T: number
   const common = { learningRate: lr, schedule, ...(clipNorm === null ? {} : { clipNorm }), ...(o.learningRateScale ? { learningRateScale: o.learningRateScale } : {}) };
   switch (name) {
     case 'adamw':
-      return adamw({ ...common, beta1: 0.9, beta2: 0.999, weightDecay: 4 / (lr * T) });
+      // noDecay 'auto' (no decay on biases and gains), as the runs before adamw's default became torch's (decay everything).
+      return adamw({ ...common, beta1: 0.9, beta2: 0.999, weightDecay: 4 / (lr * T), noDecay: 'auto' });
     case 'adana':
       return adana({ ...common, kappa: 0.85, delta: 8, omega: 4, totalSteps: T });
     case 'dana-star-mk4':
