@@ -1,8 +1,8 @@
 /** The per-group Luce choice on the active tfjs backend, through gpu-kernels' grouped Gumbel-max kernel. */
 import * as tf from '@tensorflow/tfjs-core';
 import { gumbelMaxSelect } from '@lemma/gpu-kernels';
-import { expectSeed } from '@lemma/gpu-kernels/validate';
-import { checkAllFinite, checkBeta, checkInteger, checkIntegerAtMost, checkOptions } from './argument-checks';
+import { describeType, expectArrayLike, expectFiniteValues, expectInteger, expectOptions, expectSeed, expectStream } from '@lemma/gpu-kernels/validate';
+import { checkBeta } from './curation-parameter-checks';
 
 /** Options of {@link luceSelectTensor}. */
 export interface LuceSelectTensorOptions {
@@ -23,16 +23,16 @@ export interface LuceSelectTensorOptions {
  */
 export async function luceSelectTensor(scores: tf.Tensor | ArrayLike<number>, options: LuceSelectTensorOptions): Promise<Int32Array> {
   const fn = 'luceSelectTensor';
-  checkOptions(fn, 'options', options, ['K', 'beta', 'seed', 'stream']);
-  const K = checkInteger(fn, 'K', options.K, 1);
+  expectOptions(fn, 'options', options, ['K', 'beta', 'seed', 'stream'], { required: true, describe: describeType });
+  const K = expectInteger(fn, 'K', options.K, { min: 1, max: Infinity, expected: 'an integer >= 1', describe: describeType });
   const beta = checkBeta(fn, options.beta ?? 1);
   const seed = expectSeed(fn, 'seed', options.seed);
-  const stream = checkIntegerAtMost(fn, 'stream', options.stream ?? 0, 0, 2 ** 32 - 1, 'a Philox stream id');
+  const stream = expectStream(fn, 'stream', options.stream ?? 0);
   if (scores instanceof tf.Tensor) {
     if (scores.isDisposed) throw new Error(`${fn}: scores is a disposed tensor`);
     if (scores.dtype !== 'float32') throw new Error(`${fn}: scores must be a float32 tensor, got dtype ${scores.dtype}`);
   } else {
-    checkAllFinite(fn, 'scores', scores); // a device tensor is not read back here; NaN scores there pick arbitrarily
+    expectFiniteValues(fn, 'scores', expectArrayLike(fn, 'scores', scores, { describe: describeType })); // a device tensor is not read back here; NaN scores there pick arbitrarily
   }
   const size = scores instanceof tf.Tensor ? scores.size : scores.length;
   if (size === 0) throw new Error(`${fn}: scores must hold at least one group of K=${K} candidates, got 0 values`);

@@ -3,19 +3,19 @@
  * implementations of one: only {@link luceSelect} realises the paper's per-group Luce choice (Algorithm 1).
  */
 import type { Rng } from '@lemma/gpu-kernels';
-import { expectArrayLike, expectRng } from '@lemma/gpu-kernels/validate';
-import { byType, checkBeta, checkInteger } from './argument-checks';
+import { describeType, expectArrayLike, expectInteger, expectRng } from '@lemma/gpu-kernels/validate';
+import { checkBeta } from './curation-parameter-checks';
 
 function checkScores(fn: string, scores: ArrayLike<number>): void {
-  expectArrayLike(fn, 'scores', scores, byType);
+  expectArrayLike(fn, 'scores', scores, { describe: describeType });
   for (let i = 0; i < scores.length; i++) {
     if (!Number.isFinite(scores[i]!)) throw new Error(`${fn}: rewards must be finite, got ${scores[i]} at candidate ${i}`);
   }
 }
 
 function checkGroups(fn: string, scores: ArrayLike<number>, K: number): number {
-  expectArrayLike(fn, 'scores', scores, byType);
-  checkInteger(fn, 'K', K, 1);
+  expectArrayLike(fn, 'scores', scores, { describe: describeType });
+  expectInteger(fn, 'K', K, { min: 1, max: Infinity, expected: 'an integer >= 1', describe: describeType });
   if (scores.length % K !== 0) throw new Error(`${fn}: scores must hold whole groups of K=${K} candidates, got length ${scores.length}`);
   return scores.length / K;
 }
@@ -34,7 +34,7 @@ export function luceSelect(scores: ArrayLike<number>, K: number, rng: Rng, beta 
   const G = checkGroups(fn, scores, K);
   checkBeta(fn, beta);
   checkScores(fn, scores);
-  expectRng(fn, 'rng', rng, byType);
+  expectRng(fn, 'rng', rng, { describe: describeType });
   if (sampler !== 'gumbel' && sampler !== 'inverse-cdf') throw new Error(`${fn}: sampler must be 'gumbel' or 'inverse-cdf', got ${String(sampler)}`);
   const out = new Int32Array(G);
   if (sampler === 'inverse-cdf') {
@@ -90,9 +90,9 @@ export function bestOfKSelect(scores: ArrayLike<number>, K: number): Int32Array 
  */
 export function globalSoftmaxSelect(scores: ArrayLike<number>, m: number, rng: Rng, beta = 1): Int32Array {
   const fn = 'globalSoftmaxSelect';
-  expectArrayLike(fn, 'scores', scores, byType);
-  checkInteger(fn, 'm', m, 0);
-  expectRng(fn, 'rng', rng, byType);
+  expectArrayLike(fn, 'scores', scores, { describe: describeType });
+  expectInteger(fn, 'm', m, { min: 0, max: Infinity, expected: 'an integer >= 0', describe: describeType });
+  expectRng(fn, 'rng', rng, { describe: describeType });
   if (m > scores.length) throw new Error(`${fn}: m must be <= the pool size ${scores.length}, got ${m}`);
   checkBeta(fn, beta);
   checkScores(fn, scores);

@@ -1,11 +1,12 @@
 /** Float64 summaries of discrete distributions used by the exact updates, the metrics and the tests. */
-import { checkAllFinite, checkDistribution, checkLength } from './argument-checks';
+import { expectLength } from '@lemma/gpu-kernels/validate';
+import { checkAtomValues, checkDistribution } from './distribution-checks';
 
 /** KL(p ‖ q) = Σ p log(p/q) in nats; Infinity when q = 0 somewhere p > 0 (standard). */
 export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
   checkDistribution('klDivergence', 'p', p);
   checkDistribution('klDivergence', 'q', q);
-  checkLength('klDivergence', 'q', q, p.length, 'same support as p');
+  expectLength('klDivergence', 'q', q, p.length, 'same support as p');
   let s = 0;
   for (let i = 0; i < p.length; i++) {
     const a = p[i]!;
@@ -32,8 +33,7 @@ export function expectation(p: ArrayLike<number>, f: ArrayLike<number>): number 
 
 function expectationAs(fn: string, p: ArrayLike<number>, f: ArrayLike<number>): number {
   checkDistribution(fn, 'p', p);
-  checkLength(fn, 'f', f, p.length, 'one value per atom of p');
-  checkAllFinite(fn, 'f', f);
+  checkAtomValues(fn, 'f', f, p.length, 'one value per atom of p');
   let s = 0;
   for (let i = 0; i < p.length; i++) s += p[i]! * f[i]!;
   return s;

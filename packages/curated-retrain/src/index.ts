@@ -7,7 +7,7 @@
  */
 export { luceH, luceHLimit, luceHBradleyTerry, multinomialTermCount } from './luce';
 export type { LuceOptions, LuceMethod } from './luce';
-export { curatedStep, mixedStep, bestOfKStep, iteratePopulation, topLevelLimit, infiniteKFixedPoint, MAX_POPULATION_CELLS } from './population';
+export { curatedStep, mixedStep, bestOfKStep, iteratePopulation, topLevelLimit, infiniteKFixedPoint, MAX_POPULATION_CELLS, MAX_POPULATION_WORK } from './population';
 export type { ExactStepOptions, MixedStepOptions, IteratePopulationOptions, ExactOperator } from './population';
 export { klDivergence, entropy, expectation, variance } from './discrete';
 export { luceSelect, bestOfKSelect, globalSoftmaxSelect } from './curation';

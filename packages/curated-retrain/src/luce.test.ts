@@ -83,6 +83,6 @@ describe('luceH', () => {
     expect(() => luceH([0.5, 0.5], [0, NaN], { K: 2 })).toThrow(/r must be finite, got NaN at index 1/);
     expect(() => luceH([0.5, 0.6], [0, 1], { K: 2 })).toThrow(/p must sum to 1/);
     expect(() => luceH([0.5, 0.5], [0], { K: 2 })).toThrow(/r must have length 2/);
-    expect(() => luceH([0.5, 0.5], [0, 1], { K: 2, beta: -1 })).toThrow(/beta must be >= 0/);
+    expect(() => luceH([0.5, 0.5], [0, 1], { K: 2, beta: -1 })).toThrow(/luceH: beta must be a finite number >= 0, got -1/);
   });
 });

@@ -4,10 +4,14 @@
  * so one curation step maps p to p·H (Σ_x p(x) H(x) = 1). Everything here is float64 on typed arrays.
  * Eq. 6 is [S] (third-party copy); β inside the exponent is [U] (Algorithm 1 only calls β a 'reward multiplicative factor').
  */
-import { checkAllFinite, checkBeta, checkDistribution, checkInteger, checkIntegerAtMost, checkK, checkLength, checkOptions } from './argument-checks';
+import { describeType, expectInteger, expectOptions } from '@lemma/gpu-kernels/validate';
+import { checkBeta, checkK } from './curation-parameter-checks';
+import { checkAtomValues, checkDistribution } from './distribution-checks';
 
 /** Most count vectors the multinomial sum enumerates (each is stored: 5e6 terms = 80 MB). */
 const MAX_MULTINOMIAL_TERMS = 5e6;
+/** Default `maxMultinomialTerms`: the most count vectors `auto` enumerates before it takes the quadrature. */
+export const DEFAULT_MAX_MULTINOMIAL_TERMS = 20000;
 /** Most (grid point × reward level) evaluations of the quadrature: past it one call runs for minutes. */
 const MAX_QUADRATURE_WORK = 2e8;
 
@@ -50,7 +54,7 @@ function levelsOf(p: Float64Array, logw: Float64Array): Levels {
 
 /** Number of count vectors of K-1 draws over L levels: C(K+L-2, L-1) (as a float, may be huge). */
 export function multinomialTermCount(levels: number, K: number): number {
-  checkInteger('multinomialTermCount', 'levels', levels, 1);
+  expectInteger('multinomialTermCount', 'levels', levels, { min: 1, max: Infinity, expected: 'an integer >= 1', describe: describeType });
   checkK('multinomialTermCount', K);
   const n = K - 1;
   const k = Math.min(levels - 1, n);
@@ -64,8 +68,7 @@ export function multinomialTermCount(levels: number, K: number): number {
 /** Shifted log-weights β(r - max r) and validated inputs. */
 function prepare(fn: string, p: ArrayLike<number>, r: ArrayLike<number>, beta: number): { p: Float64Array; logw: Float64Array } {
   const pp = checkDistribution(fn, 'p', p);
-  checkLength(fn, 'r', r, pp.length, 'one reward per atom of p');
-  checkAllFinite(fn, 'r', r);
+  checkAtomValues(fn, 'r', r, pp.length, 'one reward per atom of p');
   checkBeta(fn, beta);
   let rmax = -Infinity;
   for (let i = 0; i < r.length; i++) rmax = Math.max(rmax, r[i]!);
@@ -75,11 +78,15 @@ function prepare(fn: string, p: ArrayLike<number>, r: ArrayLike<number>, beta: n
   return { p: pp, logw };
 }
 
-/** Evaluates H at every distinct log-weight in `query` through `perLevel`, then scatters back to atoms. */
-function scatter(logw: Float64Array, perLevel: (lw: number) => number): Float64Array {
+/**
+ * Evaluates H at every distinct log-weight in `logw` through `perLevel`, then scatters back to atoms; with `massOf`,
+ * only at the atoms where it is > 0 (the others get 0).
+ */
+function scatter(logw: Float64Array, perLevel: (lw: number) => number, massOf: Float64Array | null): Float64Array {
   const cache = new Map<number, number>();
   const out = new Float64Array(logw.length);
   for (let i = 0; i < logw.length; i++) {
+    if (massOf !== null && !(massOf[i]! > 0)) continue;
     let h = cache.get(logw[i]!);
     if (h === undefined) {
       h = perLevel(logw[i]!);
@@ -91,7 +98,7 @@ function scatter(logw: Float64Array, perLevel: (lw: number) => number): Float64A
 }
 
 /** Exact H by enumerating the multinomial counts of the K-1 rivals over the distinct reward levels. */
-function hMultinomial(p: Float64Array, logw: Float64Array, K: number): Float64Array {
+function hMultinomial(p: Float64Array, logw: Float64Array, K: number, massOnly: boolean): Float64Array {
   const { logW, mass } = levelsOf(p, logw);
   const L = logW.length;
   const n = K - 1;
@@ -117,7 +124,7 @@ function hMultinomial(p: Float64Array, logw: Float64Array, K: number): Float64Ar
     // Divide in the form 1/(1 + S/w) so tiny w_i (rewards far below the max) keep full relative precision.
     for (let j = 0; j < probs.length; j++) acc += probs[j]! / (1 + sums[j]! / wi);
     return K * acc;
-  });
+  }, massOnly ? p : null);
 }
 
 /** The quadrature's integration range in u = log s for these log-weights and K. */
@@ -138,10 +145,10 @@ function quadraturePoints(logw: Float64Array, K: number, h: number): number {
 }
 
 /** Deepest reward-level recursion the multinomial enumeration takes (one stack frame per level). */
-const MAX_RECURSION_LEVELS = 2000;
+export const MAX_RECURSION_LEVELS = 2000;
 
 /** H by the integral form on a uniform grid in u = log s, with the (K-1)-th power taken in log space. */
-function hQuadrature(p: Float64Array, logw: Float64Array, K: number, h: number): Float64Array {
+function hQuadrature(p: Float64Array, logw: Float64Array, K: number, h: number, massOnly: boolean): Float64Array {
   const { logW, mass } = levelsOf(p, logw);
   const logMass = mass.map(Math.log);
   const { uLo, lwMin } = quadratureRange(logw, K);
@@ -173,7 +180,7 @@ function hQuadrature(p: Float64Array, logw: Float64Array, K: number, h: number):
       acc += Math.exp(lw + us[q]! - we + logPow[q]!);
     }
     return K * acc * h;
-  });
+  }, massOnly ? p : null);
 }
 
 /**
@@ -188,36 +195,71 @@ export function luceH(p: ArrayLike<number>, r: ArrayLike<number>, options: LuceO
   return luceFactor('luceH', p, r, options);
 }
 
-/** {@link luceH} with errors naming `fn` (the exact updates call it on their callers' behalf). */
-export function luceFactor(fn: string, p: ArrayLike<number>, r: ArrayLike<number>, options: LuceOptions): Float64Array {
-  checkOptions(fn, 'options', options, ['K', 'beta', 'method', 'maxMultinomialTerms', 'quadratureStep']);
+/**
+ * {@link luceH} with errors naming `fn` (the exact updates call it on their callers' behalf). With `massOnly`, H is
+ * evaluated only where p > 0 and left 0 elsewhere (the exact updates use p·H, which is 0 there either way).
+ */
+export function luceFactor(fn: string, p: ArrayLike<number>, r: ArrayLike<number>, options: LuceOptions, massOnly = false): Float64Array {
+  const plan = planLuceFactor(fn, p, r, options);
+  switch (plan.kind) {
+    case 'limit':
+      return hLimitFromLogw(plan.p, plan.logw);
+    case 'ones':
+      return new Float64Array(plan.p.length).fill(1);
+    case 'multinomial':
+      return hMultinomial(plan.p, plan.logw, plan.K, massOnly);
+    case 'quadrature':
+      return hQuadrature(plan.p, plan.logw, plan.K, plan.step, massOnly);
+  }
+}
+
+/** How one {@link luceFactor} call evaluates H, decided (and its arguments validated) before any of the work. */
+export interface LucePlan {
+  /** The validated distribution (renormalised float64 copy) and the shifted log-weights β(r - max r). */
+  readonly p: Float64Array;
+  readonly logw: Float64Array;
+  readonly K: number;
+  /** 'limit': K = Infinity (Lemma 2.1); 'ones': H ≡ 1 (K = 1 or one reward level with mass); else the sum or the integral. */
+  readonly kind: 'limit' | 'ones' | 'multinomial' | 'quadrature';
+  /** Distinct reward levels among the atoms with mass (0 where not needed: 'limit', K = 1). */
+  readonly levels: number;
+  /** Count vectors the multinomial sum enumerates (multinomialTermCount(levels, K); 0 where not needed). */
+  readonly terms: number;
+  /** Quadrature grid points (0 unless 'quadrature') and its step. */
+  readonly points: number;
+  readonly step: number;
+}
+
+/** Validates {@link luceFactor}'s arguments (same checks, same order, same messages) and picks its method. */
+export function planLuceFactor(fn: string, p: ArrayLike<number>, r: ArrayLike<number>, options: LuceOptions): LucePlan {
+  expectOptions(fn, 'options', options, ['K', 'beta', 'method', 'maxMultinomialTerms', 'quadratureStep'], { required: true, describe: describeType });
   const K = checkK(fn, options.K, true);
   const beta = options.beta ?? 1;
   const { p: pp, logw } = prepare(fn, p, r, beta);
-  if (K === Infinity) return hLimitFromLogw(pp, logw);
-  if (K === 1) return new Float64Array(pp.length).fill(1);
+  const plan = { p: pp, logw, K, levels: 0, terms: 0, points: 0, step: 0 };
+  if (K === Infinity) return { ...plan, kind: 'limit' };
+  if (K === 1) return { ...plan, kind: 'ones' };
   const method = options.method ?? 'auto';
   if (method !== 'auto' && method !== 'multinomial' && method !== 'quadrature') {
     throw new Error(`${fn}: method must be 'auto', 'multinomial' or 'quadrature', got ${String(method)}`);
   }
-  const maxTerms = checkIntegerAtMost(fn, 'maxMultinomialTerms', options.maxMultinomialTerms ?? 20000, 1, MAX_MULTINOMIAL_TERMS, 'each count vector is stored');
+  const maxTerms = expectInteger(fn, 'maxMultinomialTerms', options.maxMultinomialTerms ?? DEFAULT_MAX_MULTINOMIAL_TERMS, { min: 1, max: MAX_MULTINOMIAL_TERMS, expected: `an integer in [1, ${MAX_MULTINOMIAL_TERMS}] (each count vector is stored)`, describe: describeType });
   const step = options.quadratureStep ?? 0.1;
   if (!(typeof step === 'number' && step > 0 && step <= 1)) throw new Error(`${fn}: quadratureStep must be in (0, 1], got ${String(step)}`);
   const L = levelsOf(pp, logw).logW.length;
   // One reward level among the atoms with mass: H ≡ 1 (every rival ties), whatever K (no K-sized tables).
-  if (L === 1) return new Float64Array(pp.length).fill(1);
+  if (L === 1) return { ...plan, kind: 'ones', levels: 1 };
   const terms = multinomialTermCount(L, K);
   const useExact = method === 'multinomial' || (method === 'auto' && terms <= maxTerms && L <= MAX_RECURSION_LEVELS);
   if (useExact && (terms > MAX_MULTINOMIAL_TERMS || L > MAX_RECURSION_LEVELS)) {
     throw new Error(`${fn}: method 'multinomial' would enumerate ${terms} count vectors (K=${K}, ${L} reward levels; at most ${MAX_MULTINOMIAL_TERMS} terms over ${MAX_RECURSION_LEVELS} levels); use 'quadrature'`);
   }
-  if (!useExact) {
-    const Q = quadraturePoints(logw, K, step);
-    if (Q * (L + 1) > MAX_QUADRATURE_WORK) {
-      throw new Error(`${fn}: quadratureStep ${step} with beta·(reward range) = ${(-quadratureRange(logw, K).lwMin).toPrecision(3)} needs a grid of ${Q.toPrecision(3)} points over ${L} reward levels (more than ${MAX_QUADRATURE_WORK} evaluations); use a larger quadratureStep or a smaller beta`);
-    }
+  if (useExact) return { ...plan, kind: 'multinomial', levels: L, terms };
+  const Q = quadraturePoints(logw, K, step);
+  if (Q * (L + 1) > MAX_QUADRATURE_WORK) {
+    throw new Error(`${fn}: quadratureStep ${step} with beta·(reward range) = ${(-quadratureRange(logw, K).lwMin).toPrecision(3)} needs a grid of ${Q.toPrecision(3)} points over ${L} reward levels (more than ${MAX_QUADRATURE_WORK} evaluations); use a larger quadratureStep or a smaller beta`);
   }
-  return useExact ? hMultinomial(pp, logw, K) : hQuadrature(pp, logw, K, step);
+  return { ...plan, kind: 'quadrature', levels: L, terms, points: Q, step };
 }
 
 function hLimitFromLogw(p: Float64Array, logw: Float64Array): Float64Array {

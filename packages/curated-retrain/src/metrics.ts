@@ -1,9 +1,10 @@
 /** Per-iteration diagnostics of a retraining run, estimated from samples of the current model (the paper's FID/precision/recall are not here). */
 import { createRng } from '@lemma/gpu-kernels';
-import { expectSeed } from '@lemma/gpu-kernels/validate';
+import { describeType, expectFiniteValues, expectInteger, expectLength, expectOptions, expectSeed } from '@lemma/gpu-kernels/validate';
 import { entropy, klDivergence } from './discrete';
 import { checkSamples, type Samples } from './samples';
-import { checkAllFinite, checkBeta, checkDistribution, checkInteger, checkIntegerAtMost, checkLength, checkOptions } from './argument-checks';
+import { checkBeta } from './curation-parameter-checks';
+import { checkDistribution } from './distribution-checks';
 import { slicedWasserstein } from './wasserstein';
 
 /** How samples are binned for the histogram-based KL and entropy estimates. */
@@ -43,16 +44,25 @@ export const RewardQuantileLevels = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 /** Jeffreys pseudo-count per bin: keeps KL finite when p_t has emptied a bin the reference still has. */
 export const HISTOGRAM_PSEUDO_COUNT = 0.5;
 
+/** Most histogram cells (classes, or bins^dim grid cells) a binning may have: one float64 each. */
+const MAX_HISTOGRAM_CELLS = 1e7;
+
+/** Throws unless `bins` is a bin count per axis whose bins^dim grid cells stay within {@link MAX_HISTOGRAM_CELLS}. */
+function checkBinsPerAxis(fn: string, name: string, bins: unknown, dim: number): number {
+  const max = Math.floor(Math.pow(MAX_HISTOGRAM_CELLS, 1 / dim));
+  return expectInteger(fn, name, bins, { min: 1, max, expected: `an integer in [1, ${max}] (bins^dim cells must stay <= 1e7 at dim ${dim})`, describe: describeType });
+}
+
 /** Throws unless `binning` is a well-formed categorical or grid binning for points of dimension `dim`. */
 export function checkBinning(fn: string, binning: DensityBinning, dim: number): void {
-  checkInteger(fn, 'dim', dim, 1);
+  expectInteger(fn, 'dim', dim, { min: 1, max: Infinity, expected: 'an integer >= 1', describe: describeType });
   if (!binning || typeof binning !== 'object') throw new Error(`${fn}: binning must be a DensityBinning object, got ${binning === null ? 'null' : typeof binning}`);
   if (binning.kind === 'categorical') {
-    checkIntegerAtMost(fn, 'binning.numClasses', binning.numClasses, 1, 1e7, 'one histogram cell per class');
+    expectInteger(fn, 'binning.numClasses', binning.numClasses, { min: 1, max: MAX_HISTOGRAM_CELLS, expected: 'an integer in [1, 10000000] (one histogram cell per class)', describe: describeType });
     return;
   }
   if (binning.kind !== 'grid') throw new Error(`${fn}: binning.kind must be 'categorical' or 'grid', got ${String((binning as { kind: unknown }).kind)}`);
-  checkIntegerAtMost(fn, 'binning.bins', binning.bins, 1, Math.floor(Math.pow(1e7, 1 / dim)), `bins^dim cells must stay <= 1e7 at dim ${dim}`);
+  checkBinsPerAxis(fn, 'binning.bins', binning.bins, dim);
   if (!Array.isArray(binning.lo) || !Array.isArray(binning.hi) || binning.lo.length !== dim || binning.hi.length !== dim) {
     throw new Error(`${fn}: binning.lo and binning.hi must be arrays of length dim=${dim}, got ${binning.lo?.length} and ${binning.hi?.length}`);
   }
@@ -102,7 +112,7 @@ export function histogram(s: Samples, binning: DensityBinning, pseudo = HISTOGRA
 /** A grid binning covering `s` padded by 10% on each side, `bins` cells per axis. */
 export function gridBinningFor(s: Samples, bins: number): DensityBinning {
   checkSamples('gridBinningFor', 's', s);
-  checkIntegerAtMost('gridBinningFor', 'bins', bins, 1, Math.floor(Math.pow(1e7, 1 / s.dim)), `bins^dim cells must stay <= 1e7 at dim ${s.dim}`);
+  checkBinsPerAxis('gridBinningFor', 'bins', bins, s.dim);
   const lo: number[] = [];
   const hi: number[] = [];
   for (let k = 0; k < s.dim; k++) {
@@ -150,32 +160,32 @@ const METRICS_KEYS = ['iteration', 'samples', 'rewards', 'beta', 'binning', 'dat
 /** Throws unless `m` is a consistent {@link MetricsInput} (an empty or NaN reward vector gave NaN metrics silently). */
 function checkMetricsInput(m: MetricsInput): void {
   const fn = 'computeIterationMetrics';
-  checkOptions(fn, 'm', m, METRICS_KEYS);
+  expectOptions(fn, 'm', m, METRICS_KEYS, { required: true, describe: describeType });
   for (const key of METRICS_KEYS) if (!(key in m)) throw new Error(`${fn}: m.${key} is required (null where the metric is not wanted)`);
-  checkInteger(fn, 'm.iteration', m.iteration, 0);
+  expectInteger(fn, 'm.iteration', m.iteration, { min: 0, max: Infinity, expected: 'an integer >= 0', describe: describeType });
   checkSamples(fn, 'm.samples', m.samples);
   if (!(m.rewards instanceof Float64Array)) throw new Error(`${fn}: m.rewards must be a Float64Array, got ${typeof m.rewards}`);
-  checkLength(fn, 'm.rewards', m.rewards, m.samples.n, 'one reward per sample');
-  checkAllFinite(fn, 'm.rewards', m.rewards);
+  expectLength(fn, 'm.rewards', m.rewards, m.samples.n, 'one reward per sample');
+  expectFiniteValues(fn, 'm.rewards', m.rewards);
   checkBeta(fn, m.beta);
   if (m.binning !== null) {
     checkBinning(fn, m.binning, m.samples.dim);
     const B = binCount(m.binning, m.samples.dim);
     for (const key of ['dataHistogram', 'initialHistogram'] as const) {
       const h = m[key];
-      if (h !== null) checkLength(fn, `m.${key}`, checkDistribution(fn, `m.${key}`, h), B, 'one probability per bin');
+      if (h !== null) expectLength(fn, `m.${key}`, checkDistribution(fn, `m.${key}`, h), B, 'one probability per bin');
     }
   } else if (m.dataHistogram !== null || m.initialHistogram !== null) {
     throw new Error(`${fn}: m.dataHistogram and m.initialHistogram need m.binning, got binning null`);
   }
   if (m.classes !== null) {
     if (!(m.classes instanceof Int32Array)) throw new Error(`${fn}: m.classes must be an Int32Array, got ${typeof m.classes}`);
-    checkIntegerAtMost(fn, 'm.numClasses', m.numClasses, 1, 1e7, 'one proportion per class');
+    expectInteger(fn, 'm.numClasses', m.numClasses, { min: 1, max: MAX_HISTOGRAM_CELLS, expected: 'an integer in [1, 10000000] (one proportion per class)', describe: describeType });
   }
   if (m.realData !== null) checkSamples(fn, 'm.realData', m.realData, m.samples.dim);
   expectSeed(fn, 'm.projectionSeed', m.projectionSeed);
-  checkInteger(fn, 'm.curatedCount', m.curatedCount, 0);
-  checkInteger(fn, 'm.realCount', m.realCount, 0);
+  expectInteger(fn, 'm.curatedCount', m.curatedCount, { min: 0, max: Infinity, expected: 'an integer >= 0', describe: describeType });
+  expectInteger(fn, 'm.realCount', m.realCount, { min: 0, max: Infinity, expected: 'an integer >= 0', describe: describeType });
 }
 
 /** Computes one {@link IterationMetrics} record. */

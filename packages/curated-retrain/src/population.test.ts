@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { expectation, klDivergence, variance } from './discrete';
-import { bestOfKStep, curatedStep, infiniteKFixedPoint, iteratePopulation, mixedStep, topLevelLimit } from './population';
+import { expectation, klDivergence, normalize, variance } from './discrete';
+import { checkDistribution } from './distribution-checks';
+import { luceH } from './luce';
+import { bestOfKStep, curatedStep, infiniteKFixedPoint, iteratePopulation, MAX_POPULATION_WORK, mixedStep, populationStepWork, topLevelLimit } from './population';
 import { arbCase, arbProbs } from './test-arbitraries';
 
 // Exact float64 algebra on <= 6 atoms: rounding is ~1e-15 per step, 1e-10 is generous yet catches any real violation.
@@ -118,5 +120,73 @@ describe('exact update with real data (Eq. 8)', () => {
     expect(() => mixedStep([1], [1], [0], { K: 2, syntheticToRealRatio: -1 })).toThrow(/syntheticToRealRatio must be a number in \[0, Infinity\]/);
     expect(() => mixedStep([1], [1], [0], { K: 2, syntheticToRealRatio: NaN })).toThrow(/syntheticToRealRatio/);
     expect(() => iteratePopulation([1], [0], { K: 2, iterations: 1, syntheticToRealRatio: 1 })).toThrow(/pData is required/);
+  });
+});
+
+describe('iteratePopulation bounds (the cells of the result and the work of the run)', () => {
+  const p = [0.5, 0.5];
+  const r = [0, 1];
+
+  it('caps iterations × the estimated step work at MAX_POPULATION_WORK, naming the step and what to do', () => {
+    // Luce K = 20000 on two atoms is a 20000-term sum per step (~1.3 ms): the cell cap alone allowed 2.5e7 steps (~9 h).
+    const { work, what } = populationStepWork('f', Float64Array.from(p), r, { K: 20000 });
+    expect(what).toBe('luce multinomial sum of 20000 terms, K=20000, 2 reward levels');
+    const maxSteps = Math.floor(MAX_POPULATION_WORK / work);
+    expect(maxSteps).toBeGreaterThan(1000);
+    expect(maxSteps).toBeLessThan(10000);
+    const message = new RegExp(
+      `^iteratePopulation: iterations must be an integer in \\[0, ${maxSteps}\\] \\(a call may do 1e\\+9 work units, about 10 s, and one step here costs about \\d\\.\\de\\+\\d: ${what}; for a longer trajectory, call again from the last distribution\\), got ${maxSteps + 1}$`,
+    );
+    expect(() => iteratePopulation(p, r, { K: 20000, iterations: maxSteps + 1 })).toThrow(message);
+    expect(iteratePopulation(p, r, { K: 20000, iterations: 2 })).toHaveLength(3);
+    // No work is estimated (nor capped) for zero iterations.
+    expect(iteratePopulation(p, r, { K: 20000, iterations: 0 })).toHaveLength(1);
+  });
+
+  it('a longer trajectory is a chain of calls, each from the last distribution of the one before', () => {
+    const p0 = [0.4, 0.3, 0.2, 0.1];
+    const r4 = [0, 1, 2, 0.5];
+    const whole = iteratePopulation(p0, r4, { K: 4, iterations: 6 });
+    const first = iteratePopulation(p0, r4, { K: 4, iterations: 3 });
+    const second = iteratePopulation(first[3]!, r4, { K: 4, iterations: 3 });
+    for (let i = 0; i < p0.length; i++) expect(second[3]![i]!).toBeCloseTo(whole[6]![i]!, 14);
+  });
+
+  it('estimates mixed steps on the union of the supports of p0 and pData', () => {
+    const p0 = [1, 0, 0];
+    const pData = [0, 0.5, 0.5];
+    const r3 = [0, 1, 2];
+    // Curated only, p0 sits on one reward level (H ≡ 1); mixing puts mass on all three from the first step on.
+    expect(() => iteratePopulation(p0, r3, { K: 4, iterations: 1e6 })).toThrow(/one step here costs about [^:]+: luce, H = 1;/);
+    expect(() => iteratePopulation(p0, r3, { K: 4, iterations: 1e6, syntheticToRealRatio: 1, pData })).toThrow(/luce multinomial sum of 10 terms, K=4, 3 reward levels;/);
+  });
+
+  it("includes the dearest sum auto may fall back to once levels lose their mass, and counts best-of-K's sort", () => {
+    const n = 2001;
+    const pn = Float64Array.from({ length: n }, () => 1 / n);
+    const rn = Float64Array.from({ length: n }, (_, i) => i / n);
+    // 2001 levels at K = 2 take the integral; at 2000 levels auto would take the 2000-term sum, dearer per step.
+    const auto = populationStepWork('f', pn, rn, { K: 2 });
+    const integral = populationStepWork('f', pn, rn, { K: 2, method: 'quadrature' });
+    const sum2000 = populationStepWork('f', pn.subarray(1).map(() => 1 / (n - 1)), rn.subarray(1), { K: 2 });
+    expect(auto.what).toMatch(/^luce quadrature on \d+ points, K=2, 2001 reward levels$/);
+    expect(sum2000.what).toBe('luce multinomial sum of 2000 terms, K=2, 2000 reward levels');
+    expect(integral.work).toBeLessThan(sum2000.work);
+    expect(auto.work).toBeGreaterThanOrEqual(sum2000.work);
+    const sorted = populationStepWork('f', pn, rn, { K: 2, operator: 'best-of-k' });
+    expect(sorted.what).toBe('best-of-k over 2001 atoms');
+    expect(sorted.work).toBeGreaterThan(2 * n * Math.log2(n));
+  });
+
+  it('curatedStep is p·H renormalised, zero-mass atoms included (H is not evaluated there: p·H is 0 either way)', () => {
+    const p5 = [0.3, 0, 0.45, 0, 0.25];
+    const r5 = [0, 1, 2, 3, 0.5];
+    const pp = checkDistribution('t', 'p', p5);
+    for (const method of ['multinomial', 'quadrature'] as const) {
+      const H = luceH(pp, r5, { K: 3, method });
+      const expected = normalize(Float64Array.from(pp, (v, i) => v * H[i]!));
+      expect(Array.from(curatedStep(p5, r5, { K: 3, method }))).toEqual(Array.from(expected));
+      expect(H[1]!).toBeGreaterThan(0); // luceH itself still gives H at every atom
+    }
   });
 });

@@ -3,14 +3,39 @@
  * Eq. 6 p_{t+1} = p_t H^K_{p_t} (curated only) and Eq. 8 p_{t+1} = p_data/(1+λ) + λ/(1+λ) p_t H^K_{p_t}.
  * (Eq. 6/8 are [S]; the real-data Theorems 2.2–2.4 are unreachable (notes §2), so nothing here cites them.)
  */
-import { luceFactor, type LuceMethod } from './luce';
+import { DEFAULT_MAX_MULTINOMIAL_TERMS, luceFactor, MAX_RECURSION_LEVELS, multinomialTermCount, planLuceFactor, type LuceMethod } from './luce';
 import { normalize } from './discrete';
-import { checkAllFinite, checkBeta, checkDistribution, checkIntegerAtMost, checkK, checkLength, checkOptions, checkRatio } from './argument-checks';
+import { describeType, expectArrayLike, expectInteger, expectLength, expectOptions } from '@lemma/gpu-kernels/validate';
+import { checkBeta, checkK, checkRatio } from './curation-parameter-checks';
+import { checkAtomValues, checkDistribution } from './distribution-checks';
 
 const STEP_KEYS = ['K', 'beta', 'operator', 'method'] as const;
 
 /** Largest iterations × atoms {@link iteratePopulation} accepts: the result keeps every p_t (5e7 float64 = 400 MB). */
 export const MAX_POPULATION_CELLS = 5e7;
+
+/**
+ * Most work one {@link iteratePopulation} call may do, in the units of {@link populationStepWork} (about one exp or
+ * division-add of the Luce sum or integral each), so that no call runs much past 10 s. Measured (Node 20, 2-core x86
+ * VM, bench script outside the repo): 0.2–7 ns per unit over best-of-K, Luce K = 1 and K = Infinity, the multinomial
+ * sum (up to 20000 terms, or 2000 levels, or 4.5e6 terms by `method`) and the quadrature (K up to 1e12, β up to 1e5),
+ * curated-only and mixed; a call at this cap took 0.7–7.2 s. Per cell (step × atom) the time ranges from 30 ns (K = 1
+ * over 1e6 atoms) to 0.2 s (a 4.5e6-term sum over 3 atoms), which is why the cap counts work, not cells:
+ * {@link MAX_POPULATION_CELLS} alone let a call run for 30 s (Luce, K = Infinity, 2 atoms) to months.
+ */
+export const MAX_POPULATION_WORK = 1e9;
+
+/** Work of one exact step beside H itself: per step (option checks, allocations) and per atom (checks, p·H, renormalising). */
+const STEP_WORK = 2000;
+const ATOM_WORK = 8;
+/** Work of best-of-K's sort, per atom and per log2(atoms). */
+const SORT_WORK = 2;
+/** Work of the Luce factor: per call (levels, tables), per count vector of the sum beside its evaluation at each level, per grid point of the integral. */
+const LUCE_CALL_WORK = 1000;
+const TERM_WORK = 12;
+const TERM_LEVEL_WORK = 2;
+const POINT_WORK = 8;
+const POINT_LEVEL_WORK = 5;
 
 /** Which curator the exact update models. */
 export type ExactOperator = 'luce' | 'best-of-k';
@@ -43,8 +68,7 @@ export function bestOfKStep(p: ArrayLike<number>, r: ArrayLike<number>, K: numbe
 
 function bestOfKStepAs(fn: string, p: ArrayLike<number>, r: ArrayLike<number>, K: number): Float64Array {
   const pp = checkDistribution(fn, 'p', p);
-  checkLength(fn, 'r', r, pp.length, 'one reward per atom of p');
-  checkAllFinite(fn, 'r', r);
+  checkAtomValues(fn, 'r', r, pp.length, 'one reward per atom of p');
   checkK(fn, K);
   const order = Array.from(pp.keys()).sort((a, b) => r[a]! - r[b]!);
   const out = new Float64Array(pp.length);
@@ -68,13 +92,14 @@ export function curatedStep(p: ArrayLike<number>, r: ArrayLike<number>, options:
 
 /** {@link curatedStep} with errors naming `fn` (mixedStep and iteratePopulation run it for their callers). */
 function curatedStepAs(fn: string, p: ArrayLike<number>, r: ArrayLike<number>, options: ExactStepOptions): Float64Array {
-  checkOptions(fn, 'options', options, STEP_KEYS);
+  expectOptions(fn, 'options', options, STEP_KEYS, { required: true, describe: describeType });
   const pp = checkDistribution(fn, 'p', p);
   if ((options.operator ?? 'luce') === 'best-of-k') return bestOfKStepAs(fn, pp, r, options.K);
   if (options.operator !== undefined && options.operator !== 'luce') {
     throw new Error(`${fn}: operator must be 'luce' or 'best-of-k', got ${String(options.operator)}`);
   }
-  const H = luceFactor(fn, pp, r, { K: options.K, beta: options.beta ?? 1, method: options.method ?? 'auto' });
+  // H only where p > 0: p·H is 0 elsewhere whatever H is, and a collapsed support then costs nothing.
+  const H = luceFactor(fn, pp, r, { K: options.K, beta: options.beta ?? 1, method: options.method ?? 'auto' }, true);
   const out = new Float64Array(pp.length);
   for (let i = 0; i < pp.length; i++) out[i] = pp[i]! * H[i]!;
   return normalize(out);
@@ -86,10 +111,10 @@ export function mixedStep(p: ArrayLike<number>, pData: ArrayLike<number>, r: Arr
 }
 
 function mixedStepAs(fn: string, p: ArrayLike<number>, pData: ArrayLike<number>, r: ArrayLike<number>, options: MixedStepOptions): Float64Array {
-  checkOptions(fn, 'options', options, [...STEP_KEYS, 'syntheticToRealRatio']);
+  expectOptions(fn, 'options', options, [...STEP_KEYS, 'syntheticToRealRatio'], { required: true, describe: describeType });
   const lambda = checkRatio(fn, options.syntheticToRealRatio);
   const pd = checkDistribution(fn, 'pData', pData);
-  checkLength(fn, 'p', p, pd.length, 'same support as pData');
+  expectLength(fn, 'p', expectArrayLike(fn, 'p', p, { describe: describeType }), pd.length, 'same support as pData');
   const { syntheticToRealRatio: _ratio, ...stepOptions } = options;
   const curated = curatedStepAs(fn, p, r, stepOptions);
   if (lambda === Infinity) return curated;
@@ -110,13 +135,16 @@ export interface IteratePopulationOptions extends ExactStepOptions {
 
 /**
  * Runs T exact steps from `p0` and returns [p_0, p_1, ..., p_T]. `iterations × atoms` is capped at
- * {@link MAX_POPULATION_CELLS} (a clear error instead of an hour-long loop or an out-of-memory crash).
+ * {@link MAX_POPULATION_CELLS} (the memory of the result) and `iterations ×` the estimated work of a step at
+ * {@link MAX_POPULATION_WORK} (about 10 s): a clear error naming `iterations` instead of an hour-long loop or an
+ * out-of-memory crash. A longer trajectory is a chain of calls, each from the last distribution of the one before.
  */
 export function iteratePopulation(p0: ArrayLike<number>, r: ArrayLike<number>, options: IteratePopulationOptions): Float64Array[] {
   const fn = 'iteratePopulation';
-  checkOptions(fn, 'options', options, [...STEP_KEYS, 'iterations', 'pData', 'syntheticToRealRatio']);
+  expectOptions(fn, 'options', options, [...STEP_KEYS, 'iterations', 'pData', 'syntheticToRealRatio'], { required: true, describe: describeType });
   const atoms = checkDistribution(fn, 'p0', p0).length;
-  const T = checkIntegerAtMost(fn, 'iterations', options.iterations, 0, Math.floor(MAX_POPULATION_CELLS / atoms), `the result keeps all T + 1 distributions: iterations × ${atoms} atoms must stay <= ${MAX_POPULATION_CELLS}`);
+  const maxT = Math.floor(MAX_POPULATION_CELLS / atoms);
+  const T = expectInteger(fn, 'iterations', options.iterations, { min: 0, max: maxT, expected: `an integer in [0, ${maxT}] (the result keeps all T + 1 distributions: iterations × ${atoms} atoms must stay <= ${MAX_POPULATION_CELLS})`, describe: describeType });
   const lambda = checkRatio(fn, options.syntheticToRealRatio ?? Infinity);
   if (lambda !== Infinity && options.pData === undefined) {
     throw new Error(`${fn}: pData is required when syntheticToRealRatio is finite (got ${lambda})`);
@@ -126,14 +154,58 @@ export function iteratePopulation(p0: ArrayLike<number>, r: ArrayLike<number>, o
   // Validate the step options and r once, before any long loop.
   checkK(fn, options.K, (options.operator ?? 'luce') === 'luce');
   if (options.beta !== undefined) checkBeta(fn, options.beta);
-  checkLength(fn, 'r', r, atoms, 'one reward per atom of p0');
-  checkAllFinite(fn, 'r', r);
-  if (lambda !== Infinity) checkLength(fn, 'pData', checkDistribution(fn, 'pData', options.pData!), atoms, 'same support as p0');
+  checkAtomValues(fn, 'r', r, atoms, 'one reward per atom of p0');
+  if (lambda !== Infinity) expectLength(fn, 'pData', checkDistribution(fn, 'pData', options.pData!), atoms, 'same support as p0');
+  if (T > 0) {
+    // Mixing re-injects pData, so every later p_t has mass on the union of the two supports.
+    const support = lambda === Infinity ? out[0]! : normalize(Float64Array.from(out[0]!, (v, i) => v + options.pData![i]!));
+    const { work, what } = populationStepWork(fn, support, r, step);
+    const maxSteps = Math.floor(MAX_POPULATION_WORK / work);
+    const expected = `an integer in [0, ${maxSteps}] (a call may do ${MAX_POPULATION_WORK.toExponential()} work units, about 10 s, and one step here costs about ${work.toPrecision(2)}: ${what}; for a longer trajectory, call again from the last distribution)`;
+    expectInteger(fn, 'iterations', T, { min: 0, max: maxSteps, expected, describe: describeType });
+  }
   for (let t = 0; t < T; t++) {
     const p = out[t]!;
     out.push(lambda === Infinity ? curatedStepAs(fn, p, r, step) : mixedStepAs(fn, p, options.pData!, r, { ...step, syntheticToRealRatio: lambda }));
   }
   return out;
+}
+
+/**
+ * Estimated work of one exact step of {@link iteratePopulation} from a distribution with the support of `support`
+ * (validating the step's options as the step itself would): the step overhead, the per-atom passes, and best-of-K's
+ * sort or the Luce factor's sum or integral over the reward levels with mass. As the support shrinks no method gets
+ * dearer, except `auto` leaving the integral for the sum: the dearest sum it can leave for is included.
+ */
+export function populationStepWork(fn: string, support: Float64Array, r: ArrayLike<number>, step: ExactStepOptions): { work: number; what: string } {
+  const n = support.length;
+  const base = STEP_WORK + ATOM_WORK * n;
+  if (step.operator === 'best-of-k') return { work: base + SORT_WORK * n * Math.log2(n + 1), what: `best-of-k over ${n} atoms` };
+  const method = step.method ?? 'auto';
+  const plan = planLuceFactor(fn, support, r, { K: step.K, beta: step.beta ?? 1, method });
+  if (plan.kind === 'limit' || plan.kind === 'ones') return { work: base + 2 * n, what: plan.kind === 'limit' ? 'luce, K = Infinity' : 'luce, H = 1' };
+  const L = plan.levels;
+  const sum = (terms: number, levels: number): number => LUCE_CALL_WORK + terms * (TERM_LEVEL_WORK * levels + TERM_WORK);
+  const about = `K=${plan.K}, ${L} reward levels`;
+  if (plan.kind === 'multinomial') return { work: base + sum(plan.terms, L), what: `luce multinomial sum of ${plan.terms} terms, ${about}` };
+  const integral = LUCE_CALL_WORK + plan.points * (POINT_LEVEL_WORK * L + POINT_WORK);
+  return { work: base + Math.max(integral, method === 'auto' ? autoFallbackSum(plan.K, L, sum) : 0), what: `luce quadrature on ${plan.points} points, ${about}` };
+}
+
+/**
+ * Work of the dearest multinomial sum `auto` picks once fewer than `levels` levels keep mass: the most levels L' <=
+ * 2000 whose sum has at most 20000 terms (terms grow with L'), or 0 when there is none.
+ */
+function autoFallbackSum(K: number, levels: number, sum: (terms: number, levels: number) => number): number {
+  let lo = 1;
+  let hi = Math.min(levels - 1, MAX_RECURSION_LEVELS);
+  if (hi < 2 || multinomialTermCount(2, K) > DEFAULT_MAX_MULTINOMIAL_TERMS) return 0;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (multinomialTermCount(mid, K) <= DEFAULT_MAX_MULTINOMIAL_TERMS) lo = mid;
+    else hi = mid - 1;
+  }
+  return sum(multinomialTermCount(lo, K), lo);
 }
 
 /**
@@ -143,8 +215,7 @@ export function iteratePopulation(p0: ArrayLike<number>, r: ArrayLike<number>, o
 export function topLevelLimit(p0: ArrayLike<number>, r: ArrayLike<number>): Float64Array {
   const fn = 'topLevelLimit';
   const pp = checkDistribution(fn, 'p0', p0);
-  checkLength(fn, 'r', r, pp.length, 'one reward per atom of p0');
-  checkAllFinite(fn, 'r', r);
+  checkAtomValues(fn, 'r', r, pp.length, 'one reward per atom of p0');
   let top = -Infinity;
   for (let i = 0; i < pp.length; i++) if (pp[i]! > 0) top = Math.max(top, r[i]!);
   const out = new Float64Array(pp.length);
@@ -159,10 +230,9 @@ export function topLevelLimit(p0: ArrayLike<number>, r: ArrayLike<number>): Floa
  */
 export function infiniteKFixedPoint(pData: ArrayLike<number>, r: ArrayLike<number>, options: { syntheticToRealRatio: number; beta?: number }): Float64Array {
   const fn = 'infiniteKFixedPoint';
-  checkOptions(fn, 'options', options, ['syntheticToRealRatio', 'beta']);
+  expectOptions(fn, 'options', options, ['syntheticToRealRatio', 'beta'], { required: true, describe: describeType });
   const pd = checkDistribution(fn, 'pData', pData);
-  checkLength(fn, 'r', r, pd.length, 'one reward per atom of pData');
-  checkAllFinite(fn, 'r', r);
+  checkAtomValues(fn, 'r', r, pd.length, 'one reward per atom of pData');
   const lambda = checkRatio(fn, options.syntheticToRealRatio);
   if (!Number.isFinite(lambda)) throw new Error(`${fn}: syntheticToRealRatio must be finite, got ${lambda}`);
   const beta = checkBeta(fn, options.beta ?? 1);

@@ -83,7 +83,7 @@ describe('retrain', () => {
   it('validates its arguments', async () => {
     const base: RetrainOptions = { model: categoricalModel({ numClasses: 4 }), realData: realData(100), reward, K: 2, syntheticToRealRatio: 1, iterations: 1, seed: 0 };
     await expect(retrain({ ...base, K: 0 })).rejects.toThrow(/K must be an integer >= 1/);
-    await expect(retrain({ ...base, beta: -1 })).rejects.toThrow(/beta must be >= 0/);
+    await expect(retrain({ ...base, beta: -1 })).rejects.toThrow(/retrain: beta must be a finite number >= 0, got -1/);
     await expect(retrain({ ...base, syntheticToRealRatio: -0.5 })).rejects.toThrow(/syntheticToRealRatio must be a number in \[0, Infinity\]/);
     await expect(retrain({ ...base, syntheticToRealRatio: NaN })).rejects.toThrow(/syntheticToRealRatio/);
     await expect(retrain({ ...base, reward: (x) => new Float64Array(x.n).fill(NaN) })).rejects.toThrow(/reward returned NaN for point 0/);

@@ -3,14 +3,14 @@
  * from the current model, keep one per group by a curation operator, mix with real data, refit.
  */
 import { createRng, type Rng } from '@lemma/gpu-kernels';
-import { expectSeed } from '@lemma/gpu-kernels/validate';
+import { describeType, expectInteger, expectOptions, expectSeed } from '@lemma/gpu-kernels/validate';
 import { bestOfKSelect, globalSoftmaxSelect, luceSelect, type LuceSampler } from './curation';
 import { luceSelectTensor } from './curation-tensor';
 import { sinkhornDistance } from './sinkhorn-distance';
 import { checkBinning, computeIterationMetrics, gridBinningFor, histogram, type DensityBinning, type IterationMetrics } from './metrics';
 import type { GenerativeModel, RewardFn } from './model';
-import { checkSamples, concatSamples, headRows, selectRows, type Samples } from './samples';
-import { checkBeta, checkInteger, checkIntegerAtMost, checkK, checkOptions, checkRatio, MAX_SAMPLE_VALUES } from './argument-checks';
+import { checkSamples, concatSamples, headRows, MAX_SAMPLE_VALUES, selectRows, type Samples } from './samples';
+import { checkBeta, checkK, checkRatio } from './curation-parameter-checks';
 
 const RETRAIN_KEYS = ['model', 'realData', 'reward', 'K', 'beta', 'syntheticToRealRatio', 'iterations', 'samplesPerIteration', 'curation', 'selection', 'sampler', 'seed', 'fitInitial', 'classify', 'numClasses', 'binning', 'evalSamples', 'sinkhorn', 'onIteration', 'signal'] as const;
 
@@ -126,7 +126,7 @@ async function rewardsOf(fn: string, reward: RewardFn, x: Samples): Promise<Floa
  */
 export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   const fn = 'retrain';
-  checkOptions(fn, 'options', options, RETRAIN_KEYS);
+  expectOptions(fn, 'options', options, RETRAIN_KEYS, { required: true, describe: describeType });
   const { model, reward } = options;
   if (!model || typeof model.fit !== 'function' || typeof model.sample !== 'function') {
     throw new Error(`${fn}: model must implement { fit(samples), sample(n, rng) }, got ${typeof model}`);
@@ -135,7 +135,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   const K = checkK(fn, options.K);
   const beta = checkBeta(fn, options.beta ?? 1);
   const lambda = checkRatio(fn, options.syntheticToRealRatio);
-  const T = checkInteger(fn, 'iterations', options.iterations, 0);
+  const T = expectInteger(fn, 'iterations', options.iterations, { min: 0, max: Infinity, expected: 'an integer >= 0', describe: describeType });
   const seed = expectSeed(fn, 'seed', options.seed);
   const signal = options.signal;
   if (signal !== undefined && (typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) throw new Error(`${fn}: signal must be an AbortSignal, got ${typeof signal}`);
@@ -144,8 +144,8 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   };
   if (options.onIteration !== undefined && typeof options.onIteration !== 'function') throw new Error(`${fn}: onIteration must be a function, got ${typeof options.onIteration}`);
   if (options.classify !== undefined && typeof options.classify !== 'function') throw new Error(`${fn}: classify must be a function, got ${typeof options.classify}`);
-  if (options.numClasses !== undefined) checkIntegerAtMost(fn, 'numClasses', options.numClasses, 1, 1e7, 'one proportion per class');
-  const dim = checkIntegerAtMost(fn, 'model.dim', model.dim, 1, MAX_SAMPLE_VALUES, 'values per sample');
+  if (options.numClasses !== undefined) expectInteger(fn, 'numClasses', options.numClasses, { min: 1, max: 1e7, expected: 'an integer in [1, 10000000] (one proportion per class)', describe: describeType });
+  const dim = expectInteger(fn, 'model.dim', model.dim, { min: 1, max: MAX_SAMPLE_VALUES, expected: `an integer in [1, ${MAX_SAMPLE_VALUES}] (values per sample)`, describe: describeType });
   if (options.sampler !== undefined && options.sampler !== 'gumbel' && options.sampler !== 'inverse-cdf') throw new Error(`${fn}: sampler must be 'gumbel' or 'inverse-cdf', got ${String(options.sampler)}`);
   const mode = options.curation ?? 'luce';
   if (!['luce', 'best-of-k', 'global', 'none'].includes(mode)) {
@@ -158,7 +158,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   }
   let m: number;
   if (lambda === Infinity) {
-    m = checkInteger(fn, 'samplesPerIteration', options.samplesPerIteration ?? real?.n ?? NaN, 1);
+    m = expectInteger(fn, 'samplesPerIteration', options.samplesPerIteration ?? real?.n ?? NaN, { min: 1, max: Infinity, expected: 'an integer >= 1', describe: describeType });
   } else {
     m = Math.round(lambda * real!.n);
     if (options.samplesPerIteration !== undefined && options.samplesPerIteration !== m) {
@@ -175,7 +175,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   }
   const selection = options.selection ?? 'typed-array';
   if (selection !== 'typed-array' && selection !== 'tensor') throw new Error(`${fn}: selection must be 'typed-array' or 'tensor', got ${String(selection)}`);
-  const evalN = checkIntegerAtMost(fn, 'evalSamples', options.evalSamples ?? 2000, 1, maxPool, `evalSamples × dim=${dim} values must stay <= 2^27`);
+  const evalN = expectInteger(fn, 'evalSamples', options.evalSamples ?? 2000, { min: 1, max: maxPool, expected: `an integer in [1, ${maxPool}] (evalSamples × dim=${dim} values must stay <= 2^27)`, describe: describeType });
   if (options.binning !== undefined && options.binning !== null) checkBinning(fn, options.binning, model.dim);
   if (options.classify && !options.numClasses) throw new Error(`${fn}: numClasses is required with classify`);
 
@@ -199,13 +199,13 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   const realRef = real ? headRows(real, evalN) : null;
   let initialHistogram: Float64Array | null = null;
 
-  if (options.sinkhorn !== undefined && typeof options.sinkhorn !== 'boolean') checkOptions(fn, 'sinkhorn', options.sinkhorn, ['eps', 'points', 'iterations']);
+  if (options.sinkhorn !== undefined && typeof options.sinkhorn !== 'boolean') expectOptions(fn, 'sinkhorn', options.sinkhorn, ['eps', 'points', 'iterations'], { required: true, describe: describeType });
   const sinkhornCfg = options.sinkhorn
     ? { points: 400, iterations: 200, ...(options.sinkhorn === true ? {} : options.sinkhorn) }
     : null;
   if (sinkhornCfg) {
-    checkInteger(fn, 'sinkhorn.points', sinkhornCfg.points, 1);
-    checkIntegerAtMost(fn, 'sinkhorn.iterations', sinkhornCfg.iterations, 1, 10_000_000, "gpu-kernels' sinkhornIterations cap");
+    expectInteger(fn, 'sinkhorn.points', sinkhornCfg.points, { min: 1, max: Infinity, expected: 'an integer >= 1', describe: describeType });
+    expectInteger(fn, 'sinkhorn.iterations', sinkhornCfg.iterations, { min: 1, max: 10_000_000, expected: "an integer in [1, 10000000] (gpu-kernels' sinkhornIterations cap)", describe: describeType });
     if (sinkhornCfg.eps !== undefined && !(typeof sinkhornCfg.eps === 'number' && Number.isFinite(sinkhornCfg.eps) && sinkhornCfg.eps > 0)) throw new Error(`${fn}: sinkhorn.eps must be a finite number > 0, got ${String(sinkhornCfg.eps)}`);
     if (!real) throw new Error(`${fn}: sinkhorn needs realData to measure a distance to`);
   }

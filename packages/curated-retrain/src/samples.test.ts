@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSamples, concatSamples, headRows, selectRows, toSamples, type Samples } from './samples';
+import { checkSampleCount, checkSamples, concatSamples, headRows, MAX_SAMPLE_VALUES, selectRows, toSamples, type Samples } from './samples';
 
 describe('toSamples', () => {
   it('reads an array of rows and a flat row-major array into the same float64 batch', () => {
@@ -46,6 +46,18 @@ describe('checkSamples', () => {
     expect(() => checkSamples('f', 's', { n: 0, dim: 2, data: new Float64Array(0) })).toThrow(/^f: s must contain at least one point, got n = 0$/);
     expect(() => checkSamples('f', 's', s, 3)).toThrow(/^f: s must have dim 3 \(the model's\), got dim 2$/);
     expect(() => checkSamples('f', 's', { n: 1, dim: 1, data: Float64Array.of(Number.NaN) })).toThrow(/^f: s.data must be finite, got NaN at index 0$/);
+  });
+});
+
+describe('checkSampleCount', () => {
+  it('caps n at floor(2^27 / dim) and names what came by type', () => {
+    expect(MAX_SAMPLE_VALUES).toBe(2 ** 27);
+    expect(checkSampleCount('f', 'n', 2 ** 26, 2)).toBe(2 ** 26);
+    expect(checkSampleCount('f', 'n', 0, 3)).toBe(0);
+    expect(() => checkSampleCount('f', 'n', 2 ** 26 + 1, 2)).toThrow(/^f: n must be an integer in \[0, 67108864\] \(n × dim=2 values must stay <= 2\^27\), got 67108865$/);
+    expect(() => checkSampleCount('f', 'n', 44739243, 3)).toThrow(/f: n must be an integer in \[0, 44739242\]/);
+    expect(() => checkSampleCount('f', 'n', -1, 1)).toThrow(/^f: n must be an integer in \[0, 134217728\] \(n × dim=1 values must stay <= 2\^27\), got -1$/);
+    expect(() => checkSampleCount('f', 'n', '3', 1)).toThrow(/^f: n must be an integer in \[0, 134217728\].*, got string$/);
   });
 });
 

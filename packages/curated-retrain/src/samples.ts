@@ -1,6 +1,5 @@
 /** A batch of points as a row-major float64 matrix: the currency between models, rewards and curators. */
-import { expectArrayLike } from '@lemma/gpu-kernels/validate';
-import { byType, checkAllFinite, checkInteger } from './argument-checks';
+import { describeType, expectArrayLike, expectFiniteValues, expectInteger } from '@lemma/gpu-kernels/validate';
 
 /** `n` points of dimension `dim`, row-major in `data` (length n·dim). Categorical models use dim 1 with class indices. */
 export interface Samples {
@@ -24,14 +23,14 @@ export function toSamples(values: ArrayLike<number> | readonly (readonly number[
       if (!Array.isArray(row) || row.length !== d) throw new Error(`${fn}: every row must have length ${d} (the first row's), got length ${row.length} at row ${i}`);
       data.set(row, i * d);
     });
-    checkAllFinite(fn, 'values', data);
+    expectFiniteValues(fn, 'values', data);
     return { n: rows.length, dim: d, data };
   }
-  const flat = expectArrayLike(fn, 'values', values, byType);
-  const d = checkInteger(fn, 'dim', dim ?? 1, 1);
+  const flat = expectArrayLike(fn, 'values', values, { describe: describeType });
+  const d = expectInteger(fn, 'dim', dim ?? 1, { min: 1, max: Infinity, expected: 'an integer >= 1', describe: describeType });
   if (flat.length % d !== 0) throw new Error(`${fn}: values must have a length divisible by dim=${d}, got length ${flat.length}`);
   const data = Float64Array.from(flat);
-  checkAllFinite(fn, 'values', data);
+  expectFiniteValues(fn, 'values', data);
   return { n: data.length / d, dim: d, data };
 }
 
@@ -42,13 +41,22 @@ export function checkSamples(fn: string, name: string, s: Samples, dim?: number,
   if (s.data.length !== s.n * s.dim) throw new Error(`${fn}: ${name}.data must have length n·dim = ${s.n * s.dim}, got ${s.data.length}`);
   if (!allowEmpty && s.n === 0) throw new Error(`${fn}: ${name} must contain at least one point, got n = 0`);
   if (dim !== undefined && s.dim !== dim) throw new Error(`${fn}: ${name} must have dim ${dim} (the model's), got dim ${s.dim}`);
-  checkAllFinite(fn, `${name}.data`, s.data);
+  expectFiniteValues(fn, `${name}.data`, s.data);
+}
+
+/** Most float64 values one batch of samples may hold (2^27 = 1 GiB): past it, sample(n) is an out-of-memory crash. */
+export const MAX_SAMPLE_VALUES = 2 ** 27;
+
+/** Throws unless `n` is a sample count whose n × dim values stay within {@link MAX_SAMPLE_VALUES}. */
+export function checkSampleCount(fn: string, name: string, n: unknown, dim: number): number {
+  const max = Math.floor(MAX_SAMPLE_VALUES / dim);
+  return expectInteger(fn, name, n, { min: 0, max, expected: `an integer in [0, ${max}] (${name} × dim=${dim} values must stay <= 2^27)`, describe: describeType });
 }
 
 /** Rows `idx` of `s`, in order. */
 export function selectRows(s: Samples, idx: ArrayLike<number>): Samples {
   checkSamples('selectRows', 's', s, undefined, true);
-  expectArrayLike('selectRows', 'idx', idx, byType);
+  expectArrayLike('selectRows', 'idx', idx, { describe: describeType });
   for (let i = 0; i < idx.length; i++) {
     const k = idx[i]!;
     if (!Number.isInteger(k) || k < 0 || k >= s.n) throw new Error(`selectRows: idx must hold row indices in [0, ${s.n - 1}], got ${k} at position ${i}`);

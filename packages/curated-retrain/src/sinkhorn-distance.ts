@@ -5,8 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseSqDist } from '@lemma/gpu-kernels';
 import { sinkhorn } from '@lemma/ot-matching';
+import { describeType, expectInteger, expectNumber, expectOptions } from '@lemma/gpu-kernels/validate';
 import { checkSamples, type Samples } from './samples';
-import { checkFinite, checkIntegerAtMost, checkOptions } from './argument-checks';
 
 /** ot-matching's sinkhorn iteration cap (its MAX_SINKHORN_ITERATIONS), checked here so the error names this function. */
 const MAX_SINKHORN_ITERATIONS = 10_000_000;
@@ -33,11 +33,11 @@ export async function sinkhornDistance(a: Samples, b: Samples, options: Sinkhorn
   const fn = 'sinkhornDistance';
   checkSamples(fn, 'a', a);
   checkSamples(fn, 'b', b);
-  checkOptions(fn, 'options', options, ['eps', 'iterations']);
+  expectOptions(fn, 'options', options, ['eps', 'iterations'], { required: true, describe: describeType });
   if (a.dim !== b.dim) throw new Error(`${fn}: a and b must have the same dim, got ${a.dim} and ${b.dim}`);
   if (a.n === 0 || b.n === 0) throw new Error(`${fn}: a and b must be non-empty, got n = ${a.n} and ${b.n}`);
-  const eps = checkFinite(fn, 'eps', options.eps, { min: 0, exclusiveMin: true });
-  const iters = checkIntegerAtMost(fn, 'iterations', options.iterations ?? 200, 1, MAX_SINKHORN_ITERATIONS, "ot-matching's sinkhorn cap");
+  const eps = expectNumber(fn, 'eps', options.eps, { min: 0, exclusiveMin: true, describe: describeType });
+  const iters = expectInteger(fn, 'iterations', options.iterations ?? 200, { min: 1, max: MAX_SINKHORN_ITERATIONS, expected: `an integer in [1, ${MAX_SINKHORN_ITERATIONS}] (ot-matching's sinkhorn cap)`, describe: describeType });
   const owned: tf.Tensor[] = [];
   try {
     const X = tf.tensor2d(Float32Array.from(a.data), [a.n, a.dim]);
@@ -49,7 +49,7 @@ export async function sinkhornDistance(a: Samples, b: Samples, options: Sinkhorn
     const wa = new Float32Array(a.n).fill(1 / a.n);
     const wb = new Float32Array(b.n).fill(1 / b.n);
     // A fixed iteration count: checked once, after the last iteration (the threshold only sets `converged`).
-    const r = await sinkhorn(wa, wb, C, eps, { epsilonScaling: false, maxIterations: iters, checkEvery: iters });
+    const r = await sinkhorn(wa, wb, C, eps, { epsilonScaling: false, maxIterations: iters, checkEvery: iters, warn: false });
     owned.push(r.f, r.g, ...(r.plan ? [r.plan] : []));
     return Math.sqrt(Math.max(0, r.transportCost));
   } finally {

@@ -6,9 +6,8 @@
  * an exact or entropic 2-D distance is wanted.
  */
 import type { Rng } from '@lemma/gpu-kernels';
-import { expectRng } from '@lemma/gpu-kernels/validate';
+import { describeType, expectFiniteValues, expectInteger, expectNumber, expectOptions, expectRng } from '@lemma/gpu-kernels/validate';
 import type { Samples } from './samples';
-import { byType, checkAllFinite, checkFinite, checkIntegerAtMost, checkOptions } from './argument-checks';
 import { checkSamples } from './samples';
 
 /**
@@ -20,9 +19,9 @@ export function wasserstein1dPow(a: Float64Array, b: Float64Array, p = 2): numbe
   for (const [name, v] of [['a', a], ['b', b]] as const) {
     if (!(v instanceof Float64Array)) throw new Error(`wasserstein1dPow: ${name} must be a Float64Array (it is sorted in place), got ${Array.isArray(v) ? `an array of length ${(v as unknown[]).length}` : typeof v}`);
   }
-  checkAllFinite('wasserstein1dPow', 'a', a);
-  checkAllFinite('wasserstein1dPow', 'b', b);
-  checkFinite('wasserstein1dPow', 'p', p, { min: 1 });
+  expectFiniteValues('wasserstein1dPow', 'a', a);
+  expectFiniteValues('wasserstein1dPow', 'b', b);
+  expectNumber('wasserstein1dPow', 'p', p, { min: 1, describe: describeType });
   if (a.length === 0 || b.length === 0) throw new Error(`wasserstein1dPow: a and b must be non-empty, got lengths ${a.length} and ${b.length}`);
   a.sort();
   b.sort();
@@ -66,13 +65,13 @@ export function slicedWasserstein(a: Samples, b: Samples, options: SlicedWassers
   const fn = 'slicedWasserstein';
   checkSamples(fn, 'a', a);
   checkSamples(fn, 'b', b);
-  checkOptions(fn, 'options', options, ['projections', 'p', 'rng']);
-  expectRng(fn, 'options.rng', options.rng, byType);
+  expectOptions(fn, 'options', options, ['projections', 'p', 'rng'], { required: true, describe: describeType });
+  expectRng(fn, 'options.rng', options.rng, { describe: describeType });
   if (a.dim !== b.dim) throw new Error(`${fn}: a and b must have the same dim, got ${a.dim} and ${b.dim}`);
-  const p = checkFinite(fn, 'p', options.p ?? 2, { min: 1 });
+  const p = expectNumber(fn, 'p', options.p ?? 2, { min: 1, describe: describeType });
   const d = a.dim;
   // The Monte Carlo error falls like 1/sqrt(L): past 1e5 directions more only adds run time.
-  const L = d === 1 ? 1 : checkIntegerAtMost(fn, 'projections', options.projections ?? 64, 1, MAX_PROJECTIONS, 'Monte Carlo error ~ 1/sqrt(projections)');
+  const L = d === 1 ? 1 : expectInteger(fn, 'projections', options.projections ?? 64, { min: 1, max: MAX_PROJECTIONS, expected: `an integer in [1, ${MAX_PROJECTIONS}] (Monte Carlo error ~ 1/sqrt(projections))`, describe: describeType });
   const pa = new Float64Array(a.n);
   const pb = new Float64Array(b.n);
   let acc = 0;

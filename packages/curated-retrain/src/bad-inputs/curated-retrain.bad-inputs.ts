@@ -44,11 +44,11 @@ rows('luceH', [
   ['p: sums to 2', () => luceH([1, 1], r, { K: 2 }), /luceH: p must sum to 1/],
   ['r: wrong length', () => luceH(p, [1], { K: 2 }), /luceH: r must have length 2/],
   ['r: Infinity', () => luceH(p, [0, Infinity], { K: 2 }), /luceH: r must be finite/],
-  ['beta: -1', () => luceH(p, r, { K: 2, beta: -1 }), /luceH: beta must be >= 0/],
-  ['options: unknown key', () => luceH(p, r, { K: 2, gamma: 5 } as never), /luceH: unknown option 'gamma'/],
+  ['beta: -1', () => luceH(p, r, { K: 2, beta: -1 }), /luceH: beta must be a finite number >= 0, got -1/],
+  ['options: unknown key', () => luceH(p, r, { K: 2, gamma: 5 } as never), /luceH: options has an unknown key 'gamma'; known keys: K, beta, method, maxMultinomialTerms, quadratureStep/],
   ['options: null', () => luceH(p, r, null as never), /luceH: options must be an options object, got null/],
   ["method: 'exact'", () => luceH(p, r, { K: 2, method: 'exact' as never }), /luceH: method must be 'auto', 'multinomial' or 'quadrature', got exact/],
-  ['maxMultinomialTerms: 0', () => luceH(p, r, { K: 2, maxMultinomialTerms: 0 }), /luceH: maxMultinomialTerms must be an integer >= 1/],
+  ['maxMultinomialTerms: 0', () => luceH(p, r, { K: 2, maxMultinomialTerms: 0 }), /luceH: maxMultinomialTerms must be an integer in \[1, 5000000\] \(each count vector is stored\), got 0/],
   ['maxMultinomialTerms: 1e12 (enumerated ~1e12 terms)', () => luceH([0.25, 0.25, 0.25, 0.25], [0, 1, 2, 3], { K: 1e4, maxMultinomialTerms: 1e12 }), /luceH: maxMultinomialTerms must be an integer in \[1, 5000000\]/],
   ['quadratureStep: NaN', () => luceH(p, r, { K: 2, quadratureStep: Number.NaN }), /luceH: quadratureStep must be in \(0, 1\], got NaN/],
   ['quadratureStep: 1e-9 (a 5e10-point grid)', () => luceH(p, r, { K: 1e6, quadratureStep: 1e-9 }), /luceH: quadratureStep 1e-9 with beta·\(reward range\) = 1.00 needs a grid of/],
@@ -62,8 +62,8 @@ add({
   call: () => { const n = 20000; const H = luceH(new Array<number>(n).fill(1 / n), Array.from({ length: n }, (_, i) => i / n), { K: 2 }); if (!(H[n - 1]! > 1 && H[0]! < 1)) throw new Error('luceH: wrong H'); },
 });
 rows('luceHLimit', [
-  ['beta: NaN', () => luceHLimit(p, r, Number.NaN), /luceHLimit: beta must be a finite number, got NaN/],
-  ["beta: '1'", () => luceHLimit(p, r, '1' as never), /luceHLimit: beta must be a finite number, got string/],
+  ['beta: NaN', () => luceHLimit(p, r, Number.NaN), /luceHLimit: beta must be a finite number >= 0, got NaN/],
+  ["beta: '1'", () => luceHLimit(p, r, '1' as never), /luceHLimit: beta must be a finite number >= 0, got string/],
   ['r: NaN', () => luceHLimit(p, [0, Number.NaN]), /luceHLimit: r must be finite/],
 ]);
 rows('luceHBradleyTerry', [
@@ -81,13 +81,13 @@ add({
 });
 rows('curatedStep', [
   ["operator: 'max'", () => curatedStep(p, r, { K: 2, operator: 'max' as never }), /curatedStep: operator must be 'luce' or 'best-of-k', got max/],
-  ['options: unknown key', () => curatedStep(p, r, { K: 2, iterations: 3 } as never), /curatedStep: unknown option 'iterations'/],
+  ['options: unknown key', () => curatedStep(p, r, { K: 2, iterations: 3 } as never), /curatedStep: options has an unknown key 'iterations'; known keys: K, beta, operator, method/],
   ['options: null', () => curatedStep(p, r, null as never), /curatedStep: options must be an options object/],
   ['K: 0 (was reported as luceH)', () => curatedStep(p, r, { K: 0 }), /curatedStep: K must be an integer >= 1 or Infinity, got 0/],
   ['r: wrong length (was reported as luceH)', () => curatedStep(p, [1], { K: 2 }), /curatedStep: r must have length 2/],
   ["method: 'exact' (was reported as luceH)", () => curatedStep(p, r, { K: 2, method: 'exact' as never }), /curatedStep: method must be/],
   ["operator 'best-of-k' with K: Infinity (was reported as bestOfKStep)", () => curatedStep(p, r, { K: Infinity, operator: 'best-of-k' }), /curatedStep: K must be an integer >= 1, got Infinity/],
-  ['beta: NaN', () => curatedStep(p, r, { K: 2, beta: Number.NaN }), /curatedStep: beta must be a finite number, got NaN/],
+  ['beta: NaN', () => curatedStep(p, r, { K: 2, beta: Number.NaN }), /curatedStep: beta must be a finite number >= 0, got NaN/],
 ]);
 rows('mixedStep', [
   ['syntheticToRealRatio: -1', () => mixedStep(p, p, r, { K: 2, syntheticToRealRatio: -1 }), /mixedStep: syntheticToRealRatio must be a number in \[0, Infinity\]/],
@@ -102,20 +102,23 @@ rows('bestOfKStep', [
 ]);
 rows('iteratePopulation', [
   ['iterations: 1e9 (a hang)', () => iteratePopulation(p, r, { K: 4, iterations: 1e9 }), /iteratePopulation: iterations must be an integer in \[0, \d+\]/],
-  ['iterations: -1', () => iteratePopulation(p, r, { K: 4, iterations: -1 }), /iteratePopulation: iterations must be an integer >= 0, got -1/],
-  ['iterations: 1.5', () => iteratePopulation(p, r, { K: 4, iterations: 1.5 }), /iteratePopulation: iterations must be an integer >= 0, got 1.5/],
+  ['iterations: -1', () => iteratePopulation(p, r, { K: 4, iterations: -1 }), /iteratePopulation: iterations must be an integer in \[0, 25000000\] \(the result keeps all T \+ 1 distributions: iterations × 2 atoms must stay <= 50000000\), got -1/],
+  ['iterations: 1.5', () => iteratePopulation(p, r, { K: 4, iterations: 1.5 }), /iteratePopulation: iterations must be an integer in \[0, 25000000\] .*, got 1.5/],
   ['pData: missing with a finite ratio', () => iteratePopulation(p, r, { K: 4, iterations: 2, syntheticToRealRatio: 1 }), /iteratePopulation: pData is required/],
   ['K: 0 with 0 iterations', () => iteratePopulation(p, r, { K: 0, iterations: 0 }), /iteratePopulation: K must be/],
   ['r: NaN', () => iteratePopulation(p, [0, Number.NaN], { K: 4, iterations: 2 }), /iteratePopulation: r must be finite/],
   ["method: 'exact' (was reported as luceH)", () => iteratePopulation(p, r, { K: 4, iterations: 2, method: 'exact' as never }), /iteratePopulation: method must be/],
   ["operator: 'max' (was reported as curatedStep)", () => iteratePopulation(p, r, { K: 4, iterations: 2, operator: 'max' as never }), /iteratePopulation: operator must be/],
+  ['iterations: 1e5 with K = 20000 (a 20000-term sum per step: ~2 min under the cell cap)', () => iteratePopulation(p, r, { K: 20000, iterations: 1e5 }), /iteratePopulation: iterations must be an integer in \[0, \d+\] \(a call may do 1e\+9 work units, about 10 s, and one step here costs about [^:]+: luce multinomial sum of 20000 terms, K=20000, 2 reward levels; for a longer trajectory, call again from the last distribution\), got 100000/],
+  ['iterations: 1e7 with K = 1e6 (the quadrature every step: ~15 min under the cell cap)', () => iteratePopulation(p, r, { K: 1e6, iterations: 1e7 }), /iteratePopulation: iterations must be an integer in \[0, \d+\] \(a call may do 1e\+9 work units.*luce quadrature on \d+ points, K=1000000, 2 reward levels/],
+  ['iterations: 2e7 with K = Infinity (~2 min of cheap steps under the cell cap)', () => iteratePopulation(p, r, { K: Infinity, iterations: 2e7 }), /iteratePopulation: iterations must be an integer in \[0, \d+\] \(a call may do 1e\+9 work units.*luce, K = Infinity/],
   ['iterations × 1000 atoms past the cell cap', () => { const n = 1000; return iteratePopulation(new Array<number>(n).fill(1 / n), Array.from({ length: n }, (_, i) => i / n), { K: 2, iterations: MAX_POPULATION_CELLS / n + 1 }); }, /iteratePopulation: iterations must be an integer in \[0, 50000\] \(the result keeps all T \+ 1 distributions: iterations × 1000 atoms must stay <= 50000000\)/],
 ]);
 rows('topLevelLimit', [['r: NaN', () => topLevelLimit(p, [Number.NaN, 0]), /topLevelLimit: r must be finite/]]);
 rows('infiniteKFixedPoint', [
   ['syntheticToRealRatio: Infinity', () => infiniteKFixedPoint(p, r, { syntheticToRealRatio: Infinity }), /infiniteKFixedPoint: syntheticToRealRatio must be finite/],
-  ['options: unknown key', () => infiniteKFixedPoint(p, r, { syntheticToRealRatio: 1, K: 3 } as never), /infiniteKFixedPoint: unknown option 'K'/],
-  ['beta: -2', () => infiniteKFixedPoint(p, r, { syntheticToRealRatio: 1, beta: -2 }), /infiniteKFixedPoint: beta must be >= 0, got -2/],
+  ['options: unknown key', () => infiniteKFixedPoint(p, r, { syntheticToRealRatio: 1, K: 3 } as never), /infiniteKFixedPoint: options has an unknown key 'K'; known keys: syntheticToRealRatio, beta/],
+  ['beta: -2', () => infiniteKFixedPoint(p, r, { syntheticToRealRatio: 1, beta: -2 }), /infiniteKFixedPoint: beta must be a finite number >= 0, got -2/],
 ]);
 rows('klDivergence', [
   ['q: not a distribution', () => klDivergence(p, [2, -1]), /klDivergence: q must be non-negative/],
@@ -137,7 +140,7 @@ rows('luceSelect', [
   ['rng: {}', () => luceSelect([1, 2], 2, {} as never), /luceSelect: rng must be an Rng from createRng \(gpu-kernels\), got object/],
   ['rng: a seed number', () => luceSelect([1, 2], 2, 7 as never), /luceSelect: rng must be an Rng from createRng \(gpu-kernels\), got 7/],
   ["sampler: 'cdf'", () => luceSelect([1, 2], 2, rng(), 1, 'cdf' as never), /luceSelect: sampler must be 'gumbel' or 'inverse-cdf', got cdf/],
-  ['beta: Infinity', () => luceSelect([1, 2], 2, rng(), Infinity), /luceSelect: beta must be a finite number, got Infinity/],
+  ['beta: Infinity', () => luceSelect([1, 2], 2, rng(), Infinity), /luceSelect: beta must be a finite number >= 0, got Infinity/],
 ]);
 add({ fn: 'luceSelect', bad: "K: 1e12 on an empty pool, 'inverse-cdf' (an 8 TB buffer)", call: () => luceSelect([], 1e12, rng(), 1, 'inverse-cdf'), accepts: 'an empty pool has no groups: nothing is drawn and nothing K-sized is allocated' });
 rows('bestOfKSelect', [
@@ -152,11 +155,11 @@ rows('globalSoftmaxSelect', [
 const scores4 = () => tf.tensor1d([1, 2, 3, 4]);
 for (const [label, over, re] of [
   ['K: 3 (not whole groups)', { K: 3, seed: 0 }, /luceSelectTensor: scores must hold whole groups of K=3 candidates, got 4 values/],
-  ['options: unknown key', { K: 2, seed: 0, kernel: 'gpu' }, /luceSelectTensor: unknown option 'kernel'/],
-  ['stream: 0.5', { K: 2, seed: 0, stream: 0.5 }, /luceSelectTensor: stream must be an integer >= 0, got 0.5/],
-  ['stream: 2^32 (was reported as gumbelMaxSelect)', { K: 2, seed: 0, stream: 2 ** 32 }, /luceSelectTensor: stream must be an integer in \[0, 4294967295\] \(a Philox stream id\), got 4294967296/],
-  ["stream: 'a'", { K: 2, seed: 0, stream: 'a' }, /luceSelectTensor: stream must be an integer >= 0, got string/],
-  ['beta: NaN', { K: 2, seed: 0, beta: Number.NaN }, /luceSelectTensor: beta must be a finite number, got NaN/],
+  ['options: unknown key', { K: 2, seed: 0, kernel: 'gpu' }, /luceSelectTensor: options has an unknown key 'kernel'; known keys: K, beta, seed, stream/],
+  ['stream: 0.5', { K: 2, seed: 0, stream: 0.5 }, /luceSelectTensor: stream must be an integer in \[0, 2\^32\), got 0.5/],
+  ['stream: 2^32 (was reported as gumbelMaxSelect)', { K: 2, seed: 0, stream: 2 ** 32 }, /luceSelectTensor: stream must be an integer in \[0, 2\^32\), got 4294967296/],
+  ["stream: 'a'", { K: 2, seed: 0, stream: 'a' }, /luceSelectTensor: stream must be an integer in \[0, 2\^32\), got 'a' \(a string\)/],
+  ['beta: NaN', { K: 2, seed: 0, beta: Number.NaN }, /luceSelectTensor: beta must be a finite number >= 0, got NaN/],
   ...SEEDS.map(([l, seed]) => [`seed: ${l}`, { K: 2, seed }, /luceSelectTensor: seed must be a safe non-negative integer/] as const),
 ] as const) add({ fn: 'luceSelectTensor', bad: label, setup: scores4, call: (s) => luceSelectTensor(s, over as never), throws: re });
 add({ fn: 'luceSelectTensor', bad: 'scores: NaN array', call: () => luceSelectTensor([1, Number.NaN], { K: 2, seed: 0 }), throws: /luceSelectTensor: scores must be finite, got NaN at index 1/ });
@@ -191,9 +194,9 @@ rows('concatSamples', [
 // --- models ----------------------------------------------------------------------------------------------------
 rows('categoricalModel', [
   ['probs: wrong length', () => categoricalModel({ numClasses: 3, probs: p }), /categoricalModel: probs must have length numClasses=3/],
-  ['options: unknown key', () => categoricalModel({ numClasses: 3, seed: 1 } as never), /categoricalModel: unknown option 'seed'/],
+  ['options: unknown key', () => categoricalModel({ numClasses: 3, seed: 1 } as never), /categoricalModel: options has an unknown key 'seed'; known keys: numClasses, probs/],
   ['numClasses: 1e10 (an 80 GB table)', () => categoricalModel({ numClasses: 1e10 }), /categoricalModel: numClasses must be an integer in \[1, 10000000\]/],
-  ['numClasses: 0', () => categoricalModel({ numClasses: 0 }), /categoricalModel: numClasses must be an integer >= 1, got 0/],
+  ['numClasses: 0', () => categoricalModel({ numClasses: 0 }), /categoricalModel: numClasses must be an integer in \[1, 10000000\] \(one probability per class\), got 0/],
   ['sample n: 1e12 (RangeError from deep inside)', () => categoricalModel({ numClasses: 2 }).sample(1e12, rng()), /categoricalModel.sample: n must be an integer in \[0, 134217728\]/],
   ['sample rng: {} (TypeError mid-loop)', () => categoricalModel({ numClasses: 2 }).sample(2, {} as never), /categoricalModel.sample: rng must be an Rng from createRng/],
   ['fit: a class index out of range', () => categoricalModel({ numClasses: 2 }).fit(toSamples([0, 2], 1)), /categoricalModel.fit: samples must be class indices in \[0, 1\], got 2/],
@@ -214,24 +217,24 @@ rows('gaussianModel', [
 add({ fn: 'gaussianModel', bad: 'covariance: singular PSD [[1, 1], [1, 1]]', call: () => gaussianModel({ dim: 2, covariance: [1, 1, 1, 1] }).sample(3, rng()), accepts: 'a collapsed (singular) covariance is PSD and samples on its line' });
 for (const [l, seed] of SEEDS) add({ fn: 'gaussianMixtureModel', bad: `seed: ${l}`, call: () => gaussianMixtureModel({ dim: 2, components: 2, seed: seed as number }), throws: /gaussianMixtureModel: seed must be a safe non-negative integer/ });
 rows('gaussianMixtureModel', [
-  ['components: 0', () => gaussianMixtureModel({ dim: 2, components: 0, seed: 0 }), /gaussianMixtureModel: components must be an integer >= 1, got 0/],
+  ['components: 0', () => gaussianMixtureModel({ dim: 2, components: 0, seed: 0 }), /gaussianMixtureModel: components must be an integer in \[1, 4194304\] \(components × dim² = components × 4 covariance entries must stay <= 2\^24\), got 0/],
   ['components: 1e9 (a 4e9-entry covariance array)', () => gaussianMixtureModel({ dim: 2, components: 1e9, seed: 0 }), /gaussianMixtureModel: components must be an integer in \[1, 4194304\]/],
   ['dim: 1e4', () => gaussianMixtureModel({ dim: 1e4, components: 1, seed: 0 }), /gaussianMixtureModel: dim must be an integer in \[1, 1024\]/],
   ['emIterations: 1e9 with tolerance 0 (a hang)', () => gaussianMixtureModel({ dim: 2, components: 1, seed: 0, emIterations: 1e9, tolerance: 0 }), /gaussianMixtureModel: emIterations must be an integer in \[1, 100000\]/],
-  ['tolerance: -1', () => gaussianMixtureModel({ dim: 2, components: 1, seed: 0, tolerance: -1 }), /gaussianMixtureModel: tolerance must be >= 0, got -1/],
+  ['tolerance: -1', () => gaussianMixtureModel({ dim: 2, components: 1, seed: 0, tolerance: -1 }), /gaussianMixtureModel: tolerance must be a finite number >= 0, got -1/],
   ['fit: samples of another dim', () => gmm().fit(toSamples([1, 2], 1)), /gaussianMixtureModel.fit: samples must have dim 2/],
-  ['sample n: -1', () => gmm().sample(-1, rng()), /gaussianMixtureModel.sample: n must be an integer >= 0, got -1/],
+  ['sample n: -1', () => gmm().sample(-1, rng()), /gaussianMixtureModel.sample: n must be an integer in \[0, 67108864\] \(n × dim=2 values must stay <= 2\^27\), got -1/],
   ['sample rng: undefined', () => gmm().sample(2, undefined as never), /gaussianMixtureModel.sample: rng must be an Rng from createRng/],
   ['logProb: NaN points', () => gmm().logProb({ n: 1, dim: 2, data: Float64Array.of(Number.NaN, 0) }), /gaussianMixtureModel.logProb: x.data must be finite/],
 ]);
 rows('flowMatchingModel', [
   ['seed: 1.5', () => flowMatchingModel({ seed: 1.5 }), /flowMatchingModel: seed must be a safe non-negative integer/],
-  ['hidden: 0', () => flowMatchingModel({ seed: 0, hidden: 0 }), /flowMatchingModel: hidden must be an integer >= 1, got 0/],
+  ['hidden: 0', () => flowMatchingModel({ seed: 0, hidden: 0 }), /flowMatchingModel: hidden must be an integer in \[1, 4096\] \(hidden × hidden weights per layer\), got 0/],
   ['hidden: 1e5 (out of memory after the first layers were made: leaked them)', () => flowMatchingModel({ seed: 0, hidden: 1e5 }), /flowMatchingModel: hidden must be an integer in \[1, 4096\]/],
   ['layers: 1e6', () => flowMatchingModel({ seed: 0, layers: 1e6 }), /flowMatchingModel: layers must be an integer in \[1, 64\]/],
   ['sampleSteps: 1e9 (a hang in sample)', () => flowMatchingModel({ seed: 0, sampleSteps: 1e9 }), /flowMatchingModel: sampleSteps must be an integer in \[1, 10000\]/],
-  ['learningRate: 0', () => flowMatchingModel({ seed: 0, learningRate: 0 }), /flowMatchingModel: learningRate must be > 0, got 0/],
-  ['options: unknown key', () => flowMatchingModel({ seed: 0, lr: 1 } as never), /flowMatchingModel: unknown option 'lr'/],
+  ['learningRate: 0', () => flowMatchingModel({ seed: 0, learningRate: 0 }), /flowMatchingModel: learningRate must be a finite number > 0, got 0/],
+  ['options: unknown key', () => flowMatchingModel({ seed: 0, lr: 1 } as never), /flowMatchingModel: options has an unknown key 'lr'; known keys: dim, hidden, layers, /],
 ]);
 add({
   fn: 'flowMatchingModel', bad: 'sample rng: {} and fit of the wrong dim, then dispose()', throws: /flowMatchingModel.sample: rng must be an Rng from createRng/,
@@ -258,7 +261,7 @@ add({
 
 // --- metrics ---------------------------------------------------------------------------------------------------
 rows('histogram', [
-  ['binning.bins: NaN', () => histogram(pts, { kind: 'grid', lo: [0, 0], hi: [1, 1], bins: Number.NaN }), /histogram: binning.bins must be an integer >= 1, got NaN/],
+  ['binning.bins: NaN', () => histogram(pts, { kind: 'grid', lo: [0, 0], hi: [1, 1], bins: Number.NaN }), /histogram: binning.bins must be an integer in \[1, 3162\] \(bins\^dim cells must stay <= 1e7 at dim 2\), got NaN/],
   ['binning: lo >= hi', () => histogram(pts, { kind: 'grid', lo: [0, 1], hi: [1, 1], bins: 4 }), /histogram: binning needs finite lo\[k\] < hi\[k\] on every axis, got lo\[1\] = 1, hi\[1\] = 1/],
   ["binning.kind: 'hex'", () => histogram(pts, { kind: 'hex' } as never), /histogram: binning.kind must be 'categorical' or 'grid', got hex/],
   ['binning.bins: 1e7 in 2-D (1e14 cells)', () => histogram(pts, { kind: 'grid', lo: [0, 0], hi: [1, 1], bins: 1e7 }), /histogram: binning.bins must be an integer in \[1, 3162\]/],
@@ -284,21 +287,21 @@ rows('computeIterationMetrics', [
   ['rewards: NaN', cm({ rewards: Float64Array.of(0, Number.NaN, 0) }), /computeIterationMetrics: m.rewards must be finite, got NaN at index 1/],
   ['rewards: a number[]', cm({ rewards: [0, 0, 0] }), /computeIterationMetrics: m.rewards must be a Float64Array/],
   ['samples: null', cm({ samples: null }), /computeIterationMetrics: m.samples must be Samples/],
-  ['beta: NaN', cm({ beta: Number.NaN }), /computeIterationMetrics: beta must be a finite number, got NaN/],
+  ['beta: NaN', cm({ beta: Number.NaN }), /computeIterationMetrics: beta must be a finite number >= 0, got NaN/],
   ['projectionSeed: 1.5', cm({ projectionSeed: 1.5 }), /computeIterationMetrics: m.projectionSeed must be a safe non-negative integer/],
   ['realData: other dim', cm({ realData: toSamples([1, 2], 1) }), /computeIterationMetrics: m.realData must have dim 2/],
-  ['classes: without numClasses', cm({ classes: Int32Array.of(0, 1, 0) }), /computeIterationMetrics: m.numClasses must be an integer >= 1, got null/],
+  ['classes: without numClasses', cm({ classes: Int32Array.of(0, 1, 0) }), /computeIterationMetrics: m.numClasses must be an integer in \[1, 10000000\] \(one proportion per class\), got null/],
   ['classes: an index out of range', cm({ classes: Int32Array.of(0, 1, 5), numClasses: 2 }), /computeIterationMetrics: classify must return class indices in \[0, 1\], got 5/],
   ['dataHistogram: wrong length', cm({ binning: { kind: 'categorical', numClasses: 3 }, dataHistogram: Float64Array.of(0.5, 0.5) }), /computeIterationMetrics: m.dataHistogram must have length 3 \(one probability per bin\), got length 2/],
   ['dataHistogram: without binning', cm({ dataHistogram: Float64Array.of(1) }), /computeIterationMetrics: m.dataHistogram and m.initialHistogram need m.binning/],
-  ['m: unknown key', cm({ seed: 1 } as never), /computeIterationMetrics: unknown option 'seed' in m/],
+  ['m: unknown key', cm({ seed: 1 } as never), /computeIterationMetrics: m has an unknown key 'seed'; known keys: iteration, samples, /],
   ['m.iteration: missing', () => { const m: Partial<MetricsInput> = metricsInput(); delete m.iteration; return computeIterationMetrics(m as MetricsInput); }, /computeIterationMetrics: m.iteration is required/],
 ]);
 
 // --- distances -------------------------------------------------------------------------------------------------
 rows('wasserstein1dPow', [
   ['a: NaN', () => wasserstein1dPow(Float64Array.of(Number.NaN), Float64Array.of(1)), /wasserstein1dPow: a must be finite/],
-  ['p: 0.5', () => wasserstein1dPow(Float64Array.of(0), Float64Array.of(1), 0.5), /wasserstein1dPow: p must be >= 1/],
+  ['p: 0.5', () => wasserstein1dPow(Float64Array.of(0), Float64Array.of(1), 0.5), /wasserstein1dPow: p must be a finite number >= 1, got 0.5/],
   ['a: a number[] [10, 9] (sorted as strings: wrong distance)', () => wasserstein1dPow([10, 9] as never, Float64Array.of(9, 10)), /wasserstein1dPow: a must be a Float64Array \(it is sorted in place\), got an array of length 2/],
   ['b: empty', () => wasserstein1dPow(Float64Array.of(1), new Float64Array(0)), /wasserstein1dPow: a and b must be non-empty/],
 ]);
@@ -306,9 +309,9 @@ rows('slicedWasserstein', [
   ['options.rng: {}', () => slicedWasserstein(pts, pts, {} as never), /slicedWasserstein: options.rng must be an Rng from createRng/],
   ['b: other dim', () => slicedWasserstein(pts, toSamples([1, 2], 1), { rng: rng() }), /slicedWasserstein: a and b must have the same dim, got 2 and 1/],
   ['projections: 1e9 (a hang)', () => slicedWasserstein(pts, pts, { rng: rng(), projections: 1e9 }), /slicedWasserstein: projections must be an integer in \[1, 100000\]/],
-  ['projections: 0', () => slicedWasserstein(pts, pts, { rng: rng(), projections: 0 }), /slicedWasserstein: projections must be an integer >= 1, got 0/],
-  ['p: Infinity', () => slicedWasserstein(pts, pts, { rng: rng(), p: Infinity }), /slicedWasserstein: p must be a finite number, got Infinity/],
-  ['options: unknown key', () => slicedWasserstein(pts, pts, { rng: rng(), directions: 3 } as never), /slicedWasserstein: unknown option 'directions' in options/],
+  ['projections: 0', () => slicedWasserstein(pts, pts, { rng: rng(), projections: 0 }), /slicedWasserstein: projections must be an integer in \[1, 100000\] \(Monte Carlo error ~ 1\/sqrt\(projections\)\), got 0/],
+  ['p: Infinity', () => slicedWasserstein(pts, pts, { rng: rng(), p: Infinity }), /slicedWasserstein: p must be a finite number >= 1, got Infinity/],
+  ['options: unknown key', () => slicedWasserstein(pts, pts, { rng: rng(), directions: 3 } as never), /slicedWasserstein: options has an unknown key 'directions'; known keys: projections, p, rng/],
 ]);
 const sd = (a: unknown, b: unknown, o: unknown) => () => sinkhornDistance(a as Samples, b as Samples, o as never);
 for (const [bad, call, re] of [
@@ -316,9 +319,9 @@ for (const [bad, call, re] of [
   ['a.data: NaN (a NaN distance)', sd({ n: 1, dim: 2, data: Float64Array.of(Number.NaN, 0) }, pts, { eps: 0.1 }), /sinkhornDistance: a.data must be finite, got NaN at index 0/],
   ['a: null (TypeError)', sd(null, pts, { eps: 0.1 }), /sinkhornDistance: a must be Samples/],
   ['b.data: shorter than n·dim (tfjs error)', sd(pts, { n: 3, dim: 2, data: new Float64Array(4) }, { eps: 0.1 }), /sinkhornDistance: b.data must have length n·dim = 6, got 4/],
-  ['options: unknown key', sd(pts, pts, { eps: 0.1, iters: 3 }), /sinkhornDistance: unknown option 'iters' in options/],
+  ['options: unknown key', sd(pts, pts, { eps: 0.1, iters: 3 }), /sinkhornDistance: options has an unknown key 'iters'; known keys: eps, iterations/],
   ['options: undefined (TypeError)', sd(pts, pts, undefined), /sinkhornDistance: options must be an options object, got undefined/],
-  ['eps: 0', sd(pts, pts, { eps: 0 }), /sinkhornDistance: eps must be > 0, got 0/],
+  ['eps: 0', sd(pts, pts, { eps: 0 }), /sinkhornDistance: eps must be a finite number > 0, got 0/],
   ['b: other dim', sd(pts, toSamples([1, 2], 1), { eps: 0.1 }), /sinkhornDistance: a and b must have the same dim, got 2 and 1/],
 ] as const) add({ fn: 'sinkhornDistance', bad, call, throws: re });
 
@@ -327,18 +330,18 @@ const base = (): RetrainOptions => ({ model: gmm(), realData: pts, reward, K: 2,
 const rt = (over: Record<string, unknown>) => () => retrain({ ...base(), ...over } as RetrainOptions);
 for (const [l, seed] of SEEDS) add({ fn: 'retrain', bad: `seed: ${l}`, call: rt({ seed }), throws: /retrain: seed must be a safe non-negative integer/ });
 rows('retrain', [
-  ['options: unknown key', rt({ gamma: 5 }), /retrain: unknown option 'gamma'/],
+  ['options: unknown key', rt({ gamma: 5 }), /retrain: options has an unknown key 'gamma'; known keys: model, realData, reward, K, /],
   ['K: 0', rt({ K: 0 }), /retrain: K must be an integer >= 1, got 0/],
   ['syntheticToRealRatio: NaN', rt({ syntheticToRealRatio: Number.NaN }), /retrain: syntheticToRealRatio must be a number in \[0, Infinity\]/],
   ['realData: other dim', rt({ realData: toSamples([1], 1) }), /retrain: realData must have dim 2/],
   ['binning.lo: wrong length', rt({ binning: { kind: 'grid', lo: [0], hi: [1], bins: 4 } }), /retrain: binning.lo and binning.hi must be arrays of length dim=2/],
-  ['sinkhorn: unknown key', rt({ sinkhorn: { epsilon: 1 } }), /retrain: unknown option 'epsilon' in sinkhorn/],
+  ['sinkhorn: unknown key', rt({ sinkhorn: { epsilon: 1 } }), /retrain: sinkhorn has an unknown key 'epsilon'; known keys: eps, points, iterations/],
   ['sinkhorn.iterations: 1e9 (reported mid-run as sinkhornIterations)', rt({ sinkhorn: { iterations: 1e9 } }), /retrain: sinkhorn.iterations must be an integer in \[1, 10000000\]/],
   ['reward: returns NaN', rt({ reward: (x: Samples) => new Float64Array(x.n).fill(Number.NaN) }), /retrain: reward returned NaN for point 0; rewards must be finite/],
   ['reward: returns the wrong length', rt({ reward: () => new Float64Array(1) }), /retrain: reward must return one value per point/],
   ['reward: not a function', rt({ reward: 3 }), /retrain: reward must be a function/],
   ['model: {}', rt({ model: {} }), /retrain: model must implement \{ fit\(samples\), sample\(n, rng\) \}/],
-  ['model.dim: 1.5', rt({ model: { ...gmm(), dim: 1.5 }, realData: undefined, syntheticToRealRatio: Infinity, samplesPerIteration: 2 }), /retrain: model.dim must be an integer >= 1, got 1.5/],
+  ['model.dim: 1.5', rt({ model: { ...gmm(), dim: 1.5 }, realData: undefined, syntheticToRealRatio: Infinity, samplesPerIteration: 2 }), /retrain: model.dim must be an integer in \[1, 134217728\] \(values per sample\), got 1.5/],
   ['K: 1e9 (an out-of-memory pool inside model.sample)', rt({ K: 1e9, syntheticToRealRatio: Infinity, samplesPerIteration: 10 }), /retrain: samplesPerIteration × K = 10 × 1000000000 candidates of dim 2 must stay <= 67108864/],
   ['syntheticToRealRatio: 1e300 (a pool of 3e300)', rt({ syntheticToRealRatio: 1e300 }), /retrain: samplesPerIteration × K = 3e\+300 × 2 candidates/],
   ['evalSamples: 1e12', rt({ evalSamples: 1e12 }), /retrain: evalSamples must be an integer in \[1, 67108864\]/],

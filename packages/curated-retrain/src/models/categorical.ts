@@ -1,9 +1,9 @@
 /** Categorical model over {0, ..., C-1}: exact MLE by counts (notes §7: the exact-update comparison). */
 import type { Rng } from '@lemma/gpu-kernels';
-import { expectRng } from '@lemma/gpu-kernels/validate';
+import { describeType, expectInteger, expectOptions, expectRng } from '@lemma/gpu-kernels/validate';
+import { checkDistribution } from '../distribution-checks';
 import type { GenerativeModel } from '../model';
-import { checkSamples, type Samples } from '../samples';
-import { byType, checkDistribution, checkIntegerAtMost, checkOptions, checkSampleCount } from '../argument-checks';
+import { checkSampleCount, checkSamples, type Samples } from '../samples';
 
 /** A categorical model; `probs` is the current distribution (a copy). */
 export interface CategoricalModel extends GenerativeModel {
@@ -31,8 +31,8 @@ export interface CategoricalModelOptions {
  */
 export function categoricalModel(options: CategoricalModelOptions): CategoricalModel {
   const fn = 'categoricalModel';
-  checkOptions(fn, 'options', options, ['numClasses', 'probs']);
-  const C = checkIntegerAtMost(fn, 'numClasses', options.numClasses, 1, 1e7, 'one probability per class');
+  expectOptions(fn, 'options', options, ['numClasses', 'probs'], { required: true, describe: describeType });
+  const C = expectInteger(fn, 'numClasses', options.numClasses, { min: 1, max: 1e7, expected: 'an integer in [1, 10000000] (one probability per class)', describe: describeType });
   let p = options.probs ? checkDistribution(fn, 'probs', options.probs) : new Float64Array(C).fill(1 / C);
   if (p.length !== C) throw new Error(`${fn}: probs must have length numClasses=${C}, got ${p.length}`);
   let cdf = new Float64Array(C);
@@ -60,7 +60,7 @@ export function categoricalModel(options: CategoricalModelOptions): CategoricalM
     },
     sample(n: number, rng: Rng) {
       checkSampleCount('categoricalModel.sample', 'n', n, 1);
-      expectRng('categoricalModel.sample', 'rng', rng, byType);
+      expectRng('categoricalModel.sample', 'rng', rng, { describe: describeType });
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const u = rng.uniform() * cdf[C - 1]!;

@@ -6,10 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, trainSteps, type Rng, type StepFn, type TrainStepsOptions, type TrainStepsResult } from '@lemma/gpu-kernels';
-import { expectRng, expectSeed } from '@lemma/gpu-kernels/validate';
+import { describeType, expectInteger, expectNumber, expectOptions, expectRng, expectSeed } from '@lemma/gpu-kernels/validate';
 import type { GenerativeModel } from '../model';
-import { checkSamples, type Samples } from '../samples';
-import { byType, checkFinite, checkIntegerAtMost, checkOptions, checkSampleCount } from '../argument-checks';
+import { checkSampleCount, checkSamples, type Samples } from '../samples';
 
 /** Options of {@link flowMatchingModel}. */
 export interface FlowMatchingOptions {
@@ -56,16 +55,16 @@ export interface FlowMatchingModel extends GenerativeModel {
  */
 export function flowMatchingModel(options: FlowMatchingOptions): FlowMatchingModel {
   const fn = 'flowMatchingModel';
-  checkOptions(fn, 'options', options, ['dim', 'hidden', 'layers', 'stepsPerFit', 'batchSize', 'learningRate', 'sampleSteps', 'seed', 'readEvery', 'trainSteps']);
+  expectOptions(fn, 'options', options, ['dim', 'hidden', 'layers', 'stepsPerFit', 'batchSize', 'learningRate', 'sampleSteps', 'seed', 'readEvery', 'trainSteps'], { required: true, describe: describeType });
   // Caps so a typo fails here, before any variable exists, not as an out-of-memory error half-way through (leaking the layers made so far).
-  const d = checkIntegerAtMost(fn, 'dim', options.dim ?? 2, 1, 4096, 'a toy-data model');
-  const hidden = checkIntegerAtMost(fn, 'hidden', options.hidden ?? 64, 1, 4096, 'hidden × hidden weights per layer');
-  const layers = checkIntegerAtMost(fn, 'layers', options.layers ?? 3, 1, 64, 'depth of the MLP');
-  const steps = checkIntegerAtMost(fn, 'stepsPerFit', options.stepsPerFit ?? 400, 0, 1e7, 'Adam steps per fit');
-  const batch = checkIntegerAtMost(fn, 'batchSize', options.batchSize ?? 256, 1, 2 ** 20, 'rows per minibatch');
-  const lr = checkFinite(fn, 'learningRate', options.learningRate ?? 2e-3, { min: 0, exclusiveMin: true });
-  const sampleSteps = checkIntegerAtMost(fn, 'sampleSteps', options.sampleSteps ?? 24, 1, 10_000, 'midpoint steps per sample call');
-  const readEvery = checkIntegerAtMost(fn, 'readEvery', options.readEvery ?? 20, 1, 1e7, 'steps between loss reads');
+  const d = expectInteger(fn, 'dim', options.dim ?? 2, { min: 1, max: 4096, expected: 'an integer in [1, 4096] (a toy-data model)', describe: describeType });
+  const hidden = expectInteger(fn, 'hidden', options.hidden ?? 64, { min: 1, max: 4096, expected: 'an integer in [1, 4096] (hidden × hidden weights per layer)', describe: describeType });
+  const layers = expectInteger(fn, 'layers', options.layers ?? 3, { min: 1, max: 64, expected: 'an integer in [1, 64] (depth of the MLP)', describe: describeType });
+  const steps = expectInteger(fn, 'stepsPerFit', options.stepsPerFit ?? 400, { min: 0, max: 1e7, expected: 'an integer in [0, 10000000] (Adam steps per fit)', describe: describeType });
+  const batch = expectInteger(fn, 'batchSize', options.batchSize ?? 256, { min: 1, max: 2 ** 20, expected: 'an integer in [1, 1048576] (rows per minibatch)', describe: describeType });
+  const lr = expectNumber(fn, 'learningRate', options.learningRate ?? 2e-3, { min: 0, exclusiveMin: true, describe: describeType });
+  const sampleSteps = expectInteger(fn, 'sampleSteps', options.sampleSteps ?? 24, { min: 1, max: 10_000, expected: 'an integer in [1, 10000] (midpoint steps per sample call)', describe: describeType });
+  const readEvery = expectInteger(fn, 'readEvery', options.readEvery ?? 20, { min: 1, max: 1e7, expected: 'an integer in [1, 10000000] (steps between loss reads)', describe: describeType });
   if (options.trainSteps !== undefined && typeof options.trainSteps !== 'function') throw new Error(`${fn}: trainSteps must be a function (step, batch, options, fit) => Promise<TrainStepsResult>, got ${typeof options.trainSteps}`);
   const train = options.trainSteps ?? trainSteps;
   let fits = 0;
@@ -148,7 +147,7 @@ export function flowMatchingModel(options: FlowMatchingOptions): FlowMatchingMod
     },
     async sample(n: number, r: Rng) {
       checkSampleCount('flowMatchingModel.sample', 'n', n, d);
-      expectRng('flowMatchingModel.sample', 'rng', r, byType);
+      expectRng('flowMatchingModel.sample', 'rng', r, { describe: describeType });
       if (!shift || !scale) throw new Error('flowMatchingModel.sample: call fit() first (the model has not seen data)');
       const z = Float32Array.from(r.normalArray(n * d));
       const dt = 1 / sampleSteps;

@@ -1,10 +1,9 @@
 /** Multivariate Gaussian with full covariance: MLE (1/n) or unbiased (1/(n-1)) covariance. */
 import type { Rng } from '@lemma/gpu-kernels';
-import { expectArrayLike, expectRng } from '@lemma/gpu-kernels/validate';
+import { describeType, expectArrayLike, expectFiniteValues, expectInteger, expectOptions, expectRng } from '@lemma/gpu-kernels/validate';
 import { affineRows, cholesky, mahalanobisSq } from '../linalg';
 import type { GenerativeModel } from '../model';
-import { checkSamples, type Samples } from '../samples';
-import { byType, checkAllFinite, checkIntegerAtMost, checkOptions, checkSampleCount } from '../argument-checks';
+import { checkSampleCount, checkSamples, type Samples } from '../samples';
 
 /** Largest dimension (a d×d covariance and an O(d³) Cholesky factor per fit). */
 const MAX_GAUSSIAN_DIM = 1024;
@@ -56,16 +55,16 @@ export interface GaussianModelOptions {
  */
 export function gaussianModel(options: GaussianModelOptions): GaussianModel {
   const fn = 'gaussianModel';
-  checkOptions(fn, 'options', options, ['dim', 'variance', 'mean', 'covariance']);
-  const d = checkIntegerAtMost(fn, 'dim', options.dim, 1, MAX_GAUSSIAN_DIM, 'the Cholesky factor costs dim³');
+  expectOptions(fn, 'options', options, ['dim', 'variance', 'mean', 'covariance'], { required: true, describe: describeType });
+  const d = expectInteger(fn, 'dim', options.dim, { min: 1, max: MAX_GAUSSIAN_DIM, expected: `an integer in [1, ${MAX_GAUSSIAN_DIM}] (the Cholesky factor costs dim³)`, describe: describeType });
   const est = options.variance ?? 'mle';
   if (est !== 'mle' && est !== 'unbiased') throw new Error(`${fn}: variance must be 'mle' or 'unbiased', got ${String(est)}`);
-  let mean = options.mean ? Float64Array.from(expectArrayLike(fn, 'mean', options.mean, byType)) : new Float64Array(d);
-  let cov = options.covariance ? Float64Array.from(expectArrayLike(fn, 'covariance', options.covariance, byType)) : Float64Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
+  let mean = options.mean ? Float64Array.from(expectArrayLike(fn, 'mean', options.mean, { describe: describeType })) : new Float64Array(d);
+  let cov = options.covariance ? Float64Array.from(expectArrayLike(fn, 'covariance', options.covariance, { describe: describeType })) : Float64Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
   if (mean.length !== d) throw new Error(`${fn}: mean must have length dim=${d}, got ${mean.length}`);
   if (cov.length !== d * d) throw new Error(`${fn}: covariance must have length dim²=${d * d}, got ${cov.length}`);
-  checkAllFinite(fn, 'mean', mean);
-  checkAllFinite(fn, 'covariance', cov);
+  expectFiniteValues(fn, 'mean', mean);
+  expectFiniteValues(fn, 'covariance', cov);
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < i; j++) {
       if (Math.abs(cov[i * d + j]! - cov[j * d + i]!) > 1e-9 * (Math.abs(cov[i * d + j]!) + 1)) throw new Error(`${fn}: covariance must be symmetric, got entries (${i},${j}) = ${cov[i * d + j]} and (${j},${i}) = ${cov[j * d + i]}`);
@@ -103,7 +102,7 @@ export function gaussianModel(options: GaussianModelOptions): GaussianModel {
     },
     sample(n: number, rng: Rng) {
       checkSampleCount('gaussianModel.sample', 'n', n, d);
-      expectRng('gaussianModel.sample', 'rng', rng, byType);
+      expectRng('gaussianModel.sample', 'rng', rng, { describe: describeType });
       const out = new Float64Array(n * d);
       affineRows(mean, chol.L, d, rng.normalArray(n * d), out);
       return { n, dim: d, data: out };

@@ -1,10 +1,9 @@
 /** Gaussian mixture fitted by EM (standard, Dempster et al. 1977; full covariances), warm-started from its current parameters on every refit. */
 import { createRng, type Rng } from '@lemma/gpu-kernels';
-import { expectRng, expectSeed } from '@lemma/gpu-kernels/validate';
+import { describeType, expectInteger, expectNumber, expectOptions, expectRng, expectSeed } from '@lemma/gpu-kernels/validate';
 import { affineRows, cholesky, mahalanobisSq } from '../linalg';
 import type { GenerativeModel } from '../model';
-import { checkSamples, type Samples } from '../samples';
-import { byType, checkFinite, checkInteger, checkIntegerAtMost, checkOptions, checkSampleCount } from '../argument-checks';
+import { checkSampleCount, checkSamples, type Samples } from '../samples';
 
 /** A Gaussian mixture; the getters return copies of the current parameters. */
 export interface GaussianMixtureModel extends GenerativeModel {
@@ -42,13 +41,14 @@ export interface GaussianMixtureOptions {
  */
 export function gaussianMixtureModel(options: GaussianMixtureOptions): GaussianMixtureModel {
   const fn = 'gaussianMixtureModel';
-  checkOptions(fn, 'options', options, ['dim', 'components', 'emIterations', 'tolerance', 'regularization', 'seed']);
-  const d = checkIntegerAtMost(fn, 'dim', options.dim, 1, 1024, 'each component keeps a dim×dim covariance');
-  const M = checkIntegerAtMost(fn, 'components', options.components, 1, Math.max(1, Math.floor(2 ** 24 / (d * d))), `components × dim² = components × ${d * d} covariance entries must stay <= 2^24`);
+  expectOptions(fn, 'options', options, ['dim', 'components', 'emIterations', 'tolerance', 'regularization', 'seed'], { required: true, describe: describeType });
+  const d = expectInteger(fn, 'dim', options.dim, { min: 1, max: 1024, expected: 'an integer in [1, 1024] (each component keeps a dim×dim covariance)', describe: describeType });
+  const maxM = Math.max(1, Math.floor(2 ** 24 / (d * d)));
+  const M = expectInteger(fn, 'components', options.components, { min: 1, max: maxM, expected: `an integer in [1, ${maxM}] (components × dim² = components × ${d * d} covariance entries must stay <= 2^24)`, describe: describeType });
   // With tolerance 0, EM runs every iteration (the likelihood never decreases): a cap, not a hang.
-  const maxIt = checkIntegerAtMost(fn, 'emIterations', options.emIterations ?? 100, 1, 100_000, 'EM iterations per fit');
-  const tol = checkFinite(fn, 'tolerance', options.tolerance ?? 1e-6, { min: 0 });
-  const reg = checkFinite(fn, 'regularization', options.regularization ?? 1e-6, { min: 0 });
+  const maxIt = expectInteger(fn, 'emIterations', options.emIterations ?? 100, { min: 1, max: 100_000, expected: 'an integer in [1, 100000] (EM iterations per fit)', describe: describeType });
+  const tol = expectNumber(fn, 'tolerance', options.tolerance ?? 1e-6, { min: 0, describe: describeType });
+  const reg = expectNumber(fn, 'regularization', options.regularization ?? 1e-6, { min: 0, describe: describeType });
   const initRng: Rng = createRng(expectSeed(fn, 'seed', options.seed));
   let weights = new Float64Array(M).fill(1 / M);
   let means = new Float64Array(M * d);
@@ -173,7 +173,7 @@ export function gaussianMixtureModel(options: GaussianMixtureOptions): GaussianM
     },
     sample(n: number, rng: Rng) {
       checkSampleCount('gaussianMixtureModel.sample', 'n', n, d);
-      expectRng('gaussianMixtureModel.sample', 'rng', rng, byType);
+      expectRng('gaussianMixtureModel.sample', 'rng', rng, { describe: describeType });
       const out = new Float64Array(n * d);
       const cdf = new Float64Array(M);
       let s = 0;
