@@ -53,6 +53,25 @@ describe('luceH', () => {
     },
   );
 
+  // (K-1)·log Σ q_l exp(-w_l e^u) needs its log to a relative precision: computed as log(1 - S) in absolute terms it
+  // lost everything past K ~ 1e15 (Σ pH = 1.37 at K = 1e16, H > K past 1e20).
+  test.prop([arbCase(2, 4, 1, 1), fc.double({ min: 6, max: 300, noNaN: true }), fc.double({ min: 0.2, max: 5, noNaN: true })], { numRuns: 40 })(
+    'huge K (1e6 … 1e300): the quadrature keeps Σ p·H = 1 and H < K, and approaches the K -> ∞ limit',
+    ({ p, r }, log10K, beta) => {
+      const K = Math.round(10 ** log10K); // an integer (every double past 2^53 is one)
+      const h = luceH(p, r, { K, beta, method: 'quadrature' });
+      let sum = 0;
+      for (let i = 0; i < p.length; i++) sum += p[i]! * h[i]!;
+      expect(Math.abs(sum - 1)).toBeLessThan(1e-9);
+      expect(Math.max(...h)).toBeLessThan(K);
+      // The gap to the limit is O(1/K) (next test) with a constant that grows with β·(reward range) (~10 at
+      // K = 1e6 for the least rewarded atoms): from K = 1e12 on it is far below 1e-5 relative.
+      if (log10K < 12) return;
+      const lim = luceHLimit(p, r, beta);
+      for (let i = 0; i < p.length; i++) expect(Math.abs(h[i]! - lim[i]!)).toBeLessThanOrEqual(1e-5 * lim[i]!);
+    },
+  );
+
   it('approaches e^r / E[e^r] at rate O(1/K) (Lemma 2.1)', () => {
     const p = [0.1, 0.2, 0.3, 0.4];
     const r = [0, 0.5, 1, 2];

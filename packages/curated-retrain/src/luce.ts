@@ -14,6 +14,11 @@ const MAX_MULTINOMIAL_TERMS = 5e6;
 export const DEFAULT_MAX_MULTINOMIAL_TERMS = 20000;
 /** Most (grid point × reward level) evaluations of the quadrature: past it one call runs for minutes. */
 const MAX_QUADRATURE_WORK = 2e8;
+/**
+ * Most (count vector × (reward level + 1)) terms of the multinomial sum in one call: ~10 ns each, so ~10 s (2e6 count
+ * vectors over 2000 levels took 33–46 s).
+ */
+const MAX_MULTINOMIAL_WORK = 1e9;
 
 /** How {@link luceH} evaluates the expectation. */
 export type LuceMethod = 'auto' | 'multinomial' | 'quadrature';
@@ -164,7 +169,15 @@ function hQuadrature(p: Float64Array, logw: Float64Array, K: number, h: number, 
     const u = uLo + q * h;
     us[q] = u;
     eu[q] = Math.exp(u);
-    // L(u) = log Σ_l q_l exp(-w_l e^u), by log-sum-exp.
+    // L(u) = log Σ_l q_l exp(-w_l e^u) = log(1 - S), S = Σ_l q_l (1 - exp(-w_l e^u)). (K-1)·L needs L to a
+    // relative, not absolute, precision (K up to 1e300): log1p(-S) with S from expm1 while S is small; the
+    // log-sum-exp form where S is near 1 (L far below 0, where exp(-w e^u) would underflow).
+    let S = 0;
+    for (let l = 0; l < logW.length; l++) S -= mass[l]! * Math.expm1(-(safeProduct ? wl[l]! * eu[q]! : Math.exp(logW[l]! + u)));
+    if (S < 0.5) {
+      logPow[q] = (K - 1) * Math.log1p(-S);
+      continue;
+    }
     let m = -Infinity;
     for (let l = 0; l < logW.length; l++) m = Math.max(m, logMass[l]! - (safeProduct ? wl[l]! * eu[q]! : Math.exp(logW[l]! + u)));
     let s = 0;
@@ -250,9 +263,13 @@ export function planLuceFactor(fn: string, p: ArrayLike<number>, r: ArrayLike<nu
   // One reward level among the atoms with mass: H ≡ 1 (every rival ties), whatever K (no K-sized tables).
   if (L === 1) return { ...plan, kind: 'ones', levels: 1 };
   const terms = multinomialTermCount(L, K);
-  const useExact = method === 'multinomial' || (method === 'auto' && terms <= maxTerms && L <= MAX_RECURSION_LEVELS);
+  const exactWork = terms * (L + 1);
+  const useExact = method === 'multinomial' || (method === 'auto' && terms <= maxTerms && L <= MAX_RECURSION_LEVELS && exactWork <= MAX_MULTINOMIAL_WORK);
   if (useExact && (terms > MAX_MULTINOMIAL_TERMS || L > MAX_RECURSION_LEVELS)) {
     throw new Error(`${fn}: method 'multinomial' would enumerate ${terms} count vectors (K=${K}, ${L} reward levels; at most ${MAX_MULTINOMIAL_TERMS} terms over ${MAX_RECURSION_LEVELS} levels); use 'quadrature'`);
+  }
+  if (useExact && exactWork > MAX_MULTINOMIAL_WORK) {
+    throw new Error(`${fn}: method 'multinomial' would sum ${terms} count vectors over ${L} reward levels (${exactWork.toPrecision(3)} terms, more than ${MAX_MULTINOMIAL_WORK}: tens of seconds); use 'quadrature'`);
   }
   if (useExact) return { ...plan, kind: 'multinomial', levels: L, terms };
   const Q = quadraturePoints(logw, K, step);

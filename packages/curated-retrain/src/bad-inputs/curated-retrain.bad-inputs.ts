@@ -54,6 +54,7 @@ rows('luceH', [
   ['quadratureStep: 1e-9 (a 5e10-point grid)', () => luceH(p, r, { K: 1e6, quadratureStep: 1e-9 }), /luceH: quadratureStep 1e-9 with beta·\(reward range\) = 1.00 needs a grid of/],
   ['beta: 1e10 (a 1e11-point grid: invalid typed array length)', () => luceH(p, r, { K: 1e6, beta: 1e10 }), /luceH: quadratureStep 0.1 with beta·\(reward range\) = 1.00e\+10 needs a grid of/],
   ["method 'multinomial' with K = 1e9 over 3 levels", () => luceH([0.2, 0.3, 0.5], [0, 1, 2], { K: 1e9, method: 'multinomial' }), /luceH: method 'multinomial' would enumerate/],
+  ["method 'multinomial' with K = 3 over 2000 levels (2e6 count vectors × 2000 levels: tens of seconds)", () => { const n = 2000; return luceH(new Array<number>(n).fill(1 / n), Array.from({ length: n }, (_, i) => i / n), { K: 3, method: 'multinomial' }); }, /luceH: method 'multinomial' would sum 2001000 count vectors over 2000 reward levels/],
   ['20000 reward levels with K = 2 (stack overflow in the enumeration)', () => { const n = 20000; return luceH(new Array<number>(n).fill(1 / n), Array.from({ length: n }, (_, i) => i / n), { K: 2, method: 'multinomial' }); }, /luceH: method 'multinomial' would enumerate 20000 count vectors \(K=2, 20000 reward levels; at most 5000000 terms over 2000 levels\)/],
 ]);
 add({ fn: 'luceH', bad: 'K: 1e9 on one reward level (an 8 GB table and a 1e9-step loop)', call: () => luceH([1], [0], { K: 1e9 }), accepts: 'a single reward level gives H ≡ 1 at once, whatever K' });
