@@ -3,7 +3,7 @@
  * save/load (which camel-cases every string containing '_' on load, so strings are escaped here).
  */
 import type { serialization } from '@tensorflow/tfjs-core';
-import { expectNumber, expectObject, expectOneOf, expectOptions, invalidArgument } from '@lemma/gpu-kernels/validate';
+import { expectNumber, expectObject, expectOneOf, expectOptions, invalidArgument, suggestKey } from '@lemma/gpu-kernels/validate';
 import type { ScheduleSpec } from './schedule-spec';
 import type { Schedule } from './schedules';
 
@@ -72,28 +72,6 @@ export const COMMON_KEYS: readonly string[] = ['learningRate', 'schedule', 'clip
 /** Names users reach for that mean one of ours. */
 const ALIASES: Record<string, string> = { epsilon: 'eps', lr: 'learningRate', weight_decay: 'weightDecay', wd: 'weightDecay', beta_1: 'beta1', beta_2: 'beta2', clipnorm: 'clipNorm' };
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0]!;
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = d[j]!;
-      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return d[b.length]!;
-}
-
-/** The suggestion for an unknown key: optim's alias table first (`epsilon` → `eps`), else the nearest allowed key. */
-function suggest(key: string, allowed: readonly string[]): string | undefined {
-  const alias = ALIASES[key] ?? ALIASES[key.toLowerCase()];
-  if (alias !== undefined && allowed.includes(alias)) return alias;
-  const ranked = allowed.map((k) => [k, editDistance(key, k)] as const).sort((x, y) => x[1] - y[1]);
-  return ranked[0] && ranked[0][1] <= Math.max(2, Math.floor(key.length / 3)) ? ranked[0][0] : undefined;
-}
-
 /**
  * Throws on an option key outside `allowed`, suggesting the closest one (`epsilon` → `eps`, `lr` → `learningRate`):
  * the shared `expectOptions` (a TypeError) with optim's own "did you mean" message. `o` must be an object; `prefix`
@@ -103,7 +81,7 @@ export function checkKeys(cls: string, o: object, allowed: readonly string[], pr
   expectOptions(cls, prefix ? prefix.replace(/\.$/, '') : 'options', o as Record<string, unknown>, allowed, {
     required: true,
     unknownKey: (key) => {
-      const best = suggest(key, allowed);
+      const best = suggestKey(key, allowed, { aliases: ALIASES, closest: true });
       return `${cls}: unknown option '${prefix}${key}'${best ? ` (did you mean '${prefix}${best}'?)` : ''}; expected one of ${allowed.map((k) => prefix + k).join(', ')}`;
     },
   });

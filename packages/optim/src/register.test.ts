@@ -1,9 +1,6 @@
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { loadSecondTfjsCore } from '@lemma/gpu-kernels/testing';
 import { Adana, DanaMK4, DanaStar, DanaStarMK4 } from './adana';
 import { AdamW } from './adamw';
 import { AdEMAMix } from './ademamix';
@@ -20,18 +17,7 @@ describe('optimizer registration checks for one tfjs-core of the peer version', 
   });
 
   it('reports a second copy (a separately loaded tfjs-core bundle) with the fix, naming @lemma/optim', () => {
-    // A copy of the CJS bundle at another path is a second module instance, like a second install.
-    const require = createRequire(import.meta.url);
-    const dir = mkdtempSync(join(tmpdir(), 'optim-tfjs-copy-'));
-    copyFileSync(require.resolve('@tensorflow/tfjs-core'), join(dir, 'tf-core.node.js'));
-    const warn = console.warn;
-    console.warn = () => {};
-    let second: typeof tf;
-    try {
-      second = require(join(dir, 'tf-core.node.js')) as typeof tf;
-    } finally {
-      console.warn = warn;
-    }
+    const second = loadSecondTfjsCore(); // a second module instance, like a second install
     expect(() => checkTfjsCore(second)).toThrow(/^@lemma\/optim: a second copy of @tensorflow\/tfjs-core is loaded.*npm ls @tensorflow\/tfjs-core.*"overrides": \{ "@tensorflow\/tfjs-core": "4\.22\.0" \}/);
   });
 

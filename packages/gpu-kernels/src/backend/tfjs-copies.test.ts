@@ -1,9 +1,6 @@
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { loadSecondTfjsCore } from '../testing/second-tfjs-core';
 import { assertSingleTfjsCore, TFJS_CORE_VERSION, tfjsCoreProblems } from './tfjs-copies';
 
 describe('one tfjs-core', () => {
@@ -14,18 +11,7 @@ describe('one tfjs-core', () => {
   });
 
   it('detects a second copy (a separately loaded tfjs-core bundle) and names the fix', () => {
-    // A copy of the CJS bundle at another path is a second module instance, like a second install.
-    const require = createRequire(import.meta.url);
-    const dir = mkdtempSync(join(tmpdir(), 'tfjs-copy-'));
-    copyFileSync(require.resolve('@tensorflow/tfjs-core'), join(dir, 'tf-core.node.js'));
-    const warn = console.warn;
-    console.warn = () => {};
-    let second: typeof tf;
-    try {
-      second = require(join(dir, 'tf-core.node.js')) as typeof tf;
-    } finally {
-      console.warn = warn;
-    }
+    const second = loadSecondTfjsCore(); // a second module instance, like a second install
     expect(tfjsCoreProblems(second)).toEqual(['a second copy of @tensorflow/tfjs-core is loaded and created the engine first']);
     expect(() => assertSingleTfjsCore('@lemma/optim', second)).toThrow(/@lemma\/optim: a second copy.*npm ls @tensorflow\/tfjs-core.*overrides/);
   });

@@ -7,3 +7,4 @@ export { badInputTable } from './bad-input';
 export type { BadInputCase, BadInputOutcome, BadInputTableOptions } from './bad-input';
 export { readEventFile, scalarsOf, eventFilesUnder, bitwiseCrc32c, bitwiseMaskedCrc32c } from './tfevents-reader';
 export type { DecodedEvent, DecodedValue } from './tfevents-reader';
+export { loadSecondTfjsCore } from './second-tfjs-core';
