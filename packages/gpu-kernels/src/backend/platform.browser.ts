@@ -9,6 +9,10 @@ export async function findVulkanLoader(): Promise<string | undefined> {
   return 'not needed';
 }
 
+export async function findVulkanDriver(): Promise<string | undefined> {
+  return 'not needed';
+}
+
 export async function loadDawn(): Promise<DawnModule> {
   throw new Error('Dawn is the Node binding of WebGPU; in a browser navigator.gpu is used');
 }

@@ -29,6 +29,34 @@ export async function findVulkanLoader(): Promise<string | undefined> {
   return dirs.map((d) => `${d}/libvulkan.so.1`).find((p) => existsSync(p));
 }
 
+/**
+ * A Vulkan driver manifest (ICD .json) the loader would read, or undefined: with a loader but no driver, Dawn and
+ * the loader print "Found no drivers!" warnings on stderr at every probe. Follows the loader's search: the files
+ * or folders in VK_DRIVER_FILES / VK_ICD_FILENAMES when set (plus VK_ADD_DRIVER_FILES), else icd.d under the XDG
+ * config and data folders, /etc and /usr/share. Linux only ('not needed' elsewhere).
+ */
+export async function findVulkanDriver(): Promise<string | undefined> {
+  if (process.platform !== 'linux') return 'not needed';
+  const { existsSync, readdirSync, statSync } = await import('node:fs');
+  const list = (v: string | undefined) => (v ?? '').split(':').filter(Boolean);
+  const home = process.env.HOME ?? '';
+  const explicit = [...list(process.env.VK_DRIVER_FILES ?? process.env.VK_ICD_FILENAMES), ...list(process.env.VK_ADD_DRIVER_FILES)];
+  const searched = process.env.VK_DRIVER_FILES ?? process.env.VK_ICD_FILENAMES
+    ? explicit
+    : [
+        ...explicit,
+        ...[...list(process.env.XDG_CONFIG_DIRS || '/etc/xdg'), '/etc', '/usr/local/etc'].map((d) => `${d}/vulkan/icd.d`),
+        ...[process.env.XDG_DATA_HOME || `${home}/.local/share`, ...list(process.env.XDG_DATA_DIRS || '/usr/local/share:/usr/share'), '/usr/share'].map((d) => `${d}/vulkan/icd.d`),
+      ];
+  for (const p of searched) {
+    if (!existsSync(p)) continue;
+    if (!statSync(p).isDirectory()) return p;
+    const json = readdirSync(p).find((f) => f.endsWith('.json'));
+    if (json) return `${p}/${json}`;
+  }
+  return undefined;
+}
+
 /** Loads Dawn so that `navigator.gpu` can be provided in Node. */
 export async function loadDawn(): Promise<DawnModule> {
   return (await import('webgpu')) as unknown as DawnModule;

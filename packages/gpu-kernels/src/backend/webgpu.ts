@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installRecorder } from '../train/recorder';
 import { installWebGPUKernelFixes } from './webgpu-fixes';
-import { findVulkanLoader, loadDawn, NO_ADAPTER_FIX, PLATFORM, type DawnModule } from './platform';
+import { findVulkanDriver, findVulkanLoader, loadDawn, NO_ADAPTER_FIX, PLATFORM, type DawnModule } from './platform';
 import type { BackendAttempt } from './types';
 
 type NavigatorLike = { gpu?: GPU };
@@ -26,6 +26,9 @@ async function tryStart(): Promise<BackendAttempt> {
   } else if (!(globalThis as { navigator?: NavigatorLike }).navigator?.gpu) {
     if (!(await findVulkanLoader())) {
       return { name: 'webgpu', ok: false, reason: 'no Vulkan loader (libvulkan.so.1) on this machine, so Dawn has no driver to use', fix: NO_ADAPTER_FIX };
+    }
+    if (!(await findVulkanDriver())) {
+      return { name: 'webgpu', ok: false, reason: 'a Vulkan loader but no Vulkan driver (no ICD manifest in VK_DRIVER_FILES or any vulkan/icd.d folder), so Dawn has no driver to use', fix: NO_ADAPTER_FIX };
     }
     let dawn: DawnModule;
     try {
