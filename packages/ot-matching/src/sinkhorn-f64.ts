@@ -1,6 +1,6 @@
 import { expectFiniteValues, expectNumberArray, expectOptions } from '@lemma/gpu-kernels/validate';
 import { dualObjectiveF64, stepMarginalErrorF64 } from './marginal-error';
-import { epsilonSchedule, validateSinkhornOptions, warnUnconverged, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
+import { DEFAULT_SINKHORN_THRESHOLD, epsilonSchedule, validateSinkhornOptions, warnUnconverged, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
 
 /** Result of {@link sinkhornF64}. Potentials follow the KL convention: P_ij = a_i b_j exp((f_i + g_j - C_ij)/ε). */
 export interface SinkhornF64Result extends SinkhornStats {
@@ -62,7 +62,7 @@ export function sinkhornF64(
   const stats = { mean, std: Math.sqrt(Math.max(sq / M.length - mean * mean, 0)), max: mx, min: mn };
   const warm = options.init?.f !== undefined || options.init?.g !== undefined;
   const sched = epsilonSchedule('sinkhornF64', reg, stats, options, warm);
-  const threshold = options.threshold ?? 1e-6;
+  const threshold = options.threshold ?? DEFAULT_SINKHORN_THRESHOLD;
   const maxIter = options.maxIterations ?? 1000;
   const every = Math.max(1, options.checkEvery ?? 10);
   const loga = Float64Array.from(a, Math.log);

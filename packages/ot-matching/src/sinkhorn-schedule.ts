@@ -106,6 +106,9 @@ export const MAX_SINKHORN_ITERATIONS = 10_000_000;
 /** Per warm-up stage (up to 200 stages precede the target ε). */
 const MAX_STAGE_ITERATIONS = 100_000;
 
+/** The default `threshold` of {@link SinkhornOptions} (the L1 marginal error that counts as converged). */
+export const DEFAULT_SINKHORN_THRESHOLD = 1e-6;
+
 const OPTION_KEYS = ['relativeEpsilon', 'epsilonScaling', 'threshold', 'maxIterations', 'checkEvery', 'returnPlan', 'onCheck', 'warn'] as const;
 
 /**

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseSqDist, sinkhornIterations } from '@lemma/gpu-kernels';
 import { expectFiniteValues, expectOneOf, expectOptions, expectRank, expectTensor, invalidArgument, toFloatTensor } from '@lemma/gpu-kernels/validate';
-import { epsilonSchedule, resolveEpsilon, validateSinkhornOptions, warnUnconverged, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
+import { DEFAULT_SINKHORN_THRESHOLD, epsilonSchedule, resolveEpsilon, validateSinkhornOptions, warnUnconverged, type SinkhornOptions, type SinkhornStats } from './sinkhorn-schedule';
 import { dualObjectiveF64, stepMarginalError } from './marginal-error';
 import { checkMass, checkWeights } from './sinkhorn-f64';
 
@@ -98,7 +98,7 @@ export async function sinkhorn(
     const max = needRange ? sv[rel === 'std' ? 2 : 1]! : Number.NaN;
     const min = needRange ? sv[rel === 'std' ? 3 : 2]! : Number.NaN;
     const sched = epsilonSchedule(fn, reg, { mean, std, max, min }, options, warm);
-    const threshold = options.threshold ?? 1e-6;
+    const threshold = options.threshold ?? DEFAULT_SINKHORN_THRESHOLD;
     const maxIter = options.maxIterations ?? 1000;
     const every = Math.max(1, options.checkEvery ?? 10);
     if (init?.f && (init.f.rank !== 1 || init.f.shape[0] !== n)) throw new Error(`${fn}: init.f must be a 1-D tensor of length ${n}, got shape [${init.f.shape}]`);
@@ -308,7 +308,7 @@ export async function sinkhornDivergence(x: tf.Tensor2D, y: tf.Tensor2D, reg: nu
     };
     const xx = await self(x, a);
     const yy = await self(y, b);
-    if (options.warn ?? true) warnUnconverged(fn, [{ label: 'xy', ...xy }, { label: 'xx', ...xx }, { label: 'yy', ...yy }], options.threshold ?? 1e-6, eps, 'reg');
+    if (options.warn ?? true) warnUnconverged(fn, [{ label: 'xy', ...xy }, { label: 'xx', ...xx }, { label: 'yy', ...yy }], options.threshold ?? DEFAULT_SINKHORN_THRESHOLD, eps, 'reg');
     return { value: xy.regularizedCost - 0.5 * xx.regularizedCost - 0.5 * yy.regularizedCost, epsilon: eps, xy, xx, yy, converged: xy.converged && xx.converged && yy.converged };
   } finally {
     Cxy.dispose();
